@@ -1,0 +1,163 @@
+"""The ``vetline`` command line: parse arguments, call the same services the API calls.
+
+Nothing here decides anything; each command is a few lines that resolve paths, call a
+service and print its report. Heavy imports happen inside the commands so that
+``vetline --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vetline.errors import BadInput
+from vetline.settings import resolve_data_dir
+
+app = typer.Typer(
+    name="vetline",
+    help="Immigration-status query and vetting: synthesise, ingest, resolve, answer.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Data folder (default: $VETLINE_DATA, else ./vetline-data)."),
+]
+
+
+@contextmanager
+def rich_progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A ``(stage, done, total)`` callback drawing one Rich bar per stage."""
+    with Progress(
+        TextColumn("[bold]{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    ) as bars:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = int(bars.add_task(stage, total=total or None))
+            bars.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
+
+        yield report
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the extract into.")],
+    persons: Annotated[int, typer.Option("--persons", min=1, help="Number of people.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same world).")] = 1,
+    fmt: Annotated[str, typer.Option("--format", help="csv | parquet | jsonl")] = "csv",
+    noise: Annotated[
+        Path | None, typer.Option("--noise", help="TOML file overriding noise rates.")
+    ] = None,
+) -> None:
+    """Write a synthetic world as an extract, with truth.csv and person_facts.csv."""
+    from vetline.synth import NoiseConfig, generate_extract
+
+    noise_config = NoiseConfig.from_toml(noise) if noise else NoiseConfig()
+    with rich_progress() as progress:
+        report = generate_extract(
+            out, persons=persons, seed=seed, noise=noise_config, fmt=fmt, progress=progress
+        )
+    table = Table(title=f"synthetic world → {out}")
+    table.add_column("source")
+    table.add_column("records", justify="right")
+    for source, n in report.records_per_source.items():
+        table.add_row(source, f"{n:,}")
+    total = sum(report.records_per_source.values())
+    table.add_row("[bold]total", f"[bold]{total:,}")
+    console.print(table)
+    console.print(
+        f"{report.persons:,} persons, {total:,} records in {report.seconds:.1f} s "
+        f"({total / max(report.seconds, 1e-9):,.0f} records/s)"
+    )
+
+
+@app.command()
+def ingest(
+    extract: Annotated[Path, typer.Argument(help="Extract folder (one file per source).")],
+    data: DataOpt = None,
+) -> None:
+    """Validate, normalise and load an extract into the record store (idempotent)."""
+    from vetline.records import ingest_extract
+
+    data_dir = resolve_data_dir(data)
+    with rich_progress() as progress:
+        report = ingest_extract(extract, data_dir, progress=progress)
+    _print_ingest(report)
+
+
+def _print_ingest(report: object) -> None:
+    from vetline.records import IngestReport
+
+    assert isinstance(report, IngestReport)
+    table = Table(title=f"ingest → {report.store_dir}")
+    for col in ("source", "accepted", "rejected", "already loaded"):
+        table.add_column(col, justify="left" if col == "source" else "right")
+    for source, counts in report.sources.items():
+        table.add_row(
+            source, f"{counts.accepted:,}", f"{counts.rejected:,}", f"{counts.duplicate:,}"
+        )
+    console.print(table)
+    if report.total_rejected:
+        console.print(f"rejected rows and their reasons: {report.rejects_path}")
+    console.print(f"loaded in {report.seconds:.1f} s")
+
+
+@app.command()
+def demo(
+    data: DataOpt = None,
+    persons: Annotated[int, typer.Option("--persons", min=1)] = 2_000,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+) -> None:
+    """One command for a newcomer: synthesise a small world, ingest it, report."""
+    from vetline.records import ingest_extract
+    from vetline.synth import NoiseConfig, generate_extract
+
+    data_dir = resolve_data_dir(data)
+    extract_dir = data_dir / "demo-extract"
+    console.rule("[bold]vetline demo")
+    console.print(f"1. synthesising {persons:,} people into {extract_dir}")
+    with rich_progress() as progress:
+        synth_report = generate_extract(
+            extract_dir, persons=persons, seed=seed, noise=NoiseConfig(), progress=progress
+        )
+    console.print(f"   {sum(synth_report.records_per_source.values()):,} source records written")
+    console.print(f"2. ingesting into {data_dir}")
+    with rich_progress() as progress:
+        report = ingest_extract(extract_dir, data_dir, progress=progress)
+    _print_ingest(report)
+    console.print(
+        "Next: identity resolution (`vetline build`) and the query desk (`vetline serve`) "
+        "extend this demo as they land."
+    )
+
+
+def main() -> None:
+    """Console-script entry point: user errors exit 2 with one line, never a traceback."""
+    try:
+        app()
+    except BadInput as exc:
+        err_console.print(f"vetline: error: {exc}", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
