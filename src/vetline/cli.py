@@ -109,16 +109,51 @@ def _print_ingest(report: object) -> None:
 
     assert isinstance(report, IngestReport)
     table = Table(title=f"ingest → {report.store_dir}")
-    for col in ("source", "accepted", "rejected", "already loaded"):
+    for col in ("source", "accepted", "of which updated", "rejected", "already loaded"):
         table.add_column(col, justify="left" if col == "source" else "right")
     for source, counts in report.sources.items():
         table.add_row(
-            source, f"{counts.accepted:,}", f"{counts.rejected:,}", f"{counts.duplicate:,}"
+            source,
+            f"{counts.accepted:,}",
+            f"{counts.updated:,}",
+            f"{counts.rejected:,}",
+            f"{counts.duplicate:,}",
         )
     console.print(table)
-    if report.total_rejected:
-        console.print(f"rejected rows and their reasons: {report.rejects_path}")
+    if report.reject_lines:
+        console.print(f"rejected rows and their reasons: {report.rejects_path}", soft_wrap=True)
+    if report.ignored_files:
+        console.print(f"ignored (not source files): {', '.join(report.ignored_files)}")
     console.print(f"loaded in {report.seconds:.1f} s")
+
+
+@app.command()
+def build(
+    data: DataOpt = None,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
+    retrain: Annotated[
+        bool, typer.Option("--retrain", help="Re-estimate the model even if one exists.")
+    ] = False,
+) -> None:
+    """Resolve all loaded records into persons (stable ids) and build the query index."""
+    from vetline.resolve import build_persons
+
+    data_dir = resolve_data_dir(data)
+    with rich_progress() as progress:
+        report = build_persons(data_dir, engine=engine, progress=progress, retrain=retrain)
+    table = Table(title=f"build → {data_dir}")
+    for col in ("records", "persons", "pairs", "kept ids", "new ids", "model"):
+        table.add_column(col, justify="right")
+    table.add_row(
+        f"{report.records:,}",
+        f"{report.persons:,}",
+        f"{report.pairs:,}",
+        f"{report.persons_kept:,}",
+        f"{report.persons_new:,}",
+        "trained" if report.trained else "reused",
+    )
+    console.print(table)
+    console.print(f"built with {report.engine} in {report.total_seconds:.1f} s {report.seconds}")
 
 
 @app.command()
@@ -150,12 +185,21 @@ def demo(
     )
 
 
+from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
+from vetline.auth.cli import users_app  # noqa: E402
+from vetline.db.cli import db_app  # noqa: E402
+
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
+
+
 def main() -> None:
     """Console-script entry point: user errors exit 2 with one line, never a traceback."""
     try:
         app()
     except BadInput as exc:
-        err_console.print(f"vetline: error: {exc}", highlight=False)
+        err_console.print(f"vetline: error: {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

@@ -1,0 +1,29 @@
+"""Records: the extract contract, validation, normalisation, rejects and the record store.
+
+Public surface (everything else is internal and may change):
+
+* ``ingest_extract(extract_dir, data_dir, progress=None)`` → ``IngestReport``: load an
+  extract; idempotent; bad rows go to a rejects file, never stop the load.
+* ``RecordStore(data_dir)``: read the normalised records (``sources``, ``parquet_glob``,
+  ``read_source``, ``read_identities``, ``fetch``, ``counts``).
+* ``canonical_name`` / ``canonical_aliases``: the name normalisation the store applies, for
+  code that must normalise a query the same way.
+
+Where to edit what: row rules in ``checks.py``, canonical forms in ``canonical.py`` (names
+in ``names.py``), file formats in ``readers.py``, idempotence and history in ``merge.py``,
+the on-disk layout in ``layout.py``.
+"""
+
+from vetline.records.ingest import ingest_extract
+from vetline.records.names import canonical_aliases, canonical_name
+from vetline.records.report import IngestReport, SourceCounts
+from vetline.records.store import RecordStore
+
+__all__ = [
+    "IngestReport",
+    "RecordStore",
+    "SourceCounts",
+    "canonical_aliases",
+    "canonical_name",
+    "ingest_extract",
+]

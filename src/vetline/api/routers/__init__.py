@@ -1,0 +1,19 @@
+"""One router per domain; ``create_app`` includes every router listed in :data:`ROUTERS`.
+
+The desk, vetting and web packages add theirs here. Every route must depend on
+``vetline.api.deps.require(...)`` or ``public``; the route-walking test fails otherwise.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from vetline.api.routers import audit, health, session, tokens, users
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    session.router,
+    tokens.router,
+    users.router,
+    audit.router,
+)

@@ -1,0 +1,96 @@
+"""Account administration for administrators (CJIS AC-2)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from vetline.api.deps import State, require
+from vetline.api.schemas import ReasonIn, RoleIn, UserCreatedOut, UserIn, UserOut
+from vetline.audit.events import EventType
+from vetline.auth import accounts
+from vetline.auth.errors import NotFound
+from vetline.auth.principal import Principal
+from vetline.auth.roles import Permission
+from vetline.db.uow import UnitOfWork
+
+router = APIRouter(prefix="/v1/users", tags=["users"])
+Reader = Annotated[Principal, Depends(require(Permission.USERS_READ))]
+Writer = Annotated[Principal, Depends(require(Permission.USERS_WRITE))]
+
+
+def _user(uow: UnitOfWork, user_id: str) -> UserOut:
+    user = accounts.find_user(uow, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id!r}")
+    return UserOut.of(user)
+
+
+@router.get("")
+def get_users(principal: Reader, state: State) -> list[UserOut]:
+    """Every account."""
+    with state.uow(principal.actor()) as uow:
+        users = [UserOut.of(u) for u in accounts.list_users(uow)]
+        uow.audit(EventType.USERS_LISTED, object_type="user", details={"count": len(users)})
+        uow.commit()
+        return users
+
+
+@router.post("", status_code=201)
+def post_user(body: UserIn, principal: Writer, state: State) -> UserCreatedOut:
+    """Create an account; the TOTP provisioning URI is returned once when requested."""
+    new = accounts.NewUser.parse(**{**body.model_dump(), "role": str(body.role)})
+    with state.uow(principal.actor()) as uow:
+        user, uri = accounts.create_user(uow, new)
+        uow.commit()
+        return UserCreatedOut(user=UserOut.of(user), totp_uri=uri)
+
+
+@router.get("/{user_id}")
+def get_user(user_id: str, principal: Reader, state: State) -> UserOut:
+    """One account."""
+    with state.uow(principal.actor()) as uow:
+        return _user(uow, user_id)
+
+
+@router.post("/{user_id}/disable")
+def post_disable(user_id: str, body: ReasonIn, principal: Writer, state: State) -> UserOut:
+    """Disable an account and end its sessions and tokens."""
+    with state.uow(principal.actor()) as uow:
+        _user(uow, user_id)
+        user = accounts.disable_user(uow, user_id, body.reason)
+        uow.commit()
+        return UserOut.of(user)
+
+
+@router.post("/{user_id}/enable")
+def post_enable(user_id: str, body: ReasonIn, principal: Writer, state: State) -> UserOut:
+    """Re-enable a disabled account."""
+    with state.uow(principal.actor()) as uow:
+        _user(uow, user_id)
+        user = accounts.enable_user(uow, user_id, body.reason)
+        uow.commit()
+        return UserOut.of(user)
+
+
+@router.post("/{user_id}/unlock")
+def post_unlock(user_id: str, body: ReasonIn, principal: Writer, state: State) -> UserOut:
+    """Release a lockout."""
+    with state.uow(principal.actor()) as uow:
+        _user(uow, user_id)
+        user = accounts.unlock_user(uow, user_id, body.reason)
+        uow.commit()
+        return UserOut.of(user)
+
+
+@router.put("/{user_id}/role")
+def put_role(user_id: str, body: RoleIn, principal: Writer, state: State) -> UserOut:
+    """Change role and ORI/AOR bindings; the account's sessions and tokens end."""
+    with state.uow(principal.actor()) as uow:
+        _user(uow, user_id)
+        user = accounts.change_role(
+            uow, user_id, str(body.role), ori=body.ori, aor=body.aor, reason=body.reason
+        )
+        uow.commit()
+        return UserOut.of(user)

@@ -1,0 +1,177 @@
+"""Request and response bodies of the trust endpoints (never a password hash or a digest)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from vetline.auth.models import ApiToken, User
+from vetline.auth.roles import Permission, Role
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused, so a typo is an error and not a silent default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    totp: str | None = Field(default=None, max_length=6)
+
+
+class UserOut(BaseModel):
+    id: str
+    username: str
+    display_name: str
+    role: str
+    ori: str | None
+    aor: str | None
+    active: bool
+    disabled: bool
+    locked: bool
+    second_factor: bool
+    created_at: str
+    last_login_at: str | None
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            role=user.role,
+            ori=user.ori,
+            aor=user.aor,
+            active=user.active,
+            disabled=user.disabled_at is not None,
+            locked=user.locked_at is not None,
+            second_factor=user.totp_secret is not None,
+            created_at=user.created_at,
+            last_login_at=user.last_login_at,
+        )
+
+
+class PasswordIn(Strict):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class LoginOut(BaseModel):
+    user: UserOut
+    csrf_token: str
+    idle_timeout_seconds: int
+
+
+class MeOut(BaseModel):
+    user_id: str
+    username: str
+    role: str
+    ori: str | None
+    aor: str | None
+    via: str
+    permissions: list[str]
+
+
+class UserIn(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    role: Role
+    password: str = Field(min_length=1, max_length=256)
+    display_name: str = Field(default="", max_length=128)
+    ori: str | None = Field(default=None, max_length=9)
+    aor: str | None = Field(default=None, max_length=8)
+    totp: bool = False
+
+
+class UserCreatedOut(BaseModel):
+    user: UserOut
+    totp_uri: str | None
+
+
+class ReasonIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class RoleIn(Strict):
+    role: Role
+    ori: str | None = Field(default=None, max_length=9)
+    aor: str | None = Field(default=None, max_length=8)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class TokenIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    scopes: list[Permission] = Field(min_length=1, max_length=50)
+    expires_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class TokenOut(BaseModel):
+    id: str
+    name: str
+    scopes: list[str]
+    created_at: str
+    expires_at: str | None
+    revoked: bool
+    last_used_at: str | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenOut:
+        return cls(
+            id=token.id,
+            name=token.name,
+            scopes=token.scopes.split(),
+            created_at=token.created_at,
+            expires_at=token.expires_at,
+            revoked=token.revoked_at is not None,
+            last_used_at=token.last_used_at,
+        )
+
+
+class TokenIssuedOut(BaseModel):
+    token: str = Field(description="The bearer value; shown only once, store it securely.")
+    info: TokenOut
+
+
+class AuditPage(BaseModel):
+    events: list[dict[str, object]]
+    next_after_seq: int | None
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    checked: int
+    head_seq: int
+    head_hash: str
+    bad_seq: int | None
+    problem: str | None
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    """``code`` is stable and machine-readable; ``message`` is for people."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """The one error shape of every non-2xx response."""
+
+    error: ErrorDetail
+
+
+#: Documented on every route so the OpenAPI schema tells clients the error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in (
+        (401, "Not authenticated"),
+        (403, "Authenticated but not allowed, or CSRF token missing"),
+        (404, "No such object"),
+        (413, "Request body too large"),
+        (422, "Invalid request; names the field"),
+        (429, "Rate limit exceeded (see Retry-After)"),
+        (500, "Internal error (quote the request id)"),
+    )
+}

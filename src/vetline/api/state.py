@@ -1,0 +1,39 @@
+"""What a running app holds: the database, the auth policy, the rate limiter, the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from vetline.api.ratelimit import RateLimiter
+from vetline.api.settings import Settings
+from vetline.auth.policy import AuthPolicy
+from vetline.db.engine import Database
+from vetline.db.uow import Actor, UnitOfWork
+
+
+@dataclass
+class AppState:
+    """Built once by ``create_app``; routes reach it through :func:`app_state`."""
+
+    settings: Settings
+    database: Database
+    policy: AuthPolicy
+    limiter: RateLimiter
+
+    def uow(self, actor: Actor) -> UnitOfWork:
+        """A new unit of work acting as ``actor``."""
+        return UnitOfWork(self.database, actor)
+
+
+def app_state(request: Request) -> AppState:
+    """The app's state (a dependency)."""
+    state = request.app.state.vetline
+    assert isinstance(state, AppState)
+    return state
+
+
+def client_address(request: Request) -> str | None:
+    """The peer address (proxies' X-Forwarded-For is not trusted by default)."""
+    return request.client.host if request.client else None

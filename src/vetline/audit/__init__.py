@@ -1,0 +1,30 @@
+"""The tamper-evident audit trail: append-only, hash-chained, written in the business transaction.
+
+Edit here: event types (``events.py``), the chain hash (``chain.py``, pure), appending
+(``writer.py``, called through ``UnitOfWork.audit``), verification (``verify.py``), auditor
+search/export (``search.py``) and the ``vetline audit`` CLI (``cli.py``).
+"""
+
+from __future__ import annotations
+
+from vetline.audit.chain import canonical_json, event_hash
+from vetline.audit.events import EventType, Outcome
+from vetline.audit.models import AuditChainHead, AuditEvent
+from vetline.audit.search import AuditFilter, export_csv, export_jsonl, iter_events, search
+from vetline.audit.verify import VerifyResult, verify_chain
+
+__all__ = [
+    "AuditChainHead",
+    "AuditEvent",
+    "AuditFilter",
+    "EventType",
+    "Outcome",
+    "VerifyResult",
+    "canonical_json",
+    "event_hash",
+    "export_csv",
+    "export_jsonl",
+    "iter_events",
+    "search",
+    "verify_chain",
+]

@@ -1,0 +1,84 @@
+"""Account tables: roles, users, web sessions and API tokens.
+
+Secrets never sit in plain text: passwords are argon2 hashes, session and token values are
+stored as keyed SHA-256 digests (``vetline.auth.secrets``), so a copy of the database does
+not let anyone log in.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vetline.db.base import TS_WIDTH, Base
+
+
+class RoleRow(Base):
+    """The role vocabulary as a table, so ``users.role`` is a foreign key and not free text."""
+
+    __tablename__ = "roles"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    description: Mapped[str] = mapped_column(String(200))
+
+
+class User(Base):
+    """One person's account: unique identification (CJIS IA-2), never shared."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(32), ForeignKey("roles.name"))
+    ori: Mapped[str | None] = mapped_column(String(9))
+    aor: Mapped[str | None] = mapped_column(String(8))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    password_changed_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    first_failed_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+    locked_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+    disabled_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    last_login_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+
+    @property
+    def active(self) -> bool:
+        """Neither disabled nor locked out."""
+        return self.disabled_at is None and self.locked_at is None
+
+
+class WebSession(Base):
+    """A server-side web session: idle and absolute limits are checked on every request."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    last_seen_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    expires_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    ended_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+    client: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiToken(Base):
+    """A scoped bearer token for an agency system; ``scopes`` is a space-separated list."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scopes: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    expires_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+    revoked_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+    last_used_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))

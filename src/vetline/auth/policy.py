@@ -1,0 +1,26 @@
+"""Authentication limits, with CJIS defaults (domain reference §10.2-10.3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from vetline.auth.roles import Role
+
+
+@dataclass(frozen=True)
+class AuthPolicy:
+    """Lockout, session and token limits plus the key bearer secrets are digested under.
+
+    Defaults: AC-7 locks after 5 consecutive failures within 15 minutes until an
+    administrator unlocks; AC-11/IA-5 end a session after 30 idle minutes and re-authenticate
+    at least every 12 hours.
+    """
+
+    pepper: bytes
+    lockout_threshold: int = 5
+    lockout_window: timedelta = timedelta(minutes=15)
+    session_idle: timedelta = timedelta(minutes=30)
+    session_max: timedelta = timedelta(hours=12)
+    token_max_days: int = 365
+    totp_required_roles: frozenset[Role] = field(default_factory=frozenset)

@@ -1,0 +1,134 @@
+"""Scoped API tokens for agency systems: issued once in clear, stored as a keyed digest."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from vetline.audit.events import EventType
+from vetline.auth.errors import Forbidden, NotFound
+from vetline.auth.models import ApiToken, User
+from vetline.auth.policy import AuthPolicy
+from vetline.auth.principal import Principal
+from vetline.auth.roles import Permission, Role, permissions_of
+from vetline.auth.secrets import digest, new_secret
+from vetline.db.base import parse_utc_iso, utc_iso
+from vetline.db.uow import UnitOfWork
+from vetline.errors import BadInput
+
+TOKEN_PREFIX = "vlt_"
+
+
+def parse_scopes(role: Role, scopes: Sequence[str]) -> frozenset[Permission]:
+    """Requested scopes as permissions; each must exist and be held by ``role``."""
+    if not scopes:
+        raise BadInput("scopes", "name at least one permission the token may use")
+    held = permissions_of(role)
+    parsed: set[Permission] = set()
+    for scope in scopes:
+        try:
+            permission = Permission(scope)
+        except ValueError:
+            raise BadInput("scopes", f"unknown permission {scope!r}") from None
+        if permission not in held:
+            raise BadInput("scopes", f"role {role} does not hold {scope!r}")
+        parsed.add(permission)
+    return frozenset(parsed)
+
+
+def issue_token(
+    uow: UnitOfWork,
+    policy: AuthPolicy,
+    principal: Principal,
+    name: str,
+    scopes: Sequence[str],
+    expires_days: int | None,
+) -> tuple[str, ApiToken]:
+    """A new token for the caller's own account; the clear value is returned only here.
+
+    A token cannot mint tokens: issuing needs an interactive (session or console) login, so
+    a leaked token cannot extend its own life.
+    """
+    if principal.via == "token":
+        raise Forbidden("API tokens are issued from an interactive session, not by a token")
+    if not name.strip() or len(name) > 100:
+        raise BadInput("name", "1-100 characters naming the system that will use the token")
+    days = expires_days if expires_days is not None else policy.token_max_days
+    if not 1 <= days <= policy.token_max_days:
+        raise BadInput("expires_days", f"must be between 1 and {policy.token_max_days}")
+    granted = parse_scopes(principal.role, scopes)
+    clear = TOKEN_PREFIX + new_secret()
+    now = uow.now()
+    token = ApiToken(
+        id=str(uuid.uuid4()),
+        token_hash=digest(policy.pepper, clear),
+        user_id=principal.user_id,
+        name=name.strip(),
+        scopes=" ".join(sorted(granted)),
+        created_at=utc_iso(now),
+        expires_at=utc_iso(now + timedelta(days=days)),
+    )
+    uow.session.add(token)
+    uow.audit(
+        EventType.TOKEN_ISSUED,
+        object_type="api_token",
+        object_id=token.id,
+        details={"name": token.name, "scopes": sorted(granted), "expires_at": token.expires_at},
+    )
+    return clear, token
+
+
+def authenticate_token(
+    uow: UnitOfWork, policy: AuthPolicy, clear: str, client: str | None = None
+) -> Principal | None:
+    """The principal of a live token (not revoked, not expired, account active)."""
+    if not clear.startswith(TOKEN_PREFIX):
+        return None
+    found = uow.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest(policy.pepper, clear))
+    ).first()
+    if found is None:
+        return None
+    token, user = found
+    now = uow.now()
+    if token.revoked_at is not None or not user.active:
+        return None
+    if token.expires_at is not None and now >= parse_utc_iso(token.expires_at):
+        return None
+    token.last_used_at = utc_iso(now)
+    role = Role(user.role)
+    scopes = frozenset(Permission(s) for s in token.scopes.split() if s in set(Permission))
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        role=role,
+        ori=user.ori,
+        aor=user.aor,
+        via="token",
+        credential_id=token.id,
+        scopes=scopes & permissions_of(role),  # a later role change narrows old tokens
+        client=client,
+    )
+
+
+def list_tokens(uow: UnitOfWork, user_id: str) -> Sequence[ApiToken]:
+    """The account's tokens, newest first (digests stay inside)."""
+    return uow.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at.desc())
+    ).all()
+
+
+def revoke_token(uow: UnitOfWork, principal: Principal, token_id: str, reason: str) -> ApiToken:
+    """Revoke one's own token, or anyone's with ``tokens.revoke_any``."""
+    token = uow.session.get(ApiToken, token_id)
+    mine = token is not None and token.user_id == principal.user_id
+    if token is None or not (mine or principal.can(Permission.TOKENS_REVOKE_ANY)):
+        raise NotFound(f"no token {token_id!r}")
+    token.revoked_at = token.revoked_at or utc_iso(uow.now())
+    uow.audit(EventType.TOKEN_REVOKED, object_type="api_token", object_id=token.id, reason=reason)
+    return token

@@ -1,0 +1,70 @@
+"""``vetline db``: migrate and inspect the application database."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from vetline.db.engine import Database, database_url
+from vetline.db.migrate import current_revision, upgrade
+from vetline.db.uow import Actor
+from vetline.settings import resolve_data_dir
+
+db_app = typer.Typer(help="Application database: migrations.", no_args_is_help=True)
+console = Console()
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Data folder (default: $VETLINE_DATA, else ./vetline-data)."),
+]
+UrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db-url",
+        help="Database URL (default: $VETLINE_DATABASE_URL, else SQLite at <data>/vetline.db).",
+    ),
+]
+
+
+def open_database(data: Path | None, url: str | None, *, migrate: bool = True) -> Database:
+    """The database of a data folder (or URL), migrated to the newest schema by default."""
+    db = Database.from_url(database_url(resolve_data_dir(data), url))
+    if migrate:
+        upgrade(db.engine)
+    return db
+
+
+def cli_actor() -> Actor:
+    """The operator at the console, as the audit trail names them."""
+    return Actor(
+        user_id=None,
+        username=f"cli:{getpass.getuser()}",
+        via="cli",
+        client=socket.gethostname()[:64],
+    )
+
+
+@db_app.command("upgrade")
+def upgrade_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
+    """Apply every pending migration (the server also does this at start-up)."""
+    db = open_database(data, db_url, migrate=False)
+    try:
+        revision = upgrade(db.engine)
+        console.print(f"database at revision {revision}")
+    finally:
+        db.dispose()
+
+
+@db_app.command("current")
+def current_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
+    """Print the schema revision the database is at."""
+    db = open_database(data, db_url, migrate=False)
+    try:
+        console.print(current_revision(db.engine) or "not migrated")
+    finally:
+        db.dispose()

@@ -1,0 +1,26 @@
+"""Alembic environment: online migrations on the engine handed over by ``vetline.db.migrate``."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Engine
+
+from vetline.db.models import metadata
+
+config = context.config
+engine = config.attributes.get("engine")
+if not isinstance(engine, Engine):  # pragma: no cover - only when run from a raw alembic CLI
+    from vetline.db.engine import make_engine
+
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

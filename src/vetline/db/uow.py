@@ -1,0 +1,145 @@
+"""The unit of work: one transaction per command, rolled back unless committed.
+
+Why a unit of work and not services that commit: an action and its audit record must
+land together or not at all (CJIS AU-2/AU-9; the project's "no action without its audit
+record"). Services receive a ``UnitOfWork``, change rows through ``uow.session``, record
+what they did with ``uow.audit(...)`` and the caller decides with ``uow.commit()``.
+Leaving the ``with`` block without committing rolls everything back, audit rows included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from vetline.db.base import utcnow
+from vetline.db.engine import Database
+
+if TYPE_CHECKING:
+    from vetline.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting and from where: copied into every audit event the unit of work writes.
+
+    ``via`` is ``session`` (web), ``token`` (agency system), ``cli`` (an operator at the
+    console) or ``system``; ``client`` is the IP address or host the request came from.
+    """
+
+    user_id: str | None
+    username: str
+    role: str | None = None
+    ori: str | None = None
+    via: str = "system"
+    client: str | None = None
+
+    @classmethod
+    def system(cls, name: str = "vetline") -> Actor:
+        """The software itself (migrations, start-up)."""
+        return cls(user_id=None, username=name, via="system")
+
+    @classmethod
+    def anonymous(cls, client: str | None, via: str = "session") -> Actor:
+        """Someone not (yet) authenticated, e.g. a failed login."""
+        return cls(user_id=None, username="anonymous", via=via, client=client)
+
+
+class UnitOfWork:
+    """A session plus the actor and clock every change and audit record is stamped with."""
+
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.database = database
+        self.actor = actor
+        self.clock = clock
+        self._session: Session | None = None
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self.database.sessions()
+        self._committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if not self._committed:
+                session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    @property
+    def session(self) -> Session:
+        """The open session; using it outside ``with`` is a programming error."""
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside its 'with' block")
+        return self._session
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.database.dialect
+
+    def now(self) -> datetime:
+        """The clock of this unit of work (tests pass a fixed one)."""
+        return self.clock()
+
+    def commit(self) -> None:
+        """Make every change and audit record of this unit durable, together."""
+        self.session.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        """Discard everything done so far (the default on exit)."""
+        self.session.rollback()
+
+    def audit(
+        self,
+        event_type: str,
+        *,
+        outcome: str = "success",
+        object_type: str | None = None,
+        object_id: str | None = None,
+        reason: str | None = None,
+        requesting_ori: str | None = None,
+        purpose: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        actor: Actor | None = None,
+    ) -> AuditEvent:
+        """Append a hash-chained audit event inside this transaction.
+
+        The chain head stays locked until this unit commits or rolls back, so events are
+        appended in commit order (see ``vetline.audit.writer``).
+        """
+        from vetline.audit.writer import append_event
+
+        return append_event(
+            self.session,
+            actor=actor or self.actor,
+            at=self.now(),
+            event_type=event_type,
+            outcome=outcome,
+            object_type=object_type,
+            object_id=object_id,
+            reason=reason,
+            requesting_ori=requesting_ori,
+            purpose=purpose,
+            details=details,
+        )

@@ -1,0 +1,173 @@
+"""Work items and the claim that stops two analysts taking the same one.
+
+The desk's queue (queued queries, cases) reuses this: a work item points at its object
+(``object_type``/``object_id``) and carries the ORI/AOR the row scopes filter on.
+
+Why a conditional UPDATE: ``UPDATE ... SET state='claimed' WHERE id=? AND state='queued'``
+changes one row for exactly one of two racing transactions, on SQLite and PostgreSQL alike;
+the loser sees rowcount 0. On PostgreSQL, ``claim_next`` first picks a candidate with
+``FOR UPDATE SKIP LOCKED`` so concurrent analysts take different items instead of queueing
+behind the same row lock.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, Integer, String, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vetline.audit.events import EventType
+from vetline.db.base import TS_WIDTH, Base, utc_iso
+from vetline.db.uow import UnitOfWork
+
+MAX_CLAIM_ATTEMPTS = 5
+
+
+class WorkState(StrEnum):
+    """Life of a work item: queued → claimed → done, claimed → queued on release."""
+
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    DONE = "done"
+
+
+class WorkItem(Base):
+    """One unit of queued work."""
+
+    __tablename__ = "work_items"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(32), index=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(Integer, default=100)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    ori: Mapped[str | None] = mapped_column(String(9))
+    aor: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    claimed_by: Mapped[str | None] = mapped_column(String(36))
+    claimed_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+    done_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+
+
+def enqueue(
+    uow: UnitOfWork,
+    queue: str,
+    object_type: str,
+    object_id: str,
+    *,
+    priority: int = 100,
+    ori: str | None = None,
+    aor: str | None = None,
+) -> WorkItem:
+    """Add a queued item (the caller audits the action that created the work)."""
+    item = WorkItem(
+        id=str(uuid.uuid4()),
+        queue=queue,
+        object_type=object_type,
+        object_id=object_id,
+        priority=priority,
+        state=WorkState.QUEUED,
+        ori=ori,
+        aor=aor,
+        created_at=utc_iso(uow.now()),
+    )
+    uow.session.add(item)
+    uow.session.flush()
+    return item
+
+
+def claim(uow: UnitOfWork, item_id: str) -> bool:
+    """Claim one item for the unit's actor; ``False`` when someone else got it first."""
+    if uow.actor.user_id is None:
+        raise ValueError("a claim needs an identified user")
+    result = uow.session.execute(
+        update(WorkItem)
+        .where(WorkItem.id == item_id, WorkItem.state == WorkState.QUEUED)
+        .values(
+            state=WorkState.CLAIMED, claimed_by=uow.actor.user_id, claimed_at=utc_iso(uow.now())
+        )
+        .execution_options(synchronize_session=False)
+    )
+    won = int(result.rowcount) == 1  # type: ignore[attr-defined]
+    if won:
+        uow.audit(EventType.WORK_CLAIMED, object_type="work_item", object_id=item_id)
+    return won
+
+
+def claim_next(uow: UnitOfWork, queue: str) -> WorkItem | None:
+    """Claim the most urgent queued item of ``queue`` (lowest priority, then oldest)."""
+    for _ in range(MAX_CLAIM_ATTEMPTS):
+        pick = (
+            select(WorkItem.id)
+            .where(WorkItem.queue == queue, WorkItem.state == WorkState.QUEUED)
+            .order_by(WorkItem.priority, WorkItem.created_at, WorkItem.id)
+            .limit(1)
+        )
+        if uow.dialect == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        item_id = uow.session.scalar(pick)
+        if item_id is None:
+            return None
+        if claim(uow, item_id):
+            uow.session.expire_all()
+            return uow.session.get(WorkItem, item_id)
+    return None
+
+
+def list_queue(
+    uow: UnitOfWork, queue: str, visible: ColumnElement[bool], limit: int = 100
+) -> Sequence[WorkItem]:
+    """Queued and claimed items of ``queue`` that ``visible`` lets the caller see.
+
+    ``visible`` is the caller's row scope as a WHERE clause
+    (``vetline.auth.scope_filter(principal.row_scope, ori_column=WorkItem.ori,
+    aor_column=WorkItem.aor)``); passing it is mandatory so no listing forgets it.
+    """
+    return uow.session.scalars(
+        select(WorkItem)
+        .where(WorkItem.queue == queue, WorkItem.state != WorkState.DONE, visible)
+        .order_by(WorkItem.priority, WorkItem.created_at, WorkItem.id)
+        .limit(max(1, min(limit, 1000)))
+    ).all()
+
+
+def release(uow: UnitOfWork, item_id: str, reason: str) -> bool:
+    """Put one's own claimed item back in the queue."""
+    result = uow.session.execute(
+        update(WorkItem)
+        .where(
+            WorkItem.id == item_id,
+            WorkItem.state == WorkState.CLAIMED,
+            WorkItem.claimed_by == uow.actor.user_id,
+        )
+        .values(state=WorkState.QUEUED, claimed_by=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    done = int(result.rowcount) == 1  # type: ignore[attr-defined]
+    if done:
+        uow.audit(
+            EventType.WORK_RELEASED, object_type="work_item", object_id=item_id, reason=reason
+        )
+    return done
+
+
+def complete(uow: UnitOfWork, item_id: str) -> bool:
+    """Mark one's own claimed item done."""
+    result = uow.session.execute(
+        update(WorkItem)
+        .where(
+            WorkItem.id == item_id,
+            WorkItem.state == WorkState.CLAIMED,
+            WorkItem.claimed_by == uow.actor.user_id,
+        )
+        .values(state=WorkState.DONE, done_at=utc_iso(uow.now()))
+        .execution_options(synchronize_session=False)
+    )
+    done = int(result.rowcount) == 1  # type: ignore[attr-defined]
+    if done:
+        uow.audit(EventType.WORK_COMPLETED, object_type="work_item", object_id=item_id)
+    return done

@@ -1,0 +1,221 @@
+"""Render an IAR (interfaces.md IAR JSON) as the Nlets plain text a terminal shows.
+
+The text is the requesting agency's view: ``recommendation`` is internal and never
+printed, nor are other candidates' person ids. No public sample IAR exists (reference §3.4),
+so the layout is ours: a header ``IAR.<dest ORI>.<LESC ORI>[.<control>].TXT``, then
+``TAG/value`` lines an operator can scan, upper-case ASCII, at most ``WIDTH`` characters.
+
+What the text must never do (reference §6): read as a detainer, read "no record" as
+"removable", or put a removability statement in front of an officer when there is any sign
+of U.S. citizenship. So every IAR says it is not a detainer; ``NO_RECORD`` says absence of a
+record proves nothing (and an IAR that pairs ``NO_RECORD`` with a removability claim is
+refused as inconsistent); and with ``POSSIBLE_US_CITIZEN`` or a citizen status the
+removability line is withheld pending citizenship review.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from unidecode import unidecode
+
+from vetline.desk.iaq import IAQ
+from vetline.desk.ori import LESC_ORI, ori_problem
+from vetline.desk.problems import InvalidQuery, field_errors
+from vetline.errors import BadInput
+from vetline.status.codes import CITIZEN_STATUSES, Assessment, Flag, MatchLevel, StatusCode
+
+WIDTH: Final = 72
+#: Fields of the IAR JSON that only ICE staff see.
+INTERNAL_FIELDS: Final = ("recommendation",)
+_ENFORCEMENT: Final = frozenset({Assessment.REMOVABLE, Assessment.REMOVABLE_IF_CONVICTED})
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _Ref(_View):
+    source: str
+    record_id: str
+
+
+class _Comparison(_View):
+    field: str
+    comparison: str
+    weight: float | None = None
+
+
+class _Match(_View):
+    level: MatchLevel
+    person_id: str | None = None
+    probability: float | None = None
+    explanation: list[_Comparison] = []
+    records: list[_Ref] = []
+
+
+class _Status(_View):
+    code: StatusCode
+    summary: str | None = None
+    evidence: list[_Ref] = []
+
+
+class _Ground(_View):
+    ina: str
+    reason: str | None = None
+    evidence: list[_Ref] = []
+
+
+class _Removability(_View):
+    assessment: Assessment
+    grounds: list[_Ground] = []
+
+
+class _Routing(_View):
+    aor: str | None = None
+    field_office: str | None = None
+
+
+class _Iar(_View):
+    iar_id: str
+    iaq_id: str | None = None
+    received_at: str | None = None
+    responded_at: str | None = None
+    match: _Match
+    status: _Status | None = None
+    removability: _Removability | None = None
+    flags: list[str] = []
+    routing: _Routing | None = None
+
+
+def agency_view(iar: Mapping[str, Any]) -> dict[str, Any]:
+    """The IAR as the requesting agency may see it: internal fields removed."""
+    return {key: value for key, value in iar.items() if key not in INTERNAL_FIELDS}
+
+
+def _text(value: object) -> str:
+    """Upper-case ASCII on one line: what every Nlets terminal can show."""
+    return " ".join(unidecode(str(value)).upper().split())
+
+
+def _refs(refs: Iterable[_Ref]) -> str:
+    return ", ".join(f"{_text(r.source)}:{_text(r.record_id)}" for r in refs) or "NONE CITED"
+
+
+def _wrap(line: str) -> list[str]:
+    return textwrap.wrap(line, WIDTH, subsequent_indent="  ", break_on_hyphens=False) or [""]
+
+
+def _subject_lines(iaq: IAQ) -> list[str]:
+    s = iaq.subject
+    name = ", ".join(
+        p for p in (s.last_name, " ".join(filter(None, (s.first_name, s.middle_name)))) if p
+    )
+    parts = [f"NAM/{name}" if name else ""]
+    parts += [
+        f"{tag}/{value}"
+        for tag, value in (
+            ("DOB", s.dob),
+            ("SEX", s.sex),
+            # ISO, labelled so: read as an NCIC POB code, ISO ES (Spain) would be Estonia.
+            ("BIRTH COUNTRY ISO", s.birth_country),
+            ("ARN", s.a_number),
+            ("FIN", s.fin),
+            ("FBI", s.fbi_number),
+            ("SID", s.sid),
+        )
+        if value
+    ]
+    return ["SUBJECT AS QUERIED: " + ". ".join(p for p in parts if p)]
+
+
+def _match_lines(match: _Match) -> list[str]:
+    if match.level is MatchLevel.NO_RECORD:
+        return [
+            "MATCH/NO RECORD FOUND",
+            "NO RECORD WAS FOUND. ABSENCE OF A RECORD IS NOT EVIDENCE OF UNLAWFUL "
+            "PRESENCE OR OF REMOVABILITY.",
+        ]
+    confidence = f" CONFIDENCE/{match.probability * 100:.2f} PCT" if match.probability else ""
+    lines = [f"MATCH/{match.level.value}{confidence} PERSON/{_text(match.person_id or 'NONE')}"]
+    if match.level is not MatchLevel.POSITIVE:
+        lines.append("IDENTITY NOT CONFIRMED: THIS RESPONSE DOES NOT ESTABLISH WHO THE SUBJECT IS.")
+    if match.explanation:
+        basis = ", ".join(
+            f"{_text(c.field)} {_text(c.comparison)}"
+            + (f" ({c.weight:+.1f})" if c.weight is not None else "")
+            for c in match.explanation
+        )
+        lines.append(f"MATCH BASIS/{basis}")
+    lines.append(f"RECORDS/{_refs(match.records)}")
+    return lines
+
+
+def _status_lines(iar: _Iar, citizen_sign: bool) -> list[str]:
+    lines: list[str] = []
+    if iar.status is not None:
+        summary = f" - {_text(iar.status.summary)}" if iar.status.summary else ""
+        lines.append(f"STATUS/{iar.status.code.value}{summary}")
+        lines.append(f"STATUS EVIDENCE/{_refs(iar.status.evidence)}")
+    rem = iar.removability
+    if rem is None:
+        return lines
+    if citizen_sign:
+        lines.append("REMOVABILITY/WITHHELD PENDING CITIZENSHIP REVIEW")
+        return lines
+    lines.append(f"REMOVABILITY/{rem.assessment.value} (DECISION SUPPORT, NOT A FINDING)")
+    for ground in rem.grounds:
+        reason = f" - {_text(ground.reason)}" if ground.reason else ""
+        lines.append(f"GROUND/INA {_text(ground.ina)}{reason} EVIDENCE/{_refs(ground.evidence)}")
+    return lines
+
+
+def render_iar_text(iar: Mapping[str, Any], *, dest_ori: str, iaq: IAQ | None = None) -> str:
+    """The Nlets plain-text IAR for the agency ``dest_ori`` (``recommendation`` never shown).
+
+    ``iaq``, when given, is echoed so the operator sees what was asked. Raises ``BadInput``
+    (field named) for a malformed IAR or one that pairs ``NO_RECORD`` with removability.
+    """
+    if (problem := ori_problem(dest_ori)) is not None:
+        raise BadInput("dest_ori", problem)
+    try:
+        view = _Iar.model_validate(agency_view(iar))
+    except ValidationError as exc:
+        raise InvalidQuery(field_errors(exc)) from None
+    rem = view.removability
+    if view.match.level is MatchLevel.NO_RECORD and rem and rem.assessment in _ENFORCEMENT:
+        raise BadInput("removability.assessment", "a NO_RECORD IAR cannot state removability")
+    flags = [_text(f) for f in view.flags]
+    citizen_sign = Flag.POSSIBLE_US_CITIZEN.value in flags or (
+        view.status is not None and view.status.code in CITIZEN_STATUSES
+    )
+    control = (
+        view.iaq_id if view.iaq_id and view.iaq_id.isalnum() and len(view.iaq_id) <= 10 else None
+    )
+    lines = [f"IAR.{dest_ori}.{LESC_ORI}" + (f".{_text(control)}" if control else "") + ".TXT"]
+    lines.append(f"IMMIGRATION ALIEN RESPONSE FROM {LESC_ORI} TO {dest_ori}")
+    lines.append(f"IAR/{_text(view.iar_id)} IAQ/{_text(view.iaq_id or 'NONE')}")
+    lines.append(
+        f"RECEIVED/{_text(view.received_at or '-')} RESPONDED/{_text(view.responded_at or '-')}"
+    )
+    lines.append("*** NOT A DETAINER. NOT A FINDING OF REMOVABILITY. ***")
+    if citizen_sign:
+        lines.append(
+            "*** POSSIBLE OR CONFIRMED U.S. CITIZEN: DO NOT DETAIN OR REQUEST A DETAINER ON "
+            "THE BASIS OF THIS RESPONSE. CITIZENSHIP REVIEW REQUIRED. ***"
+        )
+    if iaq is not None:
+        lines += _subject_lines(iaq)
+    lines += _match_lines(view.match)
+    lines += _status_lines(view, citizen_sign)
+    lines.append(f"FLAGS/{', '.join(flags) or 'NONE'}")
+    routing = view.routing
+    if routing is not None and routing.aor:
+        office = _text(routing.field_office or "")
+        lines.append(f"ROUTED TO/ICE ERO {office} FIELD OFFICE ({_text(routing.aor)})")
+    else:
+        lines.append("ROUTED TO/ICE ERO FIELD OFFICE TO BE ASSIGNED BY THE LESC")
+    return "\n".join(wrapped for line in lines for wrapped in _wrap(_text(line)))

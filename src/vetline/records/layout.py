@@ -1,0 +1,68 @@
+"""Where the record store lives inside a data folder, and the column order of its rows.
+
+Kept apart from the reader and the writer so both (and other packages) agree on one
+layout: ``<data>/store/<source>.parquet`` holds the current version of every record of
+one source, sorted by ``record_id``; ``<data>/history/<source>/<extract_id>.parquet``
+holds versions that a later extract replaced; ``<data>/rejects/`` holds the rejects of
+every ingest run. The layout follows the comment in ``contract.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+from vetline.records.contract import IDENTITY_COLUMNS, SOURCES, STORE_EXTRA_COLUMNS
+
+STORE_DIR: Final[str] = "store"
+HISTORY_DIR: Final[str] = "history"
+REJECTS_DIR: Final[str] = "rejects"
+MANIFEST_FILE: Final[str] = "manifest.jsonl"
+LOCK_FILE: Final[str] = ".ingest.lock"
+
+#: Original spellings kept next to each canonical name column.
+NAME_COLUMNS: Final[tuple[str, ...]] = ("last_name", "first_name", "middle_name", "aliases")
+
+#: A hash of a row's content (canonical contract columns and original names), used to tell
+#: "already loaded" from "updated" when an extract repeats a key. Not part of the contract
+#: layout's required columns; an addition that readers may ignore.
+CONTENT_HASH: Final[str] = "content_hash"
+
+#: Store columns that are not strings.
+INT16_COLUMNS: Final[tuple[str, ...]] = ("dob_year", "dob_month", "dob_day")
+INT64_COLUMNS: Final[tuple[str, ...]] = ("line",)
+
+
+def store_columns(source: str) -> tuple[str, ...]:
+    """Column order of one source's store file."""
+    event = tuple(c.name for c in SOURCES[source])
+    extras = tuple(c for c in STORE_EXTRA_COLUMNS if c != "source")
+    return ("source", *IDENTITY_COLUMNS, *event, *extras, CONTENT_HASH)
+
+
+#: Columns every source shares: what identity resolution reads across sources.
+IDENTITY_STORE_COLUMNS: Final[tuple[str, ...]] = (
+    "source",
+    *IDENTITY_COLUMNS,
+    *(c for c in STORE_EXTRA_COLUMNS if c != "source"),
+)
+
+
+def store_dir(data_dir: Path) -> Path:
+    """The folder of the current record versions."""
+    return data_dir / STORE_DIR
+
+
+def source_file(data_dir: Path, source: str) -> Path:
+    """The Parquet file with the current records of ``source``."""
+    return store_dir(data_dir) / f"{source}.parquet"
+
+
+def history_dir(data_dir: Path, source: str) -> Path:
+    """The folder of replaced record versions of ``source``."""
+    return data_dir / HISTORY_DIR / source
+
+
+def rejects_dir(data_dir: Path) -> Path:
+    """The folder of rejects files, one per ingest run plus ``latest.csv``."""
+    return data_dir / REJECTS_DIR

@@ -1,0 +1,201 @@
+"""``vetline build``: records → standardised → model → pairs → persons → index.
+
+Stages (each reports progress): read the record store, standardise, train the model
+(only when none exists or ``retrain``: a rebuild over grown data keeps the parameters,
+so ids and levels do not drift with every load), predict and cluster on the chosen
+engine, assign stable person ids against the previous build, write persons and the
+real-time index. Files are written to temporary names and swapped in at the end, so
+a failed build leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from vetline.errors import BadInput
+from vetline.progress import ProgressFn, no_progress
+from vetline.resolve import engine as engines
+from vetline.resolve import layout, splink_model
+from vetline.resolve.config import ResolveSettings
+from vetline.resolve.ids import assign_person_ids
+from vetline.resolve.index import RecordIndex
+from vetline.resolve.model import MatchModel
+from vetline.resolve.standardise import standardise_frame
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI table and ``<data>/model/build.json``."""
+
+    engine: str
+    records: int
+    persons: int
+    pairs: int
+    trained: bool
+    persons_kept: int
+    persons_new: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+def _previous_ids(data_dir: Path) -> dict[str, str]:
+    path = layout.person_records_file(data_dir)
+    if not path.exists():
+        return {}
+    prev = pd.read_parquet(path, columns=["unique_id", "person_id"])
+    return dict(zip(prev["unique_id"], prev["person_id"], strict=True))
+
+
+def _read_records(data_dir: Path) -> pd.DataFrame:
+    from vetline.records import RecordStore
+
+    store = RecordStore(data_dir)
+    try:
+        identities = store.read_identities()
+    finally:
+        store.close()
+    if identities.num_rows == 0:
+        raise BadInput(str(data_dir), "the record store is empty; run `vetline ingest` first")
+    records: pd.DataFrame = identities.to_pandas()
+    return records
+
+
+def build_match_table(records: pd.DataFrame, progress: ProgressFn = no_progress) -> pd.DataFrame:
+    """Standardise contract-shaped records into the match table (sorted by key)."""
+    progress("standardise", 0, 1)
+    table = standardise_frame(records)
+    table = table.sort_values("unique_id", kind="stable").reset_index(drop=True)
+    if table["unique_id"].duplicated().any():
+        dup = table.loc[table["unique_id"].duplicated(), "unique_id"].iloc[0]
+        raise BadInput("record_id", f"duplicate record key {dup!r}")
+    progress("standardise", 1, 1)
+    out: pd.DataFrame = table
+    return out
+
+
+def link_table(
+    table: pd.DataFrame,
+    data_dir: Path,
+    *,
+    engine: str = "duckdb",
+    retrain: bool = False,
+    settings: ResolveSettings | None = None,
+    progress: ProgressFn = no_progress,
+) -> tuple[MatchModel, engines.Linkage, bool, dict[str, float]]:
+    """Train (if needed) and link a match table; the model lives in ``data_dir``."""
+    s = settings or ResolveSettings.load(data_dir)
+    seconds: dict[str, float] = {}
+    db_api = engines.open_engine(engine)
+    model_path = layout.model_file(data_dir)
+    trained = retrain or not model_path.exists()
+    t = time.perf_counter()
+    progress("train model", 0, 1)
+    if trained:
+        model = splink_model.train(db_api, table, seed=s.seed, max_pairs=s.em_max_pairs)
+        model.trained_on = {"records": len(table), "engine": engine}
+        model.save(model_path)
+    else:
+        model = MatchModel.load(model_path)
+    progress("train model", 1, 1)
+    seconds["train"] = time.perf_counter() - t
+    t = time.perf_counter()
+    progress("predict + cluster", 0, 1)
+    linkage = engines.link(
+        db_api,
+        table,
+        model,
+        predict_threshold=s.predict_threshold,
+        cluster_threshold=s.cluster_threshold,
+    )
+    progress("predict + cluster", 1, 1)
+    seconds["predict_cluster"] = time.perf_counter() - t
+    return model, linkage, trained, seconds
+
+
+def build_persons(
+    data_dir: Path,
+    engine: str = "duckdb",
+    progress: ProgressFn | None = None,
+    *,
+    retrain: bool = False,
+    settings: ResolveSettings | None = None,
+) -> BuildReport:
+    """Resolve every record in the store into persons and build the real-time index."""
+    engine = engines.check_engine(engine)
+    progress = progress or no_progress
+    s = settings or ResolveSettings.load(data_dir)
+    t0 = time.perf_counter()
+    progress("read records", 0, 1)
+    records = _read_records(data_dir)
+    progress("read records", 1, 1)
+    table = build_match_table(records, progress)
+    seconds = {"read_standardise": time.perf_counter() - t0}
+    _, linkage, trained, link_seconds = link_table(
+        table, data_dir, engine=engine, retrain=retrain, settings=s, progress=progress
+    )
+    seconds.update(link_seconds)
+    t = time.perf_counter()
+    progress("persons + index", 0, 2)
+    clusters = table[["unique_id"]].merge(linkage.clusters, on="unique_id", how="left")
+    clusters["cluster_id"] = clusters["cluster_id"].fillna(clusters["unique_id"])
+    previous = _previous_ids(data_dir)
+    person_ids = assign_person_ids(clusters, previous)
+    _write_persons(data_dir, table, person_ids)
+    progress("persons + index", 1, 2)
+    index = RecordIndex.from_match_table(table, person_ids.tolist())
+    tmp = layout.index_dir(data_dir).with_name("index.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    index.save(tmp)
+    shutil.rmtree(layout.index_dir(data_dir), ignore_errors=True)
+    tmp.rename(layout.index_dir(data_dir))
+    progress("persons + index", 2, 2)
+    seconds["persons_index"] = time.perf_counter() - t
+    kept = set(person_ids) & set(previous.values())
+    report = BuildReport(
+        engine=engine,
+        records=len(table),
+        persons=int(person_ids.nunique()),
+        pairs=len(linkage.pairs),
+        trained=trained,
+        persons_kept=len(kept),
+        persons_new=int(person_ids.nunique()) - len(kept),
+        seconds={k: round(v, 3) for k, v in seconds.items()},
+    )
+    layout.build_report_file(data_dir).write_text(json.dumps(asdict(report), indent=1))
+    return report
+
+
+def _write_persons(data_dir: Path, table: pd.DataFrame, person_ids: pd.Series) -> None:
+    directory = layout.persons_dir(data_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    records = pd.DataFrame(
+        {
+            "source": table["source"],
+            "record_id": table["record_id"],
+            "unique_id": table["unique_id"],
+            "person_id": person_ids.to_numpy(),
+        }
+    )
+    persons = (
+        records.groupby("person_id", sort=True)
+        .agg(
+            records=("unique_id", "size"),
+            first_record=("unique_id", "min"),
+            sources=("source", lambda s: ",".join(sorted(set(s)))),
+        )
+        .reset_index()
+    )
+    for frame, path in ((records, layout.person_records_file(data_dir)),
+                        (persons, layout.persons_file(data_dir))):  # fmt: skip
+        tmp = path.with_suffix(".tmp")
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(path)

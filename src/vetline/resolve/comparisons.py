@@ -1,0 +1,252 @@
+"""The linkage model's comparisons, written once as data.
+
+Each comparison is an ordered list of levels (first true level wins, as in Splink). A
+level is a *kind* plus its columns and threshold; from this one description vetline makes
+both the Splink comparison (``splink_model.to_splink``, any SQL dialect, so DuckDB and
+Spark run the same model) and the NumPy evaluator of the real-time scorer
+(``scorer.py``). The label of the level that decided is what the explanation shows, so
+the words an analyst reads come from the object that decided.
+
+Why these levels:
+* names: exact (term-frequency adjusted, so ``GARCIA`` counts for less than
+  ``XOCHIQUETZAL``), then the variants standardisation makes visible — swap, shared
+  rigour name symbol (transliteration, nickname), shared surname (double surnames),
+  Jaro-Winkler (typos; threshold 0.92 is Splink's recommended name threshold), phonetic;
+* date of birth: exact, consistent partial date, day/month swap, one-character typo,
+  year within one, then different — each is a separately-weighted level because each
+  is a separately-common clerical error;
+* identifiers: exact (near-decisive after training: u ≈ 1/N), a one-character typo level
+  for the hand-keyed numbers (A-number, SSN), and *different*, which training makes
+  strongly negative — two different A-numbers are strong evidence of two people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+LevelKind = Literal[
+    "null",
+    "exact",
+    "reversed",
+    "array_intersect",
+    "jaro_winkler",
+    "levenshtein",
+    "dob_exact",
+    "dob_partial",
+    "dob_swap",
+    "year_within",
+    "else",
+]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level: what is tested (kind, columns, threshold) and its label."""
+
+    kind: LevelKind
+    label: str
+    columns: tuple[str, ...] = ()
+    threshold: float = 0.0
+    tf: bool = False
+    #: An expert m fixed before training (EM leaves it alone); see ``_identifier``.
+    fixed_m: float | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One compared field: the levels, tested in order."""
+
+    name: str
+    field: str
+    levels: tuple[Level, ...]
+
+
+def _null(column: str) -> Level:
+    return Level("null", "missing on one side", (column,))
+
+
+def _else() -> Level:
+    return Level("else", "different")
+
+
+#: m of "identifiers differ" (how often one person's records carry two different values
+#: of the identifier, after one-character typos had their own level): a clerical-error
+#: rate, fixed rather than estimated, because EM is pulled by look-alikes (same name,
+#: same birth date, different people) into treating conflicting identifiers as a normal
+#: feature of matches — the opposite of the truth, and the error that harms citizens.
+#: Fingerprint identity numbers conflict an order of magnitude less often.
+IDENTIFIER_CONFLICT_M: Final[dict[str, float]] = {
+    "fin": 1e-4,
+    "a_number": 1e-3,
+    "fbi_number": 1e-3,
+    "ssn": 1e-3,
+    "passport_number": 2e-3,
+    "sid": 2e-3,
+}
+
+#: m of "address differs": people move, so a different address is weak evidence. EM
+#: on records whose addresses are sparse and correlated was seen to drive this m to 0
+#: (a −20-bit penalty for moving house), so it is fixed.
+LOCATION_CHANGE_M: Final = 0.3
+
+
+def _identifier(column: str, typo_level: bool) -> Comparison:
+    levels = [_null(column), Level("exact", "exact", (column,))]
+    if typo_level:
+        levels.append(Level("levenshtein", "one-character difference", (column,), 1))
+    levels.append(Level("else", "different", fixed_m=IDENTIFIER_CONFLICT_M[column]))
+    return Comparison(column, column, tuple(levels))
+
+
+def _moved() -> Level:
+    return Level("else", "different", fixed_m=LOCATION_CHANGE_M)
+
+
+SURNAME: Final = Comparison(
+    "surname",
+    "last_name",
+    (
+        _null("surname"),
+        Level("exact", "exact", ("surname",), tf=True),
+        Level("reversed", "first and last name swapped", ("surname", "forename")),
+        Level("array_intersect", "shares a surname (double surname)", ("surname_tokens",)),
+        Level("jaro_winkler", "similar spelling (Jaro-Winkler ≥ 0.92)", ("surname",), 0.92),
+        Level("exact", "same transliteration key", ("surname_tk",)),
+        Level("exact", "same sound (Double Metaphone)", ("surname_dm",)),
+        _else(),
+    ),
+)
+
+FORENAME: Final = Comparison(
+    "forename",
+    "first_name",
+    (
+        _null("forename"),
+        Level("exact", "exact", ("forename",), tf=True),
+        Level("reversed", "first and last name swapped", ("forename", "surname")),
+        Level("array_intersect", "same name in another script or nickname", ("given_symbols",)),
+        Level("jaro_winkler", "similar spelling (Jaro-Winkler ≥ 0.92)", ("forename",), 0.92),
+        Level("exact", "same sound (Double Metaphone)", ("forename_dm",)),
+        _else(),
+    ),
+)
+
+DOB: Final = Comparison(
+    "dob",
+    "dob",
+    (
+        _null("dob_year"),
+        Level("dob_exact", "exact", ("dob_year", "dob_month", "dob_day")),
+        Level("dob_partial", "partial date agrees", ("dob_year", "dob_month", "dob_day")),
+        Level("dob_swap", "day and month swapped", ("dob_year", "dob_month", "dob_day")),
+        Level("levenshtein", "one-character typo", ("dob",), 1),
+        Level("year_within", "year within one", ("dob_year",), 1),
+        _else(),
+    ),
+)
+
+
+def _simple(column: str, field_name: str | None = None) -> Comparison:
+    return Comparison(
+        column,
+        field_name or column,
+        (_null(column), Level("exact", "exact", (column,)), _else()),
+    )
+
+
+ADDRESS: Final = Comparison(
+    "address",
+    "address",
+    (
+        _null("address"),
+        Level("exact", "exact", ("address",)),
+        Level("jaro_winkler", "similar (Jaro-Winkler ≥ 0.9)", ("address",), 0.9),
+        _moved(),
+    ),
+)
+
+CITY: Final = Comparison(
+    "city",
+    "city",
+    (
+        _null("city"),
+        Level("exact", "exact", ("city",), tf=True),
+        Level("jaro_winkler", "similar (Jaro-Winkler ≥ 0.9)", ("city",), 0.9),
+        _moved(),
+    ),
+)
+
+ZIP: Final = Comparison(
+    "zip",
+    "zip",
+    (
+        _null("zip"),
+        Level("exact", "exact", ("zip",)),
+        Level("levenshtein", "one-character difference", ("zip",), 1),
+        _moved(),
+    ),
+)
+
+#: The comparisons of vetline's model, in order. Identifiers come last in the waterfall.
+COMPARISONS: Final[tuple[Comparison, ...]] = (
+    SURNAME,
+    FORENAME,
+    DOB,
+    _simple("sex"),
+    _simple("birth_country"),
+    ADDRESS,
+    CITY,
+    Comparison("state", "state", (_null("state"), Level("exact", "exact", ("state",)), _moved())),
+    ZIP,
+    _identifier("a_number", typo_level=True),
+    _identifier("fin", typo_level=False),
+    _identifier("fbi_number", typo_level=False),
+    _identifier("ssn", typo_level=True),
+    _identifier("passport_number", typo_level=False),
+    _identifier("sid", typo_level=False),
+)
+
+#: Comparisons whose exact level is identifier evidence (no biographic coincidence).
+IDENTIFIER_COMPARISONS: Final[frozenset[str]] = frozenset(
+    {"a_number", "fin", "fbi_number", "ssn", "passport_number", "sid"}
+)
+
+#: Blocking rules (conjunctions of equal match columns): the build's candidate pairs
+#: and the real-time index's candidate lookups use the same list, so what the build
+#: would have linked the resolver can find.
+BLOCKING_RULES: Final[tuple[tuple[str, ...], ...]] = (
+    ("a_number",),
+    ("fin",),
+    ("fbi_number",),
+    ("ssn",),
+    ("passport_number",),
+    ("sid",),
+    ("dob", "surname_dm"),
+    ("dob", "forename_dm"),
+    ("surname", "forename"),
+    ("name_key", "dob_year"),
+    ("surname_tk", "forename_dm", "dob_year"),
+    ("dob", "zip"),
+    ("dob", "city"),
+)
+
+#: Deterministic rules for Splink's prior (probability two random records match).
+DETERMINISTIC_RULES: Final[tuple[tuple[str, ...], ...]] = (
+    ("a_number",),
+    ("fin",),
+    ("surname", "forename", "dob"),
+)
+
+#: EM training sessions: each blocks on some columns and so trains all the others.
+EM_SESSIONS: Final[tuple[tuple[str, ...], ...]] = (("dob",), ("surname", "forename"))
+
+
+def comparison_columns() -> tuple[str, ...]:
+    """Every match column some comparison reads."""
+    seen: dict[str, None] = {}
+    for comparison in COMPARISONS:
+        for level in comparison.levels:
+            for column in level.columns:
+                seen[column] = None
+    return tuple(seen)

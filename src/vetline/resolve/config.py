@@ -1,0 +1,61 @@
+"""Thresholds and knobs of identity resolution, with defaults and where they came from.
+
+Read from ``<data>/resolve.toml`` when present (keys as below), then ``VETLINE_RESOLVE_*``
+environment variables. The precision each level gives on the benchmarks is in
+``bench/resolve.md``; change a threshold only with a new benchmark run beside it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vetline.errors import BadInput
+
+SETTINGS_FILE = "resolve.toml"
+
+
+class ResolveSettings(BaseSettings):
+    """Match levels are probability thresholds on the best candidate person."""
+
+    model_config = SettingsConfigDict(env_prefix="VETLINE_RESOLVE_", extra="forbid")
+
+    positive_threshold: float = Field(0.9999, gt=0, lt=1)
+    probable_threshold: float = Field(0.99, gt=0, lt=1)
+    possible_threshold: float = Field(0.5, gt=0, lt=1)
+    #: A name is "common" when the index would hold this many same-name records by
+    #: chance (N · tf(surname) · tf(forename)); name + DOB alone is then not POSITIVE.
+    common_name_expected_records: float = Field(1.0, gt=0)
+    #: Biographic POSITIVE also needs the runner-up person this many bits (log2) lower.
+    positive_margin_bits: float = Field(10.0, ge=0)
+    #: Pairs at or above this probability join records into one person at build time.
+    cluster_threshold: float = Field(0.999, gt=0, lt=1)
+    #: Pairs below this are not kept by the build's predict step.
+    predict_threshold: float = Field(0.5, gt=0, lt=1)
+    #: Real-time candidate lookups skip a name block larger than this.
+    max_block_size: int = Field(5_000, ge=10)
+    #: Candidates (persons) returned with a resolution.
+    max_candidates: int = Field(5, ge=1)
+    em_max_pairs: float = Field(2e6, gt=1000)
+    seed: int = 42
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None, **overrides: Any) -> ResolveSettings:
+        values: dict[str, Any] = {}
+        path = data_dir / SETTINGS_FILE if data_dir else None
+        if path and path.exists():
+            try:
+                values = tomllib.loads(path.read_text())
+            except tomllib.TOMLDecodeError as exc:
+                raise BadInput(str(path), f"not valid TOML: {exc}") from exc
+        values.update(overrides)
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or SETTINGS_FILE
+            raise BadInput(field, first["msg"]) from exc

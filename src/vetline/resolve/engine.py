@@ -1,0 +1,143 @@
+"""The SQL engines that run Splink: DuckDB (embedded default) or Spark (optional).
+
+Only this module knows how to open an engine; everything else receives Splink's
+``db_api``. Spark is imported lazily so ``import vetline`` and the DuckDB path never need
+pyspark; asking for Spark without it is a user error naming what to install.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from vetline.errors import BadInput
+from vetline.resolve import splink_model
+from vetline.resolve.cluster import clean_edges, components, gamma_columns
+from vetline.resolve.model import MatchModel
+from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
+
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+
+
+def check_engine(engine: str) -> Engine:
+    if engine not in ENGINES:
+        raise BadInput("--engine", f"must be one of {', '.join(ENGINES)}, not {engine!r}")
+    return engine  # type: ignore[return-value]
+
+
+def open_engine(engine: str, spark_master: str = "local[2]") -> Any:
+    """A Splink ``db_api`` for ``engine``."""
+    engine = check_engine(engine)
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    if engine == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    return spark_api(spark_master)
+
+
+def spark_api(master: str = "local[2]") -> Any:
+    """A Splink ``SparkAPI`` on a (cached) Spark session with Splink's similarity jar."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise BadInput(
+            "--engine spark", "pyspark is not installed; run `pip install 'vetline[spark]'`"
+        ) from exc
+    from splink import SparkAPI
+
+    return SparkAPI(  # type: ignore[no-untyped-call]
+        spark_session=spark_session(master), break_lineage_method="parquet"
+    )
+
+
+_SESSIONS: dict[str, Any] = {}
+
+
+def spark_session(master: str = "local[2]") -> Any:
+    """One Spark session per process and master (Spark start-up costs ~7 s)."""
+    if master in _SESSIONS:
+        return _SESSIONS[master]
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    session = (
+        SparkSession.builder.master(master)
+        .appName("vetline-build")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "4g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="vetline-spark-ckpt-"))
+    _SESSIONS[master] = session
+    return session
+
+
+@dataclass(frozen=True)
+class Linkage:
+    """Scored pairs at or above the predict threshold, and record → cluster."""
+
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, gamma_*
+    clusters: pd.DataFrame  # unique_id, cluster_id
+
+
+def _engine_frame(db_api: Any, frame: pd.DataFrame) -> Any:
+    """Spark wants its own DataFrame with an explicit schema; DuckDB takes pandas."""
+    if type(db_api).__name__ != "SparkAPI":
+        return frame
+    from pyspark.sql import types as T
+
+    fields = []
+    for column in frame.columns:
+        if column in INT_COLUMNS:
+            kind: Any = T.IntegerType()
+        elif column in LIST_COLUMNS:
+            kind = T.ArrayType(T.StringType())
+        else:
+            kind = T.StringType()
+        fields.append(T.StructField(column, kind, True))
+    rows = [
+        tuple(_spark_value(column, value) for column, value in zip(frame.columns, row, strict=True))
+        for row in frame.itertuples(index=False, name=None)
+    ]
+    return db_api.spark.createDataFrame(rows, T.StructType(fields))
+
+
+def _spark_value(column: str, value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if column in INT_COLUMNS:
+        return int(value)
+    if column in LIST_COLUMNS:
+        return [str(v) for v in value]
+    return str(value)
+
+
+def link(
+    db_api: Any,
+    frame: pd.DataFrame,
+    model: MatchModel,
+    *,
+    predict_threshold: float,
+    cluster_threshold: float,
+) -> Linkage:
+    """Predict with the trained ``model`` on the engine; cluster clean edges (``cluster``)."""
+    linker = splink_model.make_linker(db_api, _engine_frame(db_api, frame), model)
+    predictions = linker.inference.predict(threshold_match_probability=predict_threshold)
+    columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    columns += gamma_columns()
+    sql = f"select {', '.join(columns)} from {predictions.physical_name}"
+    pairs = linker.misc.query_sql(sql, output_type="pandas")
+    edges = clean_edges(pairs, cluster_threshold)
+    cluster_ids = components(frame, edges)
+    clusters = pd.DataFrame({"unique_id": frame["unique_id"], "cluster_id": cluster_ids})
+    return Linkage(pairs, clusters)

@@ -1,0 +1,303 @@
+"""The real-time index: every record's match columns, its person, and blocking keys.
+
+Memory is what limits a 1M-record index, so every string column is dictionary-encoded
+(int32 codes into a vocabulary: names repeat, 4 bytes a row instead of ~60), and each
+blocking rule is a sorted array of 64-bit key hashes with the row numbers beside it, so
+a lookup is a binary search (``np.searchsorted``), not a Python dict of a million keys.
+Hashes are 64-bit BLAKE2b of the key text, the same in every process (Python's ``hash``
+is salted per process).
+
+Adding records appends codes and inserts their keys in sorted position: O(N) copies of
+flat arrays, milliseconds at 1M rows, no rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
+
+from vetline.resolve.comparisons import BLOCKING_RULES, comparison_columns
+from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
+
+_MULT = np.uint64(0x100000001B3)
+#: Coded columns: everything a comparison or a blocking rule reads, plus ids.
+CODED_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            "unique_id",
+            "person_id",
+            *(c for c in comparison_columns() if c not in INT_COLUMNS),
+            *(c for rule in BLOCKING_RULES for c in rule if c not in INT_COLUMNS),
+        )
+    )
+)
+IndexI32 = npt.NDArray[np.int32]
+Rows = npt.NDArray[np.integer[Any]]
+
+
+def _stable_hash(value: Any) -> int:
+    """64-bit BLAKE2b of the value's text (tuples joined by ``|``): same in every process."""
+    text = "|".join(value) if isinstance(value, tuple) else str(value)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def _hash_values(values: Sequence[Any]) -> npt.NDArray[np.uint64]:
+    return np.fromiter((_stable_hash(v) for v in values), dtype=np.uint64, count=len(values))
+
+
+@dataclass
+class Coded:
+    """A dictionary-encoded column: ``codes`` (−1 = null) into ``vocab``."""
+
+    codes: IndexI32
+    vocab: list[Any]
+
+    def __post_init__(self) -> None:
+        self._lookup: dict[Any, int] | None = None
+        self._values: npt.NDArray[np.object_] | None = None
+        self._hashes: npt.NDArray[np.uint64] | None = None
+
+    @classmethod
+    def encode(cls, values: Iterable[Any]) -> Coded:
+        keyed = [tuple(v) if isinstance(v, list | np.ndarray) else v for v in values]
+        keyed = [None if (v is None or v == () or v is pd.NA) else v for v in keyed]
+        codes, uniques = pd.factorize(pd.Series(keyed, dtype=object), use_na_sentinel=True)
+        return cls(codes.astype(np.int32), list(uniques))
+
+    def values(self, rows: Rows) -> npt.NDArray[np.object_]:
+        """Decoded values of ``rows`` (``None`` for null)."""
+        if self._values is None:
+            self._values = np.empty(len(self.vocab) + 1, dtype=object)
+            self._values[: len(self.vocab)] = self.vocab if self.vocab else []
+            self._values[-1] = None
+        return self._values[self.codes[rows]]
+
+    def hashes(self) -> npt.NDArray[np.uint64]:
+        if self._hashes is None:
+            self._hashes = _hash_values(self.vocab)
+        return self._hashes
+
+    def code_of(self, value: Any) -> int:
+        """Code of ``value``, −1 if unseen."""
+        if self._lookup is None:
+            self._lookup = {v: i for i, v in enumerate(self.vocab)}
+        return self._lookup.get(value, -1)
+
+    def append(self, values: Sequence[Any]) -> None:
+        """Append rows, growing the vocabulary for unseen values."""
+        self.code_of(None)  # build the lookup
+        assert self._lookup is not None
+        new = np.empty(len(values), dtype=np.int32)
+        for i, v in enumerate(values):
+            v = tuple(v) if isinstance(v, list) else v
+            if v is None or v == ():
+                new[i] = -1
+                continue
+            code = self._lookup.get(v)
+            if code is None:
+                code = len(self.vocab)
+                self.vocab.append(v)
+                self._lookup[v] = code
+                self._values = self._hashes = None
+            new[i] = code
+        self.codes = np.concatenate([self.codes, new])
+
+    def counts(self) -> npt.NDArray[np.int64]:
+        valid = self.codes[self.codes >= 0]
+        return np.bincount(valid, minlength=len(self.vocab)).astype(np.int64)
+
+
+def _row_hashes(
+    rule: tuple[str, ...], coded: dict[str, Coded], ints: dict[str, npt.NDArray[np.float64]]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+    """Per-row combined key hash of ``rule`` and whether every part is present."""
+    n = len(coded["unique_id"].codes)
+    h = np.zeros(n, dtype=np.uint64)
+    ok = np.ones(n, dtype=bool)
+    for column in rule:
+        if column in ints:
+            vals = ints[column]
+            present = ~np.isnan(vals)
+            whole = np.where(present, vals, 0).astype(np.int64)
+            uniques, inverse = np.unique(whole, return_inverse=True)
+            part = _hash_values([int(u) for u in uniques])[inverse]
+        else:
+            col = coded[column]
+            present = col.codes >= 0
+            part = col.hashes()[np.where(present, col.codes, 0)] if col.vocab else h
+        with np.errstate(over="ignore"):
+            h = (h * _MULT) ^ part
+        ok &= present
+    return h, ok
+
+
+def subject_key(rule: tuple[str, ...], row: dict[str, Any]) -> int | None:
+    """The key hash of ``rule`` for one standardised row, ``None`` if a part is missing."""
+    h = np.zeros(1, dtype=np.uint64)
+    for column in rule:
+        value = row.get(column)
+        if value is None or value == [] or value == ():
+            return None
+        key = int(value) if column in INT_COLUMNS else value
+        part = np.array([_stable_hash(tuple(key) if isinstance(key, list) else key)], np.uint64)
+        with np.errstate(over="ignore"):
+            h = (h * _MULT) ^ part
+    return int(h[0])
+
+
+@dataclass
+class KeyTable:
+    """One blocking rule: sorted key hashes and the row of each."""
+
+    keys: npt.NDArray[np.uint64]
+    rows: IndexI32
+
+    def lookup(self, key: int, limit: int) -> IndexI32 | None:
+        k = np.uint64(key)
+        lo = int(np.searchsorted(self.keys, k, "left"))
+        hi = int(np.searchsorted(self.keys, k, "right"))
+        if hi - lo > limit:
+            return None
+        return self.rows[lo:hi]
+
+    def insert(self, keys: npt.NDArray[np.uint64], rows: IndexI32) -> None:
+        order = np.argsort(keys, kind="stable")
+        keys, rows = keys[order], rows[order]
+        pos = np.searchsorted(self.keys, keys, "right")
+        self.keys = np.insert(self.keys, pos, keys)
+        self.rows = np.insert(self.rows, pos, rows)
+
+
+class RecordIndex:
+    """Match columns of every record, its person, and one key table per blocking rule."""
+
+    def __init__(
+        self,
+        coded: dict[str, Coded],
+        ints: dict[str, npt.NDArray[np.float64]],
+        keys: list[KeyTable] | None = None,
+    ) -> None:
+        self.coded = coded
+        self.ints = ints
+        self.keys = keys if keys is not None else self._build_keys()
+        self._refresh_tf()
+
+    def __len__(self) -> int:
+        return len(self.coded["unique_id"].codes)
+
+    @classmethod
+    def from_match_table(cls, table: pd.DataFrame, person_ids: Sequence[str]) -> RecordIndex:
+        frame = table.assign(person_id=list(person_ids))
+        coded = {c: Coded.encode(frame[c].tolist()) for c in CODED_COLUMNS}
+        ints = {c: np.asarray(frame[c].astype("float64"), dtype=np.float64) for c in INT_COLUMNS}
+        return cls(coded, ints)
+
+    def _build_keys(self) -> list[KeyTable]:
+        tables = []
+        for rule in BLOCKING_RULES:
+            h, ok = _row_hashes(rule, self.coded, self.ints)
+            rows = np.flatnonzero(ok).astype(np.int32)
+            order = np.argsort(h[rows], kind="stable")
+            tables.append(KeyTable(h[rows][order], rows[order]))
+        return tables
+
+    def _refresh_tf(self) -> None:
+        """Term frequencies as Splink computes them: count / non-null count."""
+        self.tf: dict[str, npt.NDArray[np.float64]] = {}
+        for column in ("surname", "forename", "city"):
+            counts = self.coded[column].counts()
+            total = max(int(counts.sum()), 1)
+            self.tf[column] = np.append(counts / total, np.nan)
+
+    def tf_of(self, column: str, value: Any) -> float:
+        code = self.coded[column].code_of(value)
+        return float(self.tf[column][code]) if code >= 0 else float("nan")
+
+    def candidates(self, row: dict[str, Any], limit: int) -> IndexI32:
+        """Rows sharing at least one blocking key with ``row``."""
+        found: list[IndexI32] = []
+        for rule, table in zip(BLOCKING_RULES, self.keys, strict=True):
+            key = subject_key(rule, row)
+            if key is None:
+                continue
+            rows = table.lookup(key, limit if len(rule) > 1 else 1_000_000)
+            if rows is not None and len(rows):
+                found.append(rows)
+        if not found:
+            return np.zeros(0, dtype=np.int32)
+        return np.unique(np.concatenate(found))
+
+    def columns(self, rows: Rows) -> dict[str, Any]:
+        """Right-hand columns for the scorer."""
+        out: dict[str, Any] = {c: self.coded[c].values(rows) for c in CODED_COLUMNS}
+        out.update({c: v[rows] for c, v in self.ints.items()})
+        return out
+
+    def tf_columns(self, rows: Rows) -> dict[str, npt.NDArray[np.float64]]:
+        return {c: tf[self.coded[c].codes[rows]] for c, tf in self.tf.items()}
+
+    def rows_of_person(self, person_id: str) -> IndexI32:
+        code = self.coded["person_id"].code_of(person_id)
+        return np.flatnonzero(self.coded["person_id"].codes == code).astype(np.int32)
+
+    def add(self, table: pd.DataFrame, person_ids: Sequence[str]) -> None:
+        """Append standardised rows with their person ids; keys inserted in place."""
+        start = len(self)
+        frame = table.assign(person_id=list(person_ids))
+        for c in CODED_COLUMNS:
+            self.coded[c].append(frame[c].tolist())
+        for c in INT_COLUMNS:
+            self.ints[c] = np.concatenate([self.ints[c], frame[c].astype("float64").to_numpy()])
+        for rule, key_table in zip(BLOCKING_RULES, self.keys, strict=True):
+            h, ok = _row_hashes(rule, self.coded, self.ints)
+            new_rows = np.arange(start, len(self), dtype=np.int32)
+            new_rows = new_rows[ok[start:]]
+            key_table.insert(h[new_rows], new_rows)
+        self._refresh_tf()
+
+    # --- persistence -----------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, Any] = {f"codes__{c}": col.codes for c, col in self.coded.items()}
+        arrays.update({f"int__{c}": v for c, v in self.ints.items()})
+        for i, table in enumerate(self.keys):
+            arrays[f"keys__{i}"], arrays[f"rows__{i}"] = table.keys, table.rows
+        np.savez(directory / "arrays.npz", **arrays)
+        for c, col in self.coded.items():
+            vocab = ["|".join(v) if isinstance(v, tuple) else v for v in col.vocab]
+            feather.write_feather(
+                pa.table({"v": pa.array(vocab, pa.string())}),
+                directory / f"vocab__{c}.arrow",
+                compression="uncompressed",
+            )
+        meta = {"rules": [list(r) for r in BLOCKING_RULES], "records": len(self)}
+        (directory / "index.json").write_text(json.dumps(meta))
+
+    @classmethod
+    def load(cls, directory: Path) -> RecordIndex:
+        meta = json.loads((directory / "index.json").read_text())
+        if [tuple(r) for r in meta["rules"]] != list(BLOCKING_RULES):
+            raise ValueError("index built with other blocking rules; rebuild it")
+        arrays = np.load(directory / "arrays.npz")
+        coded: dict[str, Coded] = {}
+        for c in CODED_COLUMNS:
+            vocab = feather.read_table(directory / f"vocab__{c}.arrow")["v"].to_pylist()
+            if c in LIST_COLUMNS:
+                vocab = [tuple(v.split("|")) for v in vocab]
+            coded[c] = Coded(arrays[f"codes__{c}"], vocab)
+        ints: dict[str, npt.NDArray[np.float64]] = {c: arrays[f"int__{c}"] for c in INT_COLUMNS}
+        keys = [
+            KeyTable(arrays[f"keys__{i}"], arrays[f"rows__{i}"]) for i in range(len(BLOCKING_RULES))
+        ]
+        return cls(coded, ints, keys)

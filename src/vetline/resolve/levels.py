@@ -1,0 +1,86 @@
+"""From scores to a match level: the precision-first rules, pure and table-tested.
+
+A false POSITIVE can put a citizen in a cell, so POSITIVE needs more than a high
+probability:
+
+* a biometric FIN that exists in the index is decisive: fingerprints identify;
+* otherwise POSITIVE needs probability ≥ ``positive_threshold`` **and** a clear margin
+  over the next person (two look-alikes both scoring high is ambiguity, not identity);
+* and a match with no agreeing identifier on a *common* name (term frequencies: the
+  index would hold ``common_name_expected_records`` same-name records by chance) is at
+  most PROBABLE — name + date of birth alone does not identify a ``JUAN GARCIA``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vetline.resolve.config import ResolveSettings
+from vetline.status.codes import MatchLevel
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the scorer found for the best candidate person."""
+
+    probability: float
+    match_weight: float
+    runner_up_weight: float | None
+    identifier_agrees: bool
+    fin_person: str | None
+    name_expected_records: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    level: MatchLevel
+    person_id: str | None
+    decisive: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def decide(evidence: Evidence, best_person: str, settings: ResolveSettings) -> Decision:
+    """The match level for the best person (or the FIN's person), with reasons."""
+    if evidence.fin_person is not None:
+        return Decision(
+            MatchLevel.POSITIVE,
+            evidence.fin_person,
+            decisive="fin",
+            reasons=["biometric FIN found in the index: identity is decisive"],
+        )
+    p = evidence.probability
+    reasons: list[str] = []
+    if p >= settings.positive_threshold:
+        margin_ok = (
+            evidence.runner_up_weight is None
+            or evidence.match_weight - evidence.runner_up_weight >= settings.positive_margin_bits
+        )
+        common = evidence.name_expected_records >= settings.common_name_expected_records
+        if not margin_ok:
+            reasons.append("another person scores close: ambiguous, capped at PROBABLE")
+        elif common and not evidence.identifier_agrees:
+            reasons.append(
+                "common name with no agreeing identifier: name and date of birth alone "
+                "are not identity, capped at PROBABLE"
+            )
+        else:
+            reasons.append(f"probability ≥ {settings.positive_threshold}")
+            return Decision(MatchLevel.POSITIVE, best_person, reasons=reasons)
+        return Decision(MatchLevel.PROBABLE, best_person, reasons=reasons)
+    if p >= settings.probable_threshold:
+        return Decision(
+            MatchLevel.PROBABLE,
+            best_person,
+            reasons=[f"probability ≥ {settings.probable_threshold}"],
+        )
+    if p >= settings.possible_threshold:
+        return Decision(
+            MatchLevel.POSSIBLE,
+            best_person,
+            reasons=[f"probability ≥ {settings.possible_threshold}"],
+        )
+    return Decision(
+        MatchLevel.NO_RECORD,
+        None,
+        reasons=[f"best probability {p:.3g} below {settings.possible_threshold}"],
+    )

@@ -1,0 +1,245 @@
+"""The real-time resolver: one subject → candidate persons, a level, and its reasons.
+
+Path of a query: standardise the subject (the build's own functions), look up candidate
+records by the build's blocking rules, score them with the trained model (NumPy, Splink's
+arithmetic), keep each person's best record, then decide the level (``levels.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vetline.errors import BadInput
+from vetline.resolve import layout
+from vetline.resolve.aggregate import aggregate
+from vetline.resolve.comparisons import COMPARISONS
+from vetline.resolve.config import ResolveSettings
+from vetline.resolve.ids import fresh_id
+from vetline.resolve.index import RecordIndex
+from vetline.resolve.levels import Evidence, decide
+from vetline.resolve.model import MatchModel
+from vetline.resolve.scorer import score
+from vetline.resolve.standardise import LIST_COLUMNS, standardise_frame, standardise_one
+from vetline.status.codes import MatchLevel
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The IAQ subject: who the requesting officer says this is."""
+
+    last_name: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    dob: str | None = None
+    sex: str | None = None
+    birth_country: str | None = None
+    a_number: str | None = None
+    fin: str | None = None
+    fbi_number: str | None = None
+    ssn: str | None = None
+    passport_number: str | None = None
+    sid: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Subject:
+        """From IAQ ``subject`` JSON; unknown keys are ignored, values must be text."""
+        known = {f.name for f in fields(cls)}
+        values: dict[str, str | None] = {}
+        for key, value in data.items():
+            if key not in known:
+                continue
+            if value is not None and not isinstance(value, str):
+                raise BadInput(f"subject.{key}", "must be a string or null")
+            values[key] = value or None
+        return cls(**values)
+
+    def check(self) -> None:
+        has_name = bool(self.last_name or self.first_name)
+        ids = (self.a_number, self.fin, self.fbi_number, self.ssn, self.passport_number)
+        if not has_name and not any(ids) and not self.sid:
+            raise BadInput("subject", "needs a name or an identifier")
+
+
+@dataclass
+class Resolution:
+    """The answer: level, best person, probability, why, and the alternatives."""
+
+    level: MatchLevel
+    person_id: str | None
+    probability: float
+    match_weight: float | None
+    explanation: list[dict[str, Any]] = field(default_factory=list)
+    records: list[tuple[str, str]] = field(default_factory=list)
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["level"] = str(self.level)
+        data["records"] = [{"source": s, "record_id": r} for s, r in self.records]
+        data["candidates"] = [
+            {"person_id": p, "probability": round(q, 6)} for p, q in self.candidates
+        ]
+        return data
+
+
+def _broadcast(row: dict[str, Any], n: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column, value in row.items():
+        if column in ("dob_year", "dob_month", "dob_day"):
+            out[column] = np.full(n, np.nan if value is None else float(value))
+            continue
+        arr = np.empty(n, dtype=object)
+        if column in LIST_COLUMNS:
+            arr.fill(tuple(value) if value else None)
+        else:
+            arr.fill(value)
+        out[column] = arr
+    return out
+
+
+class Resolver:
+    """Holds the model and the index; ``resolve`` is read-only, ``add_records`` appends."""
+
+    def __init__(self, model: MatchModel, index: RecordIndex, settings: ResolveSettings) -> None:
+        self.model = model
+        self.index = index
+        self.settings = settings
+
+    @classmethod
+    def load(cls, data_dir: Path, settings: ResolveSettings | None = None) -> Resolver:
+        model = MatchModel.load(layout.model_file(data_dir))
+        if not (layout.index_dir(data_dir) / "index.json").exists():
+            raise BadInput(str(data_dir), "no person index; run `vetline build` first")
+        index = RecordIndex.load(layout.index_dir(data_dir))
+        return cls(model, index, settings or ResolveSettings.load(data_dir))
+
+    def resolve(self, subject: Subject | Mapping[str, Any]) -> Resolution:
+        if not isinstance(subject, Subject):
+            subject = Subject.from_dict(subject)
+        subject.check()
+        return self._resolve_row(standardise_one(asdict(subject)))
+
+    def _resolve_row(self, row: dict[str, Any]) -> Resolution:
+        s = self.settings
+        rows = self.index.candidates(row, s.max_block_size)
+        if len(rows) == 0:
+            return Resolution(MatchLevel.NO_RECORD, None, 0.0, None, reasons=["no candidate"])
+        scores = score(
+            self.model, _broadcast(row, len(rows)), self.index.columns(rows),
+            self.index.tf_columns(rows),
+        )  # fmt: skip
+        persons = self.index.coded["person_id"].values(rows)
+        ranked = aggregate(scores, persons, self.model.prior_weight)
+        fin_rows = self._fin_matches(row, rows)
+        fin_person = str(persons[fin_rows[0]]) if len(fin_rows) else None
+        evidence = Evidence(
+            probability=float(ranked.probability[0]),
+            match_weight=float(ranked.match_weight[0]),
+            runner_up_weight=float(ranked.match_weight[1]) if len(ranked.persons) > 1 else None,
+            identifier_agrees=bool(ranked.identifier_agrees[0]),
+            fin_person=fin_person,
+            name_expected_records=self._name_expected(row),
+        )
+        decision = decide(evidence, ranked.persons[0], s)
+        top = ranked.persons.index(decision.person_id) if decision.person_id else 0
+        explanation = self._explain(ranked.gamma[top], ranked.weights[top], decision.decisive)
+        probabilities = ranked.probability
+        candidates = [(p, float(q)) for p, q in zip(ranked.persons, probabilities, strict=True)][
+            : s.max_candidates
+        ]
+        records: list[tuple[str, str]] = []
+        if decision.person_id is not None:
+            person_rows = self.index.rows_of_person(decision.person_id)
+            uids = self.index.coded["unique_id"].values(person_rows)
+            records = [tuple(u.split("|", 1)) for u in uids]
+        return Resolution(
+            decision.level,
+            decision.person_id,
+            float(probabilities[top]),
+            float(ranked.match_weight[top]),
+            explanation,
+            records,
+            candidates,
+            decision.reasons,
+        )
+
+    def _fin_matches(self, row: dict[str, Any], rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        if not row.get("fin"):
+            return np.zeros(0, dtype=np.int32)
+        fins = self.index.coded["fin"].values(rows)
+        return np.flatnonzero(fins == row["fin"])
+
+    def _name_expected(self, row: dict[str, Any]) -> float:
+        """N · tf(surname) · tf(forename): same-name records expected by chance."""
+        tf_s = self.index.tf_of("surname", row.get("surname"))
+        tf_f = self.index.tf_of("forename", row.get("forename"))
+        n = len(self.index)
+        if np.isnan(tf_s):
+            tf_s = 1.0 / max(n, 1)
+        if np.isnan(tf_f):
+            tf_f = 1.0 / max(n, 1)
+        return float(n * tf_s * tf_f)
+
+    def _explain(
+        self, gamma: np.ndarray[Any, Any], weights: np.ndarray[Any, Any], decisive: str | None
+    ) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = [
+            {"field": "prior", "comparison": "prior (two random records match)",
+             "weight": round(self.model.prior_weight, 4)}
+        ]  # fmt: skip
+        for c, comparison in enumerate(COMPARISONS):
+            level = comparison.levels[int(gamma[c])]
+            if level.kind == "null":
+                continue
+            label = level.label
+            if decisive and comparison.name == decisive and level.label == "exact":
+                label = "exact: biometric identity, decisive"
+            items.append(
+                {
+                    "field": comparison.field,
+                    "comparison": label,
+                    "weight": round(float(weights[c]), 4),
+                }
+            )
+        return items
+
+    def add_records(self, rows: Iterable[Mapping[str, Any]]) -> list[str]:
+        """Add store-shaped rows to the live index; returns the person id of each.
+
+        Each row joins the person it resolves to when that match would have clustered at
+        build time (probability ≥ ``cluster_threshold`` and not ambiguous); otherwise it
+        starts a new person. ``vetline build`` later re-derives the same or merges more.
+        """
+        table = standardise_frame(pd.DataFrame([dict(r) for r in rows]))
+        person_ids: list[str] = []
+        for i in range(len(table)):
+            match_row = {str(c): _unbox(v) for c, v in table.iloc[i].items()}
+            result = self._resolve_row(match_row) if len(self.index) else None
+            if (
+                result is not None
+                and result.person_id is not None
+                and result.probability >= self.settings.cluster_threshold
+                and result.level is MatchLevel.POSITIVE
+            ):
+                person_ids.append(result.person_id)
+            else:
+                person_ids.append(fresh_id(str(match_row["unique_id"])))
+            self.index.add(table.iloc[[i]], [person_ids[-1]])
+        return person_ids
+
+
+def _unbox(value: Any) -> Any:
+    if value is pd.NA or value is None:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value

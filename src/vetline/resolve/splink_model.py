@@ -1,0 +1,208 @@
+"""Splink adapter: vetline's comparisons as Splink creators, training, export.
+
+The comparisons stay Python creator objects (never SQL text), because a saved Splink JSON
+holds SQL in the dialect it was trained on and does not translate; the trained m/u values
+travel in vetline's own ``model.json`` and are configured back onto freshly created
+comparisons for whichever engine runs (DuckDB or Spark).
+
+Training is unsupervised, as Splink recommends: the prior from deterministic rules, u by
+random sampling, m by expectation maximisation in two sessions (blocked on date of birth,
+then on names) so every comparison is estimated where it is not blocked on. Ground truth
+is never read here.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+
+from vetline.resolve.comparisons import (
+    BLOCKING_RULES,
+    COMPARISONS,
+    DETERMINISTIC_RULES,
+    EM_SESSIONS,
+    Comparison,
+    Level,
+)
+from vetline.resolve.model import LevelParams, MatchModel
+
+#: Splink's SQL for the custom date levels: plain SQL both DuckDB and Spark accept.
+_DOB_SQL: dict[str, str] = {
+    "dob_exact": "dob_year_l = dob_year_r AND dob_month_l = dob_month_r AND dob_day_l = dob_day_r",
+    "dob_partial": "dob_year_l = dob_year_r "
+    "AND (dob_month_l IS NULL OR dob_month_r IS NULL OR dob_month_l = dob_month_r) "
+    "AND (dob_day_l IS NULL OR dob_day_r IS NULL OR dob_day_l = dob_day_r)",
+    "dob_swap": "dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r",
+}
+
+
+def _creator(level: Level) -> Any:
+    import splink.comparison_level_library as cll
+
+    kind = level.kind
+    made: Any
+    if kind == "null":
+        made = cll.NullLevel(level.columns[0])
+    elif kind == "exact":
+        made = cll.ExactMatchLevel(level.columns[0], term_frequency_adjustments=level.tf)
+    elif kind == "reversed":
+        made = cll.ColumnsReversedLevel(level.columns[0], level.columns[1], symmetrical=True)
+    elif kind == "array_intersect":
+        made = cll.ArrayIntersectLevel(level.columns[0], min_intersection=1)
+    elif kind == "jaro_winkler":
+        made = cll.JaroWinklerLevel(level.columns[0], level.threshold)
+    elif kind == "levenshtein":
+        made = cll.LevenshteinLevel(level.columns[0], int(level.threshold))
+    elif kind in _DOB_SQL:
+        made = cll.CustomLevel(_DOB_SQL[kind])
+    elif kind == "year_within":
+        col = level.columns[0]
+        made = cll.CustomLevel(f"abs({col}_l - {col}_r) <= {int(level.threshold)}")
+    else:
+        made = cll.ElseLevel()
+    made = made.configure(label_for_charts=level.label)
+    if level.fixed_m is not None:
+        made = made.configure(m_probability=level.fixed_m, fix_m_probability=True)
+    return made
+
+
+def splink_comparison(comparison: Comparison, model: MatchModel | None = None) -> Any:
+    """A Splink ``CustomComparison`` for ``comparison``, with trained m/u if given."""
+    import splink.comparison_library as cl
+
+    creators = []
+    trained = model.comparisons.get(comparison.name) if model else None
+    for i, level in enumerate(comparison.levels):
+        creator = _creator(level)
+        if trained is not None and level.kind != "null":
+            params = trained[i]
+            creator = creator.configure(m_probability=params.m, u_probability=params.u)
+        creators.append(creator)
+    return cl.CustomComparison(
+        comparison_levels=creators,
+        output_column_name=comparison.name,
+        comparison_description=comparison.field,
+    )
+
+
+def settings(model: MatchModel | None = None, max_iterations: int = 25) -> Any:
+    """A Splink ``SettingsCreator`` for vetline's model (dedupe across all sources)."""
+    from splink import SettingsCreator, block_on
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[splink_comparison(c, model) for c in COMPARISONS],
+        blocking_rules_to_generate_predictions=[block_on(*r) for r in BLOCKING_RULES],
+        probability_two_random_records_match=model.prior if model else 1e-4,
+        retain_matching_columns=True,  # for the gamma_ columns the clustering reads
+        retain_intermediate_calculation_columns=False,
+        max_iterations=max_iterations,
+    )
+
+
+def make_linker(db_api: Any, frame: Any, model: MatchModel | None = None) -> Any:
+    """Register ``frame`` (pandas, or an engine table) and build a Linker on it."""
+    from splink import Linker
+
+    table = db_api.register(frame)
+    return Linker(table, settings(model), log_level=logging.ERROR)
+
+
+#: Splink's own value for a level never observed in training. EM can drive an m to
+#: exactly 0.0 (e.g. "different FIN" when no matching pair in the session conflicts),
+#: which Splink 5 then rejects as below 1e-300; flooring here keeps such a level
+#: strongly negative (about -20 bits) instead of aborting training.
+_M_U_FLOOR = 1e-6
+
+
+@contextmanager
+def _floored_em() -> Iterator[None]:
+    import splink.internals.expectation_maximisation as em
+
+    original: Any = getattr(em, "m_u_records_to_lookup_dict")  # noqa: B009 (private name)
+
+    def floored(records: Any) -> Any:
+        lookup = original(records)
+        for levels in lookup.values():
+            for values in levels.values():
+                for key in ("m_probability", "u_probability"):
+                    value = values.get(key)
+                    if isinstance(value, float) and value < _M_U_FLOOR:
+                        values[key] = _M_U_FLOOR
+        return lookup
+
+    setattr(em, "m_u_records_to_lookup_dict", floored)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(em, "m_u_records_to_lookup_dict", original)  # noqa: B010
+
+
+def train(
+    db_api: Any, frame: pd.DataFrame, *, seed: int = 42, max_pairs: float = 2e6
+) -> MatchModel:
+    """Estimate the model unsupervised on ``frame`` (a match table); return it."""
+    from splink import block_on
+
+    linker = make_linker(db_api, frame)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [block_on(*r) for r in DETERMINISTIC_RULES], recall=0.8
+    )
+    n = len(frame)
+    floor = 1.0 / max(n * (n - 1) / 2, 1.0)  # at least one expected matching pair
+    if not linker._settings_obj._probability_two_random_records_match > floor:
+        linker._settings_obj._probability_two_random_records_match = floor
+    training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    with _floored_em():
+        for columns in EM_SESSIONS:
+            training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+    return export(linker)
+
+
+def export(linker: Any) -> MatchModel:
+    """Read trained parameters out of Splink's own objects (its defaults included).
+
+    Reading the weights from Splink's ``ComparisonLevel`` objects (rather than re-deriving
+    them) guarantees the real-time scorer uses exactly what Splink's predict uses,
+    including Splink's handling of levels never observed in training.
+    """
+    settings_obj = linker._settings_obj
+    comparisons: dict[str, list[LevelParams]] = {}
+    spec = {c.name: c for c in COMPARISONS}
+    for comparison in settings_obj.comparisons:
+        name = comparison.output_column_name
+        levels = comparison.comparison_levels
+        params: list[LevelParams] = []
+        for level, ours in zip(levels, spec[name].levels, strict=True):
+            if level.is_null_level:
+                params.append(LevelParams(ours.label, None, None, 0.0))
+                continue
+            m, u = level.m_probability, level.u_probability
+            log2_bf = level._log2_bayes_factor
+            tf_u = None
+            if level._has_tf_adjustments:
+                tf_u = level._u_probability_corresponding_to_exact_match(levels)
+            params.append(
+                LevelParams(
+                    ours.label,
+                    float(m),
+                    float(u),
+                    float(log2_bf),
+                    tf_column=level._tf_adjustment_input_column_name if tf_u else None,
+                    tf_weight=float(level._tf_adjustment_weight),
+                    tf_minimum_u=float(level._tf_minimum_u_value),
+                    tf_u_exact=float(tf_u) if tf_u else None,
+                )
+            )
+        comparisons[name] = params
+    prior = float(settings_obj._probability_two_random_records_match)
+    if not 0 < prior < 1 or math.isnan(prior):
+        prior = 1e-4
+    return MatchModel(prior=prior, comparisons=comparisons)

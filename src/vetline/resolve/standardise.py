@@ -1,0 +1,360 @@
+"""Standardisation for matching: one record (or one query subject) → the match columns.
+
+The record store already upper-cases and ASCII-folds names; matching needs more. Each
+function here handles one phenomenon the linkage model must see through, and each has a
+test row in ``tests/resolve/test_standardise.py``:
+
+* surname particles (``DE LA CRUZ``, ``AL-HASSAN``, ``VAN DER BERG``) are dropped for
+  comparison, so a clerk who omits them does not create a second person;
+* double surnames (``GARCIA LOPEZ`` vs ``GARCIA``) keep a token list, compared by overlap;
+* first/last order swaps get an order-free ``name_key``;
+* transliteration (``MOHAMMED``/``MUHAMMAD``/``محمد``, ``ABDUL RAHMAN``/``ABDELRAHMAN``)
+  and nickname groups (``BOB``/``ROBERT``) come from OpenSanctions' ``rigour`` name
+  symbols (Wikidata name ids and nickname groups), because Splink has none and
+  hand-written tables rot;
+* phonetic keys use Double Metaphone (C++ ``doublemetaphone``, ~1 µs a name) and a
+  consonant skeleton (``translit_key``) for vowel-spelling variants;
+* dates may be partial (``1985``, ``1985-03``) and may carry day/month swaps or typos, so
+  they are kept as parts, parsed leniently (a typo is evidence, not an error);
+* identifiers are canonicalised, and placeholders (``000000000``, ``UNKNOWN``) become
+  null: a shared junk value must never look like strong evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from doublemetaphone import doublemetaphone
+from unidecode import unidecode
+
+#: Surname particles dropped for comparison (kept in the original name for display).
+PARTICLES: Final[frozenset[str]] = frozenset(
+    {
+        "DE", "DEL", "DELA", "LA", "LAS", "LOS", "LO", "DA", "DAS", "DO", "DOS", "DI", "DU",
+        "Y", "E", "VAN", "VON", "DER", "DEN", "TER", "TEN", "LE", "AL", "EL", "BIN", "BEN",
+        "IBN", "BINT", "ST",
+    }
+)  # fmt: skip
+
+#: Values clerks type when a name is unknown: they must not match each other.
+JUNK_NAMES: Final[frozenset[str]] = frozenset(
+    {"UNKNOWN", "UNK", "NFN", "FNU", "LNU", "NMN", "NONE", "NULL", "NA", "N A", "XXX", "X"}
+)
+
+#: Identifier placeholders (all-same digits, sequences) that appear in real systems.
+_JUNK_ID = re.compile(r"^(?:(\d)\1*|0*123456789|UNKNOWN|NONE|NULL|NA)$")
+_NON_ALPHA = re.compile(r"[^A-Z ]+")
+_NON_ALNUM = re.compile(r"[^0-9A-Z]+")
+_SPACES = re.compile(r"\s+")
+
+#: Transliteration folds applied before the consonant skeleton (order matters).
+_TRANSLIT_FOLDS: Final[tuple[tuple[str, str], ...]] = (
+    ("PH", "F"), ("KH", "H"), ("GH", "G"), ("TH", "T"), ("DH", "D"), ("SCH", "S"),
+    ("SH", "S"), ("CH", "S"), ("CK", "K"), ("Q", "K"), ("C", "K"), ("Z", "S"), ("W", "V"),
+    ("J", "Y"), ("X", "KS"),
+)  # fmt: skip
+
+MATCH_COLUMNS: Final[tuple[str, ...]] = (
+    "unique_id",
+    "source",
+    "record_id",
+    "surname",
+    "surname_tokens",
+    "surname_dm",
+    "surname_tk",
+    "forename",
+    "forename_dm",
+    "given_symbols",
+    "name_key",
+    "dob",
+    "dob_year",
+    "dob_month",
+    "dob_day",
+    "sex",
+    "birth_country",
+    "a_number",
+    "fin",
+    "fbi_number",
+    "ssn",
+    "passport_number",
+    "sid",
+    "address",
+    "city",
+    "state",
+    "zip",
+)
+
+#: Match columns holding lists (stored as ``|``-joined strings in the index).
+LIST_COLUMNS: Final[tuple[str, ...]] = ("surname_tokens", "given_symbols")
+INT_COLUMNS: Final[tuple[str, ...]] = ("dob_year", "dob_month", "dob_day")
+
+
+def clean_name(value: object) -> str | None:
+    """Upper-case ASCII letters and single spaces; junk placeholders become ``None``.
+
+    Apostrophes vanish without a gap (``O'BRIEN`` → ``OBRIEN``), other punctuation
+    (hyphens, dots, commas) becomes a space, so ``AL-HASSAN`` → ``AL HASSAN``.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = unidecode(value).upper().replace("'", "").replace("`", "")
+    text = _SPACES.sub(" ", _NON_ALPHA.sub(" ", text)).strip()
+    if not text or text in JUNK_NAMES:
+        return None
+    return text
+
+
+def surname_tokens(surname: str | None) -> list[str]:
+    """Surname tokens without particles; if only particles remain, keep them all."""
+    if not surname:
+        return []
+    tokens = surname.split(" ")
+    kept = [t for t in tokens if t not in PARTICLES and t]
+    return kept or tokens
+
+
+def forename_parts(first: str | None, middle: str | None) -> tuple[str | None, str | None]:
+    """(first given name, remaining given names): ``first_name`` may hold middle names."""
+    tokens = (first or "").split() + (middle or "").split()
+    if not tokens:
+        return None, None
+    return tokens[0], " ".join(tokens[1:]) or None
+
+
+def phonetic(token: str | None) -> str | None:
+    """Double Metaphone primary code of a name (spaces removed), ``None`` when empty."""
+    if not token:
+        return None
+    code = str(doublemetaphone(token.replace(" ", ""))[0])
+    return code or None
+
+
+def translit_key(token: str | None) -> str | None:
+    """A consonant skeleton that folds common romanisation variants.
+
+    ``HUSSEIN``/``HUSSAIN``/``HOSEIN`` → ``HSN``; ``TCHAIKOVSKY``/``CHAIKOVSKI`` differ
+    only in vowels and digraphs. The first letter is kept (vowel or not) because
+    first letters are rarely misspelled and keep the key selective.
+    """
+    if not token:
+        return None
+    text = token.replace(" ", "")
+    for old, new in _TRANSLIT_FOLDS:
+        text = text.replace(old, new)
+    head, tail = text[0], re.sub(r"[AEIOUYH]", "", text[1:])
+    squeezed = re.sub(r"(.)\1+", r"\1", head + tail)
+    return squeezed or None
+
+
+@lru_cache(maxsize=1)
+def _rigour() -> tuple[Any, Any, Any]:
+    """Load rigour's name tagger once (≈5 s): its data is the cost, not the calls."""
+    from rigour.names import NamePartTag, NameTypeTag, analyze_names
+
+    return analyze_names, NameTypeTag, NamePartTag
+
+
+@lru_cache(maxsize=200_000)
+def given_symbols(given: str | None) -> tuple[str, ...]:
+    """Sorted rigour name symbols (Wikidata name ids, nickname groups) of given names.
+
+    Two spellings share a symbol when rigour knows them as one name across scripts or
+    as nickname and formal name: ``MOHAMMED``/``MUHAMMAD`` (Q5837762), ``ROBERT``/``BOB``
+    (NICK:BOB), ``ABDUL RAHMAN``/``ABDELRAHMAN`` (Q307378).
+    """
+    if not given:
+        return ()
+    analyze_names, type_tag, part_tag = _rigour()
+    names = analyze_names(type_tag.PER, [given], {part_tag.GIVEN: [given]})
+    symbols = {str(span.symbol) for name in names for span in name.spans}
+    return tuple(sorted(s for s in symbols if s.startswith(("[NAME:", "[NICK:", "[SYMBOL:"))))
+
+
+def name_key(surname: str | None, forename: str | None) -> str | None:
+    """Order-free key of surname and first given name: catches first/last swaps."""
+    tokens = surname_tokens(surname) + ([forename] if forename else [])
+    if len(tokens) < 2:
+        return None
+    return " ".join(sorted(tokens))
+
+
+def parse_dob(value: object) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) from ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or ``YYYYMMDD``.
+
+    Lenient on purpose: an impossible month (a keying error) is still evidence for the
+    comparison, so it is kept; a year outside 1850–2100 or a non-numeric part is dropped.
+    """
+    if not isinstance(value, str):
+        return None, None, None
+    text = value.strip()
+    eight = re.fullmatch(r"\d{8}", text)
+    parts = [text[:4], text[4:6], text[6:]] if eight else text.split("-")
+    nums: list[int | None] = []
+    for part in parts[:3]:
+        nums.append(int(part) if part.isdigit() else None)
+    nums += [None] * (3 - len(nums))
+    year, month, day = nums
+    if year is None or not 1850 <= year <= 2100:
+        return None, None, None
+    if month is None or month == 0:
+        return year, None, None
+    return year, month, day if day else None
+
+
+def dob_string(year: int | None, month: int | None, day: int | None) -> str | None:
+    """Canonical (possibly partial) date text from parts."""
+    if year is None:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def canon_identifier(value: object) -> str | None:
+    """Upper-case alphanumerics only; placeholders (all one digit, ``123456789``) → None."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = _NON_ALNUM.sub("", unidecode(str(value)).upper())
+    if not text or _JUNK_ID.match(text):
+        return None
+    return text
+
+
+def canon_a_number(value: object) -> str | None:
+    """A-number: optional ``A``, 7-9 digits → 9 digits zero-padded."""
+    text = canon_identifier(value)
+    if text is None:
+        return None
+    digits = text[1:] if text.startswith("A") else text
+    if not digits.isdigit() or not 7 <= len(digits) <= 9:
+        return None
+    padded = digits.zfill(9)
+    return None if _JUNK_ID.match(padded.lstrip("0") or "0") else padded
+
+
+def canon_ssn(value: object) -> str | None:
+    """SSN digits; never-issued area numbers 000/666/9xx and placeholders → None."""
+    text = canon_identifier(value)
+    if text is None or not text.isdigit():
+        return None
+    if len(text) == 9 and (text[:3] in {"000", "666"} or text[0] == "9"):
+        return None
+    return text
+
+
+_ID_CANON: Final[dict[str, Callable[[object], str | None]]] = {
+    "a_number": canon_a_number,
+    "fin": canon_identifier,
+    "fbi_number": canon_identifier,
+    "ssn": canon_ssn,
+    "passport_number": canon_identifier,
+    "sid": canon_identifier,
+}
+
+
+def _mapped(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """Apply ``fn`` once per distinct value (names repeat: 1M rows, ~50k names)."""
+    uniques = pd.unique(values.to_numpy(dtype=object))
+    table = {u: fn(u) for u in uniques}
+    return values.map(lambda v: table.get(v))
+
+
+def _col(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].astype(object).where(frame[name].notna(), None)
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def standardise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Contract-shaped rows (``source``, ``record_id``, identity columns) → match table.
+
+    Works for store rows, FEBRL rows mapped to the contract, and query subjects alike, so
+    the build and the real-time path standardise with the very same code.
+    """
+    out = pd.DataFrame(index=frame.index)
+    source = _col(frame, "source").fillna("query")
+    record_id = _col(frame, "record_id").fillna("").astype(str)
+    out["unique_id"] = source.astype(str) + "|" + record_id
+    out["source"] = source
+    out["record_id"] = record_id
+    surname = _mapped(_col(frame, "last_name"), clean_name)
+    first = _mapped(_col(frame, "first_name"), clean_name)
+    middle = _mapped(_col(frame, "middle_name"), clean_name)
+    tokens = _mapped(surname, surname_tokens)
+    out["surname"] = tokens.map(lambda t: " ".join(t) if t else None)
+    out["surname_tokens"] = tokens.map(lambda t: list(t))
+    out["surname_dm"] = _mapped(out["surname"], lambda s: phonetic(s.split(" ")[0]) if s else None)
+    out["surname_tk"] = _mapped(out["surname"], translit_key)
+    pairs = pd.Series(list(zip(first, middle, strict=True)), index=frame.index, dtype=object)
+    out["forename"] = pairs.map(lambda fm: forename_parts(fm[0], fm[1])[0])
+    out["forename_dm"] = _mapped(out["forename"], phonetic)
+    out["given_symbols"] = _mapped(first, lambda g: list(given_symbols(g)))
+    keys = pd.Series(list(zip(out["surname"], out["forename"], strict=True)), index=frame.index)
+    out["name_key"] = keys.map(lambda sf: name_key(sf[0], sf[1]))
+    dob_parts = _mapped(_col(frame, "dob"), parse_dob)
+    for i, part in enumerate(INT_COLUMNS):
+        out[part] = dob_parts.map(lambda p, i=i: p[i]).astype("Int64")
+    out["dob"] = dob_parts.map(lambda p: dob_string(*p))
+    out["sex"] = _mapped(_col(frame, "sex"), lambda v: v if v in {"M", "F", "X"} else None)
+    out["birth_country"] = _mapped(_col(frame, "birth_country"), canon_identifier)
+    for column, canon in _ID_CANON.items():
+        out[column] = _mapped(_col(frame, column), canon)
+    out["address"] = _mapped(_col(frame, "address"), clean_name)
+    out["city"] = _mapped(_col(frame, "city"), clean_name)
+    out["state"] = _mapped(_col(frame, "state"), canon_identifier)
+    out["zip"] = _mapped(_col(frame, "zip"), canon_identifier)
+    return out.reset_index(drop=True)
+
+
+def standardise_one(row: dict[str, Any]) -> dict[str, Any]:
+    """One contract-shaped row → one match row, without pandas (the real-time path).
+
+    Same primitives, same order as ``standardise_frame``; a test asserts they agree.
+    """
+    surname = clean_name(row.get("last_name"))
+    first = clean_name(row.get("first_name"))
+    middle = clean_name(row.get("middle_name"))
+    tokens = surname_tokens(surname)
+    std_surname = " ".join(tokens) if tokens else None
+    forename = forename_parts(first, middle)[0]
+    year, month, day = parse_dob(row.get("dob"))
+    source = row.get("source") or "query"
+    record_id = str(row.get("record_id") or "")
+    out: dict[str, Any] = {
+        "unique_id": f"{source}|{record_id}",
+        "source": source,
+        "record_id": record_id,
+        "surname": std_surname,
+        "surname_tokens": tokens,
+        "surname_dm": phonetic(std_surname.split(" ")[0]) if std_surname else None,
+        "surname_tk": translit_key(std_surname),
+        "forename": forename,
+        "forename_dm": phonetic(forename),
+        "given_symbols": list(given_symbols(first)),
+        "name_key": name_key(std_surname, forename),
+        "dob": dob_string(year, month, day),
+        "dob_year": year,
+        "dob_month": month,
+        "dob_day": day,
+        "sex": row.get("sex") if row.get("sex") in {"M", "F", "X"} else None,
+        "birth_country": canon_identifier(row.get("birth_country")),
+        "address": clean_name(row.get("address")),
+        "city": clean_name(row.get("city")),
+        "state": canon_identifier(row.get("state")),
+        "zip": canon_identifier(row.get("zip")),
+    }
+    for column, canon in _ID_CANON.items():
+        out[column] = canon(row.get(column))
+    return out
+
+
+def standardise_rows(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Convenience: contract-shaped dicts → match table."""
+    return standardise_frame(pd.DataFrame(list(rows)))

@@ -1,0 +1,184 @@
+"""``assess``: one person's records + a date → status, removability, flags, recommendation.
+
+Pure: no I/O and no clock. The order matters and is the safety design: the citizenship
+screen runs first and can only pull towards non-enforcement; the status rules come next;
+removability follows from status (admitted or not) and convictions; conflicts and missing
+evidence turn the answer into UNDETERMINED rather than a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from vetline.status.charges import RemovalCategory
+from vetline.status.citizenship import screen_citizenship
+from vetline.status.codes import Action, Assessment, Flag, MatchLevel, StatusCode
+from vetline.status.dates import DateSpan
+from vetline.status.derive import derive_status
+from vetline.status.facts import Facts
+from vetline.status.grants import ADMITTED_GRANTS, PROTECTED_CLASSES, current_grants
+from vetline.status.grounds import Context, collect_charges, conviction_grounds
+from vetline.status.history import Encounter, PersonHistory
+from vetline.status.policy import Policy
+from vetline.status.recommend import NO_RECORD_REASON, RecommendationInput, recommend
+from vetline.status.removability import (
+    ADMITTED_STATUSES,
+    SHIELDS,
+    RemovabilityInput,
+    decide,
+)
+from vetline.status.result import (
+    AssessmentResult,
+    Conflict,
+    Recommendation,
+    Removability,
+    StatusFinding,
+)
+from vetline.status.timeline import build_timeline
+
+
+def _admission_date(facts: Facts, policy: Policy) -> DateSpan | None:
+    adm = policy.admission
+    lawful = adm.immigrant | adm.nonimmigrant | adm.refugee
+    dates = [a.when for a in facts.arrivals() if a.admission_class in lawful and a.when]
+    dates += [
+        s.start
+        for s in facts.status
+        if s.status_class in ADMITTED_GRANTS and s.state == "GRANTED" and s.start
+    ]
+    return min(dates, key=lambda d: d.lo) if dates else None
+
+
+def _no_record(as_of: date, reason: str) -> AssessmentResult:
+    return AssessmentResult(
+        as_of=as_of,
+        status=StatusFinding(StatusCode.UNKNOWN, reason, (), "no record"),
+        removability=Removability(
+            Assessment.UNDETERMINED, (), "No record: never evidence of removability."
+        ),
+        flags=(),
+        recommendation=Recommendation(Action.NO_ACTION, NO_RECORD_REASON),
+        conflicts=(),
+        to_resolve=("a biometric search and the A-file; an absent record proves nothing",),
+        timeline=(),
+    )
+
+
+def assess(
+    history: PersonHistory,
+    as_of: date,
+    *,
+    policy: Policy,
+    encounter: Encounter | None = None,
+    match_level: MatchLevel = MatchLevel.POSITIVE,
+    related: Mapping[str, PersonHistory] | None = None,
+) -> AssessmentResult:
+    """Assess one person as of ``as_of`` (decision support: every action needs review)."""
+    if match_level is MatchLevel.NO_RECORD or history.empty:
+        return _no_record(as_of, "No record of this person in the searched systems.")
+    facts = Facts.of(history, as_of)
+    screen = screen_citizenship(facts, related or {}, policy.thresholds)
+    charges = collect_charges(facts.criminal, encounter, policy.charges)
+    illegal_entry = [
+        c.ref for c in charges.convictions if RemovalCategory.ILLEGAL_ENTRY in c.categories
+    ]
+    derived = derive_status(facts, policy.admission, illegal_entry)
+    conflicts = list(screen.conflicts) + derived.conflicts
+    # A citizen status makes the other rules' open questions moot; their conflicts stay.
+    to_resolve = list(screen.to_resolve) + ([] if screen.status is not None else derived.to_resolve)
+    to_resolve += charges.to_resolve
+
+    status = screen.status or derived.status
+    assert status is not None  # derive_status always decides (UNKNOWN at worst)
+    if (
+        screen.status is not None
+        and derived.status is not None
+        and derived.status.code
+        in {StatusCode.FINAL_ORDER, StatusCode.REMOVED_AND_REENTERED, StatusCode.IN_PROCEEDINGS}
+    ):
+        conflicts.append(_citizen_conflict(screen.status, derived.status))
+
+    grants = current_grants(facts)
+    protected = sorted({g.status_class for g in grants if g.status_class in PROTECTED_CLASSES})
+    flags = _flags(facts, encounter, bool(screen.signs), bool(protected))
+
+    admission = _admission_date(facts, policy)
+    admitted = status.code in ADMITTED_STATUSES or (
+        status.code not in {*SHIELDS, StatusCode.ENTERED_WITHOUT_INSPECTION}
+        and admission is not None
+    )
+    ctx = Context(policy.thresholds, admission, as_of)
+    conv_grounds, pending_grounds = conviction_grounds(charges, ctx, admitted)
+
+    decision = decide(
+        RemovabilityInput(
+            status=status.code,
+            citizenship_documented=screen.documented,
+            possible_citizen=Flag.POSSIBLE_US_CITIZEN in flags,
+            blocking_conflict=derived.blocking,
+            status_grounds=derived.grounds,
+            conviction_grounds=conv_grounds,
+            pending_grounds=pending_grounds,
+            open_questions=charges.open_questions,
+            removable_if_convicted_statuses=policy.gates.removable_if_convicted_statuses,
+        )
+    )
+    to_resolve += decision.to_resolve
+    rec = recommend(
+        RecommendationInput(
+            match_level=match_level,
+            has_records=True,
+            status=status.code,
+            assessment=decision.assessment,
+            grounds=decision.grounds,
+            flags=frozenset(flags),
+            citizenship_signs=[s.text for s in screen.signs],
+            protected=protected,
+            convictions=charges.convictions,
+            to_resolve=to_resolve,
+            assessment_reason=decision.reason,
+        ),
+        policy,
+    )
+    return AssessmentResult(
+        as_of=as_of,
+        status=status,
+        removability=Removability(decision.assessment, tuple(decision.grounds), decision.reason),
+        flags=flags,
+        recommendation=rec,
+        conflicts=tuple(conflicts),
+        to_resolve=tuple(dict.fromkeys(to_resolve)),
+        timeline=build_timeline(facts),
+    )
+
+
+def _citizen_conflict(citizen: StatusFinding, other: StatusFinding) -> Conflict:
+    return Conflict(
+        f"{citizen.code.value} but also {other.code.value} ({other.summary}) — citizenship "
+        "wins; the removal history must be reviewed",
+        citizen.evidence + other.evidence,
+    )
+
+
+def _flags(
+    facts: Facts, encounter: Encounter | None, citizen_sign: bool, protected: bool
+) -> tuple[Flag, ...]:
+    flags: list[Flag] = []
+    if citizen_sign:
+        flags.append(Flag.POSSIBLE_US_CITIZEN)
+    if protected:
+        flags.append(Flag.PROTECTED_STATUS)
+    if any(w.active for w in facts.warrants):
+        flags.append(Flag.ACTIVE_WARRANT)
+    if any(n.kind == "RED" for n in facts.interpol):
+        flags.append(Flag.INTERPOL_RED_NOTICE)
+    if encounter is not None and encounter.in_custody is not None:
+        in_custody = encounter.in_custody
+    else:
+        in_custody = any(
+            c.release_date is None or c.release_date.lo > facts.as_of for c in facts.custody
+        )
+    if in_custody:
+        flags.append(Flag.IN_CUSTODY)
+    return tuple(flags)

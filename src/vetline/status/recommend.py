@@ -1,0 +1,149 @@
+"""Flags an officer must see, the priority tier, and the recommended action.
+
+The gates are written as one readable decision list so that the safety properties can
+be checked by eye: no enforcement action without a removable assessment, none for a
+possible citizen, none on a NO_RECORD, a detainer only for a POSITIVE identity in custody,
+and a protected status always goes to a supervisor instead of an automatic action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vetline.status.codes import Action, Assessment, Flag, MatchLevel, StatusCode
+from vetline.status.grounds import Charge
+from vetline.status.policy import Policy, match_at_least
+from vetline.status.result import Ground, Recommendation
+
+
+@dataclass(frozen=True)
+class RecommendationInput:
+    match_level: MatchLevel
+    has_records: bool
+    status: StatusCode
+    assessment: Assessment
+    grounds: Sequence[Ground]
+    flags: frozenset[Flag]
+    citizenship_signs: Sequence[str]
+    protected: Sequence[str]
+    convictions: Sequence[Charge]
+    to_resolve: Sequence[str]
+    assessment_reason: str
+
+
+def priority_tier(inp: RecommendationInput, policy: Policy) -> str:
+    """The first policy tier whose criteria the person meets (conduct, warrants, notices)."""
+    ground_refs = {
+        r for g in inp.grounds if not g.pending and g.from_conviction for r in g.evidence
+    }
+    facts: set[str] = set()
+    for c in inp.convictions:
+        if c.ref in ground_refs:
+            facts.update(f"conviction:{cat.value}" for cat in c.categories)
+        if c.level == "FELONY":
+            facts.add("felony_conviction")
+    if Flag.ACTIVE_WARRANT in inp.flags:
+        facts.add("warrant:ACTIVE_WARRANT")
+    if Flag.INTERPOL_RED_NOTICE in inp.flags:
+        facts.add("notice:INTERPOL_RED_NOTICE")
+    if inp.status in {StatusCode.FINAL_ORDER, StatusCode.REMOVED_AND_REENTERED}:
+        facts.add(f"history:{inp.status.value}")
+    for tier in policy.tiers:
+        if facts.intersection(tier.when_any):
+            return tier.tier
+    return policy.default_tier
+
+
+NO_RECORD_REASON = (
+    "No record found. NO_RECORD is not a finding that the person is removable or unlawfully "
+    "present; take no immigration action on this response."
+)
+
+
+def _grounds_text(grounds: Sequence[Ground]) -> str:
+    return ", ".join(f"INA {g.ina} ({g.label})" for g in grounds)
+
+
+def recommend(inp: RecommendationInput, policy: Policy) -> Recommendation:
+    """The action an officer should consider, with the reason in plain words."""
+    gates = policy.gates
+    if inp.match_level is MatchLevel.NO_RECORD or not inp.has_records:
+        return Recommendation(Action.NO_ACTION, NO_RECORD_REASON)
+    if Flag.POSSIBLE_US_CITIZEN in inp.flags:
+        return Recommendation(
+            Action.CITIZENSHIP_REVIEW,
+            "Possible U.S. citizen (" + "; ".join(inp.citizenship_signs) + "). No immigration "
+            "enforcement action: route to citizenship review (ICE Directive 16001.2) and "
+            "consult counsel before any contact about status.",
+        )
+    if inp.assessment is Assessment.REMOVABLE:
+        grounds = _grounds_text(inp.grounds)
+        tier = priority_tier(inp, policy)
+        if Flag.PROTECTED_STATUS in inp.flags:
+            return Recommendation(
+                Action.NO_ACTION,
+                f"Appears removable on {grounds}, but holds a protected status "
+                f"({', '.join(inp.protected)}): no automatic action; a supervisor must review "
+                "the protection (INA 244, 8 U.S.C. 1367) before any enforcement.",
+                tier,
+                supervisory_review=True,
+            )
+        in_custody = Flag.IN_CUSTODY in inp.flags
+        if in_custody and match_at_least(inp.match_level, gates.detainer_min_match):
+            return Recommendation(
+                Action.DETAINER,
+                f"POSITIVE identity, in custody, appears removable on {grounds}. An officer "
+                "must confirm identity and the grounds from the A-file (not from database "
+                "checks alone) before issuing an I-247A.",
+                tier,
+            )
+        if in_custody and match_at_least(inp.match_level, gates.notification_min_match):
+            return Recommendation(
+                Action.NOTIFICATION_REQUEST,
+                f"In custody and appears removable on {grounds}, but identity is "
+                f"{inp.match_level.value}, not POSITIVE: request notification of release "
+                "and confirm identity biometrically.",
+                tier,
+            )
+        if not in_custody and match_at_least(inp.match_level, gates.lead_min_match):
+            return Recommendation(
+                Action.LEAD_REFERRAL,
+                f"Not in custody; appears removable on {grounds}: refer as a lead for "
+                "field review.",
+                tier,
+            )
+        return Recommendation(
+            Action.NO_ACTION,
+            f"Appears removable on {grounds}, but identity is only "
+            f"{inp.match_level.value}: confirm identity (biometrics) before any action.",
+        )
+    if inp.assessment is Assessment.REMOVABLE_IF_CONVICTED:
+        grounds = _grounds_text(inp.grounds)
+        if Flag.PROTECTED_STATUS in inp.flags:
+            return Recommendation(
+                Action.NO_ACTION,
+                f"Pending charges would be {grounds} if convicted, but a protected status "
+                f"({', '.join(inp.protected)}) requires supervisory review.",
+                supervisory_review=True,
+            )
+        if not match_at_least(inp.match_level, gates.notification_min_match):
+            return Recommendation(
+                Action.NO_ACTION,
+                f"Pending charges would be {grounds} if convicted; identity is only "
+                f"{inp.match_level.value}: confirm identity first.",
+            )
+        return Recommendation(
+            Action.CONDITIONAL_REFERRAL,
+            f"Not removable today. Pending charges would be {grounds} if they end in a "
+            "conviction (INA 101(a)(48)): follow the disposition; this referral is not a "
+            "removability finding.",
+            priority_tier(inp, policy),
+        )
+    extra = f" To resolve: {'; '.join(inp.to_resolve)}." if inp.to_resolve else ""
+    supervisory = Flag.PROTECTED_STATUS in inp.flags
+    if supervisory:
+        extra += f" Protected status ({', '.join(inp.protected)}): supervisory review."
+    return Recommendation(
+        Action.NO_ACTION, f"{inp.assessment_reason}{extra}", supervisory_review=supervisory
+    )

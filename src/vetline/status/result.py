@@ -1,0 +1,144 @@
+"""What ``assess`` returns: every conclusion with its evidence, citation and reason.
+
+``to_iar_dict`` renders exactly the ``status``, ``removability``, ``flags`` and
+``recommendation`` parts of the IAR (``shared/spec/interfaces.md``); ``to_dict`` adds the
+engine's working (conflicts, what would resolve an UNDETERMINED, the timeline, labels and
+priority) for analysts and the audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from vetline.status.codes import Action, Assessment, Flag, StatusCode
+from vetline.status.history import RecordRef
+
+
+def _refs(refs: tuple[RecordRef, ...]) -> list[dict[str, str]]:
+    return [r.to_dict() for r in refs]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusFinding:
+    code: StatusCode
+    summary: str
+    evidence: tuple[RecordRef, ...]
+    rule: str  # label of the status rule that decided
+
+
+@dataclass(frozen=True, slots=True)
+class Ground:
+    """One legal ground the records support (or would support, if ``pending``)."""
+
+    ina: str
+    label: str
+    reason: str
+    evidence: tuple[RecordRef, ...]
+    pending: bool = False  # True: would apply only if a pending charge ends in conviction
+    from_conviction: bool = False  # a conviction ground (not a status ground)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"ina": self.ina, "reason": self.reason, "evidence": _refs(self.evidence)}
+
+
+@dataclass(frozen=True, slots=True)
+class Removability:
+    assessment: Assessment
+    grounds: tuple[Ground, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    action: Action
+    reason: str
+    priority_tier: str | None = None
+    supervisory_review: bool = False
+    requires_review: bool = True  # always: humans decide, vetline recommends
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Records that disagree, surfaced in plain words, never silently resolved."""
+
+    description: str
+    evidence: tuple[RecordRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    when: str  # the date as recorded (may be partial)
+    kind: str
+    text: str
+    record: RecordRef
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    """The engine's answer for one person as of one date."""
+
+    as_of: date
+    status: StatusFinding
+    removability: Removability
+    flags: tuple[Flag, ...]
+    recommendation: Recommendation
+    conflicts: tuple[Conflict, ...]
+    to_resolve: tuple[str, ...]
+    timeline: tuple[TimelineEvent, ...]
+
+    def _status(self) -> dict[str, object]:
+        return {
+            "code": self.status.code.value,
+            "summary": self.status.summary,
+            "evidence": _refs(self.status.evidence),
+        }
+
+    def to_iar_dict(self) -> dict[str, object]:
+        """The IAR's status, removability, flags and recommendation parts, exactly."""
+        return {
+            "status": self._status(),
+            "removability": {
+                "assessment": self.removability.assessment.value,
+                "grounds": [g.to_dict() for g in self.removability.grounds],
+            },
+            "flags": [f.value for f in self.flags],
+            "recommendation": {
+                "action": self.recommendation.action.value,
+                "requires_review": True,
+                "reason": self.recommendation.reason,
+            },
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        """Everything, for analysts and the audit record (a superset of ``to_iar_dict``)."""
+        rec = self.recommendation
+        return {
+            "as_of": self.as_of.isoformat(),
+            "status": {**self._status(), "rule": self.status.rule},
+            "removability": {
+                "assessment": self.removability.assessment.value,
+                "reason": self.removability.reason,
+                "grounds": [
+                    {**g.to_dict(), "label": g.label, "pending": g.pending}
+                    for g in self.removability.grounds
+                ],
+            },
+            "flags": [f.value for f in self.flags],
+            "recommendation": {
+                "action": rec.action.value,
+                "requires_review": True,
+                "reason": rec.reason,
+                "priority_tier": rec.priority_tier,
+                "supervisory_review": rec.supervisory_review,
+            },
+            "conflicts": [
+                {"description": c.description, "evidence": _refs(c.evidence)}
+                for c in self.conflicts
+            ],
+            "to_resolve": list(self.to_resolve),
+            "timeline": [
+                {"when": e.when, "kind": e.kind, "text": e.text, "record": e.record.to_dict()}
+                for e in self.timeline
+            ],
+        }

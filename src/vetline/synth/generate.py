@@ -1,0 +1,312 @@
+"""``generate_extract``: the synthetic world, written as an extract with its ground truth.
+
+People are generated in fixed-size chunks (50,000 people ≈ 204,000 records), each from
+its own seeded random stream, so memory stays bounded (10 M records ≈ 2.45 M people ≈ 49
+chunks, ≈ 450 MiB peak) and the output depends only on seed, people, noise, format and
+as-of — not on how many worker processes made the chunks. Look-alikes and parent-child
+pairs live within a chunk.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from vetline.errors import BadInput
+from vetline.progress import ProgressFn, no_progress
+from vetline.records.contract import (
+    PERSON_FACTS_COLUMNS,
+    PERSON_FACTS_FILE,
+    SOURCE_NAMES,
+    TRUTH_COLUMNS,
+    TRUTH_FILE,
+    columns_of,
+)
+from vetline.synth import catalogue, histories, people
+from vetline.synth.config import DEFAULT_AS_OF, GENERATOR_VERSION, NoiseConfig
+from vetline.synth.dates import day, to_iso
+from vetline.synth.events import Ctx, Events
+from vetline.synth.identity import holds_a_number
+from vetline.synth.ids import a_numbers
+from vetline.synth.names import NamePools, load_pools
+from vetline.synth.render import NoiseTally, Renderer, person_ids, record_ids
+from vetline.synth.writer import FORMATS, TableWriter, clear_stale_sources, string_schema
+
+CHUNK_PERSONS = 50_000
+EARLIEST_AS_OF = date(2015, 1, 1)
+NOISE_FILE = "truth_noise.csv"
+WORLD_FILE = "world.json"
+FACT_EXTRA_COLUMNS = (
+    "scenario",
+    "true_last_name",
+    "true_first_name",
+    "true_middle_name",
+    "true_dob",
+    "sex",
+    "birth_country",
+    "a_number",
+    "lookalike_group",
+    "lookalike_kind",
+    "parent_person_ids",
+    "removal_ground",
+    "expected_flags",
+)
+
+
+@dataclass(frozen=True)
+class SynthReport:
+    persons: int
+    records_per_source: dict[str, int]
+    seconds: float
+    out: Path
+
+
+@dataclass
+class Chunk:
+    """One chunk of the world, rendered; record ids still chunk-local (see ``record_ids``)."""
+
+    sources: dict[str, pa.Table]
+    truth: dict[str, pa.Table]
+    noise_log: list[pa.Table]
+    facts: pa.Table
+    eligible: Counter[str]
+    applied: Counter[str]
+
+
+def make_chunk(
+    seed: int, index: int, base: int, persons: int, noise: NoiseConfig, as_of_day: int
+) -> Chunk:
+    """Generate chunk ``index`` (people ``base`` onwards) from its own random stream: the
+    same arguments always give the same chunk, in any process."""
+    pools = load_pools()
+    rng = np.random.default_rng([seed, index])
+    codes = catalogue.allocate(persons, rng)
+    folk = people.build(rng, pools, codes, as_of_day, base)
+    ctx = Ctx(rng, folk, Events(), as_of_day)
+    histories.run(ctx)
+    tally = NoiseTally()
+    renderer = Renderer(ctx, pools, noise, tally)
+    sources, truth = {}, {}
+    for source in SOURCE_NAMES:
+        sources[source], truth[source] = renderer.source(source)
+    return Chunk(sources, truth, tally.log, _facts(ctx, pools), tally.eligible, tally.applied)
+
+
+def _chunks(
+    seed: int, persons: int, noise: NoiseConfig, as_of_day: int, workers: int
+) -> Iterator[Chunk]:
+    """Chunks in order; with ``workers`` > 1, generated ahead in worker processes (at most
+    ``workers + 1`` in flight, so memory stays bounded whatever the world's size)."""
+    bases = list(range(0, persons, CHUNK_PERSONS))
+    jobs = [
+        (seed, i, b, min(CHUNK_PERSONS, persons - b), noise, as_of_day) for i, b in enumerate(bases)
+    ]
+    if workers <= 1 or len(jobs) < 2:
+        for job in jobs:
+            yield make_chunk(*job)
+        return
+    # fork on Linux: workers inherit the loaded name pools and skip ~1.5 s of imports each
+    # (Arrow re-creates its thread pools after fork); spawn elsewhere.
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: deque[Future[Chunk]] = deque()
+        for job in jobs:
+            pending.append(pool.submit(make_chunk, *job))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def default_workers(persons: int) -> int:
+    """Worker processes worth starting: one per core, only for worlds of several chunks."""
+    return min(os.cpu_count() or 1, 4) if persons > 2 * CHUNK_PERSONS else 1
+
+
+def generate_extract(
+    out: Path,
+    *,
+    persons: int,
+    seed: int,
+    noise: NoiseConfig,
+    fmt: str = "csv",
+    progress: ProgressFn | None = None,
+    as_of: date = DEFAULT_AS_OF,
+    workers: int | None = None,
+) -> SynthReport:
+    """Write a synthetic world into ``out``: one file per source, truth and person facts.
+
+    The files depend only on ``persons``, ``seed``, ``noise``, ``fmt`` and ``as_of``
+    (byte-identical reruns), not on ``workers``.
+    """
+    started = time.perf_counter()
+    if fmt not in FORMATS:
+        raise BadInput("format", f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if isinstance(persons, bool) or not isinstance(persons, int) or persons < 1:
+        raise BadInput("persons", f"must be a positive integer, got {persons!r}")
+    if as_of < EARLIEST_AS_OF:
+        # DACA (2012) and two-year grants need history before the reference date.
+        raise BadInput("as_of", f"must be on or after {EARLIEST_AS_OF.isoformat()}, got {as_of}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    clear_stale_sources(out, fmt)
+    report = progress or no_progress
+    load_pools()  # once here, so forked workers inherit it
+    as_of_day = day(as_of)
+    writers = {
+        s: TableWriter(out / f"{s}.{fmt}", string_schema(columns_of(s)), fmt) for s in SOURCE_NAMES
+    }
+    truth_w = TableWriter(out / TRUTH_FILE, string_schema(TRUTH_COLUMNS), "csv")
+    facts_cols = (*PERSON_FACTS_COLUMNS, *FACT_EXTRA_COLUMNS)
+    facts_w = TableWriter(out / PERSON_FACTS_FILE, string_schema(facts_cols), "csv")
+    noise_w = TableWriter(
+        out / NOISE_FILE, string_schema(("source", "record_id", "noise", "field")), "csv"
+    )
+    counts = dict.fromkeys(SOURCE_NAMES, 0)
+    scenario_counts: Counter[str] = Counter()
+    status_counts: Counter[str] = Counter()
+    eligible: Counter[str] = Counter()
+    applied: Counter[str] = Counter()
+    done = 0
+    n_workers = default_workers(persons) if workers is None else workers
+    try:
+        for chunk in _chunks(seed, persons, noise, as_of_day, n_workers):
+            for source in SOURCE_NAMES:
+                table, truth = chunk.sources[source], chunk.truth[source]
+                rid = record_ids(source, table.column("record_id").combine_chunks(), counts[source])
+                writers[source].write(table.set_column(0, "record_id", rid))
+                truth_w.write(truth.set_column(1, "record_id", rid))
+            by_source: dict[str, list[pa.Table]] = {}
+            for log in chunk.noise_log:
+                by_source.setdefault(log.column("source")[0].as_py(), []).append(log)
+            for source, logs in by_source.items():
+                log = pa.concat_tables(logs)
+                rid = record_ids(source, log.column("record_id").combine_chunks(), counts[source])
+                noise_w.write(log.set_column(1, "record_id", rid))
+            for source in SOURCE_NAMES:
+                counts[source] += chunk.sources[source].num_rows
+            facts_w.write(chunk.facts)
+            scenario_counts.update(chunk.facts.column("scenario").to_pylist())
+            status_counts.update(chunk.facts.column("true_status").to_pylist())
+            eligible.update(chunk.eligible)
+            applied.update(chunk.applied)
+            done += chunk.facts.num_rows
+            report("synthesising people", done, persons)
+    finally:
+        for w in (*writers.values(), truth_w, facts_w, noise_w):
+            w.close()
+    seconds = time.perf_counter() - started
+    world = {
+        "generator_version": GENERATOR_VERSION,
+        "seed": seed,
+        "persons": persons,
+        "as_of": as_of.isoformat(),
+        "format": fmt,
+        "noise": noise.as_dict(),
+        "records_per_source": counts,
+        "records": sum(counts.values()),
+        "scenarios": dict(sorted(scenario_counts.items())),
+        "statuses": dict(sorted(status_counts.items())),
+        "noise_realised": {
+            k: {
+                "eligible": eligible[k],
+                "applied": applied[k],
+                "rate": round(applied[k] / eligible[k], 6) if eligible[k] else None,
+            }
+            for k in sorted(eligible)
+        },
+        "catalogue": {
+            s.key: {
+                "status": str(s.status),
+                "us_citizen": s.us_citizen,
+                "removable": s.removable,
+                "notes": s.notes,
+            }
+            for s in catalogue.CATALOGUE
+        },
+    }
+    (out / WORLD_FILE).write_text(json.dumps(world, indent=2) + "\n", encoding="utf-8")
+    return SynthReport(persons=persons, records_per_source=counts, seconds=seconds, out=out)
+
+
+def _facts(ctx: Ctx, pools: NamePools) -> pa.Table:
+    """One row per person: the contract's truth columns, then scoring aids."""
+    p = ctx.people
+    cat = catalogue.CATALOGUE
+    code = pa.array(p.scenario.astype(np.int64))
+
+    def per_scenario(values: list[str]) -> pa.Array:
+        return pa.array(values, pa.string()).take(code)
+
+    citizen = per_scenario(["Y" if s.us_citizen else "N" for s in cat])
+    removable = per_scenario(["Y" if s.removable else "N" for s in cat])
+    is_removable = np.asarray([s.removable for s in cat])[p.scenario]
+    ground = pa.array(ctx.ground, pa.string())
+    no_ground = pa.scalar(None, pa.string())
+    removal_ground = pc.if_else(pa.array(is_removable), ground, no_ground)
+    ground_note = pc.if_else(
+        pa.array(is_removable),
+        pc.binary_join_element_wise("removable: ", ground, ""),
+        pc.binary_join_element_wise(
+            "conviction in a removable category (", ground, ") but not removable", ""
+        ),
+    )
+    notes = pc.binary_join_element_wise(
+        per_scenario([s.notes for s in cat]),
+        pa.array(ctx.note, pa.string()),
+        ground_note,
+        "; ",
+        null_handling="skip",
+    )
+    last1 = pools.upper[p.last1]
+    last2 = np.where(p.last2 >= 0, pools.upper[np.maximum(p.last2, 0)], None)
+    last = pc.binary_join_element_wise(
+        pa.array(last1, pa.string()), pa.array(last2, pa.string()), " ", null_handling="skip"
+    )
+    middle = np.where(p.middle >= 0, pools.upper[np.maximum(p.middle, 0)], None)
+    group = pc.binary_join_element_wise(
+        "L",
+        pc.utf8_lpad(
+            pc.cast(pa.array(p.lookalike_group, mask=p.lookalike_group < 0), pa.string()), 7, "0"
+        ),
+        "",
+    )
+    parent = person_ids(p.base + p.parent)
+    parent = pc.if_else(pa.array(p.parent >= 0), parent, no_ground)
+    g = p.base + np.arange(p.n)
+    keys = per_scenario([s.key for s in cat])
+    has_a = holds_a_number(np.asarray(keys.to_pylist(), dtype=object))
+    cols: dict[str, pa.Array] = {
+        "person_id": person_ids(g),
+        "true_status": per_scenario([str(s.status) for s in cat]),
+        "us_citizen": citizen,
+        "removable": removable,
+        "notes": notes,
+        "scenario": keys,
+        "true_last_name": last,
+        "true_first_name": pa.array(pools.upper[p.first], pa.string()),
+        "true_middle_name": pa.array(middle, pa.string()),
+        "true_dob": to_iso(p.dob),
+        "sex": pa.array(p.sex, pa.string()),
+        "birth_country": pa.array(p.birth_country, pa.string()),
+        "a_number": pc.if_else(pa.array(has_a), a_numbers(g), no_ground),
+        "lookalike_group": group,
+        "lookalike_kind": pa.array(p.lookalike_kind, pa.string()),
+        "parent_person_ids": parent,
+        "removal_ground": removal_ground,
+        "expected_flags": pa.array(histories.flags(ctx), pa.string()),
+    }
+    return pa.table({c: cols[c] for c in (*PERSON_FACTS_COLUMNS, *FACT_EXTRA_COLUMNS)})

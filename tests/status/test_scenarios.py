@@ -1,0 +1,104 @@
+"""Runs the hand-written scenario corpus: outcome and explanation, case by case."""
+
+from __future__ import annotations
+
+import pytest
+
+from vetline.status import AssessmentResult, PersonHistory, Policy, assess
+from vetline.status.codes import (
+    ENFORCEMENT_ACTIONS,
+    Action,
+    Assessment,
+    Flag,
+    MatchLevel,
+    StatusCode,
+)
+
+from .builders import Case
+from .cases_grounds import CASES as GROUND_CASES
+from .cases_protected import CASES as PROTECTED_CASES
+from .cases_status import CASES as STATUS_CASES
+
+ALL_CASES: list[Case] = STATUS_CASES + PROTECTED_CASES + GROUND_CASES
+
+
+def run(case: Case, policy: Policy) -> AssessmentResult:
+    related = {a: PersonHistory.from_rows(rows) for a, rows in case.related.items()}
+    return assess(
+        PersonHistory.from_rows(case.rows),
+        case.as_of,
+        policy=policy,
+        encounter=case.encounter,
+        match_level=case.match,
+        related=related,
+    )
+
+
+def test_corpus_is_large_and_unique() -> None:
+    names = [c.name for c in ALL_CASES]
+    assert len(names) >= 80
+    assert len(set(names)) == len(names)
+    assert all(c.why.strip() for c in ALL_CASES)
+
+
+def test_corpus_covers_the_vocabulary() -> None:
+    """Every status code, assessment, flag, action and every ground of the issue occurs."""
+    assert {c.status for c in ALL_CASES} == set(StatusCode)
+    assert {c.assessment for c in ALL_CASES} == set(Assessment)
+    assert {f for c in ALL_CASES for f in c.flags} == set(Flag)
+    assert {c.action for c in ALL_CASES} == set(Action)
+    grounds = {g for c in ALL_CASES for g in c.grounds}
+    required = {
+        "237(a)(2)(A)(iii)",
+        "237(a)(2)(A)(i)",
+        "237(a)(2)(A)(ii)",
+        "237(a)(2)(B)(i)",
+        "237(a)(2)(C)",
+        "237(a)(2)(E)(i)",
+        "237(a)(2)(E)(ii)",
+        "237(a)(1)(B)",
+        "237(a)(1)(C)(i)",
+        "212(a)(6)(A)(i)",
+        "212(a)(9)(A)",
+        "241(a)",
+    }
+    assert required <= grounds, required - grounds
+    assert any(c.match is MatchLevel.PROBABLE for c in ALL_CASES)
+    assert any(c.related for c in ALL_CASES)  # derivation paths
+    assert any(c.conflict for c in ALL_CASES)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.name)
+def test_scenario(case: Case, policy: Policy) -> None:
+    result = run(case, policy)
+    got = (
+        result.status.code,
+        result.removability.assessment,
+        frozenset(gr.ina for gr in result.removability.grounds),
+        frozenset(result.flags),
+        result.recommendation.action,
+    )
+    want = (case.status, case.assessment, case.grounds, case.flags, case.action)
+    assert got == want, f"{case.name}: {case.why}\n{result.to_dict()}"
+    # The explanation comes with the decision.
+    assert result.status.summary
+    assert result.recommendation.requires_review is True
+    assert result.recommendation.reason
+    if case.rows and case.match.value != "NO_RECORD":
+        assert result.status.evidence, "a status from records cites its records"
+    for ground in result.removability.grounds:
+        assert ground.ina and ground.label and ground.reason and ground.evidence
+    if case.rule is not None:
+        assert result.status.rule == case.rule
+    if case.conflict is not None:
+        assert any(case.conflict in c.description for c in result.conflicts), result.conflicts
+    if case.reason_has is not None:
+        assert case.reason_has in result.recommendation.reason
+    # Safety properties hold in every scenario.
+    if Flag.POSSIBLE_US_CITIZEN in result.flags:
+        assert result.recommendation.action not in ENFORCEMENT_ACTIONS
+    if result.recommendation.action is Action.DETAINER:
+        assert case.match.value == "POSITIVE" and Flag.IN_CUSTODY in result.flags
+        assert Flag.PROTECTED_STATUS not in result.flags
+    if result.recommendation.action in ENFORCEMENT_ACTIONS:
+        assert result.removability.assessment.value == "REMOVABLE"

@@ -1,0 +1,18 @@
+"""The engine on the shared small synthetic world, identities from ground truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vetline.status import Policy
+from vetline.status.evaluate import evaluate_extract
+
+
+def test_small_world_agreement_and_citizen_safety(small_extract: Path, policy: Policy) -> None:
+    ev = evaluate_extract(small_extract, policy)
+    assert ev.persons >= 2_900
+    misses = {k: n for k, n in ev.confusion.items() if k[0] != k[1]}
+    assert ev.agreement >= 0.99, misses
+    assert ev.citizens_enforced == []
+    # Every true status in the world is predicted at least once.
+    assert {t for t, _ in ev.confusion} <= {p for _, p in ev.confusion}

@@ -1,0 +1,41 @@
+"""The database layer: migrations match the models, the unit of work rolls back by default."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select
+
+from vetline.audit.models import AuditEvent
+from vetline.auth.models import RoleRow
+from vetline.auth.roles import Role
+from vetline.db import Actor, Database, UnitOfWork, current_revision, upgrade
+from vetline.db.models import metadata
+
+
+def test_migrations_produce_the_model_schema(database: Database) -> None:
+    with database.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, metadata)
+    assert diff == [], diff
+    assert current_revision(database.engine) == "0001_trust"
+    assert upgrade(database.engine) == "0001_trust"  # idempotent
+
+
+def test_roles_table_lists_every_role(database: Database) -> None:
+    with UnitOfWork(database, Actor.system()) as uow:
+        names = set(uow.session.scalars(select(RoleRow.name)))
+    assert names == {str(r) for r in Role}
+
+
+def test_unit_of_work_rolls_back_unless_committed(database: Database) -> None:
+    with UnitOfWork(database, Actor.system()) as uow:
+        uow.audit("TEST_EVENT")
+    with UnitOfWork(database, Actor.system()) as uow:
+        uow.audit("TEST_EVENT")
+        uow.commit()
+    with UnitOfWork(database, Actor.system()) as uow:
+        count = uow.session.scalar(select(func.count()).select_from(AuditEvent))
+        seqs = list(uow.session.scalars(select(AuditEvent.seq)))
+    assert count == 1
+    assert seqs == [1]  # the rolled-back append left no gap in the chain

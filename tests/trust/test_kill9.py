@@ -1,0 +1,171 @@
+"""Crash safety of the trust layer: kill -9 the server mid-load, restart, count.
+
+Every write the server acknowledged (201) must be there after the crash, every account
+must have exactly its one USER_CREATED audit event (no action without its audit record,
+no audit record without its action), and the chain must verify. The query desk extends
+this with queued queries and cases once it exists. Also checks graceful shutdown: SIGTERM
+lets the server finish and exit cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+from trusthelpers import PASSWORD, add_user
+
+from vetline.audit import verify_chain
+from vetline.audit.models import AuditEvent
+from vetline.auth.models import User
+from vetline.auth.roles import Role
+from vetline.db import Actor, Database, UnitOfWork
+
+pytestmark = pytest.mark.slow
+WRITERS = 3
+ACKED_BEFORE_KILL = 9
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """``uvicorn --factory vetline.api:create_app`` in a child process on loopback."""
+
+    def __init__(self, url: str, data: Path) -> None:
+        self.port = _port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "VETLINE_DATABASE_URL": url,
+            "VETLINE_DATA": str(data),
+            "VETLINE_DEMO_MODE": "1",
+            "VETLINE_COOKIE_SECURE": "0",
+            "VETLINE_RATE_LIMIT_PER_MINUTE": "100000",
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "vetline.api:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start")
+
+    def signal(self, sig: int) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(sig)
+        return self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def server(database_url: str, database: Database, tmp_path: Path) -> Iterator[Server]:
+    add_user(database, "crash.admin", Role.ADMINISTRATOR)
+    srv = Server(database_url, tmp_path)
+    yield srv
+    srv.stop()
+
+
+def _admin(base: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=30)
+    login = client.post("/v1/auth/login", json={"username": "crash.admin", "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    return client
+
+
+def test_kill_9_loses_no_acknowledged_write(server: Server, database: Database) -> None:
+    server.start()
+    acked: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def writer(k: int) -> None:
+        client = _admin(server.base)
+        for i in range(1000):
+            if stop.is_set():
+                return
+            name = f"crash.{k}.{i}"
+            try:
+                response = client.post(
+                    "/v1/users", json={"username": name, "role": "auditor", "password": PASSWORD}
+                )
+            except httpx.HTTPError:
+                return  # the server died mid-request: not acknowledged
+            if response.status_code == 201:
+                with lock:
+                    acked.append(name)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(WRITERS)]
+    for t in threads:
+        t.start()
+    while len(acked) < ACKED_BEFORE_KILL and all(t.is_alive() for t in threads):
+        time.sleep(0.05)
+    server.signal(signal.SIGKILL)
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(acked) >= ACKED_BEFORE_KILL
+
+    server.start()  # restart on the same database: start-up must succeed after a crash
+    listed = {u["username"] for u in _admin(server.base).get("/v1/users").json()}
+    assert set(acked) <= listed
+    with UnitOfWork(database, Actor.system()) as uow:
+        result = verify_chain(uow.session)
+        users = set(uow.session.scalars(select(User.id).where(User.username.like("crash.%.%"))))
+        created = list(
+            uow.session.scalars(
+                select(AuditEvent.object_id).where(
+                    AuditEvent.event_type == "USER_CREATED", AuditEvent.object_id.in_(users)
+                )
+            )
+        )
+        audited_all = set(
+            uow.session.scalars(
+                select(AuditEvent.object_id).where(AuditEvent.event_type == "USER_CREATED")
+            )
+        )
+    assert result.ok, result.describe()
+    assert sorted(created) == sorted(users)  # exactly one audit event per account
+    assert len(audited_all - users) == 1  # the admin's own creation, nothing orphaned
+
+    # Graceful shutdown: uvicorn drains in-flight requests, then re-raises SIGTERM.
+    assert server.signal(signal.SIGTERM) in (0, -signal.SIGTERM)
