@@ -7,7 +7,10 @@ Prints one table row per run: people, records, records per person, wall and CPU 
 records per second (wall and per CPU second) and peak RSS (this process and its worker
 processes), then what a 10-million-record world would take. Memory is bounded by the
 chunk size (``vetline.synth.generate.CHUNK_PERSONS``), not by the world's size, so the
-10 M estimate scales time, not memory.
+10 M estimate scales time, not memory. On a shared machine wall time depends on what
+else runs; records per CPU-second is the load-independent figure, and with ``workers``
+processes on as many idle cores wall time approaches CPU time / workers (the main
+process only appends bytes the workers encoded).
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ def main() -> None:
         f"\n10 M records ≈ {10_000_000 / (records / persons):,.0f} persons, "
         f"≈ {wall * scale:,.0f} s wall at this rate; peak memory stays ≈ "
         f"{max(own, kids):,.0f} MiB per process (chunks of {CHUNK_PERSONS:,} people; "
-        f"at most workers + 1 chunks in flight)."
+        f"at most 2 × workers chunks in flight)."
     )
 
 

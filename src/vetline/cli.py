@@ -141,6 +141,13 @@ def build(
     data_dir = resolve_data_dir(data)
     with rich_progress() as progress:
         report = build_persons(data_dir, engine=engine, progress=progress, retrain=retrain)
+    _print_build(report, data_dir)
+
+
+def _print_build(report: object, data_dir: Path) -> None:
+    from vetline.resolve import BuildReport
+
+    assert isinstance(report, BuildReport)
     table = Table(title=f"build → {data_dir}")
     for col in ("records", "persons", "pairs", "kept ids", "new ids", "model"):
         table.add_column(col, justify="right")
@@ -153,7 +160,7 @@ def build(
         "trained" if report.trained else "reused",
     )
     console.print(table)
-    console.print(f"built with {report.engine} in {report.total_seconds:.1f} s {report.seconds}")
+    console.print(f"built with {report.engine} in {report.total_seconds:.1f} s")
 
 
 @app.command()
@@ -162,7 +169,7 @@ def demo(
     persons: Annotated[int, typer.Option("--persons", min=1)] = 2_000,
     seed: Annotated[int, typer.Option("--seed")] = 7,
 ) -> None:
-    """One command for a newcomer: synthesise a small world, ingest it, report."""
+    """One command for a newcomer: synthesise a small world, ingest, build, serve."""
     from vetline.records import ingest_extract
     from vetline.synth import NoiseConfig, generate_extract
 
@@ -179,10 +186,12 @@ def demo(
     with rich_progress() as progress:
         report = ingest_extract(extract_dir, data_dir, progress=progress)
     _print_ingest(report)
-    console.print(
-        "Next: identity resolution (`vetline build`) and the query desk (`vetline serve`) "
-        "extend this demo as they land."
-    )
+    console.print("3. resolving records into persons and building the query index")
+    from vetline.resolve import build_persons
+
+    with rich_progress() as progress:
+        built = build_persons(data_dir, progress=progress)
+    _print_build(built, data_dir)
 
 
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
@@ -192,6 +201,41 @@ from vetline.db.cli import db_app  # noqa: E402
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+
+
+@app.command()
+def query(
+    data: DataOpt = None,
+    json_text: Annotated[
+        str | None, typer.Option("--json", help="One IAQ (JSON or Nlets text).")
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="IAQs, one per line.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="IARs, one per line.")] = None,
+    samples: Annotated[
+        bool, typer.Option("--samples", help="Send the demo's sample queries of every type.")
+    ] = False,
+) -> None:
+    """Answer IAQs through the API's own service; one IAR JSON per line, in input order."""
+    from vetline.desk.service.cli import answer_all, bodies, open_desk, write_lines
+
+    data_dir = resolve_data_dir(data)
+    texts = list(bodies(json_text, file, data_dir if samples else None))
+    desk = open_desk(data_dir)
+    refused = write_lines(answer_all(desk, texts), out)
+    if refused:
+        raise BadInput("query", f"{refused} of {len(texts)} queries refused (see their lines)")
+
+
+@app.command()
+def serve(
+    data: DataOpt = None,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the HTTP API (graceful shutdown on SIGTERM/Ctrl-C)."""
+    from vetline.desk.service.serve import run
+
+    run(resolve_data_dir(data), host, port)
 
 
 def main() -> None:

@@ -123,7 +123,7 @@ def test_values_are_canonicalised_like_the_record_store(
         ("subject.dob", 19850302, "subject.dob", "must be a string"),
         ("subject.sex", "U", "subject.sex", "F, M, X"),
         ("subject.birth_country", "UK", "subject.birth_country", "not an ISO 3166-1"),
-        ("subject.a_number", "A123", "subject.a_number", "7 to 9 digits"),
+        ("subject.a_number", "A123", "subject.a_number", "7-9 digits"),
         ("subject.a_number", "A000000000", "subject.a_number", "all zeros"),
         ("subject.ssn", "12345678", "subject.ssn", "9 digits"),
         ("subject.sid", "ZZ123", "subject.sid", "state code"),

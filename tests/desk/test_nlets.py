@@ -188,7 +188,7 @@ def test_ambiguous_century_flags_the_query_for_review_and_explains_the_reading()
         (message(POB="MX"), "POB", "not an NCIC place code"),
         (message(CUS="MAYBE"), "CUS", "Y or N"),
         (message(OFF="13"), "OFF", "4 digits"),
-        (message(ARN="12"), "ARN", "7 to 9 digits"),
+        (message(ARN="12"), "ARN", "7-9 digits"),
         (message(SOC="12"), "SOC", "9 digits"),
         (message(PHN="CALL"), "PHN", "7 to 15 digits"),
         (message() + "SEX/F", "SEX", "more than once"),

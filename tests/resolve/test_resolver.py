@@ -132,4 +132,6 @@ def test_bad_subjects() -> None:
     with pytest.raises(BadInput, match="subject"):
         Subject().check()
     with pytest.raises(BadInput, match=r"subject\.dob"):
+        Subject(last_name="X", dob="03/02/1985").check()
+    with pytest.raises(BadInput, match=r"subject\.dob"):
         Subject.from_dict({"last_name": "X", "dob": 19850302})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BuiltWorld
 
+from conftest import BuiltWorld
 from vetline.resolve import engine
 from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.config import ResolveSettings

@@ -142,6 +142,7 @@ class Case:
     rule: str | None = None  # expected status rule label (the explanation)
     conflict: str | None = None  # a word the surfaced conflict must contain
     reason_has: str | None = None  # a phrase the recommendation reason must contain
+    resolve_has: str | None = None  # a phrase one "what would resolve it" line must contain
 
 
 def g(*ina: str) -> frozenset[str]:

@@ -21,6 +21,7 @@ from vetline.status.codes import (
     Assessment,
     Flag,
     MatchLevel,
+    StatusCode,
 )
 from vetline.status.facts import US_BIRTHPLACES
 
@@ -73,14 +74,16 @@ RECORDS = st.one_of(
                 "ASYLUM_PENDING",
                 "ASYLEE",
                 "U_VISA",
+                "T_VISA",
                 "VAWA_PENDING",
+                "ADJUSTMENT_PENDING",
                 "CITIZENSHIP_CERTIFICATE",
                 "CONDITIONAL_LPR",
                 "REFUGEE",
             ]
         ),
         DATES,
-        st.sampled_from(["GRANTED", "PENDING", "REVOKED", "EXPIRED", "DENIED"]),
+        st.sampled_from(["GRANTED", "PENDING", "REVOKED", "EXPIRED", "DENIED", "TERMINATED"]),
         DATES,
     ),
     st.builds(
@@ -198,6 +201,14 @@ def test_safety_properties(
         r["source"] == "criminal" and r.get("charge_code") == "0301" for r in rows
     ):  # only criminal/custody/notice records: never removable (Gonzalez)
         assert assessment is not Assessment.REMOVABLE
+    if result.status.code is StatusCode.UNKNOWN and assessment is Assessment.REMOVABLE:
+        # An unknown status is never evidence; the one positive record that is a ground
+        # by itself is terminated conditional residence (237(a)(1)(D)(i)).
+        assert any(
+            r.get("status_class") == "CONDITIONAL_LPR" and r.get("status_state") == "TERMINATED"
+            for r in rows
+        )
+        assert "237(a)(1)(D)(i)" in {g.ina for g in result.removability.grounds}
     again = assess(
         history, date(2026, 11, 1), policy=policy, encounter=encounter, match_level=match
     )

@@ -17,9 +17,10 @@ from vetline.status.codes import (
 from .builders import Case
 from .cases_grounds import CASES as GROUND_CASES
 from .cases_protected import CASES as PROTECTED_CASES
+from .cases_round2 import CASES as ROUND2_CASES
 from .cases_status import CASES as STATUS_CASES
 
-ALL_CASES: list[Case] = STATUS_CASES + PROTECTED_CASES + GROUND_CASES
+ALL_CASES: list[Case] = STATUS_CASES + PROTECTED_CASES + GROUND_CASES + ROUND2_CASES
 
 
 def run(case: Case, policy: Policy) -> AssessmentResult:
@@ -94,6 +95,8 @@ def test_scenario(case: Case, policy: Policy) -> None:
         assert any(case.conflict in c.description for c in result.conflicts), result.conflicts
     if case.reason_has is not None:
         assert case.reason_has in result.recommendation.reason
+    if case.resolve_has is not None:
+        assert any(case.resolve_has in t for t in result.to_resolve), result.to_resolve
     # Safety properties hold in every scenario.
     if Flag.POSSIBLE_US_CITIZEN in result.flags:
         assert result.recommendation.action not in ENFORCEMENT_ACTIONS

@@ -1,7 +1,7 @@
 """Trust-layer fixtures: migrated databases on SQLite and PostgreSQL, a clock, a policy.
 
-``database`` (from ``vetline.db.testing``) is parametrised over both backends, so each test
-taking it runs twice; the PostgreSQL server starts once per session.
+``database`` (from ``vetline.db.testing``, loaded by the root conftest) is parametrised
+over both backends, so each test taking it runs twice; the PostgreSQL server starts once per session.
 """
 
 from __future__ import annotations
@@ -13,13 +13,6 @@ from trusthelpers import PEPPER, Clock
 
 from vetline.auth.policy import AuthPolicy
 from vetline.db import Actor, Database, UnitOfWork
-from vetline.db.testing import (  # noqa: F401 - fixtures
-    _pg_template,
-    _sqlite_template,
-    database,
-    database_url,
-    postgres_server,
-)
 
 
 @pytest.fixture
@@ -33,7 +26,7 @@ def policy() -> AuthPolicy:
 
 
 @pytest.fixture
-def uow_factory(database: Database, clock: Clock) -> Callable[..., UnitOfWork]:  # noqa: F811
+def uow_factory(database: Database, clock: Clock) -> Callable[..., UnitOfWork]:
     """``uow_factory(actor=None)`` → a UnitOfWork on the test database with the test clock."""
 
     def make(actor: Actor | None = None) -> UnitOfWork:

@@ -35,6 +35,12 @@ class EventType(StrEnum):
     WORK_CLAIMED = "WORK_CLAIMED"
     WORK_RELEASED = "WORK_RELEASED"
     WORK_COMPLETED = "WORK_COMPLETED"
+    # The query desk (vetline.desk.service):
+    IAQ_RECEIVED = "IAQ_RECEIVED"
+    IAQ_REFUSED = "IAQ_REFUSED"
+    IAQ_QUEUED = "IAQ_QUEUED"
+    IAR_SENT = "IAR_SENT"
+    IAR_VIEWED = "IAR_VIEWED"
 
 
 class Outcome(StrEnum):

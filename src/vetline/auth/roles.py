@@ -58,6 +58,8 @@ class Permission(StrEnum):
     DETAINER_APPROVE = "detainer.approve"
     LEAD_READ = "lead.read"
     BATCH_RUN = "batch.run"
+    IAQ_ANSWER = "iaq.answer"  # claim and answer queued IAQs (the desk's analysts)
+    OPS_READ = "ops.read"  # the desk's operations numbers
 
 
 ANALYSTS: Final = frozenset(
@@ -83,6 +85,8 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.DETAINER_APPROVE: frozenset({Role.SUPERVISOR}),
     Permission.LEAD_READ: frozenset({Role.LEAD_ANALYST, Role.FIELD_OFFICER, Role.SUPERVISOR}),
     Permission.BATCH_RUN: frozenset({Role.LEAD_ANALYST}),
+    Permission.IAQ_ANSWER: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
+    Permission.OPS_READ: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
 }
 
 #: Roles whose accounts may (and, with ``totp_required``, must) use a TOTP second factor.

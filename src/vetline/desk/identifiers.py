@@ -7,9 +7,9 @@ returns the canonical form or raises ``ValueError`` with a message meant for the
 sent the query; the callers attach the field name.
 
 Names end in ``vetline.records``' own ``canonical_name`` (ASCII upper case), the form the
-record store holds. The store's other canonical forms live in DuckDB SQL
-(``records/canonical.py``); the Python forms here follow the same rules and should merge
-with them once ``vetline.records`` exposes Python versions.
+record store holds; A-numbers and countries use ``vetline.records.identifiers``, the
+Python twins of the loader's SQL. The forms kept here are stricter than the store's
+(a query is refused where a historical record is accepted) but produce the same output.
 """
 
 from __future__ import annotations
@@ -17,16 +17,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from functools import cache
 from typing import Final
-
-import pycountry
 
 from vetline.desk.geo import BY_NCIC, BY_USPS
 from vetline.records import canonical_name as store_name
+from vetline.records.identifiers import canonical_a_number as canonical_a_number
+from vetline.records.identifiers import canonical_country as canonical_country
 
 _SEPARATORS: Final = re.compile(r"[\s\-]")
-_A_NUMBER: Final = re.compile(r"A?([0-9]{7,9})")
 _FULL_DATE: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _PARTIAL_DATE: Final = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _FBI: Final = re.compile(r"[A-Z0-9]{1,9}")
@@ -40,18 +38,6 @@ _NAME_PUNCTUATION: Final = frozenset(" -'.")
 MIN_BIRTH_YEAR: Final = 1900
 #: Longest name part accepted (Nlets NAM holds 30 characters for the whole name).
 MAX_NAME_LENGTH: Final = 60
-
-
-def canonical_a_number(value: str) -> str:
-    """``A``-prefixed or bare, 7-9 digits, dashes or spaces allowed -> 9 digits zero-padded."""
-    compact = _SEPARATORS.sub("", value).upper()
-    match = _A_NUMBER.fullmatch(compact)
-    if match is None:
-        raise ValueError("an A-number is an optional 'A' and 7 to 9 digits")
-    digits = match.group(1).zfill(9)
-    if int(digits) == 0:
-        raise ValueError("an A-number cannot be all zeros")
-    return digits
 
 
 def canonical_ssn(value: str) -> str:
@@ -168,17 +154,3 @@ def dob_earliest(dob: str) -> date:
     """The first day a (possibly partial) date of birth can stand for."""
     parts = [int(p) for p in dob.split("-")] + [1, 1]
     return date(parts[0], parts[1], parts[2])
-
-
-@cache
-def iso_countries() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes (pycountry), plus ``XK`` (Kosovo, user-assigned but in use)."""
-    return frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
-
-
-def canonical_country(value: str) -> str:
-    """An ISO 3166-1 alpha-2 country code, upper case (``MX``, not NCIC's ``MM``)."""
-    code = value.strip().upper()
-    if code not in iso_countries():
-        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
-    return code

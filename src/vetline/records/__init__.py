@@ -14,10 +14,29 @@ in ``names.py``), file formats in ``readers.py``, idempotence and history in ``m
 the on-disk layout in ``layout.py``.
 """
 
-from vetline.records.ingest import ingest_extract
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from vetline.records.names import canonical_aliases, canonical_name
 from vetline.records.report import IngestReport, SourceCounts
-from vetline.records.store import RecordStore
+
+if TYPE_CHECKING:
+    from vetline.records.ingest import ingest_extract
+    from vetline.records.store import RecordStore
+
+# The loader and the store pull in DuckDB and pyarrow; code that only normalises a query
+# (the desk) must not pay for them, so these two are imported on first use.
+_LAZY = {"ingest_extract": "vetline.records.ingest", "RecordStore": "vetline.records.store"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "IngestReport",

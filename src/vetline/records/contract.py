@@ -91,9 +91,7 @@ SOURCES: Final[dict[str, tuple[EventColumn, ...]]] = {
     "status": (
         EventColumn("status_class", "enum", STATUS_CLASSES, required=True),
         EventColumn("visa_class", "text"),
-        _enum(
-            "status_state", "GRANTED", "PENDING", "DENIED", "TERMINATED", "EXPIRED", "REVOKED"
-        ),
+        _enum("status_state", "GRANTED", "PENDING", "DENIED", "TERMINATED", "EXPIRED", "REVOKED"),
         EventColumn("start_date", "date"),
         EventColumn("end_date", "date"),
         EventColumn("case_number", "text"),

@@ -8,12 +8,24 @@ same-name, same-birthday foreign national). So persons are grown greedily, stron
 edge first, with two guards:
 
 1. an edge counts only if probable (≥ ``cluster_threshold``) *and* clean — an
-   identifier agrees exactly, or nothing conflicts on the pair (no identifier,
-   birth country, sex, date of birth or first name in its "different" level);
-2. two partial persons join only if they hold no two different values of any
+   identifier agrees exactly, or something beyond name and birth date corroborates it
+   (the birth country agrees, or the street address agrees exactly or nearly) and
+   nothing conflicts on the pair (no identifier, sex, date of birth or first name in its
+   "different" level; a first name "different" only because the names are swapped and
+   misspelt, which the surname comparison recognises, is no conflict). Name + birth
+   date alone never joins: on the 1M-record world, records carrying only name, birth
+   date and sex joined U.S. citizens to same-name, same-birthday removable persons (the
+   look-alike scenario). The address counts as corroboration because it is independent
+   of the name-and-birthday coincidence that makes look-alikes (FEBRL3, which has no
+   birth country, needs it: without it only SSN-agreeing edges joined, cluster recall
+   0.86);
+2. identifier-agreeing edges are applied first (strongest first), then the others;
+3. two partial persons join only if they hold no two different values of any
    identifier (two A-numbers, two FINs: two people; values one keystroke apart count as
-   a typo, not a conflict), and, unless the joining edge has an
-   agreeing identifier, their known birth countries and sexes overlap.
+   a typo, not a conflict), and, unless the joining edge has an agreeing identifier,
+   their known birth countries and sexes are the same sets: a person already holding
+   ``{US, MX}`` (a citizen whose record carries a wrong foreign birthplace, joined by
+   fingerprints) does not absorb a same-name ``{MX}`` person on name and birth date.
 
 A probable pair that fails a guard stays two persons; the resolver then shows both as
 candidates and its margin rule keeps the answer below POSITIVE.
@@ -23,52 +35,81 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein
 
-from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS
+from vetline.resolve.comparisons import IDENTIFIER_COMPARISONS
+from vetline.resolve.model import MatchModel
 
 IDENTIFIERS: tuple[str, ...] = tuple(sorted(IDENTIFIER_COMPARISONS))
 #: Comparisons whose "different" level makes a biographic-only edge unclean.
 EDGE_CONFLICTS: tuple[str, ...] = (*IDENTIFIERS, "birth_country", "sex", "dob", "forename")
+#: Comparisons (and their levels) that corroborate a biographic edge.
+CORROBORATION: tuple[tuple[str, str], ...] = (
+    ("birth_country", "exact"),
+    ("address", "exact"),
+    ("address", "similar (Jaro-Winkler ≥ 0.9)"),
+)
+#: The surname level under which a first name "different" is the swap, not a conflict.
+SWAP_LEVEL: tuple[str, str] = (
+    "surname",
+    "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)",
+)
 #: Attributes that must overlap between two persons joined without an identifier.
 SOFT_ATTRIBUTES: tuple[str, ...] = ("birth_country", "sex")
 
 
-def gamma_columns() -> list[str]:
-    return [f"gamma_{name}" for name in EDGE_CONFLICTS]
+def weight_columns() -> list[str]:
+    """Splink's per-comparison weight columns (``mw_<name>``) the edge test reads.
+
+    Weights, not the ``gamma_`` level numbers: Splink emits ``gamma_`` only with every
+    matched column beside it (tens of string columns per pair, gigabytes at 1M records),
+    while the weight columns are a handful of floats; the level is recovered from the
+    weight because each level's weight is a distinct constant of the model.
+    """
+    names = dict.fromkeys([*EDGE_CONFLICTS, *(c for c, _ in CORROBORATION), SWAP_LEVEL[0]])
+    return [f"mw_{name}" for name in names]
 
 
-def _exact_gamma(name: str) -> int:
-    """Splink numbers non-null levels from n-1 (first) down to 0 (the else level)."""
-    comparison = next(c for c in COMPARISONS if c.name == name)
-    return len(comparison.levels) - 2
+def _level_is(pairs: pd.DataFrame, model: MatchModel, name: str, label: str) -> np.ndarray:
+    params = model.comparisons[name]
+    weight = next(p.log2_bf for p in params if p.label == label and p.m is not None)
+    values = pairs[f"mw_{name}"].to_numpy(dtype=float)
+    same: np.ndarray = np.abs(values - weight) <= 1e-9
+    return same
 
 
-def clean_edges(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+def clean_edges(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.DataFrame:
     """Probable, clean pairs with an ``id_agrees`` column, strongest first."""
     strong = pairs[pairs["match_probability"] >= threshold]
     agrees = np.zeros(len(strong), dtype=bool)
     conflict = np.zeros(len(strong), dtype=bool)
+    swapped = _level_is(strong, model, *SWAP_LEVEL)
     for name in EDGE_CONFLICTS:
-        gamma = strong[f"gamma_{name}"].to_numpy()
         if name in IDENTIFIERS:
-            agrees |= gamma == _exact_gamma(name)
-        conflict |= gamma == 0
-    keep = agrees | ~conflict
+            agrees |= _level_is(strong, model, name, "exact")
+        differs = _level_is(strong, model, name, "different")
+        conflict |= differs & ~swapped if name == "forename" else differs
+    corroborated = np.zeros(len(strong), dtype=bool)
+    for name, label in CORROBORATION:
+        corroborated |= _level_is(strong, model, name, label)
+    keep = agrees | (~conflict & corroborated)
     edges = strong.loc[keep, ["unique_id_l", "unique_id_r", "match_weight"]].copy()
     edges["id_agrees"] = agrees[keep]
-    return edges.sort_values(
-        ["match_weight", "unique_id_l", "unique_id_r"], ascending=[False, True, True]
+    ordered: pd.DataFrame = edges.sort_values(
+        ["id_agrees", "match_weight", "unique_id_l", "unique_id_r"],
+        ascending=[False, False, True, True],
     )
+    return ordered
 
 
 def _typo_compatible(a: set[str], b: set[str]) -> bool:
     """Every value of one side within one edit of every value of the other.
 
-    Keyed identifiers carry single-digit typos; two different people's numbers one edit
-    apart *and* matching on name and birth date is far rarer than a typo.
+    Keyed identifiers carry single-digit typos and transposed digits; two different
+    people's numbers one edit apart *and* matching on name and birth date is far rarer
+    than a typo.
     """
-    return all(Levenshtein.distance(x, y, score_cutoff=1) <= 1 for x in a for y in b)
+    return all(DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1 for x in a for y in b)
 
 
 class _Persons:
@@ -109,7 +150,7 @@ class _Persons:
                 return False
         if not id_agrees:
             for c in SOFT_ATTRIBUTES:
-                if va[c] and vb[c] and not va[c] & vb[c]:
+                if va[c] and vb[c] and va[c] != vb[c]:
                     return False
         keep, gone = (ra, rb) if ra < rb else (rb, ra)
         self.parent[gone] = keep

@@ -30,6 +30,9 @@ class ResolveSettings(BaseSettings):
     #: A name is "common" when the index would hold this many same-name records by
     #: chance (N · tf(surname) · tf(forename)); name + DOB alone is then not POSITIVE.
     common_name_expected_records: float = Field(1.0, gt=0)
+    #: Without an agreeing identifier, POSITIVE also needs the subject's birth country to
+    #: agree with the record's (see ``levels.py`` for the look-alike measurement).
+    biographic_positive_requires_birth_country: bool = True
     #: Biographic POSITIVE also needs the runner-up person this many bits (log2) lower.
     positive_margin_bits: float = Field(10.0, ge=0)
     #: Pairs at or above this probability join records into one person at build time.

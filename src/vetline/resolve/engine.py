@@ -16,7 +16,7 @@ import pandas as pd
 
 from vetline.errors import BadInput
 from vetline.resolve import splink_model
-from vetline.resolve.cluster import clean_edges, components, gamma_columns
+from vetline.resolve.cluster import clean_edges, components, weight_columns
 from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
 
@@ -86,7 +86,7 @@ def spark_session(master: str = "local[2]") -> Any:
 class Linkage:
     """Scored pairs at or above the predict threshold, and record → cluster."""
 
-    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, gamma_*
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, mw_*
     clusters: pd.DataFrame  # unique_id, cluster_id
 
 
@@ -134,10 +134,10 @@ def link(
     linker = splink_model.make_linker(db_api, _engine_frame(db_api, frame), model)
     predictions = linker.inference.predict(threshold_match_probability=predict_threshold)
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
-    columns += gamma_columns()
+    columns += weight_columns()
     sql = f"select {', '.join(columns)} from {predictions.physical_name}"
     pairs = linker.misc.query_sql(sql, output_type="pandas")
-    edges = clean_edges(pairs, cluster_threshold)
+    edges = clean_edges(pairs, cluster_threshold, model)
     cluster_ids = components(frame, edges)
     clusters = pd.DataFrame({"unique_id": frame["unique_id"], "cluster_id": cluster_ids})
     return Linkage(pairs, clusters)

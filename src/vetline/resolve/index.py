@@ -98,6 +98,7 @@ class Coded:
         self.code_of(None)  # build the lookup
         assert self._lookup is not None
         new = np.empty(len(values), dtype=np.int32)
+        added: list[Any] = []
         for i, v in enumerate(values):
             v = tuple(v) if isinstance(v, list) else v
             if v is None or v == ():
@@ -108,9 +109,16 @@ class Coded:
                 code = len(self.vocab)
                 self.vocab.append(v)
                 self._lookup[v] = code
-                self._values = self._hashes = None
+                added.append(v)
             new[i] = code
         self.codes = np.concatenate([self.codes, new])
+        if added:  # extend the decode and hash caches rather than rebuild them
+            if self._values is not None:
+                extra = np.empty(len(added) + 1, dtype=object)
+                extra[:-1], extra[-1] = added, None
+                self._values = np.concatenate([self._values[:-1], extra])
+            if self._hashes is not None:
+                self._hashes = np.concatenate([self._hashes, _hash_values(added)])
 
     def counts(self) -> npt.NDArray[np.int64]:
         valid = self.codes[self.codes >= 0]
@@ -118,23 +126,27 @@ class Coded:
 
 
 def _row_hashes(
-    rule: tuple[str, ...], coded: dict[str, Coded], ints: dict[str, npt.NDArray[np.float64]]
+    rule: tuple[str, ...],
+    coded: dict[str, Coded],
+    ints: dict[str, npt.NDArray[np.float64]],
+    start: int = 0,
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
-    """Per-row combined key hash of ``rule`` and whether every part is present."""
-    n = len(coded["unique_id"].codes)
+    """Combined key hash of ``rule`` for rows ``start:`` and whether every part is present."""
+    n = len(coded["unique_id"].codes) - start
     h = np.zeros(n, dtype=np.uint64)
     ok = np.ones(n, dtype=bool)
     for column in rule:
         if column in ints:
-            vals = ints[column]
+            vals = ints[column][start:]
             present = ~np.isnan(vals)
             whole = np.where(present, vals, 0).astype(np.int64)
             uniques, inverse = np.unique(whole, return_inverse=True)
             part = _hash_values([int(u) for u in uniques])[inverse]
         else:
             col = coded[column]
-            present = col.codes >= 0
-            part = col.hashes()[np.where(present, col.codes, 0)] if col.vocab else h
+            codes = col.codes[start:]
+            present = codes >= 0
+            part = col.hashes()[np.where(present, codes, 0)] if col.vocab else h
         with np.errstate(over="ignore"):
             h = (h * _MULT) ^ part
         ok &= present
@@ -186,9 +198,12 @@ class RecordIndex:
         coded: dict[str, Coded],
         ints: dict[str, npt.NDArray[np.float64]],
         keys: list[KeyTable] | None = None,
+        symbols: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.coded = coded
         self.ints = ints
+        #: given name → rigour symbols, for every given name in the index
+        self.symbols = symbols or {}
         self.keys = keys if keys is not None else self._build_keys()
         self._refresh_tf()
 
@@ -200,7 +215,14 @@ class RecordIndex:
         frame = table.assign(person_id=list(person_ids))
         coded = {c: Coded.encode(frame[c].tolist()) for c in CODED_COLUMNS}
         ints = {c: np.asarray(frame[c].astype("float64"), dtype=np.float64) for c in INT_COLUMNS}
-        return cls(coded, ints)
+        symbols: dict[str, tuple[str, ...]] = {}
+        if "given" in frame.columns:
+            pairs = frame[["given", "given_symbols"]].dropna(subset=["given"])
+            pairs = pairs.drop_duplicates(subset=["given"])
+            symbols = {
+                g: tuple(v) for g, v in zip(pairs["given"], pairs["given_symbols"], strict=True)
+            }
+        return cls(coded, ints, symbols=symbols)
 
     def _build_keys(self) -> list[KeyTable]:
         tables = []
@@ -259,10 +281,9 @@ class RecordIndex:
         for c in INT_COLUMNS:
             self.ints[c] = np.concatenate([self.ints[c], frame[c].astype("float64").to_numpy()])
         for rule, key_table in zip(BLOCKING_RULES, self.keys, strict=True):
-            h, ok = _row_hashes(rule, self.coded, self.ints)
+            h, ok = _row_hashes(rule, self.coded, self.ints, start)
             new_rows = np.arange(start, len(self), dtype=np.int32)
-            new_rows = new_rows[ok[start:]]
-            key_table.insert(h[new_rows], new_rows)
+            key_table.insert(h[ok], new_rows[ok])
         self._refresh_tf()
 
     # --- persistence -----------------------------------------------------------------
@@ -281,6 +302,12 @@ class RecordIndex:
                 directory / f"vocab__{c}.arrow",
                 compression="uncompressed",
             )
+        given = list(self.symbols)
+        feather.write_feather(
+            pa.table({"given": given, "symbols": ["|".join(self.symbols[g]) for g in given]}),
+            directory / "given_symbols.arrow",
+            compression="uncompressed",
+        )
         meta = {"rules": [list(r) for r in BLOCKING_RULES], "records": len(self)}
         (directory / "index.json").write_text(json.dumps(meta))
 
@@ -300,4 +327,9 @@ class RecordIndex:
         keys = [
             KeyTable(arrays[f"keys__{i}"], arrays[f"rows__{i}"]) for i in range(len(BLOCKING_RULES))
         ]
-        return cls(coded, ints, keys)
+        table = feather.read_table(directory / "given_symbols.arrow").to_pydict()
+        symbols = {
+            g: tuple(v.split("|")) if v else ()
+            for g, v in zip(table["given"], table["symbols"], strict=True)
+        }
+        return cls(coded, ints, keys, symbols)

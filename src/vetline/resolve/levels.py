@@ -6,6 +6,14 @@ probability:
 * a biometric FIN that exists in the index is decisive: fingerprints identify;
 * otherwise POSITIVE needs probability ≥ ``positive_threshold`` **and** a clear margin
   over the next person (two look-alikes both scoring high is ambiguity, not identity);
+* without an agreeing identifier, any other person at POSSIBLE or above also blocks
+  POSITIVE: on the 1M-record world, a U.S. citizen whose own records carry name
+  variants scored 16 bits below a same-name, same-birthday removable person, yet at
+  p = 0.998 — a real alternative an officer must see, not a rounding error;
+* a match with no agreeing identifier must also agree on birth country (subject and
+  record both state it) and conflict on nothing (birth country, sex, date of birth):
+  on the 1M-record world the only remaining citizen → removable POSITIVEs were
+  name + DOB + sex queries whose citizen's own record had no birth date to compete;
 * and a match with no agreeing identifier on a *common* name (term frequencies: the
   index would hold ``common_name_expected_records`` same-name records by chance) is at
   most PROBABLE — name + date of birth alone does not identify a ``JUAN GARCIA``.
@@ -26,9 +34,12 @@ class Evidence:
     probability: float
     match_weight: float
     runner_up_weight: float | None
+    runner_up_probability: float | None
     identifier_agrees: bool
     fin_person: str | None
     name_expected_records: float
+    birth_country_agrees: bool = False
+    conflicts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,8 +67,32 @@ def decide(evidence: Evidence, best_person: str, settings: ResolveSettings) -> D
             or evidence.match_weight - evidence.runner_up_weight >= settings.positive_margin_bits
         )
         common = evidence.name_expected_records >= settings.common_name_expected_records
+        rival = (
+            not evidence.identifier_agrees
+            and evidence.runner_up_probability is not None
+            and evidence.runner_up_probability >= settings.possible_threshold
+        )
+        biographic = not evidence.identifier_agrees
         if not margin_ok:
             reasons.append("another person scores close: ambiguous, capped at PROBABLE")
+        elif biographic and evidence.conflicts:
+            reasons.append(
+                f"no identifier agrees and {', '.join(evidence.conflicts)} differ: "
+                "capped at PROBABLE"
+            )
+        elif (
+            biographic
+            and settings.biographic_positive_requires_birth_country
+            and not evidence.birth_country_agrees
+        ):
+            reasons.append(
+                "no identifier agrees and birth country is not confirmed: capped at PROBABLE"
+            )
+        elif rival:
+            reasons.append(
+                f"no identifier agrees and another person also matches "
+                f"(p = {evidence.runner_up_probability:.4f}): capped at PROBABLE"
+            )
         elif common and not evidence.identifier_agrees:
             reasons.append(
                 "common name with no agreeing identifier: name and date of birth alone "

@@ -7,6 +7,7 @@ arithmetic), keep each person's best record, then decide the level (``levels.py`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -25,7 +26,12 @@ from vetline.resolve.index import RecordIndex
 from vetline.resolve.levels import Evidence, decide
 from vetline.resolve.model import MatchModel
 from vetline.resolve.scorer import score
-from vetline.resolve.standardise import LIST_COLUMNS, standardise_frame, standardise_one
+from vetline.resolve.standardise import (
+    LIST_COLUMNS,
+    remember_symbols,
+    standardise_frame,
+    standardise_one,
+)
 from vetline.status.codes import MatchLevel
 
 
@@ -64,6 +70,8 @@ class Subject:
         ids = (self.a_number, self.fin, self.fbi_number, self.ssn, self.passport_number)
         if not has_name and not any(ids) and not self.sid:
             raise BadInput("subject", "needs a name or an identifier")
+        if self.dob and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", self.dob.strip()):
+            raise BadInput("subject.dob", f"must be YYYY-MM-DD, YYYY-MM or YYYY, not {self.dob!r}")
 
 
 @dataclass
@@ -118,6 +126,7 @@ class Resolver:
         if not (layout.index_dir(data_dir) / "index.json").exists():
             raise BadInput(str(data_dir), "no person index; run `vetline build` first")
         index = RecordIndex.load(layout.index_dir(data_dir))
+        remember_symbols(index.symbols)
         return cls(model, index, settings or ResolveSettings.load(data_dir))
 
     def resolve(self, subject: Subject | Mapping[str, Any]) -> Resolution:
@@ -143,10 +152,18 @@ class Resolver:
             probability=float(ranked.probability[0]),
             match_weight=float(ranked.match_weight[0]),
             runner_up_weight=float(ranked.match_weight[1]) if len(ranked.persons) > 1 else None,
+            runner_up_probability=(
+                float(ranked.probability[1]) if len(ranked.persons) > 1 else None
+            ),
             identifier_agrees=bool(ranked.identifier_agrees[0]),
             fin_person=fin_person,
             name_expected_records=self._name_expected(row),
-        )
+            birth_country_agrees=_label(ranked.gamma[0], "birth_country") == "exact",
+            conflicts=tuple(
+                name for name in ("birth_country", "sex", "dob")
+                if _label(ranked.gamma[0], name) == "different"
+            ),
+        )  # fmt: skip
         decision = decide(evidence, ranked.persons[0], s)
         top = ranked.persons.index(decision.person_id) if decision.person_id else 0
         explanation = self._explain(ranked.gamma[top], ranked.weights[top], decision.decisive)
@@ -233,6 +250,15 @@ class Resolver:
                 person_ids.append(fresh_id(str(match_row["unique_id"])))
             self.index.add(table.iloc[[i]], [person_ids[-1]])
         return person_ids
+
+
+_POSITION = {c.name: i for i, c in enumerate(COMPARISONS)}
+
+
+def _label(gamma: np.ndarray[Any, Any], name: str) -> str:
+    """Label of the level comparison ``name`` took."""
+    i = _POSITION[name]
+    return COMPARISONS[i].levels[int(gamma[i])].label
 
 
 def _unbox(value: Any) -> Any:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 from rapidfuzz.process import cpdist
 
 from vetline.resolve.comparisons import COMPARISONS, Level
@@ -55,6 +55,23 @@ def _equal(left: npt.NDArray[np.object_], right: npt.NDArray[np.object_]) -> Mas
     return both & eq
 
 
+def _similar(
+    left: npt.NDArray[np.object_] | npt.NDArray[np.float64],
+    right: npt.NDArray[np.object_] | npt.NDArray[np.float64],
+    threshold: float,
+) -> Mask:
+    """Jaro-Winkler similarity ≥ ``threshold`` where both sides are present."""
+    n = len(left)
+    both = _notnull(left) & _notnull(right)
+    out = np.zeros(n, dtype=bool)
+    if both.any():
+        idx = np.flatnonzero(both)
+        ls, rs = _strings(left[idx]), _strings(right[idx])  # type: ignore[arg-type]
+        sim = cpdist(ls, rs, scorer=JaroWinkler.normalized_similarity, workers=1)
+        out[idx] = sim >= threshold
+    return out
+
+
 def _level_mask(level: Level, left: Columns, right: Columns, n: int) -> Mask:
     kind, cols = level.kind, level.columns
     if kind == "else":
@@ -73,7 +90,12 @@ def _level_mask(level: Level, left: Columns, right: Columns, n: int) -> Mask:
             dtype=bool,
             count=n,
         )
-    if kind in ("jaro_winkler", "levenshtein"):
+    if kind == "reversed_similar":
+        a, b = cols
+        return _similar(left[a], right[b], level.threshold) & _similar(
+            left[b], right[a], level.threshold
+        )
+    if kind in ("jaro_winkler", "levenshtein", "damerau"):
         lv, rv = left[cols[0]], right[cols[0]]
         both = _notnull(lv) & _notnull(rv)
         if not both.any():
@@ -85,7 +107,8 @@ def _level_mask(level: Level, left: Columns, right: Columns, n: int) -> Mask:
             sim = cpdist(ls, rs, scorer=JaroWinkler.normalized_similarity, workers=1)
             out[idx] = sim >= level.threshold
         else:
-            dist = cpdist(ls, rs, scorer=Levenshtein.distance, workers=1)
+            metric = Levenshtein if kind == "levenshtein" else DamerauLevenshtein
+            dist = cpdist(ls, rs, scorer=metric.distance, workers=1)
             out[idx] = dist <= level.threshold
         return out
     y_l, y_r = left["dob_year"], right["dob_year"]

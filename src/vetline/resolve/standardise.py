@@ -69,6 +69,7 @@ MATCH_COLUMNS: Final[tuple[str, ...]] = (
     "surname_tk",
     "forename",
     "forename_dm",
+    "given",
     "given_symbols",
     "name_key",
     "dob",
@@ -159,6 +160,16 @@ def _rigour() -> tuple[Any, Any, Any]:
     return analyze_names, NameTypeTag, NamePartTag
 
 
+#: Symbols already known for given names (primed from the index at load time), so a
+#: resolver answers names seen at build time without loading rigour's data (~5 s).
+_KNOWN_SYMBOLS: dict[str, tuple[str, ...]] = {}
+
+
+def remember_symbols(table: dict[str, tuple[str, ...]]) -> None:
+    """Prime the given-name symbol table (see ``_KNOWN_SYMBOLS``)."""
+    _KNOWN_SYMBOLS.update(table)
+
+
 @lru_cache(maxsize=200_000)
 def given_symbols(given: str | None) -> tuple[str, ...]:
     """Sorted rigour name symbols (Wikidata name ids, nickname groups) of given names.
@@ -169,6 +180,9 @@ def given_symbols(given: str | None) -> tuple[str, ...]:
     """
     if not given:
         return ()
+    known = _KNOWN_SYMBOLS.get(given)
+    if known is not None:
+        return known
     analyze_names, type_tag, part_tag = _rigour()
     names = analyze_names(type_tag.PER, [given], {part_tag.GIVEN: [given]})
     symbols = {str(span.symbol) for name in names for span in name.spans}
@@ -295,6 +309,7 @@ def standardise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     pairs = pd.Series(list(zip(first, middle, strict=True)), index=frame.index, dtype=object)
     out["forename"] = pairs.map(lambda fm: forename_parts(fm[0], fm[1])[0])
     out["forename_dm"] = _mapped(out["forename"], phonetic)
+    out["given"] = first
     out["given_symbols"] = _mapped(first, lambda g: list(given_symbols(g)))
     keys = pd.Series(list(zip(out["surname"], out["forename"], strict=True)), index=frame.index)
     out["name_key"] = keys.map(lambda sf: name_key(sf[0], sf[1]))
@@ -337,6 +352,7 @@ def standardise_one(row: dict[str, Any]) -> dict[str, Any]:
         "surname_tk": translit_key(std_surname),
         "forename": forename,
         "forename_dm": phonetic(forename),
+        "given": first,
         "given_symbols": list(given_symbols(first)),
         "name_key": name_key(std_surname, forename),
         "dob": dob_string(year, month, day),

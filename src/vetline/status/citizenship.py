@@ -98,6 +98,23 @@ def _derivation(
                     tuple(s.ref for s in lpr) + tuple(naturalized),
                 )
             )
+            return None
+        unchecked = sorted(a for a in named if a not in related)
+        if t.flag_minor_lpr_unchecked_parents and (unchecked or not named):
+            # No date of birth is the widest span: the grant may have come before 18, and
+            # a protection may hold on any day the record allows (dates.py).
+            who = (
+                f"parents A{', A'.join(unchecked)} not checked" if unchecked else "no parent named"
+            )
+            screen.signs.append(
+                CitizenshipSign(
+                    "minor LPR not ruled out",
+                    f"no record gives a date of birth, so the LPR grant may have come before "
+                    f"age {t.derivation_age_years}, and {who}: derived citizenship (INA 320 / "
+                    "former 321) cannot be ruled out",
+                    tuple(s.ref for s in lpr),
+                )
+            )
         return None
     adult = dob.add_years(t.derivation_age_years)
     minor_grants = [s for s in lpr if s.start is None or s.start.possibly_before(adult)]

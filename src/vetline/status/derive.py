@@ -1,6 +1,7 @@
 """Status rules after the citizenship screen, in precedence order (docs/world-semantics.md).
 
-REMOVED_AND_REENTERED > FINAL_ORDER > IN_PROCEEDINGS > current grant > admission-based
+REMOVED_AND_REENTERED > FINAL_ORDER > IN_PROCEEDINGS > current grant > terminated
+conditional residence (UNKNOWN with ground 237(a)(1)(D)(i)) > admission-based
 (in status, overstay) > entry without inspection > UNKNOWN. Each rule writes its own
 finding: the label (``StatusFinding.rule``), the summary and the records it rests on;
 the first rule that applies decides. Records that disagree with the deciding rule are
@@ -23,7 +24,7 @@ from vetline.status.grants import (
 from vetline.status.history import RecordRef
 from vetline.status.policy import AdmissionClasses
 from vetline.status.removal import court_rule, reentry_rule
-from vetline.status.result import StatusFinding
+from vetline.status.result import Ground, StatusFinding
 
 
 def _grant(facts: Facts, out: Derivation) -> bool:
@@ -58,12 +59,64 @@ def _grant(facts: Facts, out: Derivation) -> bool:
     return True
 
 
+def _conditional_terminated(facts: Facts, out: Derivation) -> bool:
+    """Conditional residence terminated (INA 216(b), (c)(2)) and nothing granted since.
+
+    There is no status code for it (UNKNOWN), but the termination record itself is the
+    ground 237(a)(1)(D)(i). Runs only after no grant is current (``_grant``), and only
+    when the termination date is recorded and no entry or exit could follow it: a later
+    trip means the records no longer tell where the stay rests, so the admission rules
+    decide instead (the safe side).
+    """
+    ended = [
+        s
+        for s in facts.status
+        if s.status_class == "CONDITIONAL_LPR" and s.state == "TERMINATED" and (s.start or s.end)
+    ]
+    if not ended:
+        return False
+    term = ended[-1]
+    when = term.start or term.end
+    assert when is not None
+    if any(e.when is None or not e.when.certainly_before(when) for e in facts.entry_exit):
+        return False
+    grants = [
+        s
+        for s in facts.status
+        if s.status_class == "CONDITIONAL_LPR" and s.state == "GRANTED" and s is not term
+    ]
+    refs = (*(g.ref for g in grants[:1]), term.ref)
+    since = f" (granted {grants[0].start})" if grants and grants[0].start else ""
+    out.status = StatusFinding(
+        StatusCode.UNKNOWN,
+        f"Conditional permanent residence{since} was terminated {when}; no later grant "
+        "of status is recorded.",
+        refs,
+        "conditional residence terminated (INA 216)",
+    )
+    out.grounds.append(
+        Ground(
+            "237(a)(1)(D)(i)",
+            "conditional permanent residence terminated",
+            f"the CONDITIONAL_LPR record {term.ref.record_id} shows termination on {when} "
+            "and no later grant",
+            refs,
+        )
+    )
+    out.to_resolve.append(
+        "I-751 review: an approved or pending petition to remove conditions, or an "
+        "immigration judge's review of the termination (INA 216(c)(3)(D), 8 CFR 216.5(f)), "
+        "would end this ground"
+    )
+    return True
+
+
 def derive_status(
     facts: Facts, adm: AdmissionClasses, illegal_entry: list[RecordRef]
 ) -> Derivation:
     """Apply the status rules in precedence order; UNKNOWN when none establishes a status."""
     out = Derivation()
-    for rule in (reentry_rule, court_rule, _grant):
+    for rule in (reentry_rule, court_rule, _grant, _conditional_terminated):
         if rule(facts, out):
             return out
     if admission_rule(facts, adm, out) and out.status and out.status.code != StatusCode.UNKNOWN:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from itertools import pairwise
 
 from vetline.status.charges import RemovalCategory
 from vetline.status.citizenship import screen_citizenship
@@ -39,15 +40,35 @@ from vetline.status.timeline import build_timeline
 
 
 def _admission_date(facts: Facts, policy: Policy) -> DateSpan | None:
+    """The admission the current stay rests on: the 5-year CIMT clock (237(a)(2)(A)(i)).
+
+    Matter of Alyazji, 25 I&N Dec. 397 (BIA 2011): the clock runs from the admission by
+    virtue of which the person is here, not from a later adjustment and not from an
+    earlier trip that ended in a departure. That is the first lawful arrival of the last
+    unbroken run of arrivals (no departure between one and the next). A departure whose
+    partial date may fall on either side of an arrival widens the span over both readings,
+    so the ground must hold on both. With no lawful arrival on file, the earliest admitted
+    grant stands in (adjustment is an admission only when there was none before).
+    """
     adm = policy.admission
     lawful = adm.immigrant | adm.nonimmigrant | adm.refugee
-    dates = [a.when for a in facts.arrivals() if a.admission_class in lawful and a.when]
-    dates += [
-        s.start
-        for s in facts.status
-        if s.status_class in ADMITTED_GRANTS and s.state == "GRANTED" and s.start
-    ]
-    return min(dates, key=lambda d: d.lo) if dates else None
+    arrivals = [a.when for a in facts.arrivals() if a.admission_class in lawful and a.when]
+    if not arrivals:
+        grants = [
+            s.start
+            for s in facts.status
+            if s.status_class in ADMITTED_GRANTS and s.state == "GRANTED" and s.start
+        ]
+        return min(grants, key=lambda d: d.lo) if grants else None
+    left = [d.when for d in facts.departures() if d.when is not None]
+    clock = arrivals[0]
+    for prev, nxt in pairwise(arrivals):
+        between = [d for d in left if d.hi >= prev.lo and d.lo <= nxt.hi]
+        if any(prev.hi <= d.lo and d.hi <= nxt.lo for d in between):
+            clock = nxt  # that stay certainly ended: the clock starts again
+        elif between:  # the departure may fall on either side: keep both readings
+            clock = DateSpan(clock.lo, nxt.hi, f"{clock.text} or {nxt.text}")
+    return clock
 
 
 def _no_record(as_of: date, reason: str) -> AssessmentResult:

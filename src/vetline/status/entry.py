@@ -10,7 +10,7 @@ from vetline.status.codes import StatusCode
 from vetline.status.dates import DateSpan, on
 from vetline.status.facts import Facts, sort_key
 from vetline.status.grants import Derivation
-from vetline.status.history import RecordRef
+from vetline.status.history import RecordRef, StatusRec
 from vetline.status.policy import AdmissionClasses
 from vetline.status.result import Ground, StatusFinding
 
@@ -129,6 +129,7 @@ def admission_rule(facts: Facts, adm: AdmissionClasses, out: Derivation) -> bool
         and s.start.hi >= last.when.lo
         and s.status_class != "NONIMMIGRANT"
         and s.state in {"GRANTED", "PENDING", None}
+        and not _pending_after_stay(s, until)
     ]
     if later:
         out.status = StatusFinding(
@@ -141,6 +142,13 @@ def admission_rule(facts: Facts, adm: AdmissionClasses, out: Derivation) -> bool
         out.to_resolve.append("status after the later application or grant lapsed")
         return True
     refs = (last.ref, *extension_refs)
+    for app in facts.status:
+        if _pending_after_stay(app, until):
+            what = app.status_class.replace("_", " ").lower()
+            out.to_resolve.append(
+                f"the {what} filed {on(app.start)} (record {app.ref.record_id}) is not a "
+                "status, but its decision may end the overstay: check it before any action"
+            )
     seen_after = _presence_after(facts, until)
     if seen_after is None:
         out.to_resolve.append(
@@ -173,6 +181,27 @@ def admission_rule(facts: Facts, adm: AdmissionClasses, out: Derivation) -> bool
         )
     )
     return True
+
+
+#: Applications whose filing is not a status (INA 204(a)(1)(A)(iii) self-petition, INA 245
+#: adjustment, INA 208 asylum): they protect or pause, but do not end an overstay.
+_APPLICATIONS = frozenset({"VAWA_PENDING", "ADJUSTMENT_PENDING", "ASYLUM_PENDING"})
+
+
+def _pending_after_stay(s: StatusRec, until: DateSpan | None) -> bool:
+    """A pending application that cannot have made the stay lawful: leave the overstay be.
+
+    A pending VAWA self-petition is never a status (only an approval brings deferred
+    action), so it never erases the overstay; its protection is the PROTECTED_STATUS flag
+    and supervisory review. An adjustment or asylum application filed *while in status*
+    may authorise the stay (INA 245, 8 CFR 214.1(c)(4)), so only one filed certainly after
+    the authorised stay ended leaves the overstay standing (the safe side of a partial date).
+    """
+    if s.status_class not in _APPLICATIONS or s.state != "PENDING":
+        return False
+    if s.status_class == "VAWA_PENDING":
+        return True
+    return until is not None and s.start is not None and until.certainly_before(s.start)
 
 
 def _presence_after(facts: Facts, until: DateSpan) -> RecordRef | None:

@@ -3,7 +3,8 @@
 The gates are written as one readable decision list so that the safety properties can
 be checked by eye: no enforcement action without a removable assessment, none for a
 possible citizen, none on a NO_RECORD, a detainer only for a POSITIVE identity in custody,
-and a protected status always goes to a supervisor instead of an automatic action.
+and a protected status or an unestablished (UNKNOWN) status always goes to a supervisor
+instead of an automatic action.
 """
 
 from __future__ import annotations
@@ -86,6 +87,19 @@ def recommend(inp: RecommendationInput, policy: Policy) -> Recommendation:
                 f"Appears removable on {grounds}, but holds a protected status "
                 f"({', '.join(inp.protected)}): no automatic action; a supervisor must review "
                 "the protection (INA 244, 8 U.S.C. 1367) before any enforcement.",
+                tier,
+                supervisory_review=True,
+            )
+        if inp.status is StatusCode.UNKNOWN:
+            # Only a status-ending record (terminated conditional residence) makes an
+            # UNKNOWN removable; that termination is reviewed de novo by an immigration
+            # judge in proceedings USCIS starts, so the officer confirms, never acts alone.
+            return Recommendation(
+                Action.NO_ACTION,
+                f"Appears removable on {grounds}, but no current status is established: no "
+                "automatic action. Confirm from the A-file that no I-751 petition, waiver or "
+                "immigration-judge review of the termination is pending (INA 216(c)(3)(D), "
+                "8 CFR 216.5(f)) before any referral.",
                 tier,
                 supervisory_review=True,
             )

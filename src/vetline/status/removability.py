@@ -1,7 +1,8 @@
 """From status + grounds to an assessment, in the order that keeps people safe.
 
 Citizens first (never removable), then any sign of citizenship (alienage in doubt), then
-no established status (absence of evidence is not evidence), then conflicting or
+no established status (absence of evidence is not evidence; the one exception is an UNKNOWN
+whose status rule found a positive ground, terminated conditional residence), then conflicting or
 incomplete records, then protected statuses (the protection must be withdrawn first),
 and only then the grounds. Each branch states its reason in plain words.
 """
@@ -68,7 +69,7 @@ def decide(i: RemovabilityInput) -> Decision:
             "Alienage is in doubt (signs of U.S. citizenship); any grounds below apply only "
             "if the person is confirmed not to be a citizen.",
         )
-    if i.status is StatusCode.UNKNOWN:
+    if i.status is StatusCode.UNKNOWN and not i.status_grounds:
         extra = []
         if i.conviction_grounds:
             extra.append(

@@ -85,10 +85,32 @@ CATALOGUE: tuple[Scenario, ...] = (
              'only criminal/custody records with a foreign birthplace; no status evidence'),
     Scenario("INTERPOL_ONLY", 0.005, S.UNKNOWN, False, False, "BASE", (20, 70),
              'only an INTERPOL notice'),
+    Scenario("U_VISA", 0.005, S.NONIMMIGRANT_IN_STATUS, False, False, "BORDER", (20, 60),
+             'U nonimmigrant (crime victim, INA 101(a)(15)(U)), current; protected'),
+    Scenario("T_VISA", 0.0035, S.NONIMMIGRANT_IN_STATUS, False, False, "BORDER", (20, 60),
+             'T nonimmigrant (trafficking victim, INA 101(a)(15)(T)), current; protected'),
+    Scenario("VAWA_PENDING", 0.0035, S.OVERSTAY, False, True, "VISA", (20, 60),
+             'overstayed visitor with a pending VAWA self-petition (not a status); protected: supervisory review (8 U.S.C. 1367)'),  # noqa: E501
+    Scenario("NATURALIZED_AFTER_ORDER", 0.0035, S.NATURALIZED_CITIZEN, True, False, "BASE",
+             (32, 75),
+             'LPR ordered removed in absentia, later naturalized: conflict, citizenship prevails'),
+    Scenario("CONDITIONAL_TERMINATED", 0.0035, S.UNKNOWN, False, True, "BASE", (25, 60),
+             'conditional residence (INA 216) terminated; no status code for it; deportable under 237(a)(1)(D)(i)'),  # noqa: E501
 )
 # fmt: on
 
 KEYS: tuple[str, ...] = tuple(s.key for s in CATALOGUE)
+#: Scenario keys as an array, so ``KEY_ARRAY[codes]`` names everyone's scenario at once.
+KEY_ARRAY: np.ndarray = np.asarray(KEYS, dtype=object)
+
+
+def in_scenarios(codes: np.ndarray, keys: frozenset[str] | set[str]) -> np.ndarray:
+    """Whether each scenario code is one of ``keys``: a table lookup, not ``np.isin`` over
+    strings (which sorts Python objects)."""
+    table = np.asarray([k in keys for k in KEYS], dtype=bool)
+    return np.asarray(table[codes])
+
+
 BY_KEY: dict[str, Scenario] = {s.key: s for s in CATALOGUE}
 CODE: dict[str, int] = {s.key: i for i, s in enumerate(CATALOGUE)}
 

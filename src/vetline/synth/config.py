@@ -21,7 +21,7 @@ from vetline.errors import BadInput
 DEFAULT_AS_OF = date(2026, 11, 1)
 
 #: Bump when the world's content changes for the same seed (written to ``world.json``).
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class NoiseConfig:
     ``citizen_wrong_pob`` is the share of U.S.-born citizens' criminal/custody records that
     carry a foreign birthplace (the Gonzalez error); ``alias`` applies to the systems that
     collect aliases (criminal, custody, encounters, warrants, interpol).
+    ``parent_a_number`` is the share of children (derivation cases) whose LPR row names
+    the parent by an A-number with one digit wrong (the Davino Watson case): the parent
+    cannot be found, so derivation cannot be checked.
     """
 
     missing_field: float = 0.07
@@ -53,6 +56,7 @@ class NoiseConfig:
     punct_variant: float = 0.30
     alias: float = 0.10
     citizen_wrong_pob: float = 0.10
+    parent_a_number: float = 0.02
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -213,14 +213,31 @@ def noise_charges(ctx: Ctx, idx: np.ndarray, lo: np.ndarray, p: float) -> None:
     add_charges(ctx, pidx, arrest, code, felony, disposition, sentence)
 
 
-def removable_conviction(ctx: Ctx, idx: np.ndarray, admitted: np.ndarray) -> None:
-    """One removable category per person, convicted after admission; records the ground."""
+def removable_conviction(
+    ctx: Ctx,
+    idx: np.ndarray,
+    admitted: np.ndarray,
+    first: np.ndarray | None = None,
+    cimt_5y: np.ndarray | None = None,
+) -> None:
+    """One removable category per person, convicted after ``admitted``; records the ground.
+
+    ``first`` is the first admission (default ``admitted``): the 5-year clock of
+    237(a)(2)(A)(i) runs from it, not from a later LPR grant (Matter of Alyazji).
+    ``cimt_5y`` (default all) says who may draw that category at all. Categories that
+    need two convictions get them on different days, so they cannot be one scheme.
+    """
     rng = ctx.rng
+    first = admitted if first is None else first
     names = list(REMOVABLE)
     cat = np.asarray(names, dtype=object)[rng.integers(len(names), size=len(idx))]
-    # The 5-year CIMT ground needs an adult offence within 5 years of admission.
-    adult = ctx.people.dob[idx] + years(18)
-    fits_5y = np.maximum(admitted, adult) <= np.minimum(admitted + years(5), ctx.as_of - 420)
+    # The 5-year CIMT ground needs an adult offence within 5 years of the first admission
+    # (three days' slack so calendar years and 365.25-day years agree).
+    adult = ctx.people.dob[idx] + years(18) + 2
+    cimt_end = np.minimum(first + years(5) - 3, ctx.as_of - 420)
+    fits_5y = np.maximum(first, adult) <= cimt_end
+    if cimt_5y is not None:
+        fits_5y &= cimt_5y
     cimt5 = fits_5y & (rng.random(len(idx)) < 0.08)
     cat[cimt5] = "CIMT_WITHIN_5Y"
     for name in (*names, "CIMT_WITHIN_5Y"):
@@ -228,19 +245,22 @@ def removable_conviction(ctx: Ctx, idx: np.ndarray, admitted: np.ndarray) -> Non
         if not len(sel):
             continue
         spec = CIMT_WITHIN_5Y if name == "CIMT_WITHIN_5Y" else REMOVABLE[name]
-        pidx = np.repeat(idx[sel], spec.charges)
-        lo = np.repeat(admitted[sel], spec.charges)
+        who = idx[sel]
         if name == "CIMT_WITHIN_5Y":
-            start = np.maximum(lo, ctx.people.dob[pidx] + years(18))
-            arrest = between(rng, start, np.minimum(lo + years(5), ctx.as_of - 420))
+            arrest = between(rng, np.maximum(first[sel], adult[sel]), cimt_end[sel])
+        elif spec.charges == 2:
+            # Two offences on different days, at least a week apart.
+            one = adult_window(ctx, who, admitted[sel], margin=450)
+            two = between(rng, one + 7, np.full(len(sel), ctx.as_of - 420))
+            who, arrest = np.concatenate([who, who]), np.concatenate([one, two])
         else:
-            arrest = adult_window(ctx, pidx, lo)
-        n = len(pidx)
+            arrest = adult_window(ctx, who, admitted[sel])
+        n = len(who)
         code = ctx.pick(spec.codes, n)
         felony = rng.random(n) < spec.felony
         lo_s, hi_s = spec.sentence
         sentence = rng.integers(lo_s, hi_s + 1, n)
-        add_charges(ctx, pidx, arrest, code, felony, np.full(n, "CONVICTED", object), sentence)
+        add_charges(ctx, who, arrest, code, felony, np.full(n, "CONVICTED", object), sentence)
         ctx.ground[idx[sel]] = spec.ground
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from vetline.records.contract import SOURCES
+from vetline.synth.config import NoiseConfig
 from vetline.synth.dates import NODATE
 from vetline.synth.people import People
 
@@ -32,6 +33,9 @@ class Events:
 
     def __init__(self) -> None:
         self._blocks: dict[str, list[dict[str, np.ndarray]]] = defaultdict(list)
+        # ``frame`` results until the next ``add`` to that source (the checks, the flags
+        # and the renderer all read the same frames).
+        self._frames: dict[str, dict[str, np.ndarray]] = {}
 
     def add(self, source: str, pidx: np.ndarray, when: np.ndarray, **cols: Any) -> None:
         """Append one row per element of ``pidx``; ``when`` is the record's own date."""
@@ -47,12 +51,19 @@ class Events:
             kind = np.int64 if name in DATE_COLUMNS[source] else object
             block[name] = _broadcast(value, n, kind)
         self._blocks[source].append(block)
+        self._frames.pop(source, None)
 
     def count(self, source: str) -> int:
         return sum(len(b["_pidx"]) for b in self._blocks[source])
 
     def frame(self, source: str) -> dict[str, np.ndarray]:
-        """All rows of ``source``: ``_pidx``, ``_when`` and every event column."""
+        """All rows of ``source``: ``_pidx``, ``_when`` and every event column. Callers
+        must not modify the arrays (the frame is shared until the next ``add``)."""
+        if source not in self._frames:
+            self._frames[source] = self._concat(source)
+        return self._frames[source]
+
+    def _concat(self, source: str) -> dict[str, np.ndarray]:
         blocks = self._blocks[source]
         names = ("_pidx", "_when", *EVENT_COLUMNS[source])
         out: dict[str, np.ndarray] = {}
@@ -85,18 +96,23 @@ def _broadcast(value: Any, n: int, kind: type) -> np.ndarray:
 @dataclass
 class Ctx:
     """What a history generator needs: randomness, the people, the sink, the as-of day,
-    and per-person ground-truth annotations it fills (removal grounds, notes)."""
+    and per-person ground-truth annotations it fills (removal grounds, notes, typos)."""
 
     rng: np.random.Generator
     people: People
     ev: Events
     as_of: int
+    #: Noise rates; a few are part of a life history (a clerk keying a parent's A-number).
+    noise: NoiseConfig = field(default_factory=NoiseConfig)
     ground: np.ndarray = field(init=False)
     note: np.ndarray = field(init=False)
+    #: People whose status rows name their parent by a mistyped A-number (Watson).
+    parent_typo: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.ground = np.full(self.people.n, None, dtype=object)
         self.note = np.full(self.people.n, None, dtype=object)
+        self.parent_typo = np.zeros(self.people.n, dtype=bool)
 
     def chance(self, idx: np.ndarray, p: float) -> np.ndarray:
         """The subset of ``idx`` drawn with probability ``p`` each."""

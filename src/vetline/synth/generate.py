@@ -1,9 +1,11 @@
 """``generate_extract``: the synthetic world, written as an extract with its ground truth.
 
-People are generated in fixed-size chunks (50,000 people ≈ 204,000 records), each from
-its own seeded random stream, so memory stays bounded (10 M records ≈ 2.45 M people ≈ 49
-chunks, ≈ 450 MiB peak) and the output depends only on seed, people, noise, format and
-as-of — not on how many worker processes made the chunks. Look-alikes and parent-child
+People are generated in fixed-size chunks (25,000 people ≈ 101,000 records), each from
+its own seeded random stream, so memory stays bounded (10 M records ≈ 2.45 M people ≈ 98
+chunks) and the output depends only on seed, people, noise, format and as-of — not on
+how many worker processes made the chunks. A worker generates *and encodes* a chunk
+(``make_part``); record ids carry the chunk number (``render.record_ids``), so no chunk
+waits for another and the main process only appends bytes. Look-alikes and parent-child
 pairs live within a chunk.
 """
 
@@ -43,13 +45,20 @@ from vetline.synth.identity import holds_a_number
 from vetline.synth.ids import a_numbers
 from vetline.synth.names import NamePools, load_pools
 from vetline.synth.render import NoiseTally, Renderer, person_ids, record_ids
-from vetline.synth.writer import FORMATS, TableWriter, clear_stale_sources, string_schema
+from vetline.synth.writer import (
+    FORMATS,
+    Encoded,
+    TableWriter,
+    clear_stale_sources,
+    encode,
+    string_schema,
+)
 
-CHUNK_PERSONS = 50_000
+CHUNK_PERSONS = 25_000
 EARLIEST_AS_OF = date(2015, 1, 1)
 NOISE_FILE = "truth_noise.csv"
 WORLD_FILE = "world.json"
-FACT_EXTRA_COLUMNS = (
+FACT_EXTRA_COLUMNS: tuple[str, ...] = (
     "scenario",
     "true_last_name",
     "true_first_name",
@@ -64,6 +73,7 @@ FACT_EXTRA_COLUMNS = (
     "removal_ground",
     "expected_flags",
 )
+FACT_COLUMNS = (*PERSON_FACTS_COLUMNS, *FACT_EXTRA_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -76,64 +86,131 @@ class SynthReport:
 
 @dataclass
 class Chunk:
-    """One chunk of the world, rendered; record ids still chunk-local (see ``record_ids``)."""
+    """One chunk of the world, rendered, with its final record ids (``record_ids``)."""
 
     sources: dict[str, pa.Table]
     truth: dict[str, pa.Table]
-    noise_log: list[pa.Table]
+    noise_log: pa.Table
     facts: pa.Table
     eligible: Counter[str]
     applied: Counter[str]
+
+
+@dataclass
+class Part:
+    """One chunk encoded for writing (see ``writer.encode``), and what ``world.json``
+    needs from it. This, not the chunk, crosses the process boundary."""
+
+    files: dict[str, Encoded]
+    records: dict[str, int]
+    scenarios: Counter[str]
+    statuses: Counter[str]
+    eligible: Counter[str]
+    applied: Counter[str]
+    persons: int
+
+
+NOISE_COLUMNS = ("source", "record_id", "noise", "field")
 
 
 def make_chunk(
     seed: int, index: int, base: int, persons: int, noise: NoiseConfig, as_of_day: int
 ) -> Chunk:
     """Generate chunk ``index`` (people ``base`` onwards) from its own random stream: the
-    same arguments always give the same chunk, in any process."""
+    same arguments always give the same chunk, in any process. Record ids are final: the
+    chunk number is part of them (``record_ids``), so no chunk waits for another."""
     pools = load_pools()
     rng = np.random.default_rng([seed, index])
     codes = catalogue.allocate(persons, rng)
     folk = people.build(rng, pools, codes, as_of_day, base)
-    ctx = Ctx(rng, folk, Events(), as_of_day)
+    ctx = Ctx(rng, folk, Events(), as_of_day, noise)
     histories.run(ctx)
     tally = NoiseTally()
     renderer = Renderer(ctx, pools, noise, tally)
     sources, truth = {}, {}
     for source in SOURCE_NAMES:
-        sources[source], truth[source] = renderer.source(source)
-    return Chunk(sources, truth, tally.log, _facts(ctx, pools), tally.eligible, tally.applied)
+        table, rows = renderer.source(source)
+        rid = record_ids(source, table.column("record_id").combine_chunks(), index)
+        sources[source] = table.set_column(0, "record_id", rid)
+        truth[source] = rows.set_column(1, "record_id", rid)
+    logs = []
+    for log in tally.log:
+        source = log.column("source")[0].as_py()
+        rid = record_ids(source, log.column("record_id").combine_chunks(), index)
+        logs.append(log.set_column(1, "record_id", rid))
+    schema = string_schema(NOISE_COLUMNS)
+    noise_log = pa.concat_tables(logs) if logs else schema.empty_table()
+    return Chunk(sources, truth, noise_log, _facts(ctx, pools), tally.eligible, tally.applied)
 
 
-def _chunks(
-    seed: int, persons: int, noise: NoiseConfig, as_of_day: int, workers: int
-) -> Iterator[Chunk]:
-    """Chunks in order; with ``workers`` > 1, generated ahead in worker processes (at most
-    ``workers + 1`` in flight, so memory stays bounded whatever the world's size)."""
+def encode_chunk(chunk: Chunk, fmt: str) -> Part:
+    """The chunk's bytes per output file (the extract in ``fmt``, the truth files in CSV)."""
+    files: dict[str, Encoded] = {}
+    for source in SOURCE_NAMES:
+        files[source] = encode(chunk.sources[source], string_schema(columns_of(source)), fmt)
+    truth_schema = string_schema(TRUTH_COLUMNS)
+    truth = [chunk.truth[s] for s in SOURCE_NAMES if chunk.truth[s].num_rows]
+    files[TRUTH_FILE] = encode(
+        pa.concat_tables(truth) if truth else truth_schema.empty_table(), truth_schema, "csv"
+    )
+    files[PERSON_FACTS_FILE] = encode(chunk.facts, string_schema(FACT_COLUMNS), "csv")
+    files[NOISE_FILE] = encode(chunk.noise_log, string_schema(NOISE_COLUMNS), "csv")
+    return Part(
+        files=files,
+        records={s: chunk.sources[s].num_rows for s in SOURCE_NAMES},
+        scenarios=Counter(chunk.facts.column("scenario").to_pylist()),
+        statuses=Counter(chunk.facts.column("true_status").to_pylist()),
+        eligible=chunk.eligible,
+        applied=chunk.applied,
+        persons=chunk.facts.num_rows,
+    )
+
+
+def make_part(
+    seed: int, index: int, base: int, persons: int, noise: NoiseConfig, as_of_day: int, fmt: str
+) -> Part:
+    """A worker's whole job: generate a chunk and encode it."""
+    return encode_chunk(make_chunk(seed, index, base, persons, noise, as_of_day), fmt)
+
+
+def _parts(
+    seed: int, persons: int, noise: NoiseConfig, as_of_day: int, fmt: str, workers: int
+) -> Iterator[Part]:
+    """Parts in chunk order; with ``workers`` > 1, made ahead in worker processes (at most
+    ``2 * workers`` in flight, so memory stays bounded whatever the world's size)."""
     bases = list(range(0, persons, CHUNK_PERSONS))
     jobs = [
-        (seed, i, b, min(CHUNK_PERSONS, persons - b), noise, as_of_day) for i, b in enumerate(bases)
+        (seed, i, b, min(CHUNK_PERSONS, persons - b), noise, as_of_day, fmt)
+        for i, b in enumerate(bases)
     ]
     if workers <= 1 or len(jobs) < 2:
         for job in jobs:
-            yield make_chunk(*job)
+            yield make_part(*job)
         return
     # fork on Linux: workers inherit the loaded name pools and skip ~1.5 s of imports each
     # (Arrow re-creates its thread pools after fork); spawn elsewhere.
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: deque[Future[Chunk]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_one_thread_each
+    ) as pool:
+        pending: deque[Future[Part]] = deque()
         for job in jobs:
-            pending.append(pool.submit(make_chunk, *job))
-            if len(pending) > workers:
+            pending.append(pool.submit(make_part, *job))
+            if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
 
 
+def _one_thread_each() -> None:
+    """Workers are the parallelism: Arrow's own thread pool in each would oversubscribe."""
+    pa.set_cpu_count(1)
+
+
 def default_workers(persons: int) -> int:
-    """Worker processes worth starting: one per core, only for worlds of several chunks."""
-    return min(os.cpu_count() or 1, 4) if persons > 2 * CHUNK_PERSONS else 1
+    """Worker processes worth starting: one per core, for worlds of four chunks or more
+    (below that, forking costs more than it saves)."""
+    return min(os.cpu_count() or 1, 4) if persons >= 4 * CHUNK_PERSONS else 1
 
 
 def generate_extract(
@@ -166,15 +243,13 @@ def generate_extract(
     report = progress or no_progress
     load_pools()  # once here, so forked workers inherit it
     as_of_day = day(as_of)
-    writers = {
-        s: TableWriter(out / f"{s}.{fmt}", string_schema(columns_of(s)), fmt) for s in SOURCE_NAMES
-    }
-    truth_w = TableWriter(out / TRUTH_FILE, string_schema(TRUTH_COLUMNS), "csv")
-    facts_cols = (*PERSON_FACTS_COLUMNS, *FACT_EXTRA_COLUMNS)
-    facts_w = TableWriter(out / PERSON_FACTS_FILE, string_schema(facts_cols), "csv")
-    noise_w = TableWriter(
-        out / NOISE_FILE, string_schema(("source", "record_id", "noise", "field")), "csv"
+    paths = {s: out / f"{s}.{fmt}" for s in SOURCE_NAMES}
+    writers = {s: TableWriter(paths[s], string_schema(columns_of(s)), fmt) for s in SOURCE_NAMES}
+    writers[TRUTH_FILE] = TableWriter(out / TRUTH_FILE, string_schema(TRUTH_COLUMNS), "csv")
+    writers[PERSON_FACTS_FILE] = TableWriter(
+        out / PERSON_FACTS_FILE, string_schema(FACT_COLUMNS), "csv"
     )
+    writers[NOISE_FILE] = TableWriter(out / NOISE_FILE, string_schema(NOISE_COLUMNS), "csv")
     counts = dict.fromkeys(SOURCE_NAMES, 0)
     scenario_counts: Counter[str] = Counter()
     status_counts: Counter[str] = Counter()
@@ -183,30 +258,19 @@ def generate_extract(
     done = 0
     n_workers = default_workers(persons) if workers is None else workers
     try:
-        for chunk in _chunks(seed, persons, noise, as_of_day, n_workers):
+        for part in _parts(seed, persons, noise, as_of_day, fmt, n_workers):
+            for name, data in part.files.items():
+                writers[name].write_encoded(data)
             for source in SOURCE_NAMES:
-                table, truth = chunk.sources[source], chunk.truth[source]
-                rid = record_ids(source, table.column("record_id").combine_chunks(), counts[source])
-                writers[source].write(table.set_column(0, "record_id", rid))
-                truth_w.write(truth.set_column(1, "record_id", rid))
-            by_source: dict[str, list[pa.Table]] = {}
-            for log in chunk.noise_log:
-                by_source.setdefault(log.column("source")[0].as_py(), []).append(log)
-            for source, logs in by_source.items():
-                log = pa.concat_tables(logs)
-                rid = record_ids(source, log.column("record_id").combine_chunks(), counts[source])
-                noise_w.write(log.set_column(1, "record_id", rid))
-            for source in SOURCE_NAMES:
-                counts[source] += chunk.sources[source].num_rows
-            facts_w.write(chunk.facts)
-            scenario_counts.update(chunk.facts.column("scenario").to_pylist())
-            status_counts.update(chunk.facts.column("true_status").to_pylist())
-            eligible.update(chunk.eligible)
-            applied.update(chunk.applied)
-            done += chunk.facts.num_rows
+                counts[source] += part.records[source]
+            scenario_counts.update(part.scenarios)
+            status_counts.update(part.statuses)
+            eligible.update(part.eligible)
+            applied.update(part.applied)
+            done += part.persons
             report("synthesising people", done, persons)
     finally:
-        for w in (*writers.values(), truth_w, facts_w, noise_w):
+        for w in writers.values():
             w.close()
     seconds = time.perf_counter() - started
     world = {
@@ -288,7 +352,7 @@ def _facts(ctx: Ctx, pools: NamePools) -> pa.Table:
     parent = pc.if_else(pa.array(p.parent >= 0), parent, no_ground)
     g = p.base + np.arange(p.n)
     keys = per_scenario([s.key for s in cat])
-    has_a = holds_a_number(np.asarray(keys.to_pylist(), dtype=object))
+    has_a = holds_a_number(catalogue.KEY_ARRAY[p.scenario])
     cols: dict[str, pa.Array] = {
         "person_id": person_ids(g),
         "true_status": per_scenario([str(s.status) for s in cat]),

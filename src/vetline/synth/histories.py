@@ -7,14 +7,14 @@ from datetime import date
 
 import numpy as np
 
-from vetline.status.codes import StatusCode
-from vetline.synth import enforcement, lawful
+from vetline.synth import edgecases, enforcement, lawful
 from vetline.synth.catalogue import CATALOGUE
 from vetline.synth.crime import fingerprints
-from vetline.synth.dates import NODATE, day
-from vetline.synth.events import Ctx
+from vetline.synth.dates import NODATE, add_years, day
+from vetline.synth.events import DATE_COLUMNS, Ctx
 
-_PROTECTED = frozenset({StatusCode.TPS, StatusCode.DACA, StatusCode.ASYLUM_PENDING})
+#: Scenarios holding a protected status or application (world-semantics: PROTECTED_STATUS).
+_PROTECTED = frozenset({"TPS", "DACA", "ASYLUM_PENDING", "U_VISA", "T_VISA", "VAWA_PENDING"})
 
 #: IDENT began enrolling visitors' prints in 2004; older prints were loaded at that time.
 IDENT_START = day(date(2004, 1, 5))
@@ -49,8 +49,61 @@ def run(ctx: Ctx) -> None:
     enforcement.in_proceedings(ctx, p.of("IN_PROCEEDINGS"))
     enforcement.unknown_foreign_pob(ctx, p.of("UNKNOWN_FOREIGN_POB"))
     enforcement.interpol_only(ctx, p.of("INTERPOL_ONLY"))
+    edgecases.victim_visa(ctx, p.of("U_VISA"), "U_VISA")
+    edgecases.victim_visa(ctx, p.of("T_VISA"), "T_VISA")
+    edgecases.vawa_pending(ctx, p.of("VAWA_PENDING"))
+    edgecases.naturalized_after_order(ctx, p.of("NATURALIZED_AFTER_ORDER"))
+    edgecases.conditional_terminated(ctx, p.of("CONDITIONAL_TERMINATED"))
     enforcement.overlays(ctx)
     _biometrics(ctx)
+    check_times(ctx)
+
+
+#: Validity limits, not events: they may run past as-of.
+VALIDITY_COLUMNS = frozenset({"end_date", "admit_until"})
+
+
+def check_times(ctx: Ctx) -> None:
+    """Refuse a world with an event before the person's birth or after as-of.
+
+    The invariant (docs/world-semantics.md: nothing is dated after as-of) is cheap to
+    check on the day-number arrays, and a violation is a generator defect that would
+    silently turn into a wrong status (a grant the engine cannot see yet)."""
+    dob = ctx.people.dob
+    for source, cols in DATE_COLUMNS.items():
+        f = ctx.ev.frame(source)
+        born = dob[f["_pidx"]]
+        for col in ("_when", *sorted(cols - VALIDITY_COLUMNS)):
+            v = f[col]
+            dated = v != NODATE
+            bad = dated & ((v > ctx.as_of) | (v <= born))
+            if bad.any():
+                raise RuntimeError(
+                    f"synth defect: {int(bad.sum())} {source}.{col} dates outside "
+                    f"(date of birth, as-of], e.g. person index {int(f['_pidx'][bad][0])}"
+                )
+        for col in sorted(cols & VALIDITY_COLUMNS):
+            start = f["start_date" if source == "status" else "event_date"]
+            v = f[col]
+            bad = (v != NODATE) & (start != NODATE) & (v < start)
+            if bad.any():
+                raise RuntimeError(f"synth defect: {int(bad.sum())} {source}.{col} before start")
+
+
+def minor_lpr_unchecked(ctx: Ctx) -> np.ndarray:
+    """People who became LPRs before 18 and whose parent cannot be checked (none named, or
+    named by a mistyped A-number): world-semantics says the engine flags them
+    POSSIBLE_US_CITIZEN (reference §6.3; policy ``flag_minor_lpr_unchecked_parents``)."""
+    p = ctx.people
+    f = ctx.ev.frame("status")
+    pidx = f["_pidx"]
+    lpr = np.isin(f["status_class"], ["LPR", "CONDITIONAL_LPR"]) & (f["status_state"] == "GRANTED")
+    minor = lpr & (f["start_date"] < add_years(p.dob[pidx], 18))
+    named = np.zeros(p.n, dtype=bool)
+    named[pidx[f["parent_a_numbers"] != None]] = True  # noqa: E711 (object array)
+    checked = named & ~ctx.parent_typo
+    who = np.unique(pidx[minor])
+    return np.asarray(who[~checked[who]])
 
 
 def _first_print(ctx: Ctx) -> np.ndarray:
@@ -111,7 +164,8 @@ def flags(ctx: Ctx) -> np.ndarray:
     mark("INTERPOL_RED_NOTICE", red["_pidx"][red["notice_type"] == "RED"])
     citizen = np.asarray([s.us_citizen for s in CATALOGUE])[p.scenario]
     mark("POSSIBLE_US_CITIZEN", np.flatnonzero(citizen))
-    protected = np.asarray([s.status in _PROTECTED for s in CATALOGUE])[p.scenario]
+    mark("POSSIBLE_US_CITIZEN", minor_lpr_unchecked(ctx))
+    protected = np.asarray([s.key in _PROTECTED for s in CATALOGUE])[p.scenario]
     mark("PROTECTED_STATUS", np.flatnonzero(protected))
     table = np.asarray(
         ["|".join(f for k, f in enumerate(_FLAG_BITS) if b >> k & 1) or None for b in range(32)],

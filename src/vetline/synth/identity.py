@@ -13,8 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vetline.synth import ids
-from vetline.synth.catalogue import CATALOGUE
+from vetline.synth.catalogue import KEY_ARRAY, in_scenarios
+from vetline.synth.dates import to_iso, ymd
 from vetline.synth.events import Ctx
+from vetline.synth.names import FAMILY_FIRST
 from vetline.synth.people import counties
 
 #: Share of a source's records that capture each identity field (when the person has it).
@@ -105,7 +107,7 @@ class PersonIdentity:
     def __init__(self, ctx: Ctx) -> None:
         p, rng = ctx.people, ctx.rng
         g = p.base + np.arange(p.n, dtype=np.int64)
-        keys = np.asarray([CATALOGUE[s].key for s in p.scenario], dtype=object)
+        keys = KEY_ARRAY[p.scenario]
         has_a = holds_a_number(keys)
         has_fin = np.zeros(p.n, bool)
         has_fin[ctx.ev.persons_in("biometric")] = True
@@ -135,9 +137,46 @@ class PersonIdentity:
             "sex": pa.array(p.sex, pa.string()),
         }
         self.valid = {k: np.asarray(v.is_valid()) for k, v in self.columns.items()}
-        self.known_citizen = np.isin(keys, list(_KNOWN_CITIZEN))
+        self.known_citizen = in_scenarios(p.scenario, _KNOWN_CITIZEN)
+        self.family_first = np.isin(p.name_country.astype(str), list(FAMILY_FIRST))
         self.is_us_born = keys == "US_BORN"
         self.name_country = p.name_country
+        # Recording forms, per person, so a record's form is one ``take`` (index + k * n):
+        # A-numbers as written, without the leading zero, with an ``A`` prefix; SSNs
+        # plain or dashed; citizenship as the criminal systems know it (``US`` for
+        # people known to be citizens).
+        a = self.columns["a_number"]
+        self.a_forms = pa.concat_arrays(
+            [a, pc.utf8_ltrim(a, "0"), pc.binary_join_element_wise("A", a, "")]
+        )
+        ssn = self.columns["ssn"]
+        dashed = pc.binary_join_element_wise(
+            pc.utf8_slice_codeunits(ssn, 0, 3),
+            pc.utf8_slice_codeunits(ssn, 3, 5),
+            pc.utf8_slice_codeunits(ssn, 5, 9),
+            "-",
+        )
+        self.ssn_forms = pa.concat_arrays([ssn, dashed])
+        # Dates of birth as written: true, day and month swapped (where both are ≤ 12 and
+        # differ), year and month, year.
+        y, mo, d = ymd(p.dob)
+        self.dob_swappable = (d <= 12) & (d != mo)
+        months = (y - 1970) * 12 + (d - 1)
+        swapped = (months.astype("datetime64[M]").astype("datetime64[D]") + (mo - 1)).astype(
+            np.int64
+        )
+        iso = to_iso(p.dob)
+        self.dob_forms = pa.concat_arrays(
+            [
+                iso,
+                to_iso(np.where(self.dob_swappable, swapped, p.dob)),
+                pc.utf8_slice_codeunits(iso, 0, 7),
+                pc.utf8_slice_codeunits(iso, 0, 4),
+            ]
+        )
+        self.citizenship_known = pc.if_else(
+            pa.array(self.known_citizen), pa.scalar("US"), self.columns["citizenship"]
+        )
 
 
 def holds_a_number(scenario_keys: np.ndarray) -> np.ndarray:

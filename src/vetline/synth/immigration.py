@@ -156,30 +156,36 @@ def visa_days(cls: np.ndarray) -> np.ndarray:
 
 def lpr_admission(
     ctx: Ctx, idx: np.ndarray, lo: np.ndarray, hi: np.ndarray, child: bool = False
-) -> np.ndarray:
-    """Make people LPRs on a day in ``[lo, hi]``; return that day (the admission).
+) -> tuple[np.ndarray, np.ndarray]:
+    """Make people LPRs on a day in ``[lo, hi]``; return that day and the first admission.
 
     Three paths, as in DHS yearbooks: an immigrant visa at a port (arrival with an
     immigrant class on the day), adjustment of status after a nonimmigrant admission
-    (adults only), or two years of conditional residence (marriage) first.
+    (adults only), or two years of conditional residence (marriage, adults only) first.
+    The first admission is what starts the 5-year CIMT clock of 237(a)(2)(A)(i): the
+    nonimmigrant or CR1 arrival, not the later grant (Matter of Alyazji).
     """
     rng, n = ctx.rng, len(idx)
     d1 = between(rng, lo, hi)
     path = rng.random(n)
-    consular = np.ones(n, dtype=bool) if child else path < 0.65
+    adult = d1 >= ctx.people.dob[idx] + years(20)
+    consular = np.ones(n, dtype=bool) if child else (path < 0.65) | ~adult
     adjust = ~consular & (path < 0.85)
     conditional = ~consular & ~adjust
     c = np.flatnonzero(consular)
     arrival(ctx, idx[c], d1[c], ctx.pick(IMMIGRANT_CHILD if child else IMMIGRANT_ADULT, len(c)))
+    first = d1.copy()
     a = np.flatnonzero(adjust)
     cls = ctx.pick(["H1B", "F1", "B2", "L1", "J1"], len(a), [4, 3, 2, 1, 1])
     dur = visa_days(cls)
     d0 = d1[a] - (dur * (0.2 + 0.6 * rng.random(len(a)))).astype(np.int64)
     arrival(ctx, idx[a], d0, cls, d0 + dur)
     status(ctx, idx[a], "NONIMMIGRANT", "GRANTED", d0, d0 + dur, visa=cls)
+    first[a] = d0
     k = np.flatnonzero(conditional)
     d0 = d1[k] - years(2)
     arrival(ctx, idx[k], d0, "CR1")
     status(ctx, idx[k], "CONDITIONAL_LPR", "GRANTED", d0, d1[k])
+    first[k] = d0
     status(ctx, idx, "LPR", "GRANTED", d1)
-    return d1
+    return d1, first

@@ -20,6 +20,7 @@ from vetline.synth.immigration import (
     visa_classes,
     visa_days,
 )
+from vetline.synth.names import wrong_digit
 
 CCA_EFFECTIVE = day(date(2001, 2, 27))  # Child Citizenship Act (INA 320)
 EARLIEST = day(date(1975, 1, 1))
@@ -41,7 +42,7 @@ def us_born(ctx: Ctx, idx: np.ndarray) -> None:
 def naturalized(ctx: Ctx, idx: np.ndarray) -> None:
     dob = ctx.people.dob[idx]
     lo = np.maximum(dob + years(4), EARLIEST)
-    d1 = lpr_admission(ctx, idx, lo, np.full(len(idx), ctx.as_of - years(3.3)))
+    d1, _ = lpr_admission(ctx, idx, lo, np.full(len(idx), ctx.as_of - years(3.3)))
     d2 = between(ctx.rng, d1 + years(3) + 30, np.minimum(d1 + years(15), ctx.as_of - 10))
     status(ctx, idx, "NATURALIZED", "GRANTED", d2)
     crime.noise_charges(ctx, idx, d1, 0.2)
@@ -49,7 +50,7 @@ def naturalized(ctx: Ctx, idx: np.ndarray) -> None:
 
 def derived_certificate(ctx: Ctx, idx: np.ndarray) -> None:
     dob = ctx.people.dob[idx]
-    d1 = lpr_admission(ctx, idx, dob + 30, dob + years(15), child=True)
+    d1, _ = lpr_admission(ctx, idx, dob + 30, dob + years(15), child=True)
     cert = between(ctx.rng, d1 + 365, np.full(len(idx), ctx.as_of - 10))
     status(ctx, idx, "CITIZENSHIP_CERTIFICATE", "GRANTED", cert)
     crime.noise_charges(ctx, idx, d1, 0.3)
@@ -80,6 +81,11 @@ def child_with_parent(ctx: Ctx, idx: np.ndarray, derived: bool) -> None:
     status(ctx, parent, "LPR", "GRANTED", d1)
     status(ctx, parent, "NATURALIZED", "GRANTED", d2)
     parent_a = np.asarray(a_numbers(p.base + parent).to_pylist(), dtype=object)
+    # The Watson case: the clerk keyed the parent's A-number one digit wrong.
+    typo = rng.random(len(idx)) < ctx.noise.parent_a_number
+    u = rng.random(len(idx))
+    parent_a[typo] = [wrong_digit(a, x) for a, x in zip(parent_a[typo], u[typo], strict=True)]
+    ctx.parent_typo[idx[typo]] = True
     status(
         ctx, idx, "LPR", "GRANTED", d1, parents=parent_a, claimed=ctx.pick(["N", None], len(idx))
     )
@@ -102,9 +108,9 @@ def lpr(ctx: Ctx, idx: np.ndarray, kind: str) -> None:
     ground-triggering charge (removable if convicted)."""
     dob = ctx.people.dob[idx]
     lo = np.maximum(dob + years(4), EARLIEST)
-    d1 = lpr_admission(ctx, idx, lo, np.full(len(idx), ctx.as_of - years(3)))
+    d1, first = lpr_admission(ctx, idx, lo, np.full(len(idx), ctx.as_of - years(3)))
     if kind == "REMOVABLE":
-        crime.removable_conviction(ctx, idx, d1)
+        crime.removable_conviction(ctx, idx, d1, first=first)
         crime.warrant(ctx, ctx.chance(idx, 0.3), "I200", ctx.as_of - 400, "ACTIVE")
     elif kind == "PENDING":
         crime.pending_charge(ctx, idx)
@@ -125,13 +131,21 @@ def nonimmigrant(ctx: Ctx, idx: np.ndarray, removable: bool) -> None:
     until = np.maximum(d0 + dur, ctx.as_of + 30)
     arrival(ctx, idx, d0, cls, until)
     status(ctx, idx, "NONIMMIGRANT", "GRANTED", d0, until, visa=cls)
-    prior = ctx.chance(idx, 0.4)
-    if len(prior):
-        a = between(rng, ctx.people.dob[prior] + years(16), ctx.as_of - years(3))
-        arrival(ctx, prior, a, "B2", a + years(0.5))
-        departure(ctx, prior, a + rng.integers(5, 170, len(prior)))
+    # An earlier, completed B-2 trip, ending well before this admission.
+    lo_prior = ctx.people.dob[idx] + years(16)
+    hi_prior = np.minimum(ctx.as_of - years(3), d0 - 200)
+    k = np.flatnonzero((lo_prior <= hi_prior) & (rng.random(n) < 0.4))
+    if len(k):
+        a = between(rng, lo_prior[k], hi_prior[k])
+        arrival(ctx, idx[k], a, "B2", a + years(0.5))
+        departure(ctx, idx[k], a + rng.integers(5, 170, len(k)))
     if removable:
-        crime.removable_conviction(ctx, idx, d0)
+        # The 5-year CIMT clock runs from the admission this stay rests on (Matter of
+        # Alyazji); with an earlier trip on file that reading is for a reviewer, so those
+        # people get another category (see the README).
+        no_trip = np.ones(n, dtype=bool)
+        no_trip[k] = False
+        crime.removable_conviction(ctx, idx, d0, cimt_5y=no_trip)
 
 
 def tps(ctx: Ctx, idx: np.ndarray) -> None:
@@ -175,7 +189,9 @@ def asylum(ctx: Ctx, idx: np.ndarray, granted: bool) -> None:
         rng, np.maximum(dob + years(16), ctx.as_of - years(8)), np.full(n, ctx.as_of - 400)
     )
     arrival(ctx, idx, entry, "B2", entry + years(0.5))
-    filed = between(rng, entry + 30, np.minimum(entry + 365, ctx.as_of - 30))
+    # A grant comes at least 90 days after filing and before as-of, so filing is earlier.
+    latest = ctx.as_of - (120 if granted else 30)
+    filed = between(rng, entry + 30, np.minimum(entry + 365, latest))
     if granted:
         grant = between(rng, filed + 90, np.full(n, ctx.as_of - 5))
         status(ctx, idx, "ASYLEE", "GRANTED", grant)

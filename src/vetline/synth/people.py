@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from vetline.synth.catalogue import CATALOGUE, CODE, COUNTRY_MIX
+from vetline.synth.catalogue import CATALOGUE, CODE, COUNTRY_MIX, KEY_ARRAY, in_scenarios
 from vetline.synth.dates import YEAR, years
 from vetline.synth.names import (
     HISPANIC,
@@ -187,27 +187,22 @@ def build(
     return people
 
 
-def _age_ok(people: People, idx: np.ndarray, dob: np.ndarray, as_of_day: int) -> np.ndarray:
-    """Whether a DOB fits each person's scenario age range (keeps histories consistent)."""
-    lo = np.asarray([CATALOGUE[s].age[0] for s in people.scenario[idx]])
-    hi = np.asarray([CATALOGUE[s].age[1] for s in people.scenario[idx]])
-    age = (as_of_day - dob) / YEAR
-    return np.asarray((age >= lo) & (age <= hi))
+_AGE_LO = np.asarray([s.age[0] for s in CATALOGUE], dtype=np.float64)
+_AGE_HI = np.asarray([s.age[1] for s in CATALOGUE], dtype=np.float64)
 
 
 def _make_lookalikes(rng: np.random.Generator, pools: NamePools, p: People, as_of_day: int) -> None:
-    keys = [CATALOGUE[s].key for s in p.scenario]
-    key_arr = np.asarray(keys, dtype=object)
+    key_arr = KEY_ARRAY[p.scenario]
     free = np.ones(p.n, dtype=bool)
-    free[np.isin(key_arr, list(_NO_LOOKALIKE))] = False
+    free[in_scenarios(p.scenario, _NO_LOOKALIKE)] = False
     group = p.base  # group ids are global: base + running number
     for kind, share in LOOKALIKE_SHARE.items():
         pairs = int(p.n * share / 2)
         if pairs == 0:
             continue
         if kind == "CITIZEN_REMOVABLE":
-            leaders = np.flatnonzero(free & np.isin(key_arr, list(_REMOVABLE_LEADERS)))
-            followers = np.flatnonzero(free & np.isin(key_arr, list(_CITIZEN_FOLLOWERS)))
+            leaders = np.flatnonzero(free & in_scenarios(p.scenario, _REMOVABLE_LEADERS))
+            followers = np.flatnonzero(free & in_scenarios(p.scenario, _CITIZEN_FOLLOWERS))
         elif kind == "TWINS":
             leaders = np.flatnonzero(free & (p.birth_country != "US") & ~_children(key_arr))
             followers = leaders
@@ -226,14 +221,11 @@ def _make_lookalikes(rng: np.random.Generator, pools: NamePools, p: People, as_o
                 break
             pool = by_country.get(p.name_country[a], [])
             b = -1
+            age = (as_of_day - p.dob[a]) / YEAR
             while pool and b < 0:
                 cand = pool.pop()
-                if (
-                    cand != a
-                    and free[cand]
-                    and free[a]
-                    and _age_ok(p, np.asarray([cand]), np.asarray([p.dob[a]]), as_of_day)[0]
-                ):
+                sc = p.scenario[cand]
+                if cand != a and free[cand] and free[a] and _AGE_LO[sc] <= age <= _AGE_HI[sc]:
                     b = cand
             if b < 0:
                 continue
@@ -268,7 +260,7 @@ def _pair_parents(rng: np.random.Generator, pools: NamePools, p: People) -> None
     """Each child of a parent scenario gets one NATURALIZED_PARENT: same family name and
     birth country, 20-40 years older. A child's twin (never made for these scenarios)
     would otherwise need the same parent dates."""
-    children = np.flatnonzero(_children(np.asarray([CATALOGUE[s].key for s in p.scenario])))
+    children = np.flatnonzero(_children(KEY_ARRAY[p.scenario]))
     parents = p.of("NATURALIZED_PARENT")
     k = min(len(children), len(parents))
     children, parents = children[:k], parents[:k]

@@ -20,10 +20,10 @@ import pyarrow.compute as pc
 from vetline.records.contract import columns_of
 from vetline.synth.catalogue import COUNTRY_MIX
 from vetline.synth.config import NoiseConfig
-from vetline.synth.dates import to_iso, ymd
+from vetline.synth.dates import to_iso
 from vetline.synth.events import DATE_COLUMNS, EVENT_COLUMNS, Ctx
 from vetline.synth.identity import CAPTURE, PersonIdentity
-from vetline.synth.names import FAMILY_FIRST, NamePools, punct_variant, typo, wrong_digit
+from vetline.synth.names import NamePools, punct_variant, typo, wrong_digit
 
 PREFIX = {
     "status": "ST",
@@ -57,9 +57,19 @@ def person_ids(g: np.ndarray) -> pa.Array:
     return pc.binary_join_element_wise("P", digits, "")
 
 
-def record_ids(source: str, local: pa.Array, offset: int) -> pa.Array:
-    """File-wide record ids (``ST000000001``) from chunk-local row numbers."""
-    seq = pc.add(local, pa.scalar(offset, pa.int64()))
+#: Record ids are ``<prefix><chunk><row>``: the chunk number, then the row in the chunk in
+#: six digits (``ST003000042`` is row 42 of chunk 3), so every chunk can name its records
+#: without knowing how many the chunks before it hold.
+ROWS_PER_CHUNK_ID = 1_000_000
+
+
+def record_ids(source: str, local: pa.Array, chunk: int) -> pa.Array:
+    """File-wide record ids from chunk-local row numbers (1-based) and the chunk index."""
+    if len(local) >= ROWS_PER_CHUNK_ID:
+        raise ValueError(f"{source}: {len(local)} rows in one chunk; lower CHUNK_PERSONS")
+    if not len(local):
+        return pa.array([], pa.string())
+    seq = pc.add(local, pa.scalar(chunk * ROWS_PER_CHUNK_ID, pa.int64()))
     return pc.binary_join_element_wise(
         PREFIX[source], pc.utf8_lpad(pc.cast(seq, pa.string()), 9, "0"), ""
     )
@@ -108,14 +118,15 @@ class Renderer:
     def __init__(self, ctx: Ctx, pools: NamePools, noise: NoiseConfig, tally: NoiseTally):
         self.ctx, self.rng, self.pools, self.noise, self.tally = (ctx, ctx.rng, pools, noise, tally)
         self.ident = PersonIdentity(ctx)
+        self.person_id = person_ids(ctx.people.base + np.arange(ctx.people.n))
         self.upper = pa.array(pools.upper, pa.string())
         self.both = pa.concat_arrays([self.upper, pa.array(pools.ascii, pa.string())])
 
     def source(self, source: str) -> tuple[pa.Table, pa.Table]:
         """The records of ``source`` (contract columns) and their truth rows.
 
-        ``record_id`` is still the chunk-local row number (int64, from 1): the writer turns
-        it into the file-wide id once earlier chunks' counts are known."""
+        ``record_id`` is still the chunk-local row number (int64, from 1); ``record_ids``
+        turns it into the file-wide id."""
         f = self.ctx.ev.frame(source)
         n = len(f["_pidx"])
         order = self.rng.permutation(n)
@@ -131,12 +142,17 @@ class Renderer:
         for name in EVENT_COLUMNS[source]:
             v = f[name]
             cols[name] = to_iso(v) if name in DATE_COLUMNS[source] else pa.array(v, pa.string())
+        if source == "status":
+            # Keyed into the history (lawful.child_with_parent); logged here with record ids.
+            named = np.asarray(cols["parent_a_numbers"].is_valid())
+            typo = named & self.ctx.parent_typo[pidx]
+            self.tally.record("parent_a_number", named, typo, source, rid, "parent_a_numbers")
         table = pa.table({c: cols[c] for c in columns_of(source)})
         truth = pa.table(
             {
                 "source": pa.repeat(pa.scalar(source, pa.string()), n),
                 "record_id": rid,
-                "person_id": person_ids(pidx + self.ctx.people.base),
+                "person_id": self.person_id.take(pa.array(pidx)),
             }
         )
         return table, truth
@@ -182,13 +198,19 @@ class Renderer:
 
         m = has2 & (rng.random(n) < nz.surname_variant)
         kind = rng.random(n)
-        full = pc.binary_join_element_wise(l1_s, l2_s, " ")
-        swapped = pc.binary_join_element_wise(l2_s, l1_s, " ")
-        hyphen = pc.binary_join_element_wise(l1_s, l2_s, "-")
-        last = pc.if_else(pa.array(has2), full, l1_s)
-        last = pc.if_else(pa.array(m & (kind < 0.6)), l1_s, last)
-        last = pc.if_else(pa.array(m & (kind >= 0.6) & (kind < 0.85)), swapped, last)
-        last = pc.if_else(pa.array(m & (kind >= 0.85)), hyphen, last)
+        # Both surnames where there are two; variants are built only for the rows they hit.
+        last = pc.binary_join_element_wise(l1_s, l2_s, " ", null_handling="skip")
+        for sel, a, b, sep in (
+            (m & (kind < 0.6), l1_s, None, ""),
+            (m & (kind >= 0.6) & (kind < 0.85), l2_s, l1_s, " "),
+            (m & (kind >= 0.85), l1_s, l2_s, "-"),
+        ):
+            if sel.any():
+                mask = pa.array(sel)
+                value = a.filter(mask)
+                if b is not None:
+                    value = pc.binary_join_element_wise(value, b.filter(mask), sep)
+                last = pc.replace_with_mask(last, mask, value)
         t.record("surname_variant", has2, m, source, rid, "last_name")
 
         pf, pl = pools.has_punct[first], pools.has_punct[l1]
@@ -198,10 +220,12 @@ class Renderer:
         f_s = self._edit(f_s, m & ~pl, punct_variant)
         t.record("punct_variant", el, m, source, rid, np.where(pl, "last_name", "first_name"))
 
-        el = np.isin(self.ident.name_country[pidx], list(FAMILY_FIRST))
+        el = self.ident.family_first[pidx]
         m = el & (rng.random(n) < nz.name_order_swap)
-        pm = pa.array(m)
-        f_s, last = pc.if_else(pm, last, f_s), pc.if_else(pm, f_s, last)
+        if m.any():
+            pm = pa.array(m)
+            f_sel, l_sel = f_s.filter(pm), last.filter(pm)
+            f_s, last = pc.replace_with_mask(f_s, pm, l_sel), pc.replace_with_mask(last, pm, f_sel)
         t.record("name_order_swap", el, m, source, rid, "name")
 
         m = rng.random(n) < nz.name_typo
@@ -251,34 +275,38 @@ class Renderer:
 
     # --- dates of birth --------------------------------------------------------------------
     def _dob(self, source: str, pidx: np.ndarray, rid: pa.Array) -> pa.Array:
+        """The DOB as recorded: day and month swapped, only ``YYYY-MM`` or ``YYYY``, or
+        blank. The written forms are per person (``PersonIdentity``), so each record is
+        one ``take`` of ``[true | swapped | year-month | year]``."""
         rng, nz, t, n = self.rng, self.noise, self.tally, len(pidx)
-        dob = self.ctx.people.dob[pidx]
-        y, mo, d = ymd(dob)
-        el = (d <= 12) & (d != mo)
+        ident = self.ident
+        el = ident.dob_swappable[pidx]
         swap = el & (rng.random(n) < nz.dob_swap)
-        swapped = (y - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (d - 1)
-        swapped_days = (swapped.astype("datetime64[D]") + (mo - 1)).astype(np.int64)
-        iso = to_iso(np.where(swap, swapped_days, dob))
         t.record("dob_swap", el, swap, source, rid, "dob")
         part = ~swap & (rng.random(n) < nz.dob_partial)
         year_only = rng.random(n) < 0.3
-        iso = pc.if_else(pa.array(part & ~year_only), pc.utf8_slice_codeunits(iso, 0, 7), iso)
-        iso = pc.if_else(pa.array(part & year_only), pc.utf8_slice_codeunits(iso, 0, 4), iso)
         t.record("dob_partial", ~swap, part, source, rid, "dob")
+        form = np.where(swap, 1, np.where(part, np.where(year_only, 3, 2), 0))
+        iso = ident.dob_forms.take(pa.array(pidx + form * self.ctx.people.n))
         return self._missing("dob", iso, source, rid)
 
     # --- identity fields -------------------------------------------------------------------
     def _identity(self, source: str, pidx: np.ndarray, rid: pa.Array) -> dict[str, pa.Array]:
         """Identity fields: what the system captured of what the person has, minus blanks,
-        then wrong values. Presence is decided on NumPy masks first, so each column costs
-        one ``take`` and at most one ``if_else``."""
+        then wrong values. Presence is decided on NumPy masks first, so each column is one
+        ``take`` with null indices where the field is absent (no ``if_else`` over strings),
+        and recording forms (A-number prefix, dashed SSN) are picked by the same take."""
         rng, nz, t, n = self.rng, self.noise, self.tally, len(pidx)
-        take = pa.array(pidx)
+        ident, npeople = self.ident, self.ctx.people.n
         capture = CAPTURE[source]
         got_address = rng.random(n) < capture.get("address", 0.0)
+        criminal_side = source in ("criminal", "custody", "biometric", "warrants")
+        form = rng.random(n)
+        a_form = np.where(form < 0.2, 1, np.where(form < 0.5, 2, 0))
+        ssn_dashed = rng.random(n) < 0.5
         out: dict[str, pa.Array] = {}
-        for name, full in self.ident.columns.items():
-            present = self.ident.valid[name][pidx]
+        for name, full in ident.columns.items():
+            present = ident.valid[name][pidx]
             if name in ADDRESS_FIELDS:
                 present = present & got_address
             elif name in (*ID_FIELDS, "citizenship", "passport_country"):
@@ -289,43 +317,37 @@ class Renderer:
                 # Blanks are visible in the data itself; only their count is kept.
                 t.record("missing_field", present, blank, source, rid, name, log=False)
                 present = present & ~blank
-            col = full.take(take)
-            out[name] = col if present.all() else pc.if_else(pa.array(present), col, _NULL)
-        if source in ("criminal", "custody", "biometric", "warrants"):
-            known = pa.array(self.ident.known_citizen[pidx])
-            out["citizenship"] = pc.if_else(
-                pc.and_(known, pc.is_valid(out["citizenship"])), pa.scalar("US"), out["citizenship"]
-            )
+            index = pidx
+            if name == "a_number":
+                full, index = ident.a_forms, pidx + a_form * npeople
+            elif name == "ssn":
+                full, index = ident.ssn_forms, pidx + ssn_dashed * npeople
+            elif name == "citizenship" and criminal_side:
+                full = ident.citizenship_known
+            out[name] = full.take(pa.array(index, mask=~present))
         # The Gonzalez error: a U.S.-born citizen's arrest record with a foreign POB.
         el = (
-            self.ident.is_us_born[pidx]
+            ident.is_us_born[pidx]
             & (source in ("criminal", "custody"))
-            & np.asarray(pc.is_valid(out["birth_country"]))
+            & np.asarray(out["birth_country"].is_valid())
         )
         m = el & (rng.random(n) < nz.citizen_wrong_pob)
-        mix = COUNTRY_MIX["BASE"]
-        wrong = self.ctx.pick(list(mix), int(m.sum()), list(mix.values()))
-        out["birth_country"] = pc.replace_with_mask(
-            out["birth_country"], pa.array(m), pa.array(wrong, pa.string())
-        )
+        if m.any():
+            mix = COUNTRY_MIX["BASE"]
+            wrong = self.ctx.pick(list(mix), int(m.sum()), list(mix.values()))
+            out["birth_country"] = pc.replace_with_mask(
+                out["birth_country"], pa.array(m), pa.array(wrong, pa.string())
+            )
         t.record("citizen_wrong_pob", el, m, source, rid, "birth_country")
         sex = out["sex"]
-        el = np.asarray(pc.is_valid(sex))
+        el = np.asarray(sex.is_valid())
         m = el & (rng.random(n) < nz.wrong_sex)
-        flipped = pc.if_else(pc.equal(sex, "M"), pa.scalar("F"), pa.scalar("M"))
-        out["sex"] = pc.if_else(pa.array(m), flipped, sex)
+        if m.any():
+            flipped = pc.if_else(pc.equal(sex, "M"), pa.scalar("F"), pa.scalar("M"))
+            out["sex"] = pc.replace_with_mask(sex, pa.array(m), flipped.filter(pa.array(m)))
         t.record("wrong_sex", el, m, source, rid, "sex")
         for name in ID_FIELDS:
             out[name] = self._digit(name, out[name], source, rid)
-        out["a_number"] = self._a_number_format(out["a_number"])
-        ssn = out["ssn"]
-        dashed = pc.binary_join_element_wise(
-            pc.utf8_slice_codeunits(ssn, 0, 3),
-            pc.utf8_slice_codeunits(ssn, 3, 5),
-            pc.utf8_slice_codeunits(ssn, 5, 9),
-            "-",
-        )
-        out["ssn"] = pc.if_else(pa.array(rng.random(n) < 0.5), dashed, ssn)
         return out
 
     def _digit(self, name: str, col: pa.Array, source: str, rid: pa.Array) -> pa.Array:
@@ -334,15 +356,6 @@ class Renderer:
         m = el & (self.rng.random(len(col)) < self.noise.id_digit)
         self.tally.record("id_digit", el, m, source, rid, name)
         return self._edit(col, m, wrong_digit)
-
-    def _a_number_format(self, col: pa.Array) -> pa.Array:
-        """Legal recording forms of an A-number: ``A`` prefix, leading zero dropped."""
-        n = len(col)
-        r = self.rng.random(n)
-        unpadded = pc.utf8_ltrim(col, "0")
-        col = pc.if_else(pa.array(r < 0.2), unpadded, col)
-        prefixed = pc.binary_join_element_wise("A", col, "")
-        return pc.if_else(pa.array((r >= 0.2) & (r < 0.5)), prefixed, col)
 
     def _missing(self, name: str, col: pa.Array, source: str, rid: pa.Array) -> pa.Array:
         el = np.asarray(pc.is_valid(col))

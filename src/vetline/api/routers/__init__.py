@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vetline.api.routers import audit, health, session, tokens, users
+from vetline.api.routers import audit, desk, health, ops_desk, queue_iaq, session, tokens, users
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -16,4 +16,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     tokens.router,
     users.router,
     audit.router,
+    desk.router,
+    queue_iaq.router,
+    ops_desk.router,
 )

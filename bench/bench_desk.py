@@ -1,0 +1,215 @@
+"""Query-desk load: IAQs per second and end-to-end latency against a real ``vetline serve``.
+
+Run: ``.venv/bin/python bench/bench_desk.py --data D [--facts person_facts.csv]
+[--count N] [--seconds S] [--concurrency C]``. ``D`` is a built data folder (``vetline
+ingest`` + ``vetline build``); the queries are built from the world's ``person_facts.csv``
+(found next to the data folder's extract when not given). The server runs on loopback
+with its own throwaway SQLite database; the generator sends at most ``N`` queries or runs
+at most ``S`` seconds, then checks the database: every acknowledged query stored exactly
+once with the IAR it was answered with (lost / duplicated). Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from vetline.auth.accounts import NewUser, create_user
+from vetline.db import Actor, Database, UnitOfWork, upgrade
+from vetline.desk.service.models import DeskQuery
+from vetline.desk.service.ops import percentile
+
+ORI = "CA0194200"
+PASSWORD = "benchmark passphrase 2026"
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _facts(data: Path, given: Path | None) -> list[dict[str, str]]:
+    candidates = [given] if given else [
+        data.parent / "extract" / "person_facts.csv", data / "demo-extract" / "person_facts.csv",
+    ]  # fmt: skip
+    for path in candidates:
+        if path is not None and path.is_file():
+            with path.open(encoding="utf-8") as handle:
+                return [f for f in csv.DictReader(handle) if f["true_last_name"]]
+    sys.exit("bench_desk: give --facts person_facts.csv of the world in --data")
+
+
+def _body(fact: dict[str, str], n: int) -> dict[str, Any]:
+    subject = {"last_name": fact["true_last_name"], "first_name": fact["true_first_name"],
+               "dob": fact["true_dob"], "sex": fact["sex"]}  # fmt: skip
+    if fact["a_number"]:
+        subject["a_number"] = fact["a_number"]
+    return {
+        "iaq_id": f"B{n}", "query_type": "IAQ", "ori": ORI, "subject": subject,
+        "encounter": {"state": "CA", "county_fips": "06037", "date": "2026-11-01"},
+    }  # fmt: skip
+
+
+def _server(data: Path, url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = _port()
+    env = {**os.environ, "VETLINE_DATABASE_URL": url, "VETLINE_DEMO_MODE": "1",
+           "VETLINE_COOKIE_SECURE": "0", "VETLINE_RATE_LIMIT_PER_MINUTE": "1000000"}  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vetline.cli", "serve", "--data", str(data), "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    sys.exit("bench_desk: the server did not start")
+
+
+def _token(base: str) -> str:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        login = client.post(
+            "/v1/auth/login", json={"username": "bench.agency", "password": PASSWORD}
+        )
+        client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+        issued = client.post("/v1/tokens", json={"name": "bench", "scopes": ["iaq.submit"]})
+        return str(issued.json()["token"])
+
+
+def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, workers: int
+          ) -> tuple[list[tuple[float, int, dict[str, Any] | None]], float]:  # fmt: skip
+    results: list[tuple[float, int, dict[str, Any] | None]] = []
+    lock = threading.Lock()
+    cursor = iter(range(len(bodies)))
+    stop_at = time.monotonic() + seconds
+
+    def work() -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=base, timeout=30, headers=headers) as client:
+            while time.monotonic() < stop_at:
+                with lock:
+                    n = next(cursor, None)
+                if n is None:
+                    return
+                start = time.perf_counter()
+                response = client.post("/v1/iaq", json=bodies[n])
+                took = time.perf_counter() - start
+                ok = response.status_code in (200, 201)
+                with lock:
+                    results.append((took, response.status_code, response.json() if ok else None))
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.perf_counter() - began
+
+
+def _truth(facts_file: Path | None, data: Path) -> dict[tuple[str, str], str]:
+    """(source, record_id) → true person, from the world's ``truth.csv`` (empty if absent)."""
+    folder = facts_file.parent if facts_file else data.parent / "extract"
+    path = folder / "truth.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        return {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(handle)}
+
+
+def _accuracy(
+    acked: list[dict[str, Any]], facts: list[dict[str, str]], truth: dict[tuple[str, str], str]
+) -> tuple[int, int]:
+    """Automatic IARs naming the wrong person, and automatic removability for a citizen."""
+    wrong = citizen_removable = 0
+    for iar in acked:
+        if iar["state"] != "ANSWERED":
+            continue
+        fact = facts[int(iar["iaq_id"][1:]) % len(facts)]
+        owners = Counter(truth.get((r["source"], r["record_id"])) for r in iar["match"]["records"])
+        if truth and owners.most_common(1)[0][0] != fact["person_id"]:
+            wrong += 1
+        removable = iar["removability"]["assessment"] in ("REMOVABLE", "REMOVABLE_IF_CONVICTED")
+        citizen_removable += fact["us_citizen"] == "Y" and removable
+    return wrong, citizen_removable
+
+
+def _stored_id(stored: dict[str, str | None], iaq_id: str) -> str | None:
+    """The IAR id stored for ``iaq_id`` (None when the query is missing)."""
+    text = stored.get(iaq_id)
+    return json.loads(text).get("iar_id") if text else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--facts", type=Path)
+    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+    facts = _facts(args.data, args.facts)
+    bodies = [_body(facts[n % len(facts)], n) for n in range(args.count)]
+    with tempfile.TemporaryDirectory(prefix="bench-desk-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'desk.db'}"
+        database = Database.from_url(url)
+        upgrade(database.engine)
+        with UnitOfWork(database, Actor(user_id=None, username="cli:bench", via="cli")) as uow:
+            create_user(uow, NewUser.parse(username="bench.agency", role="requesting_agency",
+                                           password=PASSWORD, ori=ORI))  # fmt: skip
+            uow.commit()
+        proc, base = _server(args.data, url)
+        try:
+            results, elapsed = _load(base, _token(base), bodies, args.seconds, args.concurrency)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+        with UnitOfWork(database, Actor.system()) as uow:
+            stored = {q.iaq_id: q.iar_json for q in uow.session.scalars(select(DeskQuery))}
+            rows = len(list(uow.session.scalars(select(DeskQuery.id))))
+        database.dispose()
+    acked = [r[2] for r in results if r[2] is not None]
+    lost = sum(1 for iar in acked if _stored_id(stored, iar["iaq_id"]) != iar["iar_id"])
+    duplicated = (rows - len(stored)) + (len(acked) - len({iar["iar_id"] for iar in acked}))
+    automatic = sorted(int(r[0] * 1000) for r in results if r[2] and r[2]["state"] == "ANSWERED")
+    everything = sorted(int(r[0] * 1000) for r in results)
+    wrong, citizen_removable = _accuracy(acked, facts, _truth(args.facts, args.data))
+    table = Table(title=f"query desk over HTTP: {args.data} ({args.concurrency} clients)")
+    for col in ("sent", "acked", "automatic", "queued", "seconds", "IAQ/s", "p50 ms", "p99 ms",
+                "auto p50", "auto p99", "errors", "lost", "duplicated", "wrong person",
+                "citizen removable"):  # fmt: skip
+        table.add_column(col, justify="right")
+    table.add_row(
+        str(len(results)), str(len(acked)), str(len(automatic)), str(len(acked) - len(automatic)),
+        f"{elapsed:.1f}", f"{len(results) / elapsed:.1f}", str(percentile(everything, 50)),
+        str(percentile(everything, 99)), str(percentile(automatic, 50)),
+        str(percentile(automatic, 99)), str(len(results) - len(acked)), str(lost), str(duplicated),
+        str(wrong), str(citizen_removable),
+    )  # fmt: skip
+    Console(width=200).print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The query desk's front door: ``POST /v1/iaq`` (JSON or Nlets text), ``GET /v1/iar``.
+
+Thin: the body goes to ``DeskService.submit`` — the same call ``vetline query`` makes —
+and the caller's row scope goes with every read, so an agency sees only its own IARs.
+The service is built on first use (or installed by ``vetline serve`` with
+:func:`install_desk`) because it needs a built data folder the trust tests do not have.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from vetline.api.deps import State, require
+from vetline.api.errors import error_response
+from vetline.api.state import AppState
+from vetline.auth.principal import Principal
+from vetline.auth.roles import Permission
+from vetline.desk.intake import Form
+from vetline.desk.problems import InvalidQuery
+from vetline.desk.service import DeskService, DeskUnavailable, PersonLookup
+
+router = APIRouter(prefix="/v1", tags=["query desk"])
+Submitter = Annotated[Principal, Depends(require(Permission.IAQ_SUBMIT))]
+Reader = Annotated[Principal, Depends(require(Permission.IAR_READ))]
+_BUILD_LOCK = threading.Lock()
+
+IAQ_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/plain": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+def install_desk(app: Any, service: DeskService) -> None:
+    """Attach an already built desk service to an app (``vetline serve``, tests)."""
+    app.state.desk = service
+
+
+def desk_of(request: Request, state: AppState) -> DeskService:
+    """The app's desk service, built from the settings' data folder on first use."""
+    app = request.app
+    service = getattr(app.state, "desk", None)
+    if service is None:
+        with _BUILD_LOCK:
+            service = getattr(app.state, "desk", None)
+            if service is None:
+                data = state.settings.data
+                service = DeskService(state.database, lambda: PersonLookup.open(data))
+                app.state.desk = service
+    assert isinstance(service, DeskService)
+    return service
+
+
+def _form(request: Request) -> Form | None:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        return Form.JSON
+    if kind == "text/plain":
+        return Form.NLETS
+    return None
+
+
+def unavailable(exc: DeskUnavailable) -> JSONResponse:
+    """503: the query is kept (RECEIVED) and answered once the index exists."""
+    return error_response(503, "desk_unavailable", f"query kept, not yet answered: {exc}")
+
+
+@router.post("/iaq", openapi_extra=IAQ_BODY, response_model=None)
+async def post_iaq(request: Request, principal: Submitter, state: State) -> Any:
+    """Submit an IAQ; returns the IAR (201 new, 200 resubmitted, state QUEUED → analyst)."""
+    body = await request.body()
+    desk = desk_of(request, state)
+    try:
+        sub = await run_in_threadpool(
+            desk.submit, body, principal.actor(), principal.row_scope, form=_form(request)
+        )
+    except InvalidQuery as exc:
+        return error_response(422, "invalid_query", str(exc), fields=exc.errors)
+    except DeskUnavailable as exc:
+        return unavailable(exc)
+    return JSONResponse(sub.view(principal.row_scope), status_code=201 if sub.created else 200)
+
+
+@router.get("/iar/{iar_id}")
+def get_iar(iar_id: str, request: Request, principal: Reader, state: State) -> dict[str, Any]:
+    """One IAR (the agency view for agencies); 404 when outside the caller's scope."""
+    desk = desk_of(request, state)
+    return desk.get_iar(iar_id, principal.actor(), principal.row_scope)
+
+
+@router.get("/iar")
+def get_iars(
+    request: Request, principal: Reader, state: State, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The caller's recent queries and their state (row scope applied in the query)."""
+    desk = desk_of(request, state)
+    return desk.list_iars(principal.actor(), principal.row_scope, limit)

@@ -1,0 +1,106 @@
+"""What ``vetline query`` and ``vetline serve`` call: the same service the API uses.
+
+Kept out of ``vetline/cli.py`` so the command blocks there stay a few lines each.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from vetline.auth.roles import RowScope, ScopeKind
+from vetline.db.engine import Database, database_url
+from vetline.db.migrate import upgrade
+from vetline.db.uow import Actor
+from vetline.desk.problems import InvalidQuery
+from vetline.desk.service.lookup import PersonLookup
+from vetline.desk.service.service import DeskService
+from vetline.errors import BadInput
+
+CONSOLE = RowScope(ScopeKind.ALL)
+
+
+def open_desk(data_dir: Path) -> DeskService:
+    """The desk over the data folder's database (migrated) and its built person index."""
+    if not data_dir.is_dir():
+        raise BadInput("--data", f"{data_dir} is not a data folder (run `vetline ingest`)")
+    database = Database.from_url(database_url(data_dir))
+    upgrade(database.engine)
+    return DeskService(database, PersonLookup.open(data_dir))
+
+
+def console_actor() -> Actor:
+    """An operator at the console (audited as ``cli:<login>``)."""
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = "unknown"
+    return Actor(user_id=None, username=f"cli:{login}", via="cli")
+
+
+def bodies(
+    json_text: str | None, file: Path | None, samples_from: Path | None = None
+) -> Iterator[str]:
+    """The bodies to answer: one ``--json`` body, each non-blank line of ``--file``, or the
+    demo's sample queries drawn from the data folder ``samples_from`` (``--samples``)."""
+    given = [x for x in (json_text, file, samples_from) if x is not None]
+    if len(given) != 1:
+        raise BadInput("--json/--file/--samples", "give exactly one of --json, --file, --samples")
+    if samples_from is not None:
+        from vetline.desk.service.records import MemoryRecords
+        from vetline.desk.service.samples import sample_queries
+
+        yield from sample_queries(MemoryRecords.load(samples_from))
+        return
+    if json_text is not None:
+        yield json_text
+        return
+    assert file is not None
+    if not file.is_file():
+        raise BadInput("--file", f"{file} is not a file")
+    with file.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield line
+
+
+def answer_all(desk: DeskService, texts: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """One IAR (or one refusal naming the line and fields) per body, in input order."""
+    actor = console_actor()
+    for n, text in enumerate(texts, start=1):
+        try:
+            sub = desk.submit(text, actor, CONSOLE)
+        except InvalidQuery as exc:
+            yield {"line": n, "error": {"code": "invalid_query", "fields": exc.errors}}
+            continue
+        except BadInput as exc:
+            yield {
+                "line": n,
+                "error": {"code": "bad_input", "field": exc.field, "message": exc.problem},
+            }
+            continue
+        yield sub.iar or {"line": n, "state": sub.state.name}
+
+
+def dumps(obj: dict[str, Any]) -> str:
+    """One JSON line."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_lines(results: Iterable[dict[str, Any]], out: Path | None) -> int:
+    """Write each result as a JSON line to ``out`` (stdout when None); returns refusals."""
+    refused = 0
+    handle = out.open("w", encoding="utf-8") if out is not None else sys.stdout
+    try:
+        for result in results:
+            refused += "error" in result
+            handle.write(dumps(result) + "\n")
+            handle.flush()
+    finally:
+        if out is not None:
+            handle.close()
+    return refused

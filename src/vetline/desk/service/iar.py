@@ -1,0 +1,122 @@
+"""Assemble the IAR JSON (``shared/spec/interfaces.md``) and its Nlets text. Pure.
+
+Three kinds of IAR leave the desk: the automatic answer (the engine's status,
+removability, flags and recommendation), the interim answer of a queued query (identity
+and status withheld: "pending analyst review", so an unconfirmed match never reaches an
+officer as a status), and the analyst's answer. Added to the v1 shape (by adding):
+``state`` (ANSWERED | QUEUED), ``answer`` (the query type's answer), ``notes`` (intake
+notes) and ``match.confirmed_by``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vetline.desk.iaq import IAQ
+from vetline.desk.nlets_iar import render_iar_text
+from vetline.desk.service.answers import Answer
+from vetline.status import Flag, MatchLevel
+from vetline.status.codes import Action
+
+PROBABILITY_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Header:
+    """The parts every IAR of a query shares."""
+
+    iar_id: str
+    iaq_id: str
+    received_at: str
+    responded_at: str
+    routing: Mapping[str, str | None]
+    intake_flags: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def match_part(resolution: Any, *, confirmed_by: str | None = None) -> dict[str, Any]:
+    """The IAR ``match`` part from a ``vetline.resolve.Resolution``."""
+    level = MatchLevel(str(resolution.level))
+    no_record = level is MatchLevel.NO_RECORD
+    out: dict[str, Any] = {
+        "level": level.value,
+        "person_id": None if no_record else resolution.person_id,
+        "probability": round(float(resolution.probability), PROBABILITY_DIGITS),
+        "explanation": [] if no_record else list(resolution.explanation),
+        "records": []
+        if no_record
+        else [{"source": s, "record_id": r} for s, r in resolution.records],
+        "candidates": [
+            {"person_id": p, "probability": round(float(q), PROBABILITY_DIGITS)}
+            for p, q in resolution.candidates
+        ],
+    }
+    if confirmed_by:
+        out["confirmed_by"] = confirmed_by
+    return out
+
+
+def _flags(engine_flags: Sequence[str], header: Header) -> list[str]:
+    return list(dict.fromkeys([*engine_flags, *header.intake_flags]))
+
+
+def assemble(
+    header: Header,
+    match: Mapping[str, Any],
+    assessed: Mapping[str, Any],
+    answer: Answer,
+    *,
+    state: str,
+    iaq: IAQ,
+) -> dict[str, Any]:
+    """One IAR: ``assessed`` is ``AssessmentResult.to_iar_dict()`` (or an interim one)."""
+    iar: dict[str, Any] = {
+        "iar_id": header.iar_id,
+        "iaq_id": header.iaq_id,
+        "received_at": header.received_at,
+        "responded_at": header.responded_at,
+        "state": state,
+        "match": dict(match),
+        "status": assessed["status"],
+        "removability": assessed["removability"],
+        "flags": _flags(assessed["flags"], header),
+        "recommendation": assessed["recommendation"],
+        "answer": answer.to_dict(),
+        "routing": dict(header.routing),
+        "notes": list(header.notes),
+    }
+    iar["nlets_text"] = render_iar_text(iar, dest_ori=iaq.ori, iaq=iaq) + _answer_text(answer)
+    return iar
+
+
+def _answer_text(answer: Answer) -> str:
+    cite = f" ({answer.citation})" if answer.citation else ""
+    text = f"\nANSWER/{answer.query_type} {answer.result}{cite}"
+    return text.upper()[:200]
+
+
+def interim(engine: Mapping[str, Any], reasons: Sequence[str]) -> dict[str, Any]:
+    """The status part of a queued query's IAR: nothing an officer could act on.
+
+    Flags stay (a possible citizen is told as early as possible); status and removability
+    are withheld until an analyst confirms them.
+    """
+    flags = list(engine.get("flags", []))
+    citizen = Flag.POSSIBLE_US_CITIZEN.value in flags
+    why = "; ".join(reasons)
+    return {
+        "status": {
+            "code": "UNKNOWN",
+            "summary": f"Pending analyst review ({why}); a response follows.",
+            "evidence": [],
+        },
+        "removability": {"assessment": "UNDETERMINED", "grounds": []},
+        "flags": flags,
+        "recommendation": {
+            "action": (Action.CITIZENSHIP_REVIEW if citizen else Action.NO_ACTION).value,
+            "requires_review": True,
+            "reason": f"queued for an analyst: {why}",
+        },
+    }

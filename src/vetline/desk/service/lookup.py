@@ -1,0 +1,110 @@
+"""From a queried subject to everything the status engine needs: the adapter layer.
+
+Resolution (``vetline.resolve``) says who the subject is; the record store gives that
+person's full records; the parents named in ``parent_a_numbers`` are looked up by A-number
+(a POSITIVE match only: a guessed parent must not make anyone a citizen or a non-citizen)
+so the engine can follow the derivation path (INA 320). Everything here reads, nothing
+writes; the service and the analyst queue share it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from vetline.status import MatchLevel, PersonHistory
+
+if TYPE_CHECKING:
+    from vetline.resolve import Resolution, Subject
+
+#: Parents followed per person (a status row rarely names more than two).
+MAX_PARENTS = 4
+
+
+class RecordSource(Protocol):
+    """What the desk needs of the records (``RecordStore`` or the in-memory copy)."""
+
+    def fetch(self, keys: Iterable[tuple[str, str]]) -> list[dict[str, object]]: ...
+
+
+class ResolverLike(Protocol):
+    """What the desk needs of identity resolution (``vetline.resolve.Resolver``)."""
+
+    def resolve(self, subject: Subject | Mapping[str, Any]) -> Resolution: ...
+
+
+@dataclass(frozen=True)
+class Found:
+    """A resolution, the matched person's store rows, their history, and parents' histories."""
+
+    resolution: Resolution
+    rows: list[dict[str, object]]
+    history: PersonHistory
+    related: dict[str, PersonHistory] = field(default_factory=dict)
+
+
+class PersonLookup:
+    """Resolver + record store; thread-safe for the API's worker threads."""
+
+    def __init__(self, resolver: ResolverLike, store: RecordSource) -> None:
+        self.resolver = resolver
+        self.store = store
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, data_dir: Path) -> PersonLookup:
+        """Load the resolver and the records of a built data folder (``BadInput`` if not)."""
+        from vetline.desk.service.records import MemoryRecords
+        from vetline.resolve import Resolver
+
+        lookup = cls(Resolver.load(data_dir), MemoryRecords.load(data_dir))
+        lookup.warm_up()
+        return lookup
+
+    def warm_up(self) -> None:
+        """Pay the first-call costs (lazy loads, compiled kernels) before the first query."""
+        from vetline.resolve import Subject
+
+        self._resolve(Subject(last_name="WARMUP", first_name="QUERY", dob="1980-01-01"))
+
+    def _resolve(self, subject: Subject) -> Resolution:
+        with self._lock:  # the live index may be grown by add_records: read under the lock
+            return self.resolver.resolve(subject)
+
+    def find(self, subject: Subject) -> Found:
+        """Resolve ``subject`` and load the matched person's records (none for NO_RECORD)."""
+        resolution = self._resolve(subject)
+        keys = resolution.records if resolution.level is not MatchLevel.NO_RECORD else []
+        return self._found(resolution, keys)
+
+    def person(self, person_id: str, resolution: Resolution) -> Found:
+        """Load the records of ``person_id`` (an analyst's choice among the candidates)."""
+        index = getattr(self.resolver, "index", None)
+        if index is None:
+            raise LookupError("this resolver cannot list a person's records")
+        rows = index.rows_of_person(person_id)
+        uids = index.coded["unique_id"].values(rows)
+        keys = [tuple(str(u).split("|", 1)) for u in uids]
+        if not keys:
+            raise LookupError(f"no person {person_id}")
+        return self._found(resolution, [(k[0], k[1]) for k in keys])
+
+    def _found(self, resolution: Resolution, keys: Sequence[tuple[str, str]]) -> Found:
+        rows = self.store.fetch(keys) if keys else []
+        history = PersonHistory.from_rows(rows)
+        return Found(resolution, rows, history, self._parents(history))
+
+    def _parents(self, history: PersonHistory) -> dict[str, PersonHistory]:
+        from vetline.resolve import Subject
+
+        wanted = list(dict.fromkeys(a for s in history.status for a in s.parent_a_numbers))
+        related: dict[str, PersonHistory] = {}
+        for a_number in wanted[:MAX_PARENTS]:
+            parent = self._resolve(Subject(a_number=a_number))
+            if parent.level is not MatchLevel.POSITIVE or not parent.records:
+                continue
+            related[a_number] = PersonHistory.from_rows(self.store.fetch(parent.records))
+        return related

@@ -1,0 +1,74 @@
+"""Operations data for the desk's dashboard: volume, speed, automation, match levels.
+
+Read through the same row-scoped select as every other read (``store.visible``), over a
+bounded window, so the numbers an agency or office could ever be shown are its own.
+Percentiles are of ``response_ms`` (receipt to the IAR that answered: the automatic one,
+or the analyst's), by the nearest-rank method so each one is a real observed time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from vetline.auth.roles import RowScope
+from vetline.db.base import utc_iso
+from vetline.db.uow import Actor
+from vetline.desk.service import store
+from vetline.desk.service.lifecycle import QueryState
+from vetline.desk.service.models import DeskQuery
+from vetline.desk.service.service import DeskService
+from vetline.errors import BadInput
+
+PERCENTILES = (50, 90, 99)
+MAX_WINDOW_HOURS = 24 * 31
+
+
+def percentile(sorted_values: list[int], p: float) -> int | None:
+    """Nearest-rank percentile of an ascending list (None when empty)."""
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def _times(values: list[int]) -> dict[str, int | None]:
+    ordered = sorted(values)
+    return {f"p{p}": percentile(ordered, p) for p in PERCENTILES} | {"count": len(ordered)}
+
+
+def desk_stats(desk: DeskService, actor: Actor, scope: RowScope, hours: int = 24) -> dict[str, Any]:
+    """Counts per hour, response-time percentiles, automatic share, match levels, backlog."""
+    if not 1 <= hours <= MAX_WINDOW_HOURS:
+        raise BadInput("hours", f"between 1 and {MAX_WINDOW_HOURS}")
+    now = desk.clock()
+    since = utc_iso(now - timedelta(hours=hours))
+    with desk.uow(actor) as uow:
+        rows = uow.session.scalars(store.visible(scope).where(DeskQuery.received_at >= since)).all()
+        data = [
+            (q.received_at, q.state, q.automatic, q.match_level, q.response_ms, q.due_at)
+            for q in rows
+        ]
+    per_hour = Counter(received[:13] + ":00Z" for received, *_ in data)
+    answered = [d for d in data if d[1] == QueryState.ANSWERED]
+    automatic = [d for d in answered if d[2]]
+    open_ = [d for d in data if d[1] in (QueryState.QUEUED, QueryState.CLAIMED)]
+    now_iso = utc_iso(now)
+    return {
+        "window": {"since": since, "until": now_iso, "hours": hours},
+        "received": len(data),
+        "per_hour": [{"hour": h, "count": n} for h, n in sorted(per_hour.items())],
+        "response_ms": {
+            "all": _times([d[4] for d in answered if d[4] is not None]),
+            "automatic": _times([d[4] for d in automatic if d[4] is not None]),
+            "analyst": _times([d[4] for d in answered if not d[2] and d[4] is not None]),
+        },
+        "answered": len(answered),
+        "automatic_share": round(len(automatic) / len(answered), 4) if answered else None,
+        "analyst_answered": len(answered) - len(automatic),
+        "open": len(open_),
+        "overdue": sum(1 for d in open_ if d[5] < now_iso),
+        "match_levels": dict(Counter(d[3] or "PENDING" for d in data)),
+    }

@@ -1,0 +1,231 @@
+"""The analysts' queue: list (most urgent first, clock and overdue shown), claim, release,
+answer. The claim reuses ``vetline.db.work`` (two analysts cannot claim the same item);
+the query's own state follows through the transition table in the same transaction.
+
+An analyst answers by confirming the engine's draft (identity and status as found) or by
+correcting them: another person (re-assessed as that person, identity now confirmed by
+the analyst), no record, or a status code with the analyst's summary (removability then
+stays UNDETERMINED: a corrected status needs its own review). The answer becomes the
+query's IAR, a new version in its history, audited as IAR_SENT.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from vetline.audit.events import EventType
+from vetline.auth.errors import NotFound
+from vetline.auth.roles import RowScope, scope_filter
+from vetline.db import work
+from vetline.db.base import parse_utc_iso, utc_iso
+from vetline.db.uow import Actor
+from vetline.desk.iaq import IAQ
+from vetline.desk.service import store
+from vetline.desk.service.answers import decide
+from vetline.desk.service.assessing import assess_found
+from vetline.desk.service.iar import Header, assemble, match_part
+from vetline.desk.service.lifecycle import QueryState
+from vetline.desk.service.models import DeskQuery
+from vetline.desk.service.service import OBJECT_TYPE, QUEUE, DeskService
+from vetline.errors import BadInput
+from vetline.status import MatchLevel, StatusCode
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An analyst's answer: confirm the draft, or correct identity and/or status."""
+
+    reason: str
+    person_id: str | None = None  # another person than the draft's
+    no_record: bool = False
+    status_code: str | None = None
+    status_summary: str | None = None
+
+    def check(self) -> None:
+        if not self.reason.strip():
+            raise BadInput("reason", "an analyst's answer states its reason")
+        if self.no_record and self.person_id:
+            raise BadInput("person_id", "give a person or no_record, not both")
+        if self.status_code is not None:
+            try:
+                StatusCode(self.status_code)
+            except ValueError:
+                raise BadInput("status_code", f"unknown status {self.status_code!r}") from None
+            if not (self.status_summary or "").strip():
+                raise BadInput("status_summary", "a corrected status needs its summary")
+
+
+def list_items(
+    desk: DeskService, actor: Actor, scope: RowScope, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Queued and claimed queries, most urgent first, with their clock."""
+    now = desk.clock()
+    with desk.uow(actor) as uow:
+        table = work.WorkItem.__table__.c
+        items = work.list_queue(
+            uow, QUEUE, scope_filter(scope, ori_column=table.ori, aor_column=table.aor), limit
+        )
+        ids = [i.object_id for i in items]
+        queries = {
+            q.id: q for q in uow.session.scalars(select(DeskQuery).where(DeskQuery.id.in_(ids)))
+        }
+        out = []
+        for item in items:
+            q = queries[item.object_id]
+            due = parse_utc_iso(q.due_at)
+            out.append({
+                "query_id": q.id, "work_item_id": item.id, "state": q.state.upper(),
+                "priority": item.priority, "query_type": q.query_type, "ori": q.ori,
+                "aor": q.aor, "received_at": q.received_at, "due_at": q.due_at,
+                "overdue": now > due, "seconds_left": int((due - now).total_seconds()),
+                "claimed_by": item.claimed_by, "match_level": q.match_level,
+                "reasons": json.loads(q.queue_reasons or "[]"),
+            })  # fmt: skip
+        return out
+
+
+def detail(desk: DeskService, query_id: str, actor: Actor, scope: RowScope) -> dict[str, Any]:
+    """One queued query with its candidates and the engine's full working (analysts)."""
+    with desk.uow(actor) as uow:
+        q = uow.session.scalar(store.visible(scope).where(DeskQuery.id == query_id))
+        if q is None:
+            raise NotFound(f"no query {query_id!r}")
+        uow.audit(
+            EventType.IAR_VIEWED, object_type=OBJECT_TYPE, object_id=query_id, requesting_ori=q.ori
+        )
+        uow.commit()
+        return {
+            "query_id": q.id, "state": q.state.upper(), "iaq": json.loads(q.iaq_json),
+            "draft": json.loads(q.draft_json or "null"), "iar": json.loads(q.iar_json or "null"),
+            "reasons": json.loads(q.queue_reasons or "[]"), "due_at": q.due_at,
+        }  # fmt: skip
+
+
+def _item(desk: DeskService, uow: Any, query_id: str) -> work.WorkItem:
+    item = uow.session.scalar(
+        select(work.WorkItem).where(
+            work.WorkItem.object_type == OBJECT_TYPE, work.WorkItem.object_id == query_id,
+            work.WorkItem.state != work.WorkState.DONE,
+        )
+    )  # fmt: skip
+    if item is None:
+        raise NotFound(f"query {query_id!r} is not in the queue")
+    return item  # type: ignore[no-any-return]
+
+
+def claim(desk: DeskService, query_id: str, actor: Actor) -> bool:
+    """Claim a queued query; False when another analyst holds it."""
+    with desk.uow(actor) as uow:
+        item = _item(desk, uow, query_id)
+        if not work.claim(uow, item.id):
+            return False
+        query = store.get(uow, query_id)
+        assert query is not None
+        if not store.move(uow, query, QueryState.CLAIMED):
+            uow.rollback()
+            return False
+        uow.commit()
+        return True
+
+
+def release(desk: DeskService, query_id: str, actor: Actor, reason: str) -> bool:
+    """Put one's claimed query back."""
+    with desk.uow(actor) as uow:
+        item = _item(desk, uow, query_id)
+        query = store.get(uow, query_id)
+        assert query is not None
+        if not work.release(uow, item.id, reason) or not store.move(uow, query, QueryState.QUEUED):
+            uow.rollback()
+            return False
+        uow.commit()
+        return True
+
+
+def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> dict[str, Any]:
+    """Send the analyst's answer for a query the analyst holds; returns the new IAR."""
+    fix.check()
+    with desk.uow(actor) as uow:
+        query = store.get(uow, query_id)
+        if query is None:
+            raise NotFound(f"no query {query_id!r}")
+        item = _item(desk, uow, query_id)
+        if query.state != QueryState.CLAIMED or item.claimed_by != actor.user_id:
+            raise BadInput("query", "claim the query before answering it")
+        iaq = IAQ.model_validate_json(query.iaq_json)
+        intake = json.loads(query.intake_json)
+        draft = json.loads(query.draft_json or "{}")
+        header = Header(query.iar_id or store.new_id(), query.iaq_id, query.received_at, "",
+                        {"aor": query.aor, "field_office": query.field_office},
+                        tuple(intake["flags"]), tuple(intake["notes"]))  # fmt: skip
+        received = parse_utc_iso(query.received_at)
+    iar = _build(desk, iaq, header, draft, fix, received.date(), actor)
+    now = desk.clock()
+    with desk.uow(actor) as uow:
+        query = store.get(uow, query_id)
+        assert query is not None
+        item = _item(desk, uow, query_id)
+        iar["responded_at"] = utc_iso(now)
+        moved = store.move(
+            uow, query, QueryState.ANSWERED, answered_at=utc_iso(now), responded_at=utc_iso(now),
+            response_ms=int((now - received).total_seconds() * 1000),
+            iar_json=store.canonical_json(iar), answered_by=actor.user_id,
+            person_id=iar["match"]["person_id"],
+        )  # fmt: skip
+        if not moved or not work.complete(uow, item.id):
+            raise BadInput("query", "the query changed meanwhile; reload it")
+        store.add_response(uow, query_id, iar, "analyst", actor.user_id)
+        uow.audit(
+            EventType.IAR_SENT, object_type=OBJECT_TYPE, object_id=query_id,
+            requesting_ori=iaq.ori, reason=fix.reason,
+            details={"iar_id": header.iar_id, "automatic": False, "status": iar["status"]["code"],
+                     "person_id": iar["match"]["person_id"], "corrected": fix.person_id is not None
+                     or fix.no_record or fix.status_code is not None},
+        )  # fmt: skip
+        uow.commit()
+    return iar
+
+
+def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], fix: Correction,
+           received: Any, actor: Actor) -> dict[str, Any]:  # fmt: skip
+    from vetline.resolve import Resolution
+
+    res = draft["resolution"]
+    resolution = Resolution(
+        **{
+            **res,
+            "level": MatchLevel(res["level"]),
+            "records": [(r["source"], r["record_id"]) for r in res["records"]],
+            "candidates": [(c["person_id"], c["probability"]) for c in res["candidates"]],
+        }
+    )
+    person = None if fix.no_record else (fix.person_id or resolution.person_id)
+    lookup = desk.lookup()
+    if person is None:
+        resolution = Resolution(
+            MatchLevel.NO_RECORD, None, 0.0, None, candidates=resolution.candidates
+        )
+        found = lookup._found(resolution, [])
+        level = MatchLevel.NO_RECORD
+    else:
+        try:
+            found = lookup.person(person, resolution)
+        except LookupError as exc:
+            raise BadInput("person_id", str(exc)) from None
+        resolution.person_id = person
+        resolution.records = [(str(r["source"]), str(r["record_id"])) for r in found.rows]
+        level = MatchLevel.POSITIVE  # the analyst confirmed the identity
+        resolution.level = level
+    result = assess_found(found, iaq, received, desk.policy)
+    decision = decide(iaq.query_type, level, result, found.rows, fin=iaq.subject.fin)
+    assessed = result.to_iar_dict()
+    if fix.status_code is not None:
+        evidence = [{"source": src, "record_id": rid} for src, rid in resolution.records]
+        summary = fix.status_summary
+        assessed["status"] = {"code": fix.status_code, "summary": summary, "evidence": evidence}
+        assessed["removability"] = {"assessment": "UNDETERMINED", "grounds": []}
+    match = match_part(resolution, confirmed_by=actor.username)
+    return assemble(header, match, assessed, decision.answer, state="ANSWERED", iaq=iaq)

@@ -1,0 +1,103 @@
+"""The desk's persistence: insert a query, move it through its lifecycle, read it scoped.
+
+Every read of queries or IARs goes through :func:`visible`, which ANDs the caller's row
+scope into the WHERE clause (an agency sees its ORI, a field officer its AOR, analysts
+all), so no endpoint can forget it. Every state change is a compare-and-set UPDATE guarded
+by the transition table: of two workers moving the same query, exactly one wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Select, select, update
+
+from vetline.auth.roles import RowScope, scope_filter
+from vetline.db.base import utc_iso
+from vetline.db.uow import UnitOfWork
+from vetline.desk.service.lifecycle import QueryState, check_transition
+from vetline.desk.service.models import DeskQuery, DeskResponse
+
+
+def canonical_json(data: Any) -> str:
+    """Compact, key-sorted JSON: the stored form and the basis of the hash."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(text: str) -> str:
+    """SHA-256 of ``text`` (hex)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def new_id() -> str:
+    """A random UUID string (query and IAR ids)."""
+    return str(uuid.uuid4())
+
+
+def visible(scope: RowScope) -> Select[DeskQuery]:
+    """``SELECT desk_queries`` limited to the rows ``scope`` may see."""
+    table = DeskQuery.__table__.c
+    where = scope_filter(scope, ori_column=table.ori, aor_column=table.aor)
+    return select(DeskQuery).where(where)
+
+
+def find_by_client_id(uow: UnitOfWork, ori: str, iaq_id: str) -> DeskQuery | None:
+    """The query an ORI sent under ``iaq_id``, if any (the idempotency key)."""
+    return uow.session.scalar(
+        select(DeskQuery).where(DeskQuery.ori == ori, DeskQuery.iaq_id == iaq_id)
+    )
+
+
+def get(uow: UnitOfWork, query_id: str) -> DeskQuery | None:
+    """One query by id, unscoped: for the service's own work, never for a reader."""
+    return uow.session.get(DeskQuery, query_id)
+
+
+def move(uow: UnitOfWork, query: DeskQuery, to: QueryState, **values: Any) -> bool:
+    """Compare-and-set ``query`` from its current state to ``to``; False if someone moved it.
+
+    ``IllegalTransition`` when the table forbids the move from the state read.
+    """
+    current = query.state
+    check_transition(current, to)
+    result = uow.session.execute(
+        update(DeskQuery)
+        .where(DeskQuery.id == query.id, DeskQuery.state == current)
+        .values(state=to.value, **values)
+        .execution_options(synchronize_session=False)
+    )
+    won = int(result.rowcount) == 1  # type: ignore[attr-defined]
+    if won and query in uow.session:
+        uow.session.expire(query)
+    return won
+
+
+def add_response(
+    uow: UnitOfWork, query_id: str, iar: Mapping[str, Any], kind: str, sent_by: str | None
+) -> DeskResponse:
+    """Append an IAR version to the query's history."""
+    count = len(
+        uow.session.scalars(select(DeskResponse.id).where(DeskResponse.query_id == query_id)).all()
+    )
+    row = DeskResponse(
+        id=new_id(),
+        query_id=query_id,
+        version=count + 1,
+        kind=kind,
+        sent_at=utc_iso(uow.now()),
+        sent_by=sent_by,
+        iar_json=canonical_json(iar),
+    )
+    uow.session.add(row)
+    return row
+
+
+def responses(uow: UnitOfWork, query_id: str) -> Sequence[DeskResponse]:
+    """Every IAR version of a query, oldest first."""
+    return uow.session.scalars(
+        select(DeskResponse).where(DeskResponse.query_id == query_id).order_by(DeskResponse.version)
+    ).all()

@@ -1,0 +1,135 @@
+"""Each query type's answer logic and the automatic-vs-queue gate, table-driven (pure)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from vetline.desk.iaq import QueryType
+from vetline.desk.service.answers import decide
+from vetline.status import Action, Assessment, Flag, MatchLevel, StatusCode
+from vetline.status.history import RecordRef
+from vetline.status.result import (
+    AssessmentResult,
+    Conflict,
+    Recommendation,
+    Removability,
+    StatusFinding,
+)
+
+REF = RecordRef("status", "ST1")
+
+
+def result(
+    code: StatusCode = StatusCode.LPR,
+    assessment: Assessment = Assessment.NOT_REMOVABLE,
+    flags: tuple[Flag, ...] = (),
+    conflicts: tuple[Conflict, ...] = (),
+) -> AssessmentResult:
+    return AssessmentResult(
+        as_of=date(2026, 11, 1),
+        status=StatusFinding(code, "summary", (REF,), "rule"),
+        removability=Removability(assessment, (), "reason"),
+        flags=flags,
+        recommendation=Recommendation(Action.NO_ACTION, "reason"),
+        conflicts=conflicts,
+        to_resolve=(),
+        timeline=(),
+    )
+
+
+P, PR, NR = MatchLevel.POSITIVE, MatchLevel.PROBABLE, MatchLevel.NO_RECORD
+WARRANT_ACTIVE = {"source": "warrants", "record_id": "W1", "warrant_type": "I200",
+                  "warrant_state": "ACTIVE"}  # fmt: skip
+WARRANT_CLEARED = {**WARRANT_ACTIVE, "record_id": "W2", "warrant_state": "CLEARED"}
+CRIMINAL_WARRANT = {**WARRANT_ACTIVE, "record_id": "W3", "warrant_type": "CRIMINAL"}
+WITH_FIN = {"source": "biometric", "record_id": "B1", "fin": "1234567890"}
+CONFLICT = Conflict("two records disagree", (REF,))
+
+
+@pytest.mark.parametrize(
+    ("query_type", "level", "res", "rows", "automatic", "answer", "reason"),
+    [
+        (QueryType.IAQ, P, result(), [], True, "IDENTITY_AND_STATUS", None),
+        (QueryType.IAQ, PR, result(), [], False, "PENDING_REVIEW", "match level PROBABLE"),
+        (QueryType.IAQ, NR, result(StatusCode.UNKNOWN, Assessment.UNDETERMINED), [], False,
+         "PENDING_REVIEW", "match level NO_RECORD"),
+        (QueryType.IAQ, P, result(StatusCode.UNKNOWN), [], False, "PENDING_REVIEW",
+         "status undetermined"),
+        (QueryType.IAQ, P, result(assessment=Assessment.UNDETERMINED), [], False,
+         "PENDING_REVIEW", "removability undetermined"),
+        (QueryType.IAQ, P, result(conflicts=(CONFLICT,)), [], False, "PENDING_REVIEW",
+         "conflicting records"),
+        (QueryType.IAQ, P, result(flags=(Flag.POSSIBLE_US_CITIZEN,)), [], False,
+         "PENDING_REVIEW", "citizenship"),
+        (QueryType.IAQ, P, result(StatusCode.NATURALIZED_CITIZEN), [], False, "PENDING_REVIEW",
+         "citizenship"),
+        (QueryType.IAQ, P, result(StatusCode.TPS, flags=(Flag.PROTECTED_STATUS,)), [], False,
+         "PENDING_REVIEW", "protected status"),
+        (QueryType.CRITICAL_INFRASTRUCTURE, P, result(), [], True, "IDENTITY_AND_STATUS", None),
+        (QueryType.BIOMETRIC, P, result(), [WITH_FIN], True, "IDENTITY_AND_STATUS", None),
+        (QueryType.BIOMETRIC, P, result(), [], False, "PENDING_REVIEW", "FIN is not"),
+        (QueryType.NCIC_WARRANT, P, result(StatusCode.FINAL_ORDER, Assessment.REMOVABLE),
+         [WARRANT_ACTIVE, WARRANT_CLEARED], True, "CONFIRMED", None),
+        (QueryType.NCIC_WARRANT, P, result(StatusCode.FINAL_ORDER, Assessment.REMOVABLE),
+         [WARRANT_CLEARED], True, "NOT_ACTIVE", None),
+        (QueryType.NCIC_WARRANT, P, result(StatusCode.FINAL_ORDER, Assessment.REMOVABLE),
+         [CRIMINAL_WARRANT], True, "NO_ICE_WARRANT", None),
+        (QueryType.NCIC_WARRANT, PR, result(StatusCode.FINAL_ORDER, Assessment.REMOVABLE),
+         [WARRANT_ACTIVE], False, "PENDING_REVIEW", "match level PROBABLE"),
+        (QueryType.NCIC_WARRANT, P, result(flags=(Flag.POSSIBLE_US_CITIZEN,)),
+         [WARRANT_ACTIVE], False, "PENDING_REVIEW", "citizenship"),
+        (QueryType.NICS, P, result(StatusCode.OVERSTAY, Assessment.REMOVABLE), [], True,
+         "PROHIBITED", None),
+        (QueryType.NICS, P, result(StatusCode.FINAL_ORDER, Assessment.REMOVABLE), [], True,
+         "PROHIBITED", None),
+        (QueryType.NICS, P, result(StatusCode.NONIMMIGRANT_IN_STATUS), [], True, "PROHIBITED",
+         None),
+        (QueryType.NICS, P, result(StatusCode.LPR), [], True, "NOT_PROHIBITED", None),
+        (QueryType.NICS, P, result(StatusCode.IN_PROCEEDINGS), [], False, "DELAY",
+         "does not settle"),
+        (QueryType.NICS, P, result(StatusCode.PAROLE), [], False, "DELAY", "does not settle"),
+        (QueryType.NICS, PR, result(StatusCode.OVERSTAY, Assessment.REMOVABLE), [], False,
+         "DELAY", "match level PROBABLE"),
+        (QueryType.NICS, P, result(StatusCode.UNKNOWN, Assessment.UNDETERMINED), [], False,
+         "DELAY", "status undetermined"),
+    ],
+)  # fmt: skip
+def test_answer_table(
+    query_type: QueryType,
+    level: MatchLevel,
+    res: AssessmentResult,
+    rows: list[dict[str, str]],
+    automatic: bool,
+    answer: str,
+    reason: str | None,
+) -> None:
+    decision = decide(query_type, level, res, rows, fin="1234567890")
+    assert decision.automatic is automatic
+    assert decision.answer.result == answer
+    if reason is None:
+        assert decision.queue_reasons == ()
+    else:
+        assert any(reason in r for r in decision.queue_reasons), decision.queue_reasons
+
+
+def test_prohibited_nics_answers_cite_the_status_record_and_the_statute() -> None:
+    decision = decide(QueryType.NICS, P, result(StatusCode.OVERSTAY, Assessment.REMOVABLE), [])
+    assert decision.answer.evidence == ({"source": "status", "record_id": "ST1"},)
+    assert decision.answer.citation is not None and "922(g)(5)(A)" in decision.answer.citation
+    nonimmigrant = decide(QueryType.NICS, P, result(StatusCode.NONIMMIGRANT_IN_STATUS), [])
+    assert nonimmigrant.answer.citation == "18 U.S.C. 922(g)(5)(B)"
+
+
+def test_delay_text_says_research_pending() -> None:
+    decision = decide(QueryType.NICS, PR, result(), [])
+    assert decision.answer.reason.startswith("DELAY: research pending")
+
+
+def test_warrant_confirmation_cites_only_active_ice_warrants() -> None:
+    decision = decide(
+        QueryType.NCIC_WARRANT, P, result(StatusCode.FINAL_ORDER, Assessment.REMOVABLE),
+        [WARRANT_ACTIVE, WARRANT_CLEARED, CRIMINAL_WARRANT],
+    )  # fmt: skip
+    assert [e["record_id"] for e in decision.answer.evidence] == ["W1"]

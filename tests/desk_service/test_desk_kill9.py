@@ -1,0 +1,163 @@
+"""Restart in the middle of a load: kill -9 a real ``vetline serve``, restart, count.
+
+Every query acknowledged before the kill is in the database after the restart, with the
+same IAR; none is stored twice (the (ORI, iaq_id) key); a query stored but not yet answered
+when the process died is answered by the start-up recovery; the audit chain verifies; and
+SIGTERM shuts the server down gracefully.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from deskhelpers import ORI, PASSWORD, DeskWorld, add_user, iaq
+from sqlalchemy import func, select
+
+from vetline.audit import verify_chain
+from vetline.auth.roles import Role
+from vetline.db import Actor, Database, UnitOfWork
+from vetline.desk.service.models import DeskQuery
+
+pytestmark = pytest.mark.slow
+WRITERS = 3
+ACKED_BEFORE_KILL = 12
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Serve:
+    """``vetline serve`` in a child process on loopback."""
+
+    def __init__(self, url: str, data: Path) -> None:
+        self.port = _port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.data = data
+        self.env = {
+            **os.environ,
+            "VETLINE_DATABASE_URL": url,
+            "VETLINE_DEMO_MODE": "1",
+            "VETLINE_COOKIE_SECURE": "0",
+            "VETLINE_RATE_LIMIT_PER_MINUTE": "100000",
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "vetline.cli", "serve", "--data", str(self.data)]
+        self.proc = subprocess.Popen(
+            [*command, "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.proc.stderr.read().decode() if self.proc.stderr else "")
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start")
+
+    def signal(self, sig: int) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(sig)
+        return self.proc.wait(timeout=60)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def serve(database_url: str, database: Database, desk_world: DeskWorld) -> Iterator[Serve]:
+    if database.dialect != "sqlite":
+        pytest.skip("one backend is enough for the crash test on a 2-core machine")
+    add_user(database, "crash.agency", Role.REQUESTING_AGENCY, ori=ORI)
+    server = Serve(database_url, desk_world.data)
+    yield server
+    server.stop()
+
+
+def _client(base: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=60)
+    login = client.post("/v1/auth/login", json={"username": "crash.agency", "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    return client
+
+
+def test_kill_9_mid_load_loses_no_accepted_query(
+    serve: Serve, database: Database, desk_world: DeskWorld
+) -> None:
+    serve.start()
+    acked: dict[str, dict[str, Any]] = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def writer(k: int) -> None:
+        client = _client(serve.base)
+        for i in range(400):
+            if stop.is_set():
+                return
+            iaq_id = f"K{k}-{i}"
+            body = iaq(desk_world.facts[(k * 400 + i) % len(desk_world.facts)], iaq_id=iaq_id)
+            try:
+                response = client.post("/v1/iaq", json=body)
+            except httpx.HTTPError:
+                return  # the server died mid-request: not acknowledged
+            if response.status_code in (200, 201):
+                with lock:
+                    acked[iaq_id] = response.json()
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(WRITERS)]
+    for t in threads:
+        t.start()
+    while len(acked) < ACKED_BEFORE_KILL and all(t.is_alive() for t in threads):
+        time.sleep(0.05)
+    serve.signal(signal.SIGKILL)
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(acked) >= ACKED_BEFORE_KILL
+
+    serve.start()  # start-up recovery answers what the crash left RECEIVED
+    with UnitOfWork(database, Actor.system()) as uow:
+        rows = {q.iaq_id: q for q in uow.session.scalars(select(DeskQuery))}
+        duplicates = uow.session.scalar(select(func.count()).select_from(DeskQuery)) - len(
+            {(q.ori, q.iaq_id) for q in rows.values()}
+        )
+        chain = verify_chain(uow.session)
+    assert set(acked) <= set(rows), "an acknowledged query was lost"
+    assert duplicates == 0
+    for iaq_id, iar in acked.items():
+        stored = json.loads(rows[iaq_id].iar_json or "{}")
+        assert stored["iar_id"] == iar["iar_id"]
+        assert stored["match"] == iar["match"]
+    assert all(q.state != "received" for q in rows.values()), "recovery left a query unanswered"
+    assert chain.ok, chain.describe()
+    some = sorted(acked)[0]  # resending an acknowledged query after the restart: same IAR
+    k, i = (int(part) for part in some[1:].split("-"))
+    fact = desk_world.facts[(k * 400 + i) % len(desk_world.facts)]
+    again = _client(serve.base).post("/v1/iaq", json=iaq(fact, iaq_id=some))
+    assert again.status_code == 200 and again.json()["iar_id"] == acked[some]["iar_id"]
+
+    assert serve.signal(signal.SIGTERM) in (0, -signal.SIGTERM)
