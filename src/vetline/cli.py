@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -168,6 +168,11 @@ def demo(
     data: DataOpt = None,
     persons: Annotated[int, typer.Option("--persons", min=1)] = 2_000,
     seed: Annotated[int, typer.Option("--seed")] = 7,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Stop after the sample queries.")
+    ] = False,
 ) -> None:
     """One command for a newcomer: synthesise a small world, ingest, build, serve."""
     from vetline.records import ingest_extract
@@ -190,8 +195,48 @@ def demo(
     from vetline.resolve import build_persons
 
     with rich_progress() as progress:
-        built = build_persons(data_dir, progress=progress)
+        built = build_persons(data_dir, progress=progress, retrain=True)
     _print_build(built, data_dir)
+
+    from vetline import demo as demo_mode
+
+    demo_mode.enter_demo_mode()
+    console.print("4. demo accounts and sample queries through the query desk")
+    logins = demo_mode.create_demo_users(data_dir)
+    _print_samples(demo_mode.answer_samples(data_dir))
+    if no_serve:
+        return
+    url = f"http://{host}:{port}"
+    console.rule(f"[bold]serving {url}  (API docs: {url}/docs, Ctrl-C to stop)")
+    logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
+    for col in ("username", "role", "scope"):
+        logins_table.add_column(col)
+    for login in logins:
+        logins_table.add_row(login.username, login.role.value, login.ori or login.aor or "")
+    console.print(logins_table)
+    from vetline.desk.service.serve import run
+
+    run(data_dir, host, port)
+
+
+def _print_samples(iars: list[dict[str, Any]]) -> None:
+    table = Table(title="sample IAQs → IARs")
+    for col in ("query type", "match", "status", "assessment", "action", "answer"):
+        table.add_column(col)
+    for iar in iars:
+        if "error" in iar:
+            table.add_row("refused", "", "", "", "", str(iar["error"].get("code")))
+            continue
+        answer = iar.get("answer") or {}
+        table.add_row(
+            str(answer.get("query_type", "")),
+            str((iar.get("match") or {}).get("level", "")),
+            str((iar.get("status") or {}).get("code", "")),
+            str((iar.get("removability") or {}).get("assessment", "")),
+            str((iar.get("recommendation") or {}).get("action", "")),
+            f"{answer.get('result', '')} ({iar.get('state', '')})",
+        )
+    console.print(table)
 
 
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)

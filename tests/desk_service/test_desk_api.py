@@ -21,7 +21,8 @@ def clients(app: FastAPI, database: Database) -> dict[str, Any]:
     add_user(database, "analyst.one", Role.DESK_ANALYST)
     add_user(database, "analyst.two", Role.DESK_ANALYST)
     add_user(database, "officer.los", Role.FIELD_OFFICER, aor="LOS")
-    names = ("agency.la", "agency.tx", "analyst.one", "analyst.two", "officer.los")
+    add_user(database, "officer.sfr", Role.FIELD_OFFICER, aor="SFR")
+    names = ("agency.la", "agency.tx", "analyst.one", "analyst.two", "officer.los", "officer.sfr")
     return {name: client_for(app, name) for name in names}
 
 
@@ -43,8 +44,12 @@ def test_agency_sees_only_its_own_iars(clients: dict[str, Any], desk_world: Desk
     assert [r["iar_id"] for r in tx.get("/v1/iar").json()] == []
     assert [r["iar_id"] for r in la.get("/v1/iar").json()] == [iar_id]
     assert "recommendation" in analyst.get(f"/v1/iar/{iar_id}").json()
-    # the field office of the AOR sees it too; an agency cannot send under another ORI
-    assert clients["officer.los"].get("/v1/iar").status_code == 403  # no iar.read
+    # the field office the IAR was routed to sees it (whole); another office does not
+    officer = clients["officer.los"]
+    assert [r["iar_id"] for r in officer.get("/v1/iar").json()] == [iar_id]
+    assert "recommendation" in officer.get(f"/v1/iar/{iar_id}").json()
+    assert clients["officer.sfr"].get(f"/v1/iar/{iar_id}").status_code == 404
+    # an agency cannot send under another ORI
     wrong = tx.post("/v1/iaq", json=iaq(desk_world.facts[1], iaq_id="ISO-2"))
     assert wrong.status_code == 403
 

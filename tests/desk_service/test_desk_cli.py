@@ -11,15 +11,13 @@ from deskhelpers import DeskWorld, dumps, iaq
 from typer.testing import CliRunner
 
 from vetline.cli import app
-from vetline.db import Database
 from vetline.errors import BadInput
 
 
 @pytest.fixture
-def cli_env(database_url: str, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    if database.dialect != "sqlite":
-        pytest.skip("the CLI path is the same service; one backend suffices")
-    monkeypatch.setenv("VETLINE_DATABASE_URL", database_url)
+def cli_env(sqlite_database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI path is the API's own service (tested on both backends there): SQLite only."""
+    monkeypatch.setenv("VETLINE_DATABASE_URL", sqlite_database_url)
 
 
 def test_query_file_in_order_with_refusals(

@@ -88,11 +88,13 @@ class Serve:
 
 
 @pytest.fixture
-def serve(database_url: str, database: Database, desk_world: DeskWorld) -> Iterator[Serve]:
-    if database.dialect != "sqlite":
-        pytest.skip("one backend is enough for the crash test on a 2-core machine")
-    add_user(database, "crash.agency", Role.REQUESTING_AGENCY, ori=ORI)
-    server = Serve(database_url, desk_world.data)
+def serve(
+    sqlite_database_url: str, sqlite_database: Database, desk_world: DeskWorld
+) -> Iterator[Serve]:
+    """One backend is enough for the crash test on a 2-core machine (the trust layer's own
+    kill-9 test runs on both)."""
+    add_user(sqlite_database, "crash.agency", Role.REQUESTING_AGENCY, ori=ORI)
+    server = Serve(sqlite_database_url, desk_world.data)
     yield server
     server.stop()
 
@@ -106,7 +108,7 @@ def _client(base: str) -> httpx.Client:
 
 
 def test_kill_9_mid_load_loses_no_accepted_query(
-    serve: Serve, database: Database, desk_world: DeskWorld
+    serve: Serve, sqlite_database: Database, desk_world: DeskWorld
 ) -> None:
     serve.start()
     acked: dict[str, dict[str, Any]] = {}
@@ -140,7 +142,7 @@ def test_kill_9_mid_load_loses_no_accepted_query(
     assert len(acked) >= ACKED_BEFORE_KILL
 
     serve.start()  # start-up recovery answers what the crash left RECEIVED
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(sqlite_database, Actor.system()) as uow:
         rows = {q.iaq_id: q for q in uow.session.scalars(select(DeskQuery))}
         duplicates = uow.session.scalar(select(func.count()).select_from(DeskQuery)) - len(
             {(q.ori, q.iaq_id) for q in rows.values()}

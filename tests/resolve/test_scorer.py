@@ -105,3 +105,18 @@ def test_swap_and_transposition_levels_agree_with_splink(
     # each of these levels is evidence *for* a match after training
     for name in ("dob", "ssn", "zip", "surname"):
         assert scores.weights[0 if name == "surname" else 1, col[name]] > 0, name
+
+
+def test_a_model_for_other_comparisons_is_stale(
+    febrl4: tuple[pd.DataFrame, object, object],
+) -> None:
+    """A model.json trained before a level was added must be retrained, not misapplied."""
+    from dataclasses import replace
+
+    from vetline.resolve.build import fits_comparisons
+
+    _, model, _ = febrl4
+    assert fits_comparisons(model)  # type: ignore[arg-type]
+    comparisons = dict(model.comparisons)  # type: ignore[attr-defined]
+    comparisons["surname"] = [p for p in comparisons["surname"] if "swapped" not in p.label]
+    assert not fits_comparisons(replace(model, comparisons=comparisons))  # type: ignore[type-var]

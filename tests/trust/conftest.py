@@ -1,7 +1,8 @@
 """Trust-layer fixtures: migrated databases on SQLite and PostgreSQL, a clock, a policy.
 
 ``database`` (from ``vetline.db.testing``, loaded by the root conftest) is parametrised
-over both backends, so each test taking it runs twice; the PostgreSQL server starts once per session.
+over both backends, so each test taking it runs twice; the PostgreSQL server starts once
+per session.
 """
 
 from __future__ import annotations

@@ -57,8 +57,8 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/v1/audit/verify"): frozenset({AU}),
     # The query desk (vetline.desk.service):
     ("POST", "/v1/iaq"): frozenset({A, D}),
-    ("GET", "/v1/iar"): frozenset({A, D, V, S, L}),
-    ("GET", "/v1/iar/{iar_id}"): frozenset({A, D, V, S, L}),
+    ("GET", "/v1/iar"): frozenset({A, D, V, S, L, F}),
+    ("GET", "/v1/iar/{iar_id}"): frozenset({A, D, V, S, L, F}),
     ("GET", "/v1/queue/iaq"): frozenset({D, S}),
     ("GET", "/v1/queue/iaq/{query_id}"): frozenset({D, S}),
     ("POST", "/v1/queue/iaq/{query_id}/claim"): frozenset({D, S}),

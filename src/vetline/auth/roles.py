@@ -79,7 +79,8 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.AUDIT_VERIFY: frozenset({Role.AUDITOR}),
     Permission.WORK_CLAIM: ANALYSTS,
     Permission.IAQ_SUBMIT: frozenset({Role.REQUESTING_AGENCY, Role.DESK_ANALYST}),
-    Permission.IAR_READ: frozenset({Role.REQUESTING_AGENCY, *ANALYSTS}),
+    # Field officers read the IARs routed to their AOR (row scope OWN_AOR): the office is told.
+    Permission.IAR_READ: frozenset({Role.REQUESTING_AGENCY, Role.FIELD_OFFICER, *ANALYSTS}),
     Permission.RECORD_VIEW: ANALYSTS,
     Permission.CASE_DECIDE: frozenset({Role.VETTING_OFFICER, Role.SUPERVISOR}),
     Permission.DETAINER_APPROVE: frozenset({Role.SUPERVISOR}),

@@ -190,3 +190,20 @@ def database(database_url: str) -> Iterator[Database]:
     db = Database.from_url(database_url)
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def sqlite_database_url(_sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh migrated SQLite database only: for tests whose subject is not the backend
+    (the CLI path, a crash test) and that are too costly to run twice on 2 cores."""
+    target = tmp_path / "vetline-sqlite.db"
+    shutil.copyfile(_sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def sqlite_database(sqlite_database_url: str) -> Iterator[Database]:
+    """A :class:`Database` on :func:`sqlite_database_url`."""
+    db = Database.from_url(sqlite_database_url)
+    yield db
+    db.dispose()

@@ -22,6 +22,7 @@ from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve import engine as engines
 from vetline.resolve import layout, splink_model
+from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import assign_person_ids
 from vetline.resolve.index import RecordIndex
@@ -82,6 +83,18 @@ def build_match_table(records: pd.DataFrame, progress: ProgressFn = no_progress)
     return out
 
 
+def fits_comparisons(model: MatchModel) -> bool:
+    """Whether ``model`` was trained for the current comparisons (same levels, in order).
+
+    A model saved before a comparison gained a level would otherwise lend its weights to
+    the wrong levels; a stale model is retrained instead.
+    """
+    return all(
+        [p.label for p in model.comparisons.get(c.name, [])] == [lv.label for lv in c.levels]
+        for c in COMPARISONS
+    )
+
+
 def link_table(
     table: pd.DataFrame,
     data_dir: Path,
@@ -96,15 +109,18 @@ def link_table(
     seconds: dict[str, float] = {}
     db_api = engines.open_engine(engine)
     model_path = layout.model_file(data_dir)
-    trained = retrain or not model_path.exists()
+    model: MatchModel | None = None
+    if not retrain and model_path.exists():
+        model = MatchModel.load(model_path)
+        if not fits_comparisons(model):
+            model = None  # trained for another version of the comparisons: retrain
+    trained = model is None
     t = time.perf_counter()
     progress("train model", 0, 1)
-    if trained:
+    if model is None:
         model = splink_model.train(db_api, table, seed=s.seed, max_pairs=s.em_max_pairs)
         model.trained_on = {"records": len(table), "engine": engine}
         model.save(model_path)
-    else:
-        model = MatchModel.load(model_path)
     progress("train model", 1, 1)
     seconds["train"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -73,8 +73,8 @@ class Submission:
 
 
 def view_for(iar: dict[str, Any], scope: RowScope) -> dict[str, Any]:
-    """Agencies (ORI-scoped) get the agency view: internal fields removed."""
-    return agency_view(iar) if scope.kind is not ScopeKind.ALL else iar
+    """ICE staff (all rows, or their AOR) see the whole IAR; anyone else the agency view."""
+    return iar if scope.kind in (ScopeKind.ALL, ScopeKind.OWN_AOR) else agency_view(iar)
 
 
 class DeskService:
