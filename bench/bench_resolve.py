@@ -1,7 +1,7 @@
 """Identity-resolution benchmarks: FEBRL accuracy and real-time latency vs Splink.
 
 Run: ``.venv/bin/python bench/bench_resolve.py [--queries 2000] [--splink-queries 50]``.
-Prints a table per benchmark; numbers go into ``bench/resolve.md``.
+Prints a table per benchmark; numbers go into ``bench/README.md`` (identity resolution).
 
 * FEBRL4 (A↔B, 5,000 + 5,000) and FEBRL3 (5,000 with duplicates) through vetline's own
   pipeline (standardise → train unsupervised → DuckDB predict): pairwise precision and

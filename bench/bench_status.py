@@ -1,6 +1,6 @@
 """Benchmark the status engine on a synthetic world with identities taken from ground truth.
 
-    .venv/bin/python bench/bench_status.py --extract DIR [--limit N] [--markdown bench/status.md]
+    .venv/bin/python bench/bench_status.py --extract DIR [--limit N] [--markdown /tmp/status.md]
 
 Groups the extract's records by true person (``truth.csv``), builds each person's parents
 from the ``parent_a_numbers`` on their status rows, assesses everyone as of

@@ -15,7 +15,6 @@ pytestmark = pytest.mark.spark
 
 
 def test_spark_and_duckdb_give_the_same_persons(built_world: BuiltWorld) -> None:
-    pytest.importorskip("pyspark")
     table = build_match_table(_read_records(built_world.data))
     model = MatchModel.load(model_file(built_world.data))
     s = ResolveSettings()

@@ -2,7 +2,8 @@
 
 Read from ``<data>/resolve.toml`` when present (keys as below), then ``VETLINE_RESOLVE_*``
 environment variables. The precision each level gives on the benchmarks is in
-``bench/resolve.md``; change a threshold only with a new benchmark run beside it.
+``bench/README.md`` (identity resolution); change a threshold only with a new benchmark
+run beside it.
 """
 
 from __future__ import annotations
