@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from vetline.status.charges import ChargeCategory, ChargeTable
 from vetline.status.charges import RemovalCategory as C
@@ -125,6 +126,25 @@ def _list(charges: Sequence[Charge]) -> str:
     return "; ".join(c.describe() for c in charges)
 
 
+class _Rule(Protocol):
+    @property
+    def ina(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def _conviction_ground(rule: _Rule, reason: str, hits: Sequence[Charge]) -> Ground:
+    """The ground ``rule`` cites, resting on the convictions (or pending charges) ``hits``."""
+    return Ground(
+        rule.ina,
+        rule.label,
+        reason,
+        _refs(hits),
+        pending=any(c.pending for c in hits),
+        from_conviction=True,
+    )
+
+
 @dataclass(frozen=True)
 class CategoryRule:
     """Any conviction in one of ``categories`` is the ground."""
@@ -138,13 +158,10 @@ class CategoryRule:
         if not hits:
             return []
         return [
-            Ground(
-                self.ina,
-                self.label,
+            _conviction_ground(
+                self,
                 f"{self.label}: {_list(hits)}",
-                _refs(hits),
-                pending=any(c.pending for c in hits),
-                from_conviction=True,
+                hits,
             )
         ]
 
@@ -170,14 +187,11 @@ class SentenceRule:
         if not hits:
             return []
         return [
-            Ground(
-                self.ina,
-                self.label,
+            _conviction_ground(
+                self,
                 f"{self.label} (term of imprisonment {days} days or more, suspended or "
                 f"not, INA 101(a)(48)(B)): {_list(hits)}",
-                _refs(hits),
-                pending=any(c.pending for c in hits),
-                from_conviction=True,
+                hits,
             )
         ]
 
@@ -194,14 +208,11 @@ class MarijuanaRule:
         if len(hits) <= ctx.thresholds.marijuana_exception_max_convictions:
             return []
         return [
-            Ground(
-                self.ina,
-                self.label,
+            _conviction_ground(
+                self,
                 f"{len(hits)} marijuana possession convictions: beyond the single-offence "
                 f"30 g exception: {_list(hits)}",
-                _refs(hits),
-                pending=any(c.pending for c in hits),
-                from_conviction=True,
+                hits,
             )
         ]
 
@@ -231,15 +242,12 @@ class CimtWithinWindowRule:
         if not hits:
             return []
         return [
-            Ground(
-                self.ina,
-                self.label,
+            _conviction_ground(
+                self,
                 f"CIMT with a possible sentence of a year or more (felony) committed within "
                 f"{ctx.thresholds.cimt_window_years} years of admission "
                 f"{ctx.admission}: {_list(hits)}",
-                _refs(hits),
-                pending=any(c.pending for c in hits),
-                from_conviction=True,
+                hits,
             )
         ]
 
@@ -259,14 +267,11 @@ class TwoCimtRule:
         if len(dated) < 2 or min(d.hi for d in dated) >= max(d.lo for d in dated):
             return []
         return [
-            Ground(
-                self.ina,
-                self.label,
+            _conviction_ground(
+                self,
                 f"{len(hits)} CIMT convictions on different dates (a single scheme is for "
                 f"the reviewer to rule out): {_list(hits)}",
-                _refs(hits),
-                pending=any(c.pending for c in hits),
-                from_conviction=True,
+                hits,
             )
         ]
 
@@ -289,13 +294,10 @@ class PettyOffenseCimtRule:
         ):
             return []
         return [
-            Ground(
-                self.ina,
-                self.label,
+            _conviction_ground(
+                self,
                 f"{self.label}: {_list(hits)}",
-                _refs(hits),
-                pending=any(c.pending for c in hits),
-                from_conviction=True,
+                hits,
             )
         ]
 
