@@ -94,7 +94,13 @@ def test_database_refuses_update_and_delete(database: Database) -> None:
             6,
             "row edited",
         ),
-        ("UPDATE audit_events SET hash = 'f' || substr(hash, 2) WHERE seq = 4", 4, "row edited"),
+        (
+            # Flip the first hex digit (a plain 'f' prefix is no change when it already is 'f').
+            "UPDATE audit_events SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN '0' "
+            "ELSE 'f' END || substr(hash, 2) WHERE seq = 4",
+            4,
+            "row edited",
+        ),
         ("DELETE FROM audit_events WHERE seq = 2", 2, "deleted"),
         ("DELETE FROM audit_events WHERE seq >= 5", 5, "deleted at the tail"),
     ],
