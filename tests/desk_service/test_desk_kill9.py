@@ -9,15 +9,10 @@ SIGTERM shuts the server down gracefully.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,6 +20,7 @@ import pytest
 from deskhelpers import ORI, PASSWORD, DeskWorld, add_user, iaq
 from sqlalchemy import func, select
 
+from serverproc import ServerProcess
 from vetline.audit import verify_chain
 from vetline.auth.roles import Role
 from vetline.db import Actor, Database, UnitOfWork
@@ -35,66 +31,16 @@ WRITERS = 3
 ACKED_BEFORE_KILL = 12
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Serve:
-    """``vetline serve`` in a child process on loopback."""
-
-    def __init__(self, url: str, data: Path) -> None:
-        self.port = _port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.data = data
-        self.env = {
-            **os.environ,
-            "VETLINE_DATABASE_URL": url,
-            "VETLINE_DEMO_MODE": "1",
-            "VETLINE_COOKIE_SECURE": "0",
-            "VETLINE_RATE_LIMIT_PER_MINUTE": "100000",
-        }
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [sys.executable, "-m", "vetline.cli", "serve", "--data", str(self.data)]
-        self.proc = subprocess.Popen(
-            [*command, "--port", str(self.port)],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.proc.stderr.read().decode() if self.proc.stderr else "")
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("server did not start")
-
-    def signal(self, sig: int) -> int:
-        assert self.proc is not None
-        self.proc.send_signal(sig)
-        return self.proc.wait(timeout=60)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
-
-
 @pytest.fixture
 def serve(
     sqlite_database_url: str, sqlite_database: Database, desk_world: DeskWorld
-) -> Iterator[Serve]:
+) -> Iterator[ServerProcess]:
     """One backend is enough for the crash test on a 2-core machine (the trust layer's own
     kill-9 test runs on both)."""
     add_user(sqlite_database, "crash.agency", Role.REQUESTING_AGENCY, ori=ORI)
-    server = Serve(sqlite_database_url, desk_world.data)
+    server = ServerProcess(
+        ["vetline.cli", "serve", "--data", str(desk_world.data)], sqlite_database_url
+    )
     yield server
     server.stop()
 
@@ -108,7 +54,7 @@ def _client(base: str) -> httpx.Client:
 
 
 def test_kill_9_mid_load_loses_no_accepted_query(
-    serve: Serve, sqlite_database: Database, desk_world: DeskWorld
+    serve: ServerProcess, sqlite_database: Database, desk_world: DeskWorld
 ) -> None:
     serve.start()
     acked: dict[str, dict[str, Any]] = {}

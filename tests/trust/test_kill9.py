@@ -9,11 +9,7 @@ lets the server finish and exit cleanly.
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +20,7 @@ import pytest
 from sqlalchemy import select
 from trusthelpers import PASSWORD, add_user
 
+from serverproc import ServerProcess
 from vetline.audit import verify_chain
 from vetline.audit.models import AuditEvent
 from vetline.auth.models import User
@@ -35,71 +32,16 @@ WRITERS = 3
 ACKED_BEFORE_KILL = 9
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    """``uvicorn --factory vetline.api:create_app`` in a child process on loopback."""
-
-    def __init__(self, url: str, data: Path) -> None:
-        self.port = _port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "VETLINE_DATABASE_URL": url,
-            "VETLINE_DATA": str(data),
-            "VETLINE_DEMO_MODE": "1",
-            "VETLINE_COOKIE_SECURE": "0",
-            "VETLINE_RATE_LIMIT_PER_MINUTE": "100000",
-        }
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "vetline.api:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-            ],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("server did not start")
-
-    def signal(self, sig: int) -> int:
-        assert self.proc is not None
-        self.proc.send_signal(sig)
-        return self.proc.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
+def _server(url: str, data: Path) -> ServerProcess:
+    """``uvicorn --factory vetline.api:create_app``: the trust layer without the desk."""
+    args = ["uvicorn", "--factory", "vetline.api:create_app", "--host", "127.0.0.1"]
+    return ServerProcess([*args, "--log-level", "warning"], url, VETLINE_DATA=str(data))
 
 
 @pytest.fixture
-def server(database_url: str, database: Database, tmp_path: Path) -> Iterator[Server]:
+def server(database_url: str, database: Database, tmp_path: Path) -> Iterator[ServerProcess]:
     add_user(database, "crash.admin", Role.ADMINISTRATOR)
-    srv = Server(database_url, tmp_path)
+    srv = _server(database_url, tmp_path)
     yield srv
     srv.stop()
 
@@ -112,7 +54,7 @@ def _admin(base: str) -> httpx.Client:
     return client
 
 
-def test_kill_9_loses_no_acknowledged_write(server: Server, database: Database) -> None:
+def test_kill_9_loses_no_acknowledged_write(server: ServerProcess, database: Database) -> None:
     server.start()
     acked: list[str] = []
     lock = threading.Lock()
