@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from vetline.api.deps import State, require
 from vetline.api.schemas import ReasonIn, RoleIn, UserCreatedOut, UserIn, UserOut
+from vetline.api.state import AppState
 from vetline.audit.events import EventType
 from vetline.auth import accounts
 from vetline.auth.errors import NotFound
+from vetline.auth.models import User
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
 from vetline.db.uow import UnitOfWork
@@ -47,6 +50,21 @@ def post_user(body: UserIn, principal: Writer, state: State) -> UserCreatedOut:
         return UserCreatedOut(user=UserOut.of(user), totp_uri=uri)
 
 
+def _account_change(
+    state: AppState,
+    principal: Principal,
+    user_id: str,
+    change: Callable[[UnitOfWork, str, str], User],
+    reason: str,
+) -> UserOut:
+    """Disable, enable or unlock: the same checked, audited, committed account change."""
+    with state.uow(principal.actor()) as uow:
+        _user(uow, user_id)
+        user = change(uow, user_id, reason)
+        uow.commit()
+        return UserOut.of(user)
+
+
 @router.get("/{user_id}")
 def get_user(user_id: str, principal: Reader, state: State) -> UserOut:
     """One account."""
@@ -57,31 +75,19 @@ def get_user(user_id: str, principal: Reader, state: State) -> UserOut:
 @router.post("/{user_id}/disable")
 def post_disable(user_id: str, body: ReasonIn, principal: Writer, state: State) -> UserOut:
     """Disable an account and end its sessions and tokens."""
-    with state.uow(principal.actor()) as uow:
-        _user(uow, user_id)
-        user = accounts.disable_user(uow, user_id, body.reason)
-        uow.commit()
-        return UserOut.of(user)
+    return _account_change(state, principal, user_id, accounts.disable_user, body.reason)
 
 
 @router.post("/{user_id}/enable")
 def post_enable(user_id: str, body: ReasonIn, principal: Writer, state: State) -> UserOut:
     """Re-enable a disabled account."""
-    with state.uow(principal.actor()) as uow:
-        _user(uow, user_id)
-        user = accounts.enable_user(uow, user_id, body.reason)
-        uow.commit()
-        return UserOut.of(user)
+    return _account_change(state, principal, user_id, accounts.enable_user, body.reason)
 
 
 @router.post("/{user_id}/unlock")
 def post_unlock(user_id: str, body: ReasonIn, principal: Writer, state: State) -> UserOut:
     """Release a lockout."""
-    with state.uow(principal.actor()) as uow:
-        _user(uow, user_id)
-        user = accounts.unlock_user(uow, user_id, body.reason)
-        uow.commit()
-        return UserOut.of(user)
+    return _account_change(state, principal, user_id, accounts.unlock_user, body.reason)
 
 
 @router.put("/{user_id}/role")
