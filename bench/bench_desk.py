@@ -1,12 +1,14 @@
 """Query-desk load: IAQs per second and end-to-end latency against a real ``vetline serve``.
 
 Run: ``.venv/bin/python bench/bench_desk.py --data D [--facts person_facts.csv]
-[--count N] [--seconds S] [--concurrency C]``. ``D`` is a built data folder (``vetline
-ingest`` + ``vetline build``); the queries are built from the world's ``person_facts.csv``
-(found next to the data folder's extract when not given). The server runs on loopback
-with its own throwaway SQLite database; the generator sends at most ``N`` queries or runs
-at most ``S`` seconds, then checks the database: every acknowledged query stored exactly
-once with the IAR it was answered with (lost / duplicated). Prints a table.
+[--count N] [--seconds S] [--concurrency C] [--workers W] [--database sqlite|postgres]``.
+``D`` is a built data folder (``vetline ingest`` + ``vetline build``); the queries are
+built from the world's ``person_facts.csv`` (found next to the data folder's extract when
+not given). The server (``vetline serve --workers W``) runs on loopback with its own
+throwaway database (SQLite, or a PostgreSQL 15 server started for the run with
+``vetline.db.testing``); the generator sends at most ``N`` queries or runs at most ``S``
+seconds, then checks the database: every acknowledged query stored exactly once with the
+IAR it was answered with (lost / duplicated). Prints a table.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,7 @@ from sqlalchemy import select
 
 from vetline.auth.accounts import NewUser, create_user
 from vetline.db import Actor, Database, UnitOfWork, upgrade
+from vetline.db.testing import PostgresServer, find_pg_bin
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.ops import percentile
 
@@ -68,12 +72,13 @@ def _body(fact: dict[str, str], n: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _server(data: Path, url: str) -> tuple[subprocess.Popen[bytes], str]:
+def _server(data: Path, url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = _port()
     env = {**os.environ, "VETLINE_DATABASE_URL": url, "VETLINE_DEMO_MODE": "1",
            "VETLINE_COOKIE_SECURE": "0", "VETLINE_RATE_LIMIT_PER_MINUTE": "1000000"}  # fmt: skip
     proc = subprocess.Popen(
-        [sys.executable, "-m", "vetline.cli", "serve", "--data", str(data), "--port", str(port)],
+        [sys.executable, "-m", "vetline.cli", "serve", "--data", str(data), "--port", str(port),
+         "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -86,6 +91,23 @@ def _server(data: Path, url: str) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.3)
     proc.kill()
     sys.exit("bench_desk: the server did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its children so far (Linux ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.is_file():
+        pids += [int(c) for c in children.read_text().split()]
+    total = 0.0
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def _token(base: str) -> str:
@@ -169,20 +191,33 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     facts = _facts(args.data, args.facts)
     bodies = [_body(facts[n % len(facts)], n) for n in range(args.count)]
-    with tempfile.TemporaryDirectory(prefix="bench-desk-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-desk-") as tmp, ExitStack() as stack:
         url = f"sqlite:///{Path(tmp) / 'desk.db'}"
+        if args.database == "postgres":
+            bin_dir = find_pg_bin()
+            if bin_dir is None:
+                sys.exit("bench_desk: no PostgreSQL server binaries found")
+            server = PostgresServer(bin_dir)
+            server.start()
+            stack.callback(server.stop)
+            url = server.create_database("bench_desk")
         database = Database.from_url(url)
         upgrade(database.engine)
         with UnitOfWork(database, Actor(user_id=None, username="cli:bench", via="cli")) as uow:
             create_user(uow, NewUser.parse(username="bench.agency", role="requesting_agency",
                                            password=PASSWORD, ori=ORI))  # fmt: skip
             uow.commit()
-        proc, base = _server(args.data, url)
+        proc, base = _server(args.data, url, args.workers)
         try:
-            results, elapsed = _load(base, _token(base), bodies, args.seconds, args.concurrency)
+            token = _token(base)
+            cpu_before = _cpu_seconds(proc.pid)
+            results, elapsed = _load(base, token, bodies, args.seconds, args.concurrency)
+            server_cpu = _cpu_seconds(proc.pid) - cpu_before
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
@@ -196,17 +231,18 @@ def main() -> None:
     automatic = sorted(int(r[0] * 1000) for r in results if r[2] and r[2]["state"] == "ANSWERED")
     everything = sorted(int(r[0] * 1000) for r in results)
     wrong, citizen_removable = _accuracy(acked, facts, _truth(args.facts, args.data))
-    table = Table(title=f"query desk over HTTP: {args.data} ({args.concurrency} clients)")
+    table = Table(title=f"query desk over HTTP: {args.data} ({args.concurrency} clients, "
+                        f"{args.workers} workers, {args.database})")  # fmt: skip
     for col in ("sent", "acked", "automatic", "queued", "seconds", "IAQ/s", "p50 ms", "p99 ms",
                 "auto p50", "auto p99", "errors", "lost", "duplicated", "wrong person",
-                "citizen removable"):  # fmt: skip
+                "citizen removable", "server CPU ms/IAQ"):  # fmt: skip
         table.add_column(col, justify="right")
     table.add_row(
         str(len(results)), str(len(acked)), str(len(automatic)), str(len(acked) - len(automatic)),
         f"{elapsed:.1f}", f"{len(results) / elapsed:.1f}", str(percentile(everything, 50)),
         str(percentile(everything, 99)), str(percentile(automatic, 50)),
         str(percentile(automatic, 99)), str(len(results) - len(acked)), str(lost), str(duplicated),
-        str(wrong), str(citizen_removable),
+        str(wrong), str(citizen_removable), f"{server_cpu * 1000 / max(len(results), 1):.1f}",
     )  # fmt: skip
     Console(width=200).print(table)
 

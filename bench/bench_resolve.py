@@ -54,13 +54,32 @@ def cluster_pairwise(
     return tp / max(n_pred, 1), tp / n_true, n_pred
 
 
-def closure(table: pd.DataFrame, pairs: pd.DataFrame, threshold: float) -> np.ndarray:
-    """Plain transitive closure (connected components) of the pairs ≥ ``threshold``."""
+def closure(
+    table: pd.DataFrame, pairs: pd.DataFrame, threshold: float, same_ssn_only: bool = False
+) -> np.ndarray:
+    """Plain transitive closure (connected components) of the pairs ≥ ``threshold``.
+
+    ``same_ssn_only`` keeps only pairs whose SSNs are within the person guard's typo
+    distance (or missing): the most any clustering that never merges two different SSNs
+    can reach, i.e. the ceiling of vetline's guarded persons.
+    """
+    from rapidfuzz.distance import DamerauLevenshtein
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
+    from vetline.resolve.cluster import TYPO_DISTANCE
+
     row = pd.Series(np.arange(len(table)), index=table["unique_id"])
     strong = pairs[pairs["match_probability"] >= threshold]
+    if same_ssn_only:
+        ssn = table.set_index("unique_id")["ssn"]
+        k = TYPO_DISTANCE["ssn"]
+        ok = [
+            not (isinstance(a, str) and isinstance(b, str))
+            or DamerauLevenshtein.distance(a, b, score_cutoff=k) <= k
+            for a, b in zip(ssn[strong["unique_id_l"]], ssn[strong["unique_id_r"]], strict=True)
+        ]
+        strong = strong[np.asarray(ok, dtype=bool)]
     i, j = row[strong["unique_id_l"]].to_numpy(), row[strong["unique_id_r"]].to_numpy()
     graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(len(table), len(table)))
     labels: np.ndarray = connected_components(graph, directed=False)[1]
@@ -95,6 +114,10 @@ def accuracy(name: str, frame: pd.DataFrame, settings: ResolveSettings) -> None:
     for label, labels in (
         ("persons (pipeline clustering, guarded)", clusters.to_numpy()),
         ("persons (plain transitive closure)", closure(table, linkage.pairs, thr)),
+        (
+            "persons (plain closure, SSN-compatible edges only: guard ceiling)",
+            closure(table, linkage.pairs, thr, same_ssn_only=True),
+        ),
     ):
         p, r, n = cluster_pairwise(labels, entities, n_true)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
@@ -146,7 +169,7 @@ def splink_latency(
 
     db = DuckDBAPI()
     a_sdf = db.register(a)
-    linker = Linker(a_sdf, splink_model.settings(model), log_level=logging.ERROR)  # type: ignore[arg-type]
+    linker = Linker(a_sdf, splink_model.settings(model), log_level=logging.ERROR)
     for col in ("surname", "forename", "city"):
         linker.table_management.compute_tf_table(col)
     lat, hits, ours, our_lat = [], 0, 0, []
@@ -159,7 +182,7 @@ def splink_latency(
             ours += febrl.entity_of(rid) == febrl.entity_of(q["record_id"])
         t = time.perf_counter()
         one = db.register(pd.DataFrame([q]))
-        out = linker.inference.predict_between(a_sdf, one).as_pandas_dataframe()
+        out = linker.inference.predict_between(a_sdf, one).as_pandas_dataframe()  # type: ignore[no-untyped-call]
         lat.append(time.perf_counter() - t)
         if len(out):
             best = out.sort_values("match_weight", ascending=False).iloc[0]

@@ -276,11 +276,14 @@ def serve(
     data: DataOpt = None,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Worker processes (one per core).")
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (graceful shutdown on SIGTERM/Ctrl-C)."""
     from vetline.desk.service.serve import run
 
-    run(resolve_data_dir(data), host, port)
+    run(resolve_data_dir(data), host, port, workers)
 
 
 def main() -> None:

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vetline.resolve.cluster import clean_edges, weight_columns
-from vetline.resolve.comparisons import COMPARISONS
+from vetline.resolve.cluster import (
+    IDENTIFIERS,
+    SOFT_ATTRIBUTES,
+    clean_edges,
+    components,
+    weight_columns,
+)
+from vetline.resolve.comparisons import COMPARISONS, TYPO_LABEL
 from vetline.resolve.model import LevelParams, MatchModel
 
 
@@ -45,6 +51,13 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
             "first name 'different' only because the names are swapped",
         ),
         ({"ssn": "exact", "dob": "different"}, True, "an agreeing identifier is clean"),
+        ({"ssn": TYPO_LABEL}, True, "an SSN one typo away corroborates (8.8e-8 by chance)"),
+        ({"a_number": TYPO_LABEL}, True, "so does an A-number one typo away"),
+        (
+            {"ssn": TYPO_LABEL, "dob": "different"},
+            False,
+            "a typo-close SSN is no agreeing identifier: conflicts still count",
+        ),
     ],
 )
 def test_clean_edges(levels: dict[str, str], kept: bool, why: str) -> None:
@@ -57,3 +70,42 @@ def test_clean_edges(levels: dict[str, str], kept: bool, why: str) -> None:
         row[f"mw_{name}"] = _weight(model, name, label)
     edges = clean_edges(pd.DataFrame([row]), 0.9999, model)
     assert (len(edges) == 1) is kept, why
+
+
+def _persons(values: dict[str, list[str | None]]) -> list[str]:
+    """Cluster ids of records r0, r1, … joined by r0–r1, r1–r2, … (no agreeing id)."""
+    n = len(next(iter(values.values())))
+    table = pd.DataFrame({"unique_id": [f"r{i}" for i in range(n)]})
+    for column in (*IDENTIFIERS, *SOFT_ATTRIBUTES):
+        table[column] = values.get(column, [None] * n)
+    edges = pd.DataFrame(
+        {
+            "unique_id_l": [f"r{i}" for i in range(n - 1)],
+            "unique_id_r": [f"r{i + 1}" for i in range(n - 1)],
+            "id_agrees": False,
+        }
+    )
+    return components(table, edges).tolist()
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "joined", "why"),
+    [
+        ("ssn", ["223456789", "223465798"], True, "two swaps: two keying errors (DL 2)"),
+        ("a_number", ["023456789", "023456700"], True, "two wrong digits (DL 2)"),
+        ("ssn", ["223456789", "223400089"], False, "three digits apart: two SSNs"),
+        ("fin", ["1234567890", "1234567809"], True, "one swap in a FIN"),
+        ("fin", ["1234567890", "1234567812"], False, "FINs are not re-keyed: DL 2 is two"),
+    ],
+)
+def test_person_guard_tolerates_keying_errors_only(
+    column: str, values: list[str], joined: bool, why: str
+) -> None:
+    ids = _persons({column: list(values)})
+    assert (ids[0] == ids[1]) is joined, why
+
+
+def test_person_guard_compares_every_value_held() -> None:
+    """r1 is within two edits of r0 and r2, but r0 and r2 are four apart: r2 stays out."""
+    ids = _persons({"ssn": ["223456789", "223456700", "223450000"]})
+    assert ids[0] == ids[1] != ids[2]

@@ -15,6 +15,8 @@ from vetline.resolve.standardise import (
     name_key,
     parse_dob,
     phonetic,
+    ssn_head,
+    ssn_tail,
     standardise_frame,
     standardise_one,
     surname_tokens,
@@ -142,7 +144,7 @@ def test_frame_and_one_row_standardise_identically() -> None:
             "first_name": "BOB",
             "dob": "1985-03",
             "a_number": "A1234567",
-            "ssn": "123-45-6789",
+            "ssn": "223-45-6789",
             "city": "San José",
         },
         {"source": "criminal", "record_id": "2", "last_name": "NGUYEN", "first_name": None},
@@ -154,3 +156,26 @@ def test_frame_and_one_row_standardise_identically() -> None:
             got = frame.iloc[i][column]
             got = None if got is pd.NA else got
             assert got == value or (got is None and value is None), column
+
+
+@pytest.mark.parametrize(
+    ("right", "typo"),
+    [
+        ("223456789", "823456789"),  # wrong first digit
+        ("223456789", "223456780"),  # wrong last digit
+        ("223456789", "223465789"),  # adjacent digits swapped across the middle
+        ("223456789", "22345789"),  # a digit missing
+        ("223456789", "2234567891"),  # a digit extra
+        ("1234567", "1243567"),  # FEBRL's 7-digit ids, swap in the middle
+    ],
+)
+def test_an_ssn_typo_keeps_one_half_for_blocking(right: str, typo: str) -> None:
+    assert ssn_head(right) == ssn_head(typo) or ssn_tail(right) == ssn_tail(typo)
+
+
+def test_ssn_halves_leave_the_middle_digit_out_and_short_numbers_alone() -> None:
+    assert (ssn_head("223456789"), ssn_tail("223456789")) == ("2234", "6789")
+    assert (ssn_head("1234567"), ssn_tail("1234567")) == ("123", "567")
+    assert ssn_head("12345") is None and ssn_tail(None) is None
+    row = standardise_one({"last_name": "X", "ssn": "223-45-6789"})
+    assert (row["ssn_head"], row["ssn_tail"]) == ("2234", "6789")

@@ -16,7 +16,7 @@ from vetline.auth.login import authenticate_session, login, logout
 from vetline.auth.policy import AuthPolicy
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission, Role
-from vetline.auth.tokens import authenticate_token, issue_token, revoke_token
+from vetline.auth.tokens import authenticate_token, issue_token, note_token_use, revoke_token
 from vetline.db import Actor, Database, UnitOfWork
 from vetline.errors import BadInput
 
@@ -253,7 +253,9 @@ def test_inactive_accounts_are_disabled(
     clock.advance(days=80)
     assert _login(uow_factory, policy, "busy.one") is not None
     with uow_factory() as uow:
-        assert authenticate_token(uow, policy, clear) is not None  # the system uses its token
+        used = authenticate_token(uow, policy, clear)  # the system uses its token (the gate
+        assert used is not None  # reads it, then records the use in its writing unit)
+        note_token_use(uow, used.credential_id)
         uow.commit()
     clock.advance(days=20)
     with uow_factory() as uow:

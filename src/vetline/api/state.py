@@ -22,9 +22,9 @@ class AppState:
     policy: AuthPolicy
     limiter: RateLimiter
 
-    def uow(self, actor: Actor) -> UnitOfWork:
-        """A new unit of work acting as ``actor``."""
-        return UnitOfWork(self.database, actor)
+    def uow(self, actor: Actor, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work acting as ``actor`` (``read_only``: reads only, no commit)."""
+        return UnitOfWork(self.database, actor, read_only=read_only)
 
 
 def app_state(request: Request) -> AppState:

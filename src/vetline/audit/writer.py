@@ -1,28 +1,49 @@
-"""Append one event to the chain inside the caller's transaction."""
+"""Append events to the chain inside the caller's transaction, all at once at commit.
+
+Why at commit and in one batch: the chain head is the one row every writer must lock, so
+how long it stays locked bounds audited writes per second. ``UnitOfWork.audit`` only
+drafts an event (actor, time, what happened); ``append_events`` runs as the last step
+before COMMIT and locks the head once for every event of the unit, whatever the unit did
+in between. Three statements per transaction (head UPDATE … RETURNING, one multi-row
+INSERT, head UPDATE) instead of four per event; on PostgreSQL the row lock is held for
+those statements and the commit only, not for the unit's reads and work.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
 from vetline.audit.chain import canonical_json, event_hash
-from vetline.audit.models import HEAD_ID, AuditChainHead, AuditEvent
+from vetline.audit.models import HASHED_COLUMNS, HEAD_ID, AuditChainHead, AuditEvent
 from vetline.db.base import utc_iso
 
 if TYPE_CHECKING:
     from vetline.db.uow import Actor
 
 _Head = AuditChainHead
+_EVENTS = cast(Table, AuditEvent.__table__)
 MAX_REASON = 2000
 
 
-def append_event(
-    session: Session,
+@dataclass(frozen=True)
+class EventDraft:
+    """An audit event before the chain gives it a sequence number and a hash."""
+
+    fields: Mapping[str, Any]
+
+    @property
+    def event_type(self) -> str:
+        return str(self.fields["event_type"])
+
+
+def draft_event(
     *,
     actor: Actor,
     at: datetime,
@@ -34,54 +55,66 @@ def append_event(
     requesting_ori: str | None,
     purpose: str | None,
     details: Mapping[str, Any] | None,
-) -> AuditEvent:
-    """Lock the chain head, write the next event, move the head; no commit.
+) -> EventDraft:
+    """Validate and freeze one event's columns (``ValueError`` for what cannot be logged).
+
+    Checked here, when the caller records the event, so a bad event fails where it is
+    made, not at commit.
+    """
+    if not event_type or len(event_type) > 64:
+        raise ValueError("event_type must be 1-64 characters")
+    return EventDraft(
+        {
+            "event_id": str(uuid.uuid4()),
+            "ts": utc_iso(at),
+            "event_type": event_type,
+            "outcome": outcome,
+            "actor_user_id": actor.user_id,
+            "actor_username": actor.username,
+            "actor_role": actor.role,
+            "actor_ori": actor.ori,
+            "via": actor.via,
+            "client": (actor.client or None) and actor.client[:64],
+            "requesting_ori": requesting_ori,
+            "purpose": purpose,
+            "object_type": object_type,
+            "object_id": object_id,
+            "reason": reason[:MAX_REASON] if reason else None,
+            "details": canonical_json(dict(details or {})),
+        }
+    )
+
+
+def append_events(session: Session, drafts: Sequence[EventDraft]) -> list[dict[str, Any]]:
+    """Lock the chain head, write ``drafts`` as the next events, move the head; no commit.
 
     The head UPDATE comes first on purpose: it is the lock. A concurrent appender waits
     on it (PostgreSQL row lock, SQLite write lock) and, once we commit, re-reads the head
     we moved, so sequence numbers stay gap-free and each ``prev_hash`` names the event
-    committed just before.
+    committed just before. Returns the rows written (with ``seq`` and ``hash``).
     """
-    if not event_type or len(event_type) > 64:
-        raise ValueError("event_type must be 1-64 characters")
-    locked = session.execute(
+    if not drafts:
+        return []
+    moved = session.execute(
         update(_Head)
         .where(_Head.id == HEAD_ID)
-        .values(last_seq=_Head.last_seq + 1)
+        .values(last_seq=_Head.last_seq + len(drafts))
+        .returning(_Head.last_seq, _Head.last_hash)
         .execution_options(synchronize_session=False)
-    )
-    if locked.rowcount != 1:  # type: ignore[attr-defined]
+    ).first()
+    if moved is None:
         raise RuntimeError("audit chain head missing: run `vetline db upgrade`")
-    seq, prev_hash = session.execute(
-        select(_Head.last_seq, _Head.last_hash).where(_Head.id == HEAD_ID)
-    ).one()
-    event = AuditEvent(
-        seq=int(seq),
-        event_id=str(uuid.uuid4()),
-        ts=utc_iso(at),
-        event_type=event_type,
-        outcome=outcome,
-        actor_user_id=actor.user_id,
-        actor_username=actor.username,
-        actor_role=actor.role,
-        actor_ori=actor.ori,
-        via=actor.via,
-        client=(actor.client or None) and actor.client[:64],
-        requesting_ori=requesting_ori,
-        purpose=purpose,
-        object_type=object_type,
-        object_id=object_id,
-        reason=reason[:MAX_REASON] if reason else None,
-        details=canonical_json(dict(details or {})),
-        prev_hash=str(prev_hash),
-    )
-    event.hash = event_hash(event.hashed_fields())
-    session.add(event)
-    session.flush()
+    last_seq, prev_hash = int(moved[0]), str(moved[1])
+    rows: list[dict[str, Any]] = []
+    for seq, draft in enumerate(drafts, start=last_seq - len(drafts) + 1):
+        row = {**draft.fields, "seq": seq, "prev_hash": prev_hash}
+        row["hash"] = prev_hash = event_hash({name: row[name] for name in HASHED_COLUMNS})
+        rows.append(row)
+    session.execute(insert(_EVENTS), rows)  # Core, not ORM: no unit-of-work bookkeeping
     session.execute(
         update(_Head)
         .where(_Head.id == HEAD_ID)
-        .values(last_hash=event.hash)
+        .values(last_hash=prev_hash)
         .execution_options(synchronize_session=False)
     )
-    return event
+    return rows

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from vetline.audit.events import EventType
 from vetline.auth.errors import Forbidden, NotFound
@@ -20,6 +20,10 @@ from vetline.db.uow import UnitOfWork
 from vetline.errors import BadInput
 
 TOKEN_PREFIX = "vlt_"
+#: ``last_used_at`` is kept to the minute: rewriting the token row on every call would make
+#: each authenticated request a write to the same row (an agency system sending bursts
+#: serialises on it). Every call is in the audit log anyway, to the millisecond.
+LAST_USED_STEP = timedelta(minutes=1)
 
 
 def parse_scopes(role: Role, scopes: Sequence[str]) -> frozenset[Permission]:
@@ -84,7 +88,10 @@ def issue_token(
 def authenticate_token(
     uow: UnitOfWork, policy: AuthPolicy, clear: str, client: str | None = None
 ) -> Principal | None:
-    """The principal of a live token (not revoked, not expired, account active)."""
+    """The principal of a live token (not revoked, not expired, account active); reads only.
+
+    The caller records the use with :func:`note_token_use` in its writing unit.
+    """
     if not clear.startswith(TOKEN_PREFIX):
         return None
     found = uow.session.execute(
@@ -100,7 +107,6 @@ def authenticate_token(
         return None
     if token.expires_at is not None and now >= parse_utc_iso(token.expires_at):
         return None
-    token.last_used_at = utc_iso(now)
     role = Role(user.role)
     scopes = frozenset(Permission(s) for s in token.scopes.split() if s in set(Permission))
     return Principal(
@@ -113,6 +119,25 @@ def authenticate_token(
         credential_id=token.id,
         scopes=scopes & permissions_of(role),  # a later role change narrows old tokens
         client=client,
+    )
+
+
+def note_token_use(uow: UnitOfWork, token_id: str) -> None:
+    """Record that the token was used now, to the minute (see ``LAST_USED_STEP``).
+
+    A conditional UPDATE, so a busy token's row is rewritten once a minute, not per call;
+    separate from ``authenticate_token`` so authentication can run in a read-only unit.
+    """
+    now = uow.now()
+    stale = utc_iso(now - LAST_USED_STEP)
+    uow.session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= stale),
+        )
+        .values(last_used_at=utc_iso(now))
+        .execution_options(synchronize_session=False)
     )
 
 

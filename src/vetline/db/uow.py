@@ -5,11 +5,14 @@ land together or not at all (CJIS AU-2/AU-9; the project's "no action without it
 record"). Services receive a ``UnitOfWork``, change rows through ``uow.session``, record
 what they did with ``uow.audit(...)`` and the caller decides with ``uow.commit()``.
 Leaving the ``with`` block without committing rolls everything back, audit rows included.
+A ``read_only`` unit only reads (no audit events, no commit): on SQLite it takes no write
+lock, so look-ups done before a write do not queue behind other writers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -21,7 +24,7 @@ from vetline.db.base import utcnow
 from vetline.db.engine import Database
 
 if TYPE_CHECKING:
-    from vetline.audit.models import AuditEvent
+    from vetline.audit.writer import EventDraft
 
 
 @dataclass(frozen=True)
@@ -59,16 +62,27 @@ class UnitOfWork:
         actor: Actor,
         *,
         clock: Callable[[], datetime] = utcnow,
+        read_only: bool = False,
     ) -> None:
         self.database = database
         self.actor = actor
         self.clock = clock
+        self.read_only = read_only
         self._session: Session | None = None
         self._committed = False
+        self._events: list[EventDraft] = []
+        self._writer: AbstractContextManager[object] = nullcontext()
 
     def __enter__(self) -> UnitOfWork:
-        self._session = self.database.sessions()
+        if self.read_only:
+            self._writer = nullcontext()
+            self._session = self.database.readers()
+        else:
+            self._writer = self.database.one_writer()
+            self._writer.__enter__()
+            self._session = self.database.sessions()
         self._committed = False
+        self._events = []
         return self
 
     def __exit__(
@@ -84,6 +98,8 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
+            self._events = []
+            self._writer.__exit__(None, None, None)
 
     @property
     def session(self) -> Session:
@@ -102,12 +118,23 @@ class UnitOfWork:
         return self.clock()
 
     def commit(self) -> None:
-        """Make every change and audit record of this unit durable, together."""
+        """Make every change and audit record of this unit durable, together.
+
+        The unit's audit events are appended to the chain here, as the last statements
+        before COMMIT (see ``vetline.audit.writer``).
+        """
+        from vetline.audit.writer import append_events
+
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
+        events, self._events = self._events, []
+        append_events(self.session, events)
         self.session.commit()
         self._committed = True
 
     def rollback(self) -> None:
-        """Discard everything done so far (the default on exit)."""
+        """Discard everything done so far, audit events included (the default on exit)."""
+        self._events = []
         self.session.rollback()
 
     def audit(
@@ -122,16 +149,20 @@ class UnitOfWork:
         purpose: str | None = None,
         details: Mapping[str, Any] | None = None,
         actor: Actor | None = None,
-    ) -> AuditEvent:
-        """Append a hash-chained audit event inside this transaction.
+    ) -> EventDraft:
+        """Record an audit event of this unit: written to the chain when it commits.
 
-        The chain head stays locked until this unit commits or rolls back, so events are
-        appended in commit order (see ``vetline.audit.writer``).
+        Nothing reaches the log unless the unit commits, and everything the unit did
+        reaches it together with its events (``commit`` appends them in the order they
+        were recorded, under one lock of the chain head).
         """
-        from vetline.audit.writer import append_event
+        from vetline.audit.writer import draft_event
 
-        return append_event(
-            self.session,
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside its 'with' block")
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot record audit events")
+        event = draft_event(
             actor=actor or self.actor,
             at=self.now(),
             event_type=event_type,
@@ -143,3 +174,5 @@ class UnitOfWork:
             purpose=purpose,
             details=details,
         )
+        self._events.append(event)
+        return event

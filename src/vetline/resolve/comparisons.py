@@ -238,6 +238,13 @@ IDENTIFIER_COMPARISONS: Final[frozenset[str]] = frozenset(
 #: Blocking rules (conjunctions of equal match columns): the build's candidate pairs
 #: and the real-time index's candidate lookups use the same list, so what the build
 #: would have linked the resolver can find.
+#:
+#: The last six catch an SSN typo (which no equality key on the SSN can): half the SSN
+#: (``standardise.ssn_head``/``ssn_tail``) plus one more weak key. Measured: on FEBRL3
+#: they bring 40 more true pairs to POSITIVE (recall 0.9757 → 0.9818, no false pair);
+#: on the 1M-record world they generate ≈0.65M candidate pairs. Measured and not added:
+#: the SSN halves alone (+43 FEBRL3 pairs, 5.4M pairs at 1M), ``address + zip`` (+18,
+#: 3.7M), ``surname_dm + zip`` (+16, 15.6M).
 BLOCKING_RULES: Final[tuple[tuple[str, ...], ...]] = (
     ("a_number",),
     ("fin",),
@@ -252,6 +259,12 @@ BLOCKING_RULES: Final[tuple[tuple[str, ...], ...]] = (
     ("surname_tk", "forename_dm", "dob_year"),
     ("dob", "zip"),
     ("dob", "city"),
+    ("ssn_head", "zip"),
+    ("ssn_tail", "zip"),
+    ("ssn_head", "dob_year"),
+    ("ssn_tail", "dob_year"),
+    ("ssn_head", "surname_dm"),
+    ("ssn_tail", "surname_dm"),
 )
 
 #: Deterministic rules for Splink's prior (probability two random records match).

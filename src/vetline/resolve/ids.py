@@ -24,6 +24,17 @@ def fresh_id(record_key: str) -> str:
     return "P" + hashlib.blake2b(record_key.encode(), digest_size=6).hexdigest().upper()
 
 
+def smallest_per_group(frame: pd.DataFrame, group: str, value: str) -> pd.Series:
+    """Smallest ``value`` of each ``group`` (index: the group), by sorting once.
+
+    ``groupby(...).min()`` on strings falls back to a Python loop per group: 30 s for
+    the ~270,000 persons of a 1M-record build, against ~1 s for one sort.
+    """
+    first = frame.sort_values(value, kind="stable").drop_duplicates(group)
+    smallest: pd.Series = first.set_index(group)[value]
+    return smallest
+
+
 def assign_person_ids(clusters: pd.DataFrame, previous: Mapping[str, str]) -> pd.Series:
     """``clusters`` (``unique_id``, ``cluster_id``) → person id per row (same index)."""
     frame = clusters[["unique_id", "cluster_id"]].copy()
@@ -44,7 +55,7 @@ def assign_person_ids(clusters: pd.DataFrame, previous: Mapping[str, str]) -> pd
             continue
         chosen[cluster] = prev
         taken.add(prev)
-    earliest = frame.groupby("cluster_id", sort=True)["unique_id"].min()
+    earliest = smallest_per_group(frame, "cluster_id", "unique_id").sort_index()
     used = set(previous.values()) | taken
     for cluster, key in earliest.items():
         if cluster in chosen:

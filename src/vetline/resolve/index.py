@@ -9,6 +9,11 @@ is salted per process).
 
 Adding records appends codes and inserts their keys in sorted position: O(N) copies of
 flat arrays, milliseconds at 1M rows, no rebuild.
+
+Blocking-only columns derived from another (``standardise.DERIVED_KEYS``: the SSN
+halves) are not stored: their key hashes come from the source column's vocabulary. So
+an index saved before a blocking rule was added still loads; its key tables are rebuilt
+from the stored columns (seconds at 1M rows) instead of demanding a full build.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import pyarrow as pa
 import pyarrow.feather as feather
 
 from vetline.resolve.comparisons import BLOCKING_RULES, comparison_columns
-from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
+from vetline.resolve.standardise import DERIVED_KEYS, INT_COLUMNS, LIST_COLUMNS
 
 _MULT = np.uint64(0x100000001B3)
 #: Coded columns: everything a comparison or a blocking rule reads, plus ids.
@@ -37,7 +42,12 @@ CODED_COLUMNS: tuple[str, ...] = tuple(
             "unique_id",
             "person_id",
             *(c for c in comparison_columns() if c not in INT_COLUMNS),
-            *(c for rule in BLOCKING_RULES for c in rule if c not in INT_COLUMNS),
+            *(
+                DERIVED_KEYS[c][0] if c in DERIVED_KEYS else c
+                for rule in BLOCKING_RULES
+                for c in rule
+                if c not in INT_COLUMNS
+            ),
         )
     )
 )
@@ -66,6 +76,8 @@ class Coded:
         self._lookup: dict[Any, int] | None = None
         self._values: npt.NDArray[np.object_] | None = None
         self._hashes: npt.NDArray[np.uint64] | None = None
+        #: derived column → (hash, present) per vocabulary entry (``derived_hashes``)
+        self._derived: dict[str, tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]] = {}
 
     @classmethod
     def encode(cls, values: Iterable[Any]) -> Coded:
@@ -86,6 +98,12 @@ class Coded:
         if self._hashes is None:
             self._hashes = _hash_values(self.vocab)
         return self._hashes
+
+    def derived_hashes(self, column: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+        """Key hash of derived ``column`` per vocabulary entry, and whether it exists."""
+        if column not in self._derived:
+            self._derived[column] = _derive(column, self.vocab)
+        return self._derived[column]
 
     def code_of(self, value: Any) -> int:
         """Code of ``value``, −1 if unseen."""
@@ -119,10 +137,22 @@ class Coded:
                 self._values = np.concatenate([self._values[:-1], extra])
             if self._hashes is not None:
                 self._hashes = np.concatenate([self._hashes, _hash_values(added)])
+            for column, (h, ok) in self._derived.items():
+                more_h, more_ok = _derive(column, added)
+                self._derived[column] = (np.concatenate([h, more_h]), np.concatenate([ok, more_ok]))
 
     def counts(self) -> npt.NDArray[np.int64]:
         valid = self.codes[self.codes >= 0]
         return np.bincount(valid, minlength=len(self.vocab)).astype(np.int64)
+
+
+def _derive(
+    column: str, vocab: Sequence[Any]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+    derive = DERIVED_KEYS[column][1]
+    values = [derive(v) for v in vocab]
+    ok = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    return _hash_values([v or "" for v in values]), ok
 
 
 def _row_hashes(
@@ -142,6 +172,13 @@ def _row_hashes(
             whole = np.where(present, vals, 0).astype(np.int64)
             uniques, inverse = np.unique(whole, return_inverse=True)
             part = _hash_values([int(u) for u in uniques])[inverse]
+        elif column in DERIVED_KEYS:
+            col = coded[DERIVED_KEYS[column][0]]
+            codes = col.codes[start:]
+            hashes, exists = col.derived_hashes(column)
+            safe = np.where(codes >= 0, codes, 0)
+            present = (codes >= 0) & exists[safe] if col.vocab else codes >= 0
+            part = hashes[safe] if col.vocab else h
         else:
             col = coded[column]
             codes = col.codes[start:]
@@ -314,9 +351,11 @@ class RecordIndex:
     @classmethod
     def load(cls, directory: Path) -> RecordIndex:
         meta = json.loads((directory / "index.json").read_text())
-        if [tuple(r) for r in meta["rules"]] != list(BLOCKING_RULES):
-            raise ValueError("index built with other blocking rules; rebuild it")
+        same_rules = [tuple(r) for r in meta["rules"]] == list(BLOCKING_RULES)
         arrays = np.load(directory / "arrays.npz")
+        missing = [c for c in CODED_COLUMNS if f"codes__{c}" not in arrays.files]
+        if missing:
+            raise ValueError(f"index lacks columns {missing}; rebuild it (`vetline build`)")
         coded: dict[str, Coded] = {}
         for c in CODED_COLUMNS:
             vocab = feather.read_table(directory / f"vocab__{c}.arrow")["v"].to_pylist()
@@ -324,9 +363,14 @@ class RecordIndex:
                 vocab = [tuple(v.split("|")) for v in vocab]
             coded[c] = Coded(arrays[f"codes__{c}"], vocab)
         ints: dict[str, npt.NDArray[np.float64]] = {c: arrays[f"int__{c}"] for c in INT_COLUMNS}
-        keys = [
-            KeyTable(arrays[f"keys__{i}"], arrays[f"rows__{i}"]) for i in range(len(BLOCKING_RULES))
-        ]
+        keys = (
+            [
+                KeyTable(arrays[f"keys__{i}"], arrays[f"rows__{i}"])
+                for i in range(len(BLOCKING_RULES))
+            ]
+            if same_rules
+            else None  # saved under other blocking rules: rebuilt from the columns
+        )
         table = feather.read_table(directory / "given_symbols.arrow").to_pydict()
         symbols = {
             g: tuple(v.split("|")) if v else ()

@@ -3,17 +3,29 @@
 Start-up order: open and migrate the database, build the desk (resolver loaded, first-call
 costs paid), answer any query a crash left RECEIVED, then listen. SIGTERM or Ctrl-C lets
 uvicorn stop accepting, finish in-flight requests, and exit.
+
+``workers > 1`` runs that many worker processes under uvicorn's supervisor (restarted when
+one dies), each with its own copy of the index: one Python process uses one core, and
+resolving plus assessing an IAQ is CPU work. The database is migrated once, by the
+supervisor, before any worker starts; each worker answers RECEIVED leftovers at start
+(compare-and-set: of two workers, one answers each query). With more than one worker,
+use PostgreSQL: SQLite serialises writers across processes through its busy handler,
+whose sleeps show in the tail latency (bench/README.md has both).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+
+from fastapi import FastAPI
 
 from vetline.api.app import create_app
 from vetline.api.routers.desk import install_desk
 from vetline.api.settings import Settings
 from vetline.db.engine import Database
+from vetline.db.migrate import upgrade
 from vetline.desk.service.lookup import PersonLookup
 from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
@@ -22,25 +34,44 @@ GRACEFUL_SECONDS = 15
 log = logging.getLogger("vetline.serve")
 
 
-def run(data_dir: Path, host: str, port: int) -> None:
-    """Serve until signalled."""
-    import uvicorn
-
-    settings = Settings(data=data_dir)
-    settings.check_secret()
+def build_app(settings: Settings) -> FastAPI:
+    """The API with the desk installed (when the index can be opened) and leftovers answered."""
     database = Database.from_url(settings.resolved_database_url())
     app = create_app(settings, database=database)
     try:
-        desk = DeskService(database, PersonLookup.open(data_dir))
+        desk = DeskService(database, PersonLookup.open(settings.data))
     except (BadInput, OSError, ValueError) as exc:  # no (usable) index: queries are kept
         log.warning("query desk not ready: %s", exc)
     else:
         install_desk(app, desk)
         desk.recover()
+    return app
+
+
+def worker_app() -> FastAPI:
+    """One worker process's app, configured from the environment ``run`` prepared."""
+    return build_app(Settings())
+
+
+def run(data_dir: Path, host: str, port: int, workers: int = 1) -> None:
+    """Serve until signalled."""
+    import uvicorn
+
+    settings = Settings(data=data_dir)
+    settings.check_secret()
+    if workers == 1:
+        uvicorn.run(
+            build_app(settings), host=host, port=port, log_level="warning",
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        )  # fmt: skip
+        return
+    if settings.migrate_on_start:
+        database = Database.from_url(settings.resolved_database_url())
+        upgrade(database.engine)
+        database.dispose()
+    os.environ["VETLINE_DATA"] = str(data_dir.resolve())
+    os.environ["VETLINE_MIGRATE_ON_START"] = "0"
     uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
-    )
+        "vetline.desk.service.serve:worker_app", factory=True, workers=workers, host=host,
+        port=port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )  # fmt: skip

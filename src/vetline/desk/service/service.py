@@ -3,15 +3,24 @@
 API (``POST /v1/iaq``) and CLI (``vetline query``) both call it. Order, and why:
 
 1. ``accept`` (pure intake); a refusal is audited in its own transaction, then raised.
-2. The query is inserted as RECEIVED and committed, with its audit event, before any
-   work: an acknowledged query can never be lost, and a crash leaves a RECEIVED row that
-   :meth:`DeskService.recover` answers at the next start. ``(ori, iaq_id)`` is unique, so a
-   resubmission returns the stored IAR instead of a second query.
-3. Resolve, fetch records (and parents), assess as of the encounter date (else the
-   receipt date), decide per query type (``answers.decide``) — no transaction is open
-   meanwhile.
-4. One transaction moves the query RECEIVED → ANSWERED or QUEUED (compare-and-set), stores
-   the IAR version, enqueues the analyst work item when queued, and audits.
+2. Resolve, fetch records (and parents), assess as of the encounter date (else the
+   receipt date), decide per query type (``answers.decide``) — reads only, no
+   transaction open.
+3. ONE transaction stores the query in its answered (or queued) state with its IAR
+   version, the analyst work item when queued, and both audit events (received, then
+   sent or queued); it commits before ``submit`` returns, so nothing is acknowledged
+   that is not durable, and a crash before the commit leaves nothing half-done: the
+   sender, never acknowledged, resends (idempotent by ``iaq_id``). One write
+   transaction per query is what lets the desk keep up with bursts (bench/README.md).
+   ``(ori, iaq_id)`` is unique: a resubmission's insert fails and the stored IAR is
+   returned instead (not a second query; the same id for a different query is
+   refused), and of two racing submissions one wins. Resubmissions are rare, so they
+   pay for the work of step 2 rather than every query paying for a look-up first.
+
+When the person index cannot be used (not built yet), the query is stored RECEIVED and
+``DeskUnavailable`` raised (HTTP 503: kept, not answered); :meth:`DeskService.recover`
+answers such rows at the next start, moving them RECEIVED → ANSWERED/QUEUED by
+compare-and-set.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ import json
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +65,18 @@ OBJECT_TYPE = "desk_query"
 
 class DeskUnavailable(Exception):
     """The person index cannot be used (not built yet): queries are kept, not answered."""
+
+
+@dataclass(frozen=True)
+class Worked:
+    """A query worked out: its new state, the IAR (and its stored text), the row's new
+    column values and the details of the sent/queued audit event."""
+
+    state: QueryState
+    iar: dict[str, Any]
+    iar_json: str
+    values: dict[str, Any]
+    event: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -129,10 +150,14 @@ class DeskService:
         ):
             self._refused(actor, BadInput("ori", "not the ORI of this account"), form)
             raise Forbidden("an agency may only send queries under its own ORI")
-        query_id, row = self._store(intake, actor, received)
-        if row is not None:  # new: answer from the row in hand (no second read)
-            return self._answer(row, actor, created=True)
-        return self.process(query_id, actor)
+        row = self._new_row(intake, received)
+        try:
+            lookup = self.lookup()
+        except DeskUnavailable:
+            self._store(intake, actor, row)  # kept RECEIVED, answered by ``recover``
+            raise
+        worked = self._work_out(row, lookup)
+        return self._store_answered(intake, actor, row, worked)
 
     def _refused(self, actor: Actor, exc: BadInput, form: Form | None) -> None:
         errors = exc.errors if isinstance(exc, InvalidQuery) else [
@@ -149,18 +174,14 @@ class DeskService:
             )
             uow.commit()
 
-    def _store(
-        self, intake: Intake, actor: Actor, received: datetime
-    ) -> tuple[str, DeskQuery | None]:
-        """Insert the query as RECEIVED and commit; returns its id and, when new, its row."""
+    def _new_row(self, intake: Intake, received: datetime) -> DeskQuery:
+        """The query's row as received (not yet added to any session)."""
         iaq = intake.iaq
-        canonical = store.canonical_json(iaq.to_json())
         iaq_id = iaq.iaq_id or f"Q{uuid.uuid4().hex[:15].upper()}"
-        if iaq.iaq_id is None:
-            canonical = store.canonical_json({**iaq.to_json(), "iaq_id": iaq_id})
+        canonical = store.canonical_json({**iaq.to_json(), "iaq_id": iaq_id})
         how = triage(iaq)
         route = intake.routing.route
-        row = DeskQuery(
+        return DeskQuery(
             id=store.new_id(),
             iaq_id=iaq_id,
             ori=iaq.ori,
@@ -168,7 +189,7 @@ class DeskService:
             form=intake.form.value,
             state=QueryState.RECEIVED.value,
             iaq_json=canonical,
-            iaq_hash=store.digest(store.canonical_json(iaq.to_json() | {"iaq_id": iaq_id})),
+            iaq_hash=store.digest(canonical),
             intake_json=store.canonical_json(
                 {
                     "flags": intake.flags,
@@ -183,33 +204,71 @@ class DeskService:
             due_at=utc_iso(received + how.due_in),
             iar_id=store.new_id(),
         )
-        with self.uow(actor) as uow:
-            existing = store.find_by_client_id(uow, iaq.ori, iaq_id)
-            if existing is None:
-                try:  # the unique key decides a race: the loser's flush fails, it reads the winner
-                    uow.session.add(row)
-                    uow.session.flush()
-                    uow.audit(
-                        EventType.IAQ_RECEIVED,
-                        object_type=OBJECT_TYPE,
-                        object_id=row.id,
-                        requesting_ori=iaq.ori,
-                        purpose=iaq.purpose.value if iaq.purpose else None,
-                        details={
-                            "iaq_id": iaq_id, "query_type": row.query_type, "form": row.form,
-                            "flags": list(intake.flags), "aor": row.aor, "priority": how.label,
-                        },
-                    )  # fmt: skip
-                    uow.commit()
-                    return row.id, row
-                except IntegrityError:
-                    uow.rollback()
-                    existing = store.find_by_client_id(uow, iaq.ori, iaq_id)
-            if existing is None:  # pragma: no cover - the unique key says it exists
+
+    def _resubmitted(self, found: DeskQuery, row: DeskQuery) -> Submission:
+        """The stored query's answer, after checking the resubmission is the same query."""
+        if found.iaq_hash != row.iaq_hash:
+            raise BadInput("iaq_id", "already used by this ORI for a different query")
+        if found.state == QueryState.RECEIVED:  # stored while the index was unavailable
+            return self.process(found.id, Actor.system("desk-recovery"))
+        return _submission(found, created=False)
+
+    def _winner(self, row: DeskQuery) -> Submission:
+        """After losing the race on ``(ori, iaq_id)``: the winner's answer."""
+        with self.uow(Actor.system("desk-idempotency")) as uow:
+            found = store.find_by_client_id(uow, row.ori, row.iaq_id)
+            if found is None:  # pragma: no cover - the unique key says it exists
                 raise RuntimeError("idempotency key collision without a row")
-            if existing.iaq_hash != row.iaq_hash:
-                raise BadInput("iaq_id", "already used by this ORI for a different query")
-            return existing.id, None
+            uow.session.expunge(found)
+        return self._resubmitted(found, row)
+
+    def _received_event(self, uow: UnitOfWork, intake: Intake, row: DeskQuery) -> None:
+        iaq = intake.iaq
+        uow.audit(
+            EventType.IAQ_RECEIVED,
+            object_type=OBJECT_TYPE,
+            object_id=row.id,
+            requesting_ori=iaq.ori,
+            purpose=iaq.purpose.value if iaq.purpose else None,
+            details={
+                "iaq_id": row.iaq_id, "query_type": row.query_type, "form": row.form,
+                "flags": list(intake.flags), "aor": row.aor,
+                "priority": triage(iaq).label,
+            },
+        )  # fmt: skip
+
+    def _store(self, intake: Intake, actor: Actor, row: DeskQuery) -> str:
+        """Insert the query as RECEIVED and commit (the index is unavailable); its id."""
+        with self.uow(actor) as uow:
+            try:
+                uow.session.add(row)
+                uow.session.flush()
+            except IntegrityError:
+                uow.rollback()
+                return self._winner(row).query_id
+            self._received_event(uow, intake, row)
+            uow.commit()
+            uow.session.expunge(row)
+        return row.id
+
+    def _store_answered(
+        self, intake: Intake, actor: Actor, row: DeskQuery, worked: Worked
+    ) -> Submission:
+        """Insert the query already answered or queued, with everything else, in one commit."""
+        for name, value in worked.values.items():
+            setattr(row, name, value)
+        row.state = worked.state.value
+        with self.uow(actor) as uow:
+            try:
+                uow.session.add(row)
+                uow.session.flush()
+            except IntegrityError:
+                uow.rollback()
+                return self._winner(row)
+            self._received_event(uow, intake, row)
+            self._record(uow, row, worked, version=1)
+            uow.commit()
+        return Submission(row.id, worked.state, worked.iar, True)
 
     # -- answering -----------------------------------------------------------------------
 
@@ -222,29 +281,40 @@ class DeskService:
             if query.state != QueryState.RECEIVED:
                 return _submission(query, created)
             uow.session.expunge(query)  # keep its loaded values past this read-only unit
-        return self._answer(query, actor, created=created)
+        worked = self._work_out(query, self.lookup())
+        with self.uow(actor) as uow:
+            moved = store.move(uow, query, worked.state, **worked.values)
+            if not moved:  # another worker answered it meanwhile: theirs stands
+                uow.rollback()
+                again = store.get(uow, query_id)
+                assert again is not None
+                return _submission(again, created)
+            self._record(uow, query, worked, version=None)
+            uow.commit()
+        return Submission(query_id, worked.state, worked.iar, created)
 
-    def _answer(self, query: DeskQuery, actor: Actor, *, created: bool) -> Submission:
-        """Resolve, assess, decide, and store the IAR of the RECEIVED ``query`` (a loaded row)."""
-        query_id = query.id
+    def _work_out(self, query: DeskQuery, lookup: PersonLookup) -> Worked:
+        """Resolve, assess and decide the RECEIVED ``query``: the IAR and the row's new values.
+
+        Reads only (the index, the records, the policy): no transaction is open meanwhile.
+        """
         iaq = IAQ.model_validate_json(query.iaq_json)
         intake = json.loads(query.intake_json)
         received = parse_utc_iso(query.received_at)
-        header = Header(
-            iar_id=query.iar_id or store.new_id(),
-            iaq_id=query.iaq_id,
-            received_at=query.received_at,
-            responded_at="",
-            routing={"aor": query.aor, "field_office": query.field_office},
-            intake_flags=tuple(intake["flags"]),
-            notes=tuple(intake["notes"]),
-        )
-        found = self.lookup().find(to_subject(iaq.subject))
+        found = lookup.find(to_subject(iaq.subject))
         result = assess_found(found, iaq, received.date(), self.policy)
         level = found.resolution.level
         decision = decide(iaq.query_type, level, result, found.rows, fin=iaq.subject.fin)
         now = self.clock()
-        header = replace(header, responded_at=utc_iso(now))
+        header = Header(
+            iar_id=query.iar_id or store.new_id(),
+            iaq_id=query.iaq_id,
+            received_at=query.received_at,
+            responded_at=utc_iso(now),
+            routing={"aor": query.aor, "field_office": query.field_office},
+            intake_flags=tuple(intake["flags"]),
+            notes=tuple(intake["notes"]),
+        )
         engine = result.to_iar_dict()
         assessed = engine if decision.automatic else interim(engine, decision.queue_reasons)
         state = QueryState.ANSWERED if decision.automatic else QueryState.QUEUED
@@ -258,48 +328,49 @@ class DeskService:
             "answer": decision.answer.to_dict(),
             "queue_reasons": list(decision.queue_reasons),
         }
-        with self.uow(actor) as uow:
-            elapsed = int((now - received).total_seconds() * 1000)
-            moved = store.move(
-                uow, query, state,
-                responded_at=header.responded_at,
-                answered_at=header.responded_at if decision.automatic else None,
-                response_ms=elapsed if decision.automatic else None,
-                automatic=decision.automatic,
-                match_level=level.value,
-                person_id=found.resolution.person_id,
-                queue_reasons=json.dumps(list(decision.queue_reasons)),
-                draft_json=store.canonical_json(draft),
-                iar_json=store.canonical_json(iar),
+        elapsed = int((now - received).total_seconds() * 1000)
+        iar_json = store.canonical_json(iar)
+        values = {
+            "iar_id": header.iar_id,
+            "responded_at": header.responded_at,
+            "answered_at": header.responded_at if decision.automatic else None,
+            "response_ms": elapsed if decision.automatic else None,
+            "automatic": decision.automatic,
+            "match_level": level.value,
+            "person_id": found.resolution.person_id,
+            "queue_reasons": json.dumps(list(decision.queue_reasons)),
+            "draft_json": store.canonical_json(draft),
+            "iar_json": iar_json,
+        }
+        event = {
+            "iar_id": header.iar_id, "automatic": decision.automatic,
+            "match_level": level.value, "person_id": found.resolution.person_id,
+            "status": iar["status"]["code"], "flags": iar["flags"],
+            "answer": decision.answer.result, "queue_reasons": list(decision.queue_reasons),
+            "aor": query.aor,
+        }  # fmt: skip
+        return Worked(state, iar, iar_json, values, event)
+
+    def _record(self, uow: UnitOfWork, query: DeskQuery, worked: Worked, *, version: int | None
+                ) -> None:  # fmt: skip
+        """Store the IAR version, queue the analyst's work when queued, audit (no commit)."""
+        automatic = worked.state is QueryState.ANSWERED
+        store.add_response(
+            uow, query.id, worked.iar_json, "automatic" if automatic else "interim",
+            uow.actor.user_id, version=version,
+        )  # fmt: skip
+        if not automatic:
+            work.enqueue(
+                uow, QUEUE, OBJECT_TYPE, query.id,
+                priority=query.priority, ori=query.ori, aor=query.aor,
             )  # fmt: skip
-            if not moved:  # another worker answered it meanwhile: theirs stands
-                uow.rollback()
-                again = store.get(uow, query_id)
-                assert again is not None
-                return _submission(again, created)
-            store.add_response(
-                uow, query_id, iar, "automatic" if decision.automatic else "interim", actor.user_id
-            )
-            if not decision.automatic:
-                work.enqueue(
-                    uow, QUEUE, OBJECT_TYPE, query_id,
-                    priority=query.priority, ori=query.ori, aor=query.aor,
-                )  # fmt: skip
-            uow.audit(
-                EventType.IAR_SENT if decision.automatic else EventType.IAQ_QUEUED,
-                object_type=OBJECT_TYPE,
-                object_id=query_id,
-                requesting_ori=query.ori,
-                details={
-                    "iar_id": header.iar_id, "automatic": decision.automatic,
-                    "match_level": level.value, "person_id": found.resolution.person_id,
-                    "status": iar["status"]["code"], "flags": iar["flags"],
-                    "answer": decision.answer.result, "queue_reasons": list(decision.queue_reasons),
-                    "aor": query.aor,
-                },
-            )  # fmt: skip
-            uow.commit()
-        return Submission(query_id, state, iar, created)
+        uow.audit(
+            EventType.IAR_SENT if automatic else EventType.IAQ_QUEUED,
+            object_type=OBJECT_TYPE,
+            object_id=query.id,
+            requesting_ori=query.ori,
+            details=worked.event,
+        )
 
     def recover(self, actor: Actor | None = None) -> int:
         """Answer every query left RECEIVED by a crash; returns how many."""

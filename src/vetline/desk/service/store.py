@@ -77,20 +77,33 @@ def move(uow: UnitOfWork, query: DeskQuery, to: QueryState, **values: Any) -> bo
 
 
 def add_response(
-    uow: UnitOfWork, query_id: str, iar: Mapping[str, Any], kind: str, sent_by: str | None
+    uow: UnitOfWork,
+    query_id: str,
+    iar: Mapping[str, Any] | str,
+    kind: str,
+    sent_by: str | None,
+    *,
+    version: int | None = None,
 ) -> DeskResponse:
-    """Append an IAR version to the query's history."""
-    count = len(
-        uow.session.scalars(select(DeskResponse.id).where(DeskResponse.query_id == query_id)).all()
-    )
+    """Append an IAR version (a dict, or its canonical JSON) to the query's history.
+
+    ``version`` may be given when the caller knows it (1 for a query inserted in this
+    unit); otherwise it is counted.
+    """
+    if version is None:
+        version = 1 + len(
+            uow.session.scalars(
+                select(DeskResponse.id).where(DeskResponse.query_id == query_id)
+            ).all()
+        )
     row = DeskResponse(
         id=new_id(),
         query_id=query_id,
-        version=count + 1,
+        version=version,
         kind=kind,
         sent_at=utc_iso(uow.now()),
         sent_by=sent_by,
-        iar_json=canonical_json(iar),
+        iar_json=iar if isinstance(iar, str) else canonical_json(iar),
     )
     uow.session.add(row)
     return row
