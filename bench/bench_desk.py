@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import http.client
 import json
 import os
 import signal
@@ -122,25 +123,38 @@ def _token(base: str) -> str:
 
 def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, workers: int
           ) -> tuple[list[tuple[float, int, dict[str, Any] | None]], float]:  # fmt: skip
+    """``workers`` threads, each with one keep-alive connection, send the bodies in turn.
+
+    ``http.client`` rather than httpx: the generator shares the machine's two cores with
+    the server, and its per-request cost (about a fifth of httpx's) is then the server's
+    gain. Bodies are encoded before the clock starts.
+    """
     results: list[tuple[float, int, dict[str, Any] | None]] = []
     lock = threading.Lock()
+    encoded = [json.dumps(body).encode() for body in bodies]
     cursor = iter(range(len(bodies)))
     stop_at = time.monotonic() + seconds
+    host, port = base.removeprefix("http://").split(":")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def work() -> None:
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=base, timeout=30, headers=headers) as client:
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
             while time.monotonic() < stop_at:
                 with lock:
                     n = next(cursor, None)
                 if n is None:
                     return
                 start = time.perf_counter()
-                response = client.post("/v1/iaq", json=bodies[n])
+                connection.request("POST", "/v1/iaq", body=encoded[n], headers=headers)
+                response = connection.getresponse()
+                payload = response.read()
                 took = time.perf_counter() - start
-                ok = response.status_code in (200, 201)
+                ok = response.status in (200, 201)
                 with lock:
-                    results.append((took, response.status_code, response.json() if ok else None))
+                    results.append((took, response.status, json.loads(payload) if ok else None))
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=work) for _ in range(workers)]
     began = time.perf_counter()

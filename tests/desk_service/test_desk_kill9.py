@@ -109,3 +109,42 @@ def test_kill_9_mid_load_loses_no_accepted_query(
     assert again.status_code == 200 and again.json()["iar_id"] == acked[some]["iar_id"]
 
     assert serve.signal(signal.SIGTERM) in (0, -signal.SIGTERM)
+
+
+def test_two_worker_processes_share_one_database(
+    sqlite_database_url: str, sqlite_database: Database, desk_world: DeskWorld
+) -> None:
+    """``serve --workers 2``: queries from several clients are answered by both processes
+    into one SQLite file; every one stored once, one audit chain; SIGTERM stops both."""
+    add_user(sqlite_database, "crash.agency", Role.REQUESTING_AGENCY, ori=ORI)
+    server = ServerProcess(
+        ["vetline.cli", "serve", "--data", str(desk_world.data), "--workers", "2"],
+        sqlite_database_url,
+    )
+    server.start()
+    try:
+        codes: list[int] = []
+
+        def sender(k: int) -> None:
+            client = _client(server.base)
+            try:
+                for i in range(8):
+                    body = iaq(desk_world.facts[k * 8 + i], iaq_id=f"W{k}-{i}")
+                    codes.append(client.post("/v1/iaq", json=body).status_code)
+            finally:
+                client.close()
+
+        threads = [threading.Thread(target=sender, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert codes == [201] * 32
+        assert server.signal(signal.SIGTERM) in (0, -signal.SIGTERM)
+    finally:
+        server.stop()
+    with UnitOfWork(sqlite_database, Actor.system()) as uow:
+        stored = uow.session.scalar(select(func.count()).select_from(DeskQuery))
+        chain = verify_chain(uow.session)
+    assert stored == 32
+    assert chain.ok, chain.describe()

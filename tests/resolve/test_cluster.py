@@ -31,7 +31,7 @@ def _model() -> MatchModel:
 
 
 def _weight(model: MatchModel, name: str, label: str) -> float:
-    return next(p.log2_bf for p in model.comparisons[name] if p.label == label)
+    return float(next(p.log2_bf for p in model.comparisons[name] if p.label == label))
 
 
 SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
@@ -85,7 +85,7 @@ def _persons(values: dict[str, list[str | None]]) -> list[str]:
             "id_agrees": False,
         }
     )
-    return components(table, edges).tolist()
+    return [str(v) for v in components(table, edges)]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ finds each route's permission through the ``vetline_permission`` attribute set h
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,11 +19,13 @@ from starlette.concurrency import run_in_threadpool
 
 from vetline.api.state import AppState, app_state, client_address
 from vetline.audit.events import EventType, Outcome
+from vetline.audit.writer import CarriedEvents, draft_event
 from vetline.auth.errors import Forbidden, Unauthenticated
 from vetline.auth.login import authenticate_session
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
-from vetline.auth.tokens import authenticate_token, note_token_use
+from vetline.auth.tokens import authenticate_token, note_token_use, token_use_due
+from vetline.db.base import utcnow
 from vetline.db.uow import Actor, UnitOfWork
 
 SESSION_COOKIE = "vetline_session"
@@ -47,15 +49,20 @@ def _authenticate(uow: UnitOfWork, state: AppState, request: Request) -> Princip
     return None
 
 
-def _token_principal(state: AppState, request: Request, token: str) -> Principal | None:
-    """The caller of an API token, looked up in a read-only unit.
+def _token_principal(
+    state: AppState, request: Request, token: str
+) -> tuple[Principal | None, bool]:
+    """The caller of an API token, and whether its last use must be recorded now.
 
-    Agency systems send bursts of IAQs with one token: reading it outside the write
-    transaction keeps the gate's write to the audit append alone (bench/README.md).
+    Read in a read-only unit: agency systems send bursts of IAQs with one token, and
+    reading it outside the write transaction leaves the gate nothing to write but its
+    audit event (bench/README.md).
     """
     client = client_address(request)
     with state.uow(Actor.anonymous(client, via="token"), read_only=True) as uow:
-        return authenticate_token(uow, state.policy, token, client)
+        principal = authenticate_token(uow, state.policy, token, client)
+        due = principal is not None and token_use_due(uow, principal.credential_id)
+        return principal, due
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -80,26 +87,100 @@ def _csrf_ok(principal: Principal, request: Request, sent: str) -> bool:
     return bool(principal.csrf_token) and hmac.compare_digest(sent, principal.csrf_token or "")
 
 
-def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
-    """A dependency granting access only to callers holding ``permission``."""
+def require(
+    permission: Permission, *, audit_in_route: bool = False
+) -> Callable[..., Awaitable[Principal]] | Callable[..., AsyncIterator[Principal]]:
+    """A dependency granting access only to callers holding ``permission``.
 
-    async def dependency(request: Request, state: State) -> Principal:
+    ``audit_in_route``: for a route whose own transaction can carry the gate's
+    ``API_CALL`` event (``POST /v1/iaq``). An allowed token call then gets its event
+    drafted, not committed, and the route passes it on (:func:`gate_events`) to its unit
+    of work; if no unit committed it by the time the route returns or fails, the gate
+    writes it itself, before the response is sent. Refusals are written at once as
+    always.
+    """
+    if not audit_in_route:
+
+        async def dependency(request: Request, state: State) -> Principal:
+            sent = await _csrf_sent(request)
+            principal, _ = await run_in_threadpool(_gate, request, state, permission, sent)
+            return principal
+
+        dependency.vetline_permission = permission  # type: ignore[attr-defined]
+        return dependency
+
+    async def carrying(request: Request, state: State) -> AsyncIterator[Principal]:
         sent = await _csrf_sent(request)
-        return await run_in_threadpool(_gate, request, state, permission, sent)
+        principal, carried = await run_in_threadpool(_gate, request, state, permission, sent, True)
+        request.state.vetline_gate_events = carried
+        try:
+            yield principal
+        finally:
+            if carried is not None and not carried.written:
+                await run_in_threadpool(_write_carried, state, principal, carried)
 
-    dependency.vetline_permission = permission  # type: ignore[attr-defined]
-    return dependency
+    carrying.vetline_permission = permission  # type: ignore[attr-defined]
+    return carrying
 
 
-def _gate(request: Request, state: AppState, permission: Permission, csrf_sent: str) -> Principal:
-    """Authenticate, rate-limit, check, audit, commit (blocking: runs in the thread pool)."""
+def gate_events(request: Request) -> CarriedEvents | None:
+    """The gate's drafted event for the route's unit of work to include (or None)."""
+    carried = getattr(request.state, "vetline_gate_events", None)
+    return carried if isinstance(carried, CarriedEvents) else None
+
+
+def _write_carried(state: AppState, principal: Principal, carried: CarriedEvents) -> None:
+    with state.uow(principal.actor()) as uow:
+        uow.include(carried)
+        uow.commit()
+
+
+def _gate(
+    request: Request,
+    state: AppState,
+    permission: Permission,
+    csrf_sent: str,
+    defer: bool = False,
+) -> tuple[Principal, CarriedEvents | None]:
+    """Authenticate, rate-limit, check, audit (blocking: runs in the thread pool).
+
+    The audit event is committed here, or — ``defer``, an allowed token call with nothing
+    else to write — drafted and returned for the route's transaction.
+    """
+    what = {"method": request.method, "route": _route_path(request)}
+    details = {**what, "permission": str(permission)}
+    token = _bearer(request)
+    principal, use_due = (
+        _token_principal(state, request, token) if token is not None else (None, False)
+    )
+    if defer and principal is not None and not use_due:
+        state.limiter.hit(f"{principal.via}:{principal.credential_id}")
+        if _refusal(principal, permission, request, csrf_sent) is None:
+            draft = draft_event(
+                actor=principal.actor(), at=utcnow(), event_type=EventType.API_CALL,
+                outcome=Outcome.SUCCESS, object_type=None, object_id=None, reason=None,
+                requesting_ori=None, purpose=None, details=details,
+            )  # fmt: skip
+            return principal, CarriedEvents([draft])
+        return _gate_unit(request, state, permission, csrf_sent, principal, counted=True), None
+    return _gate_unit(request, state, permission, csrf_sent, principal, counted=False), None
+
+
+def _gate_unit(
+    request: Request,
+    state: AppState,
+    permission: Permission,
+    csrf_sent: str,
+    token_principal: Principal | None,
+    *,
+    counted: bool,
+) -> Principal:
+    """The gate's own transaction: authenticate a session, record token use, audit."""
     client = client_address(request)
     what = {"method": request.method, "route": _route_path(request)}
     token = _bearer(request)
-    principal = _token_principal(state, request, token) if token is not None else None
     with state.uow(Actor.anonymous(client)) as uow:
-        if token is None:
-            principal = _authenticate(uow, state, request)
+        principal = token_principal if token is not None else _authenticate(uow, state, request)
         if principal is None:
             state.limiter.hit(f"ip:{client}")
             uow.audit(EventType.AUTH_FAILED, outcome=Outcome.FAILURE, details=what)
@@ -107,7 +188,8 @@ def _gate(request: Request, state: AppState, permission: Permission, csrf_sent: 
             raise Unauthenticated("authentication required")
         if token is not None:
             note_token_use(uow, principal.credential_id)
-        state.limiter.hit(f"{principal.via}:{principal.credential_id}")
+        if not counted:
+            state.limiter.hit(f"{principal.via}:{principal.credential_id}")
         refusal = _refusal(principal, permission, request, csrf_sent)
         uow.audit(
             EventType.ACCESS_DENIED if refusal else EventType.API_CALL,

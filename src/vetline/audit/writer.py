@@ -43,6 +43,21 @@ class EventDraft:
         return str(self.fields["event_type"])
 
 
+@dataclass(eq=False)  # identity: two carriers of equal events are still two
+class CarriedEvents:
+    """Events drafted in one place and written by a later unit of work, if one commits.
+
+    The API gate's ``API_CALL`` event for ``POST /v1/iaq`` rides in the desk's own
+    transaction instead of a transaction of its own: one write per IAQ instead of two.
+    ``written`` turns true only when a unit holding the events has committed; whoever
+    drafted them writes them itself otherwise (``vetline.api.deps``), so an event is
+    never lost and never written twice.
+    """
+
+    drafts: list[EventDraft]
+    written: bool = False
+
+
 def draft_event(
     *,
     actor: Actor,

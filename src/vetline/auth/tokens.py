@@ -122,6 +122,12 @@ def authenticate_token(
     )
 
 
+def token_use_due(uow: UnitOfWork, token_id: str) -> bool:
+    """Whether :func:`note_token_use` would change the token's row now."""
+    last = uow.session.scalar(select(ApiToken.last_used_at).where(ApiToken.id == token_id))
+    return last is None or last <= utc_iso(uow.now() - LAST_USED_STEP)
+
+
 def note_token_use(uow: UnitOfWork, token_id: str) -> None:
     """Record that the token was used now, to the minute (see ``LAST_USED_STEP``).
 

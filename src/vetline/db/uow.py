@@ -24,7 +24,7 @@ from vetline.db.base import utcnow
 from vetline.db.engine import Database
 
 if TYPE_CHECKING:
-    from vetline.audit.writer import EventDraft
+    from vetline.audit.writer import CarriedEvents, EventDraft
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self._committed = False
         self._events: list[EventDraft] = []
+        self._carried: list[CarriedEvents] = []
         self._writer: AbstractContextManager[object] = nullcontext()
 
     def __enter__(self) -> UnitOfWork:
@@ -83,6 +84,7 @@ class UnitOfWork:
             self._session = self.database.sessions()
         self._committed = False
         self._events = []
+        self._carried = []
         return self
 
     def __exit__(
@@ -99,6 +101,7 @@ class UnitOfWork:
             session.close()
             self._session = None
             self._events = []
+            self._carried = []
             self._writer.__exit__(None, None, None)
 
     @property
@@ -128,14 +131,27 @@ class UnitOfWork:
         if self.read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         events, self._events = self._events, []
+        carried, self._carried = self._carried, []
         append_events(self.session, events)
         self.session.commit()
         self._committed = True
+        for one in carried:
+            one.written = True
 
     def rollback(self) -> None:
         """Discard everything done so far, audit events included (the default on exit)."""
         self._events = []
+        self._carried = []
         self.session.rollback()
+
+    def include(self, carried: CarriedEvents | None) -> None:
+        """Write events drafted before this unit (the API gate's) with it, if it commits."""
+        if carried is None or carried.written or carried in self._carried:
+            return
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot record audit events")
+        self._events.extend(carried.drafts)
+        self._carried.append(carried)
 
     def audit(
         self,

@@ -9,13 +9,14 @@ The service is built on first use (or installed by ``vetline serve`` with
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from vetline.api.deps import State, require
+from vetline.api.deps import State, gate_events, require
 from vetline.api.errors import error_response
 from vetline.api.state import AppState
 from vetline.auth.principal import Principal
@@ -25,7 +26,11 @@ from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import DeskService, DeskUnavailable, PersonLookup
 
 router = APIRouter(prefix="/v1", tags=["query desk"])
-Submitter = Annotated[Principal, Depends(require(Permission.IAQ_SUBMIT))]
+#: The gate's event rides in the desk's transaction (one write per IAQ); "function" scope
+#: makes the gate's fallback write happen before the response is sent.
+Submitter = Annotated[
+    Principal, Depends(require(Permission.IAQ_SUBMIT, audit_in_route=True), scope="function")
+]
 Reader = Annotated[Principal, Depends(require(Permission.IAR_READ))]
 _BUILD_LOCK = threading.Lock()
 
@@ -81,8 +86,9 @@ async def post_iaq(request: Request, principal: Submitter, state: State) -> Any:
     desk = desk_of(request, state)
     try:
         sub = await run_in_threadpool(
-            desk.submit, body, principal.actor(), principal.row_scope, form=_form(request)
-        )
+            partial(desk.submit, form=_form(request), carried=gate_events(request)),
+            body, principal.actor(), principal.row_scope,
+        )  # fmt: skip
     except InvalidQuery as exc:
         return error_response(422, "invalid_query", str(exc), fields=exc.errors)
     except DeskUnavailable as exc:

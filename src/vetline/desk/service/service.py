@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from vetline.audit.events import EventType, Outcome
+from vetline.audit.writer import CarriedEvents
 from vetline.auth.errors import Forbidden, NotFound
 from vetline.auth.roles import RowScope, ScopeKind
 from vetline.db import work
@@ -136,34 +137,47 @@ class DeskService:
     # -- intake --------------------------------------------------------------------------
 
     def submit(
-        self, body: str | bytes, actor: Actor, scope: RowScope, *, form: Form | None = None
+        self,
+        body: str | bytes,
+        actor: Actor,
+        scope: RowScope,
+        *,
+        form: Form | None = None,
+        carried: CarriedEvents | None = None,
     ) -> Submission:
-        """Accept, store, answer one query body; see the module docstring for the order."""
+        """Accept, store, answer one query body; see the module docstring for the order.
+
+        ``carried``: audit events drafted before (the API gate's), written by the first
+        unit here that commits.
+        """
         received = self.clock()
         try:
             intake = accept(body, received=received.date(), directory=self.directory, form=form)
         except InvalidQuery as exc:
-            self._refused(actor, exc, form)
+            self._refused(actor, exc, form, carried)
             raise
         if scope.kind is not ScopeKind.ALL and not (
             scope.kind is ScopeKind.OWN_ORI and scope.value == intake.iaq.ori
         ):
-            self._refused(actor, BadInput("ori", "not the ORI of this account"), form)
+            self._refused(actor, BadInput("ori", "not the ORI of this account"), form, carried)
             raise Forbidden("an agency may only send queries under its own ORI")
         row = self._new_row(intake, received)
         try:
             lookup = self.lookup()
         except DeskUnavailable:
-            self._store(intake, actor, row)  # kept RECEIVED, answered by ``recover``
+            self._store(intake, actor, row, carried)  # kept RECEIVED, answered by ``recover``
             raise
         worked = self._work_out(row, lookup)
-        return self._store_answered(intake, actor, row, worked)
+        return self._store_answered(intake, actor, row, worked, carried)
 
-    def _refused(self, actor: Actor, exc: BadInput, form: Form | None) -> None:
+    def _refused(
+        self, actor: Actor, exc: BadInput, form: Form | None, carried: CarriedEvents | None = None
+    ) -> None:
         errors = exc.errors if isinstance(exc, InvalidQuery) else [
             {"field": exc.field, "problem": exc.problem}
         ]  # fmt: skip
         with self.uow(actor) as uow:
+            uow.include(carried)
             uow.audit(
                 EventType.IAQ_REFUSED,
                 outcome=Outcome.FAILURE,
@@ -237,7 +251,9 @@ class DeskService:
             },
         )  # fmt: skip
 
-    def _store(self, intake: Intake, actor: Actor, row: DeskQuery) -> str:
+    def _store(
+        self, intake: Intake, actor: Actor, row: DeskQuery, carried: CarriedEvents | None = None
+    ) -> str:
         """Insert the query as RECEIVED and commit (the index is unavailable); its id."""
         with self.uow(actor) as uow:
             try:
@@ -246,13 +262,19 @@ class DeskService:
             except IntegrityError:
                 uow.rollback()
                 return self._winner(row).query_id
+            uow.include(carried)
             self._received_event(uow, intake, row)
             uow.commit()
             uow.session.expunge(row)
         return row.id
 
     def _store_answered(
-        self, intake: Intake, actor: Actor, row: DeskQuery, worked: Worked
+        self,
+        intake: Intake,
+        actor: Actor,
+        row: DeskQuery,
+        worked: Worked,
+        carried: CarriedEvents | None = None,
     ) -> Submission:
         """Insert the query already answered or queued, with everything else, in one commit."""
         for name, value in worked.values.items():
@@ -265,6 +287,7 @@ class DeskService:
             except IntegrityError:
                 uow.rollback()
                 return self._winner(row)
+            uow.include(carried)
             self._received_event(uow, intake, row)
             self._record(uow, row, worked, version=1)
             uow.commit()
