@@ -80,7 +80,7 @@ def _server(data: Path, url: str, workers: int) -> tuple[subprocess.Popen[bytes]
     proc = subprocess.Popen(
         [sys.executable, "-m", "vetline.cli", "serve", "--data", str(data), "--port", str(port),
          "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180

@@ -6,7 +6,9 @@ and restart it; this is the one place that knows how to start one and wait for i
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -50,6 +52,7 @@ class ServerProcess:
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: ``stop`` ends its workers too
         )
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
@@ -63,13 +66,16 @@ class ServerProcess:
         raise RuntimeError("server did not start")
 
     def signal(self, sig: int) -> int:
-        """Send ``sig`` and wait for the exit code."""
+        """Send ``sig`` to the server (its supervisor, with ``--workers``); its exit code."""
         assert self.proc is not None
         self.proc.send_signal(sig)
         return self.proc.wait(timeout=STOP_SECONDS)
 
     def stop(self) -> None:
-        """Kill the child if it still runs."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=STOP_SECONDS)
+        """Kill whatever of the server's process group still runs (worker processes too:
+        a killed supervisor does not take its workers with it)."""
+        if self.proc is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=STOP_SECONDS)

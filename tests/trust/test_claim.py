@@ -27,7 +27,7 @@ def _analyst(k: int) -> Actor:
 
 def _enqueue(db: Database, n: int) -> list[str]:
     with UnitOfWork(db, Actor.system()) as uow:
-        ids = [enqueue(uow, "iaq", "query", f"Q{i}", priority=i).id for i in range(n)]
+        ids = [enqueue(uow, "iaq", "query", f"Q{i}", priority=i) for i in range(n)]
         uow.commit()
     return ids
 

@@ -61,7 +61,7 @@ def _token_principal(
     client = client_address(request)
     with state.uow(Actor.anonymous(client, via="token"), read_only=True) as uow:
         principal = authenticate_token(uow, state.policy, token, client)
-        due = principal is not None and token_use_due(uow, principal.credential_id)
+        due = principal is not None and token_use_due(principal, uow.now())
         return principal, due
 
 

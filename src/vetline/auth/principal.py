@@ -26,6 +26,8 @@ class Principal:
     scopes: frozenset[Permission] | None = None  # None: every permission of the role
     client: str | None = None
     csrf_token: str | None = None
+    #: When the credential (API token) was last recorded as used, as read at authentication.
+    last_used_at: str | None = None
 
     def can(self, permission: Permission) -> bool:
         """Role allows it and, for a token, the token's scopes include it."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
@@ -119,13 +119,14 @@ def authenticate_token(
         credential_id=token.id,
         scopes=scopes & permissions_of(role),  # a later role change narrows old tokens
         client=client,
+        last_used_at=token.last_used_at,
     )
 
 
-def token_use_due(uow: UnitOfWork, token_id: str) -> bool:
-    """Whether :func:`note_token_use` would change the token's row now."""
-    last = uow.session.scalar(select(ApiToken.last_used_at).where(ApiToken.id == token_id))
-    return last is None or last <= utc_iso(uow.now() - LAST_USED_STEP)
+def token_use_due(principal: Principal, now: datetime) -> bool:
+    """Whether :func:`note_token_use` would change the token's row ``now``."""
+    last = principal.last_used_at
+    return last is None or last <= utc_iso(now - LAST_USED_STEP)
 
 
 def note_token_use(uow: UnitOfWork, token_id: str) -> None:

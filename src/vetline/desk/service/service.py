@@ -257,15 +257,13 @@ class DeskService:
         """Insert the query as RECEIVED and commit (the index is unavailable); its id."""
         with self.uow(actor) as uow:
             try:
-                uow.session.add(row)
-                uow.session.flush()
+                store.insert_query(uow, row)
             except IntegrityError:
                 uow.rollback()
                 return self._winner(row).query_id
             uow.include(carried)
             self._received_event(uow, intake, row)
             uow.commit()
-            uow.session.expunge(row)
         return row.id
 
     def _store_answered(
@@ -282,8 +280,7 @@ class DeskService:
         row.state = worked.state.value
         with self.uow(actor) as uow:
             try:
-                uow.session.add(row)
-                uow.session.flush()
+                store.insert_query(uow, row)
             except IntegrityError:
                 uow.rollback()
                 return self._winner(row)

@@ -12,15 +12,18 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, Table, insert, select, update
 
 from vetline.auth.roles import RowScope, scope_filter
 from vetline.db.base import utc_iso
 from vetline.db.uow import UnitOfWork
 from vetline.desk.service.lifecycle import QueryState, check_transition
 from vetline.desk.service.models import DeskQuery, DeskResponse
+
+_QUERIES = cast(Table, DeskQuery.__table__)
+_RESPONSES = cast(Table, DeskResponse.__table__)
 
 
 def canonical_json(data: Any) -> str:
@@ -84,8 +87,8 @@ def add_response(
     sent_by: str | None,
     *,
     version: int | None = None,
-) -> DeskResponse:
-    """Append an IAR version (a dict, or its canonical JSON) to the query's history.
+) -> str:
+    """Append an IAR version (a dict, or its canonical JSON) to the query's history; its id.
 
     ``version`` may be given when the caller knows it (1 for a query inserted in this
     unit); otherwise it is counted.
@@ -96,17 +99,28 @@ def add_response(
                 select(DeskResponse.id).where(DeskResponse.query_id == query_id)
             ).all()
         )
-    row = DeskResponse(
-        id=new_id(),
-        query_id=query_id,
-        version=version,
-        kind=kind,
-        sent_at=utc_iso(uow.now()),
-        sent_by=sent_by,
-        iar_json=iar if isinstance(iar, str) else canonical_json(iar),
-    )
-    uow.session.add(row)
-    return row
+    row = {
+        "id": new_id(),
+        "query_id": query_id,
+        "version": version,
+        "kind": kind,
+        "sent_at": utc_iso(uow.now()),
+        "sent_by": sent_by,
+        "iar_json": iar if isinstance(iar, str) else canonical_json(iar),
+    }
+    uow.session.execute(insert(_RESPONSES), row)  # Core: see ``insert_query``
+    return str(row["id"])
+
+
+def insert_query(uow: UnitOfWork, query: DeskQuery) -> None:
+    """INSERT the query row (``IntegrityError`` when ``(ori, iaq_id)`` exists).
+
+    A Core INSERT of the row's values rather than ``session.add``: the desk's one write
+    transaction per IAQ holds the writer lock, and the ORM's flush bookkeeping was a
+    measurable share of it (bench/README.md). ``query`` stays a plain, transient object.
+    """
+    values = {column.key: getattr(query, column.key) for column in _QUERIES.columns}
+    uow.session.execute(insert(_QUERIES), values)  # parameters apart: one cached statement
 
 
 def responses(uow: UnitOfWork, query_id: str) -> Sequence[DeskResponse]:
