@@ -133,3 +133,12 @@ def test_warrant_confirmation_cites_only_active_ice_warrants() -> None:
         [WARRANT_ACTIVE, WARRANT_CLEARED, CRIMINAL_WARRANT],
     )  # fmt: skip
     assert [e["record_id"] for e in decision.answer.evidence] == ["W1"]
+
+
+def test_a_second_likely_person_keeps_the_answer_for_an_analyst() -> None:
+    """Records split across two persons: the answer would rest on half of them."""
+    alone = decide(QueryType.IAQ, P, result(), [], runner_up=0.3)
+    assert alone.automatic
+    split = decide(QueryType.IAQ, P, result(), [], runner_up=0.999)
+    assert not split.automatic and split.answer.result == "PENDING_REVIEW"
+    assert any("another person also matches" in r for r in split.queue_reasons)

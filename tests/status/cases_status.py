@@ -222,6 +222,18 @@ CASES: list[Case] = [
         flags=CIT,
     ),
     Case(
+        "minor_immigrant_admission_no_benefits_record",
+        # The 1M-record desk benchmark's case: the benefits record (with the parents) sat
+        # in another person; only the IR2 admission at 9 and a conviction were found.
+        person(arr("2010-10-20", "IR2"), crim("5016", "2024-09-17"), dob="2000-12-05"),
+        S.LPR,
+        R.UNDETERMINED,
+        A.CITIZENSHIP_REVIEW,
+        "admitted as an immigrant at 9, no parent on file: derivation (INA 320) not ruled out",
+        grounds=g("237(a)(2)(E)(ii)"),
+        flags=CIT,
+    ),
+    Case(
         "acquired_claimed",
         person(st("LPR", "2012-01-01", us_citizen_parent_claimed="Y")),
         S.DERIVED_CITIZEN,

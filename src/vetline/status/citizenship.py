@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vetline.status.codes import StatusCode
+from vetline.status.dates import DateSpan
 from vetline.status.facts import US_BIRTHPLACES, Facts
 from vetline.status.history import PersonHistory, RecordRef, StatusRec
 from vetline.status.policy import Thresholds
@@ -27,6 +28,14 @@ class CitizenshipSign:
     label: str
     text: str
     evidence: tuple[RecordRef, ...]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Evidence of permanent residence: the record and when it began."""
+
+    ref: RecordRef
+    start: DateSpan | None
 
 
 @dataclass
@@ -71,9 +80,22 @@ def _derivation(
     related: Mapping[str, PersonHistory],
     t: Thresholds,
     screen: CitizenshipScreen,
+    immigrant_classes: frozenset[str] = frozenset(),
 ) -> StatusFinding | None:
-    """INA 320 / former 321: LPR before 18 and a parent naturalized before the child's 18th."""
-    lpr = facts.status_of("LPR", "CONDITIONAL_LPR", states=("GRANTED", None))
+    """INA 320 / former 321: LPR before 18 and a parent naturalized before the child's 18th.
+
+    Permanent residence shows either as a benefits grant or, when the benefits record is
+    missing, as an admission in an immigrant class (entry/exit): both count. Missing the
+    second let a person admitted as an immigrant child, whose parent later naturalized,
+    be answered "removable" automatically (found by the desk benchmark on the 1M world).
+    """
+    lpr: list[Grant] = [
+        Grant(s.ref, s.start)
+        for s in facts.status_of("LPR", "CONDITIONAL_LPR", states=("GRANTED", None))
+    ]
+    lpr += [
+        Grant(a.ref, a.when) for a in facts.arrivals() if a.admission_class in immigrant_classes
+    ]
     if not lpr:
         return None
     dob = facts.dob()
@@ -136,7 +158,7 @@ def _derivation(
             ):
                 naturalized_parents.append((a, s))
                 break
-    lpr_refs = tuple(s.ref for s in minor_grants)
+    lpr_refs = tuple(dict.fromkeys(s.ref for s in minor_grants))
     if naturalized_parents:
         statute = (
             "INA 320 (Child Citizenship Act)"
@@ -197,7 +219,10 @@ def _derivation(
 
 
 def screen_citizenship(
-    facts: Facts, related: Mapping[str, PersonHistory], t: Thresholds
+    facts: Facts,
+    related: Mapping[str, PersonHistory],
+    t: Thresholds,
+    immigrant_classes: frozenset[str] = frozenset(),
 ) -> CitizenshipScreen:
     """All signs of citizenship in the records, and a citizen status where they establish one."""
     screen = CitizenshipScreen()
@@ -254,7 +279,7 @@ def screen_citizenship(
                 "certificate of citizenship (INA 341)",
             )
             screen.documented = all(c.state == "GRANTED" for c in certs)
-    derived = _derivation(facts, related, t, screen)
+    derived = _derivation(facts, related, t, screen, immigrant_classes)
     if screen.status is None and derived is not None:
         screen.status = derived
     if claimed:

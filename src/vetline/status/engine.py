@@ -99,7 +99,7 @@ def assess(
     if match_level is MatchLevel.NO_RECORD or history.empty:
         return _no_record(as_of, "No record of this person in the searched systems.")
     facts = Facts.of(history, as_of)
-    screen = screen_citizenship(facts, related or {}, policy.thresholds)
+    screen = screen_citizenship(facts, related or {}, policy.thresholds, policy.admission.immigrant)
     charges = collect_charges(facts.criminal, encounter, policy.charges)
     illegal_entry = [
         c.ref for c in charges.convictions if RemovalCategory.ILLEGAL_ENTRY in c.categories

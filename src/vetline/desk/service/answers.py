@@ -144,6 +144,14 @@ def _fin_reason(fin: str | None, rows: Sequence[Mapping[str, object]]) -> str | 
     return None
 
 
+#: Another candidate person this likely blocks an automatic answer: the subject's records
+#: may be split across two persons, and the answer would rest on half of them. Found on
+#: the 1M-record world: an immigrant child's benefits record (naming the naturalized
+#: parent) was in a second person at p = 0.999, and the first person alone read
+#: "LPR, removable". The resolver's POSSIBLE threshold: anything it would show a human.
+SPLIT_RECORDS_PROBABILITY = 0.5
+
+
 def decide(
     query_type: QueryType,
     level: MatchLevel,
@@ -151,9 +159,15 @@ def decide(
     rows: Sequence[Mapping[str, object]],
     *,
     fin: str | None = None,
+    runner_up: float = 0.0,
 ) -> Decision:
-    """The answer for ``query_type`` and whether it goes out automatically."""
+    """The answer for ``query_type`` and whether it goes out automatically.
+
+    ``runner_up``: the probability of the best candidate person other than the match.
+    """
     reasons = common_gate(level, result)
+    if level is MatchLevel.POSITIVE and runner_up >= SPLIT_RECORDS_PROBABILITY:
+        reasons.append(f"another person also matches (p = {runner_up:.3f}): records may be split")
     if query_type is QueryType.BIOMETRIC and (why := _fin_reason(fin, rows)) is not None:
         reasons.append(why)
     if query_type is QueryType.NCIC_WARRANT:

@@ -324,7 +324,11 @@ class DeskService:
         found = lookup.find(to_subject(iaq.subject))
         result = assess_found(found, iaq, received.date(), self.policy)
         level = found.resolution.level
-        decision = decide(iaq.query_type, level, result, found.rows, fin=iaq.subject.fin)
+        best = found.resolution.person_id
+        runner_up = max((q for p, q in found.resolution.candidates if p != best), default=0.0)
+        decision = decide(
+            iaq.query_type, level, result, found.rows, fin=iaq.subject.fin, runner_up=runner_up
+        )
         now = self.clock()
         header = Header(
             iar_id=query.iar_id or store.new_id(),
