@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import weakref
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,7 @@ class WriterLock:
         self._threads = threading.RLock()
         self._path = path
         self._fd: int | None = None
+        self._finalizer: weakref.finalize[[int], WriterLock] | None = None
         self._depth = 0
 
     def __enter__(self) -> WriterLock:
@@ -103,6 +105,9 @@ class WriterLock:
             if self._depth == 0 and self._path is not None:
                 if self._fd is None:
                     self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                    # closed with the lock even when nobody calls ``close`` (a Database
+                    # dropped without ``dispose``): no descriptor outlives its lock
+                    self._finalizer = weakref.finalize(self, os.close, self._fd)
                 fcntl.flock(self._fd, fcntl.LOCK_EX)
         except BaseException:
             self._threads.release()
@@ -122,8 +127,10 @@ class WriterLock:
         """Close the lock file (when no unit holds it)."""
         with self._threads:
             if self._fd is not None and self._depth == 0:
-                os.close(self._fd)
+                if self._finalizer is not None:
+                    self._finalizer()
                 self._fd = None
+                self._finalizer = None
 
 
 class Database:
