@@ -1,0 +1,33 @@
+"""The README's first command: ``vetline demo`` on a fresh folder, end to end.
+
+Run as a user would (the console script in a subprocess, in an empty directory) without
+serving: synthesise, ingest, build, demo accounts, sample queries through the desk."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_runs_from_an_empty_folder(tmp_path: Path) -> None:
+    vetline = Path(sys.executable).with_name("vetline")
+    run = subprocess.run(
+        [str(vetline), "demo", "--no-serve", "--persons", "600"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": str(vetline.parent), "HOME": str(tmp_path), "COLUMNS": "120"},
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "sample IAQs" in run.stdout
+    for query_type in ("IAQ", "BIOMETRIC", "NICS"):
+        assert query_type in run.stdout
+    data = tmp_path / "vetline-data"
+    assert (data / "vetline.db").is_file()
+    assert (data / "index").is_dir() and (data / "model").is_dir()
