@@ -1,7 +1,8 @@
 """Query-desk load: IAQs per second and end-to-end latency against a real ``vetline serve``.
 
 Run: ``.venv/bin/python bench/bench_desk.py --data D [--facts person_facts.csv]
-[--count N] [--seconds S] [--concurrency C] [--workers W] [--database sqlite|postgres]``.
+[--count N] [--seconds S] [--concurrency C] [--rate R] [--workers W]
+[--database sqlite|postgres]``.
 ``D`` is a built data folder (``vetline ingest`` + ``vetline build``); the queries are
 built from the world's ``person_facts.csv`` (found next to the data folder's extract when
 not given). The server (``vetline serve --workers W``) runs on loopback with its own
@@ -121,10 +122,15 @@ def _token(base: str) -> str:
         return str(issued.json()["token"])
 
 
-def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, workers: int
+def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, workers: int,
+          rate: float | None = None,
           ) -> tuple[list[tuple[float, int, dict[str, Any] | None]], float]:  # fmt: skip
     """``workers`` threads, each with one keep-alive connection, send the bodies in turn.
 
+    Closed loop by default (each thread sends its next query when the last is answered:
+    capacity). With ``rate``, open loop: query ``n`` is due at ``n / rate`` seconds and
+    its latency counts from then, waiting for a free connection included, so a server
+    that falls behind shows it in the percentiles (no coordinated omission).
     ``http.client`` rather than httpx: the generator shares the machine's two cores with
     the server, and its per-request cost (about a fifth of httpx's) is then the server's
     gain. Bodies are encoded before the clock starts.
@@ -133,23 +139,28 @@ def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, w
     lock = threading.Lock()
     encoded = [json.dumps(body).encode() for body in bodies]
     cursor = iter(range(len(bodies)))
-    stop_at = time.monotonic() + seconds
+    began = time.perf_counter()
+    stop_at = began + seconds
     host, port = base.removeprefix("http://").split(":")
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def work() -> None:
         connection = http.client.HTTPConnection(host, int(port), timeout=30)
         try:
-            while time.monotonic() < stop_at:
+            while True:
                 with lock:
                     n = next(cursor, None)
                 if n is None:
                     return
-                start = time.perf_counter()
+                due = began + n / rate if rate else time.perf_counter()
+                if due >= stop_at:
+                    return
+                if (wait := due - time.perf_counter()) > 0:
+                    time.sleep(wait)
                 connection.request("POST", "/v1/iaq", body=encoded[n], headers=headers)
                 response = connection.getresponse()
                 payload = response.read()
-                took = time.perf_counter() - start
+                took = time.perf_counter() - due
                 ok = response.status in (200, 201)
                 with lock:
                     results.append((took, response.status, json.loads(payload) if ok else None))
@@ -157,7 +168,6 @@ def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, w
             connection.close()
 
     threads = [threading.Thread(target=work) for _ in range(workers)]
-    began = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
@@ -206,6 +216,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--rate", type=float, help="open loop: queries per second offered")
+    parser.add_argument("--warmup", type=int, default=200, help="queries sent before measuring")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     facts = _facts(args.data, args.facts)
@@ -229,8 +241,12 @@ def main() -> None:
         proc, base = _server(args.data, url, args.workers)
         try:
             token = _token(base)
+            if args.warmup:  # first calls pay lazy imports and caches: not steady state
+                warm = [{**_body(facts[-1 - n % len(facts)], n), "iaq_id": f"WARM{n}"}
+                        for n in range(args.warmup)]  # fmt: skip
+                _load(base, token, warm, 120.0, args.concurrency)
             cpu_before = _cpu_seconds(proc.pid)
-            results, elapsed = _load(base, token, bodies, args.seconds, args.concurrency)
+            results, elapsed = _load(base, token, bodies, args.seconds, args.concurrency, args.rate)
             server_cpu = _cpu_seconds(proc.pid) - cpu_before
         finally:
             proc.send_signal(signal.SIGTERM)
@@ -245,8 +261,9 @@ def main() -> None:
     automatic = sorted(int(r[0] * 1000) for r in results if r[2] and r[2]["state"] == "ANSWERED")
     everything = sorted(int(r[0] * 1000) for r in results)
     wrong, citizen_removable = _accuracy(acked, facts, _truth(args.facts, args.data))
+    offered = f"{args.rate:g}/s offered" if args.rate else "closed loop"
     table = Table(title=f"query desk over HTTP: {args.data} ({args.concurrency} clients, "
-                        f"{args.workers} workers, {args.database})")  # fmt: skip
+                        f"{offered}, {args.workers} workers, {args.database})")  # fmt: skip
     for col in ("sent", "acked", "automatic", "queued", "seconds", "IAQ/s", "p50 ms", "p99 ms",
                 "auto p50", "auto p99", "errors", "lost", "duplicated", "wrong person",
                 "citizen removable", "server CPU ms/IAQ"):  # fmt: skip
