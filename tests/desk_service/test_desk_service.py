@@ -210,3 +210,10 @@ def test_racing_resubmissions_store_one_query(desk: DeskService, desk_world: Des
     with UnitOfWork(desk.database, Actor.system()) as uow:
         assert uow.session.scalar(select(func.count()).select_from(DeskQuery)) == 1
     assert len(events(desk.database, "IAR_SENT") + events(desk.database, "IAQ_QUEUED")) == 1
+
+
+def test_warm_up_stores_nothing(desk: DeskService) -> None:
+    desk.warm_up()
+    with UnitOfWork(desk.database, Actor.system()) as uow:
+        assert uow.session.scalar(select(func.count()).select_from(DeskQuery)) == 0
+    assert events(desk.database, "IAQ_RECEIVED") == []

@@ -46,6 +46,7 @@ def build_app(settings: Settings) -> FastAPI:
     else:
         install_desk(app, desk)
         desk.recover()
+        desk.warm_up()
     freeze_loaded_objects()
     return app
 
