@@ -38,10 +38,6 @@ class EventDraft:
 
     fields: Mapping[str, Any]
 
-    @property
-    def event_type(self) -> str:
-        return str(self.fields["event_type"])
-
 
 @dataclass(eq=False)  # identity: two carriers of equal events are still two
 class CarriedEvents:

@@ -49,14 +49,13 @@ class MemoryRecords:
         Python has a fixed cost per call, and it was the desk's largest single cost per
         IAQ when paid per record (py-spy, bench/README.md).
         """
+        asked = list(keys)
         wanted: dict[str, list[tuple[int, int]]] = {}  # source → (position asked, row)
-        count = 0
-        for position, (source, record_id) in enumerate(keys):
-            count = position + 1
+        for position, (source, record_id) in enumerate(asked):
             index = self.rows.get(source, {}).get(record_id)
             if index is not None:
                 wanted.setdefault(source, []).append((position, index))
-        found: list[dict[str, object] | None] = [None] * count
+        found: list[dict[str, object] | None] = [None] * len(asked)
         for source, places in wanted.items():
             taken = self.tables[source].take([index for _, index in places]).to_pylist()
             for (position, _), row in zip(places, taken, strict=True):

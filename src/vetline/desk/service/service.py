@@ -149,8 +149,9 @@ class DeskService:
         intake = accept(json.dumps(body), received=received.date(), directory=self.directory)
         self._work_out(self._new_row(intake, received), self.lookup())
 
-    def uow(self, actor: Actor) -> UnitOfWork:
-        return UnitOfWork(self.database, actor, clock=self.clock)
+    def uow(self, actor: Actor, *, read_only: bool = False) -> UnitOfWork:
+        """A unit of work on the desk's clock (``read_only``: reads only, no writer lock)."""
+        return UnitOfWork(self.database, actor, clock=self.clock, read_only=read_only)
 
     # -- intake --------------------------------------------------------------------------
 
@@ -247,7 +248,7 @@ class DeskService:
 
     def _winner(self, row: DeskQuery) -> Submission:
         """After losing the race on ``(ori, iaq_id)``: the winner's answer."""
-        with self.uow(Actor.system("desk-idempotency")) as uow:
+        with self.uow(Actor.system("desk-idempotency"), read_only=True) as uow:
             found = store.find_by_client_id(uow, row.ori, row.iaq_id)
             if found is None:  # pragma: no cover - the unique key says it exists
                 raise RuntimeError("idempotency key collision without a row")
@@ -312,7 +313,7 @@ class DeskService:
 
     def process(self, query_id: str, actor: Actor, *, created: bool = False) -> Submission:
         """Answer a RECEIVED query (no-op returning the stored IAR when already answered)."""
-        with self.uow(actor) as uow:
+        with self.uow(actor, read_only=True) as uow:
             query = store.get(uow, query_id)
             if query is None:
                 raise NotFound(f"no query {query_id}")
@@ -417,7 +418,7 @@ class DeskService:
     def recover(self, actor: Actor | None = None) -> int:
         """Answer every query left RECEIVED by a crash; returns how many."""
         who = actor or Actor.system("desk-recovery")
-        with self.uow(who) as uow:
+        with self.uow(who, read_only=True) as uow:
             pending = list(
                 uow.session.scalars(
                     select(DeskQuery.id)
@@ -446,7 +447,7 @@ class DeskService:
 
     def list_iars(self, actor: Actor, scope: RowScope, limit: int = 100) -> list[dict[str, Any]]:
         """The caller's most recent queries with their state (scope applied in the query)."""
-        with self.uow(actor) as uow:
+        with self.uow(actor, read_only=True) as uow:
             rows = uow.session.scalars(
                 store.visible(scope)
                 .order_by(DeskQuery.received_at.desc())
