@@ -175,6 +175,24 @@ def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, w
     return results, time.perf_counter() - began
 
 
+def _automatic_subjects(base: str, token: str, facts: list[dict[str, str]], tried: int,
+                        connections: int) -> list[dict[str, str]]:  # fmt: skip
+    """The subjects among the first ``tried`` whose query was answered automatically.
+
+    Untimed (it runs before the warm-up). The target is a rate of *automatic* answers:
+    about three quarters of the world's subjects go to the analyst queue (citizens,
+    PROBABLE matches, protected status: the queue's rules), so a stream of automatic
+    answers is made of the others, each queried again under a new ``iaq_id``.
+    """
+    bodies = [{**_body(facts[n % len(facts)], n), "iaq_id": f"SEL{n}"} for n in range(tried)]
+    results, _ = _load(base, token, bodies, 600.0, connections)
+    chosen = [facts[int(iar["iaq_id"][3:]) % len(facts)] for _, _, iar in results
+              if iar is not None and iar["state"] == "ANSWERED"]  # fmt: skip
+    if not chosen:
+        sys.exit("bench_desk: no subject was answered automatically")
+    return chosen
+
+
 def _truth(facts_file: Path | None, data: Path) -> dict[tuple[str, str], str]:
     """(source, record_id) → true person, from the world's ``truth.csv`` (empty if absent)."""
     folder = facts_file.parent if facts_file else data.parent / "extract"
@@ -219,9 +237,15 @@ def main() -> None:
     parser.add_argument("--rate", type=float, help="open loop: queries per second offered")
     parser.add_argument("--warmup", type=int, default=200, help="queries sent before measuring")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--stream", choices=("mixed", "automatic"), default="mixed",
+        help="mixed: the world's subjects in turn (most go to the analyst queue); automatic: "
+        "only subjects a selection pass saw answered automatically (the target's stream)",
+    )  # fmt: skip
+    parser.add_argument("--select", type=int, default=4000,
+                        help="subjects tried before --stream automatic")  # fmt: skip
     args = parser.parse_args()
     facts = _facts(args.data, args.facts)
-    bodies = [_body(facts[n % len(facts)], n) for n in range(args.count)]
     with tempfile.TemporaryDirectory(prefix="bench-desk-") as tmp, ExitStack() as stack:
         url = f"sqlite:///{Path(tmp) / 'desk.db'}"
         if args.database == "postgres":
@@ -241,13 +265,17 @@ def main() -> None:
         proc, base = _server(args.data, url, args.workers)
         try:
             token = _token(base)
+            if args.stream == "automatic":
+                facts = _automatic_subjects(base, token, facts, args.select, args.concurrency)
+            bodies = [_body(facts[n % len(facts)], n) for n in range(args.count)]
             if args.warmup:  # first calls pay lazy imports and caches: not steady state
                 warm = [{**_body(facts[-1 - n % len(facts)], n), "iaq_id": f"WARM{n}"}
                         for n in range(args.warmup)]  # fmt: skip
                 _load(base, token, warm, 120.0, args.concurrency)
-            cpu_before = _cpu_seconds(proc.pid)
+            cpu_before, client_before = _cpu_seconds(proc.pid), time.process_time()
             results, elapsed = _load(base, token, bodies, args.seconds, args.concurrency, args.rate)
             server_cpu = _cpu_seconds(proc.pid) - cpu_before
+            client_cpu = time.process_time() - client_before
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
@@ -262,11 +290,12 @@ def main() -> None:
     everything = sorted(int(r[0] * 1000) for r in results)
     wrong, citizen_removable = _accuracy(acked, facts, _truth(args.facts, args.data))
     offered = f"{args.rate:g}/s offered" if args.rate else "closed loop"
-    table = Table(title=f"query desk over HTTP: {args.data} ({args.concurrency} clients, "
-                        f"{offered}, {args.workers} workers, {args.database})")  # fmt: skip
+    table = Table(title=f"query desk over HTTP: {args.data} ({args.stream} stream, "
+                        f"{args.concurrency} clients, {offered}, {args.workers} workers, "
+                        f"{args.database})")  # fmt: skip
     for col in ("sent", "acked", "automatic", "queued", "seconds", "IAQ/s", "p50 ms", "p99 ms",
                 "auto p50", "auto p99", "errors", "lost", "duplicated", "wrong person",
-                "citizen removable", "server CPU ms/IAQ"):  # fmt: skip
+                "citizen removable", "server CPU ms/IAQ", "client CPU ms/IAQ"):  # fmt: skip
         table.add_column(col, justify="right")
     table.add_row(
         str(len(results)), str(len(acked)), str(len(automatic)), str(len(acked) - len(automatic)),
@@ -274,6 +303,7 @@ def main() -> None:
         str(percentile(everything, 99)), str(percentile(automatic, 50)),
         str(percentile(automatic, 99)), str(len(results) - len(acked)), str(lost), str(duplicated),
         str(wrong), str(citizen_removable), f"{server_cpu * 1000 / max(len(results), 1):.1f}",
+        f"{client_cpu * 1000 / max(len(results), 1):.1f}",
     )  # fmt: skip
     Console(width=200).print(table)
 

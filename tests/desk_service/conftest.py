@@ -41,8 +41,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def desk(database: Database, lookup: PersonLookup, clock: Clock) -> DeskService:
-    return DeskService(database, lookup, clock=clock)
+def desk(database: Database, lookup: PersonLookup, clock: Clock) -> Iterator[DeskService]:
+    service = DeskService(database, lookup, clock=clock)
+    yield service
+    service.close()
 
 
 @pytest.fixture

@@ -217,3 +217,57 @@ def test_warm_up_stores_nothing(desk: DeskService) -> None:
     with UnitOfWork(desk.database, Actor.system()) as uow:
         assert uow.session.scalar(select(func.count()).select_from(DeskQuery)) == 0
     assert events(desk.database, "IAQ_RECEIVED") == []
+
+
+def test_one_batch_stores_each_query_once_and_skips_a_repeat(
+    desk: DeskService, desk_world: DeskWorld
+) -> None:
+    """The group commit's batch: two new queries and a repeat of the first in one
+    transaction: two rows, the repeat gets ``Duplicate`` and leaves no event."""
+    from vetline.desk.intake import accept
+    from vetline.desk.service.writing import Answered, Duplicate, write_answered
+
+    jobs = []
+    for fact, iaq_id in ((desk_world.facts[3], "BATCH-1"), (desk_world.facts[4], "BATCH-2"),
+                         (desk_world.facts[3], "BATCH-1")):  # fmt: skip
+        received = desk.clock()
+        intake = accept(dumps(iaq(fact, iaq_id=iaq_id)), received=received.date(),
+                        directory=desk.directory)  # fmt: skip
+        row = desk._new_row(intake, received)
+        worked = desk._work_out(row, desk.lookup())
+        for name, value in worked.values.items():
+            setattr(row, name, value)
+        row.state = worked.state.value
+        jobs.append(Answered(intake, row, worked, OPERATOR))
+    with desk.uow(Actor.system("test-writer")) as uow:
+        outcomes = write_answered(uow, jobs)
+        uow.commit()
+    assert outcomes[:2] == [jobs[0].row.id, jobs[1].row.id]
+    assert isinstance(outcomes[2], Duplicate)
+    with UnitOfWork(desk.database, Actor.system()) as uow:
+        assert uow.session.scalar(select(func.count()).select_from(DeskQuery)) == 2
+    assert len(events(desk.database, "IAQ_RECEIVED")) == 2
+    assert len(events(desk.database, "IAR_SENT") + events(desk.database, "IAQ_QUEUED")) == 2
+    again = desk.submit(dumps(iaq(desk_world.facts[3], iaq_id="BATCH-1")), OPERATOR, ALL)
+    assert (again.query_id, again.created) == (jobs[0].row.id, False)
+
+
+@pytest.mark.parametrize("iaq_id", ["GIVEN-1", None])
+def test_working_out_from_the_intake_equals_working_out_from_the_stored_row(
+    desk: DeskService, desk_world: DeskWorld, iaq_id: str | None
+) -> None:
+    """``submit`` hands ``_work_out`` the query as accepted; ``recover`` reads it back
+    from the row: the same IAR either way (the id the desk gives a query sent without
+    one included)."""
+    from vetline.desk.intake import accept
+
+    for fact in desk_world.facts[20:32]:
+        body = iaq(fact, iaq_id=iaq_id or "dropped")
+        if iaq_id is None:
+            del body["iaq_id"]
+        intake = accept(dumps(body), received=desk.clock().date(), directory=desk.directory)
+        row = desk._new_row(intake, desk.clock())
+        from_intake = desk._work_out(row, desk.lookup(), intake)
+        from_row = desk._work_out(row, desk.lookup())
+        assert from_intake.iar_json == from_row.iar_json
+        assert from_intake.values == from_row.values

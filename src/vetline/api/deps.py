@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from vetline.api.state import AppState, app_state, client_address
 from vetline.audit.events import EventType, Outcome
-from vetline.audit.writer import CarriedEvents, draft_event
+from vetline.audit.writer import CarriedEvents, EventDraft, draft_event
 from vetline.auth.errors import Forbidden, Unauthenticated
 from vetline.auth.login import authenticate_session
 from vetline.auth.principal import Principal
@@ -111,7 +111,14 @@ def require(
 
     async def carrying(request: Request, state: State) -> AsyncIterator[Principal]:
         sent = await _csrf_sent(request)
-        principal, carried = await run_in_threadpool(_gate, request, state, permission, sent, True)
+        inline = _gate_inline(request, state, permission, sent)
+        carried: CarriedEvents | None
+        if inline is not None:
+            principal, carried = inline
+        else:
+            principal, carried = await run_in_threadpool(
+                _gate, request, state, permission, sent, True
+            )
         request.state.vetline_gate_events = carried
         try:
             yield principal
@@ -135,6 +142,37 @@ def _write_carried(state: AppState, principal: Principal, carried: CarriedEvents
         uow.commit()
 
 
+def _gate_inline(
+    request: Request, state: AppState, permission: Permission, csrf_sent: str
+) -> tuple[Principal, CarriedEvents] | None:
+    """The gate of an allowed API-token call, decided on the event loop; else None.
+
+    The common case of ``POST /v1/iaq`` reads the token (one indexed read, no writer
+    lock) and drafts its event: cheaper done here than handed to a thread and back
+    (bench/README.md). Anything that must write now — a refusal, a session, a token
+    use to record — returns None and takes the full gate in a thread.
+    """
+    token = _bearer(request)
+    if token is None:
+        return None
+    principal, use_due = _token_principal(state, request, token)
+    if principal is None or use_due or _refusal(principal, permission, request, csrf_sent):
+        return None
+    state.limiter.hit(f"{principal.via}:{principal.credential_id}")
+    return principal, CarriedEvents([_api_call(principal, request, permission)])
+
+
+def _api_call(principal: Principal, request: Request, permission: Permission) -> EventDraft:
+    """The drafted ``API_CALL`` event of an allowed call."""
+    details = {"method": request.method, "route": _route_path(request),
+               "permission": str(permission)}  # fmt: skip
+    return draft_event(
+        actor=principal.actor(), at=utcnow(), event_type=EventType.API_CALL,
+        outcome=Outcome.SUCCESS, object_type=None, object_id=None, reason=None,
+        requesting_ori=None, purpose=None, details=details,
+    )  # fmt: skip
+
+
 def _gate(
     request: Request,
     state: AppState,
@@ -147,8 +185,6 @@ def _gate(
     The audit event is committed here, or — ``defer``, an allowed token call with nothing
     else to write — drafted and returned for the route's transaction.
     """
-    what = {"method": request.method, "route": _route_path(request)}
-    details = {**what, "permission": str(permission)}
     token = _bearer(request)
     principal, use_due = (
         _token_principal(state, request, token) if token is not None else (None, False)
@@ -156,12 +192,7 @@ def _gate(
     if defer and principal is not None and not use_due:
         state.limiter.hit(f"{principal.via}:{principal.credential_id}")
         if _refusal(principal, permission, request, csrf_sent) is None:
-            draft = draft_event(
-                actor=principal.actor(), at=utcnow(), event_type=EventType.API_CALL,
-                outcome=Outcome.SUCCESS, object_type=None, object_id=None, reason=None,
-                requesting_ori=None, purpose=None, details=details,
-            )  # fmt: skip
-            return principal, CarriedEvents([draft])
+            return principal, CarriedEvents([_api_call(principal, request, permission)])
         return _gate_unit(request, state, permission, csrf_sent, principal, counted=True), None
     return _gate_unit(request, state, permission, csrf_sent, principal, counted=False), None
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from vetline.audit.chain import canonical_json, event_hash
@@ -27,8 +27,19 @@ from vetline.db.base import utc_iso
 if TYPE_CHECKING:
     from vetline.db.uow import Actor
 
-_Head = AuditChainHead
+_HEAD = cast(Table, AuditChainHead.__table__)
 _EVENTS = cast(Table, AuditEvent.__table__)
+# Built once: Core statements on the session's connection, not ORM-enabled ones through
+# ``Session.execute`` (the ORM's bulk-update path and per-call expression building were
+# a third of a one-IAQ write transaction's CPU; bench/README.md).
+_LOCK_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(last_seq=_HEAD.c.last_seq + bindparam("count"))
+    .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
+)
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bindparam("new_hash"))
+_INSERT_EVENTS = insert(_EVENTS)
 MAX_REASON = 2000
 
 
@@ -106,13 +117,8 @@ def append_events(session: Session, drafts: Sequence[EventDraft]) -> list[dict[s
     """
     if not drafts:
         return []
-    moved = session.execute(
-        update(_Head)
-        .where(_Head.id == HEAD_ID)
-        .values(last_seq=_Head.last_seq + len(drafts))
-        .returning(_Head.last_seq, _Head.last_hash)
-        .execution_options(synchronize_session=False)
-    ).first()
+    connection = session.connection()
+    moved = connection.execute(_LOCK_HEAD, {"count": len(drafts)}).first()
     if moved is None:
         raise RuntimeError("audit chain head missing: run `vetline db upgrade`")
     last_seq, prev_hash = int(moved[0]), str(moved[1])
@@ -121,11 +127,6 @@ def append_events(session: Session, drafts: Sequence[EventDraft]) -> list[dict[s
         row = {**draft.fields, "seq": seq, "prev_hash": prev_hash}
         row["hash"] = prev_hash = event_hash({name: row[name] for name in HASHED_COLUMNS})
         rows.append(row)
-    session.execute(insert(_EVENTS), rows)  # Core, not ORM: no unit-of-work bookkeeping
-    session.execute(
-        update(_Head)
-        .where(_Head.id == HEAD_ID)
-        .values(last_hash=prev_hash)
-        .execution_options(synchronize_session=False)
-    )
+    connection.execute(_INSERT_EVENTS, rows)
+    connection.execute(_MOVE_HEAD, {"new_hash": prev_hash})
     return rows

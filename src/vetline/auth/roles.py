@@ -13,6 +13,7 @@ and no audit; the auditor reads the audit and nothing else.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -104,6 +105,12 @@ def allowed(role: Role | str, permission: Permission) -> bool:
 
 def permissions_of(role: Role | str) -> frozenset[Permission]:
     """Every permission ``role`` holds (what its API tokens may be scoped to)."""
+    return _permissions_of(Role(role))
+
+
+@functools.cache
+def _permissions_of(role: Role) -> frozenset[Permission]:
+    # Asked on every token-authenticated request; the table is fixed at import.
     return frozenset(p for p in PERMISSIONS if allowed(role, p))
 
 

@@ -55,6 +55,7 @@ class WorkItem(Base):
 
 
 _ITEMS = cast(Table, WorkItem.__table__)
+_INSERT_ITEM = insert(_ITEMS)
 
 
 def enqueue(
@@ -73,22 +74,39 @@ def enqueue(
     per IAQ, where the ORM's flush bookkeeping was a measurable share of the time the
     writer lock is held.
     """
-    item_id = str(uuid.uuid4())
-    uow.session.execute(
-        insert(_ITEMS),
-        {
-            "id": item_id,
-            "queue": queue,
-            "object_type": object_type,
-            "object_id": object_id,
-            "priority": priority,
-            "state": WorkState.QUEUED.value,
-            "ori": ori,
-            "aor": aor,
-            "created_at": utc_iso(uow.now()),
-        },
-    )
-    return item_id
+    row = item_row(uow, queue, object_type, object_id, priority=priority, ori=ori, aor=aor)
+    enqueue_rows(uow, [row])
+    return str(row["id"])
+
+
+def item_row(
+    uow: UnitOfWork,
+    queue: str,
+    object_type: str,
+    object_id: str,
+    *,
+    priority: int = 100,
+    ori: str | None = None,
+    aor: str | None = None,
+) -> dict[str, object]:
+    """The row ``enqueue`` would insert (for :func:`enqueue_rows` of many at once)."""
+    return {
+        "id": str(uuid.uuid4()),
+        "queue": queue,
+        "object_type": object_type,
+        "object_id": object_id,
+        "priority": priority,
+        "state": WorkState.QUEUED.value,
+        "ori": ori,
+        "aor": aor,
+        "created_at": utc_iso(uow.now()),
+    }
+
+
+def enqueue_rows(uow: UnitOfWork, rows: Sequence[dict[str, object]]) -> None:
+    """Insert queued items built by :func:`item_row`: one statement for a batch."""
+    if rows:
+        uow.session.connection().execute(_INSERT_ITEM, list(rows))
 
 
 def claim(uow: UnitOfWork, item_id: str) -> bool:

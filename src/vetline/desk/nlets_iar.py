@@ -106,6 +106,8 @@ def _refs(refs: Iterable[_Ref]) -> str:
 
 
 def _wrap(line: str) -> list[str]:
+    if len(line) <= WIDTH and line.isprintable() and line == line.strip():
+        return [line]  # what ``textwrap`` returns for it, without its regex pass
     return textwrap.wrap(line, WIDTH, subsequent_indent="  ", break_on_hyphens=False) or [""]
 
 

@@ -10,12 +10,15 @@ API (``POST /v1/iaq``) and CLI (``vetline query``) both call it. Order, and why:
    version, the analyst work item when queued, and both audit events (received, then
    sent or queued); it commits before ``submit`` returns, so nothing is acknowledged
    that is not durable, and a crash before the commit leaves nothing half-done: the
-   sender, never acknowledged, resends (idempotent by ``iaq_id``). One write
-   transaction per query is what lets the desk keep up with bursts (bench/README.md).
-   ``(ori, iaq_id)`` is unique: a resubmission's insert fails and the stored IAR is
-   returned instead (not a second query; the same id for a different query is
-   refused), and of two racing submissions one wins. Resubmissions are rare, so they
-   pay for the work of step 2 rather than every query paying for a look-up first.
+   sender, never acknowledged, resends (idempotent by ``iaq_id``). The transaction is
+   the group commit's (``self.writes``): queries that arrive while one is being written
+   are written together in the next, one lock turn and one fsync for all of them, which
+   is what lets the desk keep up with bursts (bench/README.md).
+   ``(ori, iaq_id)`` is unique: a resubmission's row is skipped (``ON CONFLICT DO
+   NOTHING``) and the stored IAR returned instead (not a second query; the same id for
+   a different query is refused), and of two racing submissions one wins.
+   Resubmissions are rare, so they pay for the work of step 2 rather than every query
+   paying for a look-up first.
 
 When the person index cannot be used (not built yet), the query is stored RECEIVED and
 ``DeskUnavailable`` raised (HTTP 503: kept, not answered); :meth:`DeskService.recover`
@@ -25,12 +28,14 @@ compare-and-set.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -40,8 +45,8 @@ from vetline.audit.events import EventType, Outcome
 from vetline.audit.writer import CarriedEvents
 from vetline.auth.errors import Forbidden, NotFound
 from vetline.auth.roles import RowScope, ScopeKind
-from vetline.db import work
 from vetline.db.base import parse_utc_iso, utc_iso, utcnow
+from vetline.db.batch import GroupCommit
 from vetline.db.engine import Database
 from vetline.db.uow import Actor, UnitOfWork
 from vetline.desk.iaq import IAQ
@@ -57,29 +62,27 @@ from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.lookup import PersonLookup
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.triage import triage
+from vetline.desk.service.writing import (
+    OBJECT_TYPE,
+    QUEUE,
+    Answered,
+    Duplicate,
+    Worked,
+    received_event,
+    record,
+    write_answered,
+)
 from vetline.errors import BadInput
 from vetline.status import Policy, load_policy
 
-QUEUE = "iaq"
+__all__ = ["OBJECT_TYPE", "QUEUE", "DeskService", "DeskUnavailable", "Submission", "Worked"]
+
 #: A well-formed ORI for the warm-up query (never stored).
 WARM_UP_ORI = "CA0194200"
-OBJECT_TYPE = "desk_query"
 
 
 class DeskUnavailable(Exception):
     """The person index cannot be used (not built yet): queries are kept, not answered."""
-
-
-@dataclass(frozen=True)
-class Worked:
-    """A query worked out: its new state, the IAR (and its stored text), the row's new
-    column values and the details of the sent/queued audit event."""
-
-    state: QueryState
-    iar: dict[str, Any]
-    iar_json: str
-    values: dict[str, Any]
-    event: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,14 @@ class DeskService:
         self.policy = policy or load_policy()
         self.directory = directory or shipped_agencies()
         self.clock = clock
+        self.writes: GroupCommit[Answered, str] = GroupCommit(
+            database, write_answered, actor=Actor.system("desk-writer"), clock=clock,
+            name="desk-writer",
+        )  # fmt: skip
+
+    def close(self) -> None:
+        """Write what is queued and stop the writer thread (shutdown, tests)."""
+        self.writes.close()
 
     def lookup(self) -> PersonLookup:
         """The person lookup, opened on first use (``DeskUnavailable`` when it cannot be)."""
@@ -147,7 +158,7 @@ class DeskService:
         }  # fmt: skip
         received = self.clock()
         intake = accept(json.dumps(body), received=received.date(), directory=self.directory)
-        self._work_out(self._new_row(intake, received), self.lookup())
+        self._work_out(self._new_row(intake, received), self.lookup(), intake)
 
     def uow(self, actor: Actor, *, read_only: bool = False) -> UnitOfWork:
         """A unit of work on the desk's clock (``read_only``: reads only, no writer lock)."""
@@ -171,23 +182,89 @@ class DeskService:
         """
         received = self.clock()
         try:
-            intake = accept(body, received=received.date(), directory=self.directory, form=form)
-        except InvalidQuery as exc:
-            self._refused(actor, exc, form, carried)
+            intake = self._accept(body, scope, form, received)
+        except (InvalidQuery, Forbidden) as exc:
+            self._refuse(actor, exc, form, carried)
             raise
+        job = self._prepare(intake, actor, received, carried)
+        try:
+            self.writes.run(job)
+        except Duplicate:
+            return self._winner(job.row)
+        return Submission(job.row.id, job.worked.state, job.worked.iar, True)
+
+    async def submit_async(
+        self,
+        body: str | bytes,
+        actor: Actor,
+        scope: RowScope,
+        *,
+        form: Form | None = None,
+        carried: CarriedEvents | None = None,
+    ) -> Submission:
+        """``submit`` for the event loop (``POST /v1/iaq``): the same steps, no thread hops.
+
+        Working a query out is CPU only (the index and records are in memory), so it runs
+        on the loop itself; the loop waits for the group commit without blocking. Handing
+        each request to a thread and back cost more CPU than the desk's own write, and
+        threads taking turns at the GIL made the tail latency (bench/README.md). The rare
+        paths that write on their own (a refusal, a resubmission, the index not loaded
+        yet) still run in a thread.
+        """
+        if self._lookup is None:  # first use opens the index: seconds, not for the loop
+            call = partial(self.submit, form=form, carried=carried)
+            return await asyncio.to_thread(call, body, actor, scope)
+        received = self.clock()
+        try:
+            intake = self._accept(body, scope, form, received)
+        except (InvalidQuery, Forbidden) as exc:
+            await asyncio.to_thread(self._refuse, actor, exc, form, carried)
+            raise
+        job = self._prepare(intake, actor, received, carried)
+        try:
+            await self.writes.run_async(job)
+        except Duplicate:
+            return await asyncio.to_thread(self._winner, job.row)
+        return Submission(job.row.id, job.worked.state, job.worked.iar, True)
+
+    def _accept(
+        self, body: str | bytes, scope: RowScope, form: Form | None, received: datetime
+    ) -> Intake:
+        """The validated query, if the caller may send it (nothing written)."""
+        intake = accept(body, received=received.date(), directory=self.directory, form=form)
         if scope.kind is not ScopeKind.ALL and not (
             scope.kind is ScopeKind.OWN_ORI and scope.value == intake.iaq.ori
         ):
-            self._refused(actor, BadInput("ori", "not the ORI of this account"), form, carried)
             raise Forbidden("an agency may only send queries under its own ORI")
+        return intake
+
+    def _refuse(
+        self, actor: Actor, exc: Exception, form: Form | None, carried: CarriedEvents | None
+    ) -> None:
+        """Audit a refused query body (malformed, or under another ORI)."""
+        if isinstance(exc, InvalidQuery):
+            self._refused(actor, exc, form, carried)
+        else:
+            self._refused(actor, BadInput("ori", "not the ORI of this account"), form, carried)
+
+    def _prepare(
+        self, intake: Intake, actor: Actor, received: datetime, carried: CarriedEvents | None
+    ) -> Answered:
+        """Work out an accepted query: the row to insert already answered (or queued).
+
+        The index unavailable: the query is stored RECEIVED and ``DeskUnavailable`` raised.
+        """
         row = self._new_row(intake, received)
         try:
             lookup = self.lookup()
         except DeskUnavailable:
             self._store(intake, actor, row, carried)  # kept RECEIVED, answered by ``recover``
             raise
-        worked = self._work_out(row, lookup)
-        return self._store_answered(intake, actor, row, worked, carried)
+        worked = self._work_out(row, lookup, intake)
+        for name, value in worked.values.items():
+            setattr(row, name, value)
+        row.state = worked.state.value
+        return Answered(intake, row, worked, actor, carried)
 
     def _refused(
         self, actor: Actor, exc: BadInput, form: Form | None, carried: CarriedEvents | None = None
@@ -255,21 +332,6 @@ class DeskService:
             uow.session.expunge(found)
         return self._resubmitted(found, row)
 
-    def _received_event(self, uow: UnitOfWork, intake: Intake, row: DeskQuery) -> None:
-        iaq = intake.iaq
-        uow.audit(
-            EventType.IAQ_RECEIVED,
-            object_type=OBJECT_TYPE,
-            object_id=row.id,
-            requesting_ori=iaq.ori,
-            purpose=iaq.purpose.value if iaq.purpose else None,
-            details={
-                "iaq_id": row.iaq_id, "query_type": row.query_type, "form": row.form,
-                "flags": list(intake.flags), "aor": row.aor,
-                "priority": triage(iaq).label,
-            },
-        )  # fmt: skip
-
     def _store(
         self, intake: Intake, actor: Actor, row: DeskQuery, carried: CarriedEvents | None = None
     ) -> str:
@@ -281,33 +343,9 @@ class DeskService:
                 uow.rollback()
                 return self._winner(row).query_id
             uow.include(carried)
-            self._received_event(uow, intake, row)
+            received_event(uow, intake, row, actor)
             uow.commit()
         return row.id
-
-    def _store_answered(
-        self,
-        intake: Intake,
-        actor: Actor,
-        row: DeskQuery,
-        worked: Worked,
-        carried: CarriedEvents | None = None,
-    ) -> Submission:
-        """Insert the query already answered or queued, with everything else, in one commit."""
-        for name, value in worked.values.items():
-            setattr(row, name, value)
-        row.state = worked.state.value
-        with self.uow(actor) as uow:
-            try:
-                store.insert_query(uow, row)
-            except IntegrityError:
-                uow.rollback()
-                return self._winner(row)
-            uow.include(carried)
-            self._received_event(uow, intake, row)
-            self._record(uow, row, worked, version=1)
-            uow.commit()
-        return Submission(row.id, worked.state, worked.iar, True)
 
     # -- answering -----------------------------------------------------------------------
 
@@ -328,17 +366,25 @@ class DeskService:
                 again = store.get(uow, query_id)
                 assert again is not None
                 return _submission(again, created)
-            self._record(uow, query, worked, version=None)
+            record(uow, query, worked, version=None)
             uow.commit()
         return Submission(query_id, worked.state, worked.iar, created)
 
-    def _work_out(self, query: DeskQuery, lookup: PersonLookup) -> Worked:
+    def _work_out(self, query: DeskQuery, lookup: PersonLookup, intake: Intake | None = None
+                  ) -> Worked:  # fmt: skip
         """Resolve, assess and decide the RECEIVED ``query``: the IAR and the row's new values.
 
         Reads only (the index, the records, the policy): no transaction is open meanwhile.
+        ``intake``: the query as just accepted (else read back from the stored row).
         """
-        iaq = IAQ.model_validate_json(query.iaq_json)
-        intake = json.loads(query.intake_json)
+        if intake is not None:
+            iaq, flags, notes = intake.iaq, tuple(intake.flags), tuple(intake.notes)
+            if iaq.iaq_id != query.iaq_id:  # the id the desk gave a query sent without one
+                iaq = iaq.model_copy(update={"iaq_id": query.iaq_id})
+        else:
+            iaq = IAQ.model_validate_json(query.iaq_json)
+            stored = json.loads(query.intake_json)
+            flags, notes = tuple(stored["flags"]), tuple(stored["notes"])
         received = parse_utc_iso(query.received_at)
         found = lookup.find(to_subject(iaq.subject))
         result = assess_found(found, iaq, received.date(), self.policy)
@@ -355,8 +401,8 @@ class DeskService:
             received_at=query.received_at,
             responded_at=utc_iso(now),
             routing={"aor": query.aor, "field_office": query.field_office},
-            intake_flags=tuple(intake["flags"]),
-            notes=tuple(intake["notes"]),
+            intake_flags=flags,
+            notes=notes,
         )
         engine = result.to_iar_dict()
         assessed = engine if decision.automatic else interim(engine, decision.queue_reasons)
@@ -372,7 +418,7 @@ class DeskService:
             "queue_reasons": list(decision.queue_reasons),
         }
         elapsed = int((now - received).total_seconds() * 1000)
-        iar_json = store.canonical_json(iar)
+        iar_json = store.document_json(iar)
         values = {
             "iar_id": header.iar_id,
             "responded_at": header.responded_at,
@@ -382,7 +428,7 @@ class DeskService:
             "match_level": level.value,
             "person_id": found.resolution.person_id,
             "queue_reasons": json.dumps(list(decision.queue_reasons)),
-            "draft_json": store.canonical_json(draft),
+            "draft_json": store.document_json(draft),
             "iar_json": iar_json,
         }
         event = {
@@ -393,27 +439,6 @@ class DeskService:
             "aor": query.aor,
         }  # fmt: skip
         return Worked(state, iar, iar_json, values, event)
-
-    def _record(self, uow: UnitOfWork, query: DeskQuery, worked: Worked, *, version: int | None
-                ) -> None:  # fmt: skip
-        """Store the IAR version, queue the analyst's work when queued, audit (no commit)."""
-        automatic = worked.state is QueryState.ANSWERED
-        store.add_response(
-            uow, query.id, worked.iar_json, "automatic" if automatic else "interim",
-            uow.actor.user_id, version=version,
-        )  # fmt: skip
-        if not automatic:
-            work.enqueue(
-                uow, QUEUE, OBJECT_TYPE, query.id,
-                priority=query.priority, ori=query.ori, aor=query.aor,
-            )  # fmt: skip
-        uow.audit(
-            EventType.IAR_SENT if automatic else EventType.IAQ_QUEUED,
-            object_type=OBJECT_TYPE,
-            object_id=query.id,
-            requesting_ori=query.ori,
-            details=worked.event,
-        )
 
     def recover(self, actor: Actor | None = None) -> int:
         """Answer every query left RECEIVED by a crash; returns how many."""

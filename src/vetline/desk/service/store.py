@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import Select, Table, insert, select, update
 
 from vetline.auth.roles import RowScope, scope_filter
@@ -24,11 +25,25 @@ from vetline.desk.service.models import DeskQuery, DeskResponse
 
 _QUERIES = cast(Table, DeskQuery.__table__)
 _RESPONSES = cast(Table, DeskResponse.__table__)
+# Core statements built once and run on the session's connection: the ORM's execution
+# path and per-call statement building cost more than the inserts themselves.
+_INSERT_QUERY = insert(_QUERIES)
+_INSERT_RESPONSE = insert(_RESPONSES)
 
 
 def canonical_json(data: Any) -> str:
     """Compact, key-sorted JSON: the stored form and the basis of the hash."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def document_json(data: Any) -> str:
+    """Key-sorted compact JSON of a large document (an IAR, the engine's working).
+
+    ``orjson``: these are the biggest texts the desk writes per IAQ, and the stdlib's
+    encoder was a visible share of its CPU. Not for ``iaq_json``: its hash must stay the
+    stdlib's text so a resubmission still matches a row stored by an older version.
+    """
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def digest(text: str) -> str:
@@ -99,17 +114,65 @@ def add_response(
                 select(DeskResponse.id).where(DeskResponse.query_id == query_id)
             ).all()
         )
-    row = {
+    text = iar if isinstance(iar, str) else canonical_json(iar)
+    row = response_row(uow, query_id, text, kind, sent_by, version)
+    uow.session.connection().execute(_INSERT_RESPONSE, row)  # Core: see ``insert_query``
+    return str(row["id"])
+
+
+def insert_new_queries(uow: UnitOfWork, queries: Sequence[DeskQuery]) -> set[str]:
+    """INSERT the rows whose ``(ori, iaq_id)`` is new; the ids of those inserted.
+
+    ``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL alike) instead of letting one
+    duplicate fail the statement: a batch of queries from the group commit is one
+    statement, and a resubmission inside it (or a race with another worker) must only
+    skip its own row. The skipped ones are answered from the stored row instead.
+    """
+    if not queries:
+        return set()
+    rows = [{column.key: getattr(q, column.key) for column in _QUERIES.columns} for q in queries]
+    inserted = uow.session.connection().execute(_insert_new(uow.dialect), rows)
+    return {str(query_id) for query_id in inserted.scalars()}
+
+
+def _insert_new(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT (ori, iaq_id) DO NOTHING RETURNING id`` for ``dialect``."""
+    statement = _INSERT_NEW.get(dialect)
+    if statement is None:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            make(_QUERIES)
+            .on_conflict_do_nothing(index_elements=["ori", "iaq_id"])
+            .returning(_QUERIES.c.id)
+        )
+        _INSERT_NEW[dialect] = statement
+    return statement
+
+
+_INSERT_NEW: dict[str, Any] = {}
+
+
+def add_responses(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert IAR versions built by :func:`response_row`: one statement for a batch."""
+    if rows:
+        uow.session.connection().execute(_INSERT_RESPONSE, [dict(row) for row in rows])
+
+
+def response_row(
+    uow: UnitOfWork, query_id: str, iar_json: str, kind: str, sent_by: str | None, version: int
+) -> dict[str, Any]:
+    """The ``desk_responses`` row of one IAR version (see :func:`add_response`)."""
+    return {
         "id": new_id(),
         "query_id": query_id,
         "version": version,
         "kind": kind,
         "sent_at": utc_iso(uow.now()),
         "sent_by": sent_by,
-        "iar_json": iar if isinstance(iar, str) else canonical_json(iar),
+        "iar_json": iar_json,
     }
-    uow.session.execute(insert(_RESPONSES), row)  # Core: see ``insert_query``
-    return str(row["id"])
 
 
 def insert_query(uow: UnitOfWork, query: DeskQuery) -> None:
@@ -120,7 +183,7 @@ def insert_query(uow: UnitOfWork, query: DeskQuery) -> None:
     measurable share of it (bench/README.md). ``query`` stays a plain, transient object.
     """
     values = {column.key: getattr(query, column.key) for column in _QUERIES.columns}
-    uow.session.execute(insert(_QUERIES), values)  # parameters apart: one cached statement
+    uow.session.connection().execute(_INSERT_QUERY, values)
 
 
 def responses(uow: UnitOfWork, query_id: str) -> Sequence[DeskResponse]:

@@ -1,0 +1,160 @@
+"""Group commit: writes from many request threads share one transaction and one fsync.
+
+Why: the desk stores every accepted IAQ durably before acknowledging it. One transaction
+per IAQ means one writer-lock turn, one chain-head update and one fsync each; under a
+burst the requests queue for the lock one by one (and, across ``vetline serve`` workers,
+a process holding the lock while its thread waits for the GIL stalls every other worker).
+A :class:`GroupCommit` has one writer thread per process: callers hand it a job and
+block (or ``await``) until the transaction holding their job has committed. Whatever
+queued up while the previous transaction ran is written together, so the cost per job
+falls as the load rises, which is exactly when it matters. At low load a batch is a
+single job and nothing is waited for.
+
+Nothing is acknowledged before its commit: a job's result is delivered only after
+``COMMIT`` returned. When a batch fails as a whole, each of its jobs is retried alone,
+so one bad job never fails the others and each caller gets its own job's outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from vetline.db.base import utcnow
+from vetline.db.engine import Database
+from vetline.db.uow import Actor, UnitOfWork
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+log = logging.getLogger("vetline.db")
+
+#: Jobs per transaction at most: bounds the time the writer lock is held by one batch.
+MAX_BATCH = 64
+
+
+class _Stop:
+    """Sentinel: the writer thread ends after the jobs queued before it."""
+
+
+class GroupCommit(Generic[J, R]):
+    """One writer thread that commits the queued jobs of many callers together.
+
+    ``write(uow, jobs)`` returns one outcome per job, in order: a result, or the
+    exception that job's caller must see (the writer then leaves that job's changes out
+    of the unit). The commit is the group commit's, never the writer's.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        write: Callable[[UnitOfWork, Sequence[J]], Sequence[R | Exception]],
+        *,
+        actor: Actor,
+        clock: Callable[[], datetime] = utcnow,
+        max_batch: int = MAX_BATCH,
+        name: str = "group-commit",
+    ) -> None:
+        self.database = database
+        self._write = write
+        self._actor = actor
+        self._clock = clock
+        self._max_batch = max(1, max_batch)
+        self._name = name
+        self._queue: queue.SimpleQueue[tuple[J, Future[R]] | _Stop] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._started = threading.Lock()
+        self.batches = 0
+        self.jobs = 0
+
+    def submit(self, job: J) -> Future[R]:
+        """Queue ``job``; the future resolves after the transaction holding it commits."""
+        future: Future[R] = Future()
+        self._ensure_thread()
+        self._queue.put((job, future))
+        return future
+
+    def run(self, job: J) -> R:
+        """Queue ``job`` and wait for its outcome (raises the job's exception)."""
+        return self.submit(job).result()
+
+    async def run_async(self, job: J) -> R:
+        """``run`` for the event loop: the loop serves other requests meanwhile."""
+        return await asyncio.wrap_future(self.submit(job))
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write what is queued, then stop the thread (a later ``submit`` starts a new one)."""
+        with self._started:
+            thread, self._thread = self._thread, None
+            if thread is None:
+                return
+            self._queue.put(_Stop())
+        thread.join(timeout)
+
+    # -- the writer thread -------------------------------------------------------------------
+
+    def _ensure_thread(self) -> None:
+        # Started on first use, not in __init__: ``vetline serve --workers`` forks after
+        # building the app, and a thread does not survive a fork.
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._started:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
+                self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if isinstance(first, _Stop):
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < self._max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if isinstance(more, _Stop):
+                    stop = True
+                    break
+                batch.append(more)
+            live = [(job, future) for job, future in batch if future.set_running_or_notify_cancel()]
+            if live:
+                self._commit(live)
+            if stop:
+                return
+
+    def _commit(self, live: list[tuple[J, Future[R]]]) -> None:
+        try:
+            outcomes = self._transaction([job for job, _ in live])
+        except Exception as exc:  # the batch as a whole failed
+            if len(live) == 1:
+                live[0][1].set_exception(exc)
+                return
+            log.warning("group commit of %d jobs failed (%s); writing each alone",
+                        len(live), type(exc).__name__)  # fmt: skip
+            for one in live:
+                self._commit([one])
+            return
+        for (_, future), outcome in zip(live, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+    def _transaction(self, jobs: list[J]) -> Sequence[R | Exception]:
+        with UnitOfWork(self.database, self._actor, clock=self._clock) as uow:
+            outcomes = self._write(uow, jobs)
+            if len(outcomes) != len(jobs):
+                raise RuntimeError("a batch writer must return one outcome per job")
+            uow.commit()
+        self.batches += 1
+        self.jobs += len(jobs)
+        return outcomes

@@ -1,0 +1,126 @@
+"""Group commit (``vetline.db.batch``): jobs from many threads share transactions, each
+caller gets its own job's outcome only after the commit, and one bad job fails no other."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+
+import pytest
+from sqlalchemy import text
+
+from vetline.audit.verify import verify_chain
+from vetline.db import Actor, Database, UnitOfWork
+from vetline.db.batch import GroupCommit
+
+
+class Writer:
+    """Audits one event per job; ``hold`` blocks the writer thread until released,
+    ``refuse`` is a job-level failure, ``explode`` fails the whole batch."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.holding = threading.Event()
+        self.batch_sizes: list[int] = []
+
+    def __call__(self, uow: UnitOfWork, jobs: Sequence[str]) -> list[str | Exception]:
+        self.batch_sizes.append(len(jobs))
+        outcomes: list[str | Exception] = []
+        for job in jobs:
+            if job == "hold":
+                self.holding.set()
+                assert self.release.wait(30)
+            if job == "explode":
+                raise RuntimeError("the batch cannot be written")
+            if job.startswith("refuse"):
+                outcomes.append(ValueError(job))
+                continue
+            uow.audit("API_CALL", details={"job": job})
+            outcomes.append(f"stored {job}")
+        return outcomes
+
+
+def _chain(database: Database) -> list[str]:
+    with UnitOfWork(database, Actor.system(), read_only=True) as uow:
+        assert verify_chain(uow.session).ok
+        rows = uow.session.execute(text("SELECT details FROM audit_events ORDER BY seq")).all()
+    return [str(row[0]) for row in rows]
+
+
+def _held(group: GroupCommit[str, str], writer: Writer) -> Future[str]:
+    held = group.submit("hold")
+    assert writer.holding.wait(30)
+    return held
+
+
+def test_jobs_queued_together_share_one_transaction(database: Database) -> None:
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"))
+    held = _held(group, writer)
+    futures = [group.submit(f"job-{n}") for n in range(10)]
+    assert not any(f.done() for f in futures)  # nothing acknowledged before its commit
+    writer.release.set()
+    assert [f.result(30) for f in futures] == [f"stored job-{n}" for n in range(10)]
+    assert held.result(30) == "stored hold"
+    group.close()
+    assert writer.batch_sizes == [1, 10]
+    assert (group.batches, group.jobs) == (2, 11)
+    assert len(_chain(database)) == 11
+
+
+def test_a_refused_job_fails_alone_and_leaves_nothing(database: Database) -> None:
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"))
+    held = _held(group, writer)
+    futures = [group.submit(name) for name in ("a", "refuse-b", "c")]
+    writer.release.set()
+    held.result(30)
+    assert futures[0].result(30) == "stored a"
+    with pytest.raises(ValueError, match="refuse-b"):
+        futures[1].result(30)
+    assert futures[2].result(30) == "stored c"
+    group.close()
+    assert [d for d in _chain(database) if "refuse" in d] == []
+
+
+def test_a_failing_batch_is_retried_job_by_job(database: Database) -> None:
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"))
+    held = _held(group, writer)
+    futures = [group.submit(name) for name in ("a", "explode", "c")]
+    writer.release.set()
+    held.result(30)
+    assert futures[0].result(30) == "stored a"
+    with pytest.raises(RuntimeError, match="cannot be written"):
+        futures[1].result(30)
+    assert futures[2].result(30) == "stored c"
+    group.close()
+    assert writer.batch_sizes[1:] == [3, 1, 1, 1]  # together, then each alone
+    assert len(_chain(database)) == 3  # hold, a, c: the failed batch left nothing
+
+
+def test_many_threads_lose_nothing_and_close_writes_what_is_queued(database: Database) -> None:
+    group = GroupCommit(database, Writer(), actor=Actor.system("test"), max_batch=8)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def client(k: int) -> None:
+        for n in range(25):
+            stored = group.run(f"c{k}-{n}")
+            with lock:
+                results.append(stored)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    last = group.submit("last")
+    group.close()
+    assert last.result(0) == "stored last"
+    assert len(results) == len(set(results)) == 200
+    assert group.jobs == 201 and group.batches <= 201
+    assert len(_chain(database)) == 201
+    assert group.run("after close") == "stored after close"  # a new writer thread starts
+    group.close()
