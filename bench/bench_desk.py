@@ -91,7 +91,7 @@ def _server(data: Path, url: str, workers: int) -> tuple[subprocess.Popen[bytes]
                 return proc, base
         except httpx.HTTPError:
             time.sleep(0.3)
-    proc.kill()
+    os.killpg(proc.pid, signal.SIGKILL)  # the supervisor and its workers
     sys.exit("bench_desk: the server did not start")
 
 

@@ -63,6 +63,7 @@ class ServerProcess:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
+        self.stop()  # its workers too: nothing left running behind a failed test
         raise RuntimeError("server did not start")
 
     def signal(self, sig: int) -> int:

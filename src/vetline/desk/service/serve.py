@@ -9,8 +9,8 @@ one dies), each with its own copy of the index: one Python process uses one core
 resolving plus assessing an IAQ is CPU work. The database is migrated once, by the
 supervisor, before any worker starts; each worker answers RECEIVED leftovers at start
 (compare-and-set: of two workers, one answers each query). With more than one worker,
-use PostgreSQL: SQLite serialises writers across processes through its busy handler,
-whose sleeps show in the tail latency (bench/README.md has both).
+SQLite serialises the workers' writes through a lock file (``Database.one_writer``),
+PostgreSQL through its own locks; bench/README.md has both.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -32,6 +33,17 @@ from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
 
 GRACEFUL_SECONDS = 15
+#: How long a thread may hold the GIL while another waits (Python's default: 5 ms). The
+#: desk's writer thread needs the GIL back after every SQLite call, while the event loop
+#: works queries out without pause: at 5 ms per hand-over a group commit of a few
+#: statements took tens of milliseconds, holding the database's writer lock (and every
+#: other worker process) meanwhile. Measured in bench/README.md.
+GIL_SWITCH_SECONDS = 0.0005
+#: How long the supervisor waits for a worker's health-check answer before killing it
+#: (uvicorn's default: 5 s). A worker loading the 1M-record index holds the GIL in long
+#: calls; with 5 s, workers were killed and restarted over and over while loading, and
+#: two workers took minutes to come up under load instead of seconds.
+WORKER_START_SECONDS = 120
 log = logging.getLogger("vetline.serve")
 
 
@@ -48,6 +60,7 @@ def build_app(settings: Settings) -> FastAPI:
         desk.recover()
         desk.warm_up()
     freeze_loaded_objects()
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return app
 
 
@@ -89,4 +102,5 @@ def run(data_dir: Path, host: str, port: int, workers: int = 1) -> None:
     uvicorn.run(
         "vetline.desk.service.serve:worker_app", factory=True, workers=workers, host=host,
         port=port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )  # fmt: skip
