@@ -13,12 +13,13 @@ against identity), so a person's score is:
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS
 from vetline.resolve.scorer import Scores
@@ -26,6 +27,10 @@ from vetline.resolve.scorer import Scores
 _ID_COLS = [i for i, c in enumerate(COMPARISONS) if c.name in IDENTIFIER_COMPARISONS]
 _BIO_COLS = [i for i, c in enumerate(COMPARISONS) if c.name not in IDENTIFIER_COMPARISONS]
 _EXACT = 1  # identifier comparisons: level 0 null, 1 exact, then typo/different
+#: The biographic columns come first: a slice is a view, cheaper than a fancy-index copy.
+_BIO: slice | list[int] = (
+    slice(0, len(_BIO_COLS)) if list(range(len(_BIO_COLS))) == _BIO_COLS else _BIO_COLS
+)
 
 
 @dataclass(frozen=True)
@@ -45,45 +50,70 @@ class PersonScores:
         return 1.0 / (1.0 + np.exp2(-self.match_weight))
 
 
-def aggregate(scores: Scores, persons: npt.NDArray[Any], prior_weight: float) -> PersonScores:
-    codes, uniques = pd.factorize(persons)
-    n_persons = len(uniques)
-    bio = prior_weight + scores.weights[:, _BIO_COLS].sum(axis=1)
-    order = np.lexsort((-bio, codes))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = codes[order][1:] != codes[order][:-1]
-    best = np.empty(n_persons, dtype=np.intp)
-    best[codes[order][first]] = order[first]
-    gamma = scores.gamma[best].copy()
-    weights = scores.weights[best].copy()
-    agrees = np.zeros(n_persons, dtype=bool)
-    for c in _ID_COLS:
-        g, w = scores.gamma[:, c], scores.weights[:, c]
-        exact = g == _EXACT
-        has_exact = np.zeros(n_persons, dtype=bool)
-        has_exact[codes[exact]] = True
-        exact_w = np.zeros(n_persons)
-        exact_w[codes[exact]] = w[exact]
-        worst = np.full(n_persons, np.inf)
-        other = g > _EXACT
-        np.minimum.at(worst, codes[other], w[other])
-        worst_level = np.zeros(n_persons, dtype=np.int8)
-        for level in np.unique(g[other]):
-            sel = other & (g == level)
-            hit = np.zeros(n_persons, dtype=bool)
-            hit[codes[sel][w[sel] == worst[codes[sel]]]] = True
-            worst_level[hit] = level
-        has_other = np.isfinite(worst)
-        weights[:, c] = np.where(has_exact, exact_w, np.where(has_other, worst, 0.0))
-        gamma[:, c] = np.where(has_exact, _EXACT, np.where(has_other, worst_level, 0))
-        agrees |= has_exact
-    total = prior_weight + weights.sum(axis=1)
-    rank = np.argsort(-total, kind="stable")
+def _identifier(
+    rows: list[int], c: int, gamma: list[list[int]], weights: list[list[float]]
+) -> tuple[int, float]:
+    """(level, weight) of identifier comparison ``c`` for a person with candidate ``rows``:
+    an exact agreement anywhere (the last one's weight), else the strongest conflict (the
+    lowest weight; of equal weights, the higher level), else nothing."""
+    exact: float | None = None
+    low: float | None = None
+    level = 0
+    for r in rows:
+        g = gamma[r][c]
+        if g == _EXACT:
+            exact = weights[r][c]
+        elif g > _EXACT:
+            w = weights[r][c]
+            if low is None or w < low or (w == low and g > level):
+                low, level = w, g
+    if exact is not None:
+        return _EXACT, exact
+    if low is not None:
+        return level, low
+    return 0, 0.0
+
+
+def aggregate(scores: Scores, persons: Sequence[Any], prior_weight: float) -> PersonScores:
+    """Rank the persons of the candidate records (``persons[i]`` owns record ``i``).
+
+    Candidate sets are small (a median of 4 records on the 1M-record world), so the
+    per-person bookkeeping is plain Python; the sums stay NumPy reductions over the same
+    matrices, so every weight rounds exactly as before.
+    """
+    gamma_rows: list[list[int]] = scores.gamma.tolist()
+    weight_rows: list[list[float]] = scores.weights.tolist()
+    members: dict[Any, list[int]] = {}  # person → its candidate rows, in first-seen order
+    for r, person in enumerate(persons):
+        members.setdefault(person, []).append(r)
+    bio: list[float] = (prior_weight + scores.weights[:, _BIO].sum(axis=1)).tolist()
+    best: list[int] = []
+    gamma: list[list[int]] = []
+    weights: list[list[float]] = []
+    agrees: list[bool] = []
+    for rows in members.values():
+        b = rows[0]
+        for r in rows[1:]:  # the best-scoring record; the first of equals
+            if bio[r] > bio[b]:
+                b = r
+        g_row, w_row = list(gamma_rows[b]), list(weight_rows[b])
+        for c in _ID_COLS:
+            g_row[c], w_row[c] = _identifier(rows, c, gamma_rows, weight_rows)
+        best.append(b)
+        gamma.append(g_row)
+        weights.append(w_row)
+        agrees.append(any(g_row[c] == _EXACT for c in _ID_COLS))
+    total: list[float] = (prior_weight + np.array(weights).sum(axis=1)).tolist()
+    if any(math.isnan(x) for x in total):
+        rank: list[int] = np.argsort(-np.array(total), kind="stable").tolist()
+    else:  # a stable sort, best first, as the stable argsort of −total
+        rank = sorted(range(len(total)), key=lambda i: -total[i])
+    uniques = list(members)
     return PersonScores(
         [str(uniques[i]) for i in rank],
-        total[rank],
-        best[rank],
-        gamma[rank],
-        weights[rank],
-        agrees[rank],
+        np.array([total[i] for i in rank], dtype=np.float64),
+        np.array([best[i] for i in rank], dtype=np.intp),
+        np.array([gamma[i] for i in rank], dtype=np.int8),
+        np.array([weights[i] for i in rank], dtype=np.float64),
+        np.array([agrees[i] for i in rank], dtype=bool),
     )

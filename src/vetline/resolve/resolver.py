@@ -1,12 +1,14 @@
 """The real-time resolver: one subject → candidate persons, a level, and its reasons.
 
 Path of a query: standardise the subject (the build's own functions), look up candidate
-records by the build's blocking rules, score them with the trained model (NumPy, Splink's
-arithmetic), keep each person's best record, then decide the level (``levels.py``).
+records by the build's blocking rules, score them with the trained model (Splink's
+arithmetic on the index's codes, ``realtime.py``), keep each person's best record, then
+decide the level (``levels.py``).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -25,14 +27,23 @@ from vetline.resolve.ids import fresh_id
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.levels import Evidence, decide
 from vetline.resolve.model import MatchModel
-from vetline.resolve.scorer import score
+from vetline.resolve.realtime import SubjectScorer
 from vetline.resolve.standardise import (
-    LIST_COLUMNS,
     remember_symbols,
     standardise_frame,
     standardise_one,
 )
 from vetline.status.codes import MatchLevel
+
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    """A dataclass's field names, looked up once (``fields`` costs microseconds a call)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,7 @@ class Subject:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Subject:
         """From IAQ ``subject`` JSON; unknown keys are ignored, values must be text."""
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values: dict[str, str | None] = {}
         for key, value in data.items():
             if key not in known:
@@ -64,6 +75,10 @@ class Subject:
                 raise BadInput(f"subject.{key}", "must be a string or null")
             values[key] = value or None
         return cls(**values)
+
+    def as_row(self) -> dict[str, str | None]:
+        """The fields as a contract-shaped row (``asdict`` without its deep copy)."""
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     def check(self) -> None:
         has_name = bool(self.last_name or self.first_name)
@@ -97,21 +112,6 @@ class Resolution:
         return data
 
 
-def _broadcast(row: dict[str, Any], n: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for column, value in row.items():
-        if column in ("dob_year", "dob_month", "dob_day"):
-            out[column] = np.full(n, np.nan if value is None else float(value))
-            continue
-        arr = np.empty(n, dtype=object)
-        if column in LIST_COLUMNS:
-            arr.fill(tuple(value) if value else None)
-        else:
-            arr.fill(value)
-        out[column] = arr
-    return out
-
-
 class Resolver:
     """Holds the model and the index; ``resolve`` is read-only, ``add_records`` appends."""
 
@@ -119,6 +119,7 @@ class Resolver:
         self.model = model
         self.index = index
         self.settings = settings
+        self.scorer = SubjectScorer(model, index)
 
     @classmethod
     def load(cls, data_dir: Path, settings: ResolveSettings | None = None) -> Resolver:
@@ -133,41 +134,39 @@ class Resolver:
         if not isinstance(subject, Subject):
             subject = Subject.from_dict(subject)
         subject.check()
-        return self._resolve_row(standardise_one(asdict(subject)))
+        return self._resolve_row(standardise_one(subject.as_row()))
 
     def _resolve_row(self, row: dict[str, Any]) -> Resolution:
         s = self.settings
         rows = self.index.candidates(row, s.max_block_size)
         if len(rows) == 0:
             return Resolution(MatchLevel.NO_RECORD, None, 0.0, None, reasons=["no candidate"])
-        scores = score(
-            self.model, _broadcast(row, len(rows)), self.index.columns(rows),
-            self.index.tf_columns(rows),
-        )  # fmt: skip
-        persons = self.index.coded["person_id"].values(rows)
+        scores = self.scorer.score(row, rows)
+        persons: list[str] = self.index.coded["person_id"].values(rows).tolist()
         ranked = aggregate(scores, persons, self.model.prior_weight)
-        fin_rows = self._fin_matches(row, rows)
-        fin_person = str(persons[fin_rows[0]]) if len(fin_rows) else None
+        probabilities = ranked.probability
+        best_gamma: list[int] = ranked.gamma[0].tolist()
+        fin_at = self.scorer.first_equal("fin", row, rows) if row.get("fin") else None
+        fin_person = str(persons[fin_at]) if fin_at is not None else None
         evidence = Evidence(
-            probability=float(ranked.probability[0]),
+            probability=float(probabilities[0]),
             match_weight=float(ranked.match_weight[0]),
             runner_up_weight=float(ranked.match_weight[1]) if len(ranked.persons) > 1 else None,
             runner_up_probability=(
-                float(ranked.probability[1]) if len(ranked.persons) > 1 else None
+                float(probabilities[1]) if len(ranked.persons) > 1 else None
             ),
             identifier_agrees=bool(ranked.identifier_agrees[0]),
             fin_person=fin_person,
             name_expected_records=self._name_expected(row),
-            birth_country_agrees=_label(ranked.gamma[0], "birth_country") == "exact",
+            birth_country_agrees=_label(best_gamma, "birth_country") == "exact",
             conflicts=tuple(
                 name for name in ("birth_country", "sex", "dob")
-                if _label(ranked.gamma[0], name) == "different"
+                if _label(best_gamma, name) == "different"
             ),
         )  # fmt: skip
         decision = decide(evidence, ranked.persons[0], s)
         top = ranked.persons.index(decision.person_id) if decision.person_id else 0
         explanation = self._explain(ranked.gamma[top], ranked.weights[top], decision.decisive)
-        probabilities = ranked.probability
         candidates = [(p, float(q)) for p, q in zip(ranked.persons, probabilities, strict=True)][
             : s.max_candidates
         ]
@@ -187,20 +186,14 @@ class Resolver:
             decision.reasons,
         )
 
-    def _fin_matches(self, row: dict[str, Any], rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-        if not row.get("fin"):
-            return np.zeros(0, dtype=np.int32)
-        fins = self.index.coded["fin"].values(rows)
-        return np.flatnonzero(fins == row["fin"])
-
     def _name_expected(self, row: dict[str, Any]) -> float:
         """N · tf(surname) · tf(forename): same-name records expected by chance."""
         tf_s = self.index.tf_of("surname", row.get("surname"))
         tf_f = self.index.tf_of("forename", row.get("forename"))
         n = len(self.index)
-        if np.isnan(tf_s):
+        if math.isnan(tf_s):
             tf_s = 1.0 / max(n, 1)
-        if np.isnan(tf_f):
+        if math.isnan(tf_f):
             tf_f = 1.0 / max(n, 1)
         return float(n * tf_s * tf_f)
 
@@ -211,8 +204,10 @@ class Resolver:
             {"field": "prior", "comparison": "prior (two random records match)",
              "weight": round(self.model.prior_weight, 4)}
         ]  # fmt: skip
+        levels: list[int] = gamma.tolist()
+        weight_of: list[float] = weights.tolist()
         for c, comparison in enumerate(COMPARISONS):
-            level = comparison.levels[int(gamma[c])]
+            level = comparison.levels[levels[c]]
             if level.kind == "null":
                 continue
             label = level.label
@@ -222,7 +217,7 @@ class Resolver:
                 {
                     "field": comparison.field,
                     "comparison": label,
-                    "weight": round(float(weights[c]), 4),
+                    "weight": round(weight_of[c], 4),
                 }
             )
         return items
@@ -255,10 +250,10 @@ class Resolver:
 _POSITION = {c.name: i for i, c in enumerate(COMPARISONS)}
 
 
-def _label(gamma: np.ndarray[Any, Any], name: str) -> str:
+def _label(gamma: list[int], name: str) -> str:
     """Label of the level comparison ``name`` took."""
     i = _POSITION[name]
-    return COMPARISONS[i].levels[int(gamma[i])].label
+    return COMPARISONS[i].levels[gamma[i]].label
 
 
 def _unbox(value: Any) -> Any:

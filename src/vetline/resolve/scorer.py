@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,7 @@ from rapidfuzz.process import cpdist
 
 from vetline.resolve.comparisons import COMPARISONS, Level
 from vetline.resolve.model import MatchModel
+from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
 
 Columns = Mapping[str, npt.NDArray[np.object_] | npt.NDArray[np.float64]]
 Mask = npt.NDArray[np.bool_]
@@ -37,6 +39,22 @@ class Scores:
     weights: npt.NDArray[np.float64]  # (pairs, comparisons): level weight + tf adjustment
     match_weight: npt.NDArray[np.float64]
     probability: npt.NDArray[np.float64]
+
+
+def broadcast(row: dict[str, Any], n: int) -> dict[str, Any]:
+    """One standardised row as ``n``-long left-hand columns (a subject against n records)."""
+    out: dict[str, Any] = {}
+    for column, value in row.items():
+        if column in INT_COLUMNS:
+            out[column] = np.full(n, np.nan if value is None else float(value))
+            continue
+        arr = np.empty(n, dtype=object)
+        if column in LIST_COLUMNS:
+            arr.fill(tuple(value) if value else None)
+        else:
+            arr.fill(value)
+        out[column] = arr
+    return out
 
 
 def _notnull(values: npt.NDArray[np.object_] | npt.NDArray[np.float64]) -> Mask:
