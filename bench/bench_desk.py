@@ -95,21 +95,22 @@ def _server(data: Path, url: str, workers: int) -> tuple[subprocess.Popen[bytes]
     sys.exit("bench_desk: the server did not start")
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of ``pid`` and its children so far (Linux ``/proc``)."""
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of ``pid`` and its children so far (Linux ``/proc``)."""
     tick = os.sysconf("SC_CLK_TCK")
     pids = [pid]
     children = Path(f"/proc/{pid}/task/{pid}/children")
     if children.is_file():
         pids += [int(c) for c in children.read_text().split()]
-    total = 0.0
+    user = system = 0.0
     for one in pids:
         try:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return total
+        user += int(fields[11]) / tick  # utime
+        system += int(fields[12]) / tick  # stime
+    return user, system
 
 
 def _token(base: str) -> str:
@@ -274,7 +275,8 @@ def main() -> None:
                 _load(base, token, warm, 120.0, args.concurrency)
             cpu_before, client_before = _cpu_seconds(proc.pid), time.process_time()
             results, elapsed = _load(base, token, bodies, args.seconds, args.concurrency, args.rate)
-            server_cpu = _cpu_seconds(proc.pid) - cpu_before
+            cpu_after = _cpu_seconds(proc.pid)
+            server_user, server_sys = (a - b for a, b in zip(cpu_after, cpu_before, strict=True))
             client_cpu = time.process_time() - client_before
         finally:
             proc.send_signal(signal.SIGTERM)
@@ -290,20 +292,22 @@ def main() -> None:
     everything = sorted(int(r[0] * 1000) for r in results)
     wrong, citizen_removable = _accuracy(acked, facts, _truth(args.facts, args.data))
     offered = f"{args.rate:g}/s offered" if args.rate else "closed loop"
+    n = max(len(results), 1)
     table = Table(title=f"query desk over HTTP: {args.data} ({args.stream} stream, "
                         f"{args.concurrency} clients, {offered}, {args.workers} workers, "
                         f"{args.database})")  # fmt: skip
     for col in ("sent", "acked", "automatic", "queued", "seconds", "IAQ/s", "p50 ms", "p99 ms",
                 "auto p50", "auto p99", "errors", "lost", "duplicated", "wrong person",
-                "citizen removable", "server CPU ms/IAQ", "client CPU ms/IAQ"):  # fmt: skip
+                "citizen removable", "server CPU ms/IAQ usr+sys", "client CPU ms/IAQ"):  # fmt: skip
         table.add_column(col, justify="right")
     table.add_row(
         str(len(results)), str(len(acked)), str(len(automatic)), str(len(acked) - len(automatic)),
         f"{elapsed:.1f}", f"{len(results) / elapsed:.1f}", str(percentile(everything, 50)),
         str(percentile(everything, 99)), str(percentile(automatic, 50)),
         str(percentile(automatic, 99)), str(len(results) - len(acked)), str(lost), str(duplicated),
-        str(wrong), str(citizen_removable), f"{server_cpu * 1000 / max(len(results), 1):.1f}",
-        f"{client_cpu * 1000 / max(len(results), 1):.1f}",
+        str(wrong), str(citizen_removable),
+        f"{server_user * 1000 / n:.1f}+{server_sys * 1000 / n:.1f}",
+        f"{client_cpu * 1000 / n:.1f}",
     )  # fmt: skip
     Console(width=200).print(table)
 

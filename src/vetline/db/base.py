@@ -46,7 +46,9 @@ def utc_iso(moment: datetime) -> str:
     """
     if moment.tzinfo is None:
         raise ValueError("timestamp must be time-zone aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # ``isoformat`` rather than ``strftime``: the same text, several times faster, and
+    # the desk stamps a dozen timestamps per IAQ.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_utc_iso(text: str) -> datetime:
