@@ -2,7 +2,8 @@
 
 Edit here: the engine factory (``engine.py``), the unit of work that owns every
 transaction (``uow.py``), migrations (``migrations/versions/``, one file per change, chained
-by ``down_revision``), and the generic work-item claim (``work.py``) the desk's queue reuses.
+by ``down_revision``), the generic work-item claim (``work.py``) the desk's queue reuses, and
+the group commit (``batch.py``) that lets many request threads share one write transaction.
 Domain tables live with their domain (``vetline.auth.models``, ``vetline.audit.models``);
 they all share :class:`Base` so Alembic and tests see one metadata.
 """
