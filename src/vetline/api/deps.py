@@ -111,7 +111,10 @@ def require(
 
     async def carrying(request: Request, state: State) -> AsyncIterator[Principal]:
         sent = await _csrf_sent(request)
-        inline = _gate_inline(request, state, permission, sent)
+        if state.database.dialect == "sqlite":  # a local read: microseconds, on the loop
+            inline = _gate_inline(request, state, permission, sent)
+        else:  # network round trips: the loop serves other requests meanwhile
+            inline = await run_in_threadpool(_gate_inline, request, state, permission, sent)
         carried: CarriedEvents | None
         if inline is not None:
             principal, carried = inline
