@@ -15,6 +15,7 @@ PostgreSQL through its own locks; bench/README.md has both.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import os
@@ -74,6 +75,9 @@ def freeze_loaded_objects() -> None:
     """
     gc.collect()
     gc.freeze()
+    # Unfrozen at exit, so interpreter shutdown frees them as usual (frozen objects are
+    # never collected: DuckDB's bindings then printed "leaked instances" on every stop).
+    atexit.register(gc.unfreeze)
 
 
 def worker_app() -> FastAPI:
