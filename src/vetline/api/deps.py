@@ -103,8 +103,7 @@ def require(
 
         async def dependency(request: Request, state: State) -> Principal:
             sent = await _csrf_sent(request)
-            principal, _ = await run_in_threadpool(_gate, request, state, permission, sent)
-            return principal
+            return await run_in_threadpool(_gate, request, state, permission, sent)
 
         dependency.vetline_permission = permission  # type: ignore[attr-defined]
         return dependency
@@ -118,10 +117,9 @@ def require(
         carried: CarriedEvents | None
         if inline is not None:
             principal, carried = inline
-        else:
-            principal, carried = await run_in_threadpool(
-                _gate, request, state, permission, sent, True
-            )
+        else:  # something to write now (a refusal, a session, a token use): the full gate
+            principal = await run_in_threadpool(_gate, request, state, permission, sent)
+            carried = None
         request.state.vetline_gate_events = carried
         try:
             yield principal
@@ -176,28 +174,13 @@ def _api_call(principal: Principal, request: Request, permission: Permission) ->
     )  # fmt: skip
 
 
-def _gate(
-    request: Request,
-    state: AppState,
-    permission: Permission,
-    csrf_sent: str,
-    defer: bool = False,
-) -> tuple[Principal, CarriedEvents | None]:
-    """Authenticate, rate-limit, check, audit (blocking: runs in the thread pool).
-
-    The audit event is committed here, or — ``defer``, an allowed token call with nothing
-    else to write — drafted and returned for the route's transaction.
-    """
+def _gate(request: Request, state: AppState, permission: Permission, csrf_sent: str
+          ) -> Principal:  # fmt: skip
+    """Authenticate, rate-limit, check, audit in one committed unit (blocking: runs in
+    the thread pool)."""
     token = _bearer(request)
-    principal, use_due = (
-        _token_principal(state, request, token) if token is not None else (None, False)
-    )
-    if defer and principal is not None and not use_due:
-        state.limiter.hit(f"{principal.via}:{principal.credential_id}")
-        if _refusal(principal, permission, request, csrf_sent) is None:
-            return principal, CarriedEvents([_api_call(principal, request, permission)])
-        return _gate_unit(request, state, permission, csrf_sent, principal, counted=True), None
-    return _gate_unit(request, state, permission, csrf_sent, principal, counted=False), None
+    principal = _token_principal(state, request, token)[0] if token is not None else None
+    return _gate_unit(request, state, permission, csrf_sent, principal)
 
 
 def _gate_unit(
@@ -206,8 +189,6 @@ def _gate_unit(
     permission: Permission,
     csrf_sent: str,
     token_principal: Principal | None,
-    *,
-    counted: bool,
 ) -> Principal:
     """The gate's own transaction: authenticate a session, record token use, audit."""
     client = client_address(request)
@@ -222,8 +203,7 @@ def _gate_unit(
             raise Unauthenticated("authentication required")
         if token is not None:
             note_token_use(uow, principal.credential_id)
-        if not counted:
-            state.limiter.hit(f"{principal.via}:{principal.credential_id}")
+        state.limiter.hit(f"{principal.via}:{principal.credential_id}")
         refusal = _refusal(principal, permission, request, csrf_sent)
         uow.audit(
             EventType.ACCESS_DENIED if refusal else EventType.API_CALL,

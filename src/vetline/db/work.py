@@ -68,12 +68,8 @@ def enqueue(
     ori: str | None = None,
     aor: str | None = None,
 ) -> str:
-    """Add a queued item and return its id (the caller audits the action that created it).
-
-    A Core INSERT, not an ORM add: the desk enqueues inside its one write transaction
-    per IAQ, where the ORM's flush bookkeeping was a measurable share of the time the
-    writer lock is held.
-    """
+    """Add one queued item and return its id (the caller audits the action that created
+    it). Many at once: :func:`item_row` and :func:`enqueue_rows` (the desk's batches)."""
     row = item_row(uow, queue, object_type, object_id, priority=priority, ori=ori, aor=aor)
     enqueue_rows(uow, [row])
     return str(row["id"])
@@ -104,7 +100,11 @@ def item_row(
 
 
 def enqueue_rows(uow: UnitOfWork, rows: Sequence[dict[str, object]]) -> None:
-    """Insert queued items built by :func:`item_row`: one statement for a batch."""
+    """Insert queued items built by :func:`item_row`: one statement for a batch.
+
+    A Core INSERT, not an ORM add: the desk enqueues inside its write transactions, where
+    the ORM's flush bookkeeping was a measurable share of the time the writer lock is held.
+    """
     if rows:
         uow.session.connection().execute(_INSERT_ITEM, list(rows))
 

@@ -39,7 +39,6 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from vetline.audit.events import EventType, Outcome
 from vetline.audit.writer import CarriedEvents
@@ -337,9 +336,7 @@ class DeskService:
     ) -> str:
         """Insert the query as RECEIVED and commit (the index is unavailable); its id."""
         with self.uow(actor) as uow:
-            try:
-                store.insert_query(uow, row)
-            except IntegrityError:
+            if row.id not in store.insert_new_queries(uow, [row]):  # (ori, iaq_id) stored
                 uow.rollback()
                 return self._winner(row).query_id
             uow.include(carried)

@@ -27,7 +27,6 @@ _QUERIES = cast(Table, DeskQuery.__table__)
 _RESPONSES = cast(Table, DeskResponse.__table__)
 # Core statements built once and run on the session's connection: the ORM's execution
 # path and per-call statement building cost more than the inserts themselves.
-_INSERT_QUERY = insert(_QUERIES)
 _INSERT_RESPONSE = insert(_RESPONSES)
 
 
@@ -116,7 +115,7 @@ def add_response(
         )
     text = iar if isinstance(iar, str) else canonical_json(iar)
     row = response_row(uow, query_id, text, kind, sent_by, version)
-    uow.session.connection().execute(_INSERT_RESPONSE, row)  # Core: see ``insert_query``
+    uow.session.connection().execute(_INSERT_RESPONSE, row)
     return str(row["id"])
 
 
@@ -173,17 +172,6 @@ def response_row(
         "sent_by": sent_by,
         "iar_json": iar_json,
     }
-
-
-def insert_query(uow: UnitOfWork, query: DeskQuery) -> None:
-    """INSERT the query row (``IntegrityError`` when ``(ori, iaq_id)`` exists).
-
-    A Core INSERT of the row's values rather than ``session.add``: the desk's one write
-    transaction per IAQ holds the writer lock, and the ORM's flush bookkeeping was a
-    measurable share of it (bench/README.md). ``query`` stays a plain, transient object.
-    """
-    values = {column.key: getattr(query, column.key) for column in _QUERIES.columns}
-    uow.session.connection().execute(_INSERT_QUERY, values)
 
 
 def responses(uow: UnitOfWork, query_id: str) -> Sequence[DeskResponse]:
