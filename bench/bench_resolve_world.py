@@ -25,7 +25,7 @@ import pandas as pd
 
 from vetline.records import ingest_extract
 from vetline.resolve import Resolver, Subject, build_persons
-from vetline.status.codes import MatchLevel
+from vetline.vocab import MatchLevel
 
 
 def rss_mb() -> float:

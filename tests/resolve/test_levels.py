@@ -6,7 +6,7 @@ import pytest
 
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.levels import Evidence, decide
-from vetline.status.codes import MatchLevel
+from vetline.vocab import MatchLevel
 
 
 def _ev(**changes: object) -> Evidence:

@@ -10,7 +10,7 @@ import pytest
 from conftest import BuiltWorld
 from vetline.errors import BadInput
 from vetline.resolve import Resolver, Subject
-from vetline.status.codes import MatchLevel
+from vetline.vocab import MatchLevel
 
 
 @pytest.fixture(scope="module")

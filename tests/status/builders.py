@@ -7,7 +7,7 @@ from datetime import date
 from itertools import count
 
 from vetline.status import Encounter, EncounterCharge
-from vetline.status.codes import Action, Assessment, Flag, MatchLevel, StatusCode
+from vetline.vocab import Action, Assessment, Flag, MatchLevel, StatusCode
 
 Row = dict[str, str | None]
 _ids = count(1)

@@ -6,11 +6,11 @@ case isolates one conviction rule (INA 237(a)(2)) or one gate of the recommendat
 
 from __future__ import annotations
 
-from vetline.status.codes import Action as A
-from vetline.status.codes import Assessment as R
-from vetline.status.codes import Flag as F
-from vetline.status.codes import MatchLevel as M
-from vetline.status.codes import StatusCode as S
+from vetline.vocab import Action as A
+from vetline.vocab import Assessment as R
+from vetline.vocab import Flag as F
+from vetline.vocab import MatchLevel as M
+from vetline.vocab import StatusCode as S
 
 from .builders import (
     Case,

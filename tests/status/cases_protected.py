@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from vetline.status.codes import Action as A
-from vetline.status.codes import Assessment as R
-from vetline.status.codes import Flag as F
-from vetline.status.codes import MatchLevel as M
-from vetline.status.codes import StatusCode as S
+from vetline.vocab import Action as A
+from vetline.vocab import Assessment as R
+from vetline.vocab import Flag as F
+from vetline.vocab import MatchLevel as M
+from vetline.vocab import StatusCode as S
 
 from .builders import (
     Case,

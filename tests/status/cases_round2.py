@@ -4,10 +4,10 @@ residence, U and T status after an unlawful entry, and the admission the CIMT cl
 
 from __future__ import annotations
 
-from vetline.status.codes import Action as A
-from vetline.status.codes import Assessment as R
-from vetline.status.codes import Flag as F
-from vetline.status.codes import StatusCode as S
+from vetline.vocab import Action as A
+from vetline.vocab import Assessment as R
+from vetline.vocab import Flag as F
+from vetline.vocab import StatusCode as S
 
 from .builders import Case, arr, crim, cust, dep, enc, f, g, person, st
 

@@ -11,7 +11,7 @@ import pytest
 from vetline.errors import BadInput
 from vetline.status import load_policy
 from vetline.status.charges import RemovalCategory, load_charge_table
-from vetline.status.codes import MatchLevel
+from vetline.vocab import MatchLevel
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "vetline" / "data"
 # ``shared/`` sits beside the checkout (on developer machines and in CI alike).

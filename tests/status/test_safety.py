@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vetline.status import Encounter, PersonHistory, Policy, assess
-from vetline.status.codes import (
+from vetline.status.facts import US_BIRTHPLACES
+from vetline.vocab import (
     CITIZEN_STATUSES,
     ENFORCEMENT_ACTIONS,
     Action,
@@ -23,7 +24,6 @@ from vetline.status.codes import (
     MatchLevel,
     StatusCode,
 )
-from vetline.status.facts import US_BIRTHPLACES
 
 from . import builders as b
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vetline.status import AssessmentResult, PersonHistory, Policy, assess
-from vetline.status.codes import (
+from vetline.vocab import (
     ENFORCEMENT_ACTIONS,
     Action,
     Assessment,

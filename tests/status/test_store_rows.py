@@ -10,7 +10,7 @@ import duckdb
 
 from vetline.records.contract import SOURCE_NAMES, TRUTH_FILE
 from vetline.status import PersonHistory, Policy, assess
-from vetline.status.codes import ENFORCEMENT_ACTIONS
+from vetline.vocab import ENFORCEMENT_ACTIONS
 
 
 def test_store_rows_parse_and_assess(

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from vetline.status import load_policy
-from vetline.status.codes import ENFORCEMENT_ACTIONS, Assessment, Flag, MatchLevel
 from vetline.status.engine import assess
 from vetline.status.evaluate import load_persons
 from vetline.status.history import PersonHistory
 from vetline.synth import NoiseConfig, generate_extract
+from vetline.vocab import ENFORCEMENT_ACTIONS, Assessment, Flag, MatchLevel
 
 AS_OF = date(2026, 11, 1)
 PERSONS = 12_000

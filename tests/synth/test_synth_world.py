@@ -14,8 +14,8 @@ from vetline.records.contract import (
     TRUTH_COLUMNS,
     columns_of,
 )
-from vetline.status.codes import StatusCode
 from vetline.synth.catalogue import CATALOGUE
+from vetline.vocab import StatusCode
 
 from .conftest import DEFAULT_PERSONS
 

@@ -26,7 +26,7 @@ from vetline.desk.iaq import IAQ
 from vetline.desk.ori import LESC_ORI, ori_problem
 from vetline.desk.problems import InvalidQuery, field_errors
 from vetline.errors import BadInput
-from vetline.status.codes import CITIZEN_STATUSES, Assessment, Flag, MatchLevel, StatusCode
+from vetline.vocab import CITIZEN_STATUSES, Assessment, Flag, MatchLevel, StatusCode
 
 WIDTH: Final = 72
 #: Fields of the IAR JSON that only ICE staff see.

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vetline.resolve.config import ResolveSettings
-from vetline.status.codes import MatchLevel
+from vetline.vocab import MatchLevel
 
 
 @dataclass(frozen=True)

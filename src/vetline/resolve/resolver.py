@@ -33,7 +33,7 @@ from vetline.resolve.standardise import (
     standardise_frame,
     standardise_one,
 )
-from vetline.status.codes import MatchLevel
+from vetline.vocab import MatchLevel
 
 _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
 

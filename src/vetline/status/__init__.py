@@ -13,11 +13,11 @@ which NCIC code means what in ``data/charge_categories.csv``; status precedence 
 ``grounds.py``; the action gates in ``recommend.py``.
 """
 
-from vetline.status.codes import Action, Assessment, Flag, MatchLevel, StatusCode
 from vetline.status.engine import assess
 from vetline.status.history import Encounter, EncounterCharge, PersonHistory, RecordRef
 from vetline.status.policy import Policy, load_policy
 from vetline.status.result import AssessmentResult
+from vetline.vocab import Action, Assessment, Flag, MatchLevel, StatusCode
 
 __all__ = [
     "Action",

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from vetline.status.codes import StatusCode
 from vetline.status.dates import DateSpan
 from vetline.status.facts import US_BIRTHPLACES, Facts
 from vetline.status.history import PersonHistory, RecordRef, StatusRec
 from vetline.status.policy import Thresholds
 from vetline.status.result import Conflict, StatusFinding
+from vetline.vocab import StatusCode
 
 
 @dataclass(frozen=True)

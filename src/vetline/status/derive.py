@@ -10,7 +10,6 @@ surfaced as conflicts, never dropped.
 
 from __future__ import annotations
 
-from vetline.status.codes import StatusCode
 from vetline.status.entry import admission_rule, ewi_rule
 from vetline.status.facts import Facts
 from vetline.status.grants import (
@@ -25,6 +24,7 @@ from vetline.status.history import RecordRef
 from vetline.status.policy import AdmissionClasses
 from vetline.status.removal import court_rule, reentry_rule
 from vetline.status.result import Ground, StatusFinding
+from vetline.vocab import StatusCode
 
 
 def _grant(facts: Facts, out: Derivation) -> bool:

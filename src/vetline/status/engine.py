@@ -14,7 +14,6 @@ from itertools import pairwise
 
 from vetline.status.charges import RemovalCategory
 from vetline.status.citizenship import screen_citizenship
-from vetline.status.codes import Action, Assessment, Flag, MatchLevel, StatusCode
 from vetline.status.dates import DateSpan
 from vetline.status.derive import derive_status
 from vetline.status.facts import Facts
@@ -37,6 +36,7 @@ from vetline.status.result import (
     StatusFinding,
 )
 from vetline.status.timeline import build_timeline
+from vetline.vocab import Action, Assessment, Flag, MatchLevel, StatusCode
 
 
 def _admission_date(facts: Facts, policy: Policy) -> DateSpan | None:

@@ -6,13 +6,13 @@ conviction); the absence of an entry record never makes anyone EWI (Gonzalez v. 
 
 from __future__ import annotations
 
-from vetline.status.codes import StatusCode
 from vetline.status.dates import DateSpan, on
 from vetline.status.facts import Facts, sort_key
 from vetline.status.grants import Derivation
 from vetline.status.history import RecordRef, StatusRec
 from vetline.status.policy import AdmissionClasses
 from vetline.status.result import Ground, StatusFinding
+from vetline.vocab import StatusCode
 
 
 def admission_rule(facts: Facts, adm: AdmissionClasses, out: Derivation) -> bool:

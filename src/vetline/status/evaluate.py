@@ -18,10 +18,10 @@ import duckdb
 
 from vetline.errors import BadInput
 from vetline.records.contract import PERSON_FACTS_FILE, SOURCE_NAMES, TRUTH_FILE
-from vetline.status.codes import ENFORCEMENT_ACTIONS, Flag, MatchLevel
 from vetline.status.engine import assess
 from vetline.status.history import PersonHistory, Record, parse_record
 from vetline.status.policy import Policy
+from vetline.vocab import ENFORCEMENT_ACTIONS, Flag, MatchLevel
 
 
 @dataclass

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vetline.status.codes import StatusCode
 from vetline.status.dates import DateSpan
 from vetline.status.facts import Facts, sort_key
 from vetline.status.history import StatusRec
 from vetline.status.result import Conflict, Ground, StatusFinding
+from vetline.vocab import StatusCode
 
 #: Status classes that are a current grant, with the status code they give.
 GRANT_CODES: dict[str, StatusCode] = {

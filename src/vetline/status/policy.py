@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from vetline.errors import BadInput
 from vetline.status.charges import ChargeTable, RemovalCategory, load_charge_table
-from vetline.status.codes import MatchLevel
+from vetline.vocab import MatchLevel
 
 #: Words that may never appear in a priority criterion: protected characteristics and
 #: proxies for them (reference §6.2: local screening that used accent or birthplace).

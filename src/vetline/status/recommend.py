@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vetline.status.codes import Action, Assessment, Flag, MatchLevel, StatusCode
 from vetline.status.grounds import Charge
 from vetline.status.policy import Policy, match_at_least
 from vetline.status.result import Ground, Recommendation
+from vetline.vocab import Action, Assessment, Flag, MatchLevel, StatusCode
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from vetline.status.codes import CITIZEN_STATUSES, Assessment, StatusCode
 from vetline.status.result import Ground
+from vetline.vocab import CITIZEN_STATUSES, Assessment, StatusCode
 
 #: Statuses whose holders were admitted: INA 237 deportability grounds apply.
 ADMITTED_STATUSES = frozenset(

@@ -7,12 +7,12 @@ fall on either side proves nothing, because the finding moves a person towards r
 
 from __future__ import annotations
 
-from vetline.status.codes import StatusCode
 from vetline.status.dates import DateSpan, on
 from vetline.status.facts import Facts
 from vetline.status.grants import Derivation, after, current_grants
 from vetline.status.history import RecordRef
 from vetline.status.result import Conflict, Ground, StatusFinding
+from vetline.vocab import StatusCode
 
 
 def reentry_rule(facts: Facts, out: Derivation) -> bool:

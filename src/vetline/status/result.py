@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from vetline.status.codes import Action, Assessment, Flag, StatusCode
 from vetline.status.history import RecordRef
+from vetline.vocab import Action, Assessment, Flag, StatusCode
 
 
 def _refs(refs: tuple[RecordRef, ...]) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vetline.status.codes import StatusCode as S
+from vetline.vocab import StatusCode as S
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from vetline.desk.iaq import QueryType
 from vetline.status import AssessmentResult, Flag, MatchLevel, StatusCode
-from vetline.status.codes import CITIZEN_STATUSES, Assessment
+from vetline.vocab import CITIZEN_STATUSES, Assessment
 
 ICE_WARRANT_TYPES: Final = frozenset({"I200", "I205"})
 

@@ -18,7 +18,7 @@ from vetline.desk.iaq import IAQ
 from vetline.desk.nlets_iar import render_iar_text
 from vetline.desk.service.answers import Answer
 from vetline.status import Flag, MatchLevel
-from vetline.status.codes import Action
+from vetline.vocab import Action
 
 PROBABILITY_DIGITS = 6
 

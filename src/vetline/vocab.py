@@ -61,6 +61,10 @@ class Action(StrEnum):
     CONDITIONAL_REFERRAL = "CONDITIONAL_REFERRAL"
     CITIZENSHIP_REVIEW = "CITIZENSHIP_REVIEW"
     NO_ACTION = "NO_ACTION"
+    #: Added: the identity rests on biographic agreement only (name, date of birth,
+    #: birthplace), which never supports enforcement (I-247A basis 3 needs biometrics):
+    #: confirm identity by fingerprints first; the IAR lists the candidates.
+    BIOMETRIC_CONFIRMATION = "BIOMETRIC_CONFIRMATION"
 
 
 #: Actions that put enforcement in motion; never for a citizen or a possible citizen.
@@ -81,3 +85,22 @@ class MatchLevel(StrEnum):
     PROBABLE = "PROBABLE"
     POSSIBLE = "POSSIBLE"
     NO_RECORD = "NO_RECORD"
+
+
+class IdentityBasis(StrEnum):
+    """What ties the queried subject to the matched person, strongest first.
+
+    Enforcement follows the form's law (I-247A box 1): a detainer rests on biometric
+    confirmation (basis 3) or on a final order / pending proceedings tied to the person
+    by an identifier (bases 1-2); biographic agreement alone supports none of them.
+    """
+
+    #: The FIN of a fingerprint search is in the matched person's records.
+    BIOMETRIC = "BIOMETRIC"
+    #: A document or system identifier (A-number, FBI number, SSN, passport, SID) agrees
+    #: exactly and no identifier of the same type contradicts it.
+    IDENTIFIER = "IDENTIFIER"
+    #: Name, date of birth, sex, birthplace or address only.
+    BIOGRAPHIC = "BIOGRAPHIC"
+    #: No person matched.
+    NONE = "NONE"
