@@ -27,3 +27,8 @@ def index_dir(data_dir: Path) -> Path:
 
 def build_report_file(data_dir: Path) -> Path:
     return data_dir / "model" / "build.json"
+
+
+def links_file(data_dir: Path) -> Path:
+    """"Possible same person" links between built persons (see ``links.py``)."""
+    return persons_dir(data_dir) / "links.parquet"
