@@ -143,6 +143,15 @@ def test_queue_claim_answer(clients: dict[str, Any], desk_world: DeskWorld, cloc
     seen = clients["agency.la"].get(f"/v1/iar/{iar['iar_id']}").json()
     assert seen["state"] == "ANSWERED" and "recommendation" not in seen
     assert "REMOVABILITY/WITHHELD" in seen["nlets_text"] or "CITIZEN" in seen["nlets_text"]
+    # one IAR, one story: answered means answered, a citizen's IAR carries no ground in
+    # either form, and the Nlets header shows when it was answered
+    assert seen["answer"]["result"] != "PENDING_REVIEW", seen["answer"]
+    if "POSSIBLE_US_CITIZEN" in seen["flags"]:
+        assert seen["removability"]["grounds"] == []
+        assert seen["removability"]["assessment"] == "UNDETERMINED"
+        assert "GROUND/" not in seen["nlets_text"]
+        assert "WITHHELD PENDING CITIZENSHIP REVIEW" in seen["answer"]["reason"].upper()
+    assert f"RESPONDED/{seen['responded_at'].upper()}" in seen["nlets_text"]
     again = one.post(f"/v1/queue/iaq/{query_id}/answer", json={"reason": "twice"})
     assert again.status_code in (404, 422)
     assert len(one.get("/v1/queue/iaq").json()) == 2

@@ -96,6 +96,17 @@ def agency_view(iar: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in iar.items() if key not in INTERNAL_FIELDS}
 
 
+def has_citizen_sign(flags: Iterable[str], status_code: str | None) -> bool:
+    """Any sign of U.S. citizenship: the one rule the JSON and the text forms both follow.
+
+    With it, no removability ground may reach an agency (principle 1): the JSON carries
+    ``UNDETERMINED`` with no grounds and the text says removability is withheld.
+    """
+    return Flag.POSSIBLE_US_CITIZEN.value in flags or (
+        status_code is not None and status_code in {c.value for c in CITIZEN_STATUSES}
+    )
+
+
 def _text(value: object) -> str:
     """Upper-case ASCII on one line: what every Nlets terminal can show."""
     return " ".join(unidecode(str(value)).upper().split())
@@ -191,9 +202,7 @@ def render_iar_text(iar: Mapping[str, Any], *, dest_ori: str, iaq: IAQ | None = 
     if view.match.level is MatchLevel.NO_RECORD and rem and rem.assessment in _ENFORCEMENT:
         raise BadInput("removability.assessment", "a NO_RECORD IAR cannot state removability")
     flags = [_text(f) for f in view.flags]
-    citizen_sign = Flag.POSSIBLE_US_CITIZEN.value in flags or (
-        view.status is not None and view.status.code in CITIZEN_STATUSES
-    )
+    citizen_sign = has_citizen_sign(flags, view.status.code if view.status else None)
     control = (
         view.iaq_id if view.iaq_id and view.iaq_id.isalnum() and len(view.iaq_id) <= 10 else None
     )

@@ -65,7 +65,8 @@ def read_links(data_dir: Path) -> dict[str, list[Link]]:
         return {}
     out: dict[str, list[Link]] = defaultdict(list)
     for row in pq.read_table(path).to_pylist():
-        pl, pr, ul, ur = row["person_id_l"], row["person_id_r"], row["unique_id_l"], row["unique_id_r"]
+        pl, pr = row["person_id_l"], row["person_id_r"]
+        ul, ur = row["unique_id_l"], row["unique_id_r"]
         p, w, why = float(row["match_probability"]), float(row["match_weight"]), row["reason"] or ""
         out[pl].append(Link(pl, pr, ul, ur, p, w, why))
         out[pr].append(Link(pr, pl, ur, ul, p, w, why))

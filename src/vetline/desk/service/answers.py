@@ -196,3 +196,30 @@ def _pending(query_type: QueryType) -> Answer:
     return Answer(
         query_type.value, "PENDING_REVIEW", "an analyst reviews this query; a response follows"
     )
+
+
+def reviewed(
+    query_type: QueryType,
+    level: MatchLevel,
+    result: AssessmentResult,
+    rows: Sequence[Mapping[str, object]],
+) -> Answer:
+    """The answer an analyst sends: the review is done, so nothing in it is "pending".
+
+    The automatic gate (``decide``) sends a citizenship sign, a weak match or an open
+    status to an analyst with ``PENDING_REVIEW``; once the analyst answers, the IAR is
+    ``ANSWERED`` and its answer must say what was found (issue 11: an answered IAR that
+    still read PENDING_REVIEW contradicted its own state). A citizenship sign keeps
+    removability withheld, and says so.
+    """
+    if level is MatchLevel.NO_RECORD:
+        reason = "no record of this person after analyst review (not a finding of status)"
+        return Answer(query_type.value, "NO_RECORD", reason)
+    if query_type is QueryType.NCIC_WARRANT:
+        return _warrant(rows)
+    if query_type is QueryType.NICS:
+        return _nics(result)
+    reason = f"identity confirmed by an analyst; status {result.status.code.value}"
+    if Flag.POSSIBLE_US_CITIZEN in result.flags or result.status.code in CITIZEN_STATUSES:
+        reason += "; removability withheld pending citizenship review"
+    return Answer(query_type.value, "IDENTITY_AND_STATUS", reason, _status_refs(result))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vetline.desk.iaq import IAQ
-from vetline.desk.nlets_iar import render_iar_text
+from vetline.desk.nlets_iar import has_citizen_sign, render_iar_text
 from vetline.desk.service.answers import Answer
 from vetline.status import Flag, MatchLevel
 from vetline.vocab import Action
@@ -87,8 +87,24 @@ def assemble(
         "routing": dict(header.routing),
         "notes": list(header.notes),
     }
+    if has_citizen_sign(iar["flags"], (iar["status"] or {}).get("code")):
+        iar["removability"] = withheld_removability()
     iar["nlets_text"] = render_iar_text(iar, dest_ori=iaq.ori, iaq=iaq) + _answer_text(answer)
     return iar
+
+
+#: Why removability is withheld: the words both forms of the IAR carry.
+WITHHELD_FOR_CITIZENSHIP = "withheld pending citizenship review"
+
+
+def withheld_removability() -> dict[str, Any]:
+    """Removability of a person with a sign of U.S. citizenship: no ground leaves the desk.
+
+    The engine's grounds stay in the analyst's draft (``draft_json``); what goes to the
+    agency and the field office is ``UNDETERMINED`` with the reason, so the JSON and the
+    Nlets text (rendered from this same dict) say the same thing.
+    """
+    return {"assessment": "UNDETERMINED", "grounds": [], "withheld": WITHHELD_FOR_CITIZENSHIP}
 
 
 def _answer_text(answer: Answer) -> str:

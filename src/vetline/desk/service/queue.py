@@ -12,7 +12,7 @@ query's IAR, a new version in its history, audited as IAR_SENT.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from vetline.db.base import parse_utc_iso, utc_iso
 from vetline.db.uow import Actor
 from vetline.desk.iaq import IAQ
 from vetline.desk.service import store
-from vetline.desk.service.answers import decide
+from vetline.desk.service.answers import reviewed
 from vetline.desk.service.assessing import assess_found
 from vetline.desk.service.iar import Header, assemble, match_part
 from vetline.desk.service.lifecycle import QueryState
@@ -158,17 +158,18 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
         iaq = IAQ.model_validate_json(query.iaq_json)
         intake = json.loads(query.intake_json)
         draft = json.loads(query.draft_json or "{}")
-        header = Header(query.iar_id or store.new_id(), query.iaq_id, query.received_at, "",
-                        {"aor": query.aor, "field_office": query.field_office},
+        # The response time is fixed before the IAR is rendered, so the Nlets header and
+        # the JSON carry the same one.
+        now = desk.clock()
+        header = Header(query.iar_id or store.new_id(), query.iaq_id, query.received_at,
+                        utc_iso(now), {"aor": query.aor, "field_office": query.field_office},
                         tuple(intake["flags"]), tuple(intake["notes"]))  # fmt: skip
         received = parse_utc_iso(query.received_at)
     iar = _build(desk, iaq, header, draft, fix, received.date(), actor)
-    now = desk.clock()
     with desk.uow(actor) as uow:
         query = store.get(uow, query_id)
         assert query is not None
         item = _item(desk, uow, query_id)
-        iar["responded_at"] = utc_iso(now)
         moved = store.move(
             uow, query, QueryState.ANSWERED, answered_at=utc_iso(now), responded_at=utc_iso(now),
             response_ms=int((now - received).total_seconds() * 1000),
@@ -220,12 +221,15 @@ def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], f
         level = MatchLevel.POSITIVE  # the analyst confirmed the identity
         resolution.level = level
     result = assess_found(found, iaq, received, desk.policy)
-    decision = decide(iaq.query_type, level, result, found.rows, fin=iaq.subject.fin)
+    answer = reviewed(iaq.query_type, level, result, found.rows)
     assessed = result.to_iar_dict()
     if fix.status_code is not None:
         evidence = [{"source": src, "record_id": rid} for src, rid in resolution.records]
         summary = fix.status_summary
         assessed["status"] = {"code": fix.status_code, "summary": summary, "evidence": evidence}
         assessed["removability"] = {"assessment": "UNDETERMINED", "grounds": []}
+        if answer.result == "IDENTITY_AND_STATUS":
+            why = f"status {fix.status_code} set by an analyst: {summary}"
+            answer = replace(answer, reason=why, evidence=tuple(evidence))
     match = match_part(resolution, confirmed_by=actor.username)
-    return assemble(header, match, assessed, decision.answer, state="ANSWERED", iaq=iaq)
+    return assemble(header, match, assessed, answer, state="ANSWERED", iaq=iaq)
