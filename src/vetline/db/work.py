@@ -13,16 +13,17 @@ behind the same row lock.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import cast
+from typing import Final, cast
 
-from sqlalchemy import ColumnElement, Integer, String, Table, insert, select, update
+from sqlalchemy import ColumnElement, Integer, String, Table, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vetline.audit.events import EventType
 from vetline.db.base import TS_WIDTH, Base, utc_iso
 from vetline.db.uow import UnitOfWork
+from vetline.statemachine import StateMachine
 
 MAX_CLAIM_ATTEMPTS = 5
 
@@ -33,6 +34,24 @@ class WorkState(StrEnum):
     QUEUED = "queued"
     CLAIMED = "claimed"
     DONE = "done"
+
+
+def _needs_user(context: Mapping[str, object]) -> str | None:
+    return None if context.get("user_id") else "a claim needs an identified user"
+
+
+#: The work-item table on the project's one state-machine mechanism: release and
+#: completion also require the claim holder (a condition of the same UPDATE).
+WORK: Final[StateMachine[WorkState]] = StateMachine(
+    "work item",
+    WorkState,
+    {
+        WorkState.QUEUED: frozenset({WorkState.CLAIMED}),
+        WorkState.CLAIMED: frozenset({WorkState.QUEUED, WorkState.DONE}),
+        WorkState.DONE: frozenset(),
+    },
+    guards={(WorkState.QUEUED, WorkState.CLAIMED): (_needs_user,)},
+)
 
 
 class WorkItem(Base):
@@ -111,17 +130,11 @@ def enqueue_rows(uow: UnitOfWork, rows: Sequence[dict[str, object]]) -> None:
 
 def claim(uow: UnitOfWork, item_id: str) -> bool:
     """Claim one item for the unit's actor; ``False`` when someone else got it first."""
-    if uow.actor.user_id is None:
-        raise ValueError("a claim needs an identified user")
-    result = uow.session.execute(
-        update(WorkItem)
-        .where(WorkItem.id == item_id, WorkItem.state == WorkState.QUEUED)
-        .values(
-            state=WorkState.CLAIMED, claimed_by=uow.actor.user_id, claimed_at=utc_iso(uow.now())
-        )
-        .execution_options(synchronize_session=False)
-    )
-    won = int(result.rowcount) == 1  # type: ignore[attr-defined]
+    won = WORK.move(
+        uow.session, WorkItem.id, WorkItem.state, item_id, WorkState.QUEUED, WorkState.CLAIMED,
+        context={"user_id": uow.actor.user_id},
+        claimed_by=uow.actor.user_id, claimed_at=utc_iso(uow.now()),
+    )  # fmt: skip
     if won:
         uow.audit(EventType.WORK_CLAIMED, object_type="work_item", object_id=item_id)
     return won
@@ -166,17 +179,10 @@ def list_queue(
 
 def release(uow: UnitOfWork, item_id: str, reason: str) -> bool:
     """Put one's own claimed item back in the queue."""
-    result = uow.session.execute(
-        update(WorkItem)
-        .where(
-            WorkItem.id == item_id,
-            WorkItem.state == WorkState.CLAIMED,
-            WorkItem.claimed_by == uow.actor.user_id,
-        )
-        .values(state=WorkState.QUEUED, claimed_by=None, claimed_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    done = int(result.rowcount) == 1  # type: ignore[attr-defined]
+    done = WORK.move(
+        uow.session, WorkItem.id, WorkItem.state, item_id, WorkState.CLAIMED, WorkState.QUEUED,
+        where=(WorkItem.claimed_by == uow.actor.user_id,), claimed_by=None, claimed_at=None,
+    )  # fmt: skip
     if done:
         uow.audit(
             EventType.WORK_RELEASED, object_type="work_item", object_id=item_id, reason=reason
@@ -186,17 +192,10 @@ def release(uow: UnitOfWork, item_id: str, reason: str) -> bool:
 
 def complete(uow: UnitOfWork, item_id: str) -> bool:
     """Mark one's own claimed item done."""
-    result = uow.session.execute(
-        update(WorkItem)
-        .where(
-            WorkItem.id == item_id,
-            WorkItem.state == WorkState.CLAIMED,
-            WorkItem.claimed_by == uow.actor.user_id,
-        )
-        .values(state=WorkState.DONE, done_at=utc_iso(uow.now()))
-        .execution_options(synchronize_session=False)
-    )
-    done = int(result.rowcount) == 1  # type: ignore[attr-defined]
+    done = WORK.move(
+        uow.session, WorkItem.id, WorkItem.state, item_id, WorkState.CLAIMED, WorkState.DONE,
+        where=(WorkItem.claimed_by == uow.actor.user_id,), done_at=utc_iso(uow.now()),
+    )  # fmt: skip
     if done:
         uow.audit(EventType.WORK_COMPLETED, object_type="work_item", object_id=item_id)
     return done

@@ -12,7 +12,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-from vetline.errors import BadInput
+from vetline.statemachine import IllegalTransition, StateMachine
+
+__all__ = ["LIFECYCLE", "TRANSITIONS", "IllegalTransition", "QueryState", "check_transition"]
 
 
 class QueryState(StrEnum):
@@ -33,21 +35,10 @@ TRANSITIONS: Final[dict[QueryState, frozenset[QueryState]]] = {
 }
 
 
-class IllegalTransition(BadInput):
-    """A lifecycle move the table does not allow (e.g. answering an answered query)."""
-
-    def __init__(self, current: str, wanted: str) -> None:
-        super().__init__("state", f"a query cannot go from {current} to {wanted}")
-        self.current = current
-        self.wanted = wanted
+#: The query lifecycle on the project's one state-machine mechanism.
+LIFECYCLE: Final[StateMachine[QueryState]] = StateMachine("query", QueryState, TRANSITIONS)
 
 
 def check_transition(current: str, wanted: QueryState) -> QueryState:
     """``wanted`` if the table allows ``current`` → ``wanted``; ``IllegalTransition`` if not."""
-    try:
-        state = QueryState(current)
-    except ValueError:
-        raise IllegalTransition(current, wanted.value) from None
-    if wanted not in TRANSITIONS[state]:
-        raise IllegalTransition(state.value, wanted.value)
-    return wanted
+    return LIFECYCLE.check(current, wanted)

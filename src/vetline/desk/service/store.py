@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Select, Table, insert, select, update
+from sqlalchemy import Select, Table, insert, select
 
 from vetline.auth.roles import RowScope, scope_filter
 from vetline.db.base import utc_iso
 from vetline.db.uow import UnitOfWork
-from vetline.desk.service.lifecycle import QueryState, check_transition
+from vetline.desk.service.lifecycle import LIFECYCLE, QueryState
 from vetline.desk.service.models import DeskQuery, DeskResponse
 
 _QUERIES = cast(Table, DeskQuery.__table__)
@@ -79,15 +79,9 @@ def move(uow: UnitOfWork, query: DeskQuery, to: QueryState, **values: Any) -> bo
 
     ``IllegalTransition`` when the table forbids the move from the state read.
     """
-    current = query.state
-    check_transition(current, to)
-    result = uow.session.execute(
-        update(DeskQuery)
-        .where(DeskQuery.id == query.id, DeskQuery.state == current)
-        .values(state=to.value, **values)
-        .execution_options(synchronize_session=False)
+    won = LIFECYCLE.move(
+        uow.session, DeskQuery.id, DeskQuery.state, query.id, query.state, to, **values
     )
-    won = int(result.rowcount) == 1  # type: ignore[attr-defined]
     if won and query in uow.session:
         uow.session.expire(query)
     return won
