@@ -214,7 +214,7 @@ def demo(
     for login in logins:
         logins_table.add_row(login.username, login.role.value, login.ori or login.aor or "")
     console.print(logins_table)
-    from vetline.desk.service.serve import run
+    from vetline.serve import run
 
     run(data_dir, host, port)
 
@@ -281,7 +281,7 @@ def serve(
     ] = 1,
 ) -> None:
     """Serve the HTTP API (graceful shutdown on SIGTERM/Ctrl-C)."""
-    from vetline.desk.service.serve import run
+    from vetline.serve import run
 
     run(resolve_data_dir(data), host, port, workers)
 

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from vetline.db import Database
 from vetline.desk.service import DeskService, PersonLookup
+from vetline.status import load_policy
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +43,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def desk(database: Database, lookup: PersonLookup, clock: Clock) -> Iterator[DeskService]:
-    service = DeskService(database, lookup, clock=clock)
+    service = DeskService(database, lookup, policy=load_policy(), clock=clock)
     yield service
     service.close()
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from vetline.auth.roles import Role
 from vetline.db import Database
+from vetline.status import load_policy
 
 
 @pytest.fixture
@@ -198,7 +199,7 @@ def test_without_an_index_queries_are_kept_then_answered(
             raise BadInput("data", "no person index; run `vetline build` first")
         return lookup
 
-    install_desk(app, DeskService(database, factory))
+    install_desk(app, DeskService(database, factory, policy=load_policy()))
     add_user(database, "agency.la", Role.REQUESTING_AGENCY, ori=ORI)
     la = client_for(app, "agency.la")
     body = iaq(desk_world.facts[8], iaq_id="KEPT-1")

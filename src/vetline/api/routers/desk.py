@@ -23,6 +23,7 @@ from vetline.auth.roles import Permission
 from vetline.desk.intake import Form
 from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import DeskService, DeskUnavailable, PersonLookup
+from vetline.status import load_policy
 
 router = APIRouter(prefix="/v1", tags=["query desk"])
 #: The gate's event rides in the desk's transaction (one write per IAQ); "function" scope
@@ -58,7 +59,9 @@ def desk_of(request: Request, state: AppState) -> DeskService:
             service = getattr(app.state, "desk", None)
             if service is None:
                 data = state.settings.data
-                service = DeskService(state.database, lambda: PersonLookup.open(data))
+                service = DeskService(
+                    state.database, lambda: PersonLookup.open(data), policy=load_policy()
+                )
                 app.state.desk = service
     assert isinstance(service, DeskService)
     return service

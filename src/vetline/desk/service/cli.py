@@ -20,6 +20,7 @@ from vetline.desk.problems import InvalidQuery
 from vetline.desk.service.lookup import PersonLookup
 from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
+from vetline.status import load_policy
 
 CONSOLE = RowScope(ScopeKind.ALL)
 
@@ -30,7 +31,7 @@ def open_desk(data_dir: Path) -> DeskService:
         raise BadInput("--data", f"{data_dir} is not a data folder (run `vetline ingest`)")
     database = Database.from_url(database_url(data_dir))
     upgrade(database.engine)
-    return DeskService(database, PersonLookup.open(data_dir))
+    return DeskService(database, PersonLookup.open(data_dir), policy=load_policy())
 
 
 def console_actor() -> Actor:

@@ -72,7 +72,7 @@ from vetline.desk.service.writing import (
     write_answered,
 )
 from vetline.errors import BadInput
-from vetline.status import Policy, load_policy
+from vetline.status import Policy
 
 __all__ = ["OBJECT_TYPE", "QUEUE", "DeskService", "DeskUnavailable", "Submission", "Worked"]
 
@@ -111,7 +111,7 @@ class DeskService:
         database: Database,
         lookup: PersonLookup | Callable[[], PersonLookup],
         *,
-        policy: Policy | None = None,
+        policy: Policy,
         directory: AgencyDirectory | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -119,7 +119,7 @@ class DeskService:
         self._lookup = lookup if isinstance(lookup, PersonLookup) else None
         self._factory = None if isinstance(lookup, PersonLookup) else lookup
         self._lock = threading.Lock()
-        self.policy = policy or load_policy()
+        self.policy = policy  # built once at the edge (serve, CLI, tests): issue 12 item 7
         self.directory = directory or shipped_agencies()
         self.clock = clock
         self.writes: GroupCommit[Answered, str] = GroupCommit(

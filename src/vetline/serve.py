@@ -32,6 +32,7 @@ from vetline.db.migrate import upgrade
 from vetline.desk.service.lookup import PersonLookup
 from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
+from vetline.status import load_policy
 
 GRACEFUL_SECONDS = 15
 #: How long a thread may hold the GIL while another waits (Python's default: 5 ms). The
@@ -53,7 +54,7 @@ def build_app(settings: Settings) -> FastAPI:
     database = Database.from_url(settings.resolved_database_url())
     app = create_app(settings, database=database)
     try:
-        desk = DeskService(database, PersonLookup.open(settings.data))
+        desk = DeskService(database, PersonLookup.open(settings.data), policy=load_policy())
     except (BadInput, OSError, ValueError) as exc:  # no (usable) index: queries are kept
         log.warning("query desk not ready: %s", exc)
     else:
@@ -104,7 +105,7 @@ def run(data_dir: Path, host: str, port: int, workers: int = 1) -> None:
     os.environ["VETLINE_DATA"] = str(data_dir.resolve())
     os.environ["VETLINE_MIGRATE_ON_START"] = "0"
     uvicorn.run(
-        "vetline.desk.service.serve:worker_app", factory=True, workers=workers, host=host,
+        "vetline.serve:worker_app", factory=True, workers=workers, host=host,
         port=port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_SECONDS,
         timeout_worker_healthcheck=WORKER_START_SECONDS,
     )  # fmt: skip
