@@ -7,7 +7,7 @@ from datetime import date
 from itertools import count
 
 from vetline.status import Encounter, EncounterCharge
-from vetline.vocab import Action, Assessment, Flag, MatchLevel, StatusCode
+from vetline.vocab import Action, Assessment, Flag, IdentityBasis, MatchLevel, StatusCode
 
 Row = dict[str, str | None]
 _ids = count(1)
@@ -138,6 +138,7 @@ class Case:
     as_of: date = date(2026, 11, 1)
     encounter: Encounter | None = None
     match: MatchLevel = MatchLevel.POSITIVE
+    basis: IdentityBasis | None = None  # what ties subject to person (None: not said)
     related: dict[str, list[Row]] = field(default_factory=dict)
     rule: str | None = None  # expected status rule label (the explanation)
     conflict: str | None = None  # a word the surfaced conflict must contain

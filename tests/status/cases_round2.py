@@ -7,6 +7,7 @@ from __future__ import annotations
 from vetline.vocab import Action as A
 from vetline.vocab import Assessment as R
 from vetline.vocab import Flag as F
+from vetline.vocab import IdentityBasis
 from vetline.vocab import StatusCode as S
 
 from .builders import Case, arr, crim, cust, dep, enc, f, g, person, st
@@ -323,5 +324,18 @@ CASES: list[Case] = [
         related={
             "123456789": person(st("LPR", "1990-01-01"), dob="1960-01-01", a_number="123456789")
         },
+    ),
+    Case(
+        "overstay_in_custody_biographic_only",
+        person(arr("2023-06-01", "B2", "2023-12-01"), cust("2026-10-20")),
+        S.OVERSTAY,
+        R.REMOVABLE,
+        A.BIOMETRIC_CONFIRMATION,
+        "removable overstay in custody, but the identity rests on name and date of birth "
+        "only: no detainer without fingerprints (I-247A basis 3; brief principle 2)",
+        grounds=g("237(a)(1)(B)", "237(a)(1)(C)(i)"),
+        flags=f(F.IN_CUSTODY),
+        basis=IdentityBasis.BIOGRAPHIC,
+        reason_has="fingerprint",
     ),
 ]

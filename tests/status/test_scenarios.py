@@ -32,6 +32,7 @@ def run(case: Case, policy: Policy) -> AssessmentResult:
         encounter=case.encounter,
         match_level=case.match,
         related=related,
+        identity_basis=case.basis,
     )
 
 

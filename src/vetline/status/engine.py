@@ -36,7 +36,7 @@ from vetline.status.result import (
     StatusFinding,
 )
 from vetline.status.timeline import build_timeline
-from vetline.vocab import Action, Assessment, Flag, MatchLevel, StatusCode
+from vetline.vocab import Action, Assessment, Flag, IdentityBasis, MatchLevel, StatusCode
 
 
 def _admission_date(facts: Facts, policy: Policy) -> DateSpan | None:
@@ -94,6 +94,7 @@ def assess(
     encounter: Encounter | None = None,
     match_level: MatchLevel = MatchLevel.POSITIVE,
     related: Mapping[str, PersonHistory] | None = None,
+    identity_basis: IdentityBasis | None = None,
 ) -> AssessmentResult:
     """Assess one person as of ``as_of`` (decision support: every action needs review)."""
     if match_level is MatchLevel.NO_RECORD or history.empty:
@@ -159,6 +160,7 @@ def assess(
             convictions=charges.convictions,
             to_resolve=to_resolve,
             assessment_reason=decision.reason,
+            identity_basis=identity_basis,
         ),
         policy,
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from vetline.status.grounds import Charge
 from vetline.status.policy import Policy, match_at_least
 from vetline.status.result import Ground, Recommendation
-from vetline.vocab import Action, Assessment, Flag, MatchLevel, StatusCode
+from vetline.vocab import Action, Assessment, Flag, IdentityBasis, MatchLevel, StatusCode
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class RecommendationInput:
     convictions: Sequence[Charge]
     to_resolve: Sequence[str]
     assessment_reason: str
+    #: What ties the subject to this person; None when the caller does not say (the match
+    #: level alone then gates, as before). BIOGRAPHIC or NONE never supports enforcement.
+    identity_basis: IdentityBasis | None = None
 
 
 def priority_tier(inp: RecommendationInput, policy: Policy) -> str:
@@ -104,6 +107,16 @@ def recommend(inp: RecommendationInput, policy: Policy) -> Recommendation:
                 supervisory_review=True,
             )
         in_custody = Flag.IN_CUSTODY in inp.flags
+        if inp.identity_basis in (IdentityBasis.BIOGRAPHIC, IdentityBasis.NONE):
+            # Principle 2: name, date of birth and birthplace agreeing never make an
+            # identity strong enough for enforcement; fingerprints must tie it first.
+            return Recommendation(
+                Action.BIOMETRIC_CONFIRMATION,
+                f"Appears removable on {grounds}, but the identity rests on biographic "
+                "agreement only (name, date of birth, birthplace): confirm it by a "
+                "fingerprint comparison (I-247A basis 3) before any enforcement action.",
+                tier,
+            )
         if in_custody and match_at_least(inp.match_level, gates.detainer_min_match):
             return Recommendation(
                 Action.DETAINER,
