@@ -30,5 +30,5 @@ def build_report_file(data_dir: Path) -> Path:
 
 
 def links_file(data_dir: Path) -> Path:
-    """"Possible same person" links between built persons (see ``links.py``)."""
+    """ "Possible same person" links between built persons (see ``links.py``)."""
     return persons_dir(data_dir) / "links.parquet"

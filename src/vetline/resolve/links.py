@@ -1,4 +1,4 @@
-""""Possible same person" links: pairs of built persons that agree biographically but
+""" "Possible same person" links: pairs of built persons that agree biographically but
 were kept apart because nothing independent of name and date of birth corroborated them.
 
 Why a file of its own: splitting one person in two costs an analyst a minute, merging a

@@ -33,7 +33,7 @@ from vetline.resolve.standardise import (
     standardise_frame,
     standardise_one,
 )
-from vetline.vocab import MatchLevel
+from vetline.vocab import IdentityBasis, MatchLevel
 
 _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
 
@@ -101,6 +101,9 @@ class Resolution:
     records: list[tuple[str, str]] = field(default_factory=list)
     candidates: list[tuple[str, float]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    #: What ties the subject to ``person_id`` (biometric, identifier or biographic only);
+    #: the status engine withholds enforcement from a biographic-only identity.
+    basis: IdentityBasis = IdentityBasis.NONE
 
     def to_json(self) -> dict[str, Any]:
         # Built by hand, not with ``asdict``: its recursive deep copy was a visible share
@@ -111,6 +114,7 @@ class Resolution:
             "person_id": self.person_id,
             "probability": self.probability,
             "match_weight": self.match_weight,
+            "basis": str(self.basis),
             "explanation": [dict(step) for step in self.explanation],
             "records": [{"source": s, "record_id": r} for s, r in self.records],
             "candidates": [
@@ -192,6 +196,7 @@ class Resolver:
             records,
             candidates,
             decision.reasons,
+            basis=_basis(decision.decisive, bool(ranked.identifier_agrees[top])),
         )
 
     def _name_expected(self, row: dict[str, Any]) -> float:
@@ -272,3 +277,10 @@ def _unbox(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     return value
+
+
+def _basis(decisive: str | None, identifier_agrees: bool) -> IdentityBasis:
+    """A decisive FIN is biometric; an agreeing identifier is one; anything else biographic."""
+    if decisive == "fin":
+        return IdentityBasis.BIOMETRIC
+    return IdentityBasis.IDENTIFIER if identifier_agrees else IdentityBasis.BIOGRAPHIC

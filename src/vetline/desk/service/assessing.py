@@ -51,4 +51,5 @@ def assess_found(found: Found, iaq: IAQ, received: date, policy: Policy) -> Asse
         encounter=encounter_of(iaq),
         match_level=found.resolution.level,
         related=found.related,
+        identity_basis=found.resolution.basis,
     )

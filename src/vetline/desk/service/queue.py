@@ -33,6 +33,7 @@ from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.service import OBJECT_TYPE, QUEUE, DeskService
 from vetline.errors import BadInput
 from vetline.status import MatchLevel, StatusCode
+from vetline.vocab import IdentityBasis
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], f
         **{
             **res,
             "level": MatchLevel(res["level"]),
+            # A draft written before the basis existed proves nothing beyond biographics.
+            "basis": IdentityBasis(res.get("basis", IdentityBasis.BIOGRAPHIC)),
             "records": [(r["source"], r["record_id"]) for r in res["records"]],
             "candidates": [(c["person_id"], c["probability"]) for c in res["candidates"]],
         }
@@ -216,6 +219,9 @@ def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], f
             found = lookup.person(person, resolution)
         except LookupError as exc:
             raise BadInput("person_id", str(exc)) from None
+        if person != resolution.person_id:
+            # The analyst chose another person: a human judgement, not fingerprints.
+            resolution.basis = IdentityBasis.BIOGRAPHIC
         resolution.person_id = person
         resolution.records = [(str(r["source"]), str(r["record_id"])) for r in found.rows]
         level = MatchLevel.POSITIVE  # the analyst confirmed the identity
