@@ -104,6 +104,13 @@ class Resolution:
     #: What ties the subject to ``person_id`` (biometric, identifier or biographic only);
     #: the status engine withholds enforcement from a biographic-only identity.
     basis: IdentityBasis = IdentityBasis.NONE
+    #: Other persons that *may* be this subject: "possible same person" links of the
+    #: chosen person (``links.parquet``) and close candidates. Their records count
+    #: towards citizenship or lawful status, never towards removal (issue 11).
+    possible: list[str] = field(default_factory=list)
+    #: True when an analyst must look before any answer leaves: two persons above
+    #: PROBABLE, or the chosen person has a "possible same person" link.
+    needs_review: bool = False
 
     def to_json(self) -> dict[str, Any]:
         # Built by hand, not with ``asdict``: its recursive deep copy was a visible share
@@ -121,6 +128,8 @@ class Resolution:
                 {"person_id": p, "probability": round(q, 6)} for p, q in self.candidates
             ],
             "reasons": list(self.reasons),
+            "possible": list(self.possible),
+            "needs_review": self.needs_review,
         }
 
 
