@@ -90,6 +90,11 @@ def test_only_type_ori_and_subject_are_required() -> None:
         ("sex", "f", "F"),
         ("last_name", "  garcía   lópez ", "GARCIA LOPEZ"),
         ("first_name", "o'brien-smith", "O'BRIEN-SMITH"),
+        ("last_name", "o’brien", "O'BRIEN"),
+        ("fin", "ab-12 34", "AB1234"),
+        ("fbi_number", "123 456 AB7", "123456AB7"),
+        ("sid", "GM 12345", "GU12345"),
+        ("passport_number", "p<1234<567", "P1234567"),
         ("dob", "1985-03", "1985-03"),
         ("dob", "1985", "1985"),
         ("middle_name", "   ", None),
@@ -120,6 +125,15 @@ def test_values_are_canonicalised_like_the_record_store(
         ("subject.dob", "1985-02-30", "subject.dob", "not a calendar date"),
         ("subject.dob", "1985-13", "subject.dob", "no month 13"),
         ("subject.dob", "1850-01-01", "subject.dob", "before 1900"),
+        ("subject.dob", "1899-12-31", "subject.dob", "before 1900"),
+        ("subject.fbi_number", "12345678901", "subject.fbi_number", "at most 9"),
+        ("subject.fbi_number", "UNKNOWN", "subject.fbi_number", "at least one digit"),
+        ("subject.fbi_number", "12#45", "subject.fbi_number", "not '#'"),
+        ("subject.fin", "0000-0000", "subject.fin", "all zeros"),
+        ("subject.ssn", "000-12-3456", "subject.ssn", "area 000"),
+        ("subject.ssn", "999-12-3456", "subject.ssn", "never issued"),
+        ("subject.sid", "CA123456789", "subject.sid", "1 to 8"),
+        ("subject.passport_number", "NONE", "subject.passport_number", "5 to 20"),
         ("subject.dob", 19850302, "subject.dob", "must be a string"),
         ("subject.sex", "U", "subject.sex", "F, M, X"),
         ("subject.birth_country", "UK", "subject.birth_country", "not an ISO 3166-1"),
@@ -157,9 +171,14 @@ def test_each_kind_of_malformed_field_is_named(
     assert problem in found[field]
 
 
-def test_a_subject_needs_a_last_name_or_an_identifier() -> None:
-    found = problems({"query_type": "IAQ", "ori": "CA0194200", "subject": {"first_name": "JUAN"}})
-    assert "last name or an identifier" in found["subject"]
+def test_a_subject_needs_a_name_part_or_an_identifier() -> None:
+    """The loader's identification floor (issue 11): a first name alone is a name."""
+    found = problems({"query_type": "IAQ", "ori": "CA0194200", "subject": {"dob": "1985-03-02"}})
+    assert "a name (last_name or first_name) or an identifier" in found["subject"]
+    mononym = parse_iaq_json(
+        {"query_type": "IAQ", "ori": "CA0194200", "subject": {"first_name": "juan"}}
+    )
+    assert mononym.subject.first_name == "JUAN" and mononym.subject.last_name is None
 
 
 def test_biometric_needs_the_fin_and_is_reported_against_it() -> None:

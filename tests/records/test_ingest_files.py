@@ -25,7 +25,7 @@ def test_every_format_loads_and_numbers_lines(
     write_rows(
         extract_dir,
         "status",
-        [good("status", record_id="A"), good("status", record_id="B", dob="x")],
+        [good("status", record_id="A"), good("status", record_id="B", status_class="x")],
         fmt,
     )
     report = ingest_extract(extract_dir, data_dir, today=TODAY)
@@ -84,7 +84,8 @@ def test_bad_json_line_is_one_reject(extract_dir: Path, data_dir: Path) -> None:
         ("6", "zip"),
     ]
     assert rejects[2]["reason"] == "row: not valid UTF-8 text"
-    assert report.sources["status"].accepted == 1
+    assert rejects[3]["action"] == "field set aside"  # record B is kept without its zip
+    assert report.sources["status"].accepted == 2
 
 
 def test_unreadable_files_are_rejected_whole(extract_dir: Path, data_dir: Path) -> None:

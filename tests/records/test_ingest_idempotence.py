@@ -17,7 +17,7 @@ def _two_sources(folder: Path, fmt: str = "csv") -> None:
         folder,
         "status",
         [good("status", record_id=f"S{i}") for i in range(5)]
-        + [good("status", record_id="BAD", dob="x")],
+        + [good("status", record_id="BAD", status_class="x")],
         fmt,
     )
     write_rows(folder, "criminal", [good("criminal", record_id=f"C{i}") for i in range(3)], fmt)

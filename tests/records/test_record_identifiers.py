@@ -13,8 +13,9 @@ from records_helpers import TODAY, good, write_rows
 from vetline.records import RecordStore, ingest_extract
 from vetline.records.identifiers import (
     canonical_a_number,
-    canonical_code,
     canonical_country,
+    canonical_fbi_number,
+    canonical_fin,
     canonical_passport,
     canonical_sid,
     canonical_ssn,
@@ -25,11 +26,11 @@ from vetline.records.identifiers import (
 EXAMPLES: dict[str, tuple[Callable[[str], str], list[str]]] = {
     "a_number": (canonical_a_number, ["A123456789", "a-1234-567", "1234567", " A 012 345 678 "]),
     "ssn": (canonical_ssn, ["123-45-6789", "123456789", "123-456789"]),
-    "sid": (canonical_sid, ["CA12345678", "ca-1234", " tx 99 "]),
+    "sid": (canonical_sid, ["CA12345678", "ca-1234", " tx 99 ", "NB 123 45"]),
     "zip": (canonical_zip, ["02134", "90210-1234", "902101234"]),
-    "passport_number": (canonical_passport, ["x123-456", "AB 1234567", "p.12/34"]),
-    "fin": (canonical_code, ["1234-5678-90", "ab12 34"]),
-    "fbi_number": (canonical_code, ["123456ab7", "12 34-56"]),
+    "passport_number": (canonical_passport, ["x123-456", "AB 1234567", "p.12/345", "P<12<345"]),
+    "fin": (canonical_fin, ["1234-5678-90", "ab12 34"]),
+    "fbi_number": (canonical_fbi_number, ["123456ab7", "12 34-56"]),
     "birth_country": (canonical_country, ["mx", "SV", " us "]),
     "state": (canonical_state, ["ca", "PR", "dc"]),
 }
@@ -54,7 +55,9 @@ def test_python_forms_match_stored_forms(extract_dir: Path, data_dir: Path, colu
         (canonical_a_number, "B1234567", "not an A-number"),
         (canonical_a_number, "A000000000", "all zeros"),
         (canonical_ssn, "1234", "not an SSN"),
-        (canonical_sid, "ZZ123", "not a USPS state code"),
+        (canonical_ssn, "666-12-3456", "never issued"),
+        (canonical_sid, "ZZ123", "not a state code"),
+        (canonical_fbi_number, "12345678901", "at most 9"),
         (canonical_zip, "1234", "not a ZIP code"),
         (canonical_country, "EL", "ISO 3166-1"),
         (canonical_state, "XY", "USPS"),
@@ -72,7 +75,9 @@ def _identity(draw: st.DrawFn) -> dict[str, str]:
     """A valid row's identifiers, written in any of the forms the contract allows."""
     a_digits = draw(st.text(alphabet="0123456789", min_size=7, max_size=9))
     a_digits = a_digits if a_digits.strip("0") else "1" + a_digits[1:]
-    ssn = draw(st.text(alphabet="0123456789", min_size=9, max_size=9))
+    ssn = draw(
+        st.from_regex(r"\A(00[1-9]|[1-578][0-9]{2})(0[1-9]|[1-9][0-9])(000[1-9]|[1-9][0-9]{3})\Z")
+    )
     ssn = draw(st.sampled_from([ssn, f"{ssn[:3]}-{ssn[3:5]}-{ssn[5:]}"]))
     zip5 = draw(st.text(alphabet="0123456789", min_size=5, max_size=5))
     plus4 = draw(st.sampled_from(["", "-1234", "5678"]))
@@ -80,7 +85,7 @@ def _identity(draw: st.DrawFn) -> dict[str, str]:
         "a_number": draw(st.sampled_from(["A", "a", ""])) + a_digits,
         "ssn": ssn,
         "zip": zip5 + plus4,
-        "sid": draw(st.sampled_from(["ca", "TX", "ny-"])) + a_digits,
+        "sid": draw(st.sampled_from(["ca", "TX", "ny-"])) + a_digits[:8],
         "birth_country": draw(st.sampled_from(["mx", "SV", "gt", "Us"])),
     }
 

@@ -142,7 +142,7 @@ def test_synthetic_world_loads_without_rejects(small_extract: Path, small_store:
     """The generator and the loader agree on the contract: a clean world has no rejects."""
     latest = small_store / "rejects" / "latest.csv"
     assert latest.read_text(encoding="utf-8").splitlines() == [
-        '"source","line","record_id","field","reason"'
+        '"source","line","record_id","field","reason","action"'
     ]
     store = RecordStore(small_store)
     counts = store.counts()

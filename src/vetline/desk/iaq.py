@@ -34,7 +34,8 @@ from vetline.desk import identifiers as ids
 from vetline.desk.geo import BY_USPS
 from vetline.desk.ori import validate_ori
 from vetline.desk.problems import FieldError, InvalidQuery, field_errors, rule_error
-from vetline.records.contract import IDENTIFIER_COLUMNS, SEX_VALUES, SOURCES
+from vetline.records.contract import IDENTIFIER_COLUMNS, SOURCES
+from vetline.records.identifiers import IDENTIFICATION_RULE
 
 _OFFENSE_LEVELS: Final = next(c.allowed for c in SOURCES["criminal"] if c.name == "offense_level")
 
@@ -141,13 +142,18 @@ class _Strict(BaseModel):
 
 
 class Subject(_Strict):
-    """The person asked about: names, date of birth, sex, birth country, identifiers."""
+    """The person asked about: names, date of birth, sex, birth country, identifiers.
+
+    Every field is validated by the loader's own function (``vetline.records.identifiers``),
+    so any value a stored record holds can be asked about and canonicalises to the stored
+    form; the identification floor (a name part or an identifier) is the loader's too.
+    """
 
     last_name: Name | None = None
     first_name: Name | None = None
     middle_name: Name | None = None
     dob: Annotated[str, _canon(ids.canonical_dob)] | None = None
-    sex: Annotated[str, _canon(_code_in(SEX_VALUES, "sex"))] | None = None
+    sex: Annotated[str, _canon(ids.canonical_sex)] | None = None
     birth_country: Annotated[str, _canon(ids.canonical_country)] | None = None
     a_number: Annotated[str, _canon(ids.canonical_a_number)] | None = None
     fin: Annotated[str, _canon(ids.canonical_fin)] | None = None
@@ -158,13 +164,8 @@ class Subject(_Strict):
 
     @model_validator(mode="after")
     def _name_or_identifier(self) -> Self:
-        if self.last_name is None and not self.identifiers():
-            raise rule_error(
-                "subject",
-                "a subject needs a last name or an identifier ("
-                + ", ".join(IDENTIFIER_COLUMNS)
-                + ")",
-            )
+        if self.last_name is None and self.first_name is None and not self.identifiers():
+            raise rule_error("subject", f"a subject {IDENTIFICATION_RULE}")
         return self
 
     def identifiers(self) -> dict[str, str]:

@@ -1,13 +1,29 @@
 """The contract's row rules as SQL: one expression per rule, NULL when the row is fine.
 
-Each rule is a ``Check``: the field it is about and a DuckDB expression that yields the
-problem in words (without the field; the loader prefixes it) or NULL. The loader evaluates
-all checks over all rows in one query, so a row with several problems reports every one of
-them, each on its own line of the rejects file.
+Each rule is a ``Check``: the field it is about, a DuckDB expression that yields the
+problem in words (without the field; the loader prefixes it) or NULL, and what the
+problem costs:
 
-Input columns are trimmed text with blanks as NULL, named after the contract; the loader
-adds ``__n_<name>`` (canonical names, computed in Python per distinct value), ``__alias_bad``
-(the first malformed alias) and ``__dup`` (how often the record_id occurs in the file).
+* **the record** (``set_aside=False``): the row is rejected. That is the key
+  (``record_id`` missing or repeated), identification (no usable name part and no usable
+  identifier is left), a required event column (``status_class``, ``event``, the ``fin``
+  of a biometric record) and an event's coded values (enums, yes/no, counts, offense
+  codes): a coded value is what the event says, and a blank would say something else
+  (a blank ``disposition`` reads as "none recorded", not "garbled").
+* **the field** (``set_aside=True``): the value is dropped, the rest of the record is
+  kept, and the rejects file says so (action ``field set aside``). That is every other
+  identity field (names, date of birth, sex, countries, the six identifiers, aliases,
+  address parts, ``record_date``), optional event dates and parents' A-numbers. Losing a
+  whole record for one bad optional value loses evidence that may be the only sign of
+  citizenship (issue 11, item 6), and a set-aside value could not have been matched on.
+
+The identity fields a query can carry are checked in Python by the functions intake uses
+(``identifiers.py``); the loader adds ``__c_<col>`` (canonical value, null when bad) and
+``__e_<col>`` (problem) for them, and for ``aliases`` and ``parent_a_numbers``. The loader
+evaluates all checks over all rows in one query, so a row with several problems reports
+every one of them, each on its own line of the rejects file. Input columns are trimmed
+text with blanks as NULL, named after the contract; ``__dup`` is how often the record_id
+occurs in the file.
 """
 
 from __future__ import annotations
@@ -15,40 +31,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from vetline.records.contract import IDENTIFIER_COLUMNS, SEX_VALUES, SOURCES, YES_NO
+from vetline.records.contract import IDENTIFIER_COLUMNS, SOURCES, YES_NO
+from vetline.records.identifiers import SUBJECT_FIELDS
 from vetline.records.refdata import iso_countries, usps_states
 from vetline.records.sqlparts import (
-    A_NUMBER_RE,
     CHARGE_CODE_RE,
-    COUNTRY_COLUMNS,
     DATE_RE,
     FIPS_RE,
     INT_RE,
-    SID_RE,
-    SSN_RE,
     ZIP_RE,
-    compact_upper,
     event_columns,
     ident,
     in_list,
     lit,
 )
 
-#: Earliest year accepted in any date: older dates are typing errors, not records.
+#: Earliest year accepted in a date other than a date of birth (whose floor is
+#: ``identifiers.MIN_BIRTH_YEAR``, shared with intake): older event dates are typing errors.
 MIN_YEAR = 1850
 #: How far past the load date an expiry or admit-until date may reach.
 MAX_YEARS_AHEAD = 50
+#: The rejects file's ``action`` for a set-aside field.
+SET_ASIDE = "field set aside"
+#: Columns checked in Python (``__c_``/``__e_`` columns), beside ``SUBJECT_FIELDS``.
+PY_CHECKED = frozenset({*SUBJECT_FIELDS, "aliases", "parent_a_numbers"})
 
 
 @dataclass(frozen=True)
 class Check:
-    """One rule: the field it concerns and the SQL yielding its problem (or NULL)."""
+    """One rule: the field it concerns, the SQL yielding its problem (or NULL), its cost."""
 
     field: str
     sql: str
+    set_aside: bool = False
 
 
-def _date_check(col: str, today: date, not_after_today: bool) -> Check:
+def _date_check(col: str, today: date, not_after_today: bool, set_aside: bool = True) -> Check:
     c = ident(col)
     padded = f"CASE length({c}) WHEN 4 THEN {c} || '-01-01' WHEN 7 THEN {c} || '-01' ELSE {c} END"
     rules = [
@@ -65,7 +83,7 @@ def _date_check(col: str, today: date, not_after_today: bool) -> Check:
             f"WHEN try_cast({padded} AS DATE) > DATE {lit(today.isoformat())} "
             f"THEN 'after the load date {today.isoformat()}: ' || {c}"
         )
-    return Check(col, f"CASE WHEN {c} IS NULL THEN NULL {' '.join(rules)} END")
+    return Check(col, f"CASE WHEN {c} IS NULL THEN NULL {' '.join(rules)} END", set_aside)
 
 
 def _enum_check(col: str, allowed: frozenset[str]) -> Check:
@@ -78,25 +96,27 @@ def _enum_check(col: str, allowed: frozenset[str]) -> Check:
     )
 
 
-def _regex_check(col: str, regex: str, problem: str, show_value: bool = True) -> Check:
+def _regex_check(col: str, regex: str, problem: str, set_aside: bool = False) -> Check:
     c = ident(col)
-    tail = f" || ': ' || {c}" if show_value else ""
     return Check(
         col,
-        f"CASE WHEN {c} IS NOT NULL AND NOT regexp_full_match({compact_or_raw(col)}, {lit(regex)}) "
-        f"THEN {lit(problem)}{tail} END",
+        f"CASE WHEN {c} IS NOT NULL AND NOT regexp_full_match({c}, {lit(regex)}) "
+        f"THEN {lit(problem)} || ': ' || {c} END",
+        set_aside,
     )
 
 
-def compact_or_raw(col: str) -> str:
-    """Identifiers are checked after removing spaces/dashes and upper-casing; others raw."""
-    return compact_upper(col) if col in ("a_number", "sid") else ident(col)
+def _py_check(col: str, set_aside: bool = True) -> Check:
+    """A column validated in Python: its problem column."""
+    return Check(col, f"__e_{col}", set_aside)
 
 
-def identity_checks(today: date) -> list[Check]:
+def identity_checks(source: str, today: date) -> list[Check]:
     """Rules on the identity columns every source shares."""
-    names = " OR ".join(f"__n_{n} IS NOT NULL" for n in ("last_name", "first_name"))
-    ids = " OR ".join(f"{ident(c)} IS NOT NULL" for c in IDENTIFIER_COLUMNS)
+    usable = [f"__c_{c} IS NOT NULL" for c in ("last_name", "first_name", *IDENTIFIER_COLUMNS)]
+    required = {c.name for c in SOURCES[source] if c.required} | (
+        {"fin"} if source == "biometric" else set()
+    )
     checks = [
         Check("record_id", "CASE WHEN record_id IS NULL THEN 'missing (required)' END"),
         Check(
@@ -106,61 +126,30 @@ def identity_checks(today: date) -> list[Check]:
         ),
         Check(
             "name",
-            f"CASE WHEN NOT ({names}) AND NOT ({ids}) THEN 'no name (last_name, first_name) "
-            f"and no identifier ({', '.join(IDENTIFIER_COLUMNS)})' END",
+            f"CASE WHEN NOT ({' OR '.join(usable)}) THEN 'no usable name (last_name, "
+            f"first_name) and no usable identifier ({', '.join(IDENTIFIER_COLUMNS)}): a record "
+            "needs one to be found' END",
         ),
-        Check(
-            "aliases",
-            "CASE WHEN __alias_bad IS NOT NULL THEN "
-            "'alias not in the form \"LAST, FIRST MIDDLE\": ' || __alias_bad END",
-        ),
-        _enum_check("sex", SEX_VALUES),
-        _regex_check("a_number", A_NUMBER_RE, "not an A-number (optional A, then 7-9 digits)"),
-        Check(
-            "a_number",
-            f"CASE WHEN regexp_full_match({compact_upper('a_number')}, 'A?0+') "
-            "THEN 'an A-number cannot be all zeros: ' || a_number END",
-        ),
-        _regex_check("ssn", SSN_RE, "not an SSN (9 digits, dashes allowed)", show_value=False),
-        _regex_check("zip", ZIP_RE, "not a ZIP code (5 digits or ZIP+4)"),
-        _regex_check("county_fips", FIPS_RE, "not a county FIPS code (5 digits)"),
+        _py_check("aliases"),
+        _regex_check("zip", ZIP_RE, "not a ZIP code (5 digits or ZIP+4)", set_aside=True),
+        _regex_check("county_fips", FIPS_RE, "not a county FIPS code (5 digits)", set_aside=True),
         _enum_check_plain("state", usps_states(), "not a USPS state code"),
-        _sid_check(),
+        _date_check("record_date", today, not_after_today=False),
     ]
-    for col in ("last_name", "first_name", "middle_name"):
-        checks.append(
-            Check(
-                col,
-                f"CASE WHEN {ident(col)} IS NOT NULL AND __n_{col} IS NULL "
-                f"THEN 'no letters left after normalisation: ' || {ident(col)} END",
-            )
-        )
-    for col in COUNTRY_COLUMNS:
+    checks += [_py_check(col, set_aside=col not in required) for col in SUBJECT_FIELDS]
+    for col in ("citizenship", "passport_country"):
         checks.append(_enum_check_plain(col, iso_countries(), "not an ISO 3166-1 alpha-2 code"))
-    for col in ("dob", "record_date"):
-        checks.append(_date_check(col, today, not_after_today=col == "dob"))
     return checks
 
 
 def _enum_check_plain(col: str, allowed: frozenset[str], problem: str) -> Check:
-    """Membership in a long code list: the message names the list, not its 250 values."""
+    """Membership in a long code list (a set-aside identity field): names the list."""
     c = ident(col)
     return Check(
         col,
         f"CASE WHEN {c} IS NOT NULL AND upper({c}) NOT IN {in_list(allowed)} "
         f"THEN {lit(problem)} || ': ' || {c} END",
-    )
-
-
-def _sid_check() -> Check:
-    c = compact_upper("sid")
-    return Check(
-        "sid",
-        f"CASE WHEN sid IS NULL THEN NULL "
-        f"WHEN NOT regexp_full_match({c}, {lit(SID_RE)}) "
-        f"THEN 'not a state ID (USPS state code, then digits): ' || sid "
-        f"WHEN substr({c}, 1, 2) NOT IN {in_list(usps_states())} "
-        f"THEN 'state ID prefix is not a USPS state code: ' || sid END",
+        set_aside=True,
     )
 
 
@@ -186,24 +175,15 @@ def event_checks(source: str, today: date) -> list[Check]:
                 )
             )
         elif col.kind == "a_number_list":
-            bad = (
-                f"list_filter(string_split({c}, '|'), lambda e: trim(e) <> '' AND NOT "
-                f"regexp_full_match(regexp_replace(upper(e), '[[:space:]-]', '', 'g'), "
-                f"{lit(A_NUMBER_RE)}))"
-            )
-            checks.append(
-                Check(
-                    col.name,
-                    f"CASE WHEN {c} IS NOT NULL AND len({bad}) > 0 THEN "
-                    f"'not an A-number (optional A, then 7-9 digits): ' || trim({bad}[1]) END",
-                )
-            )
+            checks.append(_py_check(col.name))
     if any(c.name == "charge_code" for c in SOURCES[source]):
         checks.append(
             _regex_check("charge_code", CHARGE_CODE_RE, "not a 4-digit NCIC offense code")
         )
     for col in event_columns(source, "date"):
-        checks.append(_date_check(col.name, today, not_after_today=False))
+        checks.append(
+            _date_check(col.name, today, not_after_today=False, set_aside=not col.required)
+        )
     if source == "biometric":
         checks.append(
             Check("fin", "CASE WHEN fin IS NULL THEN 'missing (required for biometric)' END")
@@ -213,22 +193,25 @@ def event_checks(source: str, today: date) -> list[Check]:
 
 def all_checks(source: str, today: date) -> list[Check]:
     """Every rule that applies to a row of ``source``."""
-    return identity_checks(today) + event_checks(source, today)
+    return identity_checks(source, today) + event_checks(source, today)
 
 
-def any_problem_sql(source: str, today: date) -> str:
-    """A boolean expression: does the row break any rule? (Cheap: no lists, no structs.)"""
-    return (
-        "(coalesce("
-        + ", ".join(f"({ch.sql})" for ch in all_checks(source, today))
-        + ") IS NOT NULL)"
-    )
+def any_problem_sql(source: str, today: date, *, set_aside: bool) -> str:
+    """A boolean expression: does the row break a rule of this cost? (Cheap: no lists.)"""
+    sqls = [ch.sql for ch in all_checks(source, today) if ch.set_aside is set_aside]
+    return "(coalesce(" + ", ".join(f"({sql})" for sql in sqls) + ") IS NOT NULL)"
 
 
 def problems_sql(source: str, today: date) -> str:
-    """A list-of-struct expression: ``[{field, reason}, ...]`` for the row's problems only."""
+    """A list-of-struct expression of the row's problems only.
+
+    Each is ``{field, reason, aside_reason, set_aside}``: ``reason`` for a rejected row,
+    ``aside_reason`` (saying the record was kept) for a field set aside in a kept one.
+    """
     items = ", ".join(
-        f"{{'field': {lit(ch.field)}, 'reason': {lit(ch.field + ': ')} || ({ch.sql})}}"
+        f"{{'field': {lit(ch.field)}, 'reason': {lit(ch.field + ': ')} || ({ch.sql}), "
+        f"'aside_reason': {lit(ch.field + ': set aside (record kept): ')} || ({ch.sql}), "
+        f"'set_aside': {'true' if ch.set_aside else 'false'}}}"
         for ch in all_checks(source, today)
     )
     return f"list_filter([{items}], lambda p: p.reason IS NOT NULL)"

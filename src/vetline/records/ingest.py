@@ -13,6 +13,9 @@ rejects file. Only a missing or empty extract folder is a ``BadInput`` for the c
 Decisions, in one place:
 
 * a row with several problems gets one rejects line per problem (``rejects.py``);
+* a bad optional field is set aside and the rest of the record kept (a ``field set aside``
+  line in the rejects file); the key, identification and an event's required or coded
+  values reject the record (``checks.py`` has the list and the reasons);
 * a ``record_id`` repeated within a file rejects every copy: which one is right is unknown;
 * a key already stored with the same content is "already loaded"; with different content
   the newer extract wins and the replaced version goes to ``history/`` (``merge.py``);
@@ -209,6 +212,7 @@ def _load_source(
         updated=merged.updated,
         file=names,
         ignored_columns=result.ignored_columns,
+        set_aside=result.set_aside,
     )
     return counts, result.rejects.cast(REJECT_SCHEMA)
 
@@ -229,6 +233,7 @@ def _log(data_dir: Path, extract_dir: Path, report: IngestReport) -> None:
                 "updated": c.updated,
                 "rejected": c.rejected,
                 "duplicate": c.duplicate,
+                "set_aside": c.set_aside,
                 "ignored_columns": list(c.ignored_columns),
                 "seconds": round(c.seconds, 3),
             }

@@ -3,12 +3,19 @@
 Pure with respect to the store: it reads one file and leaves the accepted rows in a DuckDB
 temporary table (``ACCEPTED``) plus the rejects as an Arrow table; merging into the store
 is ``merge.py``'s job. All row work is vectorised: pyarrow trims text and turns blanks into
-nulls, DuckDB SQL checks and normalises every row in two queries, and names are
-canonicalised in Python once per distinct value (``names.map_distinct``).
+nulls, DuckDB SQL checks and normalises every row in two queries, and the identity fields
+a query can carry (names, date of birth, sex, birth country, identifiers) are validated in
+Python once per distinct value by the functions IAQ intake uses
+(``vetline.records.identifiers``), so loader and intake cannot disagree.
+
+A rejects table has one line per problem: ``action`` is ``record rejected`` (the row was
+not loaded), ``field set aside`` (the row was loaded without that field) or ``file
+rejected``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,15 +25,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vetline.records.canonical import select_list
-from vetline.records.checks import any_problem_sql, problems_sql, required_header
-from vetline.records.contract import columns_of
-from vetline.records.layout import NAME_COLUMNS
-from vetline.records.names import (
-    canonical_aliases,
-    canonical_name,
-    malformed_aliases,
-    map_distinct,
+from vetline.records.checks import (
+    SET_ASIDE,
+    any_problem_sql,
+    problems_sql,
+    required_header,
 )
+from vetline.records.contract import columns_of
+from vetline.records.identifiers import (
+    SUBJECT_FIELDS,
+    canonical_a_number_list,
+    canonical_aliases,
+    canonical_dob,
+)
+from vetline.records.layout import NAME_COLUMNS
 from vetline.records.readers import LINE, FileRejected, read_file
 
 #: The DuckDB temporary view of the accepted, normalised rows of the last file processed
@@ -41,8 +53,22 @@ REJECT_SCHEMA = pa.schema(
         ("record_id", pa.string()),
         ("field", pa.string()),
         ("reason", pa.string()),
+        ("action", pa.string()),
     ]
 )
+
+#: ``action`` values of a rejects line.
+RECORD_REJECTED = "record rejected"
+FIELD_SET_ASIDE = SET_ASIDE
+FILE_REJECTED = "file rejected"
+
+#: Columns checked in Python per distinct value (the rest are checked in SQL).
+_LIST_FIELDS: dict[str, Callable[[str], tuple[str | None, str | None]]] = {
+    "aliases": canonical_aliases,
+    "parent_a_numbers": canonical_a_number_list,
+}
+#: Problems worded without the value for these columns (an SSN is not for a log file).
+_HIDE_VALUE = frozenset({"ssn"})
 
 
 @dataclass
@@ -53,15 +79,26 @@ class FileResult:
     rejects: pa.Table
     rejected_rows: int
     ignored_columns: tuple[str, ...] = field(default=())
+    #: Field values set aside in accepted rows (each also a line of ``rejects``).
+    set_aside: int = 0
+
+
+Outcome = tuple[str | None, str | None]
 
 
 @dataclass
 class NameCaches:
-    """Canonical forms already computed in this ingest run, shared by all its files."""
+    """Outcomes already computed in this ingest run (per validator), shared by its files.
 
-    names: dict[str, str | None] = field(default_factory=dict)
-    aliases: dict[str, str | None] = field(default_factory=dict)
-    bad_aliases: dict[str, str | None] = field(default_factory=dict)
+    The same person's name, date of birth and identifiers recur in every source, so each
+    distinct value is validated once per run.
+    """
+
+    outcomes: dict[str, dict[str, Outcome]] = field(default_factory=dict)
+
+    def for_kind(self, kind: str) -> dict[str, Outcome]:
+        """The cache of one validator (names share one: a surname may be a first name)."""
+        return self.outcomes.setdefault(kind, {})
 
 
 _NULL = pa.scalar(None, pa.string())
@@ -78,14 +115,71 @@ def _blank_to_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(pc.equal(pc.utf8_trim_whitespace(column), ""), _NULL, column)
 
 
-def prepare(
-    table: pa.Table, source: str, caches: NameCaches | None = None
-) -> tuple[pa.Table, tuple[str, ...]]:
-    """Trimmed contract columns (missing optional ones as nulls) plus the name helpers.
+def _outcome(fn: Callable[[str], str | None], value: str, hide: bool) -> Outcome:
+    try:
+        return fn(value), None
+    except ValueError as exc:
+        problem = str(exc)
+        return None, problem if hide or value in problem else f"{problem}: {value}"
 
-    Raises ``FileRejected`` when a required column is missing from the header.
+
+def validate_distinct(
+    column: pa.Array | pa.ChunkedArray,
+    fn: Callable[[str], Outcome],
+    cache: dict[str, Outcome],
+) -> tuple[pa.Array, pa.Array]:
+    """``fn`` on each distinct non-null value, spread back: ``(canonical, problem)`` columns.
+
+    Dictionary-encoding gives the distinct values and, per row, an index into them, so
+    Python work is proportional to distinct values (shared across files by ``cache``).
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    assert isinstance(encoded, pa.DictionaryArray)
+    canon: list[str | None] = []
+    problems: list[str | None] = []
+    for value in encoded.dictionary.to_pylist():
+        if value is None:
+            out: Outcome = (None, None)
+        elif (hit := cache.get(value)) is not None:
+            out = hit
+        else:
+            out = cache[value] = fn(value)
+        canon.append(out[0])
+        problems.append(out[1])
+    return (
+        pa.array(canon, pa.string()).take(encoded.indices),
+        pa.array(problems, pa.string()).take(encoded.indices),
+    )
+
+
+def _validator(col: str, today: date) -> tuple[str, Callable[[str], Outcome]] | None:
+    """The cache kind and the per-value check of a column validated in Python, if any."""
+    if col in _LIST_FIELDS:
+        return col, _LIST_FIELDS[col]
+    if col == "dob":
+        return f"dob@{today.isoformat()}", lambda v: _outcome(
+            lambda x: canonical_dob(x, today), v, False
+        )
+    if col in SUBJECT_FIELDS:
+        fn, hide = SUBJECT_FIELDS[col], col in _HIDE_VALUE
+        kind = "name" if col in NAME_COLUMNS else col
+        return kind, lambda v: _outcome(fn, v, hide)
+    return None
+
+
+def prepare(
+    table: pa.Table, source: str, caches: NameCaches | None = None, today: date | None = None
+) -> tuple[pa.Table, tuple[str, ...]]:
+    """Trimmed contract columns (missing optional ones as nulls) plus the checked columns.
+
+    For every column validated in Python, ``__c_<col>`` holds the canonical value (null
+    when absent or bad) and ``__e_<col>`` the problem (null when fine). Raises
+    ``FileRejected`` when a required column is missing from the header.
     """
     caches = caches or NameCaches()
+    today = today or date.today()
     present = set(table.column_names)
     missing = [c for c in required_header(source) if c not in present]
     if missing:
@@ -101,13 +195,14 @@ def prepare(
     for col in contract:
         data[col] = _trimmed(table.column(col)) if col in present else empty
     for col in NAME_COLUMNS:
-        raw = _blank_to_null(table.column(col)) if col in present else empty
-        data[f"__o_{col}"] = raw
-        if col == "aliases":
-            data["__n_aliases"] = map_distinct(raw, canonical_aliases, caches.aliases)
-            data["__alias_bad"] = map_distinct(raw, malformed_aliases, caches.bad_aliases)
-        else:
-            data[f"__n_{col}"] = map_distinct(raw, canonical_name, caches.names)
+        data[f"__o_{col}"] = _blank_to_null(table.column(col)) if col in present else empty
+    for col in contract:
+        check = _validator(col, today)
+        if check is not None:
+            kind, fn = check
+            data[f"__c_{col}"], data[f"__e_{col}"] = validate_distinct(
+                data[col], fn, caches.for_kind(kind)
+            )
     data["__dup"] = _repeat_counts(data["record_id"])
     data["__line"] = table.column(LINE)
     return pa.table(data), ignored
@@ -132,25 +227,34 @@ def process_file(
 ) -> FileResult:
     """Read, check and normalise one file. Raises ``FileRejected`` for an unusable file."""
     raw = read_file(path)
-    table, ignored = prepare(raw.table, source, caches)
+    table, ignored = prepare(raw.table, source, caches, today)
     con.register("raw_in", table)
     try:
-        # One scan: every check (as one boolean) and every canonical form, materialised once.
+        # One scan: every check (as two booleans: reject the row, set a field aside) and
+        # every canonical form (set-aside fields already null), materialised once.
+        columns = select_list(source, extract_id, today)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {_STAGED} AS SELECT {select_list(source, extract_id)}, "
-            f"{any_problem_sql(source, today)} AS __bad FROM raw_in"
+            f"CREATE OR REPLACE TEMP TABLE {_STAGED} AS SELECT {columns}, "
+            f"{any_problem_sql(source, today, set_aside=False)} AS __bad, "
+            f"{any_problem_sql(source, today, set_aside=True)} AS __aside FROM raw_in"
         )
-        # The reasons, evaluated only for the (few) rows that broke a rule.
+        # The reasons, evaluated only for the (few) rows with a problem: every problem of a
+        # rejected row, the set-aside fields of a kept one.
         rejects = con.sql(
-            "SELECT __line AS line, record_id, p.field AS field, p.reason AS reason FROM "
-            f"(SELECT __line, record_id, unnest({problems_sql(source, today)}) AS p FROM raw_in "
-            f" WHERE __line IN (SELECT line FROM {_STAGED} WHERE __bad)) ORDER BY line, field"
+            "SELECT r.__line AS line, r.record_id, r.p.field AS field, "
+            f"CASE WHEN s.__bad THEN r.p.reason ELSE r.p.aside_reason END AS reason, "
+            f"CASE WHEN s.__bad THEN '{RECORD_REJECTED}' ELSE '{FIELD_SET_ASIDE}' END AS action "
+            f"FROM (SELECT __line, record_id, unnest({problems_sql(source, today)}) AS p "
+            f"      FROM raw_in WHERE __line IN "
+            f"      (SELECT line FROM {_STAGED} WHERE __bad OR __aside)) r "
+            f"JOIN {_STAGED} s ON s.line = r.__line "
+            "WHERE s.__bad OR r.p.set_aside ORDER BY line, field"
         ).to_arrow_table()
     finally:
         con.unregister("raw_in")
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {ACCEPTED} AS "
-        f"SELECT * EXCLUDE (__bad) FROM {_STAGED} WHERE NOT __bad"
+        f"SELECT * EXCLUDE (__bad, __aside) FROM {_STAGED} WHERE NOT __bad"
     )
     counts = dict(con.sql(f"SELECT __bad, count(*) FROM {_STAGED} GROUP BY __bad").fetchall())
     n_ok, n_bad = int(counts.get(False, 0)), int(counts.get(True, 0))
@@ -160,10 +264,12 @@ def process_file(
             "record_id": pa.nulls(len(raw.rejects), pa.string()),
             "field": pa.array(["row"] * len(raw.rejects), pa.string()),
             "reason": pa.array([f"row: {r.reason}" for r in raw.rejects], pa.string()),
+            "action": pa.array([RECORD_REJECTED] * len(raw.rejects), pa.string()),
         }
     )
     all_rejects = pa.concat_tables([parse, rejects.cast(REJECT_SCHEMA)])
-    return FileResult(n_ok, all_rejects, n_bad + len(raw.rejects), ignored)
+    aside = pc.sum(pc.equal(rejects.column("action"), FIELD_SET_ASIDE)).as_py() or 0
+    return FileResult(n_ok, all_rejects, n_bad + len(raw.rejects), ignored, int(aside))
 
 
 def release(con: duckdb.DuckDBPyConnection) -> None:
@@ -181,5 +287,6 @@ def file_reject(reason: str, field_name: str) -> pa.Table:
             "record_id": pa.nulls(1, pa.string()),
             "field": pa.array([name], pa.string()),
             "reason": pa.array([f"{name}: file rejected: {reason}"], pa.string()),
+            "action": pa.array([FILE_REJECTED], pa.string()),
         }
     )

@@ -2,10 +2,13 @@
 
 One CSV per run, ``<data>/rejects/<extract_id>.csv``, and a copy at
 ``<data>/rejects/latest.csv`` so a person fixing the extract always finds the newest one.
-Columns: ``source, line, record_id, field, reason``. A row with several problems has one
-line per problem (so ``field`` is always a single column name and a spreadsheet filter on
-it works); the ingest counts rows, not lines. A file rejected as a whole has one line at
-``line`` 1 (its header) whose ``field`` names the missing column or is ``file``.
+Columns: ``source, line, record_id, field, reason, action``. A row with several problems
+has one line per problem (so ``field`` is always a single column name and a spreadsheet
+filter on it works); the ingest counts rows, not lines. ``action`` says what the problem
+cost: ``record rejected`` (the row was not loaded), ``field set aside`` (the row was
+loaded without that value; issue 11) or ``file rejected``. A file rejected as a whole has
+one line at ``line`` 1 (its header) whose ``field`` names the missing column or is
+``file``. ``action`` was added after the first five columns, so readers by name still work.
 
 The file is written even when nothing was rejected (header only), so its path in the
 report always exists and an old ``latest.csv`` never outlives a clean run.

@@ -22,6 +22,8 @@ class SourceCounts:
     file: str = ""
     ignored_columns: tuple[str, ...] = ()
     seconds: float = 0.0
+    #: Field values set aside in loaded rows (bad optional fields; the rows were kept).
+    set_aside: int = 0
 
     @property
     def rows(self) -> int:
@@ -52,6 +54,11 @@ class IngestReport:
     def total_rejected(self) -> int:
         """Rows that broke the contract (see the rejects file for each reason)."""
         return sum(c.rejected for c in self.sources.values())
+
+    @property
+    def total_set_aside(self) -> int:
+        """Field values set aside in loaded rows (see the rejects file for each reason)."""
+        return sum(c.set_aside for c in self.sources.values())
 
     @property
     def total_duplicate(self) -> int:
