@@ -7,18 +7,21 @@ Public surface (everything else is internal and may change):
 * ``RecordStore(data_dir)``: read the normalised records (``sources``, ``parquet_glob``,
   ``read_source``, ``read_identities``, ``fetch``, ``counts``).
 * ``canonical_name`` / ``canonical_aliases``: the name normalisation the store applies, for
-  code that must normalise a query the same way.
+  code that must normalise a query the same way; ``vetline.records.identifiers`` holds the
+  one validator per identity field (names, date of birth, identifiers) that the loader and
+  IAQ intake share.
 
-Where to edit what: row rules in ``checks.py``, canonical forms in ``canonical.py`` (names
-in ``names.py``), file formats in ``readers.py``, idempotence and history in ``merge.py``,
-the on-disk layout in ``layout.py``.
+Where to edit what: identity-field rules and forms in ``identifiers.py`` (shared with
+intake), other row rules in ``checks.py``, other canonical forms in ``canonical.py``, file
+formats in ``readers.py``, idempotence and history in ``merge.py``, the on-disk layout in
+``layout.py``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vetline.records.names import canonical_aliases, canonical_name
+from vetline.records.identifiers import canonical_aliases, canonical_name
 from vetline.records.report import IngestReport, SourceCounts
 
 if TYPE_CHECKING:

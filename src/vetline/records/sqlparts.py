@@ -14,9 +14,6 @@ from vetline.records.contract import SOURCES, EventColumn
 
 #: Regular expressions of the contract's formats (DuckDB RE2 syntax, full match).
 DATE_RE = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
-A_NUMBER_RE = r"A?[0-9]{7,9}"
-SSN_RE = r"[0-9]{3}-?[0-9]{2}-?[0-9]{4}"
-SID_RE = r"[A-Z]{2}[0-9]+"
 ZIP_RE = r"[0-9]{5}(-?[0-9]{4})?"
 FIPS_RE = r"[0-9]{5}"
 INT_RE = r"[0-9]{1,9}"
@@ -50,11 +47,6 @@ def event_columns(source: str, kind: str) -> list[EventColumn]:
 def date_columns(source: str) -> list[str]:
     """Every date column of ``source``, identity and event."""
     return [*DATE_IDENTITY_COLUMNS, *(c.name for c in event_columns(source, "date"))]
-
-
-def compact_upper(col: str) -> str:
-    """Upper case with spaces and dashes removed: how identifiers are compared."""
-    return f"regexp_replace(upper({ident(col)}), '[[:space:]-]', '', 'g')"
 
 
 def connect() -> duckdb.DuckDBPyConnection:
