@@ -109,7 +109,8 @@ def _print_ingest(report: object) -> None:
 
     assert isinstance(report, IngestReport)
     table = Table(title=f"ingest → {report.store_dir}")
-    for col in ("source", "accepted", "of which updated", "rejected", "already loaded"):
+    columns = ("source", "accepted", "of which updated", "rejected", "already loaded")
+    for col in (*columns, "fields set aside"):
         table.add_column(col, justify="left" if col == "source" else "right")
     for source, counts in report.sources.items():
         table.add_row(
@@ -118,10 +119,14 @@ def _print_ingest(report: object) -> None:
             f"{counts.updated:,}",
             f"{counts.rejected:,}",
             f"{counts.duplicate:,}",
+            f"{counts.set_aside:,}",
         )
     console.print(table)
     if report.reject_lines:
-        console.print(f"rejected rows and their reasons: {report.rejects_path}", soft_wrap=True)
+        console.print(
+            f"rejected rows and set-aside fields, with their reasons: {report.rejects_path}",
+            soft_wrap=True,
+        )
     if report.ignored_files:
         console.print(f"ignored (not source files): {', '.join(report.ignored_files)}")
     console.print(f"loaded in {report.seconds:.1f} s")
