@@ -151,6 +151,18 @@ def test_every_stored_value_is_accepted_by_intake_as_itself(
                 got = _intake(field, value, anchor)
                 slack = field == "dob" and got is not None and dob_earliest(got) > TODAY
                 assert got is None or slack, (field, value, got)
+        # And the record as a whole: a query carrying every identity value it kept (a name
+        # part and date of birth, say, with no identifier) is a valid subject.
+        whole = {f: record[f] for f in (*IDENTIFIERS, *BIOGRAPHIC) if record[f] is not None}
+        iaq = parse_iaq_json({"query_type": "IAQ", "ori": "CA0194200", "subject": whole})
+        check_dates(iaq, TODAY)
+        assert {f: getattr(iaq.subject, f) for f in whole} == whole
+        biographic = {f: v for f, v in whole.items() if f in BIOGRAPHIC}
+        if biographic.get("last_name") or biographic.get("first_name"):  # by name alone
+            subject = parse_iaq_json(
+                {"query_type": "IAQ", "ori": "CA0194200", "subject": biographic}
+            ).subject
+            assert {f: getattr(subject, f) for f in biographic} == biographic
 
 
 def test_an_eleven_character_fbi_number_is_neither_stored_nor_queried(
