@@ -112,3 +112,15 @@ def test_any_valid_identifier_form_loads_as_its_python_canonical_form(
         assert row["zip"] == canonical_zip(raw["zip"])
         assert row["sid"] == canonical_sid(raw["sid"])
         assert row["birth_country"] == canonical_country(raw["birth_country"])
+
+
+def test_sid_state_codes_follow_the_desks_code_table() -> None:
+    """The SID prefixes and NCIC spellings agree with ``desk/geo.py``'s one table."""
+    from vetline.desk.geo import BY_USPS
+
+    for place in BY_USPS.values():
+        assert canonical_sid(f"{place.usps}1234") == f"{place.usps}1234"
+        assert canonical_sid(f"{place.ncic}1234") == f"{place.usps}1234"
+    for military in ("AA", "AE", "AP", "FM"):
+        with pytest.raises(ValueError, match="not a state code"):
+            canonical_sid(f"{military}1234")

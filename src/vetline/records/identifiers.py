@@ -39,6 +39,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Final
 
+from vetline.records.contract import SEX_VALUES
 from vetline.records.names import to_ascii
 from vetline.records.refdata import iso_countries, usps_states
 
@@ -259,8 +260,8 @@ def dob_earliest(dob: str) -> date:
 def canonical_sex(value: str) -> str:
     """``M``, ``F`` or ``X`` (data contract), any case."""
     code = value.strip().upper()
-    if code not in ("F", "M", "X"):
-        raise ValueError(f"sex is one of F, M, X, not {code!r}")
+    if code not in SEX_VALUES:
+        raise ValueError(f"sex is one of {', '.join(sorted(SEX_VALUES))}, not {code!r}")
     return code
 
 
