@@ -116,6 +116,8 @@ def _blank_to_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _outcome(fn: Callable[[str], str | None], value: str, hide: bool) -> Outcome:
+    """``(canonical, None)`` or ``(None, problem)``; the problem quotes the value (so the
+    rejects file shows what was wrong) unless it already does or the value is hidden."""
     try:
         return fn(value), None
     except ValueError as exc:
@@ -170,16 +172,16 @@ def _validator(col: str, today: date) -> tuple[str, Callable[[str], Outcome]] | 
 
 
 def prepare(
-    table: pa.Table, source: str, caches: NameCaches | None = None, today: date | None = None
+    table: pa.Table, source: str, caches: NameCaches | None, today: date
 ) -> tuple[pa.Table, tuple[str, ...]]:
     """Trimmed contract columns (missing optional ones as nulls) plus the checked columns.
 
     For every column validated in Python, ``__c_<col>`` holds the canonical value (null
-    when absent or bad) and ``__e_<col>`` the problem (null when fine). Raises
-    ``FileRejected`` when a required column is missing from the header.
+    when absent or bad) and ``__e_<col>`` the problem (null when fine); ``today`` is the
+    load date (the latest date of birth). Raises ``FileRejected`` when a required column
+    is missing from the header.
     """
     caches = caches or NameCaches()
-    today = today or date.today()
     present = set(table.column_names)
     missing = [c for c in required_header(source) if c not in present]
     if missing:
