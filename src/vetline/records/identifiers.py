@@ -138,7 +138,13 @@ def canonical_ssn(value: str) -> str:
 
 
 def canonical_fin(value: str) -> str:
-    """Biometric identity number (IDENT FIN): 4-20 letters and digits, with a digit."""
+    """Biometric identity number (IDENT FIN): 4-20 letters and digits, with a digit.
+
+    No public source gives the FIN's format (the reference only names it, §2.4); the bounds
+    are the ones intake already used, wide enough for the synthetic 10-digit FINs and
+    for any system's numbering, and now the loader's too. Separators are dropped like in
+    every identifier, so ``1234-5678-90`` asks for the record stored as ``1234567890``.
+    """
     compact = _compact(value, "a FIN")
     if not 4 <= len(compact) <= 20:
         raise ValueError("a FIN is 4 to 20 letters and digits")
