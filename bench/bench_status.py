@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.markdown:
         args.markdown.write_text(text + "\n", encoding="utf-8")
-    return 1 if ev.citizens_enforced or ev.lookalike_enforced else 0
+    return 1 if ev.citizens_enforced else 0
 
 
 if __name__ == "__main__":

@@ -207,6 +207,8 @@ def test_the_analyst_answer_keeps_the_possible_persons_reading(
     assert iar["removability"]["grounds"] == []
     assert "WITHHELD PENDING CITIZENSHIP REVIEW" in iar["nlets_text"]
     assert [p["person_id"] for p in iar["match"]["possible_same_person"]] == [lookalike]
+    sent = [e for e in events(database, "IAR_SENT") if e.get("iar_id") == iar["iar_id"]]
+    assert sent and sent[-1]["possible_person_ids"] == [lookalike]  # the read is audited
     # Choosing the look-alike itself: it is the person now, not a possible one.
     sub2 = desk.submit(dumps(iaq(subject, iaq_id="POSS-ANALYST-2")), OPERATOR, ALL)
     assert desk_queue.claim(desk, sub2.query_id, ANALYST)

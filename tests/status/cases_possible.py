@@ -39,6 +39,13 @@ def us_citizen(*rows: dict[str, str | None]) -> list[dict[str, str | None]]:
 ORDER = court("REMOVAL_ORDER", "2020-03-01")
 ORDER_ID = str(ORDER["record_id"])
 ORDER2 = court("REMOVAL_ORDER", "2020-03-01")
+ORDER3 = court("REMOVAL_ORDER", "2020-03-01")
+ORDER3_ID = str(ORDER3["record_id"])
+#: The issue-11 look-alike: known only to criminal systems, a foreign birthplace wrongly
+#: recorded, no citizenship record at all.
+CRIMINAL_ONLY = person(
+    crim("3532", "2021-01-01", disp="DISMISSED"), cust("2021-01-01", "2021-01-03")
+)
 
 CASES: list[Case] = [
     # --- citizenship evidence on a possibly-same person: blocks enforcement ------------------
@@ -166,6 +173,48 @@ CASES: list[Case] = [
         basis=B.BIOMETRIC,
         possible={LOOK: person(court("REMOVAL_ORDER", "2019-01-01"), warrant("I205"))},
         note_has="removal order",
+    ),
+    Case(
+        "criminal_only_lookalike_blocks_the_lead",
+        person(arr("2015-03-01", "B2", "2015-09-01"), crim("2202", "2019-01-01")),
+        S.OVERSTAY,
+        R.REMOVABLE,
+        A.BIOMETRIC_CONFIRMATION,
+        "a possibly-same person known only to criminal systems carries no citizenship record "
+        "to find (issue 11): without fingerprints the identity is ambiguous, so no lead",
+        grounds=OVERSTAY,
+        basis=B.IDENTIFIER,
+        possible={LOOK: CRIMINAL_ONLY},
+        reason_has="fingerprint comparison must settle",
+    ),
+    Case(
+        "criminal_only_lookalike_blocks_even_an_identifier_tied_order",
+        person(ORDER3, cust("2026-10-20")),
+        S.FINAL_ORDER,
+        R.REMOVABLE,
+        A.BIOMETRIC_CONFIRMATION,
+        "an order carrying the identifier is basis 1, but a possibly-same person is on file: "
+        "fingerprints first",
+        grounds=g("241(a)"),
+        flags=C,
+        basis=B.IDENTIFIER,
+        tied=(ORDER3_ID,),
+        possible={LOOK: CRIMINAL_ONLY},
+        reason_has=f"possibly-same person {LOOK}",
+    ),
+    Case(
+        "criminal_only_lookalike_and_fingerprints_detainer",
+        overstay_in_jail(),
+        S.OVERSTAY,
+        R.REMOVABLE,
+        A.DETAINER,
+        "fingerprints tie the subject to this person (basis 3): the look-alike is another "
+        "person, and nothing in its records points to citizenship",
+        grounds=OVERSTAY,
+        flags=C,
+        basis=B.BIOMETRIC,
+        possible={LOOK: CRIMINAL_ONLY},
+        note_has="not a ground",
     ),
     # --- the form's law: I-247A box 1 -------------------------------------------------------
     Case(

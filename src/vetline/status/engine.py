@@ -180,6 +180,7 @@ def assess(
             assessment_reason=decision.reason,
             identity_basis=identity_basis,
             order_tied=_order_tied(status, identifier_records),
+            possible_persons=tuple(sorted(p for p, h in (possible or {}).items() if not h.empty)),
         ),
         policy,
     )

@@ -50,6 +50,9 @@ class RecommendationInput:
     #: identifier the query gave and that agreed (I-247A bases 1-2 with an IDENTIFIER
     #: identity). Empty: no such record, or the caller cannot tell.
     order_tied: tuple[RecordRef, ...] = ()
+    #: Persons that may be the subject (``Resolution.possible``) whose records were read:
+    #: the identity is ambiguous, so only fingerprints may settle it before enforcement.
+    possible_persons: tuple[str, ...] = ()
 
 
 #: Statuses that are themselves I-247A box-1 bases 1 (final order) and 2 (proceedings).
@@ -113,6 +116,23 @@ NO_RECORD_REASON = (
 )
 
 
+def _ambiguous(inp: RecommendationInput) -> str | None:
+    """Why a non-biometric identity with possibly-same persons carries no enforcement.
+
+    A "possible same person" link or a close candidate means the records may be another
+    person's (the look-alike citizen only in criminal systems of issue 11 has no
+    citizenship record to find): fingerprints settle who the subject is; with them
+    (basis 3) the other person is a different person and the gate is passed.
+    """
+    if not inp.possible_persons or inp.identity_basis is IdentityBasis.BIOMETRIC:
+        return None
+    return (
+        f"possibly-same person {', '.join(inp.possible_persons)} is on file and the identity "
+        "is not biometric: a fingerprint comparison must settle who the subject is before "
+        "any enforcement action, lead or referral (I-247A basis 3; issue 11)."
+    )
+
+
 def _identity_words(inp: RecommendationInput) -> str:
     if inp.identity_basis is None:
         return f"{inp.match_level.value} match"
@@ -173,6 +193,11 @@ def recommend(inp: RecommendationInput, policy: Policy) -> Recommendation:
                 "(ICE Policy 10074.2: database no-matches do not suffice; Gonzalez v. ICE).",
                 tier,
             )
+        if (ambiguous := _ambiguous(inp)) is not None:
+            return Recommendation(
+                Action.BIOMETRIC_CONFIRMATION, f"Appears removable on {grounds}, but {ambiguous}",
+                tier,
+            )  # fmt: skip
         basis = custody_basis(inp)
         if in_custody and basis is None:
             order = (
@@ -233,6 +258,11 @@ def recommend(inp: RecommendationInput, policy: Policy) -> Recommendation:
                 f"Pending charges would be {grounds} if convicted (INA 101(a)(48)), but the "
                 "identity rests on biographic agreement only: confirm it by a fingerprint "
                 "comparison before any referral (reference §5.6, §11.2; I-247A basis 3).",
+            )
+        if (ambiguous := _ambiguous(inp)) is not None:
+            return Recommendation(
+                Action.BIOMETRIC_CONFIRMATION,
+                f"Pending charges would be {grounds} if convicted, but {ambiguous}",
             )
         if not match_at_least(inp.match_level, gates.notification_min_match):
             return Recommendation(

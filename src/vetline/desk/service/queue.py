@@ -185,7 +185,9 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
             requesting_ori=iaq.ori, reason=fix.reason,
             details={"iar_id": header.iar_id, "automatic": False, "status": iar["status"]["code"],
                      "person_id": iar["match"]["person_id"], "corrected": fix.person_id is not None
-                     or fix.no_record or fix.status_code is not None},
+                     or fix.no_record or fix.status_code is not None,
+                     "possible_person_ids": [p["person_id"] for p in
+                                             iar["match"].get("possible_same_person", [])]},
         )  # fmt: skip
         uow.commit()
     return iar
