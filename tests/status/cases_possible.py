@@ -43,9 +43,7 @@ ORDER3 = court("REMOVAL_ORDER", "2020-03-01")
 ORDER3_ID = str(ORDER3["record_id"])
 #: The issue-11 look-alike: known only to criminal systems, a foreign birthplace wrongly
 #: recorded, no citizenship record at all.
-CRIMINAL_ONLY = person(
-    crim("3532", "2021-01-01", disp="DISMISSED"), cust("2021-01-01", "2021-01-03")
-)
+CRIMINAL_ONLY = person(crim("3532", "2021-01-01"), cust("2021-01-01", "2021-01-03"))
 
 CASES: list[Case] = [
     # --- citizenship evidence on a possibly-same person: blocks enforcement ------------------
