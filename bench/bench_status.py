@@ -1,6 +1,7 @@
 """Benchmark the status engine on a synthetic world with identities taken from ground truth.
 
     .venv/bin/python bench/bench_status.py --extract DIR [--limit N] [--markdown /tmp/status.md]
+        [--basis BIOMETRIC|IDENTIFIER|BIOGRAPHIC] [--lookalikes]
 
 Groups the extract's records by true person (``truth.csv``), builds each person's parents
 from the ``parent_a_numbers`` on their status rows, assesses everyone as of
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from vetline.status import load_policy
 from vetline.status.evaluate import Evaluation, evaluate_extract
+from vetline.vocab import IdentityBasis
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -79,6 +81,15 @@ def report(ev: Evaluation, extract: Path) -> list[str]:
         out.append(f"| {t} | " + " | ".join(cells) + " |")
     if ev.citizens_enforced:
         out += ["", "Citizens given enforcement actions: " + ", ".join(ev.citizens_enforced[:20])]
+    if ev.lookalike_persons:
+        acts = ", ".join(f"{a} {n:,}" for a, n in ev.lookalike_actions.most_common())
+        out += [
+            "",
+            f"Look-alike groups as possibly-same persons: {ev.lookalike_persons:,} persons, "
+            f"{ev.lookalike_with_citizen:,} with a citizen in their group, of whom "
+            f"**{len(ev.lookalike_enforced)}** given an enforcement action. Their actions: "
+            f"{acts}.",
+        ]
     return out
 
 
@@ -87,8 +98,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extract", type=Path, required=True)
     ap.add_argument("--limit", type=int, default=None, help="only the first N persons")
     ap.add_argument("--markdown", type=Path, default=None, help="also write the section here")
+    ap.add_argument(
+        "--basis",
+        choices=[b.value for b in IdentityBasis],
+        default=None,
+        help="take every identity to rest on this basis (default: ground truth, no basis)",
+    )
+    ap.add_argument(
+        "--lookalikes",
+        action="store_true",
+        help="pass the other members of each person's lookalike_group as possibly-same persons",
+    )
     args = ap.parse_args(argv)
-    ev = evaluate_extract(args.extract, load_policy(), args.limit)
+    basis = IdentityBasis(args.basis) if args.basis else None
+    ev = evaluate_extract(
+        args.extract, load_policy(), args.limit, identity_basis=basis, lookalikes=args.lookalikes
+    )
     text = "\n".join(report(ev, args.extract))
     print(text)
     if args.markdown:

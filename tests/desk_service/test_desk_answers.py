@@ -142,3 +142,16 @@ def test_a_second_likely_person_keeps_the_answer_for_an_analyst() -> None:
     split = decide(QueryType.IAQ, P, result(), [], runner_up=0.999)
     assert not split.automatic and split.answer.result == "PENDING_REVIEW"
     assert any("another person also matches" in r for r in split.queue_reasons)
+
+
+def test_needs_review_queues_and_names_the_possible_person() -> None:
+    """Issue 11: a person with a "possible same person" link goes to an analyst."""
+    plain = decide(QueryType.IAQ, P, result(), [], possible=["P9"])
+    assert plain.automatic  # a close candidate alone, read by the engine, does not queue
+    linked = decide(QueryType.IAQ, P, result(), [], needs_review=True, possible=["P9"])
+    assert not linked.automatic and linked.answer.result == "PENDING_REVIEW"
+    assert any("possible same person P9" in r for r in linked.queue_reasons)
+    assert not any("P9" in r for r in linked.agency_reasons)
+    unread = decide(QueryType.NICS, P, result(StatusCode.LPR), [], unread=["P7"])
+    assert not unread.automatic and "P7" not in unread.answer.reason
+    assert any("P7" in r and "not read" in r for r in unread.queue_reasons)

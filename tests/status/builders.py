@@ -144,6 +144,11 @@ class Case:
     conflict: str | None = None  # a word the surfaced conflict must contain
     reason_has: str | None = None  # a phrase the recommendation reason must contain
     resolve_has: str | None = None  # a phrase one "what would resolve it" line must contain
+    #: Records of persons that MAY be this one (``Resolution.possible``), by person id.
+    possible: dict[str, list[Row]] = field(default_factory=dict)
+    #: Record ids (of ``rows``) carrying an identifier the query gave and that agreed.
+    tied: tuple[str, ...] = ()
+    note_has: str | None = None  # a phrase one possible-person note must contain
 
 
 def g(*ina: str) -> frozenset[str]:

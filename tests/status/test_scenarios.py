@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from vetline.status import AssessmentResult, PersonHistory, Policy, assess
+from vetline.status import AssessmentResult, PersonHistory, Policy, RecordRef, assess
 from vetline.vocab import (
     ENFORCEMENT_ACTIONS,
     Action,
     Assessment,
     Flag,
+    IdentityBasis,
     MatchLevel,
     StatusCode,
 )
 
 from .builders import Case
 from .cases_grounds import CASES as GROUND_CASES
+from .cases_possible import CASES as POSSIBLE_CASES
 from .cases_protected import CASES as PROTECTED_CASES
 from .cases_round2 import CASES as ROUND2_CASES
 from .cases_status import CASES as STATUS_CASES
 
-ALL_CASES: list[Case] = STATUS_CASES + PROTECTED_CASES + GROUND_CASES + ROUND2_CASES
+ALL_CASES: list[Case] = (
+    STATUS_CASES + PROTECTED_CASES + GROUND_CASES + ROUND2_CASES + POSSIBLE_CASES
+)
 
 
 def run(case: Case, policy: Policy) -> AssessmentResult:
     related = {a: PersonHistory.from_rows(rows) for a, rows in case.related.items()}
+    possible = {p: PersonHistory.from_rows(rows) for p, rows in case.possible.items()}
+    tied = [RecordRef(str(r["source"]), str(r["record_id"])) for r in case.rows
+            if r["record_id"] in case.tied]  # fmt: skip
     return assess(
         PersonHistory.from_rows(case.rows),
         case.as_of,
@@ -33,6 +40,8 @@ def run(case: Case, policy: Policy) -> AssessmentResult:
         match_level=case.match,
         related=related,
         identity_basis=case.basis,
+        possible=possible,
+        identifier_records=tied,
     )
 
 
@@ -68,6 +77,8 @@ def test_corpus_covers_the_vocabulary() -> None:
     assert any(c.match is MatchLevel.PROBABLE for c in ALL_CASES)
     assert any(c.related for c in ALL_CASES)  # derivation paths
     assert any(c.conflict for c in ALL_CASES)
+    assert any(c.possible for c in ALL_CASES)  # possibly-same persons
+    assert {c.basis for c in ALL_CASES} >= set(IdentityBasis) - {IdentityBasis.NONE}
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.name)
@@ -96,6 +107,10 @@ def test_scenario(case: Case, policy: Policy) -> None:
         assert any(case.conflict in c.description for c in result.conflicts), result.conflicts
     if case.reason_has is not None:
         assert case.reason_has in result.recommendation.reason
+    if case.note_has is not None:
+        assert any(case.note_has in n.text for n in result.possible), result.possible
+    for note in result.possible:  # every finding on a possible person shows its evidence
+        assert note.evidence and note.fields and note.citation and note.person_id in note.text
     if case.resolve_has is not None:
         assert any(case.resolve_has in t for t in result.to_resolve), result.to_resolve
     # Safety properties hold in every scenario.
@@ -106,3 +121,14 @@ def test_scenario(case: Case, policy: Policy) -> None:
         assert Flag.PROTECTED_STATUS not in result.flags
     if result.recommendation.action in ENFORCEMENT_ACTIONS:
         assert result.removability.assessment.value == "REMOVABLE"
+    if case.basis in (IdentityBasis.BIOGRAPHIC, IdentityBasis.NONE):
+        assert result.recommendation.action not in {
+            *ENFORCEMENT_ACTIONS,
+            Action.CONDITIONAL_REFERRAL,
+        }
+    if result.recommendation.action in {Action.DETAINER, Action.NOTIFICATION_REQUEST}:
+        assert case.basis in (None, IdentityBasis.BIOMETRIC) or case.tied
+    # A possible person's removal-side records never become grounds or flags here.
+    theirs = {(str(r["source"]), str(r["record_id"])) for p in case.possible.values() for r in p}
+    for ground in result.removability.grounds:
+        assert not any((e.source, e.record_id) in theirs for e in ground.evidence)

@@ -3,9 +3,9 @@
 Documents (naturalization, a certificate) and a U.S. birthplace with no immigration
 history make the person a citizen. Weaker signs (a derivation path through a parent's
 naturalization, a claimed U.S.-citizen parent, a U.S. birthplace on one record among
-foreign ones, a minor LPR whose parents cannot be checked) raise POSSIBLE_US_CITIZEN,
-which blocks every enforcement recommendation and routes to citizenship review
-(reference §5.7, §6.1-6.3).
+foreign ones, a U.S. passport recorded, a minor LPR whose parents cannot be checked)
+raise POSSIBLE_US_CITIZEN, which blocks every enforcement recommendation and routes to
+citizenship review (reference §5.7, §6.1-6.3).
 """
 
 from __future__ import annotations
@@ -249,6 +249,7 @@ def screen_citizenship(
         r for r in everything if r.birth_country and r.birth_country not in US_BIRTHPLACES
     ]
     us_cz = [r for r in everything if r.citizenship == "US"]
+    us_pp = [r for r in everything if r.passport_country == "US"]
     claimed = [s for s in facts.history.status if s.parent_claimed]
 
     if natz is not None:
@@ -346,4 +347,11 @@ def screen_citizenship(
                 "citizenship recorded, no immigration history",
             )
             screen.to_resolve.append("confirm the birthplace (birth record or passport)")
+    if us_pp:
+        # A U.S. passport is proof of citizenship (22 U.S.C. 2705): a sign, not a status
+        # here, because the record may carry a passport wrongly keyed to the person.
+        screen.signs.append(
+            CitizenshipSign("U.S. passport", "U.S. passport recorded", tuple(r.ref for r in us_pp))
+        )
+        screen.to_resolve.append("verify the U.S. passport with the Department of State")
     return screen

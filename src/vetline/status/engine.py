@@ -4,11 +4,18 @@ Pure: no I/O and no clock. The order matters and is the safety design: the citiz
 screen runs first and can only pull towards non-enforcement; the status rules come next;
 removability follows from status (admitted or not) and convictions; conflicts and missing
 evidence turn the answer into UNDETERMINED rather than a guess.
+
+``possible``: the records of persons that MAY be this one (``Resolution.possible``), read
+only in the safe direction by ``possible.screen_possible`` (a citizenship sign there blocks
+enforcement, a lawful status there withholds removability, anything towards removal is a
+note and never a ground). ``identifier_records``: the records that carry an identifier
+the query gave and that agreed, so a final order or proceedings can be tied to the person
+by identifier (I-247A bases 1-2, ``recommend.custody_basis``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from itertools import pairwise
 
@@ -19,9 +26,15 @@ from vetline.status.derive import derive_status
 from vetline.status.facts import Facts
 from vetline.status.grants import ADMITTED_GRANTS, PROTECTED_CLASSES, current_grants
 from vetline.status.grounds import Context, collect_charges, conviction_grounds
-from vetline.status.history import Encounter, PersonHistory
+from vetline.status.history import Encounter, PersonHistory, RecordRef
 from vetline.status.policy import Policy
-from vetline.status.recommend import NO_RECORD_REASON, RecommendationInput, recommend
+from vetline.status.possible import screen_possible
+from vetline.status.recommend import (
+    NO_RECORD_REASON,
+    ORDER_BASES,
+    RecommendationInput,
+    recommend,
+)
 from vetline.status.removability import (
     ADMITTED_STATUSES,
     SHIELDS,
@@ -95,12 +108,16 @@ def assess(
     match_level: MatchLevel = MatchLevel.POSITIVE,
     related: Mapping[str, PersonHistory] | None = None,
     identity_basis: IdentityBasis | None = None,
+    possible: Mapping[str, PersonHistory] | None = None,
+    identifier_records: Collection[RecordRef] = (),
 ) -> AssessmentResult:
     """Assess one person as of ``as_of`` (decision support: every action needs review)."""
     if match_level is MatchLevel.NO_RECORD or history.empty:
         return _no_record(as_of, "No record of this person in the searched systems.")
     facts = Facts.of(history, as_of)
     screen = screen_citizenship(facts, related or {}, policy.thresholds, policy.admission.immigrant)
+    maybe = screen_possible(possible or {}, related or {}, as_of, policy)
+    screen.signs.extend(maybe.citizen_signs)  # only ever towards citizenship review
     charges = collect_charges(facts.criminal, encounter, policy.charges)
     illegal_entry = [
         c.ref for c in charges.convictions if RemovalCategory.ILLEGAL_ENTRY in c.categories
@@ -109,7 +126,7 @@ def assess(
     conflicts = list(screen.conflicts) + derived.conflicts
     # A citizen status makes the other rules' open questions moot; their conflicts stay.
     to_resolve = list(screen.to_resolve) + ([] if screen.status is not None else derived.to_resolve)
-    to_resolve += charges.to_resolve
+    to_resolve += charges.to_resolve + maybe.to_resolve
 
     status = screen.status or derived.status
     assert status is not None  # derive_status always decides (UNKNOWN at worst)
@@ -144,6 +161,7 @@ def assess(
             pending_grounds=pending_grounds,
             open_questions=charges.open_questions,
             removable_if_convicted_statuses=policy.gates.removable_if_convicted_statuses,
+            possible_lawful=maybe.lawful_short,
         )
     )
     to_resolve += decision.to_resolve
@@ -161,6 +179,8 @@ def assess(
             to_resolve=to_resolve,
             assessment_reason=decision.reason,
             identity_basis=identity_basis,
+            order_tied=_order_tied(status, identifier_records),
+            possible_persons=tuple(sorted(p for p, h in (possible or {}).items() if not h.empty)),
         ),
         policy,
     )
@@ -173,7 +193,17 @@ def assess(
         conflicts=tuple(conflicts),
         to_resolve=tuple(dict.fromkeys(to_resolve)),
         timeline=build_timeline(facts),
+        possible=tuple(maybe.notes),
     )
+
+
+def _order_tied(status: StatusFinding, tied: Collection[RecordRef]) -> tuple[RecordRef, ...]:
+    """The order/proceedings/removal records behind ``status`` that carry an agreeing
+    identifier (the rest of the person's records do not tie the order to the subject)."""
+    if status.code not in ORDER_BASES or not tied:
+        return ()
+    wanted = set(tied)
+    return tuple(r for r in status.evidence if r.source in {"court", "encounters"} and r in wanted)
 
 
 def _citizen_conflict(citizen: StatusFinding, other: StatusFinding) -> Conflict:

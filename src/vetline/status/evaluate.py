@@ -21,7 +21,7 @@ from vetline.records.contract import PERSON_FACTS_FILE, SOURCE_NAMES, TRUTH_FILE
 from vetline.status.engine import assess
 from vetline.status.history import PersonHistory, Record, parse_record
 from vetline.status.policy import Policy
-from vetline.vocab import ENFORCEMENT_ACTIONS, Flag, MatchLevel
+from vetline.vocab import ENFORCEMENT_ACTIONS, Flag, IdentityBasis, MatchLevel
 
 
 @dataclass
@@ -44,6 +44,13 @@ class Evaluation:
     cpu_us: list[float] = field(default_factory=list)
     load_seconds: float = 0.0
     build_seconds: float = 0.0
+    #: With ``lookalikes``: persons whose look-alike group holds a U.S. citizen (the
+    #: others given as possibly-same persons), and those of them given an enforcement
+    #: action (must be 0), and the actions of the group members.
+    lookalike_persons: int = 0
+    lookalike_with_citizen: int = 0
+    lookalike_enforced: list[str] = field(default_factory=list)
+    lookalike_actions: Counter[str] = field(default_factory=Counter)
 
     @property
     def agreement(self) -> float:
@@ -103,8 +110,22 @@ def load_persons(extract: Path, limit: int | None = None) -> tuple[dict[str, lis
     return persons, rejected
 
 
-def evaluate_extract(extract: Path, policy: Policy, limit: int | None = None) -> Evaluation:
-    """Assess every person of a synthetic extract as of its ``world.json`` date."""
+def evaluate_extract(
+    extract: Path,
+    policy: Policy,
+    limit: int | None = None,
+    identity_basis: IdentityBasis | None = None,
+    lookalikes: bool = False,
+) -> Evaluation:
+    """Assess every person of a synthetic extract as of its ``world.json`` date.
+
+    ``identity_basis``: what every identity is taken to rest on (None: ground truth, the
+    match level alone gates); BIOGRAPHIC shows what a name-and-date-of-birth identity
+    would be recommended (issue 11: never an enforcement action). ``lookalikes``: the
+    other members of a person's ``lookalike_group`` (the world's citizen look-alikes,
+    same-name-and-birth-date strangers, twins) are passed as possibly-same persons, as a
+    "possible same person" link would (issue 11 item 5).
+    """
     world_file = extract / "world.json"
     world = json.loads(world_file.read_text(encoding="utf-8")) if world_file.exists() else {}
     ev = Evaluation(as_of=date.fromisoformat(world.get("as_of", "2026-11-01")))
@@ -113,10 +134,17 @@ def evaluate_extract(extract: Path, policy: Policy, limit: int | None = None) ->
     con = duckdb.connect()
     facts_rel = con.sql(f"SELECT * FROM {_csv(extract / PERSON_FACTS_FILE)}")
     flags_col = "expected_flags" if "expected_flags" in facts_rel.columns else "NULL"
-    facts = con.execute(
-        f"SELECT person_id, true_status, us_citizen, {flags_col} "
+    group_col = "lookalike_group" if "lookalike_group" in facts_rel.columns else "NULL"
+    rows = con.execute(
+        f"SELECT person_id, true_status, us_citizen, {flags_col}, {group_col} "
         f"FROM {_csv(extract / PERSON_FACTS_FILE)}"
     ).fetchall()
+    facts = [r[:4] for r in rows]
+    group_of = {r[0]: str(r[4]) for r in rows if r[4] is not None} if lookalikes else {}
+    members: dict[str, list[str]] = {}
+    for pid, group in group_of.items():
+        members.setdefault(group, []).append(pid)
+    citizen = {r[0] for r in rows if r[2] == "Y"}
     ev.load_seconds = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -140,10 +168,13 @@ def evaluate_extract(extract: Path, policy: Policy, limit: int | None = None) ->
         history = histories.get(pid, PersonHistory())
         parents = {a for s in history.status for a in s.parent_a_numbers}
         related = {a: histories[by_a_number[a]] for a in parents if a in by_a_number}
+        others = [p for p in members.get(group_of.get(pid, ""), []) if p != pid]
+        possible = {p: histories.get(p, PersonHistory()) for p in others}
         wall, cpu = time.perf_counter_ns(), time.thread_time_ns()
         result = assess(
-            history, ev.as_of, policy=policy, match_level=MatchLevel.POSITIVE, related=related
-        )
+            history, ev.as_of, policy=policy, match_level=MatchLevel.POSITIVE, related=related,
+            identity_basis=identity_basis, possible=possible,
+        )  # fmt: skip
         ev.cpu_us.append((time.thread_time_ns() - cpu) / 1000)
         ev.wall_us.append((time.perf_counter_ns() - wall) / 1000)
         ev.persons += 1
@@ -157,6 +188,13 @@ def evaluate_extract(extract: Path, policy: Policy, limit: int | None = None) ->
                 e, r = flag.value in expected, flag.value in raised
                 if e or r:
                     counts[0 if e and r else 1 if e else 2] += 1
+        if others:
+            ev.lookalike_persons += 1
+            ev.lookalike_actions[result.recommendation.action.value] += 1
+            if citizen.intersection(others):
+                ev.lookalike_with_citizen += 1
+                if result.recommendation.action in ENFORCEMENT_ACTIONS:
+                    ev.lookalike_enforced.append(pid)
         if us_citizen == "Y":
             ev.citizens += 1
             ev.citizens_flagged += Flag.POSSIBLE_US_CITIZEN in result.flags

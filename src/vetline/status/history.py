@@ -37,6 +37,9 @@ class Record:
     birth_country: str | None
     citizenship: str | None
     a_number: str | None
+    #: Issuing country of the passport on the record: a U.S. passport is proof of
+    #: citizenship (22 U.S.C. 2705), so the citizenship screen reads it.
+    passport_country: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +146,14 @@ def _record_kwargs(row: Mapping[str, object], source: str, where: str) -> dict[s
         raise BadInput(f"{where}.record_id", "missing")
     bc = _text(row, "birth_country")
     cz = _text(row, "citizenship")
+    pc = _text(row, "passport_country")
     return {
         "ref": RecordRef(source, record_id),
         "dob": parse_span(row.get("dob"), f"{where}.dob"),
         "birth_country": bc.upper() if bc else None,
         "citizenship": cz.upper() if cz else None,
         "a_number": _a_number(_text(row, "a_number"), f"{where}.a_number"),
+        "passport_country": pc.upper() if pc else None,
     }
 
 

@@ -5,6 +5,17 @@ be checked by eye: no enforcement action without a removable assessment, none fo
 possible citizen, none on a NO_RECORD, a detainer only for a POSITIVE identity in custody,
 and a protected status or an unestablished (UNKNOWN) status always goes to a supervisor
 instead of an automatic action.
+
+Identity follows the form's law (DHS Form I-247A (02/17) box 1, reference §4.2, §11.2;
+issue 11 item 3). A detainer, and a request for notification (I-247A replaced I-247N on
+2 April 2017, so it rests on the same probable-cause box), needs basis 3, biometric
+confirmation of identity, or bases 1-2, a final order / pending proceedings tied to the
+person: an identifier agreement counts for 1-2 only when the order or proceedings record
+itself carries the identifier that agreed (``RecommendationInput.order_tied``); else the
+answer is BIOMETRIC_CONFIRMATION. A biographic-only identity (name, date of birth,
+birthplace) never carries any enforcement action, a lead or a conditional referral:
+"foreign-born no-matches in databases do not suffice for probable cause" (ICE Policy
+10074.2) and name-based matches are what Gonzalez v. ICE found unreliable (§6.1).
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vetline.status.grounds import Charge
+from vetline.status.history import RecordRef
 from vetline.status.policy import Policy, match_at_least
 from vetline.status.result import Ground, Recommendation
 from vetline.vocab import Action, Assessment, Flag, IdentityBasis, MatchLevel, StatusCode
@@ -34,6 +46,45 @@ class RecommendationInput:
     #: What ties the subject to this person; None when the caller does not say (the match
     #: level alone then gates, as before). BIOGRAPHIC or NONE never supports enforcement.
     identity_basis: IdentityBasis | None = None
+    #: The final-order / proceedings / removal records behind the status that carry an
+    #: identifier the query gave and that agreed (I-247A bases 1-2 with an IDENTIFIER
+    #: identity). Empty: no such record, or the caller cannot tell.
+    order_tied: tuple[RecordRef, ...] = ()
+    #: Persons that may be the subject (``Resolution.possible``) whose records were read:
+    #: the identity is ambiguous, so only fingerprints may settle it before enforcement.
+    possible_persons: tuple[str, ...] = ()
+
+
+#: Statuses that are themselves I-247A box-1 bases 1 (final order) and 2 (proceedings).
+ORDER_BASES: dict[StatusCode, str] = {
+    StatusCode.FINAL_ORDER: "basis 1 (a final order of removal)",
+    StatusCode.REMOVED_AND_REENTERED: "basis 1 (a final order of removal, reinstated under "
+    "INA 241(a)(5))",
+    StatusCode.IN_PROCEEDINGS: "basis 2 (pending removal proceedings)",
+}
+BIOMETRIC_BASIS = (
+    "I-247A basis 3 (biometric confirmation of identity and a records check of federal databases)"
+)
+WEAK_IDENTITY = (IdentityBasis.BIOGRAPHIC, IdentityBasis.NONE)
+
+
+def custody_basis(inp: RecommendationInput) -> str | None:
+    """The I-247A box-1 basis a detainer or notification request would rest on, or None.
+
+    ``identity_basis`` None: the caller did not say what ties the identity (evaluation
+    over ground-truth identities); the match level alone gates, as before.
+    """
+    if inp.identity_basis is None:
+        return "identity given by the caller"
+    if inp.identity_basis is IdentityBasis.BIOMETRIC:
+        return BIOMETRIC_BASIS
+    if inp.identity_basis is IdentityBasis.IDENTIFIER and inp.order_tied:
+        refs = ", ".join(f"{r.source}/{r.record_id}" for r in inp.order_tied)
+        return (
+            f"I-247A {ORDER_BASES[inp.status]}, the order record ({refs}) carrying the "
+            "identifier that agreed"
+        )
+    return None
 
 
 def priority_tier(inp: RecommendationInput, policy: Policy) -> str:
@@ -63,6 +114,29 @@ NO_RECORD_REASON = (
     "No record found. NO_RECORD is not a finding that the person is removable or unlawfully "
     "present; take no immigration action on this response."
 )
+
+
+def _ambiguous(inp: RecommendationInput) -> str | None:
+    """Why a non-biometric identity with possibly-same persons carries no enforcement.
+
+    A "possible same person" link or a close candidate means the records may be another
+    person's (the look-alike citizen only in criminal systems of issue 11 has no
+    citizenship record to find): fingerprints settle who the subject is; with them
+    (basis 3) the other person is a different person and the gate is passed.
+    """
+    if not inp.possible_persons or inp.identity_basis is IdentityBasis.BIOMETRIC:
+        return None
+    return (
+        f"possibly-same person {', '.join(inp.possible_persons)} is on file and the identity "
+        "is not biometric: a fingerprint comparison must settle who the subject is before "
+        "any enforcement action, lead or referral (I-247A basis 3; issue 11)."
+    )
+
+
+def _identity_words(inp: RecommendationInput) -> str:
+    if inp.identity_basis is None:
+        return f"{inp.match_level.value} match"
+    return f"{inp.match_level.value} match on a {inp.identity_basis.value.lower()} basis"
 
 
 def _grounds_text(grounds: Sequence[Ground]) -> str:
@@ -107,22 +181,45 @@ def recommend(inp: RecommendationInput, policy: Policy) -> Recommendation:
                 supervisory_review=True,
             )
         in_custody = Flag.IN_CUSTODY in inp.flags
-        if inp.identity_basis in (IdentityBasis.BIOGRAPHIC, IdentityBasis.NONE):
+        if inp.identity_basis in WEAK_IDENTITY:
             # Principle 2: name, date of birth and birthplace agreeing never make an
             # identity strong enough for enforcement; fingerprints must tie it first.
             return Recommendation(
                 Action.BIOMETRIC_CONFIRMATION,
                 f"Appears removable on {grounds}, but the identity rests on biographic "
                 "agreement only (name, date of birth, birthplace): confirm it by a "
-                "fingerprint comparison (I-247A basis 3) before any enforcement action.",
+                "fingerprint comparison (I-247A basis 3) before any enforcement action, "
+                "a lead or a referral; the candidate persons are listed with the match "
+                "(ICE Policy 10074.2: database no-matches do not suffice; Gonzalez v. ICE).",
+                tier,
+            )
+        if (ambiguous := _ambiguous(inp)) is not None:
+            return Recommendation(
+                Action.BIOMETRIC_CONFIRMATION, f"Appears removable on {grounds}, but {ambiguous}",
+                tier,
+            )  # fmt: skip
+        basis = custody_basis(inp)
+        if in_custody and basis is None:
+            order = (
+                "the order or proceedings record does not carry the identifier that agreed"
+                if inp.status in ORDER_BASES
+                else "there is no final order or pending proceedings (bases 1-2)"
+            )
+            return Recommendation(
+                Action.BIOMETRIC_CONFIRMATION,
+                f"In custody and appears removable on {grounds}; the identity rests on an "
+                f"identifier agreement and {order}. A detainer or request for notification "
+                "(Form I-247A, box 1) needs biometric confirmation of identity (basis 3): "
+                "compare the booking fingerprints first.",
                 tier,
             )
         if in_custody and match_at_least(inp.match_level, gates.detainer_min_match):
             return Recommendation(
                 Action.DETAINER,
-                f"POSITIVE identity, in custody, appears removable on {grounds}. An officer "
-                "must confirm identity and the grounds from the A-file (not from database "
-                "checks alone) before issuing an I-247A.",
+                f"POSITIVE identity, in custody, appears removable on {grounds}; probable "
+                f"cause on {basis}. An officer must confirm identity and the grounds from "
+                "the A-file (not from database checks alone) and sign an I-200 or I-205 "
+                "before issuing an I-247A (ICE Policy 10074.2).",
                 tier,
             )
         if in_custody and match_at_least(inp.match_level, gates.notification_min_match):
@@ -130,14 +227,15 @@ def recommend(inp: RecommendationInput, policy: Policy) -> Recommendation:
                 Action.NOTIFICATION_REQUEST,
                 f"In custody and appears removable on {grounds}, but identity is "
                 f"{inp.match_level.value}, not POSITIVE: request notification of release "
-                "and confirm identity biometrically.",
+                f"({basis}) and confirm identity biometrically.",
                 tier,
             )
         if not in_custody and match_at_least(inp.match_level, gates.lead_min_match):
             return Recommendation(
                 Action.LEAD_REFERRAL,
                 f"Not in custody; appears removable on {grounds}: refer as a lead for "
-                "field review.",
+                f"field review (identity: {_identity_words(inp)}; the field office confirms "
+                "it by fingerprints before any arrest, reference §11.3).",
                 tier,
             )
         return Recommendation(
@@ -153,6 +251,18 @@ def recommend(inp: RecommendationInput, policy: Policy) -> Recommendation:
                 f"Pending charges would be {grounds} if convicted, but a protected status "
                 f"({', '.join(inp.protected)}) requires supervisory review.",
                 supervisory_review=True,
+            )
+        if inp.identity_basis in WEAK_IDENTITY:
+            return Recommendation(
+                Action.BIOMETRIC_CONFIRMATION,
+                f"Pending charges would be {grounds} if convicted (INA 101(a)(48)), but the "
+                "identity rests on biographic agreement only: confirm it by a fingerprint "
+                "comparison before any referral (reference §5.6, §11.2; I-247A basis 3).",
+            )
+        if (ambiguous := _ambiguous(inp)) is not None:
+            return Recommendation(
+                Action.BIOMETRIC_CONFIRMATION,
+                f"Pending charges would be {grounds} if convicted, but {ambiguous}",
             )
         if not match_at_least(inp.match_level, gates.notification_min_match):
             return Recommendation(

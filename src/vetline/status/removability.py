@@ -3,8 +3,9 @@
 Citizens first (never removable), then any sign of citizenship (alienage in doubt), then
 no established status (absence of evidence is not evidence; the one exception is an UNKNOWN
 whose status rule found a positive ground, terminated conditional residence), then conflicting or
-incomplete records, then protected statuses (the protection must be withdrawn first),
-and only then the grounds. Each branch states its reason in plain words.
+incomplete records, then protected statuses (the protection must be withdrawn first), then
+lawful status recorded on a possibly-same person (withholds), and only then the grounds.
+Each branch states its reason in plain words.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class RemovabilityInput:
     pending_grounds: Sequence[Ground]
     open_questions: int
     removable_if_convicted_statuses: Sequence[str]
+    #: Lawful status or protection recorded on a possibly-same person (``possible.py``):
+    #: the stay may rest on it, so no removability conclusion is drawn here.
+    possible_lawful: Sequence[str] = ()
 
 
 @dataclass
@@ -100,6 +104,20 @@ def decide(i: RemovabilityInput) -> Decision:
             )
         return Decision(
             A.NOT_REMOVABLE, [], f"{i.status.value} in effect; no conviction that is a ground."
+        )
+    if i.possible_lawful and (
+        every or (i.pending_grounds and i.status.value in i.removable_if_convicted_statuses)
+    ):
+        candidates = ", ".join(g.ina for g in [*every, *i.pending_grounds])
+        return Decision(
+            A.UNDETERMINED,
+            [],
+            "Lawful status is recorded on a person who may be this one ("
+            + "; ".join(i.possible_lawful)
+            + "): no removability conclusion until an analyst settles the identity "
+            "(issue 11: evidence towards lawful status counts from any record that may be "
+            "this person).",
+            [f"candidate grounds once the identity is settled: {candidates}"],
         )
     if every:
         return Decision(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from vetline.status.history import RecordRef
 from vetline.vocab import Action, Assessment, Flag, StatusCode
@@ -66,6 +67,36 @@ class Conflict:
     evidence: tuple[RecordRef, ...]
 
 
+class Direction(StrEnum):
+    """What a possible person's record does here."""
+
+    CITIZENSHIP = "CITIZENSHIP"  # blocks enforcement, routes to citizenship review
+    LAWFUL_STATUS = "LAWFUL_STATUS"  # withholds removability
+    NOT_A_GROUND = "NOT_A_GROUND"  # shown to the analyst, never used
+
+
+@dataclass(frozen=True, slots=True)
+class PossibleNote:
+    """One finding on a possibly-same person: what, where (records, fields), why, effect."""
+
+    person_id: str
+    direction: Direction
+    text: str
+    evidence: tuple[RecordRef, ...]
+    fields: tuple[str, ...]
+    citation: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "person_id": self.person_id,
+            "direction": self.direction.value,
+            "text": self.text,
+            "evidence": [r.to_dict() for r in self.evidence],
+            "fields": list(self.fields),
+            "citation": self.citation,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
     when: str  # the date as recorded (may be partial)
@@ -86,6 +117,8 @@ class AssessmentResult:
     conflicts: tuple[Conflict, ...]
     to_resolve: tuple[str, ...]
     timeline: tuple[TimelineEvent, ...]
+    #: Findings on possibly-same persons (``possible.py``), each with its effect here.
+    possible: tuple[PossibleNote, ...] = ()
 
     def _status(self) -> dict[str, object]:
         return {
@@ -141,4 +174,5 @@ class AssessmentResult:
                 {"when": e.when, "kind": e.kind, "text": e.text, "record": e.record.to_dict()}
                 for e in self.timeline
             ],
+            "possible_same_person": [n.to_dict() for n in self.possible],
         }

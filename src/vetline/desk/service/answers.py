@@ -71,6 +71,9 @@ class Decision:
     automatic: bool
     answer: Answer
     queue_reasons: tuple[str, ...] = field(default=())
+    #: The same reasons as the requesting agency may read them (the interim IAR): other
+    #: persons' ids are named to analysts only (nlets_iar: no other person's id is printed).
+    agency_reasons: tuple[str, ...] = field(default=())
 
 
 def common_gate(level: MatchLevel, result: AssessmentResult) -> list[str]:
@@ -152,6 +155,34 @@ def _fin_reason(fin: str | None, rows: Sequence[Mapping[str, object]]) -> str | 
 SPLIT_RECORDS_PROBABILITY = 0.5
 
 
+#: What the agency reads instead of a reason naming possibly-same persons.
+POSSIBLE_FOR_AGENCY = "a possibly-same person is on file: an analyst settles the identity"
+
+
+def possible_reasons(
+    needs_review: bool, possible: Sequence[str], unread: Sequence[str]
+) -> list[str]:
+    """Why an identity with possibly-same persons goes to an analyst (issue 11 item 2).
+
+    ``needs_review`` (the resolver's word: two persons above PROBABLE, or the matched
+    person has a "possible same person" link) always queues; a possible person whose
+    records could not be read queues too, since a citizenship sign may be among them.
+    """
+    out: list[str] = []
+    if needs_review:
+        who = ", ".join(possible) if possible else "another person"
+        out.append(
+            f"possible same person {who}: the records may belong to one person; an analyst "
+            "settles the identity before any answer"
+        )
+    if unread:
+        out.append(
+            f"records of possibly-same person {', '.join(unread)} not read: citizenship or "
+            "lawful status there cannot be ruled out"
+        )
+    return out
+
+
 def decide(
     query_type: QueryType,
     level: MatchLevel,
@@ -160,12 +191,19 @@ def decide(
     *,
     fin: str | None = None,
     runner_up: float = 0.0,
+    needs_review: bool = False,
+    possible: Sequence[str] = (),
+    unread: Sequence[str] = (),
 ) -> Decision:
     """The answer for ``query_type`` and whether it goes out automatically.
 
     ``runner_up``: the probability of the best candidate person other than the match.
+    ``needs_review``, ``possible``, ``unread``: the resolution's possibly-same persons
+    (``possible_reasons``).
     """
     reasons = common_gate(level, result)
+    private = possible_reasons(needs_review, possible, unread)
+    reasons += private
     if level is MatchLevel.POSITIVE and runner_up >= SPLIT_RECORDS_PROBABILITY:
         reasons.append(f"another person also matches (p = {runner_up:.3f}): records may be split")
     if query_type is QueryType.BIOMETRIC and (why := _fin_reason(fin, rows)) is not None:
@@ -177,7 +215,7 @@ def decide(
         if answer.result == "DELAY":
             reasons.append(answer.reason)
         elif reasons:
-            answer = _delay("; ".join(reasons))
+            answer = _delay("; ".join(_for_agency(reasons, private)))
     elif reasons:
         answer = _pending(query_type)
     else:
@@ -187,7 +225,12 @@ def decide(
         )  # fmt: skip
     if reasons and query_type is QueryType.NCIC_WARRANT:
         answer = _pending(query_type)
-    return Decision(not reasons, answer, tuple(reasons))
+    return Decision(not reasons, answer, tuple(reasons), _for_agency(reasons, private))
+
+
+def _for_agency(reasons: Sequence[str], private: Sequence[str]) -> tuple[str, ...]:
+    agency = [POSSIBLE_FOR_AGENCY if r in private else r for r in reasons]
+    return tuple(dict.fromkeys(agency))
 
 
 def _pending(query_type: QueryType) -> Answer:

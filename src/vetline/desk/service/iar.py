@@ -36,10 +36,46 @@ class Header:
     notes: tuple[str, ...]
 
 
-def match_part(resolution: Any, *, confirmed_by: str | None = None) -> dict[str, Any]:
-    """The IAR ``match`` part from a ``vetline.resolve.Resolution``."""
+def possible_records_json(
+    possible: Mapping[str, Sequence[tuple[str, str]]],
+) -> dict[str, list[dict[str, str]]]:
+    """Possibly-same persons' record keys as JSON (the draft, the IAR's match part)."""
+    return {
+        pid: [{"source": src, "record_id": rid} for src, rid in keys]
+        for pid, keys in possible.items()
+    }
+
+
+def match_part(
+    resolution: Any,
+    *,
+    confirmed_by: str | None = None,
+    possible: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> dict[str, Any]:
+    """The IAR ``match`` part from a ``vetline.resolve.Resolution``.
+
+    Added keys (issue 11): ``basis`` (what ties the subject to the person), and the
+    persons that MAY be the subject (``Resolution.possible``) shown among the candidates:
+    a candidate entry carries ``possible_same_person: true``; a linked person that was
+    not scored against the query is added with ``probability: null``; and
+    ``possible_same_person`` lists each with the records read for it (``possible``).
+    """
     level = MatchLevel(str(resolution.level))
     no_record = level is MatchLevel.NO_RECORD
+    maybe = [p for p in dict.fromkeys(getattr(resolution, "possible", None) or [])]
+    candidates: list[dict[str, Any]] = []
+    for p, q in resolution.candidates:
+        entry: dict[str, Any] = {"person_id": p, "probability": round(float(q), PROBABILITY_DIGITS)}
+        if p in maybe:
+            entry["possible_same_person"] = True
+        candidates.append(entry)
+    scored = {c["person_id"] for c in candidates}
+    candidates += [
+        {"person_id": p, "probability": None, "possible_same_person": True}
+        for p in maybe
+        if p not in scored and p != resolution.person_id
+    ]
+    read = possible_records_json(possible or {})
     out: dict[str, Any] = {
         "level": level.value,
         "person_id": None if no_record else resolution.person_id,
@@ -48,11 +84,14 @@ def match_part(resolution: Any, *, confirmed_by: str | None = None) -> dict[str,
         "records": []
         if no_record
         else [{"source": s, "record_id": r} for s, r in resolution.records],
-        "candidates": [
-            {"person_id": p, "probability": round(float(q), PROBABILITY_DIGITS)}
-            for p, q in resolution.candidates
+        "candidates": candidates,
+        "possible_same_person": [
+            {"person_id": p, "records": read.get(p, [])} for p in maybe if p != resolution.person_id
         ],
     }
+    basis = getattr(resolution, "basis", None)
+    if basis is not None:
+        out["basis"] = str(basis)
     if confirmed_by:
         out["confirmed_by"] = confirmed_by
     return out

@@ -3,8 +3,12 @@
 Resolution (``vetline.resolve``) says who the subject is; the record store gives that
 person's full records; the parents named in ``parent_a_numbers`` are looked up by A-number
 (a POSITIVE match only: a guessed parent must not make anyone a citizen or a non-citizen)
-so the engine can follow the derivation path (INA 320). Everything here reads, nothing
-writes; the service and the analyst queue share it.
+so the engine can follow the derivation path (INA 320). The records of the persons that
+MAY be the subject (``Resolution.possible``: "possible same person" links and close
+candidates) are loaded too, with their parents, for the engine's safe-direction reading
+(``vetline.status.possible``); the ids read are carried in the draft and the audit event
+like the matched person's. Everything here reads, nothing writes; the service and the
+analyst queue share it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ if TYPE_CHECKING:
 
 #: Parents followed per person (a status row rarely names more than two).
 MAX_PARENTS = 4
+#: Possibly-same persons read per query. More than this and the rest are named unread,
+#: which sends the query to an analyst (``answers.decide``): a citizenship sign may be
+#: among them.
+MAX_POSSIBLE = 5
 
 
 class RecordSource(Protocol):
@@ -44,6 +52,12 @@ class Found:
     rows: list[dict[str, object]]
     history: PersonHistory
     related: dict[str, PersonHistory] = field(default_factory=dict)
+    #: Histories of the persons that may be the subject (``Resolution.possible``).
+    possible: dict[str, PersonHistory] = field(default_factory=dict)
+    #: Their records' keys, for the draft and the audit trail.
+    possible_records: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: Possible persons whose records could not be read (over the cap, or no index).
+    possible_unread: tuple[str, ...] = ()
 
 
 class PersonLookup:
@@ -75,27 +89,59 @@ class PersonLookup:
             return self.resolver.resolve(subject)
 
     def find(self, subject: Subject) -> Found:
-        """Resolve ``subject`` and load the matched person's records (none for NO_RECORD)."""
+        """Resolve ``subject`` and load the matched person's records (none for NO_RECORD),
+        and those of the persons that may be the subject."""
         resolution = self._resolve(subject)
         keys = resolution.records if resolution.level is not MatchLevel.NO_RECORD else []
         return self._found(resolution, keys)
 
     def person(self, person_id: str, resolution: Resolution) -> Found:
         """Load the records of ``person_id`` (an analyst's choice among the candidates)."""
-        index = getattr(self.resolver, "index", None)
-        if index is None:
+        keys = self.keys_of(person_id)
+        if keys is None:
             raise LookupError("this resolver cannot list a person's records")
-        rows = index.rows_of_person(person_id)
-        uids = index.coded["unique_id"].values(rows)
-        keys = [tuple(str(u).split("|", 1)) for u in uids]
         if not keys:
             raise LookupError(f"no person {person_id}")
-        return self._found(resolution, [(k[0], k[1]) for k in keys])
+        return self._found(resolution, keys, exclude=person_id)
 
-    def _found(self, resolution: Resolution, keys: Sequence[tuple[str, str]]) -> Found:
+    def keys_of(self, person_id: str) -> list[tuple[str, str]] | None:
+        """The record keys of one person (None: this resolver cannot list them)."""
+        index = getattr(self.resolver, "index", None)
+        if index is None:
+            return None
+        with self._lock:  # the live index may be grown by add_records
+            rows = index.rows_of_person(person_id)
+            uids = index.coded["unique_id"].values(rows)
+        keys = [str(u).split("|", 1) for u in uids]
+        return [(k[0], k[1]) for k in keys if len(k) == 2]
+
+    def _found(
+        self,
+        resolution: Resolution,
+        keys: Sequence[tuple[str, str]],
+        *,
+        exclude: str | None = None,
+    ) -> Found:
         rows = self.store.fetch(keys) if keys else []
         history = PersonHistory.from_rows(rows)
-        return Found(resolution, rows, history, self._parents(history))
+        related = self._parents(history)
+        matched = exclude or (
+            resolution.person_id if resolution.level is not MatchLevel.NO_RECORD else None
+        )
+        wanted = [p for p in dict.fromkeys(getattr(resolution, "possible", [])) if p != matched]
+        possible: dict[str, PersonHistory] = {}
+        records: dict[str, list[tuple[str, str]]] = {}
+        unread: list[str] = []
+        for pid in wanted:
+            their = self.keys_of(pid) if len(possible) < MAX_POSSIBLE else None
+            if not their:
+                unread.append(pid)
+                continue
+            possible[pid] = PersonHistory.from_rows(self.store.fetch(their))
+            records[pid] = their
+            for a_number, parent in self._parents(possible[pid]).items():
+                related.setdefault(a_number, parent)
+        return Found(resolution, rows, history, related, possible, records, tuple(unread))
 
     def _parents(self, history: PersonHistory) -> dict[str, PersonHistory]:
         from vetline.resolve import Subject

@@ -185,7 +185,9 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
             requesting_ori=iaq.ori, reason=fix.reason,
             details={"iar_id": header.iar_id, "automatic": False, "status": iar["status"]["code"],
                      "person_id": iar["match"]["person_id"], "corrected": fix.person_id is not None
-                     or fix.no_record or fix.status_code is not None},
+                     or fix.no_record or fix.status_code is not None,
+                     "possible_person_ids": [p["person_id"] for p in
+                                             iar["match"].get("possible_same_person", [])]},
         )  # fmt: skip
         uow.commit()
     return iar
@@ -226,6 +228,8 @@ def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], f
         resolution.records = [(str(r["source"]), str(r["record_id"])) for r in found.rows]
         level = MatchLevel.POSITIVE  # the analyst confirmed the identity
         resolution.level = level
+    # The possibly-same persons' records are read again: a citizenship sign there still
+    # routes to citizenship review after the analyst confirms the identity (issue 11).
     result = assess_found(found, iaq, received, desk.policy)
     answer = reviewed(iaq.query_type, level, result, found.rows)
     assessed = result.to_iar_dict()
@@ -237,5 +241,5 @@ def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], f
         if answer.result == "IDENTITY_AND_STATUS":
             why = f"status {fix.status_code} set by an analyst: {summary}"
             answer = replace(answer, reason=why, evidence=tuple(evidence))
-    match = match_part(resolution, confirmed_by=actor.username)
+    match = match_part(resolution, confirmed_by=actor.username, possible=found.possible_records)
     return assemble(header, match, assessed, answer, state="ANSWERED", iaq=iaq)

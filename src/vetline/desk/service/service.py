@@ -3,7 +3,8 @@
 API (``POST /v1/iaq``) and CLI (``vetline query``) both call it. Order, and why:
 
 1. ``accept`` (pure intake); a refusal is audited in its own transaction, then raised.
-2. Resolve, fetch records (and parents), assess as of the encounter date (else the
+2. Resolve, fetch records (and parents, and the records of possibly-same persons, whose
+   ids go into the draft and the audit event), assess as of the encounter date (else the
    receipt date), decide per query type (``answers.decide``) — reads only, no
    transaction open.
 3. ONE transaction stores the query in its answered (or queued) state with its IAR
@@ -56,7 +57,13 @@ from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import store
 from vetline.desk.service.answers import decide
 from vetline.desk.service.assessing import assess_found, to_subject
-from vetline.desk.service.iar import Header, assemble, interim, match_part
+from vetline.desk.service.iar import (
+    Header,
+    assemble,
+    interim,
+    match_part,
+    possible_records_json,
+)
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.lookup import PersonLookup
 from vetline.desk.service.models import DeskQuery
@@ -389,8 +396,11 @@ class DeskService:
         best = found.resolution.person_id
         runner_up = max((q for p, q in found.resolution.candidates if p != best), default=0.0)
         decision = decide(
-            iaq.query_type, level, result, found.rows, fin=iaq.subject.fin, runner_up=runner_up
-        )
+            iaq.query_type, level, result, found.rows, fin=iaq.subject.fin, runner_up=runner_up,
+            needs_review=bool(getattr(found.resolution, "needs_review", False)),
+            possible=list(found.possible_records) + list(found.possible_unread),
+            unread=found.possible_unread,
+        )  # fmt: skip
         now = self.clock()
         header = Header(
             iar_id=query.iar_id or store.new_id(),
@@ -402,17 +412,20 @@ class DeskService:
             notes=notes,
         )
         engine = result.to_iar_dict()
-        assessed = engine if decision.automatic else interim(engine, decision.queue_reasons)
+        assessed = engine if decision.automatic else interim(engine, decision.agency_reasons)
         state = QueryState.ANSWERED if decision.automatic else QueryState.QUEUED
         iar = assemble(
-            header, match_part(found.resolution), assessed, decision.answer,
-            state=state.name, iaq=iaq,
+            header, match_part(found.resolution, possible=found.possible_records), assessed,
+            decision.answer, state=state.name, iaq=iaq,
         )  # fmt: skip
         draft = {
             "resolution": found.resolution.to_json(),
             "assessment": result.to_dict(),
             "answer": decision.answer.to_dict(),
             "queue_reasons": list(decision.queue_reasons),
+            # Every record read for this answer, the possibly-same persons' included.
+            "possible_records": possible_records_json(found.possible_records),
+            "possible_unread": list(found.possible_unread),
         }
         elapsed = int((now - received).total_seconds() * 1000)
         iar_json = store.document_json(iar)
@@ -433,7 +446,8 @@ class DeskService:
             "match_level": level.value, "person_id": found.resolution.person_id,
             "status": iar["status"]["code"], "flags": iar["flags"],
             "answer": decision.answer.result, "queue_reasons": list(decision.queue_reasons),
-            "aor": query.aor,
+            "aor": query.aor, "possible_person_ids": list(found.possible_records),
+            "possible_unread": list(found.possible_unread),
         }  # fmt: skip
         return Worked(state, iar, iar_json, values, event)
 
