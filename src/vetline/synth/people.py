@@ -334,19 +334,25 @@ def _match(
     pairs: int,
     dob: np.ndarray | None,
     as_of_day: int,
+    by_culture: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Up to ``pairs`` (leader, follower) pairs of one naming culture, vectorised.
 
     Both sides are shuffled; the i-th leader of a culture takes its i-th follower (a
     U.S.-born GARCIA for a Mexican GARCIA). With ``dob`` (per person), the follower
     takes the leader's date of birth, so the leader's age must fall within the
-    follower's scenario ages; pairs where it does not are dropped."""
+    follower's scenario ages; pairs where it does not are dropped. ``by_culture=False``
+    pairs across cultures: for U.S.-born followers, who take the leader's names and
+    naming culture whole (a U.S.-born child of immigrants), any one will do."""
     leaders = rng.permutation(leaders)
     followers = rng.permutation(followers)
     if not len(leaders) or not len(followers):
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    both = np.concatenate([p.name_country[leaders], p.name_country[followers]]).astype(str)
-    _, inverse = np.unique(both, return_inverse=True)
+    if by_culture:
+        both = np.concatenate([p.name_country[leaders], p.name_country[followers]]).astype(str)
+        _, inverse = np.unique(both, return_inverse=True)
+    else:
+        inverse = np.zeros(len(leaders) + len(followers), dtype=np.int64)
     kl, kf = inverse[: len(leaders)], inverse[len(leaders) :]
     counts = np.bincount(kf, minlength=int(inverse.max()) + 1)
     start = np.cumsum(counts) - counts
@@ -385,7 +391,7 @@ def _wrong_birthplace(
         free & in_scenarios(p.scenario, _REMOVABLE_LEADERS) & (p.birth_country != "US")
     )
     followers = np.flatnonzero(free & in_scenarios(p.scenario, _US_BORN))
-    a, b = _match(rng, p, leaders, followers, pairs, p.dob, as_of_day)
+    a, b = _match(rng, p, leaders, followers, pairs, p.dob, as_of_day, by_culture=False)
     _copy_identity(p, a, b)
     p.recorded_pob[b] = p.birth_country[a]
     made.mark(a, b, "CITIZEN_WRONG_BIRTHPLACE", None)
@@ -466,7 +472,7 @@ def _criminal_only(
     free = made.free
     leaders = np.flatnonzero(free & in_scenarios(p.scenario, _IMMIGRATION_ONLY_LEADERS))
     followers = np.flatnonzero(free & in_scenarios(p.scenario, _US_BORN))
-    a, b = _match(rng, p, leaders, followers, pairs, p.dob, as_of_day)
+    a, b = _match(rng, p, leaders, followers, pairs, p.dob, as_of_day, by_culture=False)
     _copy_identity(p, a, b)
     p.recorded_pob[b] = p.birth_country[a]
     p.no_arrest[a] = True
@@ -501,7 +507,7 @@ def _jr_sr(
         free & in_scenarios(p.scenario, _REMOVABLE_LEADERS) & (p.sex == "M") & (age >= 40)
     )
     followers = np.flatnonzero(free & in_scenarios(p.scenario, _US_BORN))
-    a, b = _match(rng, p, leaders, followers, 2 * pairs, None, as_of_day)
+    a, b = _match(rng, p, leaders, followers, 2 * pairs, None, as_of_day, by_culture=False)
     age_a = age[a]
     hi = np.minimum(35.0, age_a - 19.5)  # the son is an adult (US_BORN ages 19-70)
     gap = 20.0 + rng.random(len(a)) * (hi - 20.0)
