@@ -131,7 +131,8 @@ class LookalikeConfig:
       immigration systems (A-number, FIN; never arrested): no identifier type in common;
       same name, DOB, sex and (wrongly recorded) birth country.
       ``criminal_only_same_state`` of these pairs live in the same county, the rest in
-      different states.
+      different states; where the stranger has two surnames, ``criminal_only_truncated``
+      of the citizens carry only the first (the case issue 11 found merged).
     * ``jr_sr``: a removable father and his U.S.-born son of the same name (Jr/Sr),
       20-35 years apart; ``jr_sr_same_address`` of them at the same address.
     """
@@ -144,6 +145,7 @@ class LookalikeConfig:
     criminal_only_citizen: float = 0.006
     jr_sr: float = 0.004
     criminal_only_same_state: float = 0.5
+    criminal_only_truncated: float = 0.5
     jr_sr_same_address: float = 0.5
 
     def __post_init__(self) -> None:

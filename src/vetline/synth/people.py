@@ -468,7 +468,8 @@ def _criminal_only(
     """The issue-11 case: a U.S.-born citizen known only to criminal systems (FBI number,
     SID, SSN; never fingerprinted into IDENT) and a stranger known only to immigration
     systems (A-number, FIN; never arrested), with the same name, DOB, sex and, on the
-    citizen's arrests, the stranger's birth country. Same county or different states."""
+    citizen's arrests, the stranger's birth country. Same county or different states;
+    some citizens carry only the first of the stranger's two surnames."""
     free = made.free
     leaders = np.flatnonzero(free & in_scenarios(p.scenario, _IMMIGRATION_ONLY_LEADERS))
     followers = np.flatnonzero(free & in_scenarios(p.scenario, _US_BORN))
@@ -477,6 +478,8 @@ def _criminal_only(
     p.recorded_pob[b] = p.birth_country[a]
     p.no_arrest[a] = True
     p.no_prints[b] = True
+    short = (p.last2[a] >= 0) & (rng.random(len(a)) < cfg.criminal_only_truncated)
+    p.last2[b[short]] = -1
     same = rng.random(len(a)) < cfg.criminal_only_same_state
     p.county[b[same]] = p.county[a[same]]
     c = counties()
@@ -487,7 +490,9 @@ def _criminal_only(
             break
         redraw = np.searchsorted(c.cum, rng.random(int(clash.sum())) * c.cum[-1], side="right")
         p.county[other[clash]] = redraw
-    made.mark(a, b, "CRIMINAL_ONLY_CITIZEN", np.where(same, "SAME_STATE", "OTHER_STATE"))
+    variant = np.where(same, "SAME_STATE", "OTHER_STATE").astype(object)
+    variant[short] = variant[short] + "+TRUNCATED_SURNAME"
+    made.mark(a, b, "CRIMINAL_ONLY_CITIZEN", variant)
 
 
 def _jr_sr(
