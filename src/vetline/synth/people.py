@@ -3,7 +3,13 @@
 Per-person attributes are columns (NumPy arrays): scenario, sex, date of birth, birth
 country, the pool indices of their names, address, parent. Look-alikes are made here on
 purpose, because they are what wrongly detains people: unrelated people with the same
-common name and DOB, twins, and a citizen sharing name and DOB with a removable person.
+common name and DOB, twins, a citizen sharing name and DOB with a removable person, and
+the constructions of issue 11 (a citizen whose arrests carry the stranger's birthplace,
+name variants, a citizen known only to criminal systems beside a stranger known only to
+immigration systems, father and son of one name). Shares: ``LookalikeConfig``.
+
+Edit here: a new look-alike kind is a function in ``_MAKERS`` (vectorised over its pairs
+with ``_match``) plus a field of ``LookalikeConfig`` and a row in the README.
 """
 
 from __future__ import annotations
