@@ -5,10 +5,11 @@
 
 Prints one table row per run: people, records, records per person, wall and CPU seconds,
 records per second (wall and per CPU second) and peak RSS (this process and its worker
-processes), then what a 10-million-record world would take. Memory is bounded by the
-chunk size (``vetline.synth.generate.CHUNK_PERSONS``), not by the world's size, so the
-10 M estimate scales time, not memory. On a shared machine wall time depends on what
-else runs; records per CPU-second is the load-independent figure, and with ``workers``
+processes), then what a 10-million-record world would take and the look-alike persons
+made per kind. Memory is bounded by the chunk size
+(``vetline.synth.generate.CHUNK_PERSONS``), not by the world's size, so the 10 M
+estimate scales time, not memory. On a shared machine wall time depends on what else
+runs; records per CPU-second is the load-independent figure, and with ``workers``
 processes on as many idle cores wall time approaches CPU time / workers (the main
 process only appends bytes the workers encoded).
 """
@@ -16,6 +17,7 @@ process only appends bytes the workers encoded).
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import tempfile
@@ -64,6 +66,7 @@ def main() -> None:
             workers=workers,
         )
         wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
+        made = json.loads((out / "world.json").read_text())["lookalike_persons"]
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)
@@ -88,6 +91,7 @@ def main() -> None:
         f"{max(own, kids):,.0f} MiB per process (chunks of {CHUNK_PERSONS:,} people; "
         f"at most 2 × workers chunks in flight)."
     )
+    print("look-alike persons per kind: " + ", ".join(f"{k} {n:,}" for k, n in made.items()))
 
 
 if __name__ == "__main__":

@@ -65,16 +65,26 @@ def synth(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same world).")] = 1,
     fmt: Annotated[str, typer.Option("--format", help="csv | parquet | jsonl")] = "csv",
     noise: Annotated[
-        Path | None, typer.Option("--noise", help="TOML file overriding noise rates.")
+        Path | None,
+        typer.Option(
+            "--noise", help="TOML file overriding noise rates (and a [lookalikes] table)."
+        ),
     ] = None,
 ) -> None:
     """Write a synthetic world as an extract, with truth.csv and person_facts.csv."""
-    from vetline.synth import NoiseConfig, generate_extract
+    from vetline.synth import LookalikeConfig, NoiseConfig, generate_extract
 
     noise_config = NoiseConfig.from_toml(noise) if noise else NoiseConfig()
+    lookalikes = LookalikeConfig.from_toml(noise) if noise else LookalikeConfig()
     with rich_progress() as progress:
         report = generate_extract(
-            out, persons=persons, seed=seed, noise=noise_config, fmt=fmt, progress=progress
+            out,
+            persons=persons,
+            seed=seed,
+            noise=noise_config,
+            fmt=fmt,
+            progress=progress,
+            lookalikes=lookalikes,
         )
     table = Table(title=f"synthetic world → {out}")
     table.add_column("source")

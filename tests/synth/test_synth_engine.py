@@ -1,7 +1,12 @@
 """The world against the status engine on *noiseless* worlds, where the two must agree
 person by person: status code, removability of admitted people with convictions, and
 the flags (``expected_flags``). Noise is the resolver's problem; here it would only hide
-generator defects. One world also mistypes every child's parent A-number (Watson)."""
+generator defects. One world also mistypes every child's parent A-number (Watson).
+
+The two look-alike constructions that make a citizen's own arrests show a foreign
+birthplace (CITIZEN_WRONG_BIRTHPLACE, CRIMINAL_ONLY_CITIZEN) are off here: their records
+are misleading on purpose, which is identity's test (tests/resolve/test_lookalike_kinds.py),
+not a status rule's."""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from vetline.status import load_policy
 from vetline.status.engine import assess
 from vetline.status.evaluate import load_persons
 from vetline.status.history import PersonHistory
-from vetline.synth import NoiseConfig, generate_extract
+from vetline.synth import LookalikeConfig, NoiseConfig, generate_extract
 from vetline.vocab import ENFORCEMENT_ACTIONS, Assessment, Flag, MatchLevel
 
 AS_OF = date(2026, 11, 1)
@@ -27,6 +32,10 @@ PERSONS = 12_000
 #: still OVERSTAY (protected); the engine reads the later application as "lapsed later
 #: status" and answers UNKNOWN (no enforcement either way).
 KNOWN_ENGINE_GAPS = {("VAWA_PENDING", "OVERSTAY", "UNKNOWN")}
+#: Look-alikes whose records tell the truth about the person (see the module docstring).
+TRUTHFUL_LOOKALIKES = replace(
+    LookalikeConfig(), citizen_wrong_birthplace=0, criminal_only_citizen=0
+)
 
 
 def _assess_world(out: Path) -> dict[str, tuple[dict[str, str], Any]]:
@@ -56,7 +65,14 @@ def _assess_world(out: Path) -> dict[str, tuple[dict[str, str], Any]]:
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[str, str], Any]]:
     out = tmp_path_factory.mktemp("clean")
-    generate_extract(out, persons=PERSONS, seed=11, noise=NoiseConfig.none(), as_of=AS_OF)
+    generate_extract(
+        out,
+        persons=PERSONS,
+        seed=11,
+        noise=NoiseConfig.none(),
+        as_of=AS_OF,
+        lookalikes=TRUTHFUL_LOOKALIKES,
+    )
     return _assess_world(out)
 
 
@@ -135,7 +151,9 @@ def test_a_mistyped_parent_a_number_still_routes_the_child_to_citizenship_review
     child became an LPR as a minor, which alone must flag POSSIBLE_US_CITIZEN."""
     out = tmp_path / "watson"
     noise = replace(NoiseConfig.none(), parent_a_number=1.0)
-    generate_extract(out, persons=3_000, seed=5, noise=noise, as_of=AS_OF)
+    generate_extract(
+        out, persons=3_000, seed=5, noise=noise, as_of=AS_OF, lookalikes=TRUTHFUL_LOOKALIKES
+    )
     children = 0
     for row, r in _assess_world(out).values():
         if row["scenario"] not in ("DERIVED_VIA_PARENT", "LPR_PARENT_NATURALIZED_LATE"):

@@ -110,14 +110,16 @@ def test_bad_input_names_the_field(tmp_path: Path, kwargs: dict[str, object], fi
 
 def test_cli_synth(tmp_path: Path) -> None:
     noise = tmp_path / "noise.toml"
-    noise.write_text("name_typo = 0.2\n")
+    noise.write_text("name_typo = 0.2\n[lookalikes]\njr_sr = 0.03\n")
     out = tmp_path / "cli"
     result = CliRunner().invoke(
         app, ["synth", "--persons", "150", "--seed", "3", "--out", str(out), "--noise", str(noise)]
     )
     assert result.exit_code == 0, result.output
     assert "records/s" in result.output
-    assert json.loads((out / "world.json").read_text())["noise"]["name_typo"] == 0.2
+    world = json.loads((out / "world.json").read_text())
+    assert world["noise"]["name_typo"] == 0.2
+    assert world["lookalikes"]["jr_sr"] == 0.03
 
 
 def test_small_shared_world_loads(small_extract: Path) -> None:

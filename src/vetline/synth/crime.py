@@ -130,6 +130,11 @@ def add_charges(
     hold_pending: float = 0.5,
 ) -> None:
     """Criminal rows (one arrest per charge) and, for most, a jail booking at arrest."""
+    # People never arrested by construction (a look-alike known to immigration only).
+    keep = ~ctx.people.no_arrest[pidx]
+    if not keep.all():
+        pidx, arrest, code = pidx[keep], arrest[keep], code[keep]
+        felony, disposition, sentence = felony[keep], disposition[keep], sentence[keep]
     rng, n = ctx.rng, len(pidx)
     if n == 0:
         return

@@ -38,7 +38,13 @@ from vetline.records.contract import (
     columns_of,
 )
 from vetline.synth import catalogue, histories, people
-from vetline.synth.config import DEFAULT_AS_OF, GENERATOR_VERSION, NoiseConfig
+from vetline.synth.config import (
+    DEFAULT_AS_OF,
+    GENERATOR_VERSION,
+    LOOKALIKE_KINDS,
+    LookalikeConfig,
+    NoiseConfig,
+)
 from vetline.synth.dates import day, to_iso
 from vetline.synth.events import Ctx, Events
 from vetline.synth.identity import holds_a_number
@@ -69,6 +75,7 @@ FACT_EXTRA_COLUMNS: tuple[str, ...] = (
     "a_number",
     "lookalike_group",
     "lookalike_kind",
+    "lookalike_variant",
     "parent_person_ids",
     "removal_ground",
     "expected_flags",
@@ -105,6 +112,7 @@ class Part:
     records: dict[str, int]
     scenarios: Counter[str]
     statuses: Counter[str]
+    lookalikes: Counter[str]
     eligible: Counter[str]
     applied: Counter[str]
     persons: int
@@ -114,7 +122,13 @@ NOISE_COLUMNS = ("source", "record_id", "noise", "field")
 
 
 def make_chunk(
-    seed: int, index: int, base: int, persons: int, noise: NoiseConfig, as_of_day: int
+    seed: int,
+    index: int,
+    base: int,
+    persons: int,
+    noise: NoiseConfig,
+    as_of_day: int,
+    lookalikes: LookalikeConfig | None = None,
 ) -> Chunk:
     """Generate chunk ``index`` (people ``base`` onwards) from its own random stream: the
     same arguments always give the same chunk, in any process. Record ids are final: the
@@ -122,7 +136,7 @@ def make_chunk(
     pools = load_pools()
     rng = np.random.default_rng([seed, index])
     codes = catalogue.allocate(persons, rng)
-    folk = people.build(rng, pools, codes, as_of_day, base)
+    folk = people.build(rng, pools, codes, as_of_day, base, lookalikes)
     ctx = Ctx(rng, folk, Events(), as_of_day, noise)
     histories.run(ctx)
     tally = NoiseTally()
@@ -160,6 +174,9 @@ def encode_chunk(chunk: Chunk, fmt: str) -> Part:
         records={s: chunk.sources[s].num_rows for s in SOURCE_NAMES},
         scenarios=Counter(chunk.facts.column("scenario").to_pylist()),
         statuses=Counter(chunk.facts.column("true_status").to_pylist()),
+        lookalikes=Counter(
+            k for k in chunk.facts.column("lookalike_kind").to_pylist() if k is not None
+        ),
         eligible=chunk.eligible,
         applied=chunk.applied,
         persons=chunk.facts.num_rows,
@@ -167,20 +184,34 @@ def encode_chunk(chunk: Chunk, fmt: str) -> Part:
 
 
 def make_part(
-    seed: int, index: int, base: int, persons: int, noise: NoiseConfig, as_of_day: int, fmt: str
+    seed: int,
+    index: int,
+    base: int,
+    persons: int,
+    noise: NoiseConfig,
+    as_of_day: int,
+    fmt: str,
+    lookalikes: LookalikeConfig | None = None,
 ) -> Part:
     """A worker's whole job: generate a chunk and encode it."""
-    return encode_chunk(make_chunk(seed, index, base, persons, noise, as_of_day), fmt)
+    chunk = make_chunk(seed, index, base, persons, noise, as_of_day, lookalikes)
+    return encode_chunk(chunk, fmt)
 
 
 def _parts(
-    seed: int, persons: int, noise: NoiseConfig, as_of_day: int, fmt: str, workers: int
+    seed: int,
+    persons: int,
+    noise: NoiseConfig,
+    as_of_day: int,
+    fmt: str,
+    workers: int,
+    lookalikes: LookalikeConfig,
 ) -> Iterator[Part]:
     """Parts in chunk order; with ``workers`` > 1, made ahead in worker processes (at most
     ``2 * workers`` in flight, so memory stays bounded whatever the world's size)."""
     bases = list(range(0, persons, CHUNK_PERSONS))
     jobs = [
-        (seed, i, b, min(CHUNK_PERSONS, persons - b), noise, as_of_day, fmt)
+        (seed, i, b, min(CHUNK_PERSONS, persons - b), noise, as_of_day, fmt, lookalikes)
         for i, b in enumerate(bases)
     ]
     if workers <= 1 or len(jobs) < 2:
@@ -223,12 +254,15 @@ def generate_extract(
     progress: ProgressFn | None = None,
     as_of: date = DEFAULT_AS_OF,
     workers: int | None = None,
+    lookalikes: LookalikeConfig | None = None,
 ) -> SynthReport:
     """Write a synthetic world into ``out``: one file per source, truth and person facts.
 
-    The files depend only on ``persons``, ``seed``, ``noise``, ``fmt`` and ``as_of``
-    (byte-identical reruns), not on ``workers``.
+    The files depend only on ``persons``, ``seed``, ``noise``, ``lookalikes``, ``fmt``
+    and ``as_of`` (byte-identical reruns), not on ``workers``. ``lookalikes`` (default
+    ``LookalikeConfig()``) sets the share of each look-alike construction.
     """
+    lookalikes = lookalikes or LookalikeConfig()
     started = time.perf_counter()
     if fmt not in FORMATS:
         raise BadInput("format", f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -253,18 +287,20 @@ def generate_extract(
     counts = dict.fromkeys(SOURCE_NAMES, 0)
     scenario_counts: Counter[str] = Counter()
     status_counts: Counter[str] = Counter()
+    lookalike_counts: Counter[str] = Counter()
     eligible: Counter[str] = Counter()
     applied: Counter[str] = Counter()
     done = 0
     n_workers = default_workers(persons) if workers is None else workers
     try:
-        for part in _parts(seed, persons, noise, as_of_day, fmt, n_workers):
+        for part in _parts(seed, persons, noise, as_of_day, fmt, n_workers, lookalikes):
             for name, data in part.files.items():
                 writers[name].write_encoded(data)
             for source in SOURCE_NAMES:
                 counts[source] += part.records[source]
             scenario_counts.update(part.scenarios)
             status_counts.update(part.statuses)
+            lookalike_counts.update(part.lookalikes)
             eligible.update(part.eligible)
             applied.update(part.applied)
             done += part.persons
@@ -280,6 +316,8 @@ def generate_extract(
         "as_of": as_of.isoformat(),
         "format": fmt,
         "noise": noise.as_dict(),
+        "lookalikes": lookalikes.as_dict(),
+        "lookalike_persons": {k: lookalike_counts[k] for k in LOOKALIKE_KINDS},
         "records_per_source": counts,
         "records": sum(counts.values()),
         "scenarios": dict(sorted(scenario_counts.items())),
@@ -369,6 +407,7 @@ def _facts(ctx: Ctx, pools: NamePools) -> pa.Table:
         "a_number": pc.if_else(pa.array(has_a), a_numbers(g), no_ground),
         "lookalike_group": group,
         "lookalike_kind": pa.array(p.lookalike_kind, pa.string()),
+        "lookalike_variant": pa.array(p.lookalike_variant, pa.string()),
         "parent_person_ids": parent,
         "removal_ground": removal_ground,
         "expected_flags": pa.array(histories.flags(ctx), pa.string()),

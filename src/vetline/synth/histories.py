@@ -132,7 +132,7 @@ def _biometrics(ctx: Ctx) -> None:
     first = _first_print(ctx)
     has = first != NODATE
     us = p.birth_country == "US"
-    chosen = np.flatnonzero(has & (~us | (ctx.rng.random(p.n) < 0.6)))
+    chosen = np.flatnonzero(has & (~us | (ctx.rng.random(p.n) < 0.6)) & ~p.no_prints)
     when = np.minimum(np.maximum(first[chosen], IDENT_START), ctx.as_of - 1)
     when = np.maximum(when, first[chosen])
     fingerprints(ctx, chosen, when)

@@ -339,6 +339,15 @@ class Renderer:
                 out["birth_country"], pa.array(m), pa.array(wrong, pa.string())
             )
         t.record("citizen_wrong_pob", el, m, source, rid, "birth_country")
+        if source in ("criminal", "custody"):
+            # Look-alike construction, not noise (person_facts names it): every arrest
+            # of this citizen carries the stranger's birth country.
+            forced = self.ctx.people.recorded_pob[pidx]
+            m = forced.astype(bool) & np.asarray(out["birth_country"].is_valid())
+            if m.any():
+                out["birth_country"] = pc.replace_with_mask(
+                    out["birth_country"], pa.array(m), pa.array(forced[m], pa.string())
+                )
         sex = out["sex"]
         el = np.asarray(sex.is_valid())
         m = el & (rng.random(n) < nz.wrong_sex)
