@@ -16,7 +16,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from bench.otherworld.names import NICKNAMES, TRANSLIT
+from .names import NICKNAMES, TRANSLIT
 
 FOREIGN_FOR_CITIZENS: Final = ("MX", "MX", "PR", "PH", "DE", "GT")  # PR: a real birthplace, still U.S.
 ACCENTS: Final = str.maketrans("ÑÁÉÍÓÚÜ", "NAEIOUU")

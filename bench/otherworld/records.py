@@ -18,7 +18,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from bench.otherworld.world import AS_OF, PLACES, People, days, full_last, iso
+from .world import AS_OF, PLACES, People, days, full_last, iso
 
 #: source -> {identity field: probability a record carries it (when the person has it)}
 CARRIES: Final[dict[str, dict[str, float]]] = {

@@ -23,7 +23,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from bench.otherworld.names import DOUBLE_SURNAME, GROUPS
+from .names import DOUBLE_SURNAME, GROUPS
 
 #: The world's reference day: statuses and removability hold as of this day.
 AS_OF: Final = np.datetime64("2026-11-01", "D")
@@ -116,7 +116,7 @@ def _affine_ids(n: int, start: int, modulus: int, mult: int, offset: int) -> np.
     return start + (i * mult + offset) % modulus
 
 
-def make_people(rng: np.random.Generator, n: int, first_index: int = 0) -> People:
+def make_people(rng: np.random.Generator, n: int) -> People:
     """``n`` people of the random mix: names, birth, residence, scenario, identifiers."""
     group_names = list(GROUPS)
     shares = np.array([GROUPS[g][0] for g in group_names])
@@ -154,7 +154,7 @@ def make_people(rng: np.random.Generator, n: int, first_index: int = 0) -> Peopl
     place = rng.integers(0, len(PLACES), n)
     people = People(
         {
-            "pid": np.asarray([f"OW{first_index + i:08d}" for i in range(n)], object),
+            "pid": np.asarray([f"OW{i:08d}" for i in range(n)], object),
             "group": np.asarray(group_names, object)[group],
             "scenario": scenario,
             "sex": sex,
@@ -170,6 +170,7 @@ def make_people(rng: np.random.Generator, n: int, first_index: int = 0) -> Peopl
             "street_kind": _pick(rng, STREET_KINDS, n),
             "construct": np.full(n, "", object),
             "group_id": np.full(n, "", object),
+            "wrong_pob": np.full(n, "", object),
         }
     )
     return people
@@ -216,19 +217,13 @@ def _copy_rows(people: People, rows: np.ndarray) -> dict[str, np.ndarray]:
     return {k: v[rows].copy() for k, v in people.cols.items()}
 
 
-def _append(people: People, extra: dict[str, np.ndarray]) -> np.ndarray:
-    """Append people; returns their indices."""
-    start = people.n
+def _append(people: People, extra: dict[str, np.ndarray]) -> None:
+    """Append people (one array per column)."""
     for k in people.cols:
         people.cols[k] = np.concatenate([people.cols[k], extra[k]])
-    return np.arange(start, people.n)
 
 
-def _renumber(people: People, idx: np.ndarray, first_index: int) -> None:
-    people["pid"][idx] = [f"OW{first_index + i:08d}" for i in range(len(idx))]
-
-
-def lookalikes(rng: np.random.Generator, people: People, k: int, first_index: int) -> None:
+def lookalikes(rng: np.random.Generator, people: People, k: int) -> None:
     """``k`` U.S.-citizen look-alikes of removable strangers, as the outside evaluator built them.
 
     The stranger: a Hispanic removable person (FINAL_ORDER or EWI) with a double surname,
@@ -282,12 +277,10 @@ def lookalikes(rng: np.random.Generator, people: People, k: int, first_index: in
                                               "LOOKALIKE_STRANGER_TRUNCATED")  # fmt: skip
     people["group_id"][strangers] = gid
     citizens["wrong_pob"] = people["pob"][strangers]
-    people.cols.setdefault("wrong_pob", np.full(people.n, "", object))
-    idx = _append(people, citizens)
-    _renumber(people, idx, first_index)
+    _append(people, citizens)
 
 
-def twins(rng: np.random.Generator, people: People, k: int, first_index: int) -> None:
+def twins(rng: np.random.Generator, people: People, k: int) -> None:
     """``k`` twin pairs: same surname, date of birth, birthplace and address; own first name."""
     base = rng.choice(np.flatnonzero(people["construct"] == ""), k, replace=False)
     twin = _copy_rows(people, base)
@@ -305,11 +298,10 @@ def twins(rng: np.random.Generator, people: People, k: int, first_index: int) ->
     twin["group_id"] = gid
     people["construct"][base] = "TWIN"
     people["group_id"][base] = gid
-    idx = _append(people, twin)
-    _renumber(people, idx, first_index)
+    _append(people, twin)
 
 
-def juniors(rng: np.random.Generator, people: People, k: int, first_index: int) -> None:
+def juniors(rng: np.random.Generator, people: People, k: int) -> None:
     """``k`` father/son pairs with the same name and address: the son a U.S.-born citizen
     in criminal systems only, the father a removable non-citizen (Jr/Sr)."""
     fathers = rng.choice(
@@ -330,14 +322,13 @@ def juniors(rng: np.random.Generator, people: People, k: int, first_index: int) 
     son["group_id"] = gid
     people["construct"][fathers] = "SENIOR"
     people["group_id"][fathers] = gid
-    idx = _append(people, son)
-    _renumber(people, idx, first_index)
+    _append(people, son)
 
 
-def absent(rng: np.random.Generator, people: People, k: int, k_like: int, first_index: int) -> None:
+def absent(rng: np.random.Generator, people: People, k: int, k_like: int) -> None:
     """Citizens in no system at all (queried to check NO_RECORD): ``k`` drawn from the same
     name pools, ``k_like`` with the name, date of birth and sex of a loaded removable person."""
-    fresh = make_people(rng, k, 0)
+    fresh = make_people(rng, k)
     fresh["scenario"][:] = "ABSENT"
     fresh["pob"][:] = "US"
     fresh["construct"][:] = "ABSENT"
@@ -351,10 +342,10 @@ def absent(rng: np.random.Generator, people: People, k: int, k_like: int, first_
     like["construct"][:] = "ABSENT_LOOKALIKE"
     like["group_id"][:] = ""
     like["place"] = rng.integers(0, len(PLACES), k_like).astype(np.int64)
-    for extra in (fresh, like):
-        cols = {c: extra[c] if c in extra.cols else None for c in people.cols}
-        for c, v in cols.items():
-            if v is None:
-                cols[c] = np.full(len(extra["pid"]), "", object)
-        idx = _append(people, cols)
-        _renumber(people, idx, first_index + idx[0] - (people.n - len(idx)))
+    for extra in (fresh.cols, like):
+        _append(people, extra)
+
+
+def renumber(people: People) -> None:
+    """Person ids in row order, after the constructions appended their people."""
+    people["pid"] = np.asarray([f"OW{i:08d}" for i in range(people.n)], object)
