@@ -26,7 +26,10 @@ Columns (one row per world):
   person; USC enf: enforcement recommendations (DETAINER, NOTIFICATION_REQUEST,
   LEAD_REFERRAL) on a citizen; bio enf: enforcement on a BIOGRAPHIC/NONE identity basis;
 * POS prec: POSITIVE answers whose person is the true person; top-1: best candidate is
-  the true person (people in records); NO_REC absent: absent people answered NO_RECORD;
+  the true person (people in records); NO_REC absent: absent people answered NO_RECORD
+  (the issue's target), and apart, absent citizens with the name, date of birth and sex
+  of a loaded removable person (any level but POSITIVE is safe for them; they count in
+  USC→POS);
 * auto BIO det: BIOMETRIC queries answered automatically, of those whose true status is
   determined and leaves nothing for an analyst (not UNKNOWN, not a citizen, no protected
   or citizenship flag); auto all: automatic share of all queries; auto wrong: automatic
@@ -243,6 +246,8 @@ class Row:
     top1: int = 0
     absent: int = 0
     absent_norecord: int = 0
+    absent_like: int = 0
+    absent_like_norecord: int = 0
     bio_det: int = 0
     bio_det_auto: int = 0
     automatic: int = 0
@@ -355,7 +360,10 @@ def score_query(q: dict[str, Any], row: Row, lookup: PersonLookup, policy: Any, 
         row.positive_ok += matched == true
         if matched != true:
             stats["POS_WRONG"] += 1
-    if q["absent"]:
+    if q["absent"] and kind == "absent_lookalike":
+        row.absent_like += 1
+        row.absent_like_norecord += res.level is MatchLevel.NO_RECORD
+    elif q["absent"]:
         row.absent += 1
         row.absent_norecord += res.level is MatchLevel.NO_RECORD
     else:
@@ -383,7 +391,7 @@ def _share(a: int, b: int, digits: int = 3) -> str:
 def print_table(rows: list[Row]) -> None:
     head = ("world", "records", "rejects", "build s", "USC merged", "look-alike USC merged",
             "persons P / R", "queries (refused)", "USC→POS other", "USC enf", "bio-only enf",
-            "POS prec", "top-1", "NO_REC absent", "auto BIO det", "auto all", "auto wrong")  # fmt: skip
+            "POS prec", "top-1", "NO_REC absent", "NO_REC absent look-alike", "auto BIO det", "auto all", "auto wrong")  # fmt: skip
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
@@ -394,6 +402,7 @@ def print_table(rows: list[Row]) -> None:
             f"{r.usc_pos_other} / {r.usc_queries:,}", str(r.usc_enf), str(r.bio_enf),
             f"{_share(r.positive_ok, r.positive, 4)} ({r.positive:,})", _share(r.top1, r.known),
             f"{_share(r.absent_norecord, r.absent)} ({r.absent:,})",
+            f"{_share(r.absent_like_norecord, r.absent_like)} ({r.absent_like:,})",
             f"{_share(r.bio_det_auto, r.bio_det)} ({r.bio_det:,})",
             _share(r.automatic, r.queries), str(r.auto_wrong),
         )  # fmt: skip
