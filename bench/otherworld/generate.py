@@ -144,6 +144,7 @@ def _lookalike_overrides(people: People, source: str, p: np.ndarray, ident: pd.D
         ident.loc[citizen, "birth_country"] = people["wrong_pob"][p][citizen]
         for col in ("ssn", "a_number", "fin", "passport_number", "passport_country", "citizenship"):
             ident.loc[citizen, col] = ""
+        _address(people, p, ident, citizen)
     if stranger.any():  # FIN and A-number only; the truncated side carries the first surname
         for col in ("fbi_number", "sid", "ssn"):
             ident.loc[stranger, col] = ""
@@ -151,6 +152,17 @@ def _lookalike_overrides(people: People, source: str, p: np.ndarray, ident: pd.D
         ident.loc[trunc, "last_name"] = people["last1"][p][trunc]
         if source == "biometric":
             ident.loc[stranger, "a_number"] = people["a_number"][p][stranger]
+        if source in ("encounters", "court"):
+            _address(people, p, ident, stranger)
+
+
+def _address(people: People, p: np.ndarray, ident: pd.DataFrame, rows: np.ndarray) -> None:
+    """The person's address on ``rows`` (the constructions' states must be on record)."""
+    place = people["place"][p][rows]
+    street = people["street_no"][p][rows].astype(str).astype(object) + " " + people["street"][p][rows]
+    ident.loc[rows, "address"] = street + " " + people["street_kind"][p][rows]
+    for col, k in (("city", 1), ("state", 0), ("zip", 2)):
+        ident.loc[rows, col] = np.asarray([x[k] for x in PLACES], object)[place]
 
 
 def write_world(out: Path, *, seed: int = 7, sizes: Sizes | None = None,
