@@ -55,19 +55,18 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from otherworld import Noise, Sizes, write_world  # noqa: E402
-from otherworld.world import make_people  # noqa: E402
-
-from vetline.desk.intake import accept  # noqa: E402
-from vetline.desk.ori import shipped_agencies  # noqa: E402
-from vetline.desk.problems import InvalidQuery  # noqa: E402
-from vetline.desk.service.answers import decide  # noqa: E402
-from vetline.desk.service.assessing import assess_found, to_subject  # noqa: E402
-from vetline.desk.service.lookup import PersonLookup  # noqa: E402
-from vetline.records import ingest_extract  # noqa: E402
-from vetline.resolve import build_persons  # noqa: E402
-from vetline.status import load_policy  # noqa: E402
-from vetline.vocab import (  # noqa: E402
+from otherworld import Noise, Sizes, write_world
+from otherworld.world import make_people
+from vetline.desk.intake import accept
+from vetline.desk.ori import shipped_agencies
+from vetline.desk.problems import InvalidQuery
+from vetline.desk.service.answers import decide
+from vetline.desk.service.assessing import assess_found, to_subject
+from vetline.desk.service.lookup import PersonLookup
+from vetline.records import ingest_extract
+from vetline.resolve import build_persons
+from vetline.status import load_policy
+from vetline.vocab import (
     CITIZEN_STATUSES,
     ENFORCEMENT_ACTIONS,
     IdentityBasis,
@@ -104,7 +103,9 @@ def parse_world(text: str, args: argparse.Namespace) -> WorldSpec:
         if not sep:
             raise SystemExit(f"--world {text!r}: {part!r} is not key=value")
         opts[k.strip()] = v.strip()
-    seed = int(opts.pop("seed", args.seed if args.seed is not None else (7 if kind == "other" else 11)))
+    seed = int(
+        opts.pop("seed", args.seed if args.seed is not None else (7 if kind == "other" else 11))
+    )
     persons = int(opts.pop("persons", args.persons))
     label = opts.pop("label", f"{kind} seed {seed}")
     return WorldSpec(kind, seed, persons, label, opts)
@@ -126,12 +127,19 @@ def generate(spec: WorldSpec, extract: Path) -> None:
         if unknown:
             raise SystemExit(f"otherworld knows seed, persons, noise, label; not {sorted(unknown)}")
         scale = float(spec.options.get("noise", 1.0))
-        write_world(extract, seed=spec.seed, sizes=Sizes.scaled(spec.persons), noise=Noise.scaled(scale))
+        write_world(
+            extract, seed=spec.seed, sizes=Sizes.scaled(spec.persons), noise=Noise.scaled(scale)
+        )
     else:
         from vetline.synth import NoiseConfig, generate_extract
 
         rates = {f.name for f in fields(NoiseConfig)}
-        params = set(inspect.signature(generate_extract).parameters) - {"out", "persons", "seed", "noise"}
+        params = set(inspect.signature(generate_extract).parameters) - {
+            "out",
+            "persons",
+            "seed",
+            "noise",
+        }
         noise = {k: _number(v) for k, v in spec.options.items() if k in rates}
         kwargs = {k: _number(v) for k, v in spec.options.items() if k in params}
         unknown = set(spec.options) - rates - params
@@ -140,7 +148,9 @@ def generate(spec: WorldSpec, extract: Path) -> None:
                 f"synth: unknown override(s) {sorted(unknown)}; noise rates: {sorted(rates)}; "
                 f"generate_extract keywords: {sorted(params)}"
             )
-        generate_extract(extract, persons=spec.persons, seed=spec.seed, noise=NoiseConfig(**noise), **kwargs)
+        generate_extract(
+            extract, persons=spec.persons, seed=spec.seed, noise=NoiseConfig(**noise), **kwargs
+        )
     print(f"  [{spec.label}] generated in {time.perf_counter() - t:.1f} s", flush=True)
 
 
@@ -159,36 +169,68 @@ def _first_id(extract: Path, truth: pd.DataFrame, source: str, column: str) -> d
     return dict(zip(top["person_id"], top[column], strict=True))
 
 
-def synth_queries(extract: Path, facts: pd.DataFrame, truth: pd.DataFrame, persons: int, seed: int) -> list[dict[str, Any]]:
+def synth_queries(
+    extract: Path, facts: pd.DataFrame, truth: pd.DataFrame, persons: int, seed: int
+) -> list[dict[str, Any]]:
     """The otherworld's query mix, built from a ``vetline.synth`` world's truth files."""
     rng = np.random.default_rng(seed + 1)
     sizes = Sizes.scaled(persons)
     fin = _first_id(extract, truth, "biometric", "fin")
-    fbi = {**_first_id(extract, truth, "custody", "fbi_number"), **_first_id(extract, truth, "criminal", "fbi_number")}
+    fbi = {
+        **_first_id(extract, truth, "custody", "fbi_number"),
+        **_first_id(extract, truth, "criminal", "fbi_number"),
+    }
     facts = facts.set_index("person_id", drop=False)
     queries: list[dict[str, Any]] = []
 
-    def add(row: Any, kind: str, *, qtype: str = "IAQ", ids: dict[str, str] | None = None,
-            absent: bool = False, pob: str | None = None) -> None:  # fmt: skip
-        subject = {"last_name": row.true_last_name, "first_name": row.true_first_name,
-                   "dob": row.true_dob, "sex": row.sex}  # fmt: skip
+    def add(
+        row: Any,
+        kind: str,
+        *,
+        qtype: str = "IAQ",
+        ids: dict[str, str] | None = None,
+        absent: bool = False,
+        pob: str | None = None,
+    ) -> None:
+        subject = {
+            "last_name": row.true_last_name,
+            "first_name": row.true_first_name,
+            "dob": row.true_dob,
+            "sex": row.sex,
+        }
         birth = row.birth_country if pob is None else pob
         if isinstance(birth, str) and birth:
             subject["birth_country"] = birth
         subject = {k: v for k, v in subject.items() if isinstance(v, str) and v}
         subject.update(ids or {})
-        queries.append({
-            "qid": f"SQ{len(queries) + 1:07d}", "kind": kind, "query_type": qtype, "subject": subject,
-            "encounter": {"date": AS_OF.isoformat()}, "custody": {"in_custody": True},
-            "true_person": None if absent else row.person_id, "absent": absent,
-            "citizen": row.us_citizen == "Y", "group": None,
-        })  # fmt: skip
+        queries.append(
+            {
+                "qid": f"SQ{len(queries) + 1:07d}",
+                "kind": kind,
+                "query_type": qtype,
+                "subject": subject,
+                "encounter": {"date": AS_OF.isoformat()},
+                "custody": {"in_custody": True},
+                "true_person": None if absent else row.person_id,
+                "absent": absent,
+                "citizen": row.us_citizen == "Y",
+                "group": None,
+            }
+        )
 
-    for row in facts.sample(n=min(sizes.biographic_queries, len(facts)), random_state=seed).itertuples():
-        ids = {"fbi_number": fbi[row.person_id]} if row.person_id in fbi and rng.random() < 0.5 else {}
+    for row in facts.sample(
+        n=min(sizes.biographic_queries, len(facts)), random_state=seed
+    ).itertuples():
+        ids = (
+            {"fbi_number": fbi[row.person_id]}
+            if row.person_id in fbi and rng.random() < 0.5
+            else {}
+        )
         add(row, "biographic", ids=ids)
     with_fin = facts[facts["person_id"].isin(fin)]
-    for row in with_fin.sample(n=min(sizes.biometric_queries, len(with_fin)), random_state=seed).itertuples():
+    for row in with_fin.sample(
+        n=min(sizes.biometric_queries, len(with_fin)), random_state=seed
+    ).itertuples():
         add(row, "biometric", qtype="BIOMETRIC", ids={"fin": fin[row.person_id]})
     group = facts[facts["lookalike_group"].notna() & (facts["us_citizen"] == "Y")]
     for row in group.itertuples():
@@ -200,11 +242,22 @@ def synth_queries(extract: Path, facts: pd.DataFrame, truth: pd.DataFrame, perso
     iso_dob = np.datetime_as_string(absent["dob"].astype("datetime64[D]"))
     for i in range(absent.n):
         last = absent["last1"][i] + (" " + absent["last2"][i] if absent["last2"][i] else "")
-        row = pd.Series({"true_last_name": last, "true_first_name": absent["first"][i], "true_dob": iso_dob[i],
-                         "sex": absent["sex"][i], "birth_country": "US", "person_id": None, "us_citizen": "Y"})  # fmt: skip
+        row = pd.Series(
+            {
+                "true_last_name": last,
+                "true_first_name": absent["first"][i],
+                "true_dob": iso_dob[i],
+                "sex": absent["sex"][i],
+                "birth_country": "US",
+                "person_id": None,
+                "us_citizen": "Y",
+            }
+        )
         add(row, "absent", absent=True)
     removable = facts[facts["removable"] == "Y"]
-    for row in removable.sample(n=min(sizes.absent_lookalikes, len(removable)), random_state=seed).itertuples():
+    for row in removable.sample(
+        n=min(sizes.absent_lookalikes, len(removable)), random_state=seed
+    ).itertuples():
         add(row._replace(us_citizen="Y"), "absent_lookalike", absent=True, pob="US")
     return queries
 
@@ -276,17 +329,30 @@ def run_world(spec: WorldSpec, work: Path, fresh: bool) -> Row:
     build = build_persons(data)
     row.build_s = time.perf_counter() - t
     row.records = build.records
-    print(f"  [{spec.label}] built {build.records:,} records → {build.persons:,} persons in {row.build_s:.1f} s", flush=True)
+    print(
+        f"  [{spec.label}] built {build.records:,} records → {build.persons:,} persons "
+        f"in {row.build_s:.1f} s",
+        flush=True,
+    )
 
     truth = pd.read_csv(extract / "truth.csv", dtype=str)
     facts = pd.read_csv(extract / "person_facts.csv", dtype=str)
-    built = pd.read_parquet(data / "persons" / "records.parquet", columns=["source", "record_id", "person_id"])
+    built = pd.read_parquet(
+        data / "persons" / "records.parquet", columns=["source", "record_id", "person_id"]
+    )
     built = built.merge(truth.rename(columns={"person_id": "truth"}), on=["source", "record_id"])
     row.precision, row.recall = pairwise(built)
     citizen = set(facts.loc[facts["us_citizen"] == "Y", "person_id"])
     la_kind = facts["lookalike_kind"].fillna("")
-    la_citizens = set(facts.loc[(facts["us_citizen"] == "Y") & facts["lookalike_group"].notna()
-                                & (la_kind != "") & ~la_kind.str.startswith("ABSENT"), "person_id"])  # fmt: skip
+    la_citizens = set(
+        facts.loc[
+            (facts["us_citizen"] == "Y")
+            & facts["lookalike_group"].notna()
+            & (la_kind != "")
+            & ~la_kind.str.startswith("ABSENT"),
+            "person_id",
+        ]
+    )
     impure = built.groupby("person_id")["truth"].nunique()
     impure_ids = set(impure[impure > 1].index)
     in_records = set(built["truth"])
@@ -296,10 +362,14 @@ def run_world(spec: WorldSpec, work: Path, fresh: bool) -> Row:
     row.la_citizens = len(la_citizens & in_records)
     row.la_merged = len(la_citizens & merged)
     owner = (
-        built.groupby(["person_id", "truth"]).size().reset_index(name="n")
-        .sort_values("n", ascending=False).drop_duplicates("person_id")
-        .set_index("person_id")["truth"].to_dict()
-    )  # fmt: skip
+        built.groupby(["person_id", "truth"])
+        .size()
+        .reset_index(name="n")
+        .sort_values("n", ascending=False)
+        .drop_duplicates("person_id")
+        .set_index("person_id")["truth"]
+        .to_dict()
+    )
 
     qpath = extract / "queries.jsonl"
     if qpath.exists():
@@ -315,11 +385,23 @@ def run_world(spec: WorldSpec, work: Path, fresh: bool) -> Row:
     return row
 
 
-def score_query(q: dict[str, Any], row: Row, lookup: PersonLookup, policy: Any, directory: Any,
-                owner: dict[str, str], fact: pd.DataFrame) -> None:  # fmt: skip
+def score_query(
+    q: dict[str, Any],
+    row: Row,
+    lookup: PersonLookup,
+    policy: Any,
+    directory: Any,
+    owner: dict[str, str],
+    fact: pd.DataFrame,
+) -> None:
     kind = q["kind"]
-    body = {"query_type": q["query_type"], "ori": QUERY_ORI, "subject": q["subject"],
-            "custody": q.get("custody"), "encounter": q.get("encounter")}  # fmt: skip
+    body = {
+        "query_type": q["query_type"],
+        "ori": QUERY_ORI,
+        "subject": q["subject"],
+        "custody": q.get("custody"),
+        "encounter": q.get("encounter"),
+    }
     body = {k: v for k, v in body.items() if v is not None}
     row.queries += 1
     try:
@@ -335,7 +417,9 @@ def score_query(q: dict[str, Any], row: Row, lookup: PersonLookup, policy: Any, 
     res = found.resolution
     best = res.person_id
     runner_up = max((p for c, p in res.candidates if c != best), default=0.0)
-    decision = decide(iaq.query_type, res.level, result, found.rows, fin=iaq.subject.fin, runner_up=runner_up)
+    decision = decide(
+        iaq.query_type, res.level, result, found.rows, fin=iaq.subject.fin, runner_up=runner_up
+    )
     true = q["true_person"]
     matched = owner.get(best) if best and res.level is not MatchLevel.NO_RECORD else None
     top = owner.get(res.candidates[0][0]) if res.candidates else None
@@ -378,7 +462,9 @@ def score_query(q: dict[str, Any], row: Row, lookup: PersonLookup, policy: Any, 
     if q["query_type"] == "BIOMETRIC" and true is not None and true in fact.index:
         f = fact.loc[true]
         flags = f.get("expected_flags")
-        open_ = isinstance(flags, str) and ("PROTECTED_STATUS" in flags or "POSSIBLE_US_CITIZEN" in flags)
+        open_ = isinstance(flags, str) and (
+            "PROTECTED_STATUS" in flags or "POSSIBLE_US_CITIZEN" in flags
+        )
         if f["true_status"] != "UNKNOWN" and f["true_status"] not in CITIZEN_STATUSES and not open_:
             row.bio_det += 1
             row.bio_det_auto += decision.automatic
@@ -389,23 +475,49 @@ def _share(a: int, b: int, digits: int = 3) -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = ("world", "records", "rejects", "build s", "USC merged", "look-alike USC merged",
-            "persons P / R", "queries (refused)", "USC→POS other", "USC enf", "bio-only enf",
-            "POS prec", "top-1", "NO_REC absent", "NO_REC absent look-alike", "auto BIO det", "auto all", "auto wrong")  # fmt: skip
+    head = (
+        "world",
+        "records",
+        "rejects",
+        "build s",
+        "USC merged",
+        "look-alike USC merged",
+        "persons P / R",
+        "queries (refused)",
+        "USC→POS other",
+        "USC enf",
+        "bio-only enf",
+        "POS prec",
+        "top-1",
+        "NO_REC absent",
+        "NO_REC absent look-alike",
+        "auto BIO det",
+        "auto all",
+        "auto wrong",
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
         cells = (
-            r.label, f"{r.records:,}", str(r.rejects), f"{r.build_s:.0f}",
-            f"{r.merged} / {r.citizens:,}", f"{r.la_merged} / {r.la_citizens}",
-            f"{r.precision:.4f} / {r.recall:.4f}", f"{r.queries:,} ({r.refused})",
-            f"{r.usc_pos_other} / {r.usc_queries:,}", str(r.usc_enf), str(r.bio_enf),
-            f"{_share(r.positive_ok, r.positive, 4)} ({r.positive:,})", _share(r.top1, r.known),
+            r.label,
+            f"{r.records:,}",
+            str(r.rejects),
+            f"{r.build_s:.0f}",
+            f"{r.merged} / {r.citizens:,}",
+            f"{r.la_merged} / {r.la_citizens}",
+            f"{r.precision:.4f} / {r.recall:.4f}",
+            f"{r.queries:,} ({r.refused})",
+            f"{r.usc_pos_other} / {r.usc_queries:,}",
+            str(r.usc_enf),
+            str(r.bio_enf),
+            f"{_share(r.positive_ok, r.positive, 4)} ({r.positive:,})",
+            _share(r.top1, r.known),
             f"{_share(r.absent_norecord, r.absent)} ({r.absent:,})",
             f"{_share(r.absent_like_norecord, r.absent_like)} ({r.absent_like:,})",
             f"{_share(r.bio_det_auto, r.bio_det)} ({r.bio_det:,})",
-            _share(r.automatic, r.queries), str(r.auto_wrong),
-        )  # fmt: skip
+            _share(r.automatic, r.queries),
+            str(r.auto_wrong),
+        )
         print("| " + " | ".join(cells) + " |")
 
 
@@ -420,7 +532,9 @@ def print_kinds(rows: list[Row]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--world", action="append", help="KIND[:key=value,...] (repeatable)")
     parser.add_argument("--seed", type=int, default=None, help="default seed (other 7, synth 11)")
     parser.add_argument("--persons", type=int, default=20_000)
@@ -438,8 +552,11 @@ def main() -> None:
     print_table(rows)
     print_kinds(rows)
     if args.json:
-        out = [{k: v for k, v in vars(r).items() if k not in ("by_kind", "refusals")}
-               | {"by_kind": {k: dict(v) for k, v in r.by_kind.items()}} for r in rows]  # fmt: skip
+        out = [
+            {k: v for k, v in vars(r).items() if k not in ("by_kind", "refusals")}
+            | {"by_kind": {k: dict(v) for k, v in r.by_kind.items()}}
+            for r in rows
+        ]
         args.json.write_text(json.dumps(out, indent=2) + "\n")
 
 

@@ -11,7 +11,7 @@ if __package__ in (None, ""):  # run as a directory: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "otherworld"
 
-from otherworld import Noise, Sizes, write_world  # noqa: E402
+from otherworld import Noise, Sizes, write_world
 
 
 def main() -> None:
@@ -22,10 +22,14 @@ def main() -> None:
     parser.add_argument("--noise-scale", type=float, default=1.0)
     args = parser.parse_args()
     world = write_world(
-        args.out, seed=args.seed, sizes=Sizes.scaled(args.persons),
+        args.out,
+        seed=args.seed,
+        sizes=Sizes.scaled(args.persons),
         noise=Noise.scaled(args.noise_scale),
-    )  # fmt: skip
-    print(json.dumps({k: world[k] for k in ("records", "records_per_source", "queries", "seconds")}))
+    )
+    print(
+        json.dumps({k: world[k] for k in ("records", "records_per_source", "queries", "seconds")})
+    )
 
 
 if __name__ == "__main__":

@@ -47,28 +47,69 @@ from .world import (
 )
 
 IDENTITY: Final = (
-    "record_id", "last_name", "first_name", "middle_name", "aliases", "dob", "sex",
-    "birth_country", "citizenship", "a_number", "fin", "fbi_number", "ssn", "passport_number",
-    "passport_country", "sid", "address", "city", "state", "zip", "county_fips", "record_date",
-)  # fmt: skip
+    "record_id",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "aliases",
+    "dob",
+    "sex",
+    "birth_country",
+    "citizenship",
+    "a_number",
+    "fin",
+    "fbi_number",
+    "ssn",
+    "passport_number",
+    "passport_country",
+    "sid",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "county_fips",
+    "record_date",
+)
 EVENT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "status": ("status_class", "visa_class", "status_state", "start_date", "end_date",
-               "case_number", "parent_a_numbers", "us_citizen_parent_claimed"),
+    "status": (
+        "status_class",
+        "visa_class",
+        "status_state",
+        "start_date",
+        "end_date",
+        "case_number",
+        "parent_a_numbers",
+        "us_citizen_parent_claimed",
+    ),
     "entry_exit": ("event", "event_date", "port", "admission_class", "admit_until"),
     "encounters": ("encounter_date", "encounter_type", "outcome", "outcome_date"),
     "court": ("proceeding_date", "decision", "decision_date", "appeal_pending"),
-    "criminal": ("arrest_date", "arresting_ori", "charge_code", "charge_text", "offense_level",
-                 "disposition", "disposition_date", "sentence_days"),
+    "criminal": (
+        "arrest_date",
+        "arresting_ori",
+        "charge_code",
+        "charge_text",
+        "offense_level",
+        "disposition",
+        "disposition_date",
+        "sentence_days",
+    ),
     "custody": ("facility_ori", "facility_name", "booking_date", "release_date"),
     "biometric": ("enrolled_date", "enrolling_ori"),
     "interpol": ("notice_type", "notice_id", "issuing_country", "offense", "issued_date"),
     "warrants": ("warrant_type", "nic", "issued_date", "warrant_state"),
-}  # fmt: skip
+}
 PREFIX: Final = {
-    "status": "BEN", "entry_exit": "ADIS", "encounters": "ENC", "court": "EOIR",
-    "criminal": "III", "custody": "JAIL", "biometric": "IDN", "interpol": "ICPO",
+    "status": "BEN",
+    "entry_exit": "ADIS",
+    "encounters": "ENC",
+    "court": "EOIR",
+    "criminal": "III",
+    "custody": "JAIL",
+    "biometric": "IDN",
+    "interpol": "ICPO",
     "warrants": "NCIC",
-}  # fmt: skip
+}
 #: The ORI queries are sent under (a real-format ORI the desk's directory knows).
 QUERY_ORI: Final = "CA0194200"
 LOOKALIKE_CONSTRUCTS: Final = ("LOOKALIKE_CITIZEN", "LOOKALIKE_STRANGER")
@@ -89,15 +130,19 @@ class Sizes:
 
     @classmethod
     def scaled(cls, persons: int) -> Sizes:
-        """Default proportions for ``persons`` (the 200 look-alikes stay 200 up to 20k)."""
+        """Default proportions for ``persons`` (200 look-alike pairs per 20,000 people)."""
         f = persons / 20_000
-        lk = max(5, min(200, int(round(200 * f)))) if persons < 20_000 else int(round(200 * f))
+        lk = max(5, round(200 * f))
         return cls(
-            persons=persons, lookalikes=lk, twins=max(3, int(150 * f)), juniors=max(3, int(150 * f)),
-            absent=max(20, int(1500 * f)), absent_lookalikes=max(5, int(200 * f)),
+            persons=persons,
+            lookalikes=lk,
+            twins=max(3, int(150 * f)),
+            juniors=max(3, int(150 * f)),
+            absent=max(20, int(1500 * f)),
+            absent_lookalikes=max(5, int(200 * f)),
             biographic_queries=max(30, min(3000, int(3000 * f))),
             biometric_queries=max(20, min(2000, int(2000 * f))),
-        )  # fmt: skip
+        )
 
 
 def build_people(rng: np.random.Generator, sizes: Sizes) -> People:
@@ -113,7 +158,9 @@ def build_people(rng: np.random.Generator, sizes: Sizes) -> People:
     return people
 
 
-def _records(rng: np.random.Generator, people: People, noise: noise_mod.Noise) -> dict[str, pd.DataFrame]:
+def _records(
+    rng: np.random.Generator, people: People, noise: noise_mod.Noise
+) -> dict[str, pd.DataFrame]:
     """Every source's rows with identity (noised) and event columns, and ``_p``."""
     construct = people["construct"].astype(str)
     pair = np.char.startswith(construct, "LOOKALIKE")
@@ -125,7 +172,9 @@ def _records(rng: np.random.Generator, people: People, noise: noise_mod.Noise) -
         _lookalike_overrides(people, source, p, ident)
         ident = noise_mod.apply(rng, ident, pair[p], us_born[p], source, noise)
         rows = pd.concat([frame.reset_index(drop=True), ident.reset_index(drop=True)], axis=1)
-        rows["record_date"] = iso(frame["_when"].to_numpy(np.int64) + rng.integers(0, 20, len(rows)))
+        rows["record_date"] = iso(
+            frame["_when"].to_numpy(np.int64) + rng.integers(0, 20, len(rows))
+        )
         order = rng.permutation(len(rows))  # file order says nothing about persons
         rows = rows.iloc[order].reset_index(drop=True)
         rows["record_id"] = [f"{PREFIX[source]}-{i:09d}" for i in range(1, len(rows) + 1)]
@@ -159,14 +208,17 @@ def _lookalike_overrides(people: People, source: str, p: np.ndarray, ident: pd.D
 def _address(people: People, p: np.ndarray, ident: pd.DataFrame, rows: np.ndarray) -> None:
     """The person's address on ``rows`` (the constructions' states must be on record)."""
     place = people["place"][p][rows]
-    street = people["street_no"][p][rows].astype(str).astype(object) + " " + people["street"][p][rows]
+    street = (
+        people["street_no"][p][rows].astype(str).astype(object) + " " + people["street"][p][rows]
+    )
     ident.loc[rows, "address"] = street + " " + people["street_kind"][p][rows]
     for col, k in (("city", 1), ("state", 0), ("zip", 2)):
         ident.loc[rows, col] = np.asarray([x[k] for x in PLACES], object)[place]
 
 
-def write_world(out: Path, *, seed: int = 7, sizes: Sizes | None = None,
-                noise: noise_mod.Noise | None = None) -> dict[str, object]:  # fmt: skip
+def write_world(
+    out: Path, *, seed: int = 7, sizes: Sizes | None = None, noise: noise_mod.Noise | None = None
+) -> dict[str, object]:
     """Generate and write the world into ``out``; returns the ``world.json`` content."""
     started = time.perf_counter()
     sizes = sizes or Sizes()
@@ -184,8 +236,15 @@ def write_world(out: Path, *, seed: int = 7, sizes: Sizes | None = None,
                 rows[c] = ""
         rows[cols].to_csv(out / f"{source}.csv", index=False)
         counts[source] = len(rows)
-        truth.append(pd.DataFrame({"source": source, "record_id": rows["record_id"],
-                                   "person_id": people["pid"][rows["_p"].to_numpy()]}))  # fmt: skip
+        truth.append(
+            pd.DataFrame(
+                {
+                    "source": source,
+                    "record_id": rows["record_id"],
+                    "person_id": people["pid"][rows["_p"].to_numpy()],
+                }
+            )
+        )
     pd.concat(truth).to_csv(out / "truth.csv", index=False)
     _facts(people).to_csv(out / "person_facts.csv", index=False)
     queries = _queries(np.random.default_rng(seed + 1), people, records, sizes)
@@ -200,7 +259,9 @@ def write_world(out: Path, *, seed: int = 7, sizes: Sizes | None = None,
         "as_of": str(AS_OF),
         "records_per_source": counts,
         "records": sum(counts.values()),
-        "people_in_records": int(sum(1 for c in people["construct"] if not str(c).startswith("ABSENT"))),
+        "people_in_records": int(
+            sum(1 for c in people["construct"] if not str(c).startswith("ABSENT"))
+        ),
         "queries": len(queries),
         "seconds": round(time.perf_counter() - started, 2),
     }
@@ -249,8 +310,9 @@ def _police_name(rng: np.random.Generator, first: str, last: str) -> tuple[str, 
     return first, last
 
 
-def _queries(rng: np.random.Generator, people: People, records: dict[str, pd.DataFrame],
-             sizes: Sizes) -> list[dict[str, object]]:  # fmt: skip
+def _queries(
+    rng: np.random.Generator, people: People, records: dict[str, pd.DataFrame], sizes: Sizes
+) -> list[dict[str, object]]:
     pid, construct = people["pid"], people["construct"].astype(str)
     info = {k: v[2] for k, v in SCENARIOS.items()} | {k: v[1] for k, v in EXTRA_SCENARIOS.items()}
     citizen = np.asarray([info[s] for s in people["scenario"]])
@@ -266,26 +328,48 @@ def _queries(rng: np.random.Generator, people: People, records: dict[str, pd.Dat
     in_records = np.flatnonzero(~np.char.startswith(construct, "ABSENT"))
     queries: list[dict[str, object]] = []
 
-    def add(i: int, kind: str, *, qtype: str = "IAQ", last: str | None = None,
-            pob: str | None = None, ids: dict[str, str] | None = None, absent_: bool = False,
-            police_noise: bool = True) -> None:  # fmt: skip
+    def add(
+        i: int,
+        kind: str,
+        *,
+        qtype: str = "IAQ",
+        last: str | None = None,
+        pob: str | None = None,
+        ids: dict[str, str] | None = None,
+        absent_: bool = False,
+        police_noise: bool = True,
+    ) -> None:
         first, last_ = str(people["first"][i]), str(full[i] if last is None else last)
         if police_noise:
             first, last_ = _police_name(rng, first, last_)
-        subject: dict[str, str] = {"last_name": last_, "first_name": first, "dob": str(dob[i]),
-                                   "sex": str(people["sex"][i])}  # fmt: skip
+        subject: dict[str, str] = {
+            "last_name": last_,
+            "first_name": first,
+            "dob": str(dob[i]),
+            "sex": str(people["sex"][i]),
+        }
         birth = people["pob"][i] if pob is None else pob
         if birth:
             subject["birth_country"] = str(birth)
         subject.update(ids or {})
-        queries.append({
-            "qid": f"OQ{len(queries) + 1:07d}", "kind": kind, "query_type": qtype,
-            "subject": subject,
-            "encounter": {"state": str(states[i]), "county_fips": str(county[i]), "date": str(AS_OF)},
-            "custody": {"in_custody": True},
-            "true_person": None if absent_ else str(pid[i]), "absent": absent_,
-            "citizen": bool(citizen[i]), "group": str(people["group_id"][i]) or None,
-        })  # fmt: skip
+        queries.append(
+            {
+                "qid": f"OQ{len(queries) + 1:07d}",
+                "kind": kind,
+                "query_type": qtype,
+                "subject": subject,
+                "encounter": {
+                    "state": str(states[i]),
+                    "county_fips": str(county[i]),
+                    "date": str(AS_OF),
+                },
+                "custody": {"in_custody": True},
+                "true_person": None if absent_ else str(pid[i]),
+                "absent": absent_,
+                "citizen": bool(citizen[i]),
+                "group": str(people["group_id"][i]) or None,
+            }
+        )
 
     def police_ids(i: int) -> dict[str, str]:
         got: dict[str, str] = {}
@@ -302,12 +386,23 @@ def _queries(rng: np.random.Generator, people: People, records: dict[str, pd.Dat
     for i in np.flatnonzero(np.char.startswith(construct, "LOOKALIKE_CITIZEN")):
         own = str(full[i])  # the name exactly as the citizen's record (and booking) has it
         wrong = str(people["wrong_pob"][i])
-        add(int(i), "lookalike_citizen_fbi", last=own, pob=wrong,
-            ids={"fbi_number": str(people["fbi"][i])}, police_noise=False)  # fmt: skip
+        add(
+            int(i),
+            "lookalike_citizen_fbi",
+            last=own,
+            pob=wrong,
+            ids={"fbi_number": str(people["fbi"][i])},
+            police_noise=False,
+        )
         add(int(i), "lookalike_citizen_bio", last=own, pob=wrong, police_noise=False)
     for i in np.flatnonzero(np.char.startswith(construct, "LOOKALIKE_STRANGER")):
-        add(int(i), "lookalike_stranger_biometric", qtype="BIOMETRIC",
-            ids={"fin": str(people["fin"][i])}, police_noise=False)  # fmt: skip
+        add(
+            int(i),
+            "lookalike_stranger_biometric",
+            qtype="BIOMETRIC",
+            ids={"fin": str(people["fin"][i])},
+            police_noise=False,
+        )
     for i in np.flatnonzero(construct == "TWIN"):
         add(int(i), "twin", ids=police_ids(int(i)))
     for i in np.flatnonzero(construct == "JUNIOR"):

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from typing import Final
 
+Names = tuple[str, ...]
+
+# fmt: off
 #: group -> (share of people, birth countries abroad, male names, female names, surnames)
-GROUPS: Final[dict[str, tuple[float, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]]] = {
+GROUPS: Final[dict[str, tuple[float, Names, Names, Names, Names]]] = {
     "hispanic": (
         0.42,
         ("MX", "MX", "MX", "MX", "GT", "SV", "HN", "DO", "CO", "EC", "PE", "CU", "VE", "NI"),
@@ -125,3 +128,4 @@ TRANSLIT: Final[dict[str, tuple[str, ...]]] = {
     "HUANG": ("WONG",), "NGUYEN": ("NGUYEN", "NGUEN"), "JUNG": ("CHUNG",), "CHOI": ("CHOY",),
     "HOSSAIN": ("HOSSEN", "HUSSAIN"), "MOHAMMADI": ("MOHAMADI",),
 }
+# fmt: on

@@ -18,7 +18,14 @@ import pandas as pd
 
 from .names import NICKNAMES, TRANSLIT
 
-FOREIGN_FOR_CITIZENS: Final = ("MX", "MX", "PR", "PH", "DE", "GT")  # PR: a real birthplace, still U.S.
+FOREIGN_FOR_CITIZENS: Final = (
+    "MX",
+    "MX",
+    "PR",
+    "PH",
+    "DE",
+    "GT",
+)  # PR: a real birthplace, still U.S.
 ACCENTS: Final = str.maketrans("ÑÁÉÍÓÚÜ", "NAEIOUU")
 
 
@@ -80,20 +87,43 @@ def _rows(rng: np.random.Generator, ok: np.ndarray, rate: float) -> np.ndarray:
     return np.flatnonzero(ok & (rng.random(len(ok)) < rate))
 
 
-def apply(rng: np.random.Generator, frame: pd.DataFrame, clean: np.ndarray, us_born: np.ndarray,
-          source: str, noise: Noise) -> pd.DataFrame:  # fmt: skip
+def apply(
+    rng: np.random.Generator,
+    frame: pd.DataFrame,
+    clean: np.ndarray,
+    us_born: np.ndarray,
+    source: str,
+    noise: Noise,
+) -> pd.DataFrame:
     """Noise ``frame``'s identity columns in place (rows with ``clean`` untouched)."""
     ok = ~clean
     first = frame["first_name"].to_numpy(object).copy()
     last = frame["last_name"].to_numpy(object).copy()
     middle = frame["middle_name"].to_numpy(object).copy()
     # double surnames: truncated, maternal only, hyphenated, swapped
-    double = ok & np.asarray([" " in x and not x.startswith(("DE ", "DEL ", "DELA ")) for x in last])
+    double = ok & np.asarray(
+        [" " in x and not x.startswith(("DE ", "DEL ", "DELA ")) for x in last]
+    )
     r = rng.random(len(last))
-    cuts = np.cumsum([noise.surname_truncate, noise.surname_maternal_only, noise.surname_hyphen, noise.surname_swap])
+    cuts = np.cumsum(
+        [
+            noise.surname_truncate,
+            noise.surname_maternal_only,
+            noise.surname_hyphen,
+            noise.surname_swap,
+        ]
+    )
     for i in np.flatnonzero(double & (r < cuts[-1])):
         a, b = last[i].split(" ", 1)
-        last[i] = a if r[i] < cuts[0] else b if r[i] < cuts[1] else f"{a}-{b}" if r[i] < cuts[2] else f"{b} {a}"
+        last[i] = (
+            a
+            if r[i] < cuts[0]
+            else b
+            if r[i] < cuts[1]
+            else f"{a}-{b}"
+            if r[i] < cuts[2]
+            else f"{b} {a}"
+        )
     for i in _rows(rng, ok, noise.translit):
         if last[i] in TRANSLIT:
             v = TRANSLIT[last[i]]
@@ -145,9 +175,14 @@ def apply(rng: np.random.Generator, frame: pd.DataFrame, clean: np.ndarray, us_b
     frame["sex"] = sex
 
     pob = frame["birth_country"].to_numpy(object).copy()
-    if source in ("criminal", "custody"):  # the Gonzalez error: a booking records a foreign birthplace
+    if source in (
+        "criminal",
+        "custody",
+    ):  # the Gonzalez error: a booking records a foreign birthplace
         wrong = _rows(rng, ok & us_born, noise.citizen_wrong_pob)
-        pob[wrong] = np.asarray(FOREIGN_FOR_CITIZENS, object)[rng.integers(0, len(FOREIGN_FOR_CITIZENS), len(wrong))]
+        pob[wrong] = np.asarray(FOREIGN_FOR_CITIZENS, object)[
+            rng.integers(0, len(FOREIGN_FOR_CITIZENS), len(wrong))
+        ]
     pob[_rows(rng, ok, noise.missing_pob)] = ""
     frame["birth_country"] = pob
 

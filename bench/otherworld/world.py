@@ -51,25 +51,61 @@ EXTRA_SCENARIOS: Final[dict[str, tuple[str, bool, bool]]] = {
 
 #: (state, city, zip, county FIPS): real places, so every code is valid.
 PLACES: Final = (
-    ("CA", "LOS ANGELES", "90011", "06037"), ("CA", "SAN DIEGO", "92113", "06073"),
-    ("CA", "FRESNO", "93706", "06019"), ("TX", "HOUSTON", "77036", "48201"),
-    ("TX", "DALLAS", "75211", "48113"), ("TX", "EL PASO", "79905", "48141"),
-    ("NY", "BROOKLYN", "11220", "36047"), ("NY", "BRONX", "10453", "36005"),
-    ("FL", "MIAMI", "33125", "12086"), ("FL", "ORLANDO", "32822", "12095"),
-    ("IL", "CHICAGO", "60623", "17031"), ("AZ", "PHOENIX", "85009", "04013"),
-    ("GA", "ATLANTA", "30303", "13121"), ("NJ", "NEWARK", "07104", "34013"),
-    ("WA", "SEATTLE", "98108", "53033"), ("NC", "CHARLOTTE", "28205", "37119"),
-    ("NV", "LAS VEGAS", "89101", "32003"), ("CO", "DENVER", "80219", "08031"),
-    ("MA", "BOSTON", "02128", "25025"), ("PA", "PHILADELPHIA", "19120", "42101"),
-    ("MI", "DETROIT", "48209", "26163"), ("MN", "MINNEAPOLIS", "55407", "27053"),
-    ("OR", "PORTLAND", "97266", "41051"), ("UT", "SALT LAKE CITY", "84104", "49035"),
-    ("VA", "ARLINGTON", "22204", "51013"), ("OH", "COLUMBUS", "43211", "39049"),
-)  # fmt: skip
+    ("CA", "LOS ANGELES", "90011", "06037"),
+    ("CA", "SAN DIEGO", "92113", "06073"),
+    ("CA", "FRESNO", "93706", "06019"),
+    ("TX", "HOUSTON", "77036", "48201"),
+    ("TX", "DALLAS", "75211", "48113"),
+    ("TX", "EL PASO", "79905", "48141"),
+    ("NY", "BROOKLYN", "11220", "36047"),
+    ("NY", "BRONX", "10453", "36005"),
+    ("FL", "MIAMI", "33125", "12086"),
+    ("FL", "ORLANDO", "32822", "12095"),
+    ("IL", "CHICAGO", "60623", "17031"),
+    ("AZ", "PHOENIX", "85009", "04013"),
+    ("GA", "ATLANTA", "30303", "13121"),
+    ("NJ", "NEWARK", "07104", "34013"),
+    ("WA", "SEATTLE", "98108", "53033"),
+    ("NC", "CHARLOTTE", "28205", "37119"),
+    ("NV", "LAS VEGAS", "89101", "32003"),
+    ("CO", "DENVER", "80219", "08031"),
+    ("MA", "BOSTON", "02128", "25025"),
+    ("PA", "PHILADELPHIA", "19120", "42101"),
+    ("MI", "DETROIT", "48209", "26163"),
+    ("MN", "MINNEAPOLIS", "55407", "27053"),
+    ("OR", "PORTLAND", "97266", "41051"),
+    ("UT", "SALT LAKE CITY", "84104", "49035"),
+    ("VA", "ARLINGTON", "22204", "51013"),
+    ("OH", "COLUMBUS", "43211", "39049"),
+)
 STREETS: Final = (
-    "MAIN", "OAK", "PINE", "MAPLE", "CEDAR", "ELM", "WASHINGTON", "LAKE", "HILL", "PARK",
-    "CENTRAL", "MISSION", "SUNSET", "JEFFERSON", "LINCOLN", "MADISON", "FIRST", "SECOND",
-    "THIRD", "FOURTH", "VALLEY", "RIVER", "HIGHLAND", "FOREST", "DEL MAR", "ALAMEDA",
-)  # fmt: skip
+    "MAIN",
+    "OAK",
+    "PINE",
+    "MAPLE",
+    "CEDAR",
+    "ELM",
+    "WASHINGTON",
+    "LAKE",
+    "HILL",
+    "PARK",
+    "CENTRAL",
+    "MISSION",
+    "SUNSET",
+    "JEFFERSON",
+    "LINCOLN",
+    "MADISON",
+    "FIRST",
+    "SECOND",
+    "THIRD",
+    "FOURTH",
+    "VALLEY",
+    "RIVER",
+    "HIGHLAND",
+    "FOREST",
+    "DEL MAR",
+    "ALAMEDA",
+)
 STREET_KINDS: Final = ("ST", "AVE", "RD", "BLVD", "DR", "LN", "CT", "WAY")
 
 
@@ -187,13 +223,15 @@ def assign_ids(rng: np.random.Generator, people: People) -> None:
     sc = people["scenario"]
     citizen_by_birth = np.isin(sc, ["USC_BOOKED", "USC_LOOKALIKE", "ABSENT"])
     a = _affine_ids(n, 200_000_000, 700_000_000, 7_919_993, int(rng.integers(1, 10**8)))
-    people["a_number"] = np.where(citizen_by_birth, "", np.char.zfill(a.astype(str), 9)).astype(object)
+    people["a_number"] = np.where(citizen_by_birth, "", np.char.zfill(a.astype(str), 9)).astype(
+        object
+    )
     f = _affine_ids(n, 100_000_000_000, 800_000_000_000, 104_729_007, int(rng.integers(1, 10**9)))
     people["fin"] = np.where(citizen_by_birth, "", f.astype(str)).astype(object)
     fb = _affine_ids(n, 1_000_000, 8_999_999, 6_700_417, int(rng.integers(1, 10**6)))
     letters = np.array(list("ABCDEFGHJKLMNPRTUVWXY"))
     l1, l2 = letters[rng.integers(0, 21, n)], letters[rng.integers(0, 21, n)]
-    people["fbi"] = (fb.astype(str).astype(object) + l1.astype(object) + l2.astype(object))
+    people["fbi"] = fb.astype(str).astype(object) + l1.astype(object) + l2.astype(object)
     sid_no = _affine_ids(n, 10_000_000, 89_999_999, 15_485_863, int(rng.integers(1, 10**7)))
     states = np.asarray([p[0] for p in PLACES], object)[people["place"]]
     people["sid"] = states + sid_no.astype(str).astype(object)
@@ -204,7 +242,9 @@ def assign_ids(rng: np.random.Generator, people: People) -> None:
     people["ssn"] = np.where(has_ssn, ssn.astype(str), "").astype(object)
     pp = _affine_ids(n, 10_000_000, 89_999_999, 1_299_709, int(rng.integers(1, 10**7)))
     pl = letters[rng.integers(0, 21, n)].astype(object)
-    people["passport"] = np.where(citizen_by_birth, "", pl + pp.astype(str).astype(object)).astype(object)
+    people["passport"] = np.where(citizen_by_birth, "", pl + pp.astype(str).astype(object)).astype(
+        object
+    )
 
 
 def full_last(people: People) -> np.ndarray:
@@ -241,9 +281,10 @@ def lookalikes(rng: np.random.Generator, people: People, k: int) -> None:
     need = k - len(candidates)
     if need > 0:  # make strangers: turn random Hispanic non-citizens into removable ones
         more = np.flatnonzero(
-            (people["group"] == "hispanic") & (people["construct"] == "")
+            (people["group"] == "hispanic")
+            & (people["construct"] == "")
             & ~np.isin(people["scenario"], ["USC_BOOKED", "FINAL_ORDER", "EWI"])
-        )  # fmt: skip
+        )
         more = rng.choice(more, min(need, len(more)), replace=False)
         people["scenario"][more] = np.where(rng.random(len(more)) < 0.5, "FINAL_ORDER", "EWI")
         people["pob"][more] = _pick(rng, ("MX", "GT", "SV", "HN"), len(more))
@@ -270,11 +311,13 @@ def lookalikes(rng: np.random.Generator, people: People, k: int) -> None:
     side = np.where(rng.random(k) < 0.5, "C", "S").astype(object)
     citizens["last2"] = np.where(side == "C", "", citizens["last2"]).astype(object)
     gid = np.asarray([f"LA{i:05d}" for i in range(k)], object)
-    citizens["construct"][:] = np.where(side == "C", "LOOKALIKE_CITIZEN_TRUNCATED",
-                                        "LOOKALIKE_CITIZEN_FULL")  # fmt: skip
+    citizens["construct"][:] = np.where(
+        side == "C", "LOOKALIKE_CITIZEN_TRUNCATED", "LOOKALIKE_CITIZEN_FULL"
+    )
     citizens["group_id"] = gid
-    people["construct"][strangers] = np.where(side == "C", "LOOKALIKE_STRANGER_FULL",
-                                              "LOOKALIKE_STRANGER_TRUNCATED")  # fmt: skip
+    people["construct"][strangers] = np.where(
+        side == "C", "LOOKALIKE_STRANGER_FULL", "LOOKALIKE_STRANGER_TRUNCATED"
+    )
     people["group_id"][strangers] = gid
     citizens["wrong_pob"] = people["pob"][strangers]
     _append(people, citizens)
@@ -289,9 +332,13 @@ def twins(rng: np.random.Generator, people: People, k: int) -> None:
         at = twin["group"] == g
         m = int(at.sum())
         twin["first"][at] = np.where(male[at], _pick(rng, males, m), _pick(rng, females, m))
-    twin["sex"] = np.where(rng.random(k) < 0.5, twin["sex"], np.where(male, "F", "M")).astype(object)
+    twin["sex"] = np.where(rng.random(k) < 0.5, twin["sex"], np.where(male, "F", "M")).astype(
+        object
+    )
     clash = twin["first"] == people["first"][base]
-    twin["first"][clash] = twin["first"][clash] + np.where(twin["sex"][clash] == "M", " ANTONIO", " MARIA")
+    twin["first"][clash] = twin["first"][clash] + np.where(
+        twin["sex"][clash] == "M", " ANTONIO", " MARIA"
+    )
     twin["middle"][:] = ""
     gid = np.asarray([f"TW{i:05d}" for i in range(k)], object)
     twin["construct"][:] = "TWIN"
@@ -307,11 +354,13 @@ def juniors(rng: np.random.Generator, people: People, k: int) -> None:
     fathers = rng.choice(
         np.flatnonzero(
             np.isin(people["scenario"], ["LPR_REMOVABLE", "FINAL_ORDER", "OVERSTAY", "EWI"])
-            & (people["sex"] == "M") & (people["construct"] == "")
+            & (people["sex"] == "M")
+            & (people["construct"] == "")
             & (people["dob"] < days("1975-01-01"))
         ),
-        k, replace=False,
-    )  # fmt: skip
+        k,
+        replace=False,
+    )
     son = _copy_rows(people, fathers)
     son["dob"] = son["dob"] + rng.integers(20, 33, k) * 365 + rng.integers(0, 365, k)
     son["scenario"][:] = "USC_BOOKED"

@@ -38,7 +38,8 @@ def test_generator_does_not_import_vetline(tmp_path: Path) -> None:
     code = (
         f"import sys; sys.path.insert(0, {str(BENCH)!r}); "
         "from otherworld import Sizes, write_world; "
-        f"write_world(__import__('pathlib').Path({str(tmp_path / 'w')!r}), sizes=Sizes.scaled(150)); "
+        f"out = __import__('pathlib').Path({str(tmp_path / 'w')!r}); "
+        "write_world(out, sizes=Sizes.scaled(150)); "
         "print(any(m == 'vetline' or m.startswith('vetline.') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -68,18 +69,38 @@ def test_every_query_passes_intake(world: Path) -> None:
         q = json.loads(line)
         kinds.add(q["kind"])
         body = {k: q[k] for k in ("query_type", "subject", "encounter", "custody")}
-        accept(json.dumps({**body, "ori": "CA0194200"}), received=date(2026, 11, 1),
-               directory=directory)  # fmt: skip
-    assert {"biographic", "biometric", "lookalike_citizen_fbi", "lookalike_citizen_bio",
-            "absent", "absent_lookalike", "twin", "junior"} <= kinds  # fmt: skip
+        accept(
+            json.dumps({**body, "ori": "CA0194200"}),
+            received=date(2026, 11, 1),
+            directory=directory,
+        )
+    assert {
+        "biographic",
+        "biometric",
+        "lookalike_citizen_fbi",
+        "lookalike_citizen_bio",
+        "absent",
+        "absent_lookalike",
+        "twin",
+        "junior",
+    } <= kinds
 
 
 def test_lookalike_pairs_are_built_as_the_issue_describes(world: Path) -> None:
     truth = pd.read_csv(world / "truth.csv", dtype=str)
     facts = pd.read_csv(world / "person_facts.csv", dtype=str).fillna("")
     rows = []
-    for source in ("criminal", "custody", "biometric", "encounters", "court", "status",
-                   "entry_exit", "warrants", "interpol"):  # fmt: skip
+    for source in (
+        "criminal",
+        "custody",
+        "biometric",
+        "encounters",
+        "court",
+        "status",
+        "entry_exit",
+        "warrants",
+        "interpol",
+    ):
         path = world / f"{source}.csv"
         if path.exists():
             rows.append(pd.read_csv(path, dtype=str).fillna("").assign(source=source))
