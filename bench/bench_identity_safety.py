@@ -20,7 +20,9 @@ database write. Truth (``truth.csv``, ``person_facts.csv``) is read only to scor
 
 Columns (one row per world):
 * merged: citizens with a record in a built person that also holds another true person's
-  records (build-time merge), of all citizens in records; look-alike citizens separately;
+  records (build-time merge), of all citizens in records; apart, the citizens of
+  look-alike groups (otherworld: the 200 look-alike pairs, Jr/Sr and twins; synth: every
+  ``lookalike_group``), and below the table the merged citizens by look-alike kind;
 * persons P/R: pairwise precision/recall of the built persons;
 * USC→POS: queries about a citizen (in records or absent) answered POSITIVE as another
   person; USC enf: enforcement recommendations (DETAINER, NOTIFICATION_REQUEST,
@@ -307,9 +309,10 @@ class Row:
     auto_wrong: int = 0
     by_kind: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     refusals: Counter[str] = field(default_factory=Counter)
+    merged_kinds: Counter[str] = field(default_factory=Counter)
 
 
-def run_world(spec: WorldSpec, work: Path, fresh: bool) -> Row:
+def run_world(spec: WorldSpec, work: Path, fresh: bool, reuse: bool = False) -> Row:
     root = work / spec.key
     extract, data = root / "extract", root / "data"
     if fresh:
@@ -323,17 +326,22 @@ def run_world(spec: WorldSpec, work: Path, fresh: bool) -> Row:
         (root / "ingest.json").write_text(json.dumps({"reject_lines": report.reject_lines}))
     else:
         row.rejects = json.loads((root / "ingest.json").read_text())["reject_lines"]
-    for stale in ("persons", "index", "model"):
-        shutil.rmtree(data / stale, ignore_errors=True)
-    t = time.perf_counter()
-    build = build_persons(data)
-    row.build_s = time.perf_counter() - t
-    row.records = build.records
-    print(
-        f"  [{spec.label}] built {build.records:,} records → {build.persons:,} persons "
-        f"in {row.build_s:.1f} s",
-        flush=True,
-    )
+    if reuse and (data / "persons" / "records.parquet").exists():
+        records = pd.read_parquet(data / "persons" / "records.parquet", columns=["person_id"])
+        row.records = len(records)
+        print(f"  [{spec.label}] reusing the existing build ({row.records:,} records)", flush=True)
+    else:
+        for stale in ("persons", "index", "model"):
+            shutil.rmtree(data / stale, ignore_errors=True)
+        t = time.perf_counter()
+        build = build_persons(data)
+        row.build_s = time.perf_counter() - t
+        row.records = build.records
+        print(
+            f"  [{spec.label}] built {build.records:,} records → {build.persons:,} persons "
+            f"in {row.build_s:.1f} s",
+            flush=True,
+        )
 
     truth = pd.read_csv(extract / "truth.csv", dtype=str)
     facts = pd.read_csv(extract / "person_facts.csv", dtype=str)
@@ -361,6 +369,9 @@ def run_world(spec: WorldSpec, work: Path, fresh: bool) -> Row:
     row.merged = len(citizen & merged)
     row.la_citizens = len(la_citizens & in_records)
     row.la_merged = len(la_citizens & merged)
+    kinds = facts.set_index("person_id")["lookalike_kind"].fillna("")
+    for pid in citizen & merged:
+        row.merged_kinds[kinds.get(pid, "") or "(none)"] += 1
     owner = (
         built.groupby(["person_id", "truth"])
         .size()
@@ -453,6 +464,8 @@ def score_query(
     else:
         row.known += 1
         row.top1 += top == true
+        if top != true:
+            stats["TOP1_MISS"] += 1
     if decision.automatic:
         row.automatic += 1
         stats["AUTO"] += 1
@@ -523,7 +536,8 @@ def print_table(rows: list[Row]) -> None:
 
 def print_kinds(rows: list[Row]) -> None:
     for r in rows:
-        print(f"\n{r.label}: by query kind")
+        print(f"\n{r.label}: citizens merged at build, by look-alike kind: {dict(r.merged_kinds)}")
+        print(f"{r.label}: by query kind")
         for kind, c in sorted(r.by_kind.items()):
             rest = {k: v for k, v in sorted(c.items()) if k != "n"}
             print(f"  {kind:32s} n={c['n']:5d} {rest}")
@@ -541,19 +555,22 @@ def main() -> None:
     parser.add_argument("--synth-set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--work", type=Path, default=Path("/tmp/vetline-identity"))
     parser.add_argument("--fresh", action="store_true", help="regenerate and re-ingest")
+    parser.add_argument(
+        "--reuse-build", action="store_true", help="query the existing build (no rebuild)"
+    )
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args()
     specs = [parse_world(w, args) for w in (args.world or ["other"])]
     rows = []
     for spec in specs:
         print(f"world {spec.label} ({spec.key})", flush=True)
-        rows.append(run_world(spec, args.work, args.fresh))
+        rows.append(run_world(spec, args.work, args.fresh, args.reuse_build))
     print()
     print_table(rows)
     print_kinds(rows)
     if args.json:
         out = [
-            {k: v for k, v in vars(r).items() if k not in ("by_kind", "refusals")}
+            {k: v for k, v in vars(r).items() if k not in ("by_kind", "refusals", "merged_kinds")}
             | {"by_kind": {k: dict(v) for k, v in r.by_kind.items()}}
             for r in rows
         ]
