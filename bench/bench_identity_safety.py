@@ -332,6 +332,10 @@ class Row:
     by_kind: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     refusals: Counter[str] = field(default_factory=Counter)
     merged_kinds: Counter[str] = field(default_factory=Counter)
+    status_n: int = 0
+    status_ok: int = 0
+    status_miss: Counter[str] = field(default_factory=Counter)
+    bio_queued: Counter[str] = field(default_factory=Counter)
 
 
 def run_world(spec: WorldSpec, work: Path, fresh: bool, reuse: bool = False) -> Row:
@@ -503,6 +507,15 @@ def score_query(
         if f["true_status"] != "UNKNOWN" and f["true_status"] not in CITIZEN_STATUSES and not open_:
             row.bio_det += 1
             row.bio_det_auto += decision.automatic
+            if not decision.automatic:
+                for why in decision.queue_reasons:
+                    row.bio_queued[why.split(" (")[0].split(":")[0]] += 1
+    if res.level is MatchLevel.POSITIVE and matched == true and true in fact.index:
+        expected, got = fact.loc[true, "true_status"], result.status.code.value
+        row.status_n += 1
+        row.status_ok += got == expected
+        if got != expected:
+            row.status_miss[f"{expected}→{got}"] += 1
 
 
 def _share(a: int, b: int, digits: int = 3) -> str:
@@ -563,6 +576,12 @@ def print_kinds(rows: list[Row]) -> None:
         for kind, c in sorted(r.by_kind.items()):
             rest = {k: v for k, v in sorted(c.items()) if k != "n"}
             print(f"  {kind:32s} n={c['n']:5d} {rest}")
+        print(
+            f"  status agreement on correct POSITIVE answers: "
+            f"{_share(r.status_ok, r.status_n)} ({r.status_n:,}); "
+            f"most common misses {dict(r.status_miss.most_common(6))}"
+        )
+        print(f"  BIOMETRIC, status determined, sent to an analyst because: {dict(r.bio_queued)}")
         for why, n in r.refusals.most_common(5):
             print(f"  refused ×{n}: {why}")
 
@@ -592,7 +611,11 @@ def main() -> None:
     print_kinds(rows)
     if args.json:
         out = [
-            {k: v for k, v in vars(r).items() if k not in ("by_kind", "refusals", "merged_kinds")}
+            {
+                k: v
+                for k, v in vars(r).items()
+                if k not in ("by_kind", "refusals", "merged_kinds", "status_miss", "bio_queued")
+            }
             | {"by_kind": {k: dict(v) for k, v in r.by_kind.items()}}
             for r in rows
         ]

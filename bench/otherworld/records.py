@@ -248,7 +248,8 @@ def events(rng: np.random.Generator, people: People) -> dict[str, pd.DataFrame]:
         if name == "DERIVED":
             arrive = dob[who] + rng.integers(2, 12, n) * 365
         else:
-            arrive = np.maximum(_past(rng, n, 6, 30), dob[who] + 18 * 365)
+            # adults: at least 19 (a grant before 18 is, rightly, a citizenship sign)
+            arrive = np.maximum(_past(rng, n, 6, 30), dob[who] + 19 * 366)
         _arrival(rng, ev, who, arrive, _choose(rng, IMMIGRANT_CLASSES, n))
         _status(ev, who, arrive + rng.integers(0, 30, n), "LPR")
         if name == "NATURALIZED":

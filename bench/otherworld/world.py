@@ -182,6 +182,10 @@ def make_people(rng: np.random.Generator, n: int) -> People:
     scenario = np.asarray(keys, object)[rng.choice(len(keys), n, p=p / p.sum())]
     age = rng.integers(18, 72, n)
     dob = days("2026-11-01") - age * 365 - rng.integers(0, 365, n)
+    # permanent residents arrived as adults (≥ 19) at least six years ago
+    settled = np.isin(scenario, ["NATURALIZED", "LPR", "LPR_REMOVABLE"])
+    k = int(settled.sum())
+    dob[settled] = days("2026-11-01") - rng.integers(26, 72, k) * 365 - rng.integers(0, 365, k)
     derived = scenario == "DERIVED"
     dob[derived] = days("2026-11-01") - rng.integers(19, 40, int(derived.sum())) * 365
     us_born = scenario == "USC_BOOKED"
