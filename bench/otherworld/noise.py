@@ -144,7 +144,7 @@ def apply(
             last[i] = _typo(rng, last[i])
         else:
             first[i] = _typo(rng, first[i])
-    strip = rng.random(len(last)) < noise.accent_strip
+    strip = ok & (rng.random(len(last)) < noise.accent_strip)
     for i in np.flatnonzero(strip):
         last[i] = last[i].translate(ACCENTS)
     for i in _rows(rng, ok, noise.mixed_case):
