@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Final
@@ -160,13 +161,18 @@ def build_people(rng: np.random.Generator, sizes: Sizes) -> People:
 
 def _records(
     rng: np.random.Generator, people: People, noise: noise_mod.Noise
-) -> dict[str, pd.DataFrame]:
-    """Every source's rows with identity (noised) and event columns, and ``_p``."""
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Each source's rows with identity (noised) and event columns, and ``_p``.
+
+    One source at a time, so a caller that writes and drops each keeps memory to the
+    largest source rather than the whole world (1M people).
+    """
     construct = people["construct"].astype(str)
     pair = np.char.startswith(construct, "LOOKALIKE")
     us_born = np.isin(people["scenario"], ["USC_BOOKED", "USC_LOOKALIKE"])
-    out: dict[str, pd.DataFrame] = {}
-    for source, frame in events(rng, people).items():
+    frames = events(rng, people)
+    for source in list(frames):
+        frame = frames.pop(source)
         ident = identities(rng, people, source, frame)
         p = frame["_p"].to_numpy()
         _lookalike_overrides(people, source, p, ident)
@@ -178,8 +184,7 @@ def _records(
         order = rng.permutation(len(rows))  # file order says nothing about persons
         rows = rows.iloc[order].reset_index(drop=True)
         rows["record_id"] = [f"{PREFIX[source]}-{i:09d}" for i in range(1, len(rows) + 1)]
-        out[source] = rows
-    return out
+        yield source, rows
 
 
 def _lookalike_overrides(people: People, source: str, p: np.ndarray, ident: pd.DataFrame) -> None:
@@ -226,16 +231,17 @@ def write_world(
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     people = build_people(rng, sizes)
-    records = _records(rng, people, noise)
     truth = []
     counts = {}
-    for source, rows in records.items():
+    holders: dict[str, np.ndarray] = {}  # source -> person index of each record (queries)
+    for source, rows in _records(rng, people, noise):
         cols = [*IDENTITY, *EVENT_COLUMNS[source]]
         for c in cols:
             if c not in rows:
                 rows[c] = ""
         rows[cols].to_csv(out / f"{source}.csv", index=False)
         counts[source] = len(rows)
+        holders[source] = rows["_p"].to_numpy()
         truth.append(
             pd.DataFrame(
                 {
@@ -247,7 +253,7 @@ def write_world(
         )
     pd.concat(truth).to_csv(out / "truth.csv", index=False)
     _facts(people).to_csv(out / "person_facts.csv", index=False)
-    queries = _queries(np.random.default_rng(seed + 1), people, records, sizes)
+    queries = _queries(np.random.default_rng(seed + 1), people, holders, sizes)
     with open(out / "queries.jsonl", "w", encoding="utf-8") as fh:
         for q in queries:
             fh.write(json.dumps(q) + "\n")
@@ -311,7 +317,7 @@ def _police_name(rng: np.random.Generator, first: str, last: str) -> tuple[str, 
 
 
 def _queries(
-    rng: np.random.Generator, people: People, records: dict[str, pd.DataFrame], sizes: Sizes
+    rng: np.random.Generator, people: People, holders: dict[str, np.ndarray], sizes: Sizes
 ) -> list[dict[str, object]]:
     pid, construct = people["pid"], people["construct"].astype(str)
     info = {k: v[2] for k, v in SCENARIOS.items()} | {k: v[1] for k, v in EXTRA_SCENARIOS.items()}
@@ -322,9 +328,8 @@ def _queries(
     county = np.asarray([x[3] for x in PLACES], object)[people["place"]]
     booked = set()
     for src in ("criminal", "custody"):
-        if src in records:
-            booked.update(records[src]["_p"].tolist())
-    with_fin = np.asarray(sorted(set(records["biometric"]["_p"].tolist())), np.int64)
+        booked.update(holders.get(src, np.empty(0, np.int64)).tolist())
+    with_fin = np.unique(holders["biometric"]).astype(np.int64)
     in_records = np.flatnonzero(~np.char.startswith(construct, "ABSENT"))
     queries: list[dict[str, object]] = []
 
