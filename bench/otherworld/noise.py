@@ -159,6 +159,7 @@ def apply(
             dob[i] = f"{y}-{d}-{m}"
     for i in _rows(rng, ok, noise.dob_year):
         y, m, d = dob[i].split("-")
+        d = "28" if (m, d) == ("02", "29") else d  # a clerk's wrong year is still a date
         dob[i] = f"{int(y) + (1 if rng.random() < 0.5 else -1)}-{m}-{d}"
     for i in _rows(rng, ok, noise.dob_day):
         y, m, d = dob[i].split("-")
