@@ -36,6 +36,10 @@ Columns (one row per world):
   determined and leaves nothing for an analyst (not UNKNOWN, not a citizen, no protected
   or citizenship flag); auto all: automatic share of all queries; auto wrong: automatic
   answers about the wrong person.
+
+Edit here: a new column is a counter on ``Row`` set in ``score_query`` and a cell in
+``print_table``; a new query kind for synth worlds goes in ``synth_queries`` (the otherworld
+writes its own in ``bench/otherworld/generate.py``).
 """
 
 from __future__ import annotations

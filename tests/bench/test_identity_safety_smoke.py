@@ -15,6 +15,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pytest
@@ -125,3 +126,29 @@ def test_lookalike_pairs_are_built_as_the_issue_describes(world: Path) -> None:
         short, long_ = sorted(surnames, key=len)
         assert len(surnames) == 2 and long_.startswith(short + " ")
         assert c["state"] and c["state"] not in set(theirs["state"]) - {""}
+
+
+def _bench_module() -> ModuleType:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import bench_identity_safety
+    finally:
+        sys.path.remove(str(BENCH))
+    return bench_identity_safety
+
+
+def test_world_specs_and_synth_overrides() -> None:
+    import argparse
+
+    from vetline.synth import NoiseConfig, generate_extract
+
+    bench = _bench_module()
+    args = argparse.Namespace(seed=None, persons=500, synth_set=["name_typo=0.05"])
+    spec = bench.parse_world("synth:seed=2027,label=held-out", args)
+    assert (spec.kind, spec.seed, spec.persons, spec.label) == ("synth", 2027, 500, "held-out")
+    kwargs = bench.synth_kwargs(generate_extract, NoiseConfig, spec.options)
+    assert kwargs["noise"].name_typo == 0.05
+    with pytest.raises(SystemExit, match="unknown override 'bogus'"):
+        bench.synth_kwargs(generate_extract, NoiseConfig, {"bogus": "1"})
+    other = bench.parse_world("other:noise=2", args)
+    assert (other.seed, other.options) == (7, {"noise": "2"})
