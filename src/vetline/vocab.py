@@ -68,8 +68,15 @@ class Action(StrEnum):
 
 
 #: Actions that put enforcement in motion; never for a citizen or a possible citizen.
+#: The conditional referral (an LPR who would be removable if convicted) counts: it sends
+#: the person's name to a field office, which for a citizen is already the harm.
 ENFORCEMENT_ACTIONS: frozenset[Action] = frozenset(
-    {Action.DETAINER, Action.NOTIFICATION_REQUEST, Action.LEAD_REFERRAL}
+    {
+        Action.DETAINER,
+        Action.NOTIFICATION_REQUEST,
+        Action.LEAD_REFERRAL,
+        Action.CONDITIONAL_REFERRAL,
+    }
 )
 
 #: Status codes that mean the person is a U.S. citizen.

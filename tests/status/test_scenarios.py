@@ -119,7 +119,9 @@ def test_scenario(case: Case, policy: Policy) -> None:
     if result.recommendation.action is Action.DETAINER:
         assert case.match.value == "POSITIVE" and Flag.IN_CUSTODY in result.flags
         assert Flag.PROTECTED_STATUS not in result.flags
-    if result.recommendation.action in ENFORCEMENT_ACTIONS:
+    if result.recommendation.action is Action.CONDITIONAL_REFERRAL:
+        assert result.removability.assessment.value == "REMOVABLE_IF_CONVICTED"
+    elif result.recommendation.action in ENFORCEMENT_ACTIONS:
         assert result.removability.assessment.value == "REMOVABLE"
     if case.basis in (IdentityBasis.BIOGRAPHIC, IdentityBasis.NONE):
         assert result.recommendation.action not in {
