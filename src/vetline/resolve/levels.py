@@ -136,13 +136,10 @@ def _weaknesses(evidence: Evidence, settings: ResolveSettings) -> list[str]:
         evidence.runner_up_probability is not None
         and evidence.runner_up_probability >= settings.possible_threshold
     ):
-        out.append(
-            f"another person also matches (p = {evidence.runner_up_probability:.4f})"
-        )
+        out.append(f"another person also matches (p = {evidence.runner_up_probability:.4f})")
     if evidence.name_expected_records >= settings.common_name_expected_records:
         out.append(
-            "common name with no agreeing identifier: name and date of birth alone "
-            "are not identity"
+            "common name with no agreeing identifier: name and date of birth alone are not identity"
         )
     if evidence.namesakes >= 0.001:
         out.append(

@@ -56,13 +56,13 @@ Edit here: the population figures, the name tables and the λ formula; threshold
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
 from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS
 from vetline.resolve.model import MatchModel
@@ -154,8 +154,8 @@ class Population:
     size: float
     surname_floor: float
     forename_floor: float
-    #: (comparisons, levels): log2 u of each level, 0 for the null level
-    log2_u: npt.NDArray[np.float64]
+    #: per comparison, per level: log2 u of the level (0 for the null level)
+    log2_u: list[list[float]]
 
     @classmethod
     def of(
@@ -171,7 +171,7 @@ class Population:
         for c, comparison in enumerate(COMPARISONS):
             if comparison.name in IDENTIFIER_COMPARISONS:
                 table[c, _EXACT_ID] = -np.inf  # no outsider holds this person's number
-        return cls(size, surname_floor, forename_floor, table)
+        return cls(size, surname_floor, forename_floor, table.tolist())
 
     def surname_frequency(self, surname: str | None, index_tf: float) -> float:
         """Share of the population with this (standardised) surname."""
@@ -184,33 +184,45 @@ class Population:
 
     def namesakes(
         self,
-        gamma: npt.NDArray[np.int8],
+        gamma: list[list[int]],
         surname_u: float,
         forename_u: float,
         birth_country: str | None,
-    ) -> npt.NDArray[np.float64]:
-        """λ per candidate person (rows of ``gamma``, the levels each person took)."""
+    ) -> list[float]:
+        """λ per candidate person (``gamma``: the level each person took per comparison).
+
+        Plain Python over a median of a handful of persons: cheaper than NumPy's per-call
+        overhead at this size (the real-time path's budget is a fraction of a millisecond).
+        """
         table = self.log2_u
-        if surname_u or forename_u or birth_country == "US":
-            table = table.copy()
-            table[_SURNAME, _EXACT_NAME] = np.log2(surname_u)
-            table[_FORENAME, _EXACT_NAME] = np.log2(forename_u)
-            if birth_country == "US":
-                table[_COUNTRY, 1] = max(table[_COUNTRY, 1], np.log2(US_BORN_SHARE))
-        cols = np.arange(table.shape[0])
-        log2_lambda = table[cols, gamma.astype(np.intp)].sum(axis=1)
-        out: npt.NDArray[np.float64] = self.size * np.exp2(log2_lambda)
+        surname_fix = math.log2(surname_u) - table[_SURNAME][_EXACT_NAME]
+        forename_fix = math.log2(forename_u) - table[_FORENAME][_EXACT_NAME]
+        country_fix = 0.0
+        if birth_country == "US":
+            country_fix = max(table[_COUNTRY][1], math.log2(US_BORN_SHARE)) - table[_COUNTRY][1]
+        out: list[float] = []
+        for levels in gamma:
+            total = 0.0
+            for row, level in zip(table, levels, strict=True):
+                total += row[level]
+            if levels[_SURNAME] == _EXACT_NAME:
+                total += surname_fix
+            if levels[_FORENAME] == _EXACT_NAME:
+                total += forename_fix
+            if levels[_COUNTRY] == 1:
+                total += country_fix
+            out.append(self.size * 2.0**total if total > -1075 else 0.0)
         return out
 
 
-def adjust(match_weight: npt.NDArray[np.float64], namesakes: npt.NDArray[np.float64]) -> (
-    npt.NDArray[np.float64]
-):
+def adjust(match_weight: float, namesakes: float) -> float:
     """The match weight once ``namesakes`` outsiders fit as well as the candidate.
 
     P(subject is the candidate) = p / (1 + λp), i.e. odds⁻¹ = 2^−w + λ: computed on the
     weight so that p ≈ 1 keeps its precision.
     """
-    with np.errstate(over="ignore"):
-        out: npt.NDArray[np.float64] = -np.log2(np.exp2(-match_weight) + namesakes)
-    return out
+    if namesakes <= 0.0:
+        return match_weight
+    if match_weight < -1000:
+        return match_weight
+    return -math.log2(2.0**-match_weight + namesakes)

@@ -198,20 +198,23 @@ class Resolver:
         scores = self.scorer.score(row, rows)
         persons: list[str] = self.index.coded["person_id"].values(rows).tolist()
         ranked = aggregate(scores, persons, self.model.prior_weight)
-        namesakes = self._namesakes(row, ranked.gamma)
-        weight = adjust(ranked.match_weight, namesakes)
-        probabilities: list[float] = (1.0 / (1.0 + np.exp2(-weight))).tolist()
+        gamma_rows: list[list[int]] = ranked.gamma.tolist()
+        namesakes = self._namesakes(row, gamma_rows)
+        weight = [
+            adjust(w, n) for w, n in zip(ranked.match_weight.tolist(), namesakes, strict=True)
+        ]
+        probabilities = [1.0 / (1.0 + 2.0**-w) if w > -1000 else 0.0 for w in weight]
         order = sorted(range(len(probabilities)), key=lambda i: -probabilities[i])
         best = order[0]
         runner = order[1] if len(order) > 1 else None
-        best_gamma: list[int] = ranked.gamma[best].tolist()
+        best_gamma = gamma_rows[best]
         fin_at = self.scorer.first_equal("fin", row, rows) if row.get("fin") else None
         fin_person = str(persons[fin_at]) if fin_at is not None else None
         agrees = bool(ranked.identifier_agrees[best])
         evidence = Evidence(
             probability=probabilities[best],
-            match_weight=float(weight[best]),
-            runner_up_weight=float(weight[runner]) if runner is not None else None,
+            match_weight=weight[best],
+            runner_up_weight=weight[runner] if runner is not None else None,
             runner_up_probability=probabilities[runner] if runner is not None else None,
             identifier_agrees=agrees,
             fin_person=fin_person,
@@ -222,18 +225,18 @@ class Resolver:
                 if _label(best_gamma, name) == "different"
             ),
             contradicted=self._contradicted(row, ranked.persons[best]),
-            shared=_shared(ranked.gamma, best) if agrees else (),
-            namesakes=float(namesakes[best]),
+            shared=_shared(gamma_rows, best) if agrees else (),
+            namesakes=namesakes[best],
         )  # fmt: skip
         decision = decide(evidence, ranked.persons[best], s)
         top = ranked.persons.index(decision.person_id) if decision.person_id else best
         explanation = self._explain(ranked.gamma[top], ranked.weights[top], decision.decisive)
-        lost = float(weight[top] - ranked.match_weight[top])
+        lost = weight[top] - float(ranked.match_weight[top])
         if lost < -1e-4:
             explanation.append(
                 {
                     "field": "population",
-                    "comparison": f"{float(namesakes[top]):.3g} namesakes expected outside "
+                    "comparison": f"{namesakes[top]:.3g} namesakes expected outside "
                     "the loaded records (booking population, national name frequencies)",
                     "weight": round(lost, 4),
                 }
@@ -265,7 +268,7 @@ class Resolver:
             decision.level,
             decision.person_id,
             probabilities[top],
-            float(weight[top]),
+            weight[top],
             explanation,
             records,
             candidates,
@@ -309,11 +312,11 @@ class Resolver:
                 possible.append(p)
         return out, possible
 
-    def _namesakes(self, row: dict[str, Any], gamma: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    def _namesakes(self, row: dict[str, Any], gamma: list[list[int]]) -> list[float]:
         """λ per candidate person: namesakes in the booking population (``population.py``)."""
         pop = self.population
         if pop.size <= 0:
-            return np.zeros(len(gamma), dtype=np.float64)
+            return [0.0] * len(gamma)
         surname, forename = row.get("surname"), row.get("forename")
         return pop.namesakes(
             gamma,
@@ -412,14 +415,13 @@ _ID_POSITIONS = [_POSITION[c] for c in IDENTIFIER_COLUMNS]
 _EXACT = 1  # identifier comparisons: level 1 is exact
 
 
-def _shared(gamma: np.ndarray[Any, Any], best: int) -> tuple[str, ...]:
+def _shared(gamma: list[list[int]], best: int) -> tuple[str, ...]:
     """Identifier types on which ``best`` agrees exactly and so does another person."""
-    out: list[str] = []
-    for name, c in zip(IDENTIFIER_COLUMNS, _ID_POSITIONS, strict=True):
-        column = gamma[:, c]
-        if column[best] == _EXACT and int((column == _EXACT).sum()) > 1:
-            out.append(name)
-    return tuple(out)
+    return tuple(
+        name
+        for name, c in zip(IDENTIFIER_COLUMNS, _ID_POSITIONS, strict=True)
+        if gamma[best][c] == _EXACT and sum(1 for g in gamma if g[c] == _EXACT) > 1
+    )
 
 
 def _label(gamma: list[int], name: str) -> str:
