@@ -1,8 +1,8 @@
 """Identity resolution on the synthetic world: build time, accuracy, latency, memory.
 
 Run: ``.venv/bin/python bench/bench_resolve_world.py --persons 250000
-[--queries 3000] [--splink-baseline] [--noise noise.toml] [--absent 2000]``. Synthesises (or reuses) a world under ``--work``, ingests it,
-runs ``build_persons`` and queries the resolver. Truth (``truth.csv``,
+[--queries 3000] [--splink-baseline] [--noise noise.toml] [--absent 2000]``.
+Synthesises (or reuses) a world under ``--work``, ingests it, runs ``build_persons`` and queries the resolver. Truth (``truth.csv``,
 ``person_facts.csv``) is read here, for evaluation only.
 
 Prints: build stage times; pairwise precision/recall of the persons; for subjects given
