@@ -2,8 +2,9 @@
 
 Run: ``.venv/bin/python bench/bench_resolve_world.py --persons 250000
 [--queries 3000] [--splink-baseline] [--noise noise.toml] [--absent 2000]``.
-Synthesises (or reuses) a world under ``--work``, ingests it, runs ``build_persons`` and queries the resolver. Truth (``truth.csv``,
-``person_facts.csv``) is read here, for evaluation only.
+Synthesises (or reuses) a world under ``--work``, ingests it, runs ``build_persons`` and
+queries the resolver. Truth (``truth.csv``, ``person_facts.csv``) is read here, for
+evaluation only.
 
 Prints: build stage times; pairwise precision/recall of the persons; for subjects given
 as true name + DOB (+ sex, birth country): top-1 recall, precision of POSITIVE, level mix;
