@@ -58,6 +58,9 @@ class ResolveSettings(BaseSettings):
     #: National share assumed for a surname / first name in no table (``population.py``).
     surname_floor: float = Field(1e-5, gt=0, lt=1)
     forename_floor: float = Field(1e-4, gt=0, lt=1)
+    #: Days over which the population's births spread: exact date-of-birth agreement by
+    #: chance is 1 in this (50 years of arrest ages; ``population.py``).
+    dob_spread_days: float = Field(18_250, ge=365)
     em_max_pairs: float = Field(2e6, gt=1000)
     seed: int = 42
 

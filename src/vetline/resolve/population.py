@@ -19,9 +19,14 @@ order of magnitude of the FBI UCR arrest counts, ≈ 10.1 M in 2019, and the Bur
 Justice Statistics' jail admissions, ≈ 10.3 M in 2019), and ``u_c`` is the chance that
 a random member of that population agrees at the level the candidate took:
 
-* exact surname: the larger of the loaded records' term frequency and the national
-  frequency (``surname_frequency``); exact first name likewise (``forename_frequency``);
-* exact date of birth: at least 1/36,500 (births spread over 100 years);
+* exact surname: the national frequency (``surname_frequency``), or, if larger, the
+  loaded records' term frequency times the foreign-born share of the population (the
+  loaded records stand for the foreign-born 13.9 %, ACS 2022: a name common among them
+  is at least that common in the population); exact first name likewise;
+* exact date of birth: 1 / ``dob_spread_days`` (default 18,250: births spread over the
+  50 years of age in which most arrests happen; the 100-year spread, 1/36,500, would
+  halve λ). A fixed figure, not the model's u: on small extracts that u is inflated by
+  one person's duplicate records (0.00095 on a 1,200-record test world);
 * exact birth country ``US``: 0.86 (13.9 % of U.S. residents were foreign-born, ACS 2022);
 * exact identifier: 0 — an outsider does not hold this person's A-number (whether the
   agreement is contradicted or shared is ``levels.py``'s question, not a namesake's);
@@ -102,8 +107,8 @@ SURNAME_ZIPF: Final = (CENSUS_2010_SURNAMES["SMITH"] / CENSUS_2010_TOTAL, 0.7)
 FORENAME_ZIPF: Final = (0.033, 0.6)
 #: Share of U.S. residents born in the U.S. (ACS 2022: 13.9 % foreign-born).
 US_BORN_SHARE: Final = 0.861
-#: Births spread over a century: chance two random people share a date of birth.
-DOB_EXACT_U: Final = 1 / 36_500
+#: The share of U.S. residents born abroad (ACS 2022), whom the loaded records stand for.
+FOREIGN_BORN_SHARE: Final = 1 - US_BORN_SHARE
 
 
 def _us_ranks(path: Path, name_col: str = "name") -> dict[str, int]:
@@ -159,7 +164,12 @@ class Population:
 
     @classmethod
     def of(
-        cls, model: MatchModel, size: float, surname_floor: float, forename_floor: float
+        cls,
+        model: MatchModel,
+        size: float,
+        surname_floor: float,
+        forename_floor: float,
+        dob_spread_days: float = 18_250,
     ) -> Population:
         width = max(len(c.levels) for c in COMPARISONS)
         table = np.zeros((len(COMPARISONS), width), dtype=np.float64)
@@ -167,7 +177,7 @@ class Population:
             for i, params in enumerate(model.comparisons[comparison.name]):
                 if params.u is not None and params.u > 0:
                     table[c, i] = min(np.log2(params.u), 0.0)
-        table[_DOB, _EXACT_DOB] = max(table[_DOB, _EXACT_DOB], np.log2(DOB_EXACT_U))
+        table[_DOB, _EXACT_DOB] = -np.log2(dob_spread_days)
         for c, comparison in enumerate(COMPARISONS):
             if comparison.name in IDENTIFIER_COMPARISONS:
                 table[c, _EXACT_ID] = -np.inf  # no outsider holds this person's number
@@ -176,11 +186,11 @@ class Population:
     def surname_frequency(self, surname: str | None, index_tf: float) -> float:
         """Share of the population with this (standardised) surname."""
         national = national_surnames().get(surname or "", self.surname_floor)
-        return max(national, index_tf if index_tf == index_tf else 0.0, self.surname_floor)
+        return max(national, _foreign(index_tf), self.surname_floor)
 
     def forename_frequency(self, forename: str | None, index_tf: float) -> float:
         national = national_forenames().get(forename or "", self.forename_floor)
-        return max(national, index_tf if index_tf == index_tf else 0.0, self.forename_floor)
+        return max(national, _foreign(index_tf), self.forename_floor)
 
     def namesakes(
         self,
@@ -213,6 +223,11 @@ class Population:
                 total += country_fix
             out.append(self.size * 2.0**total if total > -1075 else 0.0)
         return out
+
+
+def _foreign(index_tf: float) -> float:
+    """The loaded records' frequency, scaled to the foreign-born share (NaN: unseen)."""
+    return FOREIGN_BORN_SHARE * index_tf if index_tf == index_tf else 0.0
 
 
 def adjust(match_weight: float, namesakes: float) -> float:

@@ -172,7 +172,11 @@ class Resolver:
         #: "possible same person" links by person id (both directions)
         self.links: dict[str, list[Link]] = dict(links or {})
         self.population = Population.of(
-            model, settings.population_size, settings.surname_floor, settings.forename_floor
+            model,
+            settings.population_size,
+            settings.surname_floor,
+            settings.forename_floor,
+            settings.dob_spread_days,
         )
 
     @classmethod
