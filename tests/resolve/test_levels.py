@@ -20,6 +20,7 @@ def _ev(**changes: object) -> Evidence:
         "name_expected_records": 0.01,
         "birth_country_agrees": True,
         "conflicts": (),
+        "dob_agrees": True,
     }
     base.update(changes)
     return Evidence(**base)  # type: ignore[arg-type]
@@ -77,7 +78,14 @@ def _ev(**changes: object) -> Evidence:
             "birth country is not confirmed",
             "BIOGRAPHIC",
         ),
-        (_ev(conflicts=("sex",)), MatchLevel.PROBABLE, "sex differ", "BIOGRAPHIC"),
+        (_ev(conflicts=("sex",)), MatchLevel.POSSIBLE, "sex differ", "BIOGRAPHIC"),
+        (_ev(dob_agrees=False), MatchLevel.POSSIBLE, "date of birth does not agree", "BIOGRAPHIC"),
+        (
+            _ev(dob_agrees=False, identifier_agrees=True),
+            MatchLevel.POSITIVE,
+            "probability",
+            "IDENTIFIER",
+        ),
         (_ev(namesakes=0.4), MatchLevel.PROBABLE, "namesakes expected", "BIOGRAPHIC"),
         (_ev(probability=0.993), MatchLevel.PROBABLE, "0.99", "BIOGRAPHIC"),
         (_ev(probability=0.993), MatchLevel.PROBABLE, "biometric confirmation", "BIOGRAPHIC"),

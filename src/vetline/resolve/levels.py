@@ -10,7 +10,12 @@ probability (issue 11; I-247A probable-cause basis 3 needs *biometric* confirmat
   citizen's FBI number inside a stranger's merged person (the Gonzalez error of
   reference §6) is exactly such a contradicted agreement;
 * a **biographic-only** agreement (name, date of birth, sex, birthplace), however exact,
-  is at most PROBABLE: "biographic agreement only: biometric confirmation needed";
+  is at most PROBABLE: "biographic agreement only: biometric confirmation needed"; and
+  without an agreeing date of birth (exact, partial, swapped or a typo), or with a
+  conflict on birth country, sex or date of birth, it is at most POSSIBLE — on the
+  20k-person world, absent people reached PROBABLE on a same-name record whose date of
+  birth was only "within a year" or different (the model's date weights are mild,
+  because clerks do get dates wrong);
 * and probability ≥ ``positive_threshold`` with a clear margin over the next person (two
   look-alikes both scoring high is ambiguity, not identity).
 
@@ -54,6 +59,8 @@ class Evidence:
     shared: tuple[str, ...] = ()
     #: expected namesakes outside the loaded records (``population.py``), for the reasons
     namesakes: float = 0.0
+    #: date of birth agrees (exact, partial, day/month swap or one-character typo)
+    dob_agrees: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,16 @@ def decide(evidence: Evidence, best_person: str, settings: ResolveSettings) -> D
     by_identifier = identifier_basis(evidence)
     basis = IdentityBasis.IDENTIFIER if by_identifier else IdentityBasis.BIOGRAPHIC
     reasons = _weaknesses(evidence, settings)
+    if p >= settings.probable_threshold and not by_identifier:
+        weak = [*evidence.conflicts] if evidence.conflicts else []
+        if not evidence.dob_agrees and "dob" not in weak:
+            weak.append("date of birth does not agree")
+        if weak:
+            reasons.insert(
+                0,
+                f"{BIOGRAPHIC_ONLY}; {', '.join(weak)}: a name alone is at most POSSIBLE",
+            )
+            return Decision(MatchLevel.POSSIBLE, best_person, reasons=reasons, basis=basis)
     if p >= settings.positive_threshold:
         margin_ok = (
             evidence.runner_up_weight is None

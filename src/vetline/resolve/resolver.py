@@ -27,7 +27,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from vetline.errors import BadInput
 from vetline.resolve import layout
 from vetline.resolve.aggregate import aggregate
-from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS
+from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS, TYPO_LABEL
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import fresh_id
 from vetline.resolve.index import RecordIndex
@@ -231,6 +231,7 @@ class Resolver:
             contradicted=self._contradicted(row, ranked.persons[best]),
             shared=_shared(gamma_rows, best) if agrees else (),
             namesakes=namesakes[best],
+            dob_agrees=_label(best_gamma, "dob") in _DOB_AGREES,
         )  # fmt: skip
         decision = decide(evidence, ranked.persons[best], s)
         top = ranked.persons.index(decision.person_id) if decision.person_id else best
@@ -417,6 +418,8 @@ IDENTIFIER_COLUMNS: tuple[str, ...] = tuple(
 )
 _ID_POSITIONS = [_POSITION[c] for c in IDENTIFIER_COLUMNS]
 _EXACT = 1  # identifier comparisons: level 1 is exact
+#: Date-of-birth levels that count as agreement (clerical variants of one date).
+_DOB_AGREES = frozenset({"exact", "partial date agrees", "day and month swapped", TYPO_LABEL})
 
 
 def _shared(gamma: list[list[int]], best: int) -> tuple[str, ...]:
