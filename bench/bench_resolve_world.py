@@ -230,7 +230,7 @@ def with_identifier(
 ) -> None:
     """Name + DOB + sex + one of the person's own identifiers (the first it has of
     ``ID_COLUMNS``): what an officer with a rap sheet sends."""
-    levels, pos, ok, n = [], 0, 0, 0
+    levels, pos, ok, n, silent_wrong = [], 0, 0, 0, 0
     for row in sample.itertuples():
         mine = ids.get(row.person_id, {})
         column = next((c for c in ID_COLUMNS if c in mine), None)
@@ -247,9 +247,12 @@ def with_identifier(
         levels.append(str(res.level))
         if res.level is MatchLevel.POSITIVE:
             pos += 1
-            ok += majority_truth(resolver, res.person_id, truth_of) == row.person_id
+            right = majority_truth(resolver, res.person_id, truth_of) == row.person_id
+            ok += right
+            silent_wrong += not right and not getattr(res, "needs_review", False)
     print(
         f"name+DOB+identifier subjects: {n}; POSITIVE {pos} precision {ok / max(pos, 1):.5f}; "
+        f"wrong POSITIVE without needs_review {silent_wrong}; "
         f"levels {pd.Series(levels).value_counts().to_dict()}"
     )
 
@@ -261,7 +264,7 @@ def lookalikes_with_identifier(
     citizen's FBI number must never carry him to a stranger)."""
     groups = facts.dropna(subset=["lookalike_group"])
     citizens = groups[groups["us_citizen"] == "Y"]
-    n = positive = wrong = 0
+    n = positive = wrong = silent = 0
     for row in citizens.itertuples():
         mine = ids.get(row.person_id, {})
         for column, value in mine.items():
@@ -277,10 +280,12 @@ def lookalikes_with_identifier(
             )
             if res.level is MatchLevel.POSITIVE:
                 positive += 1
-                wrong += majority_truth(resolver, res.person_id, truth_of) != row.person_id
+                bad = majority_truth(resolver, res.person_id, truth_of) != row.person_id
+                wrong += bad
+                silent += bad and not getattr(res, "needs_review", False)
     print(
         f"look-alike citizens with their own identifier: {n} queries; POSITIVE {positive}; "
-        f"POSITIVE to a different person: {wrong}"
+        f"POSITIVE to a different person: {wrong} (without needs_review: {silent})"
     )
 
 
