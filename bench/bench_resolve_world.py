@@ -219,7 +219,8 @@ def identifiers_of(resolver: Resolver, truth_of: dict) -> dict[str, dict[str, st
     for column in ID_COLUMNS:
         known = frame.dropna(subset=[column, "owner"])
         best = known.groupby(["owner", column]).size().reset_index(name="n")
-        best = best.sort_values("n", ascending=False).drop_duplicates("owner")
+        best = best.sort_values(["n", column], ascending=[False, True], kind="stable")
+        best = best.drop_duplicates("owner")
         for owner, value in zip(best["owner"], best[column], strict=True):
             out.setdefault(owner, {})[column] = value
     return out

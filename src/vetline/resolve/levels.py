@@ -8,7 +8,10 @@ probability (issue 11; I-247A probable-cause basis 3 needs *biometric* confirmat
   identifier the subject gives differs (beyond a one-character typo) from any of the
   person's values of that type, and the agreeing value is held by no other person. A
   citizen's FBI number inside a stranger's merged person (the Gonzalez error of
-  reference §6) is exactly such a contradicted agreement;
+  reference §6) is exactly such a contradicted agreement; and every record of the person
+  that carries an identifier is tied to the agreeing one by a chain of shared identifiers
+  (``apart``): a person whose records fall into separately identified groups was joined on
+  biographic agreement, and the subject's identifier identifies only its own group;
 * a **biographic-only** agreement (name, date of birth, sex, birthplace), however exact,
   is at most PROBABLE: "biographic agreement only: biometric confirmation needed"; and
   without an agreeing date of birth (exact, partial, swapped or a typo), or with a
@@ -59,6 +62,9 @@ class Evidence:
     shared: tuple[str, ...] = ()
     #: expected namesakes outside the loaded records (``population.py``), for the reasons
     namesakes: float = 0.0
+    #: identifier types on the person's records that no chain of identifiers ties to the
+    #: agreeing one (records joined on biographic agreement alone)
+    apart: tuple[str, ...] = ()
     #: date of birth agrees (exact, partial, day/month swap or one-character typo)
     dob_agrees: bool = False
 
@@ -74,7 +80,12 @@ class Decision:
 
 def identifier_basis(evidence: Evidence) -> bool:
     """An identifier agreement that may carry identity: not contradicted, not shared."""
-    return evidence.identifier_agrees and not evidence.contradicted and not evidence.shared
+    return (
+        evidence.identifier_agrees
+        and not evidence.contradicted
+        and not evidence.shared
+        and not evidence.apart
+    )
 
 
 def decide(evidence: Evidence, best_person: str, settings: ResolveSettings) -> Decision:
@@ -142,6 +153,12 @@ def _weaknesses(evidence: Evidence, settings: ResolveSettings) -> list[str]:
         out.append(
             f"the agreeing {', '.join(evidence.shared)} is held by another person too: "
             "it cannot carry identity"
+        )
+    if evidence.apart:
+        out.append(
+            f"the person also holds records identified by {', '.join(evidence.apart)} that no "
+            "identifier ties to the agreeing one (joined on biographic agreement): the "
+            "identifier identifies only part of this person"
         )
     if evidence.identifier_agrees and not out:
         return out

@@ -230,6 +230,7 @@ class Resolver:
             ),
             contradicted=self._contradicted(row, ranked.persons[best]),
             shared=_shared(gamma_rows, best) if agrees else (),
+            apart=self._apart(row, ranked.persons[best], gamma_rows[best]) if agrees else (),
             namesakes=namesakes[best],
             dob_agrees=_label(best_gamma, "dob") in _DOB_AGREES,
         )  # fmt: skip
@@ -280,7 +281,8 @@ class Resolver:
             reasons,
             basis=decision.basis,
             possible=possible,
-            needs_review=decision.person_id is not None and (bool(links) or high >= 2),
+            needs_review=decision.person_id is not None
+            and (bool(links) or high >= 2 or bool(evidence.apart)),
             links=list(links),
         )
 
@@ -329,6 +331,43 @@ class Resolver:
             pop.forename_frequency(forename, self.index.tf_of("forename", forename)),
             row.get("birth_country"),
         )
+
+    def _apart(self, row: dict[str, Any], person_id: str, gamma: list[int]) -> tuple[str, ...]:
+        """Identifiers of ``person_id``'s records that no chain of identifiers ties to the
+        subject's agreeing one: the person joins separately identified records on
+        biographic agreement (issue 11: a citizen's SID record merged with a stranger's
+        FIN and FBI-number records). Values one typo apart count as tied."""
+        person_rows = self.index.rows_of_person(person_id)
+        if len(person_rows) < 2:
+            return ()
+        columns = {c: self.index.coded[c].values(person_rows).tolist() for c in IDENTIFIER_COLUMNS}
+        held = [
+            {(c, str(v)) for c, values in columns.items() if (v := values[i]) is not None}
+            for i in range(len(person_rows))
+        ]
+        reached = {
+            (c, str(row[c]))
+            for c, at in zip(IDENTIFIER_COLUMNS, _ID_POSITIONS, strict=True)
+            if gamma[at] == _EXACT
+        }
+        inside = [False] * len(held)
+        changed = True
+        while changed:
+            changed = False
+            for i, ids in enumerate(held):
+                if not inside[i] and ids and _tied(ids, reached):
+                    inside[i] = True
+                    reached |= ids
+                    changed = True
+        outside = [i for i, ids in enumerate(held) if ids and not inside[i]]
+        if not outside:
+            return ()
+        states = self.index.coded["state"].values(person_rows).tolist()
+        near = {states[i] for i in range(len(held)) if inside[i] and states[i] is not None}
+        far = {states[i] for i in outside if states[i] is not None}
+        if not near or not far or not near.isdisjoint(far):
+            return ()  # one place of life: a person's records under several identifiers
+        return tuple(sorted({c for i in outside for c, _ in held[i]}))
 
     def _contradicted(self, row: dict[str, Any], person_id: str) -> tuple[str, ...]:
         """Identifier types the subject gives that differ beyond a typo from a value any
@@ -420,6 +459,15 @@ _ID_POSITIONS = [_POSITION[c] for c in IDENTIFIER_COLUMNS]
 _EXACT = 1  # identifier comparisons: level 1 is exact
 #: Date-of-birth levels that count as agreement (clerical variants of one date).
 _DOB_AGREES = frozenset({"exact", "partial date agrees", "day and month swapped", TYPO_LABEL})
+
+
+def _tied(ids: set[tuple[str, str]], reached: set[tuple[str, str]]) -> bool:
+    """Some identifier of ``ids`` equals, or is one typo from, one of ``reached``."""
+    if not ids.isdisjoint(reached):
+        return True
+    return any(
+        c == d and DamerauLevenshtein.distance(v, w) <= 1 for c, v in ids for d, w in reached
+    )
 
 
 def _shared(gamma: list[list[int]], best: int) -> tuple[str, ...]:
