@@ -283,3 +283,33 @@ def test_population_figures() -> None:
     p = 1 / (1 + 2.0**-30)
     assert math.isclose(1 / (1 + 2.0 ** -adjust(30.0, 1.0)), p / (1 + p), rel_tol=1e-9)
     assert adjust(30.0, 0.0) == 30.0
+
+
+def test_identifier_identifies_only_its_own_records(world_copy: BuiltWorld) -> None:
+    """A person whose identified records fall into groups no identifier ties together,
+    living in different states (a citizen's SID record merged with a stranger's FBI-number
+    records): the subject's A-number identifies only its own group — not POSITIVE, and
+    an analyst looks. In one state, the same shape is one person under several numbers."""
+    from vetline.resolve.standardise import standardise_frame
+
+    person = _rare(world_copy)
+    pid = _person_of(world_copy)[person["pid"]]
+    names = {k: person[k] for k in ("last_name", "first_name", "dob", "sex")}
+
+    def merged(far_state: str) -> Resolver:
+        live = Resolver.load(world_copy.data)
+        rows = [
+            {"source": "custody", "record_id": "own", **names, "a_number": person["a_number"],
+             "state": "ID"},
+            {"source": "criminal", "record_id": "far", **names, "fbi_number": "123456AB1",
+             "state": far_state},
+        ]  # fmt: skip
+        live.index.add(standardise_frame(pd.DataFrame(rows)), [pid, pid])
+        return live
+
+    apart = merged("TX").resolve(_subject(person))
+    assert apart.person_id == pid and apart.level is not MatchLevel.POSITIVE
+    assert apart.needs_review and str(apart.basis) == "BIOGRAPHIC"
+    assert any("fbi_number" in r and "part of this person" in r for r in apart.reasons)
+    together = merged("ID").resolve(_subject(person))
+    assert together.level is MatchLevel.POSITIVE and str(together.basis) == "IDENTIFIER"
