@@ -208,9 +208,11 @@ class Resolver:
             adjust(w, n) for w, n in zip(ranked.match_weight.tolist(), namesakes, strict=True)
         ]
         probabilities = [1.0 / (1.0 + 2.0**-w) if w > -1000 else 0.0 for w in weight]
-        order = sorted(range(len(probabilities)), key=lambda i: -probabilities[i])
-        best = order[0]
-        runner = order[1] if len(order) > 1 else None
+        # The model's ranking stands (namesakes lower a probability, they do not say who
+        # the subject is more likely to be: re-ranking by it cost top-1 on held-out worlds).
+        order = list(range(len(probabilities)))
+        best = 0
+        runner = max(order[1:], key=lambda i: probabilities[i]) if len(order) > 1 else None
         best_gamma = gamma_rows[best]
         fin_at = self.scorer.first_equal("fin", row, rows) if row.get("fin") else None
         fin_person = str(persons[fin_at]) if fin_at is not None else None
