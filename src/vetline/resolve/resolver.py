@@ -171,6 +171,7 @@ class Resolver:
         self.scorer = SubjectScorer(model, index)
         #: "possible same person" links by person id (both directions)
         self.links: dict[str, list[Link]] = dict(links or {})
+        self._ids_cache: dict[str, tuple[list[set[tuple[str, str]]], list[Any]]] = {}
         self.population = Population.of(
             model,
             settings.population_size,
@@ -334,19 +335,35 @@ class Resolver:
             row.get("birth_country"),
         )
 
+    def _identified(self, person_id: str) -> tuple[list[set[tuple[str, str]]], list[Any]]:
+        """Per record of ``person_id``: its (identifier type, value) pairs, and its state.
+
+        Cached per person (the index changes only in ``add_records``, which clears it):
+        decoding six identifier columns per answer was a tenth of a millisecond."""
+        cached = self._ids_cache.get(person_id)
+        if cached is not None:
+            return cached
+        rows = self.index.rows_of_person(person_id)
+        columns = [(c, self.index.coded[c].values(rows).tolist()) for c in IDENTIFIER_COLUMNS]
+        held = [
+            {(c, str(values[i])) for c, values in columns if values[i] is not None}
+            for i in range(len(rows))
+        ]
+        out = (held, self.index.coded["state"].values(rows).tolist())
+        if len(self._ids_cache) >= _IDS_CACHE_SIZE:
+            self._ids_cache.clear()
+        self._ids_cache[person_id] = out
+        return out
+
     def _apart(self, row: dict[str, Any], person_id: str, gamma: list[int]) -> tuple[str, ...]:
         """Identifiers of ``person_id``'s records that no chain of identifiers ties to the
-        subject's agreeing one: the person joins separately identified records on
-        biographic agreement (issue 11: a citizen's SID record merged with a stranger's
-        FIN and FBI-number records). Values one typo apart count as tied."""
-        person_rows = self.index.rows_of_person(person_id)
-        if len(person_rows) < 2:
+        subject's agreeing one, when those records also live in other states than the
+        agreeing ones: the person joins separately identified records on biographic
+        agreement (issue 11: a citizen's SID record merged with a stranger's FIN and
+        FBI-number records). Values one typo apart count as tied."""
+        held, states = self._identified(person_id)
+        if len(held) < 2:
             return ()
-        columns = {c: self.index.coded[c].values(person_rows).tolist() for c in IDENTIFIER_COLUMNS}
-        held = [
-            {(c, str(v)) for c, values in columns.items() if (v := values[i]) is not None}
-            for i in range(len(person_rows))
-        ]
         reached = {
             (c, str(row[c]))
             for c, at in zip(IDENTIFIER_COLUMNS, _ID_POSITIONS, strict=True)
@@ -364,7 +381,6 @@ class Resolver:
         outside = [i for i, ids in enumerate(held) if ids and not inside[i]]
         if not outside:
             return ()
-        states = self.index.coded["state"].values(person_rows).tolist()
         near = {states[i] for i in range(len(held)) if inside[i] and states[i] is not None}
         far = {states[i] for i in outside if states[i] is not None}
         if not near or not far or not near.isdisjoint(far):
@@ -377,14 +393,15 @@ class Resolver:
         given = [c for c in IDENTIFIER_COLUMNS if row.get(c)]
         if not given:
             return ()
-        person_rows = self.index.rows_of_person(person_id)
+        held, _ = self._identified(person_id)
         out: list[str] = []
         for column in given:
             mine = str(row[column])
-            for value in self.index.coded[column].values(person_rows).tolist():
-                if value is None or value == mine:
-                    continue
-                if DamerauLevenshtein.distance(mine, str(value)) > 1:
+            for ids in held:
+                if any(
+                    c == column and v != mine and DamerauLevenshtein.distance(mine, v) > 1
+                    for c, v in ids
+                ):
                     out.append(column)
                     break
         return tuple(out)
@@ -449,6 +466,7 @@ class Resolver:
             else:
                 person_ids.append(fresh_id(str(match_row["unique_id"])))
             self.index.add(table.iloc[[i]], [person_ids[-1]])
+            self._ids_cache.pop(person_ids[-1], None)
         return person_ids
 
 
@@ -459,6 +477,8 @@ IDENTIFIER_COLUMNS: tuple[str, ...] = tuple(
 )
 _ID_POSITIONS = [_POSITION[c] for c in IDENTIFIER_COLUMNS]
 _EXACT = 1  # identifier comparisons: level 1 is exact
+#: Persons whose identifiers ``Resolver._identified`` keeps decoded (≈ 1 KB each).
+_IDS_CACHE_SIZE = 100_000
 #: Date-of-birth levels that count as agreement (clerical variants of one date).
 _DOB_AGREES = frozenset({"exact", "partial date agrees", "day and month swapped", TYPO_LABEL})
 
