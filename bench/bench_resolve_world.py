@@ -155,6 +155,7 @@ def main() -> None:
     lookalikes(resolver, facts, truth_of)
     ids = identifiers_of(resolver, truth_of)
     with_identifier(resolver, sample, ids, truth_of, lat)
+    biometric(resolver, sample, truth_of)
     lookalikes_with_identifier(resolver, facts, ids, truth_of)
     absent(resolver, args, work, lat)
     ms = np.array(lat) * 1000
@@ -255,6 +256,42 @@ def with_identifier(
         f"name+DOB+identifier subjects: {n}; POSITIVE {pos} precision {ok / max(pos, 1):.5f}; "
         f"wrong POSITIVE without needs_review {silent_wrong}; "
         f"levels {pd.Series(levels).value_counts().to_dict()}"
+    )
+
+
+def biometric(resolver: Resolver, sample: pd.DataFrame, truth_of: dict) -> None:
+    """Name + DOB + sex + the person's FIN (a fingerprint hit): POSITIVE, and how many
+    of those an analyst must still see (``needs_review``) — the automation that the
+    possible-same-person review costs biometric queries."""
+    fins: dict[str, str] = {}
+    rows = np.arange(len(resolver.index))
+    uids = resolver.index.coded["unique_id"].values(rows)
+    for uid, fin in zip(uids, resolver.index.coded["fin"].values(rows), strict=True):
+        owner = truth_of.get(tuple(uid.split("|", 1)))
+        if fin is not None and owner is not None:
+            fins.setdefault(owner, fin)
+    n = pos = ok = review = 0
+    for row in sample.itertuples():
+        fin = fins.get(row.person_id)
+        if fin is None:
+            continue
+        n += 1
+        res = resolver.resolve(
+            Subject(
+                last_name=row.true_last_name,
+                first_name=row.true_first_name,
+                dob=row.true_dob,
+                sex=row.sex,
+                fin=fin,
+            )  # fmt: skip
+        )
+        if res.level is MatchLevel.POSITIVE:
+            pos += 1
+            ok += majority_truth(resolver, res.person_id, truth_of) == row.person_id
+            review += bool(getattr(res, "needs_review", False))
+    print(
+        f"name+DOB+FIN subjects: {n}; POSITIVE {pos} precision {ok / max(pos, 1):.5f}; "
+        f"POSITIVE without needs_review {pos - review}"
     )
 
 
