@@ -283,7 +283,7 @@ def biometric(resolver: Resolver, sample: pd.DataFrame, truth_of: dict) -> None:
                 dob=row.true_dob,
                 sex=row.sex,
                 fin=fin,
-            )  # fmt: skip
+            )
         )
         if res.level is MatchLevel.POSITIVE:
             pos += 1
