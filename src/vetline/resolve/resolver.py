@@ -213,16 +213,19 @@ class Resolver:
         # the subject is more likely to be: re-ranking by it cost top-1 on held-out worlds).
         order = list(range(len(probabilities)))
         best = 0
-        runner = max(order[1:], key=lambda i: probabilities[i]) if len(order) > 1 else None
+        runner = 1 if len(order) > 1 else None
+        fs_weight: list[float] = ranked.match_weight.tolist()
         best_gamma = gamma_rows[best]
         fin_at = self.scorer.first_equal("fin", row, rows) if row.get("fin") else None
         fin_person = str(persons[fin_at]) if fin_at is not None else None
         agrees = bool(ranked.identifier_agrees[best])
         evidence = Evidence(
             probability=probabilities[best],
-            match_weight=weight[best],
-            runner_up_weight=weight[runner] if runner is not None else None,
-            runner_up_probability=probabilities[runner] if runner is not None else None,
+            # the margin compares the two loaded persons: the model's weights, not the
+            # namesake-adjusted ones (outsiders lower both, the runner-up's the more)
+            match_weight=fs_weight[best],
+            runner_up_weight=fs_weight[runner] if runner is not None else None,
+            runner_up_probability=max(probabilities[1:]) if runner is not None else None,
             identifier_agrees=agrees,
             fin_person=fin_person,
             name_expected_records=self._name_expected(row),
