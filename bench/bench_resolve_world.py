@@ -173,7 +173,8 @@ def majority_truth(resolver: Resolver, person_id: str | None, truth_of: dict) ->
     rows = resolver.index.rows_of_person(person_id)
     uids = resolver.index.coded["unique_id"].values(rows)
     owners = [truth_of.get(tuple(u.split("|", 1))) for u in uids]
-    return max(set(owners), key=owners.count) if owners else None
+    # sorted: ties broken the same way in every process (set order follows str hashing)
+    return max(sorted(set(owners), key=str), key=owners.count) if owners else None
 
 
 def lookalikes(resolver: Resolver, facts: pd.DataFrame, truth_of: dict) -> None:
