@@ -1,14 +1,24 @@
 """Identity resolution on the synthetic world: build time, accuracy, latency, memory.
 
-Run: ``.venv/bin/python bench/bench_resolve_world.py --persons 250000 [--queries 3000]
-[--splink-side-by-side]``. Synthesises (or reuses) a world under ``--work``, ingests it,
-runs ``build_persons`` and queries the resolver. Truth (``truth.csv``,
-``person_facts.csv``) is read here, for evaluation only.
+Run: ``.venv/bin/python bench/bench_resolve_world.py --persons 250000
+[--queries 3000] [--splink-baseline] [--noise noise.toml] [--absent 2000]``.
+Synthesises (or reuses) a world under ``--work``, ingests it, runs ``build_persons`` and
+queries the resolver. Truth (``truth.csv``, ``person_facts.csv``) is read here, for
+evaluation only.
 
 Prints: build stage times; pairwise precision/recall of the persons; for subjects given
 as true name + DOB (+ sex, birth country): top-1 recall, precision of POSITIVE, level mix;
 the look-alike check (a U.S. citizen never POSITIVE to a different, removable person);
-resolver p50/p99 latency; index memory (RSS growth on load).
+resolver p50/p99 latency; index memory (RSS growth on load). Then (issue 11):
+subjects given as true name + DOB + sex + one of their own identifiers (POSITIVE
+precision, level mix); citizens of look-alike groups queried with their own identifier
+(POSITIVE to another person); people absent from every system (a second world, seed
+``--seed + 7919``, none of whose people is loaded) — the share answered NO_RECORD; and the
+share of answers sent to an analyst (``needs_review``).
+
+Held-out evaluation: thresholds are chosen on seed 11 with the default noise; report also
+a fresh seed (``--seed 2027``) and other noise (``--noise`` a TOML of
+``vetline.synth.NoiseConfig`` rates; the work directory then carries the file's stem).
 """
 
 from __future__ import annotations
@@ -60,8 +70,11 @@ def main() -> None:
     parser.add_argument(
         "--splink-baseline", action="store_true", help="also time plain Splink on the same rows"
     )
+    parser.add_argument("--noise", type=Path, help="NoiseConfig TOML (default: defaults)")
+    parser.add_argument("--absent", type=int, default=2_000, help="absent people queried")
     args = parser.parse_args()
-    work: Path = args.work / f"p{args.persons}-s{args.seed}"
+    tag = f"-{args.noise.stem}" if args.noise else ""
+    work: Path = args.work / f"p{args.persons}-s{args.seed}{tag}"
     extract, data = work / "extract", work / "data"
     if args.fresh:
         shutil.rmtree(work, ignore_errors=True)
@@ -69,7 +82,8 @@ def main() -> None:
         from vetline.synth import NoiseConfig, generate_extract
 
         t = time.perf_counter()
-        generate_extract(extract, persons=args.persons, seed=args.seed, noise=NoiseConfig())
+        noise = NoiseConfig.from_toml(args.noise) if args.noise else NoiseConfig()
+        generate_extract(extract, persons=args.persons, seed=args.seed, noise=noise)
         print(f"synth: {time.perf_counter() - t:.1f} s")
     if not (data / "store").exists():
         t = time.perf_counter()
@@ -112,7 +126,7 @@ def main() -> None:
     )
     sample = facts.sample(n=min(args.queries, len(facts)), random_state=5)
     resolver.resolve(Subject(last_name="WARMUP", first_name="QUERY"))
-    lat, levels, top1, pos, pos_ok = [], [], 0, 0, 0
+    lat, levels, top1, pos, pos_ok, review = [], [], 0, 0, 0, 0
     for row in sample.itertuples():
         subject = Subject(
             last_name=row.true_last_name, first_name=row.true_first_name,
@@ -124,6 +138,7 @@ def main() -> None:
         res = resolver.resolve(subject)
         lat.append(time.perf_counter() - t)
         levels.append(str(res.level))
+        review += bool(getattr(res, "needs_review", False))
         best = res.candidates[0][0] if res.candidates else None
         owner = majority_truth(resolver, best, truth_of) if best else None
         top1 += owner == row.person_id
@@ -134,10 +149,20 @@ def main() -> None:
     print(
         f"name+DOB subjects: {len(sample)}; top-1 recall {top1 / len(sample):.4f}; "
         f"POSITIVE {pos} precision {pos_ok / max(pos, 1):.5f}; "
-        f"levels {pd.Series(levels).value_counts().to_dict()}"
+        f"levels {pd.Series(levels).value_counts().to_dict()}; needs_review {review}"
     )
     print(f"latency: p50 {np.percentile(ms, 50):.2f} ms, p99 {np.percentile(ms, 99):.2f} ms")
     lookalikes(resolver, facts, truth_of)
+    ids = identifiers_of(resolver, truth_of)
+    with_identifier(resolver, sample, ids, truth_of, lat)
+    biometric(resolver, sample, truth_of)
+    lookalikes_with_identifier(resolver, facts, ids, truth_of)
+    absent(resolver, args, work, lat)
+    ms = np.array(lat) * 1000
+    print(
+        f"latency, all {len(ms)} timed queries: p50 {np.percentile(ms, 50):.2f} ms, "
+        f"p99 {np.percentile(ms, 99):.2f} ms"
+    )
     if args.splink_baseline:
         plain_splink(data)
 
@@ -148,7 +173,8 @@ def majority_truth(resolver: Resolver, person_id: str | None, truth_of: dict) ->
     rows = resolver.index.rows_of_person(person_id)
     uids = resolver.index.coded["unique_id"].values(rows)
     owners = [truth_of.get(tuple(u.split("|", 1))) for u in uids]
-    return max(set(owners), key=owners.count) if owners else None
+    # sorted: ties broken the same way in every process (set order follows str hashing)
+    return max(sorted(set(owners), key=str), key=owners.count) if owners else None
 
 
 def lookalikes(resolver: Resolver, facts: pd.DataFrame, truth_of: dict) -> None:
@@ -178,6 +204,157 @@ def lookalikes(resolver: Resolver, facts: pd.DataFrame, truth_of: dict) -> None:
             f"{len(citizens)} citizens queried; POSITIVE {positive}; "
             f"POSITIVE to a different removable person: {bad}"
         )
+
+
+ID_COLUMNS = ("fbi_number", "a_number", "ssn", "sid", "passport_number")
+
+
+def identifiers_of(resolver: Resolver, truth_of: dict) -> dict[str, dict[str, str]]:
+    """True person → identifier type → the value most of its records carry (from the
+    index's standardised columns; evaluation only)."""
+    uids = resolver.index.coded["unique_id"].values(np.arange(len(resolver.index)))
+    owners = [truth_of.get(tuple(u.split("|", 1))) for u in uids]
+    frame = pd.DataFrame({"owner": owners})
+    for column in ID_COLUMNS:
+        frame[column] = resolver.index.coded[column].values(np.arange(len(resolver.index)))
+    out: dict[str, dict[str, str]] = {}
+    for column in ID_COLUMNS:
+        known = frame.dropna(subset=[column, "owner"])
+        best = known.groupby(["owner", column]).size().reset_index(name="n")
+        best = best.sort_values(["n", column], ascending=[False, True], kind="stable")
+        best = best.drop_duplicates("owner")
+        for owner, value in zip(best["owner"], best[column], strict=True):
+            out.setdefault(owner, {})[column] = value
+    return out
+
+
+def with_identifier(
+    resolver: Resolver, sample: pd.DataFrame, ids: dict, truth_of: dict, lat: list[float]
+) -> None:
+    """Name + DOB + sex + one of the person's own identifiers (the first it has of
+    ``ID_COLUMNS``): what an officer with a rap sheet sends."""
+    levels, pos, ok, n, silent_wrong = [], 0, 0, 0, 0
+    for row in sample.itertuples():
+        mine = ids.get(row.person_id, {})
+        column = next((c for c in ID_COLUMNS if c in mine), None)
+        if column is None:
+            continue
+        n += 1
+        subject = Subject(
+            last_name=row.true_last_name, first_name=row.true_first_name,
+            dob=row.true_dob, sex=row.sex, **{column: mine[column]},
+        )  # fmt: skip
+        t = time.perf_counter()
+        res = resolver.resolve(subject)
+        lat.append(time.perf_counter() - t)
+        levels.append(str(res.level))
+        if res.level is MatchLevel.POSITIVE:
+            pos += 1
+            right = majority_truth(resolver, res.person_id, truth_of) == row.person_id
+            ok += right
+            silent_wrong += not right and not getattr(res, "needs_review", False)
+    print(
+        f"name+DOB+identifier subjects: {n}; POSITIVE {pos} precision {ok / max(pos, 1):.5f}; "
+        f"wrong POSITIVE without needs_review {silent_wrong}; "
+        f"levels {pd.Series(levels).value_counts().to_dict()}"
+    )
+
+
+def biometric(resolver: Resolver, sample: pd.DataFrame, truth_of: dict) -> None:
+    """Name + DOB + sex + the person's FIN (a fingerprint hit): POSITIVE, and how many
+    of those an analyst must still see (``needs_review``) — the automation that the
+    possible-same-person review costs biometric queries."""
+    fins: dict[str, str] = {}
+    rows = np.arange(len(resolver.index))
+    uids = resolver.index.coded["unique_id"].values(rows)
+    for uid, fin in zip(uids, resolver.index.coded["fin"].values(rows), strict=True):
+        owner = truth_of.get(tuple(uid.split("|", 1)))
+        if fin is not None and owner is not None:
+            fins.setdefault(owner, fin)
+    n = pos = ok = review = 0
+    for row in sample.itertuples():
+        fin = fins.get(row.person_id)
+        if fin is None:
+            continue
+        n += 1
+        res = resolver.resolve(
+            Subject(
+                last_name=row.true_last_name,
+                first_name=row.true_first_name,
+                dob=row.true_dob,
+                sex=row.sex,
+                fin=fin,
+            )
+        )
+        if res.level is MatchLevel.POSITIVE:
+            pos += 1
+            ok += majority_truth(resolver, res.person_id, truth_of) == row.person_id
+            review += bool(getattr(res, "needs_review", False))
+    print(
+        f"name+DOB+FIN subjects: {n}; POSITIVE {pos} precision {ok / max(pos, 1):.5f}; "
+        f"POSITIVE without needs_review {pos - review}"
+    )
+
+
+def lookalikes_with_identifier(
+    resolver: Resolver, facts: pd.DataFrame, ids: dict, truth_of: dict
+) -> None:
+    """Look-alike citizens queried with their own identifier (the Gonzalez case: a
+    citizen's FBI number must never carry him to a stranger)."""
+    groups = facts.dropna(subset=["lookalike_group"])
+    citizens = groups[groups["us_citizen"] == "Y"]
+    n = positive = wrong = silent = 0
+    for row in citizens.itertuples():
+        mine = ids.get(row.person_id, {})
+        for column, value in mine.items():
+            n += 1
+            res = resolver.resolve(
+                Subject(
+                    last_name=row.true_last_name,
+                    first_name=row.true_first_name,
+                    dob=row.true_dob,
+                    sex=row.sex,
+                    **{column: value},
+                )
+            )
+            if res.level is MatchLevel.POSITIVE:
+                positive += 1
+                bad = majority_truth(resolver, res.person_id, truth_of) != row.person_id
+                wrong += bad
+                silent += bad and not getattr(res, "needs_review", False)
+    print(
+        f"look-alike citizens with their own identifier: {n} queries; POSITIVE {positive}; "
+        f"POSITIVE to a different person: {wrong} (without needs_review: {silent})"
+    )
+
+
+def absent(resolver: Resolver, args: argparse.Namespace, work: Path, lat: list[float]) -> None:
+    """People in no loaded system: a second world's people (another seed), queried by
+    name + DOB + sex + birth country. Every answer but NO_RECORD sends an officer after
+    a record that is not theirs."""
+    if args.absent <= 0:
+        return
+    from vetline.synth import NoiseConfig, generate_extract
+
+    other = work / f"absent-s{args.seed + 7919}"
+    if not (other / "person_facts.csv").exists():
+        generate_extract(other, persons=args.absent, seed=args.seed + 7919, noise=NoiseConfig())
+    facts = pd.read_csv(other / "person_facts.csv", dtype=str).head(args.absent)
+    levels = []
+    for row in facts.itertuples():
+        subject = Subject(
+            last_name=row.true_last_name, first_name=row.true_first_name,
+            dob=row.true_dob, sex=row.sex,
+            birth_country=None if pd.isna(row.birth_country) else row.birth_country,
+        )  # fmt: skip
+        t = time.perf_counter()
+        levels.append(str(resolver.resolve(subject).level))
+        lat.append(time.perf_counter() - t)
+    mix = pd.Series(levels).value_counts()
+    print(
+        f"absent people: {len(facts)}; NO_RECORD share "
+        f"{mix.get('NO_RECORD', 0) / max(len(facts), 1):.4f}; levels {mix.to_dict()}"
+    )
 
 
 def plain_splink(data: Path) -> None:

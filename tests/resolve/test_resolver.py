@@ -135,3 +135,181 @@ def test_bad_subjects() -> None:
         Subject(last_name="X", dob="03/02/1985").check()
     with pytest.raises(BadInput, match=r"subject\.dob"):
         Subject.from_dict({"last_name": "X", "dob": 19850302})
+
+
+# --- issue 11: identity levels for the subject population ---------------------------------
+
+
+def _with_ssn(world: BuiltWorld, resolver: Resolver) -> dict[str, str]:
+    """A rare-named person whose built person carries its SSN on some record."""
+    persons = _person_of(world)
+    for p in world.people:
+        if p["last_name"] in {"GARCIA", "HERNANDEZ", "NGUYEN"} or p["first_name"] == "JUAN":
+            continue
+        rows = resolver.index.rows_of_person(persons[p["pid"]])
+        if p["ssn"] in resolver.index.coded["ssn"].values(rows).tolist():
+            return p
+    raise AssertionError("no person with an SSN")
+
+
+def test_exact_biographic_match_is_probable_not_positive(
+    built_world: BuiltWorld, resolver: Resolver
+) -> None:
+    """Name, date of birth and sex all exact, no identifier: at most PROBABLE, basis
+    BIOGRAPHIC, and the reason asks for fingerprints (I-247A basis 3)."""
+    person = _rare(built_world)
+    result = resolver.resolve(_subject(person, a_number=None))
+    assert result.level is MatchLevel.PROBABLE
+    assert result.person_id == _person_of(built_world)[person["pid"]]
+    assert str(result.basis) == "BIOGRAPHIC"
+    assert any("biometric confirmation needed" in r for r in result.reasons), result.reasons
+
+
+def test_contradicted_identifier_is_not_positive(
+    built_world: BuiltWorld, resolver: Resolver
+) -> None:
+    """The A-number agrees but the subject's SSN differs from the person's: the agreement
+    is contradicted, so no POSITIVE and no IDENTIFIER basis."""
+    person = _with_ssn(built_world, resolver)
+    agree = resolver.resolve(_subject(person, ssn=person["ssn"]))
+    assert agree.level is MatchLevel.POSITIVE and str(agree.basis) == "IDENTIFIER"
+    wrong = "".join(str((int(d) + 5) % 10) for d in person["ssn"])
+    result = resolver.resolve(_subject(person, ssn=wrong))
+    assert result.level is not MatchLevel.POSITIVE
+    assert str(result.basis) != "IDENTIFIER"
+    assert any("contradicted" in r and "ssn" in r for r in result.reasons), result.reasons
+    # a one-digit typo in the SSN is not a contradiction
+    typo = person["ssn"][:-1] + str((int(person["ssn"][-1]) + 1) % 10)
+    assert resolver.resolve(_subject(person, ssn=typo)).level is MatchLevel.POSITIVE
+
+
+def test_identifier_held_by_two_persons_is_not_positive(world_copy: BuiltWorld) -> None:
+    """An A-number another person holds too (a stranger's record keyed with it) cannot
+    carry identity."""
+    live = Resolver.load(world_copy.data)
+    person = _rare(world_copy)
+    stranger = {
+        "source": "criminal",
+        "record_id": "dup-a",
+        "last_name": "QUARTERMAINE",
+        "first_name": "OTTOLINE",
+        "dob": "1949-12-30",
+        "sex": "F" if person["sex"] == "M" else "M",
+        "a_number": person["a_number"],
+    }
+    (other,) = live.add_records([stranger])
+    assert other != _person_of(world_copy)[person["pid"]]
+    result = live.resolve(_subject(person))
+    assert result.level is not MatchLevel.POSITIVE
+    assert any("held by another person" in r for r in result.reasons), result.reasons
+
+
+def test_linked_person_needs_review_and_is_a_candidate(world_copy: BuiltWorld) -> None:
+    """A "possible same person" link of the chosen person: the answer goes to an analyst,
+    the linked person is in ``possible`` and in the candidates, marked as a link."""
+    import pyarrow as pa
+
+    from vetline.resolve.links import LINK_SCHEMA, write_links
+
+    persons = _person_of(world_copy)
+    person = _rare(world_copy)
+    chosen = persons[person["pid"]]
+    far = next(p for p in world_copy.people if persons[p["pid"]] != chosen)
+    linked = persons[far["pid"]]
+    table = pa.Table.from_pylist(
+        [
+            {
+                "person_id_l": chosen,
+                "person_id_r": linked,
+                "unique_id_l": "status|x",
+                "unique_id_r": "criminal|y",
+                "match_probability": 0.97,
+                "match_weight": 5.0,
+                "reason": "biographic agreement only",
+            }
+        ],
+        schema=LINK_SCHEMA,
+    )
+    write_links(world_copy.data, table)
+    live = Resolver.load(world_copy.data)
+    result = live.resolve(_subject(person))
+    assert result.person_id == chosen
+    assert result.needs_review
+    assert result.possible[0] == linked
+    entry = next(c for c in result.to_json()["candidates"] if c["person_id"] == linked)
+    assert entry["link"] is True and "possible same person" in entry["reason"]
+    assert entry["probability"] == 0.97  # not a scored candidate: the link's probability
+    assert any("possible same person" in r for r in result.reasons)
+    # without the link the same answer needs no analyst
+    plain = Resolver.load(world_copy.data, None)
+    plain.links = {}
+    again = plain.resolve(_subject(person))
+    assert not again.needs_review and linked not in again.possible
+    # records added live get no links
+    (new_id,) = live.add_records(
+        [{"source": "criminal", "record_id": "live-9", "last_name": "ZABLOCKI",
+          "first_name": "IRENEUSZ", "dob": "1966-06-16", "a_number": "276543210"}]
+    )  # fmt: skip
+    assert new_id not in live.links
+
+
+def test_namesakes_outside_the_records_lower_a_biographic_match(
+    built_world: BuiltWorld,
+) -> None:
+    """The population prior (``population.py``): the same exact name + DOB subject is
+    less probable against the U.S. population than against the booking population, and
+    not at all affected with the prior switched off; an agreeing identifier is immune."""
+    from vetline.resolve.config import ResolveSettings
+
+    person = _rare(built_world)
+    probability = {}
+    for size in (0.0, 10_500_000.0, 335_000_000.0):
+        live = Resolver.load(built_world.data, ResolveSettings(population_size=size))
+        result = live.resolve(_subject(person, a_number=None))
+        probability[size] = result.probability
+        with_id = live.resolve(_subject(person))
+        assert with_id.level is MatchLevel.POSITIVE
+    assert probability[0.0] > probability[10_500_000.0] > probability[335_000_000.0]
+
+
+def test_population_figures() -> None:
+    """Documented figures: SMITH from the 2010 Census, JAMES from the 1990 Census, the
+    namesake formula p / (1 + λp)."""
+    from vetline.resolve.population import adjust, national_forenames, national_surnames
+
+    assert math.isclose(national_surnames()["SMITH"], 2_442_977 / 294_999_114)
+    assert national_forenames()["JAMES"] == 0.03318
+    assert national_surnames()["SMITH"] > national_surnames().get("OKAFOR", 0.0)
+    p = 1 / (1 + 2.0**-30)
+    assert math.isclose(1 / (1 + 2.0 ** -adjust(30.0, 1.0)), p / (1 + p), rel_tol=1e-9)
+    assert adjust(30.0, 0.0) == 30.0
+
+
+def test_identifier_identifies_only_its_own_records(world_copy: BuiltWorld) -> None:
+    """A person whose identified records fall into groups no identifier ties together,
+    living in different states (a citizen's SID record merged with a stranger's FBI-number
+    records): the subject's A-number identifies only its own group — not POSITIVE, and
+    an analyst looks. In one state, the same shape is one person under several numbers."""
+    from vetline.resolve.standardise import standardise_frame
+
+    person = _rare(world_copy)
+    pid = _person_of(world_copy)[person["pid"]]
+    names = {k: person[k] for k in ("last_name", "first_name", "dob", "sex")}
+
+    def merged(far_state: str) -> Resolver:
+        live = Resolver.load(world_copy.data)
+        rows = [
+            {"source": "custody", "record_id": "own", **names, "a_number": person["a_number"],
+             "state": "ID"},
+            {"source": "criminal", "record_id": "far", **names, "fbi_number": "123456AB1",
+             "state": far_state},
+        ]  # fmt: skip
+        live.index.add(standardise_frame(pd.DataFrame(rows)), [pid, pid])
+        return live
+
+    apart = merged("TX").resolve(_subject(person))
+    assert apart.person_id == pid and apart.level is not MatchLevel.POSITIVE
+    assert apart.needs_review and str(apart.basis) == "BIOGRAPHIC"
+    assert any("fbi_number" in r and "part of this person" in r for r in apart.reasons)
+    together = merged("ID").resolve(_subject(person))
+    assert together.level is MatchLevel.POSITIVE and str(together.basis) == "IDENTIFIER"

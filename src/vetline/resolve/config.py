@@ -50,6 +50,17 @@ class ResolveSettings(BaseSettings):
     max_block_size: int = Field(5_000, ge=10)
     #: Candidates (persons) returned with a resolution.
     max_candidates: int = Field(5, ge=1)
+    #: The population a subject may come from (``population.py``): U.S. bookings a year,
+    #: ≈ 10.5 million (FBI UCR arrests ≈ 10.1 M, BJS jail admissions ≈ 10.3 M, 2019). The
+    #: expected namesakes of the candidate in it lower a biographic match's probability;
+    #: 0 switches the population prior off (the loaded records' frequencies only).
+    population_size: float = Field(10_500_000, ge=0)
+    #: National share assumed for a surname / first name in no table (``population.py``).
+    surname_floor: float = Field(1e-5, gt=0, lt=1)
+    forename_floor: float = Field(1e-4, gt=0, lt=1)
+    #: Days over which the population's births spread: exact date-of-birth agreement by
+    #: chance is 1 in this (50 years of arrest ages; ``population.py``).
+    dob_spread_days: float = Field(18_250, ge=365)
     em_max_pairs: float = Field(2e6, gt=1000)
     seed: int = 42
 

@@ -4,6 +4,11 @@ Path of a query: standardise the subject (the build's own functions), look up ca
 records by the build's blocking rules, score them with the trained model (Splink's
 arithmetic on the index's codes, ``realtime.py``), keep each person's best record, then
 decide the level (``levels.py``).
+
+Beyond the loaded records: each candidate's probability is lowered by the namesakes the
+booking population holds outside them (``population.py``), and the chosen person's
+"possible same person" links (``links.py``, written by the build) are shown as
+candidates and send the answer to an analyst (``needs_review``).
 """
 
 from __future__ import annotations
@@ -17,16 +22,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import DamerauLevenshtein
 
 from vetline.errors import BadInput
 from vetline.resolve import layout
 from vetline.resolve.aggregate import aggregate
-from vetline.resolve.comparisons import COMPARISONS
+from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS, TYPO_LABEL
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import fresh_id
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.levels import Evidence, decide
+from vetline.resolve.links import Link, read_links
 from vetline.resolve.model import MatchModel
+from vetline.resolve.population import Population, adjust
 from vetline.resolve.realtime import SubjectScorer
 from vetline.resolve.standardise import (
     remember_symbols,
@@ -111,6 +119,9 @@ class Resolution:
     #: True when an analyst must look before any answer leaves: two persons above
     #: PROBABLE, or the chosen person has a "possible same person" link.
     needs_review: bool = False
+    #: The chosen person's "possible same person" links (their other persons are in
+    #: ``possible`` and ``candidates``).
+    links: list[Link] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         # Built by hand, not with ``asdict``: its recursive deep copy was a visible share
@@ -124,23 +135,50 @@ class Resolution:
             "basis": str(self.basis),
             "explanation": [dict(step) for step in self.explanation],
             "records": [{"source": s, "record_id": r} for s, r in self.records],
-            "candidates": [
-                {"person_id": p, "probability": round(q, 6)} for p, q in self.candidates
-            ],
+            "candidates": [self._candidate(p, q) for p, q in self.candidates],
             "reasons": list(self.reasons),
             "possible": list(self.possible),
             "needs_review": self.needs_review,
         }
 
+    def _candidate(self, person_id: str, probability: float) -> dict[str, Any]:
+        """One candidate entry; a linked person says so (``link``) and why (``reason``)."""
+        entry: dict[str, Any] = {"person_id": person_id, "probability": round(probability, 6)}
+        for link in self.links:
+            if link.other_person_id == person_id:
+                entry["link"] = True
+                entry["reason"] = (
+                    f"possible same person as {link.person_id} "
+                    f"(link p = {link.match_probability:.4f}): {link.reason}"
+                ).rstrip(": ")
+                break
+        return entry
+
 
 class Resolver:
     """Holds the model and the index; ``resolve`` is read-only, ``add_records`` appends."""
 
-    def __init__(self, model: MatchModel, index: RecordIndex, settings: ResolveSettings) -> None:
+    def __init__(
+        self,
+        model: MatchModel,
+        index: RecordIndex,
+        settings: ResolveSettings,
+        links: Mapping[str, list[Link]] | None = None,
+    ) -> None:
         self.model = model
         self.index = index
         self.settings = settings
         self.scorer = SubjectScorer(model, index)
+        #: "possible same person" links by person id (both directions)
+        self.links: dict[str, list[Link]] = dict(links or {})
+        self._ids_cache: dict[str, tuple[list[set[tuple[str, str]]], list[Any]]] = {}
+        self.population = Population.of(
+            model,
+            settings.population_size,
+            settings.surname_floor,
+            settings.forename_floor,
+            settings.dob_spread_days,
+        )
 
     @classmethod
     def load(cls, data_dir: Path, settings: ResolveSettings | None = None) -> Resolver:
@@ -149,7 +187,7 @@ class Resolver:
             raise BadInput(str(data_dir), "no person index; run `vetline build` first")
         index = RecordIndex.load(layout.index_dir(data_dir))
         remember_symbols(index.symbols)
-        return cls(model, index, settings or ResolveSettings.load(data_dir))
+        return cls(model, index, settings or ResolveSettings.load(data_dir), read_links(data_dir))
 
     def resolve(self, subject: Subject | Mapping[str, Any]) -> Resolution:
         if not isinstance(subject, Subject):
@@ -165,18 +203,30 @@ class Resolver:
         scores = self.scorer.score(row, rows)
         persons: list[str] = self.index.coded["person_id"].values(rows).tolist()
         ranked = aggregate(scores, persons, self.model.prior_weight)
-        probabilities = ranked.probability
-        best_gamma: list[int] = ranked.gamma[0].tolist()
+        gamma_rows: list[list[int]] = ranked.gamma.tolist()
+        namesakes = self._namesakes(row, gamma_rows)
+        weight = [
+            adjust(w, n) for w, n in zip(ranked.match_weight.tolist(), namesakes, strict=True)
+        ]
+        probabilities = [1.0 / (1.0 + 2.0**-w) if w > -1000 else 0.0 for w in weight]
+        # The model's ranking stands (namesakes lower a probability, they do not say who
+        # the subject is more likely to be: re-ranking by it cost top-1 on held-out worlds).
+        order = list(range(len(probabilities)))
+        best = 0
+        runner = 1 if len(order) > 1 else None
+        fs_weight: list[float] = ranked.match_weight.tolist()
+        best_gamma = gamma_rows[best]
         fin_at = self.scorer.first_equal("fin", row, rows) if row.get("fin") else None
         fin_person = str(persons[fin_at]) if fin_at is not None else None
+        agrees = bool(ranked.identifier_agrees[best])
         evidence = Evidence(
-            probability=float(probabilities[0]),
-            match_weight=float(ranked.match_weight[0]),
-            runner_up_weight=float(ranked.match_weight[1]) if len(ranked.persons) > 1 else None,
-            runner_up_probability=(
-                float(probabilities[1]) if len(ranked.persons) > 1 else None
-            ),
-            identifier_agrees=bool(ranked.identifier_agrees[0]),
+            probability=probabilities[best],
+            # the margin compares the two loaded persons: the model's weights, not the
+            # namesake-adjusted ones (outsiders lower both, the runner-up's the more)
+            match_weight=fs_weight[best],
+            runner_up_weight=fs_weight[runner] if runner is not None else None,
+            runner_up_probability=max(probabilities[1:]) if runner is not None else None,
+            identifier_agrees=agrees,
             fin_person=fin_person,
             name_expected_records=self._name_expected(row),
             birth_country_agrees=_label(best_gamma, "birth_country") == "exact",
@@ -184,29 +234,180 @@ class Resolver:
                 name for name in ("birth_country", "sex", "dob")
                 if _label(best_gamma, name) == "different"
             ),
+            contradicted=self._contradicted(row, ranked.persons[best]),
+            shared=_shared(gamma_rows, best) if agrees else (),
+            apart=self._apart(row, ranked.persons[best], gamma_rows[best]) if agrees else (),
+            namesakes=namesakes[best],
+            dob_agrees=_label(best_gamma, "dob") in _DOB_AGREES,
         )  # fmt: skip
-        decision = decide(evidence, ranked.persons[0], s)
-        top = ranked.persons.index(decision.person_id) if decision.person_id else 0
+        decision = decide(evidence, ranked.persons[best], s)
+        top = ranked.persons.index(decision.person_id) if decision.person_id else best
         explanation = self._explain(ranked.gamma[top], ranked.weights[top], decision.decisive)
-        candidates = [(p, float(q)) for p, q in zip(ranked.persons, probabilities, strict=True)][
-            : s.max_candidates
-        ]
+        lost = weight[top] - float(ranked.match_weight[top])
+        if lost < -1e-4:
+            explanation.append(
+                {
+                    "field": "population",
+                    "comparison": f"{namesakes[top]:.3g} namesakes expected outside "
+                    "the loaded records (booking population, national name frequencies)",
+                    "weight": round(lost, 4),
+                }
+            )
+        candidates = [(ranked.persons[i], probabilities[i]) for i in order][: s.max_candidates]
         records: list[tuple[str, str]] = []
+        links: list[Link] = []
+        possible: list[str] = []
+        reasons = list(decision.reasons)
         if decision.person_id is not None:
             person_rows = self.index.rows_of_person(decision.person_id)
             uids = self.index.coded["unique_id"].values(person_rows)
             records = [tuple(u.split("|", 1)) for u in uids]
+            links = self.links.get(decision.person_id, [])
+            candidates, possible = self._with_links(
+                decision.person_id, links, ranked.persons, probabilities, order, candidates
+            )
+            reasons += [
+                f"possible same person: {link.other_person_id} "
+                f"(link p = {link.match_probability:.4f}"
+                + (f"; {link.reason})" if link.reason else ")")
+                + ": an analyst must see both"
+                for link in links
+            ]
+        high = sum(1 for q in probabilities if q >= s.probable_threshold)
+        if high >= 2:
+            reasons.append(f"{high} persons at or above PROBABLE: an analyst must choose")
         return Resolution(
             decision.level,
             decision.person_id,
-            float(probabilities[top]),
-            float(ranked.match_weight[top]),
+            probabilities[top],
+            weight[top],
             explanation,
             records,
             candidates,
-            decision.reasons,
-            basis=_basis(decision.decisive, bool(ranked.identifier_agrees[top])),
+            reasons,
+            basis=decision.basis,
+            possible=possible,
+            needs_review=decision.person_id is not None
+            and (bool(links) or high >= 2 or bool(evidence.apart)),
+            links=list(links),
         )
+
+    def _with_links(
+        self,
+        chosen: str,
+        links: list[Link],
+        persons: list[str],
+        probabilities: list[float],
+        order: list[int],
+        candidates: list[tuple[str, float]],
+    ) -> tuple[list[tuple[str, float]], list[str]]:
+        """Candidates with every linked person added (its score if it was a candidate,
+        else the link's probability), and the ``possible`` persons: linked ones first,
+        then other candidates at or above ``possible_threshold``."""
+        listed = {p for p, _ in candidates}
+        scored = {persons[i]: probabilities[i] for i in order}
+        out = list(candidates)
+        possible: list[str] = []
+        for link in links:
+            other = link.other_person_id
+            if other not in listed:
+                out.append((other, scored.get(other, link.match_probability)))
+                listed.add(other)
+            if other not in possible:
+                possible.append(other)
+        for i in order:
+            p = persons[i]
+            if (
+                p != chosen
+                and probabilities[i] >= self.settings.possible_threshold
+                and p not in possible
+            ):
+                possible.append(p)
+        return out, possible
+
+    def _namesakes(self, row: dict[str, Any], gamma: list[list[int]]) -> list[float]:
+        """λ per candidate person: namesakes in the booking population (``population.py``)."""
+        pop = self.population
+        if pop.size <= 0:
+            return [0.0] * len(gamma)
+        surname, forename = row.get("surname"), row.get("forename")
+        return pop.namesakes(
+            gamma,
+            pop.surname_frequency(surname, self.index.tf_of("surname", surname)),
+            pop.forename_frequency(forename, self.index.tf_of("forename", forename)),
+            row.get("birth_country"),
+        )
+
+    def _identified(self, person_id: str) -> tuple[list[set[tuple[str, str]]], list[Any]]:
+        """Per record of ``person_id``: its (identifier type, value) pairs, and its state.
+
+        Cached per person (the index changes only in ``add_records``, which clears it):
+        decoding six identifier columns per answer was a tenth of a millisecond."""
+        cached = self._ids_cache.get(person_id)
+        if cached is not None:
+            return cached
+        rows = self.index.rows_of_person(person_id)
+        columns = [(c, self.index.coded[c].values(rows).tolist()) for c in IDENTIFIER_COLUMNS]
+        held = [
+            {(c, str(values[i])) for c, values in columns if values[i] is not None}
+            for i in range(len(rows))
+        ]
+        out = (held, self.index.coded["state"].values(rows).tolist())
+        if len(self._ids_cache) >= _IDS_CACHE_SIZE:
+            self._ids_cache.clear()
+        self._ids_cache[person_id] = out
+        return out
+
+    def _apart(self, row: dict[str, Any], person_id: str, gamma: list[int]) -> tuple[str, ...]:
+        """Identifiers of ``person_id``'s records that no chain of identifiers ties to the
+        subject's agreeing one, when those records also live in other states than the
+        agreeing ones: the person joins separately identified records on biographic
+        agreement (issue 11: a citizen's SID record merged with a stranger's FIN and
+        FBI-number records). Values one typo apart count as tied."""
+        held, states = self._identified(person_id)
+        if len(held) < 2:
+            return ()
+        reached = {
+            (c, str(row[c]))
+            for c, at in zip(IDENTIFIER_COLUMNS, _ID_POSITIONS, strict=True)
+            if gamma[at] == _EXACT
+        }
+        inside = [False] * len(held)
+        changed = True
+        while changed:
+            changed = False
+            for i, ids in enumerate(held):
+                if not inside[i] and ids and _tied(ids, reached):
+                    inside[i] = True
+                    reached |= ids
+                    changed = True
+        outside = [i for i, ids in enumerate(held) if ids and not inside[i]]
+        if not outside:
+            return ()
+        near = {states[i] for i in range(len(held)) if inside[i] and states[i] is not None}
+        far = {states[i] for i in outside if states[i] is not None}
+        if not near or not far or not near.isdisjoint(far):
+            return ()  # one place of life: a person's records under several identifiers
+        return tuple(sorted({c for i in outside for c, _ in held[i]}))
+
+    def _contradicted(self, row: dict[str, Any], person_id: str) -> tuple[str, ...]:
+        """Identifier types the subject gives that differ beyond a typo from a value any
+        record of ``person_id`` holds (all its records, not only the candidates)."""
+        given = [c for c in IDENTIFIER_COLUMNS if row.get(c)]
+        if not given:
+            return ()
+        held, _ = self._identified(person_id)
+        out: list[str] = []
+        for column in given:
+            mine = str(row[column])
+            for ids in held:
+                if any(
+                    c == column and v != mine and DamerauLevenshtein.distance(mine, v) > 1
+                    for c, v in ids
+                ):
+                    out.append(column)
+                    break
+        return tuple(out)
 
     def _name_expected(self, row: dict[str, Any]) -> float:
         """N · tf(surname) · tf(forename): same-name records expected by chance."""
@@ -248,8 +449,10 @@ class Resolver:
         """Add store-shaped rows to the live index; returns the person id of each.
 
         Each row joins the person it resolves to when that match would have clustered at
-        build time (probability ≥ ``cluster_threshold`` and not ambiguous); otherwise it
-        starts a new person. ``vetline build`` later re-derives the same or merges more.
+        build time (probability ≥ ``cluster_threshold`` and POSITIVE, which now needs a
+        FIN or an uncontradicted identifier: biographic agreement alone never joins, as at
+        build); otherwise it starts a new person. New records get no "possible same
+        person" links here; ``vetline build`` later re-derives persons and links.
         """
         table = standardise_frame(pd.DataFrame([dict(r) for r in rows]))
         person_ids: list[str] = []
@@ -266,10 +469,39 @@ class Resolver:
             else:
                 person_ids.append(fresh_id(str(match_row["unique_id"])))
             self.index.add(table.iloc[[i]], [person_ids[-1]])
+            self._ids_cache.pop(person_ids[-1], None)
         return person_ids
 
 
 _POSITION = {c.name: i for i, c in enumerate(COMPARISONS)}
+#: Identifier comparisons, in model order (each compares the column of its name).
+IDENTIFIER_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in COMPARISONS if c.name in IDENTIFIER_COMPARISONS
+)
+_ID_POSITIONS = [_POSITION[c] for c in IDENTIFIER_COLUMNS]
+_EXACT = 1  # identifier comparisons: level 1 is exact
+#: Persons whose identifiers ``Resolver._identified`` keeps decoded (≈ 1 KB each).
+_IDS_CACHE_SIZE = 100_000
+#: Date-of-birth levels that count as agreement (clerical variants of one date).
+_DOB_AGREES = frozenset({"exact", "partial date agrees", "day and month swapped", TYPO_LABEL})
+
+
+def _tied(ids: set[tuple[str, str]], reached: set[tuple[str, str]]) -> bool:
+    """Some identifier of ``ids`` equals, or is one typo from, one of ``reached``."""
+    if not ids.isdisjoint(reached):
+        return True
+    return any(
+        c == d and DamerauLevenshtein.distance(v, w) <= 1 for c, v in ids for d, w in reached
+    )
+
+
+def _shared(gamma: list[list[int]], best: int) -> tuple[str, ...]:
+    """Identifier types on which ``best`` agrees exactly and so does another person."""
+    return tuple(
+        name
+        for name, c in zip(IDENTIFIER_COLUMNS, _ID_POSITIONS, strict=True)
+        if gamma[best][c] == _EXACT and sum(1 for g in gamma if g[c] == _EXACT) > 1
+    )
 
 
 def _label(gamma: list[int], name: str) -> str:
@@ -286,10 +518,3 @@ def _unbox(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     return value
-
-
-def _basis(decisive: str | None, identifier_agrees: bool) -> IdentityBasis:
-    """A decisive FIN is biometric; an agreeing identifier is one; anything else biographic."""
-    if decisive == "fin":
-        return IdentityBasis.BIOMETRIC
-    return IdentityBasis.IDENTIFIER if identifier_agrees else IdentityBasis.BIOGRAPHIC
