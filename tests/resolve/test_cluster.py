@@ -41,7 +41,13 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
     ("levels", "kept", "why"),
     [
         ({"address": "exact"}, True, "the street address corroborates name and birth date"),
-        ({"birth_country": "exact"}, True, "the birth country corroborates"),
+        (
+            {"birth_country": "exact", "sex": "exact"},
+            False,
+            "birth country is no corroboration (look-alikes with a wrong birthplace)",
+        ),
+        ({"zip": "exact"}, True, "the ZIP code corroborates"),
+        ({"state": "exact", "city": "exact"}, False, "state and city hold millions"),
         ({}, False, "name and birth date alone never join (look-alikes)"),
         ({"address": "exact", "forename": "different"}, False, "a first-name conflict"),
         ({"address": "exact", "ssn": "different"}, False, "two SSNs: two people"),
