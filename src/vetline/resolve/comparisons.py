@@ -276,6 +276,17 @@ DETERMINISTIC_RULES: Final[tuple[tuple[str, ...], ...]] = (
 
 #: EM training sessions: each blocks on some columns and so trains all the others.
 EM_SESSIONS: Final[tuple[tuple[str, ...], ...]] = (("dob",), ("surname", "forename"))
+#: When a session of ``EM_SESSIONS`` has no pairs (no dates of birth, or no names, in
+#: the extract: both are optional), the first of these that has pairs runs instead, so
+#: the comparisons the skipped session would have trained are still estimated. Location
+#: and identifiers, not names or dates, so it trains exactly what a skipped session
+#: would have: an extract without dates of birth still learns its name weights.
+EM_FALLBACK_SESSIONS: Final[tuple[tuple[str, ...], ...]] = (
+    ("zip",),
+    ("ssn",),
+    ("a_number",),
+    ("city",),
+)
 
 
 def comparison_columns() -> tuple[str, ...]:

@@ -25,11 +25,14 @@ from vetline.resolve.comparisons import (
     BLOCKING_RULES,
     COMPARISONS,
     DETERMINISTIC_RULES,
+    EM_FALLBACK_SESSIONS,
     EM_SESSIONS,
     Comparison,
     Level,
 )
 from vetline.resolve.model import LevelParams, MatchModel
+
+_log = logging.getLogger(__name__)
 
 #: Splink's SQL for the custom date levels: plain SQL both DuckDB and Spark accept.
 _DOB_SQL: dict[str, str] = {
@@ -189,14 +192,42 @@ def train(
     if not linker._settings_obj._probability_two_random_records_match > floor:
         linker._settings_obj._probability_two_random_records_match = floor
     training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    sessions = [c for c in EM_SESSIONS if blocked_pairs(frame, c) > 0]
+    if len(sessions) < len(EM_SESSIONS):
+        skipped = [c for c in EM_SESSIONS if c not in sessions]
+        fallback = next((c for c in EM_FALLBACK_SESSIONS if blocked_pairs(frame, c) > 0), None)
+        _log.warning(
+            "EM session(s) blocked on %s skipped: no two records agree there (the columns "
+            "are optional in the extract); %s",
+            ", ".join("+".join(c) for c in skipped),
+            f"training on {'+'.join(fallback)} instead"
+            if fallback
+            else "nothing else to train on either: their comparisons keep default m values",
+        )
+        if fallback is not None:
+            sessions.append(fallback)
     with _floored_em():
-        for columns in EM_SESSIONS:
+        for columns in sessions:
             training.estimate_parameters_using_expectation_maximisation(
                 block_on(*columns),
                 estimate_without_term_frequencies=True,
                 max_pairs=max_pairs,
             )
     return export(linker)
+
+
+def blocked_pairs(frame: pd.DataFrame, columns: tuple[str, ...]) -> int:
+    """How many record pairs agree (non-null, equal) on every one of ``columns``.
+
+    Splink's EM raises when its blocking rule yields no pair, and a valid extract can
+    carry no date of birth (the contract makes it optional) or no name (a record with
+    identifiers only): such a session has nothing to learn from and is skipped.
+    """
+    present = frame.dropna(subset=list(columns))
+    if present.empty:
+        return 0
+    sizes = present.groupby(list(columns), sort=False).size()
+    return int((sizes * (sizes - 1) // 2).sum())
 
 
 def export(linker: Any) -> MatchModel:
