@@ -36,10 +36,10 @@ def test_build_links_precisely(built_world: BuiltWorld) -> None:
     predicted, true = _pairs(records, "person_id"), _pairs(records, "truth")
     hits = len(predicted & true)
     assert hits / len(predicted) >= 0.99
-    # The tiny world has no addresses: records sharing no identifier have nothing to
-    # corroborate name + DOB (birth country no longer does, issue 11), so they stay
-    # apart (0.82 measured) — and are joined by a "possible same person" link instead.
-    assert hits / len(true) >= 0.80
+    # Records sharing no identifier join only where an address or ZIP corroborates name
+    # + DOB (birth country no longer does, issue 11): 0.97 measured; the pairs kept apart
+    # are joined by "possible same person" links instead (0.986 with them).
+    assert hits / len(true) >= 0.85
     person_of = dict(zip(records["unique_id"], records["person_id"], strict=True))
     linked = {
         (link.person_id, link.other_person_id)
@@ -48,7 +48,7 @@ def test_build_links_precisely(built_world: BuiltWorld) -> None:
     }
     split = true - predicted
     in_links = sum((person_of[a], person_of[b]) in linked for a, b in split)
-    assert (hits + in_links) / len(true) >= 0.90  # 0.94 measured
+    assert (hits + in_links) / len(true) >= 0.95
     assert (built_world.data / "index" / "index.json").exists()
 
 
