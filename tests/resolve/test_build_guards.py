@@ -150,3 +150,11 @@ def test_a_valid_extract_always_builds(tmp_path: Path, without: tuple[str, ...])
     report = build_persons(tmp_path / "data")
     assert report.records == 8 and report.trained
     assert (tmp_path / "data" / "persons" / "links.parquet").exists()
+
+
+def test_a_one_record_extract_builds(tmp_path: Path) -> None:
+    """No pair at all: Splink's prior estimate would divide by zero."""
+    _write(tmp_path / "extract", {"criminal": _tiny(())["criminal"][:1]})
+    ingest_extract(tmp_path / "extract", tmp_path / "data")
+    report = build_persons(tmp_path / "data")
+    assert (report.records, report.persons, report.links) == (1, 1, 0)

@@ -176,18 +176,28 @@ def _floored_em() -> Iterator[None]:
 def train(
     db_api: Any, frame: pd.DataFrame, *, seed: int = 42, max_pairs: float = 2e6
 ) -> MatchModel:
-    """EM runs on at most ``max_pairs`` blocked pairs (Splink's hash sampling) and
+    """Estimate the model unsupervised on ``frame`` (a match table); return it.
+
+    EM runs on at most ``max_pairs`` blocked pairs (Splink's hash sampling) and
     without term frequencies in its iterations: at 1M records a date-of-birth block
-    holds ~25M pairs, and full EM over them took 400 s for no better estimate."""
-    """Estimate the model unsupervised on ``frame`` (a match table); return it."""
+    holds ~25M pairs, and full EM over them took 400 s for no better estimate.
+
+    Every step that has nothing to learn from is skipped with a warning rather than
+    left to raise (a valid extract must always build, issue 11): an extract of one
+    record has no pair at all (Splink divides by the pair count), one without dates of
+    birth or names has no pair for that EM session (``blocked_pairs``).
+    """
     from splink import block_on
 
     linker = make_linker(db_api, frame)
     training = linker.training
+    n = len(frame)
+    if n < 2:
+        _log.warning("one record: nothing to train on; the model keeps default values")
+        return export(linker)
     training.estimate_probability_two_random_records_match(
         [block_on(*r) for r in DETERMINISTIC_RULES], recall=0.8
     )
-    n = len(frame)
     floor = 1.0 / max(n * (n - 1) / 2, 1.0)  # at least one expected matching pair
     if not linker._settings_obj._probability_two_random_records_match > floor:
         linker._settings_obj._probability_two_random_records_match = floor
