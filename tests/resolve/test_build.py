@@ -13,6 +13,7 @@ from conftest import BuiltWorld
 from vetline.errors import BadInput
 from vetline.records import ingest_extract
 from vetline.resolve import build_persons
+from vetline.resolve.links import read_links
 
 
 def _person_records(data: Path) -> pd.DataFrame:
@@ -35,8 +36,34 @@ def test_build_links_precisely(built_world: BuiltWorld) -> None:
     predicted, true = _pairs(records, "person_id"), _pairs(records, "truth")
     hits = len(predicted & true)
     assert hits / len(predicted) >= 0.99
+    # Records sharing no identifier join only where an address or ZIP corroborates name
+    # + DOB (birth country no longer does, issue 11): 0.97 measured; the pairs kept apart
+    # are joined by "possible same person" links instead (0.986 with them).
     assert hits / len(true) >= 0.85
+    person_of = dict(zip(records["unique_id"], records["person_id"], strict=True))
+    linked = {
+        (link.person_id, link.other_person_id)
+        for side in read_links(built_world.data).values()
+        for link in side
+    }
+    split = true - predicted
+    in_links = sum((person_of[a], person_of[b]) in linked for a, b in split)
+    assert (hits + in_links) / len(true) >= 0.95
     assert (built_world.data / "index" / "index.json").exists()
+
+
+def test_links_join_the_same_truth(built_world: BuiltWorld) -> None:
+    """Every link of the tiny world is between records of one true person."""
+    truth = built_world.truth
+    links = [link for side in read_links(built_world.data).values() for link in side]
+    assert links
+
+    def key(uid: str) -> tuple[str, str]:
+        source, record_id = uid.split("|", 1)
+        return source, record_id
+
+    same = sum(truth[key(k.unique_id)] == truth[key(k.other_unique_id)] for k in links)
+    assert same / len(links) >= 0.95
 
 
 def test_rebuild_keeps_every_person_id(world_copy: BuiltWorld) -> None:

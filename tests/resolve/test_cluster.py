@@ -1,4 +1,5 @@
-"""Which probable pairs may join records into a person (``cluster.clean_edges``)."""
+"""Which probable pairs may join records into a person (``cluster.clean_edges``), the
+guards by edge kind, and the "possible same person" links left between persons."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import pandas as pd
 import pytest
 
 from vetline.resolve.cluster import (
+    CITIZENSHIP_CONFLICT,
     IDENTIFIERS,
     SOFT_ATTRIBUTES,
+    UNCORROBORATED,
+    classify,
     clean_edges,
     components,
+    possible_links,
     weight_columns,
 )
 from vetline.resolve.comparisons import COMPARISONS, TYPO_LABEL
@@ -41,7 +46,13 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
     ("levels", "kept", "why"),
     [
         ({"address": "exact"}, True, "the street address corroborates name and birth date"),
-        ({"birth_country": "exact"}, True, "the birth country corroborates"),
+        (
+            {"birth_country": "exact", "sex": "exact"},
+            False,
+            "birth country is no corroboration (look-alikes with a wrong birthplace)",
+        ),
+        ({"zip": "exact"}, True, "the ZIP code corroborates"),
+        ({"state": "exact", "city": "exact"}, False, "state and city hold millions"),
         ({}, False, "name and birth date alone never join (look-alikes)"),
         ({"address": "exact", "forename": "different"}, False, "a first-name conflict"),
         ({"address": "exact", "ssn": "different"}, False, "two SSNs: two people"),
@@ -109,3 +120,68 @@ def test_person_guard_compares_every_value_held() -> None:
     """r1 is within two edits of r0 and r2, but r0 and r2 are four apart: r2 stays out."""
     ids = _persons({"ssn": ["223456789", "223456700", "223450000"]})
     assert ids[0] == ids[1] != ids[2]
+
+
+@pytest.mark.parametrize(
+    ("id_agrees", "joined", "why"),
+    [
+        (False, False, "address- or typo-corroborated: a U.S. and a foreign birthplace stay apart"),
+        (True, True, "an agreeing identifier is the citizen's own wrong record: one person"),
+    ],
+)
+def test_citizenship_guard_by_edge_kind(id_agrees: bool, joined: bool, why: str) -> None:
+    table = pd.DataFrame({"unique_id": ["r0", "r1"]})
+    for column in (*IDENTIFIERS, *SOFT_ATTRIBUTES):
+        table[column] = None
+    table["birth_country"] = ["US", "MX"]
+    edges = pd.DataFrame({"unique_id_l": ["r0"], "unique_id_r": ["r1"], "id_agrees": [id_agrees]})
+    refused: dict[tuple[str, str], str] = {}
+    ids = components(table, edges, refused)
+    assert (ids.iloc[0] == ids.iloc[1]) is joined, why
+    if not joined:
+        assert refused == {("r0", "r1"): CITIZENSHIP_CONFLICT}
+
+
+def test_identifier_guard_holds_for_agreeing_edges_too() -> None:
+    """r0 –SSN– r1 –FIN– r2: both edges agree on an identifier, r0 and r2 hold two A-numbers."""
+    table = pd.DataFrame({"unique_id": ["r0", "r1", "r2"]})
+    for column in (*IDENTIFIERS, *SOFT_ATTRIBUTES):
+        table[column] = None
+    table["a_number"] = ["088123456", None, "099876543"]
+    edges = pd.DataFrame(
+        {"unique_id_l": ["r0", "r1"], "unique_id_r": ["r1", "r2"], "id_agrees": [True, True]}
+    )
+    refused: dict[tuple[str, str], str] = {}
+    ids = components(table, edges, refused)
+    assert ids.iloc[0] == ids.iloc[1] != ids.iloc[2]
+    assert refused == {("r1", "r2"): "two different A-numbers"}
+
+
+def test_links_keep_the_strongest_pair_and_its_reason() -> None:
+    model = _model()
+    rows = []
+    for left, right, weight, levels in [
+        ("a1", "b1", 30.0, {}),  # uncorroborated
+        ("a2", "b1", 35.0, {"birth_country": "different"}),  # stronger, a conflict
+        ("a1", "a2", 40.0, {"ssn": "exact"}),  # joins a1 and a2
+    ]:
+        row: dict[str, object] = {"unique_id_l": left, "unique_id_r": right}
+        row.update(match_weight=weight, match_probability=0.99999)
+        for column in weight_columns():
+            row[column] = 0.0
+        for name, label in levels.items():
+            row[f"mw_{name}"] = _weight(model, name, label)
+        rows.append(row)
+    scored = classify(pd.DataFrame(rows), 0.9999, model)
+    table = pd.DataFrame({"unique_id": ["a1", "a2", "b1"]})
+    for column in (*IDENTIFIERS, *SOFT_ATTRIBUTES):
+        table[column] = None
+    refused: dict[tuple[str, str], str] = {}
+    clusters = components(table, scored[scored["clean"]], refused)
+    by_record = pd.Series(clusters.to_numpy(), index=table["unique_id"].to_numpy())
+    links = possible_links(scored, by_record, refused)
+    assert len(links) == 1
+    link = links.iloc[0]
+    assert (link["unique_id_l"], link["unique_id_r"]) == ("a2", "b1")
+    assert link["reason"] == "birth countries differ"
+    assert set(scored.loc[~scored["clean"], "reason"]) == {UNCORROBORATED, "birth countries differ"}

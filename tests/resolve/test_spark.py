@@ -27,3 +27,5 @@ def test_spark_and_duckdb_give_the_same_persons(built_world: BuiltWorld) -> None
     p = spark.pairs.sort_values(key).reset_index(drop=True)
     assert d[key].equals(p[key])
     assert (d["match_weight"] - p["match_weight"]).abs().max() < 1e-6
+    link_key = ["unique_id_l", "unique_id_r", "reason"]
+    assert duck.links[link_key].equals(spark.links[link_key])

@@ -75,8 +75,18 @@ def test_transliteration_and_nicknames_share_a_rigour_symbol(a: str, b: str) -> 
     assert set(given_symbols(a)) & set(given_symbols(b))
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("MARGARET", "PEGGY"), ("ELIZABETH", "BETTY"), ("KATHERINE", "KATE"), ("RICHARD", "DICK")],
+)
+def test_english_nicknames_rigour_misses_share_a_nicknames_symbol(a: str, b: str) -> None:
+    """Issue 11 item 7: a nickname is evidence, not a first-name conflict."""
+    assert set(given_symbols(a)) & set(given_symbols(b))
+
+
 def test_unrelated_given_names_share_no_symbol() -> None:
     assert not set(given_symbols("ROBERT")) & set(given_symbols("MARIA"))
+    assert not set(given_symbols("ALBERT")) & set(given_symbols("ALFRED"))
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,13 @@
 Independent of the synthetic-world generator on purpose: each phenomenon the model must
 handle is put in deliberately (typos, nicknames, swaps, partial dates, missing and
 conflicting identifiers, a very common name), and the truth is known row by row.
+
+Each person has a home address, as records in real systems mostly do; since issue 11 a
+record that shares no identifier joins its person only with such corroboration (birth
+country no longer counts), so without addresses the tiny world would be a world of
+split persons. Addresses come from their own random stream, so the names, dates and
+identifiers are the same as before they were added; some records carry an old address
+(the person moved) or none.
 """
 
 from __future__ import annotations
@@ -103,8 +110,36 @@ def make_people(n: int, seed: int) -> list[dict[str, str]]:
     return people
 
 
-def _record(person: dict[str, str], rng: random.Random, noisy: bool) -> dict[str, str]:
+STREETS = ("OAK ST", "MAPLE AVE", "ELM ST", "MAIN ST", "CEDAR LN", "PINE RD", "LAKE DR")
+STATES = ("CA", "TX", "IL", "FL", "NY", "AZ")
+
+
+def _address(rng: random.Random) -> dict[str, str]:
+    state = rng.choice(STATES)
+    return {
+        "address": f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
+        "city": f"CITY{rng.randint(1, 40)}",
+        "state": state,
+        "zip": f"{STATES.index(state) + 1}{rng.randint(0, 9999):04d}",
+    }
+
+
+def _home(person: dict[str, str], where: random.Random) -> dict[str, str]:
+    """Where this record says the person lives: home (80 %), an old address, or none."""
+    r = where.random()
+    if r < 0.8:
+        return _address(random.Random(person["pid"]))
+    if r < 0.9:
+        return _address(where)
+    return {}
+
+
+def _record(
+    person: dict[str, str], rng: random.Random, noisy: bool, where: random.Random | None = None
+) -> dict[str, str]:
     row = {k: v for k, v in person.items() if k != "pid"}
+    if where is not None:
+        row.update(_home(person, where))
     if rng.random() < 0.4:
         row["fin"] = ""
     if rng.random() < 0.3:
@@ -141,12 +176,13 @@ def write_extract(
 ) -> dict[tuple[str, str], str]:
     """Write 1-3 records per person; returns truth (source, record_id) → pid."""
     rng = random.Random(seed)
+    where = random.Random(seed * 7919 + 1)
     rows: dict[str, list[dict[str, str]]] = {s: [] for s in SOURCES}
     truth: dict[tuple[str, str], str] = {}
     for person in people:
         for k in range(rng.randint(1, 3)):
             source = rng.choice(SOURCES)
-            row = _record(person, rng, noisy=k > 0)
+            row = _record(person, rng, noisy=k > 0, where=where)
             if source == "biometric" and not row["fin"]:
                 row["fin"] = person["fin"]
             rid = f"{prefix}{len(truth):06d}"

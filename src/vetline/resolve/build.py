@@ -3,7 +3,10 @@
 Stages (each reports progress): read the record store, standardise, train the model
 (only when none exists or ``retrain``: a rebuild over grown data keeps the parameters,
 so ids and levels do not drift with every load), predict and cluster on the chosen
-engine, assign stable person ids against the previous build, write persons and the
+engine, assign stable person ids against the previous build, write persons, the
+"possible same person" links (``links.py``: pairs ≥ ``cluster_threshold`` the guarded
+clustering kept apart, strongest pair per two persons, with the reason; always written,
+empty too, so a reader never sees a previous build's links beside new persons) and the
 real-time index. Files are written to temporary names and swapped in at the end, so
 a failed build leaves the previous one in place.
 """
@@ -17,6 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
@@ -26,6 +31,7 @@ from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import assign_person_ids, smallest_per_group
 from vetline.resolve.index import RecordIndex
+from vetline.resolve.links import LINK_SCHEMA
 from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import standardise_frame
 
@@ -42,6 +48,8 @@ class BuildReport:
     persons_kept: int
     persons_new: int
     seconds: dict[str, float] = field(default_factory=dict)
+    #: "possible same person" links written to ``persons/links.parquet``.
+    links: int = 0
 
     @property
     def total_seconds(self) -> float:
@@ -165,7 +173,8 @@ def build_persons(
     clusters["cluster_id"] = clusters["cluster_id"].fillna(clusters["unique_id"])
     previous = _previous_ids(data_dir)
     person_ids = assign_person_ids(clusters, previous)
-    _write_persons(data_dir, table, person_ids)
+    links = person_links(linkage.links, table, person_ids)
+    _write_persons(data_dir, table, person_ids, links)
     progress("persons + index", 1, 2)
     index = RecordIndex.from_match_table(table, person_ids.tolist())
     tmp = layout.index_dir(data_dir).with_name("index.tmp")
@@ -185,12 +194,48 @@ def build_persons(
         persons_kept=len(kept),
         persons_new=int(person_ids.nunique()) - len(kept),
         seconds={k: round(v, 3) for k, v in seconds.items()},
+        links=links.num_rows,
     )
     layout.build_report_file(data_dir).write_text(json.dumps(asdict(report), indent=1))
     return report
 
 
-def _write_persons(data_dir: Path, table: pd.DataFrame, person_ids: pd.Series) -> None:
+def person_links(links: pd.DataFrame, table: pd.DataFrame, person_ids: pd.Series) -> pa.Table:
+    """``Linkage.links`` (by cluster) → ``LINK_SCHEMA`` rows by person id.
+
+    Clusters map one-to-one onto persons, but person ids sort differently from cluster
+    ids, so each link is re-oriented (``person_id_l < person_id_r``, its records with it)
+    and the strongest pair per two persons kept.
+    """
+    person_of = pd.Series(person_ids.to_numpy(), index=table["unique_id"].to_numpy())
+    out = pd.DataFrame(
+        {
+            "person_id_l": links["unique_id_l"].map(person_of),
+            "person_id_r": links["unique_id_r"].map(person_of),
+            "unique_id_l": links["unique_id_l"],
+            "unique_id_r": links["unique_id_r"],
+            "match_probability": links["match_probability"].astype(float),
+            "match_weight": links["match_weight"].astype(float),
+            "reason": links["reason"],
+        }
+    )
+    out = out[out["person_id_l"].notna() & (out["person_id_l"] != out["person_id_r"])]
+    swap = (out["person_id_l"] > out["person_id_r"]).to_numpy()
+    for a, b in (("person_id_l", "person_id_r"), ("unique_id_l", "unique_id_r")):
+        out.loc[swap, [a, b]] = out.loc[swap, [b, a]].to_numpy()
+    out = (
+        out.sort_values(
+            ["match_weight", "unique_id_l", "unique_id_r"], ascending=[False, True, True]
+        )
+        .drop_duplicates(["person_id_l", "person_id_r"], keep="first")
+        .sort_values(["person_id_l", "person_id_r"])
+    )
+    return pa.Table.from_pandas(out, schema=LINK_SCHEMA, preserve_index=False)
+
+
+def _write_persons(
+    data_dir: Path, table: pd.DataFrame, person_ids: pd.Series, links: pa.Table
+) -> None:
     directory = layout.persons_dir(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
     records = pd.DataFrame(
@@ -220,3 +265,8 @@ def _write_persons(data_dir: Path, table: pd.DataFrame, person_ids: pd.Series) -
         tmp = path.with_suffix(".tmp")
         frame.to_parquet(tmp, index=False)
         tmp.replace(path)
+    # links.write_links writes in place; the build swaps, like the files above.
+    path = layout.links_file(data_dir)
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(links.select(LINK_SCHEMA.names).cast(LINK_SCHEMA), tmp)
+    tmp.replace(path)

@@ -1,40 +1,81 @@
-"""Which scored pairs may join records into one person, and the joining itself.
+"""Which scored pairs may join records into one person, the joining, and the links left.
 
 Plain connected components chain: one wrong edge merges two people, and then every
 record of one speaks for the other. For a citizen merged with a removable look-alike
-that is the failure the project exists to prevent (measured on the synthetic world: a
-record with no birth country and no identifier bridged a U.S.-born citizen and a
-same-name, same-birthday foreign national). So persons are grown greedily, strongest
-edge first, with two guards:
+that is the failure the project exists to prevent: a false merge can cost a liberty,
+a false split costs an analyst a minute (issue 11, ``shared/domain/reference.md`` §6).
+So persons are grown greedily, strongest edge first, and every edge must earn its join.
 
-1. an edge counts only if probable (≥ ``cluster_threshold``) *and* clean — an
-   identifier agrees exactly, or something beyond name and birth date corroborates it
-   (the birth country agrees, the street address agrees exactly or nearly, or a
-   hand-keyed number — A-number, SSN — is one typo from the other record's) and
-   nothing conflicts on the pair (no identifier, sex, date of birth or first name in its
-   "different" level; a first name "different" only because the names are swapped and
-   misspelt, which the surname comparison recognises, is no conflict). Name + birth
-   date alone never joins: on the 1M-record world, records carrying only name, birth
-   date and sex joined U.S. citizens to same-name, same-birthday removable persons (the
-   look-alike scenario). The address counts as corroboration because it is independent
-   of the name-and-birthday coincidence that makes look-alikes (FEBRL3, which has no
-   birth country, needs it: without it only SSN-agreeing edges joined, cluster recall
-   0.86). A typo-close number corroborates for the same reason: two different people's
-   9-digit numbers are one edit apart with probability 8.8e-8 (88 of the 10^9 nine-digit
-   strings are one substitution or adjacent swap away), so it is no name-and-birthday
-   coincidence; it is *not* an agreeing identifier (the conflict checks still apply).
-   FEBRL3 (on round 2's pairs): guarded-person recall 0.9151 → 0.9214 from this alone;
-2. identifier-agreeing edges are applied first (strongest first), then the others;
-3. two partial persons join only if they hold no two different values of any
+What joins (an edge is *clean*):
+
+* an identifier agrees exactly (A-number, FIN, FBI number, SSN, passport, SID); or
+* the pair is probable (≥ ``cluster_threshold``) on biographic fields *and* something
+  independent of the name-and-birthday coincidence corroborates it (``CORROBORATION``):
+  the street address agrees exactly or nearly, the ZIP code agrees, or a hand-keyed
+  number (A-number, SSN) is one keystroke from the other record's — and nothing conflicts
+  on the pair (no identifier, birth country, sex, date of birth or first name in its
+  "different" level; a first name "different" only because the names are swapped and
+  misspelt, which the surname comparison recognises, is no conflict).
+
+What is *not* corroboration, and why:
+
+* **birth country.** It was, until issue 11: an outside evaluator's world merged 73 of
+  200 U.S.-citizen look-alikes into removable strangers on name + DOB + sex + a wrongly
+  recorded foreign birthplace (the citizen's only record was in criminal systems with an
+  FBI number and SID, the stranger's records carried a FIN and an A-number, and they
+  lived in different states). Birthplace is a weak identity field: it is copied from
+  what a booking officer heard, it is wrong exactly for the citizens at risk, and in the
+  subject population it is shared by millions. Birth country *disagreement* still
+  counts as a conflict.
+* **state or city.** A state holds millions of people and a city up to millions; a
+  look-alike in the same state is one of the adversarial constructions (issue 11 item 4).
+* **parents' names.** The extract contract has none in its identity columns; parent
+  A-numbers (``status.parent_a_numbers``) are event data and never reach the match table.
+
+The corroborating fields and why each is independent of a name-and-birthday
+coincidence: a street address (a household) and a ZIP code (≈ 8,000 residents, 1 in
+40,000 of the U.S. population) are where the person was, not who they are called; a
+typo-close number is one keying error from the other record's — two different people's
+9-digit numbers are one edit apart with probability 8.8e-8 (88 of the 10^9 nine-digit
+strings are one substitution or adjacent swap away), so it is no coincidence of names;
+it is *not* an agreeing identifier (the conflict checks still apply). FEBRL3 (no birth
+country) needs the address: without it only SSN-agreeing edges joined.
+
+How persons grow:
+
+1. identifier-agreeing edges are applied first (strongest first), then the others;
+2. two partial persons join only if they hold no two different values of any
    identifier (two A-numbers, two FINs: two people; values one keystroke apart count as
    a typo, not a conflict; for the hand-keyed A-number and SSN, two keystrokes — see
-   ``TYPO_DISTANCE``), and, unless the joining edge has an agreeing identifier,
-   their known birth countries and sexes are the same sets: a person already holding
-   ``{US, MX}`` (a citizen whose record carries a wrong foreign birthplace, joined by
-   fingerprints) does not absorb a same-name ``{MX}`` person on name and birth date.
+   ``TYPO_DISTANCE``) — for *every* edge kind, an agreeing identifier included;
+3. unless the joining edge has an agreeing identifier, the two persons' known birth
+   countries and sexes must be the same sets (``SOFT_ATTRIBUTES``). This is the
+   citizenship guard: a person holding a U.S. birth country never absorbs a person
+   holding a foreign one (or the reverse) on biographic evidence, however the edge was
+   corroborated, and a person already holding ``{US, MX}`` (a citizen whose record carries
+   a wrong foreign birthplace, joined by fingerprints) does not absorb a same-name
+   ``{MX}`` person. Only an agreeing identifier may put conflicting birth countries in
+   one person: that is the citizen's own wrong record, joined by his own number.
 
-A probable pair that fails a guard stays two persons; the resolver then shows both as
-candidates and its margin rule keeps the answer below POSITIVE.
+The edge kinds and the guards they meet (tested in ``tests/resolve/test_cluster.py``):
+
+=========================  ================  ================  ==================
+edge                       pair conflicts    identifier guard  citizenship guard
+=========================  ================  ================  ==================
+identifier agrees exactly  not checked       yes               no (identity proven)
+typo-close A-number / SSN  yes               yes               yes
+address / ZIP corroborated yes               yes               yes
+=========================  ================  ================  ==================
+
+What is left: every pair ≥ the threshold whose records end in different persons —
+uncorroborated, in conflict, or refused by a guard — becomes a **"possible same
+person" link** (``possible_links``) with the reason, which the build writes
+(``links.py``) and the resolver and analysts see. A probable pair that fails a guard
+stays two persons; the resolver shows both as candidates.
+
+Edit here: what corroborates (``CORROBORATION``), what conflicts (``EDGE_CONFLICTS``),
+the guards (``_Persons.try_join``), the typo tolerance (``TYPO_DISTANCE``) and the
+link reasons.
 """
 
 from __future__ import annotations
@@ -66,11 +107,12 @@ IDENTIFIERS: tuple[str, ...] = tuple(sorted(IDENTIFIER_COMPARISONS))
 TYPO_DISTANCE: dict[str, int] = {c: 2 if c in ("a_number", "ssn") else 1 for c in IDENTIFIERS}
 #: Comparisons whose "different" level makes a biographic-only edge unclean.
 EDGE_CONFLICTS: tuple[str, ...] = (*IDENTIFIERS, "birth_country", "sex", "dob", "forename")
-#: Comparisons (and their levels) that corroborate a biographic edge.
+#: Comparisons (and their levels) that corroborate a biographic edge: fields independent
+#: of the name-and-birthday coincidence (see the module docstring; birth country is not).
 CORROBORATION: tuple[tuple[str, str], ...] = (
-    ("birth_country", "exact"),
     ("address", "exact"),
     ("address", "similar (Jaro-Winkler ≥ 0.9)"),
+    ("zip", "exact"),
     ("a_number", TYPO_LABEL),
     ("ssn", TYPO_LABEL),
 )
@@ -79,8 +121,30 @@ SWAP_LEVEL: tuple[str, str] = (
     "surname",
     "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)",
 )
-#: Attributes that must overlap between two persons joined without an identifier.
+#: Attributes whose known values must be the same sets for two persons joined without
+#: an agreeing identifier (the citizenship guard, for birth country).
 SOFT_ATTRIBUTES: tuple[str, ...] = ("birth_country", "sex")
+
+#: How a link's reason names an identifier ("two different A-numbers").
+IDENTIFIER_NAMES: dict[str, str] = {
+    "a_number": "A-numbers",
+    "fin": "FINs",
+    "fbi_number": "FBI numbers",
+    "ssn": "SSNs",
+    "passport_number": "passport numbers",
+    "sid": "SIDs",
+}
+#: Reasons of a pair left unjoined, by the comparison whose "different" level refused it.
+CONFLICT_REASONS: dict[str, str] = {
+    **{c: f"two different {IDENTIFIER_NAMES[c]}" for c in IDENTIFIERS},
+    "birth_country": "birth countries differ",
+    "sex": "sexes differ",
+    "dob": "dates of birth differ",
+    "forename": "first names differ",
+}
+UNCORROBORATED = "uncorroborated: name and date of birth only"
+#: Reason when the persons (not the pair) hold a U.S. and a foreign birth country.
+CITIZENSHIP_CONFLICT = "a U.S. and a foreign birth country (citizenship evidence conflicts)"
 
 
 def weight_columns() -> list[str]:
@@ -103,28 +167,50 @@ def _level_is(pairs: pd.DataFrame, model: MatchModel, name: str, label: str) -> 
     return same
 
 
-def clean_edges(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.DataFrame:
-    """Probable, clean pairs with an ``id_agrees`` column, strongest first."""
+def classify(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.DataFrame:
+    """Pairs ≥ ``threshold`` with ``id_agrees``, ``clean`` and, if not clean, ``reason``.
+
+    The reason names the first conflict found (identifiers first: they are the strongest
+    evidence of two people), else the missing corroboration.
+    """
     strong = pairs[pairs["match_probability"] >= threshold]
-    agrees = np.zeros(len(strong), dtype=bool)
-    conflict = np.zeros(len(strong), dtype=bool)
+    n = len(strong)
+    agrees = np.zeros(n, dtype=bool)
+    conflict = np.zeros(n, dtype=bool)
+    reason = np.full(n, None, dtype=object)
     swapped = _level_is(strong, model, *SWAP_LEVEL)
     for name in EDGE_CONFLICTS:
         if name in IDENTIFIERS:
             agrees |= _level_is(strong, model, name, "exact")
         differs = _level_is(strong, model, name, "different")
-        conflict |= differs & ~swapped if name == "forename" else differs
-    corroborated = np.zeros(len(strong), dtype=bool)
+        if name == "forename":
+            differs &= ~swapped
+        reason[differs & ~conflict] = CONFLICT_REASONS[name]
+        conflict |= differs
+    corroborated = np.zeros(n, dtype=bool)
     for name, label in CORROBORATION:
         corroborated |= _level_is(strong, model, name, label)
-    keep = agrees | (~conflict & corroborated)
-    edges = strong.loc[keep, ["unique_id_l", "unique_id_r", "match_weight"]].copy()
-    edges["id_agrees"] = agrees[keep]
-    ordered: pd.DataFrame = edges.sort_values(
+    clean = agrees | (~conflict & corroborated)
+    reason[~conflict & ~clean] = UNCORROBORATED
+    reason[clean] = None
+    out = strong[["unique_id_l", "unique_id_r", "match_weight", "match_probability"]].copy()
+    out["id_agrees"] = agrees
+    out["clean"] = clean
+    out["reason"] = reason
+    ordered: pd.DataFrame = out.sort_values(
         ["id_agrees", "match_weight", "unique_id_l", "unique_id_r"],
         ascending=[False, False, True, True],
     )
     return ordered
+
+
+def clean_edges(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.DataFrame:
+    """Probable, clean pairs with an ``id_agrees`` column, strongest first."""
+    edges = classify(pairs, threshold, model)
+    kept: pd.DataFrame = edges.loc[
+        edges["clean"], ["unique_id_l", "unique_id_r", "match_weight", "id_agrees"]
+    ]
+    return kept
 
 
 def _typo_compatible(a: set[str], b: set[str], distance: int = 1) -> bool:
@@ -167,10 +253,11 @@ class _Persons:
             self.values[root] = found
         return found
 
-    def try_join(self, a: int, b: int, id_agrees: bool) -> bool:
+    def try_join(self, a: int, b: int, id_agrees: bool) -> str | None:
+        """Join the persons of records ``a`` and ``b``; ``None``, or why not."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            return True
+            return None
         va, vb = self._values(ra), self._values(rb)
         for c in IDENTIFIERS:
             if (
@@ -179,31 +266,90 @@ class _Persons:
                 and va[c] != vb[c]
                 and not _typo_compatible(va[c], vb[c], TYPO_DISTANCE[c])
             ):
-                return False
+                return CONFLICT_REASONS[c]
         if not id_agrees:
             for c in SOFT_ATTRIBUTES:
                 if va[c] and vb[c] and va[c] != vb[c]:
-                    return False
+                    if c == "birth_country" and ("US" in va[c]) != ("US" in vb[c]):
+                        return CITIZENSHIP_CONFLICT
+                    return CONFLICT_REASONS[c]
         keep, gone = (ra, rb) if ra < rb else (rb, ra)
         self.parent[gone] = keep
         merged = self.values[keep] = self.values.get(keep) or (va if keep == ra else vb)
         for c, vals in (vb if keep == ra else va).items():
             merged[c] = merged[c] | vals
         self.values.pop(gone, None)
-        return True
+        return None
 
 
-def components(table: pd.DataFrame, edges: pd.DataFrame) -> pd.Series:
-    """Cluster id (smallest member key) per record of ``table``, from ``clean_edges``."""
+def components(
+    table: pd.DataFrame, edges: pd.DataFrame, refused: dict[tuple[str, str], str] | None = None
+) -> pd.Series:
+    """Cluster id (smallest member key) per record of ``table``, from ``clean_edges``.
+
+    ``refused``, if given, receives the guard's reason for every edge it refused, keyed
+    by the edge's ``(unique_id_l, unique_id_r)``.
+    """
     ids = table["unique_id"].to_numpy()
     position = pd.Series(np.arange(len(ids)), index=ids)
     left = position.reindex(edges["unique_id_l"]).to_numpy()
     right = position.reindex(edges["unique_id_r"]).to_numpy()
     persons = _Persons(table)
-    for a, b, agrees in zip(left, right, edges["id_agrees"].to_numpy(), strict=True):
+    for a, b, agrees, key_l, key_r in zip(
+        left,
+        right,
+        edges["id_agrees"].to_numpy(),
+        edges["unique_id_l"].to_numpy(),
+        edges["unique_id_r"].to_numpy(),
+        strict=True,
+    ):
         if not (np.isnan(a) or np.isnan(b)):
-            persons.try_join(int(a), int(b), bool(agrees))
+            why = persons.try_join(int(a), int(b), bool(agrees))
+            if why is not None and refused is not None:
+                refused[(str(key_l), str(key_r))] = why
     roots = np.array([persons.find(i) for i in range(len(ids))])
     frame = pd.DataFrame({"unique_id": ids, "root": roots})
     smallest = frame["root"].map(smallest_per_group(frame, "root", "unique_id"))
     return pd.Series(smallest.to_numpy(), index=table.index, name="cluster_id")
+
+
+#: Columns of ``possible_links`` (by record; the build maps them to person ids).
+LINK_COLUMNS: tuple[str, ...] = (
+    "unique_id_l",
+    "unique_id_r",
+    "cluster_l",
+    "cluster_r",
+    "match_probability",
+    "match_weight",
+    "reason",
+)
+
+
+def possible_links(
+    scored: pd.DataFrame, clusters: pd.Series, refused: dict[tuple[str, str], str]
+) -> pd.DataFrame:
+    """ "Possible same person" links: the strongest pair between each two clusters.
+
+    ``scored`` is ``classify``'s output (every pair ≥ the threshold), ``clusters`` maps
+    unique id → cluster id, ``refused`` the guard's reasons (``components``). A pair
+    whose records ended in one person (through other edges) is no link.
+    """
+    left = scored["unique_id_l"].map(clusters)
+    right = scored["unique_id_r"].map(clusters)
+    apart = (left != right).to_numpy() & left.notna().to_numpy() & right.notna().to_numpy()
+    found = scored.loc[apart].copy()
+    found["cluster_l"] = left[apart].astype(str)
+    found["cluster_r"] = right[apart].astype(str)
+    why = [
+        r if isinstance(r, str) else refused.get((str(a), str(b)), UNCORROBORATED)
+        for a, b, r in zip(found["unique_id_l"], found["unique_id_r"], found["reason"], strict=True)
+    ]
+    found["reason"] = why
+    swap = found["cluster_l"] > found["cluster_r"]
+    for a, b in (("cluster_l", "cluster_r"), ("unique_id_l", "unique_id_r")):
+        found.loc[swap, [a, b]] = found.loc[swap, [b, a]].to_numpy()
+    found = found.sort_values(
+        ["match_weight", "unique_id_l", "unique_id_r"], ascending=[False, True, True]
+    ).drop_duplicates(["cluster_l", "cluster_r"], keep="first")
+    ordered: pd.DataFrame = found[list(LINK_COLUMNS)].sort_values(["cluster_l", "cluster_r"])
+    return ordered.reset_index(drop=True)

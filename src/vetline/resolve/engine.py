@@ -16,7 +16,7 @@ import pandas as pd
 
 from vetline.errors import BadInput
 from vetline.resolve import splink_model
-from vetline.resolve.cluster import clean_edges, components, weight_columns
+from vetline.resolve.cluster import classify, components, possible_links, weight_columns
 from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
 
@@ -84,10 +84,13 @@ def spark_session(master: str = "local[2]") -> Any:
 
 @dataclass(frozen=True)
 class Linkage:
-    """Scored pairs at or above the predict threshold, and record → cluster."""
+    """Scored pairs at or above the predict threshold, record → cluster, and the
+    "possible same person" links: the strongest pair ≥ the cluster threshold between
+    two clusters it did not join, with the reason (``cluster.possible_links``)."""
 
     pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, mw_*
     clusters: pd.DataFrame  # unique_id, cluster_id
+    links: pd.DataFrame  # cluster.LINK_COLUMNS
 
 
 def _engine_frame(db_api: Any, frame: pd.DataFrame) -> Any:
@@ -130,14 +133,20 @@ def link(
     predict_threshold: float,
     cluster_threshold: float,
 ) -> Linkage:
-    """Predict with the trained ``model`` on the engine; cluster clean edges (``cluster``)."""
+    """Predict with the trained ``model`` on the engine; cluster clean edges and list the
+    links between clusters (``cluster``). Pairs come back to pandas on either engine, so
+    DuckDB and Spark cluster and link with the same code."""
     linker = splink_model.make_linker(db_api, _engine_frame(db_api, frame), model)
     predictions = linker.inference.predict(threshold_match_probability=predict_threshold)
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     columns += weight_columns()
     sql = f"select {', '.join(columns)} from {predictions.physical_name}"
     pairs = linker.misc.query_sql(sql, output_type="pandas")
-    edges = clean_edges(pairs, cluster_threshold, model)
-    cluster_ids = components(frame, edges)
+    scored = classify(pairs, cluster_threshold, model)
+    edges = scored[scored["clean"]]
+    refused: dict[tuple[str, str], str] = {}
+    cluster_ids = components(frame, edges, refused)
     clusters = pd.DataFrame({"unique_id": frame["unique_id"], "cluster_id": cluster_ids})
-    return Linkage(pairs, clusters)
+    by_record = pd.Series(cluster_ids.to_numpy(), index=frame["unique_id"].to_numpy())
+    links = possible_links(scored, by_record, refused)
+    return Linkage(pairs, clusters, links)

@@ -25,11 +25,14 @@ from vetline.resolve.comparisons import (
     BLOCKING_RULES,
     COMPARISONS,
     DETERMINISTIC_RULES,
+    EM_FALLBACK_SESSIONS,
     EM_SESSIONS,
     Comparison,
     Level,
 )
 from vetline.resolve.model import LevelParams, MatchModel
+
+_log = logging.getLogger(__name__)
 
 #: Splink's SQL for the custom date levels: plain SQL both DuckDB and Spark accept.
 _DOB_SQL: dict[str, str] = {
@@ -173,30 +176,68 @@ def _floored_em() -> Iterator[None]:
 def train(
     db_api: Any, frame: pd.DataFrame, *, seed: int = 42, max_pairs: float = 2e6
 ) -> MatchModel:
-    """EM runs on at most ``max_pairs`` blocked pairs (Splink's hash sampling) and
+    """Estimate the model unsupervised on ``frame`` (a match table); return it.
+
+    EM runs on at most ``max_pairs`` blocked pairs (Splink's hash sampling) and
     without term frequencies in its iterations: at 1M records a date-of-birth block
-    holds ~25M pairs, and full EM over them took 400 s for no better estimate."""
-    """Estimate the model unsupervised on ``frame`` (a match table); return it."""
+    holds ~25M pairs, and full EM over them took 400 s for no better estimate.
+
+    Every step that has nothing to learn from is skipped with a warning rather than
+    left to raise (a valid extract must always build, issue 11): an extract of one
+    record has no pair at all (Splink divides by the pair count), one without dates of
+    birth or names has no pair for that EM session (``blocked_pairs``).
+    """
     from splink import block_on
 
     linker = make_linker(db_api, frame)
     training = linker.training
+    n = len(frame)
+    if n < 2:
+        _log.warning("one record: nothing to train on; the model keeps default values")
+        return export(linker)
     training.estimate_probability_two_random_records_match(
         [block_on(*r) for r in DETERMINISTIC_RULES], recall=0.8
     )
-    n = len(frame)
     floor = 1.0 / max(n * (n - 1) / 2, 1.0)  # at least one expected matching pair
     if not linker._settings_obj._probability_two_random_records_match > floor:
         linker._settings_obj._probability_two_random_records_match = floor
     training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    sessions = [c for c in EM_SESSIONS if blocked_pairs(frame, c) > 0]
+    if len(sessions) < len(EM_SESSIONS):
+        skipped = [c for c in EM_SESSIONS if c not in sessions]
+        fallback = next((c for c in EM_FALLBACK_SESSIONS if blocked_pairs(frame, c) > 0), None)
+        _log.warning(
+            "EM session(s) blocked on %s skipped: no two records agree there (the columns "
+            "are optional in the extract); %s",
+            ", ".join("+".join(c) for c in skipped),
+            f"training on {'+'.join(fallback)} instead"
+            if fallback
+            else "nothing else to train on either: their comparisons keep default m values",
+        )
+        if fallback is not None:
+            sessions.append(fallback)
     with _floored_em():
-        for columns in EM_SESSIONS:
+        for columns in sessions:
             training.estimate_parameters_using_expectation_maximisation(
                 block_on(*columns),
                 estimate_without_term_frequencies=True,
                 max_pairs=max_pairs,
             )
     return export(linker)
+
+
+def blocked_pairs(frame: pd.DataFrame, columns: tuple[str, ...]) -> int:
+    """How many record pairs agree (non-null, equal) on every one of ``columns``.
+
+    Splink's EM raises when its blocking rule yields no pair, and a valid extract can
+    carry no date of birth (the contract makes it optional) or no name (a record with
+    identifiers only): such a session has nothing to learn from and is skipped.
+    """
+    present = frame.dropna(subset=list(columns))
+    if present.empty:
+        return 0
+    sizes = present.groupby(list(columns), sort=False).size()
+    return int((sizes * (sizes - 1) // 2).sum())
 
 
 def export(linker: Any) -> MatchModel:

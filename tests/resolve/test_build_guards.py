@@ -1,0 +1,160 @@
+"""Build-time guards of issue 11: what joins records into one person, what stays apart
+as a "possible same person" link, and that a valid extract always builds.
+
+The look-alike constructions are added to the tiny built world (its model is reused,
+so only predict + cluster run again); the no-date-of-birth and no-identifier extracts
+are built from scratch, training included, because training is what used to crash.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import world
+
+from conftest import BuiltWorld
+from vetline.records import ingest_extract
+from vetline.records.contract import columns_of
+from vetline.resolve import build_persons
+from vetline.resolve.cluster import UNCORROBORATED
+from vetline.resolve.links import LINK_SCHEMA, read_links
+
+#: Rare names, so that name + date of birth scores as strongly as it can: the pair is
+#: probable on biographic fields, and only corroboration decides.
+CITIZEN = {"last_name": "QUILLFEATHER", "first_name": "ANSELM", "dob": "1979-04-23", "sex": "M"}
+HOUSEHOLD = {"last_name": "VANTONGERLOO", "first_name": "BERIT", "dob": "1968-11-02", "sex": "F"}
+CONFLICT = {"last_name": "ZWEIFELHOFER", "first_name": "CASIMIR", "dob": "1990-06-17", "sex": "M"}
+
+
+def _write(folder: Path, rows: dict[str, list[dict[str, str]]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for source, source_rows in rows.items():
+        with (folder / f"{source}.csv").open("w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(columns_of(source)), extrasaction="ignore")
+            writer.writeheader()
+            for row in source_rows:
+                writer.writerow({**world.EVENTS[source], **row})
+
+
+def _adversarial() -> dict[str, list[dict[str, str]]]:
+    return {
+        "criminal": [
+            # The citizen: only in criminal systems, FBI number + SID, a wrongly recorded
+            # foreign birthplace, Texas.
+            {**CITIZEN, "record_id": "cit-1", "birth_country": "MX",
+             "fbi_number": "123456AB7", "sid": "TX55501234", "state": "TX"},
+            # A household pair without identifiers: same address corroborates.
+            {**HOUSEHOLD, "record_id": "hh-1", "birth_country": "PL",
+             "address": "17 LINDEN AVENUE", "city": "CHICAGO", "state": "IL", "zip": "60618"},
+            # Same-type identifiers in conflict, chained through agreeing ones.
+            {**CONFLICT, "record_id": "cf-1", "birth_country": "GT",
+             "a_number": "088123456", "ssn": "412556789"},
+        ],
+        "status": [
+            # The removable stranger: FIN + A-number, California.
+            {**CITIZEN, "record_id": "str-1", "birth_country": "MX",
+             "a_number": "204455667", "fin": "7766554433", "state": "CA"},
+            {**HOUSEHOLD, "record_id": "hh-2", "birth_country": "PL",
+             "address": "17 LINDEN AVE", "city": "CHICAGO", "state": "IL", "zip": "60618"},
+            {**CONFLICT, "record_id": "cf-2", "birth_country": "GT",
+             "ssn": "412556789", "fin": "5544332211"},
+        ],
+        "biometric": [
+            {**CITIZEN, "record_id": "str-2", "birth_country": "MX", "fin": "7766554433",
+             "state": "CA"},
+            {**CONFLICT, "record_id": "cf-3", "birth_country": "GT",
+             "a_number": "099876543", "fin": "5544332211"},
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def adversarial(built_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("resolve-adversarial")
+    data = root / "data"
+    shutil.copytree(built_world.data, data)
+    _write(root / "extract", _adversarial())
+    ingest_extract(root / "extract", data)
+    build_persons(data)
+    return data
+
+
+def _person(data: Path) -> dict[str, str]:
+    records = pd.read_parquet(data / "persons" / "records.parquet")
+    return dict(zip(records["record_id"], records["person_id"], strict=True))
+
+
+def test_lookalike_citizen_stays_apart_with_one_link(adversarial: Path) -> None:
+    person = _person(adversarial)
+    assert person["str-1"] == person["str-2"], "the stranger's FIN joins his own records"
+    assert person["cit-1"] != person["str-1"], "name + DOB + sex + birthplace never join"
+    links = read_links(adversarial)
+    mine = [k for k in links.get(person["cit-1"], []) if k.other_person_id == person["str-1"]]
+    assert len(mine) == 1, "the look-alike pair is recorded as one 'possible same person' link"
+    assert mine[0].reason == UNCORROBORATED
+    assert mine[0].match_probability >= 0.999
+
+
+def test_same_type_identifiers_in_conflict_never_join(adversarial: Path) -> None:
+    """cf-1 –SSN– cf-2 –FIN– cf-3 agree pairwise, but cf-1 and cf-3 hold two A-numbers."""
+    person = _person(adversarial)
+    assert person["cf-1"] != person["cf-3"]
+    assert person["cf-2"] in (person["cf-1"], person["cf-3"])
+
+
+def test_address_corroborates_a_pair_without_identifiers(adversarial: Path) -> None:
+    person = _person(adversarial)
+    assert person["hh-1"] == person["hh-2"]
+
+
+def test_links_file_has_the_interface_schema(adversarial: Path) -> None:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(adversarial / "persons" / "links.parquet")
+    assert table.schema.names == LINK_SCHEMA.names
+    frame = table.to_pandas()
+    assert (frame["person_id_l"] < frame["person_id_r"]).all()
+    assert not frame.duplicated(["person_id_l", "person_id_r"]).any()
+    assert frame["reason"].str.len().gt(0).all()
+
+
+def _tiny(without: tuple[str, ...]) -> dict[str, list[dict[str, str]]]:
+    rows = []
+    for i, (last, first) in enumerate(
+        [("HOLLOWAY", "DENISE"), ("MARQUEZ", "RAUL"), ("OKONJO", "CHIDI"), ("BERG", "LARS")]
+    ):
+        for k in range(2):
+            row = {
+                "record_id": f"t{i}-{k}",
+                "last_name": last,
+                "first_name": first,
+                "dob": f"19{60 + i}-0{i + 1}-1{i}",
+                "sex": "MF"[i % 2],
+                "ssn": f"41{i}22{i}33{i}",
+                "address": f"{10 + i} ELM STREET",
+                "zip": f"3030{i}",
+            }
+            rows.append({k: ("" if k in without else v) for k, v in row.items()})
+    return {"criminal": rows}
+
+
+@pytest.mark.parametrize("without", [("dob",), ("ssn",), ("dob", "ssn", "address", "zip")])
+def test_a_valid_extract_always_builds(tmp_path: Path, without: tuple[str, ...]) -> None:
+    """No date of birth (optional in the contract) used to kill Splink's EM."""
+    _write(tmp_path / "extract", _tiny(without))
+    ingest_extract(tmp_path / "extract", tmp_path / "data")
+    report = build_persons(tmp_path / "data")
+    assert report.records == 8 and report.trained
+    assert (tmp_path / "data" / "persons" / "links.parquet").exists()
+
+
+def test_a_one_record_extract_builds(tmp_path: Path) -> None:
+    """No pair at all: Splink's prior estimate would divide by zero."""
+    _write(tmp_path / "extract", {"criminal": _tiny(())["criminal"][:1]})
+    ingest_extract(tmp_path / "extract", tmp_path / "data")
+    report = build_persons(tmp_path / "data")
+    assert (report.records, report.persons, report.links) == (1, 1, 0)
