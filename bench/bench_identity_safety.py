@@ -13,10 +13,11 @@ the row. ``--seed``, ``--persons`` and ``--synth-set key=value`` give defaults t
 that do not set them. Each world is generated once under ``--work`` and reused; the
 store is ingested once; persons are built on every run (the code under test changes).
 
-Every query goes the desk's way, in process: IAQ intake (``accept``) → resolve → the
-person's records and parents (``PersonLookup``) → ``assess`` with the identity basis →
-``decide`` (automatic or analyst), exactly as ``DeskService._work_out`` does, minus the
-database write. Truth (``truth.csv``, ``person_facts.csv``) is read only to score.
+Every query goes the desk's way, in process: IAQ intake (``accept``) → the person core's
+``work_out`` (resolve → the person's records, parents and possibly-same persons →
+``assess`` with the identity basis → ``decide``, automatic or analyst), the same function
+``DeskService._work_out`` calls, minus the IAR and the database write. Truth
+(``truth.csv``, ``person_facts.csv``) is read only to score.
 
 Columns (one row per world):
 * merged: citizens with a record in a built person that also holds another true person's
@@ -67,9 +68,8 @@ from otherworld.world import make_people
 from vetline.desk.intake import accept
 from vetline.desk.ori import shipped_agencies
 from vetline.desk.problems import InvalidQuery
-from vetline.desk.service.answers import decide
-from vetline.desk.service.assessing import assess_found, to_subject
-from vetline.desk.service.lookup import PersonLookup
+from vetline.desk.service.question import question_of
+from vetline.person import PersonLookup, work_out
 from vetline.records import ingest_extract
 from vetline.resolve import build_persons
 from vetline.status import load_policy
@@ -452,15 +452,10 @@ def score_query(
         row.refusals[str(exc)[:80]] += 1
         row.by_kind[kind]["REFUSED"] += 1
         return
-    iaq = intake.iaq
-    found = lookup.find(to_subject(iaq.subject))
-    result = assess_found(found, iaq, AS_OF, policy)
-    res = found.resolution
+    outcome = work_out(question_of(intake.iaq), lookup, received=AS_OF, policy=policy)
+    result, decision = outcome.assessment, outcome.decision
+    res = outcome.resolution
     best = res.person_id
-    runner_up = max((p for c, p in res.candidates if c != best), default=0.0)
-    decision = decide(
-        iaq.query_type, res.level, result, found.rows, fin=iaq.subject.fin, runner_up=runner_up
-    )
     true = q["true_person"]
     matched = owner.get(best) if best and res.level is not MatchLevel.NO_RECORD else None
     top = owner.get(res.candidates[0][0]) if res.candidates else None

@@ -74,8 +74,8 @@ def create_demo_users(data_dir: Path) -> list[DemoLogin]:
 def answer_samples(data_dir: Path) -> list[dict[str, Any]]:
     """Send the sample queries (every query type, one Nlets message) through the desk."""
     from vetline.desk.service.cli import answer_all, open_desk
-    from vetline.desk.service.records import MemoryRecords
     from vetline.desk.service.samples import sample_queries
+    from vetline.person.records import MemoryRecords
 
     desk = open_desk(data_dir)
     texts = sample_queries(MemoryRecords.load(data_dir))

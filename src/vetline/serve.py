@@ -29,9 +29,9 @@ from vetline.api.routers.desk import install_desk
 from vetline.api.settings import Settings
 from vetline.db.engine import Database
 from vetline.db.migrate import upgrade
-from vetline.desk.service.lookup import PersonLookup
 from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
+from vetline.person import PersonLookup
 from vetline.status import load_policy
 
 GRACEFUL_SECONDS = 15

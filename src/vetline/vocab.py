@@ -1,5 +1,5 @@
-"""The vocabulary of an IAR (``shared/spec/interfaces.md``): status codes, assessments,
-flags, actions and match levels.
+"""The vocabulary of an IAQ and its IAR (``shared/spec/interfaces.md``): query types,
+status codes, assessments, flags, actions and match levels.
 
 These are the product's outside edges, shared by the status engine, the synthetic world's
 ground truth and the query desk; add values, never rename them.
@@ -111,3 +111,17 @@ class IdentityBasis(StrEnum):
     BIOGRAPHIC = "BIOGRAPHIC"
     #: No person matched.
     NONE = "NONE"
+
+
+class QueryType(StrEnum):
+    """What the agency asks (issue 5, part 2).
+
+    Here, not in ``vetline.desk.iaq``, because the person core's answer rules
+    (``vetline.person.decide``) are per query type and must not import the desk.
+    """
+
+    IAQ = "IAQ"
+    BIOMETRIC = "BIOMETRIC"
+    NCIC_WARRANT = "NCIC_WARRANT"
+    NICS = "NICS"
+    CRITICAL_INFRASTRUCTURE = "CRITICAL_INFRASTRUCTURE"

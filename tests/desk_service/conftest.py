@@ -13,7 +13,8 @@ from deskhelpers import Clock, DeskWorld
 from fastapi import FastAPI
 
 from vetline.db import Database
-from vetline.desk.service import DeskService, PersonLookup
+from vetline.desk.service import DeskService
+from vetline.person import PersonLookup
 from vetline.status import load_policy
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from vetline.desk.iaq import Subject
-from vetline.desk.service.assessing import identifier_records
 from vetline.desk.service.iar import match_part
+from vetline.person.assessing import identifier_records
 from vetline.resolve import Resolution
 from vetline.status import MatchLevel, RecordRef
 from vetline.vocab import IdentityBasis

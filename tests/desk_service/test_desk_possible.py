@@ -22,9 +22,10 @@ from sqlalchemy import select
 from vetline.audit.models import AuditEvent
 from vetline.auth.roles import RowScope, ScopeKind
 from vetline.db import Actor, Database, UnitOfWork
-from vetline.desk.service import DeskService, PersonLookup, QueryState
+from vetline.desk.service import DeskService, QueryState
 from vetline.desk.service import queue as desk_queue
 from vetline.desk.service.models import DeskQuery
+from vetline.person import PersonLookup
 from vetline.status import load_policy
 from vetline.vocab import ENFORCEMENT_ACTIONS, Action
 

@@ -14,9 +14,10 @@ from vetline.auth.errors import Forbidden
 from vetline.auth.roles import RowScope, ScopeKind
 from vetline.db import Actor, Database, UnitOfWork
 from vetline.desk.problems import InvalidQuery
-from vetline.desk.service import DeskService, PersonLookup, QueryState
+from vetline.desk.service import DeskService, QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.errors import BadInput
+from vetline.person import PersonLookup
 
 OPERATOR = Actor(user_id=None, username="cli:test", via="cli")
 ALL = RowScope(ScopeKind.ALL)
@@ -161,7 +162,7 @@ def test_every_query_type_end_to_end(
     desk: DeskService, desk_world: DeskWorld, lookup: PersonLookup
 ) -> None:
     from vetline.desk.iaq import Subject
-    from vetline.desk.service.assessing import to_subject
+    from vetline.desk.service.question import to_subject
 
     answered: dict[str, dict[str, Any]] = {}
     for n, fact in enumerate(f for f in desk_world.facts if f["true_status"] == "LPR"):

@@ -28,9 +28,9 @@ import pandas as pd
 import pytest
 
 from vetline.desk.iaq import IAQ, parse_iaq_json
-from vetline.desk.service.assessing import assess_found, to_subject
-from vetline.desk.service.lookup import Found, PersonLookup
-from vetline.desk.service.records import MemoryRecords
+from vetline.desk.service.question import question_of, to_subject
+from vetline.person import Found, PersonLookup, assess_found
+from vetline.person.records import MemoryRecords
 from vetline.records import ingest_extract
 from vetline.records.contract import SOURCE_NAMES
 from vetline.resolve import Resolver, build_persons
@@ -224,7 +224,7 @@ def test_no_enforcement_recommendation_for_the_citizen(world: World, kind: str) 
             continue  # twins who are both non-citizens: nothing to protect here
         for label, subject in _queries(world, pair):
             iaq, found = _ask(world, subject)
-            result = assess_found(found, iaq, AS_OF, world.policy)
+            result = assess_found(found, question_of(iaq), AS_OF, world.policy)
             action = result.recommendation.action
             if action in ENFORCEMENT_ACTIONS:
                 res = found.resolution

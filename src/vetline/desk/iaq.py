@@ -36,18 +36,9 @@ from vetline.desk.ori import validate_ori
 from vetline.desk.problems import FieldError, InvalidQuery, field_errors, rule_error
 from vetline.records.contract import IDENTIFIER_COLUMNS, SOURCES
 from vetline.records.identifiers import IDENTIFICATION_RULE
+from vetline.vocab import QueryType as QueryType  # the query types live in the leaf vocabulary
 
 _OFFENSE_LEVELS: Final = next(c.allowed for c in SOURCES["criminal"] if c.name == "offense_level")
-
-
-class QueryType(StrEnum):
-    """What the agency asks (issue 5, part 2)."""
-
-    IAQ = "IAQ"
-    BIOMETRIC = "BIOMETRIC"
-    NCIC_WARRANT = "NCIC_WARRANT"
-    NICS = "NICS"
-    CRITICAL_INFRASTRUCTURE = "CRITICAL_INFRASTRUCTURE"
 
 
 class Purpose(StrEnum):

@@ -22,7 +22,8 @@ from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
 from vetline.desk.intake import Form
 from vetline.desk.problems import InvalidQuery
-from vetline.desk.service import DeskService, DeskUnavailable, PersonLookup
+from vetline.desk.service import DeskService, DeskUnavailable
+from vetline.person import PersonLookup
 from vetline.status import load_policy
 
 router = APIRouter(prefix="/v1", tags=["query desk"])

@@ -5,18 +5,19 @@ Public surface:
 * ``DeskService(database, lookup)``: ``submit(body, actor, scope)`` → ``Submission`` (the
   one path API and CLI share), ``recover()`` (answer queries a crash left RECEIVED),
   ``get_iar`` / ``list_iars`` (row-scoped reads).
-* ``PersonLookup.open(data_dir)``: resolver + record store + parents (the adapter).
+* The person lookup and the working-out (resolve, records, assess, decide) are the
+  person core's: ``vetline.person`` (``PersonLookup``, ``work_out``); the desk bridges an
+  IAQ to its ``Question`` in ``question.py``.
 * ``vetline.desk.service.queue``: ``list_queue``, ``claim``, ``release``, ``answer``.
 * ``vetline.desk.service.ops``: ``desk_stats``.
 * ``vetline.desk.service.samples``: ``sample_queries`` (every query type, for the demo).
 
-Where to edit what: the per-type answer rules in ``answers.py``; priorities and clocks
-in ``triage.py``; the lifecycle in ``lifecycle.py``; the IAR shape in ``iar.py``; tables
+Where to edit what: the per-type answer rules in ``vetline.person.answers``; priorities
+and clocks in ``triage.py``; the lifecycle in ``lifecycle.py``; the IAR shape in ``iar.py``; tables
 in ``models.py`` (and a migration in ``vetline/db/migrations/versions``).
 """
 
 from vetline.desk.service.lifecycle import TRANSITIONS, IllegalTransition, QueryState
-from vetline.desk.service.lookup import PersonLookup
 from vetline.desk.service.service import DeskService, DeskUnavailable, Submission, view_for
 
 __all__ = [
@@ -24,7 +25,6 @@ __all__ = [
     "DeskService",
     "DeskUnavailable",
     "IllegalTransition",
-    "PersonLookup",
     "QueryState",
     "Submission",
     "view_for",

@@ -17,9 +17,9 @@ from vetline.db.engine import Database, database_url
 from vetline.db.migrate import upgrade
 from vetline.db.uow import Actor
 from vetline.desk.problems import InvalidQuery
-from vetline.desk.service.lookup import PersonLookup
 from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
+from vetline.person import PersonLookup
 from vetline.status import load_policy
 
 CONSOLE = RowScope(ScopeKind.ALL)
@@ -52,8 +52,8 @@ def bodies(
     if len(given) != 1:
         raise BadInput("--json/--file/--samples", "give exactly one of --json, --file, --samples")
     if samples_from is not None:
-        from vetline.desk.service.records import MemoryRecords
         from vetline.desk.service.samples import sample_queries
+        from vetline.person.records import MemoryRecords
 
         yield from sample_queries(MemoryRecords.load(samples_from))
         return

@@ -16,7 +16,8 @@ from typing import Any
 
 from vetline.desk.iaq import IAQ
 from vetline.desk.nlets_iar import has_citizen_sign, render_iar_text
-from vetline.desk.service.answers import Answer
+from vetline.person.answers import Answer
+from vetline.person.working import possible_records_json
 from vetline.status import Flag, MatchLevel
 from vetline.vocab import Action
 
@@ -34,16 +35,6 @@ class Header:
     routing: Mapping[str, str | None]
     intake_flags: tuple[str, ...]
     notes: tuple[str, ...]
-
-
-def possible_records_json(
-    possible: Mapping[str, Sequence[tuple[str, str]]],
-) -> dict[str, list[dict[str, str]]]:
-    """Possibly-same persons' record keys as JSON (the draft, the IAR's match part)."""
-    return {
-        pid: [{"source": src, "record_id": rid} for src, rid in keys]
-        for pid, keys in possible.items()
-    }
 
 
 def match_part(

@@ -25,13 +25,13 @@ from vetline.db.base import parse_utc_iso, utc_iso
 from vetline.db.uow import Actor
 from vetline.desk.iaq import IAQ
 from vetline.desk.service import store
-from vetline.desk.service.answers import reviewed
-from vetline.desk.service.assessing import assess_found
 from vetline.desk.service.iar import Header, assemble, match_part
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
+from vetline.desk.service.question import question_of
 from vetline.desk.service.service import OBJECT_TYPE, QUEUE, DeskService
 from vetline.errors import BadInput
+from vetline.person import assess_found, reviewed
 from vetline.status import MatchLevel, StatusCode
 from vetline.vocab import IdentityBasis
 
@@ -214,7 +214,7 @@ def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], f
         resolution = Resolution(
             MatchLevel.NO_RECORD, None, 0.0, None, candidates=resolution.candidates
         )
-        found = lookup._found(resolution, [])
+        found = lookup.no_record(resolution)
         level = MatchLevel.NO_RECORD
     else:
         try:
@@ -230,7 +230,7 @@ def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], f
         resolution.level = level
     # The possibly-same persons' records are read again: a citizenship sign there still
     # routes to citizenship review after the analyst confirms the identity (issue 11).
-    result = assess_found(found, iaq, received, desk.policy)
+    result = assess_found(found, question_of(iaq), received, desk.policy)
     answer = reviewed(iaq.query_type, level, result, found.rows)
     assessed = result.to_iar_dict()
     if fix.status_code is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vetline.desk.service.records import MemoryRecords
+from vetline.person.records import MemoryRecords
 
 DEMO_ORI = "CA0194200"  # Los Angeles County Sheriff in the shipped directory
 ENCOUNTER = {"state": "CA", "county_fips": "06037"}

@@ -3,10 +3,11 @@
 API (``POST /v1/iaq``) and CLI (``vetline query``) both call it. Order, and why:
 
 1. ``accept`` (pure intake); a refusal is audited in its own transaction, then raised.
-2. Resolve, fetch records (and parents, and the records of possibly-same persons, whose
-   ids go into the draft and the audit event), assess as of the encounter date (else the
-   receipt date), decide per query type (``answers.decide``) — reads only, no
-   transaction open.
+2. The person core works the query out (``vetline.person.work_out``): resolve, fetch
+   records (and parents, and the records of possibly-same persons, whose ids go into the
+   draft and the audit event), assess as of the encounter date (else the receipt date),
+   decide per query type — reads only, no transaction open. The desk adds the IAR, the
+   row's values and the audit details.
 3. ONE transaction stores the query in its answered (or queued) state with its IAR
    version, the analyst work item when queued, and both audit events (received, then
    sent or queued); it commits before ``submit`` returns, so nothing is acknowledged
@@ -55,18 +56,10 @@ from vetline.desk.nlets_iar import agency_view
 from vetline.desk.ori import AgencyDirectory, shipped_agencies
 from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import store
-from vetline.desk.service.answers import decide
-from vetline.desk.service.assessing import assess_found, to_subject
-from vetline.desk.service.iar import (
-    Header,
-    assemble,
-    interim,
-    match_part,
-    possible_records_json,
-)
+from vetline.desk.service.iar import Header, assemble, interim, match_part
 from vetline.desk.service.lifecycle import QueryState
-from vetline.desk.service.lookup import PersonLookup
 from vetline.desk.service.models import DeskQuery
+from vetline.desk.service.question import question_of
 from vetline.desk.service.triage import triage
 from vetline.desk.service.writing import (
     OBJECT_TYPE,
@@ -79,6 +72,7 @@ from vetline.desk.service.writing import (
     write_answered,
 )
 from vetline.errors import BadInput
+from vetline.person import PersonLookup, work_out
 from vetline.status import Policy
 
 __all__ = ["OBJECT_TYPE", "QUEUE", "DeskService", "DeskUnavailable", "Submission", "Worked"]
@@ -390,17 +384,9 @@ class DeskService:
             stored = json.loads(query.intake_json)
             flags, notes = tuple(stored["flags"]), tuple(stored["notes"])
         received = parse_utc_iso(query.received_at)
-        found = lookup.find(to_subject(iaq.subject))
-        result = assess_found(found, iaq, received.date(), self.policy)
+        outcome = work_out(question_of(iaq), lookup, received=received.date(), policy=self.policy)
+        found, result, decision = outcome.found, outcome.assessment, outcome.decision
         level = found.resolution.level
-        best = found.resolution.person_id
-        runner_up = max((q for p, q in found.resolution.candidates if p != best), default=0.0)
-        decision = decide(
-            iaq.query_type, level, result, found.rows, fin=iaq.subject.fin, runner_up=runner_up,
-            needs_review=bool(getattr(found.resolution, "needs_review", False)),
-            possible=list(found.possible_records) + list(found.possible_unread),
-            unread=found.possible_unread,
-        )  # fmt: skip
         now = self.clock()
         header = Header(
             iar_id=query.iar_id or store.new_id(),
@@ -418,15 +404,6 @@ class DeskService:
             header, match_part(found.resolution, possible=found.possible_records), assessed,
             decision.answer, state=state.name, iaq=iaq,
         )  # fmt: skip
-        draft = {
-            "resolution": found.resolution.to_json(),
-            "assessment": result.to_dict(),
-            "answer": decision.answer.to_dict(),
-            "queue_reasons": list(decision.queue_reasons),
-            # Every record read for this answer, the possibly-same persons' included.
-            "possible_records": possible_records_json(found.possible_records),
-            "possible_unread": list(found.possible_unread),
-        }
         elapsed = int((now - received).total_seconds() * 1000)
         iar_json = store.document_json(iar)
         values = {
@@ -438,7 +415,7 @@ class DeskService:
             "match_level": level.value,
             "person_id": found.resolution.person_id,
             "queue_reasons": json.dumps(list(decision.queue_reasons)),
-            "draft_json": store.document_json(draft),
+            "draft_json": store.document_json(outcome.draft()),
             "iar_json": iar_json,
         }
         event = {
@@ -446,7 +423,7 @@ class DeskService:
             "match_level": level.value, "person_id": found.resolution.person_id,
             "status": iar["status"]["code"], "flags": iar["flags"],
             "answer": decision.answer.result, "queue_reasons": list(decision.queue_reasons),
-            "aor": query.aor, "possible_person_ids": list(found.possible_records),
+            "aor": query.aor, "possible_person_ids": outcome.possible_ids,
             "possible_unread": list(found.possible_unread),
         }  # fmt: skip
         return Worked(state, iar, iar_json, values, event)

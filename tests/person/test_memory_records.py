@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vetline.desk.service.records import MemoryRecords, _offsets
+from vetline.person.records import MemoryRecords, _offsets
 from vetline.records.contract import SOURCE_NAMES
 from vetline.records.layout import source_file
 

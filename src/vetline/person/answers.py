@@ -12,6 +12,10 @@ query type adds its own question on top, with the records it cites:
 * NICS: 18 U.S.C. 922(g)(5): unlawfully present (A) or admitted on a nonimmigrant visa (B)
   → prohibited, cited; a status that settles neither way, or any doubt → DELAY (research
   pending), never a guess.
+
+Edit here: the common gate (``common_gate``), the possibly-same-person reasons
+(``possible_reasons``), a query type's answer (``decide`` and its ``_warrant`` / ``_nics``),
+the analyst's answer (``reviewed``). Tested table: ``tests/person/test_answers.py``.
 """
 
 from __future__ import annotations
@@ -20,9 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from vetline.desk.iaq import QueryType
 from vetline.status import AssessmentResult, Flag, MatchLevel, StatusCode
-from vetline.vocab import CITIZEN_STATUSES, Assessment
+from vetline.vocab import CITIZEN_STATUSES, Assessment, QueryType
 
 ICE_WARRANT_TYPES: Final = frozenset({"I200", "I205"})
 

@@ -1,4 +1,4 @@
-"""The record store held in memory for the desk: ``fetch`` in microseconds, not milliseconds.
+"""The record store held in memory for the person lookup: ``fetch`` in microseconds.
 
 Why: ``RecordStore.fetch`` runs a DuckDB query per source per call (~20 ms for one
 person), which alone would cap the desk far below its target rate. The desk reads the
@@ -14,6 +14,8 @@ decodes each with ``orjson`` (a few µs). The values are the store's, value for 
 type for type: strings stay strings (any content; JSON escapes round-trip), integers stay
 ``int``, nulls are ``None``. A source with a column type JSON cannot carry exactly
 (floats, dates, nested types) keeps the Arrow path: slower, never different.
+
+Edit here: how a source's rows are held (the JSON path ``_encode``, the Arrow path ``_take``).
 """
 
 from __future__ import annotations

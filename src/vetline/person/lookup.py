@@ -8,7 +8,10 @@ MAY be the subject (``Resolution.possible``: "possible same person" links and cl
 candidates) are loaded too, with their parents, for the engine's safe-direction reading
 (``vetline.status.possible``); the ids read are carried in the draft and the audit event
 like the matched person's. Everything here reads, nothing writes; the service and the
-analyst queue share it.
+analyst queue share it, and so will the vetting centre and batch vetting.
+
+Edit here: which records are read for a subject (parents, possibly-same persons and their
+caps ``MAX_PARENTS`` / ``MAX_POSSIBLE``).
 """
 
 from __future__ import annotations
@@ -33,13 +36,13 @@ MAX_POSSIBLE = 5
 
 
 class RecordSource(Protocol):
-    """What the desk needs of the records (``RecordStore`` or the in-memory copy)."""
+    """What the person core needs of the records (``RecordStore`` or ``MemoryRecords``)."""
 
     def fetch(self, keys: Iterable[tuple[str, str]]) -> list[dict[str, object]]: ...
 
 
 class ResolverLike(Protocol):
-    """What the desk needs of identity resolution (``vetline.resolve.Resolver``)."""
+    """What the person core needs of identity resolution (``vetline.resolve.Resolver``)."""
 
     def resolve(self, subject: Subject | Mapping[str, Any]) -> Resolution: ...
 
@@ -71,7 +74,7 @@ class PersonLookup:
     @classmethod
     def open(cls, data_dir: Path) -> PersonLookup:
         """Load the resolver and the records of a built data folder (``BadInput`` if not)."""
-        from vetline.desk.service.records import MemoryRecords
+        from vetline.person.records import MemoryRecords
         from vetline.resolve import Resolver
 
         lookup = cls(Resolver.load(data_dir), MemoryRecords.load(data_dir))
@@ -103,6 +106,11 @@ class PersonLookup:
         if not keys:
             raise LookupError(f"no person {person_id}")
         return self._found(resolution, keys, exclude=person_id)
+
+    def no_record(self, resolution: Resolution) -> Found:
+        """No person (an analyst's "no record"): the possibly-same persons are still read,
+        since a citizenship sign among them still routes to citizenship review."""
+        return self._found(resolution, [])
 
     def keys_of(self, person_id: str) -> list[tuple[str, str]] | None:
         """The record keys of one person (None: this resolver cannot list them)."""

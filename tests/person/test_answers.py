@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from vetline.desk.iaq import QueryType
-from vetline.desk.service.answers import decide
+from vetline.person import decide
 from vetline.status import Action, Assessment, Flag, MatchLevel, StatusCode
 from vetline.status.history import RecordRef
 from vetline.status.result import (
@@ -17,6 +16,7 @@ from vetline.status.result import (
     Removability,
     StatusFinding,
 )
+from vetline.vocab import QueryType
 
 REF = RecordRef("status", "ST1")
 

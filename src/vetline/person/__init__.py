@@ -1,0 +1,42 @@
+"""The person core: subject → person → records → status → decision, for every workflow.
+
+The query desk answers IAQs with it; the vetting centre and batch vetting will call the
+same path, so a rule changed here changes all of them alike. It reads and decides; it
+never writes, audits or queues (the workflow around it does), and it imports no workflow
+(``desk``, ``api``, ``db``): ``tests/test_layering.py`` fails if it does.
+
+Public surface:
+
+* ``work_out(question, lookup, received=, policy=)`` → ``Outcome`` (``found``,
+  ``assessment``, ``decision``; ``draft()`` its JSON): the one path.
+* ``Question(subject, kind, encounter)``: who is asked about, which answer rules apply,
+  the encounter (its date, else the received day, is the assessment date).
+* ``PersonLookup.open(data_dir)`` (resolver + in-memory records) → ``find`` / ``person``
+  → ``Found``; ``RecordSource`` and ``ResolverLike``: what it needs of its adapters.
+* ``assess_found``: the status engine on a ``Found`` (an analyst's choice of person too).
+* ``decide`` (pure: the automatic-or-analyst gate) → ``Decision`` with its ``Answer``;
+  ``reviewed``: the answer once an analyst has decided.
+
+Edit here: see ``README.md`` (which module holds which rule).
+"""
+
+from vetline.person.answers import Answer, Decision, decide, reviewed
+from vetline.person.assessing import assess_found
+from vetline.person.lookup import Found, PersonLookup, RecordSource, ResolverLike
+from vetline.person.question import Question
+from vetline.person.working import Outcome, work_out
+
+__all__ = [
+    "Answer",
+    "Decision",
+    "Found",
+    "Outcome",
+    "PersonLookup",
+    "Question",
+    "RecordSource",
+    "ResolverLike",
+    "assess_found",
+    "decide",
+    "reviewed",
+    "work_out",
+]

@@ -1,0 +1,99 @@
+"""``work_out``: one question → the person found, the assessment, and the decision. Reads only.
+
+The path every workflow shares (the desk's automatic answer, the bench, and next the
+vetting centre and batch vetting): resolve the subject and read the person's records,
+their parents' and the possibly-same persons' (``PersonLookup.find``), assess as of the
+encounter date (``assess_found``), and decide per query type whether the answer may go
+out without an analyst (``decide``). Nothing is written and no clock is read: the caller
+stores, audits and queues what it gets back.
+
+Edit here: what the gate is told about the resolution (``decision_for``: the runner-up,
+the possibly-same persons), what the outcome carries (``Outcome``) and its draft form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from vetline.person.answers import Decision, decide
+from vetline.person.assessing import assess_found
+from vetline.person.lookup import Found, PersonLookup
+from vetline.person.question import Question
+from vetline.status import AssessmentResult, Policy
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from vetline.resolve import Resolution
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``work_out`` found: the question, the person and records read, the engine's
+    assessment, and the decision (the answer; automatic or the analyst's reasons)."""
+
+    question: Question
+    found: Found
+    assessment: AssessmentResult
+    decision: Decision
+
+    @property
+    def resolution(self) -> Resolution:
+        return self.found.resolution
+
+    @property
+    def possible_ids(self) -> list[str]:
+        """The possibly-same persons whose records were read (for the audit trail)."""
+        return list(self.found.possible_records)
+
+    def draft(self) -> dict[str, Any]:
+        """The working-out as JSON: what an analyst reads and the analyst's answer starts from.
+
+        Every record read for the answer is named, the possibly-same persons' included.
+        """
+        return {
+            "resolution": self.found.resolution.to_json(),
+            "assessment": self.assessment.to_dict(),
+            "answer": self.decision.answer.to_dict(),
+            "queue_reasons": list(self.decision.queue_reasons),
+            "possible_records": possible_records_json(self.found.possible_records),
+            "possible_unread": list(self.found.possible_unread),
+        }
+
+
+def possible_records_json(
+    possible: Mapping[str, Sequence[tuple[str, str]]],
+) -> dict[str, list[dict[str, str]]]:
+    """Possibly-same persons' record keys as JSON (the draft, the IAR's match part)."""
+    return {
+        pid: [{"source": src, "record_id": rid} for src, rid in keys]
+        for pid, keys in possible.items()
+    }
+
+
+def decision_for(question: Question, found: Found, assessment: AssessmentResult) -> Decision:
+    """``decide`` told what the resolution says beyond its level.
+
+    The runner-up is the best candidate person other than the match (records may be
+    split, ``SPLIT_RECORDS_PROBABILITY``); the possibly-same persons are those read and
+    those left unread (either queues: issue 11 item 2).
+    """
+    res = found.resolution
+    runner_up = max((q for p, q in res.candidates if p != res.person_id), default=0.0)
+    return decide(
+        question.kind, res.level, assessment, found.rows, fin=question.subject.fin,
+        runner_up=runner_up, needs_review=bool(getattr(res, "needs_review", False)),
+        possible=list(found.possible_records) + list(found.possible_unread),
+        unread=found.possible_unread,
+    )  # fmt: skip
+
+
+def work_out(
+    question: Question, lookup: PersonLookup, *, received: date, policy: Policy
+) -> Outcome:
+    """Resolve, read, assess and decide ``question`` (received on ``received``). Reads only."""
+    found = lookup.find(question.subject)
+    assessment = assess_found(found, question, received, policy)
+    return Outcome(question, found, assessment, decision_for(question, found, assessment))
