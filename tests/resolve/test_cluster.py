@@ -51,7 +51,7 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
             False,
             "birth country is no corroboration (look-alikes with a wrong birthplace)",
         ),
-        ({"zip": "exact"}, True, "the ZIP code corroborates"),
+        ({"zip": "exact"}, False, "a ZIP code holds thousands (same-county look-alikes)"),
         ({"state": "exact", "city": "exact"}, False, "state and city hold millions"),
         ({}, False, "name and birth date alone never join (look-alikes)"),
         ({"address": "exact", "forename": "different"}, False, "a first-name conflict"),

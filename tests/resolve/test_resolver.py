@@ -10,7 +10,7 @@ import pytest
 from conftest import BuiltWorld
 from vetline.errors import BadInput
 from vetline.resolve import Resolver, Subject
-from vetline.vocab import MatchLevel
+from vetline.vocab import IdentityBasis, MatchLevel
 
 
 @pytest.fixture(scope="module")
@@ -313,3 +313,33 @@ def test_identifier_identifies_only_its_own_records(world_copy: BuiltWorld) -> N
     assert any("fbi_number" in r and "part of this person" in r for r in apart.reasons)
     together = merged("ID").resolve(_subject(person))
     assert together.level is MatchLevel.POSITIVE and str(together.basis) == "IDENTIFIER"
+
+
+def test_a_fingerprint_identity_with_a_link_needs_no_analyst(world_copy: BuiltWorld) -> None:
+    """A decisive FIN settles who the subject is; the linked person stays in ``possible``
+    (the status engine reads it in the safe direction) but does not queue the answer."""
+    import pyarrow as pa
+
+    from vetline.resolve.links import LINK_SCHEMA, write_links
+
+    live = Resolver.load(world_copy.data)
+    persons = _person_of(world_copy)
+    person, found = next(
+        (p, r)
+        for p in world_copy.people
+        if (r := live.resolve(Subject(fin=p["fin"], last_name=p["last_name"]))).basis
+        is IdentityBasis.BIOMETRIC
+    )
+    chosen = found.person_id
+    assert chosen is not None
+    linked = next(persons[p["pid"]] for p in world_copy.people if persons[p["pid"]] != chosen)
+    row = {"person_id_l": chosen, "person_id_r": linked, "unique_id_l": "status|x",
+           "unique_id_r": "criminal|y", "match_probability": 0.97, "match_weight": 5.0,
+           "reason": "uncorroborated: name and date of birth only"}  # fmt: skip
+    write_links(world_copy.data, pa.Table.from_pylist([row], schema=LINK_SCHEMA))
+    result = Resolver.load(world_copy.data).resolve(
+        Subject(fin=person["fin"], last_name=person["last_name"])
+    )
+    assert result.person_id == chosen and result.basis is IdentityBasis.BIOMETRIC
+    assert linked in result.possible
+    assert not result.needs_review

@@ -11,7 +11,7 @@ What joins (an edge is *clean*):
 * an identifier agrees exactly (A-number, FIN, FBI number, SSN, passport, SID); or
 * the pair is probable (≥ ``cluster_threshold``) on biographic fields *and* something
   independent of the name-and-birthday coincidence corroborates it (``CORROBORATION``):
-  the street address agrees exactly or nearly, the ZIP code agrees, or a hand-keyed
+  the street address agrees exactly or nearly, or a hand-keyed
   number (A-number, SSN) is one keystroke from the other record's — and nothing conflicts
   on the pair (no identifier, birth country, sex, date of birth or first name in its
   "different" level; a first name "different" only because the names are swapped and
@@ -27,14 +27,20 @@ What is *not* corroboration, and why:
   what a booking officer heard, it is wrong exactly for the citizens at risk, and in the
   subject population it is shared by millions. Birth country *disagreement* still
   counts as a conflict.
-* **state or city.** A state holds millions of people and a city up to millions; a
-  look-alike in the same state is one of the adversarial constructions (issue 11 item 4).
+* **state, city or ZIP code.** A state holds millions of people, a city up to
+  millions, a ZIP code thousands to tens of thousands; a look-alike in the same state or
+  county is one of the adversarial constructions (issue 11 item 4). ZIP agreement was
+  corroboration for one afternoon: on the look-alike world every same-county
+  criminal-only citizen (``CRIMINAL_ONLY_CITIZEN``, same state) joined the removable
+  stranger through it (6 of 15 pairs in ``tests/resolve/test_lookalike_kinds.py``). The
+  ZIP stays a blocking key (records without identifiers are still *compared*) and a
+  weighted comparison; it does not join on its own.
 * **parents' names.** The extract contract has none in its identity columns; parent
   A-numbers (``status.parent_a_numbers``) are event data and never reach the match table.
 
 The corroborating fields and why each is independent of a name-and-birthday
-coincidence: a street address (a household) and a ZIP code (≈ 8,000 residents, 1 in
-40,000 of the U.S. population) are where the person was, not who they are called; a
+coincidence: a street address (a household) is where the person lived, not who they
+are called; a
 typo-close number is one keying error from the other record's — two different people's
 9-digit numbers are one edit apart with probability 8.8e-8 (88 of the 10^9 nine-digit
 strings are one substitution or adjacent swap away), so it is no coincidence of names;
@@ -64,7 +70,7 @@ edge                       pair conflicts    identifier guard  citizenship guard
 =========================  ================  ================  ==================
 identifier agrees exactly  not checked       yes               no (identity proven)
 typo-close A-number / SSN  yes               yes               yes
-address / ZIP corroborated yes               yes               yes
+address corroborated      yes               yes               yes
 =========================  ================  ================  ==================
 
 What is left: every pair ≥ the threshold whose records end in different persons —
@@ -112,7 +118,6 @@ EDGE_CONFLICTS: tuple[str, ...] = (*IDENTIFIERS, "birth_country", "sex", "dob", 
 CORROBORATION: tuple[tuple[str, str], ...] = (
     ("address", "exact"),
     ("address", "similar (Jaro-Winkler ≥ 0.9)"),
-    ("zip", "exact"),
     ("a_number", TYPO_LABEL),
     ("ssn", TYPO_LABEL),
 )

@@ -31,7 +31,7 @@ from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS, TYP
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import fresh_id
 from vetline.resolve.index import RecordIndex
-from vetline.resolve.levels import Evidence, decide
+from vetline.resolve.levels import Decision, Evidence, decide
 from vetline.resolve.links import Link, read_links
 from vetline.resolve.model import MatchModel
 from vetline.resolve.population import Population, adjust
@@ -287,8 +287,7 @@ class Resolver:
             reasons,
             basis=decision.basis,
             possible=possible,
-            needs_review=decision.person_id is not None
-            and (bool(links) or high >= 2 or bool(evidence.apart)),
+            needs_review=_needs_review(decision, bool(links), high, bool(evidence.apart)),
             links=list(links),
         )
 
@@ -518,3 +517,19 @@ def _unbox(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     return value
+
+
+def _needs_review(decision: Decision, linked: bool, high: int, apart: bool) -> bool:
+    """Whether an analyst must settle the identity before any answer leaves.
+
+    A link, two persons at or above PROBABLE, or identified records that fall apart mean
+    "which person is the subject?" — unless fingerprints answered it. With a decisive
+    FIN the subject *is* the FIN's person; the linked or close persons are only maybe
+    more records of the same person, and those reach the status engine as ``possible``
+    and are read in the safe direction (a citizenship or lawful-status sign there routes
+    to review; a conviction or order there is never a ground), so they need no analyst
+    of their own. Measured on the otherworld: see bench/README.md (identity safety).
+    """
+    if decision.person_id is None or decision.basis is IdentityBasis.BIOMETRIC:
+        return False
+    return linked or high >= 2 or apart
