@@ -31,9 +31,9 @@ def test_the_desk_stores_what_the_person_core_works_out(
         with UnitOfWork(database, Actor.system(), read_only=True) as uow:
             row = uow.session.get(DeskQuery, sub.query_id)
             assert row is not None and row.draft_json is not None
-            stored = row.draft_json
+            stored, person_id = row.draft_json, row.person_id
         assert stored == store.document_json(outcome.draft())
         assert (sub.state is QueryState.ANSWERED) == outcome.decision.automatic
-        assert row.person_id == outcome.resolution.person_id
+        assert person_id == outcome.resolution.person_id
         states.add(sub.state)
     assert states == {QueryState.ANSWERED, QueryState.QUEUED}  # both paths compared
