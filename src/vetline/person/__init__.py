@@ -16,6 +16,10 @@ Public surface:
 * ``assess_found``: the status engine on a ``Found`` (an analyst's choice of person too).
 * ``decide`` (pure: the automatic-or-analyst gate) → ``Decision`` with its ``Answer``;
   ``reviewed``: the answer once an analyst has decided.
+* ``review(question, lookup, resolution, person_id, received=, policy=)`` → ``Reviewed``:
+  the same path once a human settled the identity (another person, or no record);
+  ``resolution_of_draft`` reads a stored draft's resolution back; ``UnknownPerson``
+  when the chosen person has no records.
 
 Edit here: see ``README.md`` (which module holds which rule).
 """
@@ -24,6 +28,7 @@ from vetline.person.answers import Answer, Decision, decide, reviewed
 from vetline.person.assessing import assess_found
 from vetline.person.lookup import Found, PersonLookup, RecordSource, ResolverLike
 from vetline.person.question import Question
+from vetline.person.review import Reviewed, UnknownPerson, resolution_of_draft, review
 from vetline.person.working import Outcome, work_out
 
 __all__ = [
@@ -35,8 +40,12 @@ __all__ = [
     "Question",
     "RecordSource",
     "ResolverLike",
+    "Reviewed",
+    "UnknownPerson",
     "assess_found",
     "decide",
+    "resolution_of_draft",
+    "review",
     "reviewed",
     "work_out",
 ]

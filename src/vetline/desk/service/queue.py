@@ -31,9 +31,8 @@ from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.question import question_of
 from vetline.desk.service.service import OBJECT_TYPE, QUEUE, DeskService
 from vetline.errors import BadInput
-from vetline.person import assess_found, reviewed
-from vetline.status import MatchLevel, StatusCode
-from vetline.vocab import IdentityBasis
+from vetline.person import UnknownPerson, resolution_of_draft, review
+from vetline.status import StatusCode
 
 
 @dataclass(frozen=True)
@@ -195,43 +194,16 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
 
 def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], fix: Correction,
            received: Any, actor: Actor) -> dict[str, Any]:  # fmt: skip
-    from vetline.resolve import Resolution
-
-    res = draft["resolution"]
-    resolution = Resolution(
-        **{
-            **res,
-            "level": MatchLevel(res["level"]),
-            # A draft written before the basis existed proves nothing beyond biographics.
-            "basis": IdentityBasis(res.get("basis", IdentityBasis.BIOGRAPHIC)),
-            "records": [(r["source"], r["record_id"]) for r in res["records"]],
-            "candidates": [(c["person_id"], c["probability"]) for c in res["candidates"]],
-        }
-    )
+    resolution = resolution_of_draft(draft["resolution"])
     person = None if fix.no_record else (fix.person_id or resolution.person_id)
-    lookup = desk.lookup()
-    if person is None:
-        resolution = Resolution(
-            MatchLevel.NO_RECORD, None, 0.0, None, candidates=resolution.candidates
-        )
-        found = lookup.no_record(resolution)
-        level = MatchLevel.NO_RECORD
-    else:
-        try:
-            found = lookup.person(person, resolution)
-        except LookupError as exc:
-            raise BadInput("person_id", str(exc)) from None
-        if person != resolution.person_id:
-            # The analyst chose another person: a human judgement, not fingerprints.
-            resolution.basis = IdentityBasis.BIOGRAPHIC
-        resolution.person_id = person
-        resolution.records = [(str(r["source"]), str(r["record_id"])) for r in found.rows]
-        level = MatchLevel.POSITIVE  # the analyst confirmed the identity
-        resolution.level = level
-    # The possibly-same persons' records are read again: a citizenship sign there still
-    # routes to citizenship review after the analyst confirms the identity (issue 11).
-    result = assess_found(found, question_of(iaq), received, desk.policy)
-    answer = reviewed(iaq.query_type, level, result, found.rows)
+    try:
+        done = review(
+            question_of(iaq), desk.lookup(), resolution, person, received=received,
+            policy=desk.policy,
+        )  # fmt: skip
+    except UnknownPerson as exc:
+        raise BadInput("person_id", str(exc)) from None
+    resolution, found, result, answer = done.resolution, done.found, done.assessment, done.answer
     assessed = result.to_iar_dict()
     if fix.status_code is not None:
         evidence = [{"source": src, "record_id": rid} for src, rid in resolution.records]
