@@ -28,6 +28,8 @@ from vetline.resolve.links import LINK_SCHEMA, read_links
 CITIZEN = {"last_name": "QUILLFEATHER", "first_name": "ANSELM", "dob": "1979-04-23", "sex": "M"}
 HOUSEHOLD = {"last_name": "VANTONGERLOO", "first_name": "BERIT", "dob": "1968-11-02", "sex": "F"}
 CONFLICT = {"last_name": "ZWEIFELHOFER", "first_name": "CASIMIR", "dob": "1990-06-17", "sex": "M"}
+#: Father and son of one name at one address (Jr/Sr); the father's encounter has no DOB.
+SENIOR = {"last_name": "FAIRWEATHER", "first_name": "TYRONE", "sex": "M"}
 #: The outside evaluator's pair: same name and birthday, similar street in another city.
 ELSEWHERE = {"last_name": "BRAITHWAITE", "first_name": "OSRIC", "dob": "1984-02-09", "sex": "M"}
 
@@ -55,6 +57,8 @@ def _adversarial() -> dict[str, list[dict[str, str]]]:
             # Same-type identifiers in conflict, chained through agreeing ones.
             {**CONFLICT, "record_id": "cf-1", "birth_country": "GT",
              "a_number": "088123456", "ssn": "412556789"},
+            {**SENIOR, "record_id": "jr-1", "dob": "1993-04-20", "fbi_number": "4309794TV",
+             "address": "7675 FOURTH AVE", "city": "BRONX", "state": "NY", "zip": "10453"},
             {**ELSEWHERE, "record_id": "el-1", "birth_country": "MX", "fbi_number": "77120KL3",
              "address": "2456 CEDAR LN", "city": "CHARLOTTE", "state": "NC", "zip": "28205"},
         ],
@@ -70,6 +74,10 @@ def _adversarial() -> dict[str, list[dict[str, str]]]:
              "address": "10212 CEDAR LN", "city": "MIAMI", "state": "FL", "zip": "33125"},
         ],
         "biometric": [
+            {**SENIOR, "record_id": "sr-1", "dob": "1963-09-16", "birth_country": "GB",
+             "fin": "281884671038"},
+            {**SENIOR, "record_id": "sr-2", "birth_country": "GB", "fin": "281884671038",
+             "address": "7675 FOURTH AVE", "city": "BRONX", "state": "NY", "zip": "10453"},
             {**CITIZEN, "record_id": "str-2", "birth_country": "MX", "fin": "7766554433",
              "state": "CA"},
             {**CONFLICT, "record_id": "cf-3", "birth_country": "GT",
@@ -121,6 +129,14 @@ def test_a_similar_street_in_another_city_is_no_corroboration(adversarial: Path)
     """bench/otherworld: "2456 CEDAR LN", Charlotte vs "10212 CEDAR LN", Miami."""
     person = _person(adversarial)
     assert person["el-1"] != person["el-2"]
+
+
+def test_a_record_without_birth_date_does_not_carry_a_son_into_his_father(
+    adversarial: Path,
+) -> None:
+    person = _person(adversarial)
+    assert person["sr-1"] == person["sr-2"], "the father's FIN joins his own records"
+    assert person["jr-1"] != person["sr-1"], "the son (1993) is not the father (1963)"
 
 
 def test_links_file_has_the_interface_schema(adversarial: Path) -> None:
