@@ -28,6 +28,10 @@ from vetline.resolve.links import LINK_SCHEMA, read_links
 CITIZEN = {"last_name": "QUILLFEATHER", "first_name": "ANSELM", "dob": "1979-04-23", "sex": "M"}
 HOUSEHOLD = {"last_name": "VANTONGERLOO", "first_name": "BERIT", "dob": "1968-11-02", "sex": "F"}
 CONFLICT = {"last_name": "ZWEIFELHOFER", "first_name": "CASIMIR", "dob": "1990-06-17", "sex": "M"}
+#: Father and son of one name at one address (Jr/Sr); the father's encounter has no DOB.
+SENIOR = {"last_name": "FAIRWEATHER", "first_name": "TYRONE", "sex": "M"}
+#: The outside evaluator's pair: same name and birthday, similar street in another city.
+ELSEWHERE = {"last_name": "BRAITHWAITE", "first_name": "OSRIC", "dob": "1984-02-09", "sex": "M"}
 
 
 def _write(folder: Path, rows: dict[str, list[dict[str, str]]]) -> None:
@@ -53,6 +57,10 @@ def _adversarial() -> dict[str, list[dict[str, str]]]:
             # Same-type identifiers in conflict, chained through agreeing ones.
             {**CONFLICT, "record_id": "cf-1", "birth_country": "GT",
              "a_number": "088123456", "ssn": "412556789"},
+            {**SENIOR, "record_id": "jr-1", "dob": "1993-04-20", "fbi_number": "4309794TV",
+             "address": "7675 FOURTH AVE", "city": "BRONX", "state": "NY", "zip": "10453"},
+            {**ELSEWHERE, "record_id": "el-1", "birth_country": "MX", "fbi_number": "77120KL3",
+             "address": "2456 CEDAR LN", "city": "CHARLOTTE", "state": "NC", "zip": "28205"},
         ],
         "status": [
             # The removable stranger: FIN + A-number, California.
@@ -62,8 +70,14 @@ def _adversarial() -> dict[str, list[dict[str, str]]]:
              "address": "17 LINDEN AVE", "city": "CHICAGO", "state": "IL", "zip": "60618"},
             {**CONFLICT, "record_id": "cf-2", "birth_country": "GT",
              "ssn": "412556789", "fin": "5544332211"},
+            {**ELSEWHERE, "record_id": "el-2", "birth_country": "MX", "a_number": "311224455",
+             "address": "10212 CEDAR LN", "city": "MIAMI", "state": "FL", "zip": "33125"},
         ],
         "biometric": [
+            {**SENIOR, "record_id": "sr-1", "dob": "1963-09-16", "birth_country": "GB",
+             "fin": "281884671038"},
+            {**SENIOR, "record_id": "sr-2", "birth_country": "GB", "fin": "281884671038",
+             "address": "7675 FOURTH AVE", "city": "BRONX", "state": "NY", "zip": "10453"},
             {**CITIZEN, "record_id": "str-2", "birth_country": "MX", "fin": "7766554433",
              "state": "CA"},
             {**CONFLICT, "record_id": "cf-3", "birth_country": "GT",
@@ -109,6 +123,20 @@ def test_same_type_identifiers_in_conflict_never_join(adversarial: Path) -> None
 def test_address_corroborates_a_pair_without_identifiers(adversarial: Path) -> None:
     person = _person(adversarial)
     assert person["hh-1"] == person["hh-2"]
+
+
+def test_a_similar_street_in_another_city_is_no_corroboration(adversarial: Path) -> None:
+    """bench/otherworld: "2456 CEDAR LN", Charlotte vs "10212 CEDAR LN", Miami."""
+    person = _person(adversarial)
+    assert person["el-1"] != person["el-2"]
+
+
+def test_a_record_without_birth_date_does_not_carry_a_son_into_his_father(
+    adversarial: Path,
+) -> None:
+    person = _person(adversarial)
+    assert person["sr-1"] == person["sr-2"], "the father's FIN joins his own records"
+    assert person["jr-1"] != person["sr-1"], "the son (1993) is not the father (1963)"
 
 
 def test_links_file_has_the_interface_schema(adversarial: Path) -> None:

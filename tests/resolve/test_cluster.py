@@ -45,7 +45,17 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
 @pytest.mark.parametrize(
     ("levels", "kept", "why"),
     [
-        ({"address": "exact"}, True, "the street address corroborates name and birth date"),
+        (
+            {"address": "exact", "zip": "exact"},
+            True,
+            "the street address in the same ZIP corroborates name and birth date",
+        ),
+        (
+            {"address": "similar (Jaro-Winkler ≥ 0.9)", "city": "exact"},
+            True,
+            "a nearly equal street address in the same city corroborates too",
+        ),
+        ({"address": "exact"}, False, "the same street address in another place does not"),
         (
             {"birth_country": "exact", "sex": "exact"},
             False,
@@ -57,7 +67,7 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
         ({"address": "exact", "forename": "different"}, False, "a first-name conflict"),
         ({"address": "exact", "ssn": "different"}, False, "two SSNs: two people"),
         (
-            {"address": "exact", "forename": "different", "surname": SWAP},
+            {"address": "exact", "zip": "exact", "forename": "different", "surname": SWAP},
             True,
             "first name 'different' only because the names are swapped",
         ),
