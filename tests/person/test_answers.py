@@ -155,3 +155,35 @@ def test_needs_review_queues_and_names_the_possible_person() -> None:
     unread = decide(QueryType.NICS, P, result(StatusCode.LPR), [], unread=["P7"])
     assert not unread.automatic and "P7" not in unread.answer.reason
     assert any("P7" in r and "not read" in r for r in unread.queue_reasons)
+
+
+@pytest.mark.parametrize(
+    ("basis", "read", "automatic"),
+    [
+        ("BIOMETRIC", True, True),  # fingerprints settle who; the split-off person was read
+        ("BIOMETRIC", False, False),  # a runner-up whose records were not read still queues
+        ("IDENTIFIER", True, False),  # without fingerprints the split gate stays
+    ],
+)
+def test_a_read_split_person_does_not_queue_a_fingerprint_identity(
+    basis: str, read: bool, automatic: bool
+) -> None:
+    from vetline.person import Question
+    from vetline.person.lookup import Found
+    from vetline.person.working import decision_for
+    from vetline.resolve import Resolution, Subject
+    from vetline.status import PersonHistory
+    from vetline.vocab import IdentityBasis
+
+    resolution = Resolution(
+        P, "P-ONE", 1.0, 30.0, candidates=[("P-ONE", 1.0), ("P-TWO", 0.999)],
+        basis=IdentityBasis(basis), possible=["P-TWO"],
+    )  # fmt: skip
+    found = Found(
+        resolution, [WITH_FIN], PersonHistory.from_rows([WITH_FIN]),
+        possible={"P-TWO": PersonHistory()} if read else {},
+        possible_records={"P-TWO": [("criminal", "C9")]} if read else {},
+    )  # fmt: skip
+    question = Question(Subject(fin="1234567890"), QueryType.BIOMETRIC)
+    decision = decision_for(question, found, result())
+    assert decision.automatic is automatic, decision.reasons

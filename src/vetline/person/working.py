@@ -22,6 +22,7 @@ from vetline.person.assessing import assess_found
 from vetline.person.lookup import Found, PersonLookup
 from vetline.person.question import Question
 from vetline.status import AssessmentResult, Policy
+from vetline.vocab import IdentityBasis
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -79,9 +80,22 @@ def decision_for(question: Question, found: Found, assessment: AssessmentResult)
     The runner-up is the best candidate person other than the match (records may be
     split, ``SPLIT_RECORDS_PROBABILITY``); the possibly-same persons are those read and
     those left unread (either queues: issue 11 item 2).
+
+    With a biometric identity (a decisive FIN) a runner-up whose records were read as a
+    possibly-same person does not count: fingerprints settled who the subject is, and
+    the split-off records reached the status engine, which reads them in the safe
+    direction only (a naturalization, a citizen parent or a lawful status there routes
+    to review; a conviction or an order there never becomes a ground) — the very case the
+    split gate was made for (a naturalized parent's record in a second person) is now
+    caught there. Without this, corroborated merges (issue 11) split more true persons
+    and the BIOMETRIC automation fell from 0.91 to 0.56 on the otherworld (bench/README.md,
+    identity safety).
     """
     res = found.resolution
-    runner_up = max((q for p, q in res.candidates if p != res.person_id), default=0.0)
+    read = set(found.possible_records) if res.basis is IdentityBasis.BIOMETRIC else set()
+    runner_up = max(
+        (q for p, q in res.candidates if p != res.person_id and p not in read), default=0.0
+    )
     return decide(
         question.kind, res.level, assessment, found.rows, fin=question.subject.fin,
         runner_up=runner_up, needs_review=bool(getattr(res, "needs_review", False)),
