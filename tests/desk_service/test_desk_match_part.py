@@ -30,6 +30,23 @@ def test_possible_persons_are_shown_among_the_candidates() -> None:
     assert match["basis"] == "IDENTIFIER"
 
 
+def test_a_linked_candidate_carries_the_links_reason() -> None:
+    from vetline.resolve.links import Link
+
+    link = Link("P1", "P2", "status|S1", "criminal|C9", 0.9993, 11.5,
+                "uncorroborated: name and date of birth only")  # fmt: skip
+    res = Resolution(
+        MatchLevel.PROBABLE, "P1", 0.995, 9.0, candidates=[("P1", 0.995), ("P2", 0.9993)],
+        basis=IdentityBasis.BIOGRAPHIC, possible=["P2"], needs_review=True, links=[link],
+    )  # fmt: skip
+    by_id = {c["person_id"]: c for c in match_part(res)["candidates"]}
+    assert by_id["P2"]["link"] == {
+        "probability": 0.9993,
+        "reason": "uncorroborated: name and date of birth only",
+    }
+    assert "link" not in by_id["P1"]
+
+
 def test_identifier_records_are_those_carrying_the_queried_value() -> None:
     subject = Subject(last_name="DOE", a_number="A12345678", fbi_number="123456AB1")
     rows = [

@@ -47,18 +47,27 @@ def match_part(
 
     Added keys (issue 11): ``basis`` (what ties the subject to the person), and the
     persons that MAY be the subject (``Resolution.possible``) shown among the candidates:
-    a candidate entry carries ``possible_same_person: true``; a linked person that was
+    a candidate entry carries ``possible_same_person: true`` (and ``link``: the build's
+    probability and reason for keeping the two apart); a linked person that was
     not scored against the query is added with ``probability: null``; and
     ``possible_same_person`` lists each with the records read for it (``possible``).
     """
     level = MatchLevel(str(resolution.level))
     no_record = level is MatchLevel.NO_RECORD
     maybe = [p for p in dict.fromkeys(getattr(resolution, "possible", None) or [])]
+    # The build's "possible same person" links say why the two persons were kept apart;
+    # the analyst sees it beside the candidate (issue 11: the link shown in the IAR).
+    linked = {k.other_person_id: k for k in getattr(resolution, "links", None) or []}
     candidates: list[dict[str, Any]] = []
     for p, q in resolution.candidates:
         entry: dict[str, Any] = {"person_id": p, "probability": round(float(q), PROBABILITY_DIGITS)}
         if p in maybe:
             entry["possible_same_person"] = True
+        if (link := linked.get(p)) is not None:
+            entry["link"] = {
+                "probability": round(link.match_probability, PROBABILITY_DIGITS),
+                "reason": link.reason,
+            }
         candidates.append(entry)
     scored = {c["person_id"] for c in candidates}
     candidates += [
