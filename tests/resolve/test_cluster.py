@@ -52,8 +52,8 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
         ),
         (
             {"address": "similar (Jaro-Winkler ≥ 0.9)", "city": "exact"},
-            True,
-            "a nearly equal street address in the same city corroborates too",
+            False,
+            "a similar address in one city may be another house on the same street",
         ),
         ({"address": "exact"}, False, "the same street address in another place does not"),
         (

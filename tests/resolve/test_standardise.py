@@ -189,3 +189,18 @@ def test_ssn_halves_leave_the_middle_digit_out_and_short_numbers_alone() -> None
     assert ssn_head("12345") is None and ssn_tail(None) is None
     row = standardise_one({"last_name": "X", "ssn": "223-45-6789"})
     assert (row["ssn_head"], row["ssn_tail"]) == ("2234", "6789")
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("2743 Sunset St.", "2743 SUNSET ST"),  # the house number is the household
+        ("17 LINDEN AVENUE", "17 LINDEN AVE"),  # USPS Publication 28 suffixes
+        ("10 North Main Street, Apt 4", "10 N MAIN ST APT 4"),
+        ("   ", None),
+    ],
+)
+def test_addresses_keep_their_house_numbers(raw: str, clean: str | None) -> None:
+    from vetline.resolve.standardise import clean_address
+
+    assert clean_address(raw) == clean

@@ -120,6 +120,34 @@ def clean_name(value: object) -> str | None:
     return text
 
 
+_ADDRESS_JUNK = re.compile(r"[^A-Z0-9 ]+")
+#: USPS Publication 28 (appendix C1, C2) standard abbreviations of the commonest street
+#: suffixes and directionals, so "17 LINDEN AVENUE" and "17 LINDEN AVE" are one address.
+STREET_WORDS: dict[str, str] = {
+    "AVENUE": "AVE", "AV": "AVE", "STREET": "ST", "STR": "ST", "ROAD": "RD",
+    "DRIVE": "DR", "LANE": "LN", "COURT": "CT", "BOULEVARD": "BLVD", "PLACE": "PL",
+    "CIRCLE": "CIR", "PARKWAY": "PKWY", "HIGHWAY": "HWY", "TERRACE": "TER",
+    "SQUARE": "SQ", "TRAIL": "TRL", "CRESCENT": "CRES", "NORTH": "N", "SOUTH": "S",
+    "EAST": "E", "WEST": "W", "APARTMENT": "APT", "SUITE": "STE",
+}  # fmt: skip
+
+
+def clean_address(value: object) -> str | None:
+    """Upper-case ASCII letters, digits and single spaces, USPS abbreviations.
+
+    Not ``clean_name``: that drops digits, and a street address without its house number
+    is a street — "2743 SUNSET ST" and "1546 SUNSET ST" became one "address", which joined
+    same-name strangers on one street into one person (issue 11, the 250,000-person
+    otherworld).
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = unidecode(value).upper().replace("'", "")
+    words = _SPACES.sub(" ", _ADDRESS_JUNK.sub(" ", text)).strip().split(" ")
+    out = " ".join(STREET_WORDS.get(w, w) for w in words if w)
+    return out or None
+
+
 def surname_tokens(surname: str | None) -> list[str]:
     """Surname tokens without particles; if only particles remain, keep them all."""
     if not surname:
@@ -392,7 +420,7 @@ def standardise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out[column] = _mapped(_col(frame, column), canon)
     for column, (base, derive) in DERIVED_KEYS.items():
         out[column] = _mapped(out[base], derive)
-    out["address"] = _mapped(_col(frame, "address"), clean_name)
+    out["address"] = _mapped(_col(frame, "address"), clean_address)
     out["city"] = _mapped(_col(frame, "city"), clean_name)
     out["state"] = _mapped(_col(frame, "state"), canon_identifier)
     out["zip"] = _mapped(_col(frame, "zip"), canon_identifier)
@@ -432,7 +460,7 @@ def standardise_one(row: dict[str, Any]) -> dict[str, Any]:
         "dob_day": day,
         "sex": row.get("sex") if row.get("sex") in {"M", "F", "X"} else None,
         "birth_country": canon_identifier(row.get("birth_country")),
-        "address": clean_name(row.get("address")),
+        "address": clean_address(row.get("address")),
         "city": clean_name(row.get("city")),
         "state": canon_identifier(row.get("state")),
         "zip": canon_identifier(row.get("zip")),
