@@ -46,9 +46,14 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
     ("levels", "kept", "why"),
     [
         (
-            {"address": "exact", "zip": "exact"},
+            {"address": "exact", "zip": "exact", "dob": "exact"},
             True,
             "the street address in the same ZIP corroborates name and birth date",
+        ),
+        (
+            {"address": "exact", "zip": "exact"},
+            False,
+            "not without a birth date on both records (a Jr at his father's address)",
         ),
         (
             {"address": "similar (Jaro-Winkler ≥ 0.9)", "city": "exact"},
@@ -67,7 +72,13 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
         ({"address": "exact", "forename": "different"}, False, "a first-name conflict"),
         ({"address": "exact", "ssn": "different"}, False, "two SSNs: two people"),
         (
-            {"address": "exact", "zip": "exact", "forename": "different", "surname": SWAP},
+            {
+                "address": "exact",
+                "zip": "exact",
+                "dob": "exact",
+                "forename": "different",
+                "surname": SWAP,
+            },
             True,
             "first name 'different' only because the names are swapped",
         ),

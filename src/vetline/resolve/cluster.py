@@ -11,8 +11,9 @@ What joins (an edge is *clean*):
 * an identifier agrees exactly (A-number, FIN, FBI number, SSN, passport, SID); or
 * the pair is probable (≥ ``cluster_threshold``) on biographic fields *and* something
   independent of the name-and-birthday coincidence corroborates it (``CORROBORATION``):
-  the street address agrees exactly *in the same ZIP code or city*, or a
-  hand-keyed number (A-number, SSN) is one keystroke from the other record's — and nothing conflicts
+  the street address agrees exactly *in the same ZIP code or city* and both records'
+  dates of birth agree, or a hand-keyed number (A-number, SSN) is one keystroke from
+  the other record's — and nothing conflicts
   on the pair (no identifier, birth country, sex, date of birth or first name in its
   "different" level; a first name "different" only because the names are swapped and
   misspelt, which the surname comparison recognises, is no conflict).
@@ -132,6 +133,16 @@ CORROBORATION: tuple[tuple[str, str], ...] = (
 #: otherworld (seed 31) that similarity joined 5 citizens' records to same-name strangers
 #: on the same street, one side without a date of birth.
 ADDRESS_LEVELS: tuple[tuple[str, str], ...] = (("address", "exact"),)
+#: ... and only for a pair whose dates of birth are both present and agree (exactly, or
+#: as a keying error): a Jr's record with no date of birth at his namesake father's
+#: address joined the father's person on name + address alone (250,000-person
+#: otherworld, seed 31).
+DOB_AGREES: tuple[tuple[str, str], ...] = (
+    ("dob", "exact"),
+    ("dob", "partial date agrees"),
+    ("dob", "day and month swapped"),
+    ("dob", TYPO_LABEL),
+)
 LOCALITY_LEVELS: tuple[tuple[str, str], ...] = (
     ("zip", "exact"),
     ("zip", TYPO_LABEL),
@@ -185,7 +196,7 @@ def weight_columns() -> list[str]:
     while the weight columns are a handful of floats; the level is recovered from the
     weight because each level's weight is a distinct constant of the model.
     """
-    corroborating = (*CORROBORATION, *ADDRESS_LEVELS, *LOCALITY_LEVELS)
+    corroborating = (*CORROBORATION, *ADDRESS_LEVELS, *LOCALITY_LEVELS, *DOB_AGREES)
     names = dict.fromkeys([*EDGE_CONFLICTS, *(c for c, _ in corroborating), SWAP_LEVEL[0]])
     return [f"mw_{name}" for name in names]
 
@@ -227,7 +238,10 @@ def classify(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.Dat
     in_place = np.zeros(n, dtype=bool)
     for name, label in LOCALITY_LEVELS:
         in_place |= _level_is(strong, model, name, label)
-    corroborated |= at_address & in_place
+    dob_agrees = np.zeros(n, dtype=bool)
+    for name, label in DOB_AGREES:
+        dob_agrees |= _level_is(strong, model, name, label)
+    corroborated |= at_address & in_place & dob_agrees
     clean = agrees | (~conflict & corroborated)
     reason[~conflict & ~clean] = UNCORROBORATED
     reason[clean] = None
