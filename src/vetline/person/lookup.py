@@ -136,7 +136,7 @@ class PersonLookup:
         matched = exclude or (
             resolution.person_id if resolution.level is not MatchLevel.NO_RECORD else None
         )
-        wanted = [p for p in dict.fromkeys(getattr(resolution, "possible", [])) if p != matched]
+        wanted = [p for p in dict.fromkeys(resolution.possible) if p != matched]
         possible: dict[str, PersonHistory] = {}
         records: dict[str, list[tuple[str, str]]] = {}
         unread: list[str] = []

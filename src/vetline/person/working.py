@@ -98,7 +98,7 @@ def decision_for(question: Question, found: Found, assessment: AssessmentResult)
     )
     return decide(
         question.kind, res.level, assessment, found.rows, fin=question.subject.fin,
-        runner_up=runner_up, needs_review=bool(getattr(res, "needs_review", False)),
+        runner_up=runner_up, needs_review=res.needs_review,
         possible=list(found.possible_records) + list(found.possible_unread),
         unread=found.possible_unread,
     )  # fmt: skip

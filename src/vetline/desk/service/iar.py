@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vetline.desk.iaq import IAQ
 from vetline.desk.nlets_iar import has_citizen_sign, render_iar_text
@@ -20,6 +20,9 @@ from vetline.person.answers import Answer
 from vetline.person.working import possible_records_json
 from vetline.status import Flag, MatchLevel
 from vetline.vocab import Action
+
+if TYPE_CHECKING:
+    from vetline.resolve import Resolution
 
 PROBABILITY_DIGITS = 6
 
@@ -38,7 +41,7 @@ class Header:
 
 
 def match_part(
-    resolution: Any,
+    resolution: Resolution,
     *,
     confirmed_by: str | None = None,
     possible: Mapping[str, Sequence[tuple[str, str]]] | None = None,
@@ -54,10 +57,10 @@ def match_part(
     """
     level = MatchLevel(str(resolution.level))
     no_record = level is MatchLevel.NO_RECORD
-    maybe = [p for p in dict.fromkeys(getattr(resolution, "possible", None) or [])]
+    maybe = list(dict.fromkeys(resolution.possible))
     # The build's "possible same person" links say why the two persons were kept apart;
     # the analyst sees it beside the candidate (issue 11: the link shown in the IAR).
-    linked = {k.other_person_id: k for k in getattr(resolution, "links", None) or []}
+    linked = {k.other_person_id: k for k in resolution.links}
     candidates: list[dict[str, Any]] = []
     for p, q in resolution.candidates:
         entry: dict[str, Any] = {"person_id": p, "probability": round(float(q), PROBABILITY_DIGITS)}
@@ -89,9 +92,7 @@ def match_part(
             {"person_id": p, "records": read.get(p, [])} for p in maybe if p != resolution.person_id
         ],
     }
-    basis = getattr(resolution, "basis", None)
-    if basis is not None:
-        out["basis"] = str(basis)
+    out["basis"] = str(resolution.basis)
     if confirmed_by:
         out["confirmed_by"] = confirmed_by
     return out
