@@ -159,6 +159,27 @@ CASES: list[Case] = [
         "humanitarian parole in effect (INA 212(d)(5))",
     ),
     Case(
+        "parole_in_effect_arrival_only",
+        person(arr("2026-01-01", "PAROLE", "2027-06-01")),
+        S.PAROLE,
+        R.NOT_REMOVABLE,
+        A.NO_ACTION,
+        "paroled until a date not yet passed, and no benefits record: parole in effect "
+        "(INA 212(d)(5)(A)) read from the arrival alone",
+        rule="parole",
+    ),
+    Case(
+        "unclassified_admission_class",
+        person(arr("2020-01-01", "ZZ9", "2020-06-01")),
+        S.UNKNOWN,
+        R.UNDETERMINED,
+        A.NO_ACTION,
+        "an admission class the policy does not classify decides nothing: UNKNOWN, and the "
+        "class is listed to classify in policy.toml",
+        rule="unclassified admission",
+        resolve_has="classify admission class ZZ9",
+    ),
+    Case(
         "parole_ended_arrival_only",
         person(arr("2023-01-01", "PAROLE", "2024-01-01")),
         S.UNKNOWN,

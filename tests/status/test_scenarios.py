@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vetline.status import AssessmentResult, PersonHistory, Policy, RecordRef, assess
+from vetline.status.recommend import GATES
 from vetline.vocab import (
     ENFORCEMENT_ACTIONS,
     Action,
@@ -25,6 +26,8 @@ from .cases_status import CASES as STATUS_CASES
 ALL_CASES: list[Case] = (
     STATUS_CASES + PROTECTED_CASES + GROUND_CASES + ROUND2_CASES + POSSIBLE_CASES
 )
+
+GATE_LABELS = {g.label for g in GATES}
 
 
 def run(case: Case, policy: Policy) -> AssessmentResult:
@@ -103,6 +106,8 @@ def test_scenario(case: Case, policy: Policy) -> None:
         assert ground.ina and ground.label and ground.reason and ground.evidence
     if case.rule is not None:
         assert result.status.rule == case.rule
+    # The recommendation names the gate that decided it (status/recommend.py GATES).
+    assert result.recommendation.rule in GATE_LABELS, result.recommendation.rule
     if case.conflict is not None:
         assert any(case.conflict in c.description for c in result.conflicts), result.conflicts
     if case.reason_has is not None:
@@ -134,3 +139,62 @@ def test_scenario(case: Case, policy: Policy) -> None:
     theirs = {(str(r["source"]), str(r["record_id"])) for p in case.possible.values() for r in p}
     for ground in result.removability.grounds:
         assert not any((e.source, e.record_id) in theirs for e in ground.evidence)
+
+
+def test_every_gate_and_rule_is_labelled_cited_and_exercised(policy: Policy) -> None:
+    """Each decision rule carries a unique label and a citation, and the corpus reaches it."""
+    from vetline.status.citizenship import CITIZENSHIP_CHECKS
+    from vetline.status.entry import ADMISSION_RULES
+
+    for rules in (GATES, ADMISSION_RULES, CITIZENSHIP_CHECKS):
+        labels = [r.label for r in rules]
+        assert len(set(labels)) == len(labels)
+        assert all(r.citation.strip() for r in rules)
+    results = [run(case, policy) for case in ALL_CASES]
+    gates_hit = {r.recommendation.rule for r in results}
+    status_rules_hit = {r.status.rule for r in results}
+    assert gates_hit | set(CONDITIONAL_GATES.values()) == GATE_LABELS, GATE_LABELS - gates_hit
+    assert {r.label for r in ADMISSION_RULES} <= status_rules_hit, {
+        r.label for r in ADMISSION_RULES
+    } - status_rules_hit
+
+
+#: Gates of the removable-if-convicted branch the corpus does not reach, with the input
+#: change that reaches each (the corpus's conditional referrals are POSITIVE, unprotected).
+CONDITIONAL_GATES = {
+    "protected": "removable if convicted, protected status",
+    "possible": "removable if convicted, possibly-same person",
+    "weak": "removable if convicted, identity too weak",
+}
+
+
+@pytest.mark.parametrize("change", sorted(CONDITIONAL_GATES))
+def test_conditional_gates_hold_back_the_referral(change: str, policy: Policy) -> None:
+    """An LPR who would be removable if convicted is referred only past every safety gate."""
+    from dataclasses import replace
+
+    from vetline.status.recommend import RecommendationInput, recommend
+
+    base = RecommendationInput(
+        match_level=MatchLevel.POSITIVE,
+        has_records=True,
+        status=StatusCode.LPR,
+        assessment=Assessment.REMOVABLE_IF_CONVICTED,
+        grounds=(),
+        flags=frozenset(),
+        citizenship_signs=(),
+        protected=(),
+        convictions=(),
+        to_resolve=(),
+        assessment_reason="",
+        identity_basis=IdentityBasis.IDENTIFIER,
+    )
+    assert recommend(base, policy).action is Action.CONDITIONAL_REFERRAL
+    changed = {
+        "protected": replace(base, flags=frozenset({Flag.PROTECTED_STATUS}), protected=("TPS",)),
+        "possible": replace(base, possible_persons=("P-2",)),
+        "weak": replace(base, match_level=MatchLevel.POSSIBLE),
+    }[change]
+    got = recommend(changed, policy)
+    assert got.rule == CONDITIONAL_GATES[change]
+    assert got.action is not Action.CONDITIONAL_REFERRAL

@@ -92,7 +92,7 @@ def _no_record(as_of: date, reason: str) -> AssessmentResult:
             Assessment.UNDETERMINED, (), "No record: never evidence of removability."
         ),
         flags=(),
-        recommendation=Recommendation(Action.NO_ACTION, NO_RECORD_REASON),
+        recommendation=Recommendation(Action.NO_ACTION, NO_RECORD_REASON, rule="no record"),
         conflicts=(),
         to_resolve=("a biometric search and the A-file; an absent record proves nothing",),
         timeline=(),

@@ -57,6 +57,7 @@ class Recommendation:
     priority_tier: str | None = None
     supervisory_review: bool = False
     requires_review: bool = True  # always: humans decide, vetline recommends
+    rule: str = ""  # label of the recommendation gate that decided (recommend.GATES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +165,7 @@ class AssessmentResult:
                 "reason": rec.reason,
                 "priority_tier": rec.priority_tier,
                 "supervisory_review": rec.supervisory_review,
+                "rule": rec.rule,
             },
             "conflicts": [
                 {"description": c.description, "evidence": _refs(c.evidence)}
