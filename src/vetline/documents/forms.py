@@ -192,6 +192,8 @@ class CancellationNotice:
 
     def __post_init__(self) -> None:
         _require_aware("cancelled_at", self.cancelled_at)
+        if self.reason is CancellationReason.OTHER and not self.note.strip():
+            raise BadInput("note", "a cancellation for OTHER reasons must say the reason")
 
 
 def _require_aware(name: str, value: datetime) -> None:
