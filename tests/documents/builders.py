@@ -35,7 +35,9 @@ from vetline.vocab import Action
 
 ISSUED = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
 
-IDS = Identifiers(fin="1234567890", a_number="A098765432", fbi_number="FB12345AB6", sid="TX99887766")
+IDS = Identifiers(
+    fin="1234567890", a_number="A098765432", fbi_number="FB12345AB6", sid="TX99887766"
+)
 
 
 def detainer(**changes: Any) -> DetainerForm:

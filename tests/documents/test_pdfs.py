@@ -157,7 +157,7 @@ def test_a_form_that_could_never_be_lawful_is_refused() -> None:
         b.detainer(pc_bases=())
     assert err.value.field == "pc_bases"
     with pytest.raises(BadInput) as err:
-        b.detainer(issued_at=datetime(2026, 3, 4, 15, 30))  # noqa: DTZ001 - naive on purpose
+        b.detainer(issued_at=datetime(2026, 3, 4, 15, 30))  # naive on purpose
     assert err.value.field == "issued_at"
     with pytest.raises(BadInput) as err:
         b.cancellation(reason=CancellationReason.OTHER, note="  ")

@@ -177,7 +177,8 @@ def _adapter() -> TypeAdapter[ReferralPackage]:
 def referral_json(pkg: ReferralPackage) -> dict[str, object]:
     """The package as JSON-safe data: ``schema`` first, then the fields in dataclass order.
 
-    Dates are ISO dates, times ISO 8601 in UTC ("Z"), enums their values, tuples lists.
+    Dates are ISO dates, times ISO 8601 with their offset ("Z" for UTC), enums their
+    values, tuples lists.
     The order is the dataclass order at every level, so the same package always serialises
     to the same text (a hash over ``json.dumps(referral_json(pkg))`` is reproducible).
     """
