@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -126,14 +126,17 @@ def test_a_rule_needs_positive_hours(hours: int) -> None:
     assert err.value.field == "hours"
 
 
-def _counted(start: datetime, end: datetime) -> timedelta:
-    """Time between two instants that falls on counted (working) UTC days: an independent
-    day-by-day sum, not the walk the module uses."""
+def _counted(start: datetime, end: datetime, zone: ZoneInfo) -> timedelta:
+    """Time between two instants that falls on counted days of ``zone``'s calendar: an
+    independent day-by-day sum over local days, not the walk the module uses."""
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
     total = timedelta()
-    day = start.date()
-    while datetime.combine(day, datetime.min.time(), tzinfo=UTC) < end:
-        lo = max(start, datetime.combine(day, datetime.min.time(), tzinfo=UTC))
-        hi = min(end, datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC))
+    day = start.astimezone(zone).date()
+    while midnight(day) < end:
+        lo, hi = max(start, midnight(day)), min(end, midnight(day + timedelta(days=1)))
         if excluded_day(day) is None and hi > lo:
             total += hi - lo
         day += timedelta(days=1)
@@ -143,28 +146,53 @@ def _counted(start: datetime, end: datetime) -> timedelta:
 RELEASES = st.datetimes(
     min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 20), timezones=st.just(UTC)
 )
+ZONES = st.sampled_from(["UTC", "America/Los_Angeles", "America/New_York", "Pacific/Guam"])
 
 
 @settings(max_examples=300, deadline=None)
-@given(release=RELEASES, hours=st.integers(1, 120), exclude=st.booleans())
-def test_deadline_properties(release: datetime, hours: int, exclude: bool) -> None:
-    """What the rule guarantees, for any release time:
+@given(release=RELEASES, hours=st.integers(1, 120), exclude=st.booleans(), tz=ZONES)
+def test_deadline_properties(release: datetime, hours: int, exclude: bool, tz: str) -> None:
+    """What the rule guarantees, for any release time and calendar zone:
 
     * the hold is never shorter than the rule's hours: ``at >= release + hours``;
-    * without the exclusion it is exactly that;
-    * with it, exactly ``hours`` of time on counted days lie between release and the end,
-      and the instant just before the end is on a counted day: the deadline never falls
-      inside a Saturday, Sunday or federal holiday (it may be the midnight closing a
-      counted day, the same instant as the start of the next day).
+    * without the exclusion it is exactly that (the zone plays no part);
+    * with it, exactly ``hours`` of time on counted days (of the zone's calendar) lie
+      between release and the end, and the instant just before the end is on a counted
+      day: the deadline never falls inside a Saturday, Sunday or federal holiday (it may be
+      the midnight closing a counted day, the same instant as the start of the next day).
     """
-    rule = DeadlineRule(hours=hours, exclude_weekends_holidays=exclude)
+    rule = DeadlineRule(hours=hours, exclude_weekends_holidays=exclude, calendar_tz=tz)
     at = custody_deadline(release, rule).at
     assert at >= release + timedelta(hours=hours)
     if not exclude:
         assert at == release + timedelta(hours=hours)
     else:
-        assert _counted(release, at) == timedelta(hours=hours)
-        assert excluded_day((at - timedelta(microseconds=1)).date()) is None
+        zone = ZoneInfo(tz)
+        assert _counted(release, at, zone) == timedelta(hours=hours)
+        last = (at - timedelta(microseconds=1)).astimezone(zone).date()
+        assert excluded_day(last) is None
+
+
+def test_a_facility_calendar_decides_what_is_saturday() -> None:
+    """A Los Angeles jail's Friday 18:00 is Saturday 02:00 UTC: on the jail's calendar
+    Friday still counts 6 hours, and Tuesday 18:00 local is after the spring-forward."""
+    la = ZoneInfo("America/Los_Angeles")
+    release = datetime(2026, 3, 6, 18, tzinfo=la)
+    local = DeadlineRule(exclude_weekends_holidays=True, calendar_tz="America/Los_Angeles")
+    deadline = custody_deadline(release, local)
+    assert deadline.at == datetime(2026, 3, 10, 18, tzinfo=la)
+    assert deadline.at == utc(2026, 3, 11, 1)
+    assert deadline.rule_name == "HOURS_48_EXCL_WEEKENDS_HOLIDAYS@America/Los_Angeles"
+    assert "days judged in America/Los_Angeles" in deadline.explanation
+    # On the UTC calendar the same release starts on a Saturday: a different answer,
+    # which is why the rule's name carries the zone.
+    assert custody_deadline(release, EXCL).at == utc(2026, 3, 11, 0)
+
+
+def test_an_unknown_zone_is_refused() -> None:
+    with pytest.raises(BadInput) as err:
+        DeadlineRule(exclude_weekends_holidays=True, calendar_tz="Mars/Olympus")
+    assert err.value.field == "calendar_tz"
 
 
 def test_excluded_day_names_the_reason() -> None:

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -176,3 +180,46 @@ def test_a_long_referral_runs_over_pages_with_every_line() -> None:
     assert b.page_count(data) >= 3
     text = b.pdf_text(data)
     assert all(f"Charge number {i} (NCIC 2299)" in text for i in range(60))
+
+
+@pytest.mark.parametrize(
+    ("build", "change", "field"),
+    [
+        (b.detainer, {"subject_name": "  "}, "subject_name"),
+        (b.detainer, {"supervisor_name": ""}, "supervisor_name"),
+        (b.notification, {"basis_detail": ""}, "basis_detail"),
+        (b.cancellation, {"detainer_number": ""}, "detainer_number"),
+    ],
+)
+def test_blank_required_fields_are_refused(build: Any, change: dict[str, str], field: str) -> None:
+    with pytest.raises(BadInput) as err:
+        build(**change)
+    assert err.value.field == field
+
+
+@pytest.mark.parametrize("build", [b.detainer, b.notification])
+def test_the_issuer_is_never_the_approving_supervisor(build: Any) -> None:
+    """A backstop under the vetting package's two-person rule (issue 15 item 3)."""
+    with pytest.raises(BadInput) as err:
+        build(officer_name="Dana Quill", supervisor_name=" dana  QUILL ")
+    assert err.value.field == "supervisor_name"
+
+
+def test_same_bytes_in_another_process() -> None:
+    """No hash-seed, id() or clock leaks into the bytes: a fresh interpreter agrees."""
+    code = (
+        "import sys; sys.path.insert(0, '.');"
+        "from tests.documents import builders as b;"
+        "from vetline.documents import render_detainer, render_referral_pdf, sha256_hex;"
+        "print(sha256_hex(render_detainer(b.detainer())), "
+        "sha256_hex(render_referral_pdf(b.referral())))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(root / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [
+        sha256_hex(render_detainer(b.detainer())),
+        sha256_hex(render_referral_pdf(b.referral())),
+    ]
