@@ -223,3 +223,8 @@ def test_same_bytes_in_another_process() -> None:
         sha256_hex(render_detainer(b.detainer())),
         sha256_hex(render_referral_pdf(b.referral())),
     ]
+
+
+def test_a_value_cannot_smuggle_in_the_page_count_token() -> None:
+    text = b.pdf_text(render_cancellation(b.cancellation(note="see {nb} and {vetline:pages}")))
+    assert "see {nb} and {vetline pages}" in text
