@@ -228,3 +228,8 @@ def test_same_bytes_in_another_process() -> None:
 def test_a_value_cannot_smuggle_in_the_page_count_token() -> None:
     text = b.pdf_text(render_cancellation(b.cancellation(note="see {nb} and {vetline:pages}")))
     assert "see {nb} and {vetline pages}" in text
+
+
+def test_a_form_version_outside_the_core_font_still_renders() -> None:
+    text = b.pdf_text(render_detainer(b.detainer(form_version="I-247A (02/17) 版")))
+    assert "page 1 of" in text

@@ -88,7 +88,8 @@ class Document(FPDF):
         self.set_y(-14)
         self.set_font("Helvetica", "", 7)
         self.cell(0, 4, printable(FOOTER), new_x="LMARGIN", new_y="NEXT")
-        self.cell(0, 4, f"{self._form_line} — page {self.page_no()} of {NB_ALIAS}", align="R")
+        page = f"{printable(self._form_line)} — page {self.page_no()} of {NB_ALIAS}"
+        self.cell(0, 4, page, align="R")
 
     def heading(self, text: str) -> None:
         """A section title, moved to the next page rather than left alone at a page's foot."""
