@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from vetline.documents import (
@@ -27,6 +29,7 @@ from vetline.documents import (
     render_referral_pdf,
     sha256_hex,
 )
+from vetline.documents.pdf import printable
 from vetline.errors import BadInput
 
 from . import builders as b
@@ -233,3 +236,11 @@ def test_a_value_cannot_smuggle_in_the_page_count_token() -> None:
 def test_a_form_version_outside_the_core_font_still_renders() -> None:
     text = b.pdf_text(render_detainer(b.detainer(form_version="I-247A (02/17) 版")))
     assert "page 1 of" in text
+
+
+@settings(max_examples=25, deadline=None)
+@given(name=st.text(min_size=1, max_size=60).filter(lambda s: s.strip()))
+def test_any_name_renders_and_reads_back(name: str) -> None:
+    """Any Unicode name renders (transliterated where the core font cannot print it)."""
+    data = render_cancellation(b.cancellation(subject_name=name))
+    assert printable(name).split()[0] in b.pdf_text(data)
