@@ -243,4 +243,12 @@ def test_a_form_version_outside_the_core_font_still_renders() -> None:
 def test_any_name_renders_and_reads_back(name: str) -> None:
     """Any Unicode name renders (transliterated where the core font cannot print it)."""
     data = render_cancellation(b.cancellation(subject_name=name))
-    assert printable(name).split()[0] in b.pdf_text(data)
+    text = b.pdf_text(data)
+    assert all(token in text for token in printable(name).split())
+
+
+def test_invisible_characters_are_dropped_and_accents_composed() -> None:
+    decomposed = "Jose\u0301 Mun\u0303oz"  # e + combining acute, n + combining tilde
+    assert printable(decomposed) == "José Muñoz"
+    assert printable("Ana\u00admaria\u200b Li") == "Anamaria Li"
+    assert printable("\u200b") == "—"

@@ -15,6 +15,7 @@ Edit here: page geometry, fonts, the footer line.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime
 
 from fpdf import FPDF
@@ -33,7 +34,9 @@ NB_ALIAS = "{vetline:pages}"
 
 def printable(value: object) -> str:
     """``value`` as text the core fonts can print; marks any transliteration."""
-    text = format_value(value).replace(NB_ALIAS, NB_ALIAS.replace(":", " "))
+    text = _visible(format_value(value)).replace(NB_ALIAS, NB_ALIAS.replace(":", " "))
+    if not text.strip():
+        return "—"
     out: list[str] = []
     changed = False
     for ch in text:
@@ -46,6 +49,16 @@ def printable(value: object) -> str:
             out.append(ch)
     joined = " ".join("".join(out).split()) if changed else "".join(out)
     return f"{joined} (transliterated)" if changed else joined
+
+
+def _visible(text: str) -> str:
+    """NFC-compose (a decomposed "e" + accent is é, printable as is) and drop characters
+    that print nothing (soft hyphens, zero-width and control characters but a line break),
+    so what the page shows and what the text layer holds are the same."""
+    composed = unicodedata.normalize("NFC", text)
+    return "".join(
+        ch for ch in composed if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
 
 
 def format_value(value: object) -> str:
