@@ -13,8 +13,8 @@ Public surface:
 * Referral (``referral.py``, reference §4.5): ``ReferralPackage`` with ``Source``,
   ``IdentifierEntry``, ``Address``, ``ImmigrationEvent``, ``CriminalEntry``, ``CustodyInfo``,
   ``ScreenResult``, ``RemovalGround``; ``referral_json(pkg)`` and ``referral_from_json(d)``.
-* Rendering (``render.py``): ``render_detainer``, ``render_notification``,
-  ``render_referral_pdf``, ``render_cancellation`` -> PDF bytes, deterministic (same input,
+* Rendering (``render.py``, ``referral_pdf.py``): ``render_detainer``, ``render_notification``,
+  ``render_cancellation``, ``render_referral_pdf`` -> PDF bytes, deterministic (same input,
   same bytes); ``sha256_hex(data)`` for the audit event of an issue.
 * Deadline (``deadline.py``): ``DeadlineRule(hours=48, exclude_weekends_holidays=False)``,
   ``custody_deadline(release_at, rule) -> Deadline(at, rule_name, explanation)``;
@@ -52,11 +52,11 @@ from vetline.documents.referral import (
     referral_from_json,
     referral_json,
 )
+from vetline.documents.referral_pdf import render_referral_pdf
 from vetline.documents.render import (
     render_cancellation,
     render_detainer,
     render_notification,
-    render_referral_pdf,
     sha256_hex,
 )
 

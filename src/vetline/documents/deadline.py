@@ -14,10 +14,10 @@ on days that are neither a Saturday, a Sunday nor an observed federal holiday
 (``holidays.py``, 5 U.S.C. 6103): a Friday 18:00 release counts 6 hours on Friday, none on
 the weekend, 24 on Monday and 18 on Tuesday, so the hold ends Tuesday 18:00.
 
-Times are timezone-aware and the arithmetic is done in UTC, so a daylight-saving change
-never adds or removes an hour; with the exclusion, which calendar day an instant falls on is
-also judged in UTC (a known simplification: a jail's local Saturday starts a few hours
-earlier or later). Pure: no clock, no I/O.
+Elapsed time is always measured in UTC, so a daylight-saving change never adds or removes
+an hour. Which calendar day an instant belongs to (is it Saturday yet?) is judged in the
+rule's ``calendar_tz``: UTC by default, the holding facility's zone when the caller knows
+it (a Los Angeles jail's Friday 18:00 is already Saturday 02:00 in UTC). Pure: no clock.
 
 Edit here: a new rule is a new ``DeadlineRule`` setting, never a change of what an existing
 ``rule_name`` means (recorded deadlines refer to it).
@@ -28,6 +28,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from vetline.documents.holidays import holiday_name
 from vetline.errors import BadInput
@@ -42,21 +43,34 @@ class DeadlineRule:
 
     ``hours``: 48 on the form and in the regulation. ``exclude_weekends_holidays``: the
     regulation's text (8 CFR 287.7(d)) that Saturdays, Sundays and holidays do not count;
-    off by default because the current I-247A asks for 48 hours flat.
+    off by default because the current I-247A asks for 48 hours flat. ``calendar_tz``: the
+    IANA zone whose calendar decides what is a weekend or holiday (only used with the
+    exclusion).
     """
 
     hours: int = 48
     exclude_weekends_holidays: bool = False
+    calendar_tz: str = "UTC"
 
     def __post_init__(self) -> None:
         if not isinstance(self.hours, int) or isinstance(self.hours, bool) or self.hours <= 0:
             raise BadInput("hours", f"must be a positive whole number of hours, got {self.hours}")
+        try:
+            ZoneInfo(self.calendar_tz)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise BadInput("calendar_tz", f"unknown time zone {self.calendar_tz!r}") from None
 
     @property
     def name(self) -> str:
-        """The stable name recorded with each deadline, e.g. ``HOURS_48_EXCL_WEEKENDS_HOLIDAYS``."""
-        suffix = "_EXCL_WEEKENDS_HOLIDAYS" if self.exclude_weekends_holidays else ""
-        return f"HOURS_{self.hours}{suffix}"
+        """The stable name recorded with each deadline.
+
+        ``HOURS_48``; ``HOURS_48_EXCL_WEEKENDS_HOLIDAYS`` (UTC calendar);
+        ``HOURS_48_EXCL_WEEKENDS_HOLIDAYS@America/Chicago`` (a facility's calendar).
+        """
+        if not self.exclude_weekends_holidays:
+            return f"HOURS_{self.hours}"
+        zone = "" if self.calendar_tz == "UTC" else f"@{self.calendar_tz}"
+        return f"HOURS_{self.hours}_EXCL_WEEKENDS_HOLIDAYS{zone}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +95,10 @@ def custody_deadline(release_at: datetime, rule: DeadlineRule | None = None) -> 
     """The end of the hold for a person who would otherwise be released at ``release_at``.
 
     Guarantees (tested as properties): ``at >= release_at + hours``; without the exclusion
-    ``at == release_at + hours``; with it, exactly ``hours`` of counted time lie between
-    ``release_at`` and ``at``, and the instant just before ``at`` is on a counted day (so the
-    deadline never falls inside a weekend or holiday; it may be the midnight that ends a
-    counted day, which is also the first instant of the next day).
+    ``at == release_at + hours``; with it, exactly ``hours`` of time on counted days lie
+    between ``release_at`` and ``at``, and the instant just before ``at`` is on a counted
+    day (so the deadline never falls inside a weekend or holiday; it may be the midnight
+    that ends a counted day, which is also the first instant of the next day).
     """
     rule = rule or DeadlineRule()
     if not isinstance(release_at, datetime):
@@ -102,7 +116,8 @@ def custody_deadline(release_at: datetime, rule: DeadlineRule | None = None) -> 
                 f"({CITATION_FORM}): hold ends {_iso(at)}"
             ),
         )
-    at, skipped = _count_on_working_days(start, timedelta(hours=rule.hours))
+    zone = ZoneInfo(rule.calendar_tz)
+    at, skipped = _count_on_working_days(start, timedelta(hours=rule.hours), zone)
     skipped_text = "; ".join(f"{d.isoformat()} {why}" for d, why in skipped) or "none"
     return Deadline(
         at=at,
@@ -110,20 +125,35 @@ def custody_deadline(release_at: datetime, rule: DeadlineRule | None = None) -> 
         explanation=(
             f"{rule.hours} hours beyond release at {_iso(start)}, not counting Saturdays, "
             f"Sundays and federal holidays ({CITATION_REGULATION}; holidays per 5 U.S.C. "
-            f"6103); days not counted: {skipped_text}: hold ends {_iso(at)}"
+            f"6103; days judged in {rule.calendar_tz}); days not counted: {skipped_text}: "
+            f"hold ends {_iso(at)}"
         ),
     )
 
 
+def calendar_day(t: datetime, zone: ZoneInfo) -> date:
+    """The date of instant ``t`` on ``zone``'s calendar."""
+    return t.astimezone(zone).date()
+
+
+def _next_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The UTC instant at which ``day`` ends on ``zone``'s calendar."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+
+
 def _count_on_working_days(
-    start: datetime, remaining: timedelta
+    start: datetime, remaining: timedelta, zone: ZoneInfo
 ) -> tuple[datetime, list[tuple[date, str]]]:
-    """Walk day by day from ``start``, spending ``remaining`` only on counted days."""
+    """Walk day by day from ``start``, spending ``remaining`` only on counted days.
+
+    All arithmetic is on UTC instants (Python subtracts two times of one zone by their wall
+    clocks, which would gain or lose the daylight-saving hour).
+    """
     t = start
     skipped: list[tuple[date, str]] = []
     while True:
-        day = t.date()
-        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+        day = calendar_day(t, zone)
+        midnight = _next_midnight(day, zone)
         why = excluded_day(day)
         if why is not None:
             skipped.append((day, why))
@@ -137,4 +167,6 @@ def _count_on_working_days(
 
 
 def _iso(t: datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%MZ") if t.second == 0 and t.microsecond == 0 else t.isoformat()
+    if t.second == 0 and t.microsecond == 0:
+        return t.strftime("%Y-%m-%dT%H:%MZ")
+    return t.isoformat()

@@ -127,6 +127,9 @@ class DetainerForm:
 
     def __post_init__(self) -> None:
         _require_aware("issued_at", self.issued_at)
+        _require_text(self, (*_ISSUED_FORM_TEXT, "pc_detail"))
+        _require_text(self.warrant, ("number",), prefix="warrant.")
+        _require_two_people(self.officer_name, self.supervisor_name)
         if not self.pc_bases:
             raise BadInput("pc_bases", "a detainer needs at least one probable-cause basis")
         if len(set(self.pc_bases)) != len(self.pc_bases):
@@ -164,6 +167,8 @@ class NotificationForm:
 
     def __post_init__(self) -> None:
         _require_aware("issued_at", self.issued_at)
+        _require_text(self, (*_ISSUED_FORM_TEXT, "basis_detail"))
+        _require_two_people(self.officer_name, self.supervisor_name)
         if not self.priority_reasons:
             raise BadInput("priority_reasons", "a notification request needs a stated reason")
 
@@ -192,6 +197,19 @@ class CancellationNotice:
 
     def __post_init__(self) -> None:
         _require_aware("cancelled_at", self.cancelled_at)
+        _require_text(
+            self,
+            (
+                "document_number",
+                "case_id",
+                "detainer_number",
+                "agency_name",
+                "subject_name",
+                "officer_name",
+            ),
+        )
+        if self.reason is CancellationReason.OTHER and not self.note.strip():
+            raise BadInput("note", "a cancellation for OTHER reasons must say the reason")
 
 
 def _require_aware(name: str, value: datetime) -> None:
@@ -200,3 +218,32 @@ def _require_aware(name: str, value: datetime) -> None:
         raise BadInput(name, "must be a datetime")
     if value.tzinfo is None or value.utcoffset() is None:
         raise BadInput(name, "must be timezone-aware (UTC), got a naive datetime")
+
+
+#: Text fields a detainer or notification cannot be issued without.
+_ISSUED_FORM_TEXT = (
+    "document_number",
+    "case_id",
+    "subject_name",
+    "facility_name",
+    "field_office",
+    "officer_name",
+    "officer_title",
+    "supervisor_name",
+)
+
+
+def _require_text(obj: object, names: tuple[str, ...], prefix: str = "") -> None:
+    """Refuse a blank required field: a form with an empty name line must not be issued."""
+    for name in names:
+        value = getattr(obj, name)
+        if not isinstance(value, str) or not value.strip():
+            raise BadInput(f"{prefix}{name}", "must not be blank")
+
+
+def _require_two_people(officer: str, supervisor: str) -> None:
+    """A last line of defence under the vetting package's two-person rule (issue 15 item 3):
+    a form whose approving supervisor is its issuing officer is never rendered. Names are a
+    weak key; the real guard compares account ids in ``vetline.vetting``."""
+    if " ".join(officer.split()).casefold() == " ".join(supervisor.split()).casefold():
+        raise BadInput("supervisor_name", "the approving supervisor must not be the issuer")

@@ -22,8 +22,10 @@ first year and public law.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import cache
+from types import MappingProxyType
 
 from vetline.errors import BadInput
 
@@ -75,16 +77,21 @@ def _observed(day: date) -> date:
     return day
 
 
-@cache
-def federal_holidays(year: int) -> dict[date, str]:
+def federal_holidays(year: int) -> Mapping[date, str]:
     """The observed federal holidays that fall in ``year``, date → name, in date order.
 
     A holiday observed in another year is listed in the year it is observed: New Year's Day
     2022 (a Saturday) was observed on Friday Dec 31 2021, so it is in 2021's list. Names of
     observed days say so ("Independence Day (observed)").
     """
-    if not isinstance(year, int) or year < FIRST_YEAR:
+    if not isinstance(year, int) or isinstance(year, bool) or year < FIRST_YEAR:
         raise BadInput("year", f"federal holidays are computed from {FIRST_YEAR} on, got {year}")
+    return _computed(year)
+
+
+@cache
+def _computed(year: int) -> Mapping[date, str]:
+    """Cached per year, read-only (a caller must not change the shared table)."""
     found: dict[date, str] = {}
     for y in (year - 1, year, year + 1):  # an observed day may cross the year boundary
         if y < FIRST_YEAR:
@@ -96,7 +103,7 @@ def federal_holidays(year: int) -> dict[date, str]:
         if y == year:
             for day, name in _floating(y):
                 found[day] = name
-    return dict(sorted(found.items()))
+    return MappingProxyType(dict(sorted(found.items())))
 
 
 def holiday_name(day: date) -> str | None:

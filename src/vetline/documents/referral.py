@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+
+from pydantic import TypeAdapter, ValidationError
 
 from vetline.errors import BadInput
 from vetline.vocab import Action
@@ -155,18 +158,45 @@ class ReferralPackage:
             ("prepared_at", self.prepared_at),
             ("citizenship_screen.reviewed_at", self.citizenship_screen.reviewed_at),
             ("protected_status_screen.reviewed_at", self.protected_status_screen.reviewed_at),
+            ("custody.expected_release", self.custody.expected_release),
         ):
+            if value is None:
+                continue
             if value.tzinfo is None or value.utcoffset() is None:
                 raise BadInput(name, "must be timezone-aware (UTC), got a naive datetime")
         if not self.identifiers:
             raise BadInput("identifiers", "a referral needs at least one sourced identifier")
 
 
+@cache
+def _adapter() -> TypeAdapter[ReferralPackage]:
+    """pydantic reads and writes the nested dataclasses (dates, enums, tuples) for us."""
+    return TypeAdapter(ReferralPackage)
+
+
 def referral_json(pkg: ReferralPackage) -> dict[str, object]:
-    """The package as JSON-safe data, keys in a stable order (the dataclass order)."""
-    raise NotImplementedError
+    """The package as JSON-safe data: ``schema`` first, then the fields in dataclass order.
+
+    Dates are ISO dates, times ISO 8601 with their offset ("Z" for UTC), enums their
+    values, tuples lists.
+    The order is the dataclass order at every level, so the same package always serialises
+    to the same text (a hash over ``json.dumps(referral_json(pkg))`` is reproducible).
+    """
+    body = _adapter().dump_python(pkg, mode="json")
+    assert isinstance(body, dict)
+    return {"schema": REFERRAL_SCHEMA, **body}
 
 
 def referral_from_json(data: dict[str, object]) -> ReferralPackage:
-    """The inverse of ``referral_json``; refuses an unknown schema with ``BadInput``."""
-    raise NotImplementedError
+    """The inverse of ``referral_json``; bad data raises ``BadInput`` naming the field."""
+    if not isinstance(data, dict):
+        raise BadInput("referral", "must be a JSON object")
+    if data.get("schema") != REFERRAL_SCHEMA:
+        raise BadInput("schema", f"expected {REFERRAL_SCHEMA!r}, got {data.get('schema')!r}")
+    body = {k: v for k, v in data.items() if k != "schema"}
+    try:
+        return _adapter().validate_python(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "referral"
+        raise BadInput(where, first["msg"]) from None
