@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import BatchWorld, write_list
 from helpers import AS_OF_TEXT, policy, request
 
+from conftest import BatchWorld, write_list
 from vetline.batch import run_job
 from vetline.batch.layout import done_chunks
 
