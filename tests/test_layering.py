@@ -43,16 +43,13 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "priority": frozenset({"*"}),
     # Batch vetting calls the person core and stores its jobs (db, audit); it never
     # imports the entry points or the other workflows (leads reads its result files).
-    "batch": frozenset({"api", "cli", "serve", "demo", "desk", "web", "leads", "vetting",
-                        "synth"}),  # fmt: skip
+    "batch": frozenset({"api", "cli", "serve", "demo", "desk", "web", "leads", "vetting", "synth"}),
 }
 
 #: Upward edges that close a cycle today (issue 12 item 3 removes them): the unit of
 #: work calls the audit writer (``db/uow.py``, ``db/work.py``), and ``db/models.py``
 #: imports every package's tables for one metadata.
-KNOWN_CYCLE_EDGES = frozenset(
-    {("db", "audit"), ("db", "auth"), ("db", "desk"), ("db", "batch")}
-)
+KNOWN_CYCLE_EDGES = frozenset({("db", "audit"), ("db", "auth"), ("db", "desk"), ("db", "batch")})
 
 
 def _unit(path: Path) -> str:
