@@ -36,3 +36,28 @@ def run(
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     manifest = run_job(request(list_path, data, **extra), out, policy())
     return manifest, pd.read_parquet(out / "results.parquet")
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def add_user(db: Any, username: str, role: Any, **bindings: str) -> None:
+    """Create and commit an account (as a console operator)."""
+    from vetline.auth.accounts import NewUser, create_user
+    from vetline.db import Actor, UnitOfWork
+
+    new = NewUser.parse(username=username, role=str(role), password=PASSWORD, **bindings)
+    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli")) as uow:
+        create_user(uow, new)
+        uow.commit()
+
+
+def client_for(app: Any, username: str) -> Any:
+    """A logged-in TestClient sending the session's CSRF token."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+    response = client.post("/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    return client

@@ -101,9 +101,11 @@ def prepare_file(
     return prepare(read_list(path, ref_column, as_of), out, chunk_rows)
 
 
-def chunk_count(out: Path) -> int:
+def chunk_sizes(out: Path) -> list[int]:
+    """Rows per chunk (the prepared file's row groups; an empty list has none)."""
     meta = pq.ParquetFile(out / layout.PREPARED).metadata
-    return sum(1 for i in range(meta.num_row_groups) if meta.row_group(i).num_rows)
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    return [n for n in sizes if n]
 
 
 def read_chunk(out: Path, chunk: int) -> list[ListRow]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from vetline.batch import layout
-from vetline.batch.chunks import chunk_count, prepare_file
+from vetline.batch.chunks import chunk_sizes, prepare_file
 from vetline.batch.engines import run_local, run_spark
 from vetline.batch.finish import finish
 from vetline.batch.listfile import check_list, file_sha256
@@ -140,15 +140,19 @@ def run_job(
             chunk_rows,
         )  # fmt: skip
         progress("reading the list", rows, rows)
-    total = chunk_count(out)
+    sizes = chunk_sizes(out)
+    total, rows = len(sizes), sum(sizes)
+    if not rows:
+        raise BadInput("list", "the list has no rows")
     done = layout.done_chunks(out)
     pending = [c for c in range(total) if c not in done]
     policy_json = BatchPolicy.model_validate(spec["policy"]).model_dump_json()
     args = (str(out), spec["data_dir"], policy_json, spec["as_of"])
-    progress("vetting (chunks)", len(done), total)
 
-    def tick(n: int) -> None:
-        progress("vetting (chunks)", len(done) + n, total)
+    def tick(_: int) -> None:
+        progress("vetting rows", sum(sizes[c] for c in layout.done_chunks(out)), rows)
+
+    tick(0)
 
     if request.engine == "spark":
         run_spark(args, pending, request.spark_master, tick)
