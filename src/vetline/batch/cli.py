@@ -87,14 +87,25 @@ def batch(
     policy_file: Annotated[
         Path | None, typer.Option("--policy", help="Batch policy TOML (default: shipped).")
     ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--list", help="A built-in list instead of LIST: interpol | overstays."),
+    ] = None,
+    roster_facility: Annotated[
+        str | None,
+        typer.Option(
+            "--roster-facility",
+            help="LIST is this facility's jail roster: vet only bookings new since its last.",
+        ),
+    ] = None,
 ) -> None:
     """Vet LIST into --out: results.parquet, citizenship.csv, rejects.csv, audit sample,
     manifest.json. Re-run the same command to resume a killed job."""
     from vetline.batch.job import JobRequest, run_job
     from vetline.batch.policy import load_batch_policy
 
-    if list_file is None or out is None:
-        raise BadInput("list" if list_file is None else "out", "required")
+    if out is None:
+        raise BadInput("out", "required: the result folder")
     policy = load_batch_policy(policy_file)
     if chunk_rows is not None:
         policy = policy.model_copy(
@@ -106,14 +117,25 @@ def batch(
         raise BadInput("as_of", f"a date is YYYY-MM-DD, not {as_of!r}") from None
     import getpass
 
+    from vetline.batch.lists import after_finish, choose_list
+
+    data_dir = resolve_data_dir(data)
+    choice = choose_list(list_file, preset, roster_facility, data_dir, out, day or date.today())
+    if choice.empty_reason:
+        after_finish(choice, data_dir)
+        console.print(f"nothing to vet: {choice.empty_reason}")
+        return
     request = JobRequest(
-        list_path=list_file, purpose=purpose, authority=authority,
-        requester=f"cli:{getpass.getuser()}", data_dir=resolve_data_dir(data),
-        source_name=source_name, source_version=source_version, ref_column=ref_column,
-        engine=engine, spark_master=spark_master, workers=workers, as_of=day,
+        list_path=choice.path, purpose=purpose, authority=authority,
+        requester=f"cli:{getpass.getuser()}", data_dir=data_dir,
+        source_name=source_name or (None if choice.kind == "file" else choice.kind),
+        source_version=source_version, ref_column=ref_column, engine=engine,
+        spark_master=spark_master, workers=workers, as_of=day, list_kind=choice.kind,
+        extra=choice.details,
     )  # fmt: skip
     with _progress() as progress:
         manifest = run_job(request, out, policy, progress=progress)
+    after_finish(choice, data_dir)
     table = Table(title=f"batch job {manifest['job_id']}: {manifest['input_rows']} rows")
     table.add_column("band")
     table.add_column("rows", justify="right")

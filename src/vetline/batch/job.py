@@ -91,7 +91,7 @@ def start(request: JobRequest, out: Path, policy: BatchPolicy, now: datetime) ->
             raise BadInput("out", f"{out} holds another job (input {spec['input_sha256'][:12]}…)")
         return spec
     out.mkdir(parents=True, exist_ok=True)
-    if any(out.iterdir()):
+    if any(p.name != "input" for p in out.iterdir()):  # input/: a derived list (lists.py)
         raise BadInput("out", f"{out} is not empty and holds no job")
     as_of = request.as_of or now.date()
     days = request.retention_days or policy.job.retention_days
