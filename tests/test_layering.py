@@ -43,6 +43,11 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # The documents are a leaf under the workflows that render them (vetting, leads).
     "documents": _UPPER
     | {"person", "records", "resolve", "status", "synth", "vetting", "leads", "batch", "web"},
+    # Lead priority is pure: plain rows in, a score out; it imports nothing of vetline.
+    "priority": frozenset({"*"}),
+    # Batch vetting calls the person core and stores its jobs (db, audit); it never
+    # imports the entry points or the other workflows (leads reads its result files).
+    "batch": frozenset({"api", "cli", "serve", "demo", "desk", "web", "leads", "vetting", "synth"}),
 }
 
 #: Upward edges that close a cycle today, scheduled to go (shrink it, never grow it).
