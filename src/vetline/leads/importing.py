@@ -167,6 +167,7 @@ def import_result(
             LeadEvent(
                 id=str(uuid.uuid4()),
                 lead_id=lead.id,
+                seq=1,
                 at=now,
                 by=uow.actor.username,
                 from_state=None,

@@ -107,6 +107,7 @@ class LeadEvent(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per lead: order under one clock tick
     at: Mapped[str] = mapped_column(String(TS_WIDTH))
     by: Mapped[str] = mapped_column(String(100))
     from_state: Mapped[str | None] = mapped_column(String(24))

@@ -90,7 +90,7 @@ def lead_detail(uow: UnitOfWork, lead_id: str, scope: RowScope,
         raise NotFound("no such lead")
     lead, job_id = row
     events = uow.session.scalars(
-        select(LeadEvent).where(LeadEvent.lead_id == lead.id).order_by(LeadEvent.at, LeadEvent.id)
+        select(LeadEvent).where(LeadEvent.lead_id == lead.id).order_by(LeadEvent.seq)
     ).all()
     precision = job_precision(uow, lead.job_id, policy)
     band = precision.get(lead.band)

@@ -17,7 +17,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from vetline.auth.errors import NotFound
 from vetline.db.base import utc_iso
@@ -76,10 +76,12 @@ def _move(
     if not moved:
         raise BadInput("state", f"the lead moved on meanwhile (it was {current}): reload it")
     now = utc_iso(uow.now())
+    seq = uow.session.scalar(select(func.count()).where(LeadEvent.lead_id == lead.id)) or 0
     uow.session.add(
         LeadEvent(
             id=str(uuid.uuid4()),
             lead_id=lead.id,
+            seq=seq + 1,
             at=now,
             by=uow.actor.username,
             from_state=current,

@@ -110,6 +110,7 @@ def upgrade() -> None:
         "lead_events",
         sa.Column("id", sa.String(36), primary_key=True),
         _fk("lead_id", "lead_events", "leads"),
+        sa.Column("seq", sa.Integer, nullable=False),
         _ts("at", nullable=False),
         sa.Column("by", sa.String(100), nullable=False),
         sa.Column("from_state", sa.String(24)),
