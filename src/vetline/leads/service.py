@@ -71,6 +71,8 @@ class LeadsService:
         return summary
 
     def confirm(self, lead_id: str, actor: Actor, note: str) -> dict[str, Any]:
+        with self._uow(actor, read_only=True) as uow:
+            working.get_lead(uow, lead_id)  # 404 before paying for the index
         checker = self.checker()
         with self._uow(actor) as uow:
             out = working.confirm(uow, lead_id, note, checker, self.policy)
@@ -83,23 +85,26 @@ class LeadsService:
             uow.commit()
         return out
 
-    def assign(self, lead_id: str, actor: Actor, note: str | None = None,
-               aor: str | None = None) -> dict[str, Any]:  # fmt: skip
+    def assign(
+        self, lead_id: str, actor: Actor, note: str | None = None, aor: str | None = None
+    ) -> dict[str, Any]:
         with self._uow(actor) as uow:
             out = working.assign(uow, lead_id, self.policy, note, aor)
             uow.commit()
         return out
 
-    def record_outcome(self, lead_id: str, actor: Actor, scope: RowScope, outcome: str,
-                       note: str) -> dict[str, Any]:  # fmt: skip
+    def record_outcome(
+        self, lead_id: str, actor: Actor, scope: RowScope, outcome: str, note: str
+    ) -> dict[str, Any]:
         with self._uow(actor) as uow:
             views.lead_detail(uow, lead_id, scope, self.policy)  # scope check: 404 if not theirs
             out = working.record_outcome(uow, lead_id, outcome, note, self.vetting)
             uow.commit()
         return out
 
-    def review_sample(self, job_id: str, item_id: str, actor: Actor, verdict: str,
-                      note: str | None) -> dict[str, Any]:  # fmt: skip
+    def review_sample(
+        self, job_id: str, item_id: str, actor: Actor, verdict: str, note: str | None
+    ) -> dict[str, Any]:
         with self._uow(actor) as uow:
             out = working.review_sample(uow, job_id, item_id, verdict, note)
             uow.commit()
@@ -120,8 +125,12 @@ class LeadsService:
     def lead(self, lead_id: str, actor: Actor, scope: RowScope) -> dict[str, Any]:
         with self._uow(actor) as uow:
             out = views.lead_detail(uow, lead_id, scope, self.policy)
-            uow.audit("LEAD_VIEWED", object_type="lead", object_id=lead_id,
-                      details={"person_id": out["person_id"]})  # fmt: skip
+            uow.audit(
+                "LEAD_VIEWED",
+                object_type="lead",
+                object_id=lead_id,
+                details={"person_id": out["person_id"]},
+            )
             uow.commit()
         return out
 
@@ -147,8 +156,12 @@ class LeadsService:
     def diversions(self, actor: Actor, job_id: str | None = None) -> list[dict[str, Any]]:
         with self._uow(actor) as uow:
             out = views.diversions(uow, job_id)
-            uow.audit("LEAD_DIVERSIONS_VIEWED", object_type="lead_job", object_id=job_id,
-                      details={"rows": len(out)})  # fmt: skip
+            uow.audit(
+                "LEAD_DIVERSIONS_VIEWED",
+                object_type="lead_job",
+                object_id=job_id,
+                details={"rows": len(out)},
+            )
             uow.commit()
         return out
 

@@ -61,8 +61,14 @@ def _summary(lead: Lead, job_id: str) -> dict[str, Any]:
     }
 
 
-def list_leads(uow: UnitOfWork, scope: RowScope, *, state: str | None = None,
-               aor: str | None = None, limit: int = 100) -> list[dict[str, Any]]:  # fmt: skip
+def list_leads(
+    uow: UnitOfWork,
+    scope: RowScope,
+    *,
+    state: str | None = None,
+    aor: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
     """Leads in the caller's scope, highest priority first."""
     query = (
         select(Lead, LeadJob.job_id)
@@ -78,8 +84,9 @@ def list_leads(uow: UnitOfWork, scope: RowScope, *, state: str | None = None,
     return [_summary(lead, job) for lead, job in uow.session.execute(query)]
 
 
-def lead_detail(uow: UnitOfWork, lead_id: str, scope: RowScope,
-                policy: LeadsPolicy) -> dict[str, Any]:  # fmt: skip
+def lead_detail(
+    uow: UnitOfWork, lead_id: str, scope: RowScope, policy: LeadsPolicy
+) -> dict[str, Any]:
     """One lead: evidence (the confirmation snapshot), reasons, timeline, its job's precision."""
     row = uow.session.execute(
         select(Lead, LeadJob.job_id)
@@ -177,8 +184,9 @@ def job_detail(uow: UnitOfWork, job_id: str, policy: LeadsPolicy) -> dict[str, A
     return view
 
 
-def sample_items(uow: UnitOfWork, job_id: str, *, pending_only: bool = False
-                 ) -> list[dict[str, Any]]:  # fmt: skip
+def sample_items(
+    uow: UnitOfWork, job_id: str, *, pending_only: bool = False
+) -> list[dict[str, Any]]:
     """The job's audit sample, BLIND: no band, no probability, no match reasons."""
     job = _job_or_404(uow, job_id)
     query = select(LeadSampleItem).where(LeadSampleItem.job_id == job.id)
@@ -230,10 +238,17 @@ def corrections(uow: UnitOfWork) -> list[dict[str, Any]]:
         select(SourceCorrection).order_by(SourceCorrection.created_at, SourceCorrection.id)
     ).all()
     return [
-        {"id": c.id, "lead_id": c.lead_id, "person_id": c.person_id, "kind": c.kind,
-         "note": c.note, "state": c.state, "created_at": c.created_at}
+        {
+            "id": c.id,
+            "lead_id": c.lead_id,
+            "person_id": c.person_id,
+            "kind": c.kind,
+            "note": c.note,
+            "state": c.state,
+            "created_at": c.created_at,
+        }
         for c in items
-    ]  # fmt: skip
+    ]
 
 
 _SHARES = ("ARRESTED", "NOT_LOCATED", "US_CITIZEN", "LAWFUL_STATUS", "WRONG_PERSON", "CLOSED_OTHER")
@@ -250,12 +265,14 @@ def outcome_metrics(uow: UnitOfWork) -> dict[str, Any]:
         .join(LeadJob, LeadJob.id == Lead.job_id)
         .where(Lead.state.in_([s.value for s in OUTCOMES]))
     ).all()
-    groups: dict[str, dict[str, dict[str, int]]] = {
-        "list": {}, "source": {}, "band": {}, "aor": {}
-    }  # fmt: skip
+    groups: dict[str, dict[str, dict[str, int]]] = {"list": {}, "source": {}, "band": {}, "aor": {}}
     for source, version, band, aor, state in rows:
-        for kind, key in (("list", source), ("source", f"{source} {version}"),
-                          ("band", band), ("aor", aor or "(none)")):  # fmt: skip
+        for kind, key in (
+            ("list", source),
+            ("source", f"{source} {version}"),
+            ("band", band),
+            ("aor", aor or "(none)"),
+        ):
             counts = groups[kind].setdefault(key, dict.fromkeys(_SHARES, 0))
             counts[state] += 1
 

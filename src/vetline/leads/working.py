@@ -94,9 +94,13 @@ def _move(
         object_type="lead",
         object_id=lead.id,
         reason=note,
-        details={"from": current, "to": wanted.value, "person_id": lead.person_id,
-                 **{k: v for k, v in values.items() if k in {"aor", "package_sha256"}}},
-    )  # fmt: skip
+        details={
+            "from": current,
+            "to": wanted.value,
+            "person_id": lead.person_id,
+            **{k: v for k, v in values.items() if k in {"aor", "package_sha256"}},
+        },
+    )
     uow.session.refresh(lead)
 
 
@@ -117,8 +121,9 @@ def _divert(uow: UnitOfWork, lead: Lead, reason: str, stage: str) -> None:
     )
 
 
-def confirm(uow: UnitOfWork, lead_id: str, note: str, checker: PersonCheck,
-            policy: LeadsPolicy) -> dict[str, Any]:  # fmt: skip
+def confirm(
+    uow: UnitOfWork, lead_id: str, note: str, checker: PersonCheck, policy: LeadsPolicy
+) -> dict[str, Any]:
     """A lead analyst confirms identity after a fresh re-check of the person's records.
 
     A citizenship sign found now diverts the lead to citizenship review instead (and says
@@ -133,8 +138,13 @@ def confirm(uow: UnitOfWork, lead_id: str, note: str, checker: PersonCheck,
     snapshot = checker.check(lead.person_id, today, lead.identity_basis)
     if snapshot.found and snapshot.citizenship_sign:
         _divert(uow, lead, snapshot.citizenship_sign, "confirmation")
-        _move(uow, lead, LeadState.DIVERTED, note=f"citizenship sign: {snapshot.citizenship_sign}",
-              snapshot_json=json.dumps(snapshot_json(snapshot)))  # fmt: skip
+        _move(
+            uow,
+            lead,
+            LeadState.DIVERTED,
+            note=f"citizenship sign: {snapshot.citizenship_sign}",
+            snapshot_json=json.dumps(snapshot_json(snapshot)),
+        )
         return {"lead_id": lead.id, "state": lead.state, "diverted": snapshot.citizenship_sign}
     found, basis = route_snapshot(snapshot)
     _move(
@@ -152,8 +162,13 @@ def confirm(uow: UnitOfWork, lead_id: str, note: str, checker: PersonCheck,
         routing_basis=basis,
         status_code=snapshot.status_code,
     )
-    return {"lead_id": lead.id, "state": lead.state, "aor": lead.aor,
-            "routing_basis": basis, "expires_on": lead.expires_on}  # fmt: skip
+    return {
+        "lead_id": lead.id,
+        "state": lead.state,
+        "aor": lead.aor,
+        "routing_basis": basis,
+        "expires_on": lead.expires_on,
+    }
 
 
 def reject(uow: UnitOfWork, lead_id: str, note: str) -> dict[str, Any]:
@@ -163,8 +178,13 @@ def reject(uow: UnitOfWork, lead_id: str, note: str) -> dict[str, Any]:
     return {"lead_id": lead.id, "state": lead.state}
 
 
-def assign(uow: UnitOfWork, lead_id: str, policy: LeadsPolicy, note: str | None = None,
-           aor: str | None = None) -> dict[str, Any]:  # fmt: skip
+def assign(
+    uow: UnitOfWork,
+    lead_id: str,
+    policy: LeadsPolicy,
+    note: str | None = None,
+    aor: str | None = None,
+) -> dict[str, Any]:
     """Package a confirmed lead and assign it to the field office of its AOR.
 
     ``aor`` overrides the computed route (with a note saying why); refused until the job's
@@ -191,9 +211,14 @@ def assign(uow: UnitOfWork, lead_id: str, policy: LeadsPolicy, note: str | None 
     digest: str | None = None
     if code and office and gate is None and expires >= today:
         package_body, digest = build_package(
-            lead, snapshot, aor=code, field_office=office, prepared_by=uow.actor.username,
-            prepared_at=uow.now(), expires_on=expires,
-        )  # fmt: skip
+            lead,
+            snapshot,
+            aor=code,
+            field_office=office,
+            prepared_by=uow.actor.username,
+            prepared_at=uow.now(),
+            expires_on=expires,
+        )
     _move(
         uow,
         lead,
@@ -213,8 +238,13 @@ def assign(uow: UnitOfWork, lead_id: str, policy: LeadsPolicy, note: str | None 
         package_json=json.dumps(package_body) if package_body else None,
         package_sha256=digest,
     )
-    return {"lead_id": lead.id, "state": lead.state, "aor": lead.aor,
-            "field_office": lead.field_office, "package_sha256": digest}  # fmt: skip
+    return {
+        "lead_id": lead.id,
+        "state": lead.state,
+        "aor": lead.aor,
+        "field_office": lead.field_office,
+        "package_sha256": digest,
+    }
 
 
 def _routes() -> list[Any]:
@@ -222,8 +252,9 @@ def _routes() -> list[Any]:
     return [*table.by_state.values(), *table.by_county.values()]
 
 
-def record_outcome(uow: UnitOfWork, lead_id: str, outcome: str, note: str,
-                   vetting: VettingPort) -> dict[str, Any]:  # fmt: skip
+def record_outcome(
+    uow: UnitOfWork, lead_id: str, outcome: str, note: str, vetting: VettingPort
+) -> dict[str, Any]:
     """A field officer records what happened; the outcome comes back to the metrics.
 
     US_CITIZEN and WRONG_PERSON open a source-correction item (reference §6.3, GAO-21-487)
@@ -238,8 +269,15 @@ def record_outcome(uow: UnitOfWork, lead_id: str, outcome: str, note: str,
         raise BadInput("outcome", f"one of {', '.join(sorted(OUTCOMES))}")
     assert wanted is not None
     lead = get_lead(uow, lead_id)
-    _move(uow, lead, wanted, note=note, outcome_by=uow.actor.username,
-          outcome_at=utc_iso(uow.now()), outcome_note=note)  # fmt: skip
+    _move(
+        uow,
+        lead,
+        wanted,
+        note=note,
+        outcome_by=uow.actor.username,
+        outcome_at=utc_iso(uow.now()),
+        outcome_note=note,
+    )
     correction = None
     if wanted in CORRECTING_OUTCOMES:
         correction = vetting.request_source_correction(
@@ -250,8 +288,9 @@ def record_outcome(uow: UnitOfWork, lead_id: str, outcome: str, note: str,
     return {"lead_id": lead.id, "state": lead.state, "source_correction": correction}
 
 
-def review_sample(uow: UnitOfWork, job_id: str, item_id: str, verdict: str,
-                  note: str | None) -> dict[str, Any]:  # fmt: skip
+def review_sample(
+    uow: UnitOfWork, job_id: str, item_id: str, verdict: str, note: str | None
+) -> dict[str, Any]:
     """Record a blind verdict on one audit-sample row (once: a verdict is not revised)."""
     try:
         value = Verdict(verdict.strip().upper())
@@ -269,8 +308,12 @@ def review_sample(uow: UnitOfWork, job_id: str, item_id: str, verdict: str,
     item.note = note
     item.reviewed_by = uow.actor.username
     item.reviewed_at = utc_iso(uow.now())
-    uow.audit("LEAD_SAMPLE_REVIEWED", object_type="lead_sample_item", object_id=item.id,
-              details={"job_id": job_id, "verdict": value.value})  # fmt: skip
+    uow.audit(
+        "LEAD_SAMPLE_REVIEWED",
+        object_type="lead_sample_item",
+        object_id=item.id,
+        details={"job_id": job_id, "verdict": value.value},
+    )
     return {"item_id": item.id, "verdict": value.value}
 
 
