@@ -18,11 +18,40 @@ Public surface: ``LeadsService`` (one method per command, used by the API and th
 Edit here: see ``README.md`` beside this file.
 """
 
-from vetline.leads.lifecycle import LIFECYCLE, LeadState
-from vetline.leads.policy import LeadsPolicy, load_leads_policy
-from vetline.leads.ports import OwnVetting, PersonCheck, PersonSnapshot, Place, VettingPort
-from vetline.leads.results import read_result
-from vetline.leads.service import LeadsService
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vetline.leads.lifecycle import LIFECYCLE, LeadState
+    from vetline.leads.policy import LeadsPolicy, load_leads_policy
+    from vetline.leads.ports import OwnVetting, PersonCheck, PersonSnapshot, Place, VettingPort
+    from vetline.leads.results import read_result
+    from vetline.leads.service import LeadsService
+
+#: name → module: loaded on first use, so ``vetline --help`` does not pay for pyarrow,
+#: the PDF library and the tables when only the CLI's ``leads`` sub-app is registered.
+_LAZY = {
+    "LIFECYCLE": "lifecycle",
+    "LeadState": "lifecycle",
+    "LeadsPolicy": "policy",
+    "load_leads_policy": "policy",
+    "OwnVetting": "ports",
+    "PersonCheck": "ports",
+    "PersonSnapshot": "ports",
+    "Place": "ports",
+    "VettingPort": "ports",
+    "read_result": "results",
+    "LeadsService": "service",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'vetline.leads' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"vetline.leads.{_LAZY[name]}"), name)
+
 
 __all__ = [
     "LIFECYCLE",
