@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from vetline.auth.roles import RowScope, ScopeKind
 from vetline.db import Actor, Database, UnitOfWork
+from vetline.documents import CustodyInfo
 from vetline.errors import BadInput
-from vetline.leads import LeadsService, Place
+from vetline.leads import LeadsService, OwnVetting, Place
 from vetline.leads.models import Lead, SourceCorrection
 from vetline.statemachine import IllegalTransition
 
@@ -62,6 +63,8 @@ def test_confirm_assign_outcome_end_to_end(
     )
     metrics = leads.metrics(ANALYST)
     assert metrics["by"]["aor"]["LOS"]["counts"]["ARRESTED"] == 1
+    field = leads.job("job-1", ANALYST)["field_identity_precision"]["STRONG"]
+    assert (field["outcomes_seen"], field["right_person"], field["precision"]) == (1, 1, 1.0)
     assert metrics["by"]["list"]["overstay"]["shares"]["ARRESTED"] == 1.0
     with UnitOfWork(database, ANALYST) as uow:
         assert uow.session.get(Lead, lead_id).open_person_id is None  # type: ignore[union-attr]
@@ -202,3 +205,31 @@ def test_sample_verdicts_are_checked(leads: LeadsService, tmp_path: Path) -> Non
     job = leads.job("job-1", ANALYST)
     assert job["precision"]["NONE"]["miss_rate"] == 1.0
     assert json.dumps(job)  # JSON-safe
+
+
+class RecordingVetting(OwnVetting):
+    """The vetting port with a case system that opens numbered cases."""
+
+    def __init__(self) -> None:
+        self.opened: list[tuple[str, str]] = []
+
+    def open_vetting_case(self, uow: UnitOfWork, person_id: str, reason: str) -> str | None:
+        self.opened.append((person_id, reason))
+        return f"CASE-{len(self.opened)}"
+
+
+def test_a_person_now_in_custody_goes_to_the_vetting_centre(
+    database: Database, check: TableCheck, clock: Clock, tmp_path: Path
+) -> None:
+    vetting = RecordingVetting()
+    service = LeadsService(database, check, vetting=vetting, clock=clock)
+    held = CustodyInfo(
+        in_custody=True, facility_name="Men's Central Jail", facility_ori="CA0194200"
+    )
+    check.table["P1"] = snapshot("P1", custody=held)
+    (lead_id,) = _import(service, tmp_path, [row("STRONG", "P1")])
+    out = service.confirm(lead_id, ANALYST, "ok")
+    assert out == {"lead_id": lead_id, "state": "TO_VETTING", "vetting_case": "CASE-1"}
+    assert vetting.opened[0][0] == "P1"
+    timeline = service.lead(lead_id, ANALYST, ALL)["timeline"]
+    assert "Men's Central Jail" in timeline[-1]["note"] and "CASE-1" in timeline[-1]["note"]

@@ -178,3 +178,19 @@ def test_world_end_to_end_over_http(
     job = lead.get("/v1/leads/jobs/job-w").json()
     assert job["precision"]["STRONG"]["precision"] == 1.0
     assert job["leads_by_state"] == {"ARRESTED": 1, "DIVERTED": 1}
+
+
+def test_the_recheck_reports_drift_and_reads_no_protected_field(
+    core_check: PersonCoreCheck, built_world: tuple[Path, list[dict[str, str]]]
+) -> None:
+    gone = core_check.check("no-such-person", date(2026, 12, 5), "IDENTIFIER")
+    assert not gone.found and "no person" in gone.identity_note
+    facts = built_world[1]
+    person = _pick(facts, core_check, False, us_citizen="N", removable="Y")
+    snap = core_check.check(person, date(2026, 12, 5), "IDENTIFIER")
+    from vetline.leads.ports import snapshot_json
+
+    text = str(snapshot_json(snap)).lower()
+    for word in ("nationality", "birth_country", "citizenship'", "race", "ethnicity", "religion"):
+        assert word not in text
+    assert all(i.source.system and i.source.record_id for i in snap.identifiers)

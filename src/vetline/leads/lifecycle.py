@@ -5,7 +5,9 @@ identity, after a fresh re-check of the person's records) → ASSIGNED (packaged
 to a field office) → one outcome from the field. A lead can also leave the pipeline:
 REJECTED (the analyst found it is not this person, or the person is no longer removable),
 DIVERTED (a sign of U.S. citizenship turned up: citizenship review, never enforcement) or
-EXPIRED (not acted on before its expiry date: it must be re-vetted, reference §11.3).
+EXPIRED (not acted on before its expiry date: it must be re-vetted, reference §11.3) or
+TO_VETTING (the re-check found the person in a jail's custody: the vetting centre's
+detainer path, reference §11.2, not an at-large arrest).
 
 Why guards and not ``if`` statements in the service: the rules that keep a wrong lead from
 reaching the street (a confirmer, no citizenship sign, a measured precision, a package and
@@ -50,6 +52,7 @@ class LeadState(StrEnum):
     REJECTED = "REJECTED"
     DIVERTED = "DIVERTED"
     EXPIRED = "EXPIRED"
+    TO_VETTING = "TO_VETTING"  # in custody now: a vetting-centre case, not an at-large lead
 
 
 OUTCOMES: Final = frozenset(
@@ -67,7 +70,9 @@ CLOSED: Final = frozenset(LeadState) - OPEN
 #: What the field has been told about: a field officer sees these states only.
 IN_THE_FIELD: Final = frozenset({LeadState.ASSIGNED, *OUTCOMES})
 
-_EXITS: Final = frozenset({LeadState.REJECTED, LeadState.DIVERTED, LeadState.EXPIRED})
+_EXITS: Final = frozenset(
+    {LeadState.REJECTED, LeadState.DIVERTED, LeadState.EXPIRED, LeadState.TO_VETTING}
+)
 
 TRANSITIONS: Final[dict[LeadState, frozenset[LeadState]]] = {
     LeadState.NEW: frozenset({LeadState.IDENTITY_CONFIRMED, *_EXITS}),

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import vetline.audit.writer  # noqa: F401 - installs the audit chain as the units' event writer
 from vetline.auth.roles import RowScope
 from vetline.db.base import utcnow
 from vetline.db.engine import Database
@@ -75,7 +76,7 @@ class LeadsService:
             working.get_lead(uow, lead_id)  # 404 before paying for the index
         checker = self.checker()
         with self._uow(actor) as uow:
-            out = working.confirm(uow, lead_id, note, checker, self.policy)
+            out = working.confirm(uow, lead_id, note, checker, self.policy, self.vetting)
             uow.commit()
         return out
 

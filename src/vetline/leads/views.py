@@ -29,6 +29,7 @@ from vetline.leads.models import (
 )
 from vetline.leads.policy import LeadsPolicy
 from vetline.leads.precision import job_precision
+from vetline.leads.sample import wilson
 
 
 def lead_scope(scope: RowScope) -> ColumnElement[bool]:
@@ -165,7 +166,38 @@ def _job_view(uow: UnitOfWork, job: LeadJob, policy: LeadsPolicy) -> dict[str, A
         "import": json.loads(job.summary_json),
         "leads_by_state": {str(k): int(v) for k, v in sorted(states.items())},
         "precision": {b: p.to_dict() for b, p in job_precision(uow, job.id, policy).items()},
+        "field_identity_precision": field_precision(uow, job.id, policy.confidence),
     }
+
+
+#: Outcomes where the field saw who the person is: all but WRONG_PERSON were the right one.
+IDENTITY_SEEN = ("ARRESTED", "US_CITIZEN", "LAWFUL_STATUS", "WRONG_PERSON")
+
+
+def field_precision(uow: UnitOfWork, job_pk: str, confidence: float) -> dict[str, Any]:
+    """Per band, what the field outcomes say of identity: right person / person seen, with a
+    Wilson interval — the audit sample's figure checked against the street's."""
+    rows = uow.session.execute(
+        select(Lead.band, Lead.state, func.count())
+        .where(Lead.job_id == job_pk, Lead.state.in_(IDENTITY_SEEN))
+        .group_by(Lead.band, Lead.state)
+    ).all()
+    seen: dict[str, dict[str, int]] = {}
+    for band, state, n in rows:
+        seen.setdefault(band, {})[state] = int(n)
+    out: dict[str, Any] = {}
+    for band, counts in sorted(seen.items()):
+        total = sum(counts.values())
+        right = total - counts.get("WRONG_PERSON", 0)
+        interval = wilson(right, total, confidence)
+        out[band] = {
+            "outcomes_seen": total,
+            "right_person": right,
+            "precision": right / total if total else None,
+            "ci_low": interval[0] if interval else None,
+            "ci_high": interval[1] if interval else None,
+        }
+    return out
 
 
 def list_jobs(uow: UnitOfWork, policy: LeadsPolicy, limit: int = 100) -> list[dict[str, Any]]:

@@ -122,12 +122,18 @@ def _divert(uow: UnitOfWork, lead: Lead, reason: str, stage: str) -> None:
 
 
 def confirm(
-    uow: UnitOfWork, lead_id: str, note: str, checker: PersonCheck, policy: LeadsPolicy
+    uow: UnitOfWork,
+    lead_id: str,
+    note: str,
+    checker: PersonCheck,
+    policy: LeadsPolicy,
+    vetting: VettingPort,
 ) -> dict[str, Any]:
     """A lead analyst confirms identity after a fresh re-check of the person's records.
 
     A citizenship sign found now diverts the lead to citizenship review instead (and says
-    so); a person no longer removable, or whose records no longer resolve to this person,
+    so); a person now in a jail's custody goes to the vetting centre (``VettingPort``);
+    a person no longer removable, or whose records no longer resolve to this person,
     is refused with the reason (the analyst then rejects the lead). The snapshot the
     confirmation rested on, the route and the expiry date are stored with the lead.
     """
@@ -146,6 +152,20 @@ def confirm(
             snapshot_json=json.dumps(snapshot_json(snapshot)),
         )
         return {"lead_id": lead.id, "state": lead.state, "diverted": snapshot.citizenship_sign}
+    if snapshot.found and snapshot.identity_holds and snapshot.custody.in_custody:
+        # Held by a jail: the vetting centre's case (detainer or notification), not a lead
+        # for an at-large arrest (reference §11.2, §11.3).
+        where = snapshot.custody.facility_name or snapshot.custody.facility_ori or "a facility"
+        case = vetting.open_vetting_case(uow, lead.person_id, f"lead {lead.id}: in custody")
+        told = f"vetting case {case}" if case else "no vetting system wired: tell the centre"
+        _move(
+            uow,
+            lead,
+            LeadState.TO_VETTING,
+            note=f"in custody at {where}; {told}",
+            snapshot_json=json.dumps(snapshot_json(snapshot)),
+        )
+        return {"lead_id": lead.id, "state": lead.state, "vetting_case": case}
     found, basis = route_snapshot(snapshot)
     _move(
         uow,
