@@ -14,7 +14,8 @@ import vetline.audit.models
 import vetline.auth.models
 import vetline.batch.models  # batch jobs
 import vetline.db.work  # registers the tables on Base.metadata
-import vetline.desk.service.models  # noqa: F401 - the query desk's tables
+import vetline.desk.service.models  # the query desk's tables
+import vetline.leads.models  # noqa: F401 - the leads
 from vetline.db.base import Base
 
 metadata = Base.metadata

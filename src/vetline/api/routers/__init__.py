@@ -19,6 +19,7 @@ from vetline.api.routers import (
     tokens,
     users,
 )
+from vetline.api.routers import leads as leads_routes
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -30,4 +31,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     queue_iaq.router,
     ops_desk.router,
     batch.router,
+    *leads_routes.ROUTERS,
 )
