@@ -8,7 +8,8 @@ from __future__ import annotations
 import vetline.audit.models
 import vetline.auth.models
 import vetline.db.work  # registers the tables on Base.metadata
-import vetline.desk.service.models  # noqa: F401 - the query desk's tables
+import vetline.desk.service.models
+import vetline.vetting.models  # noqa: F401 - the vetting centre's tables
 from vetline.db.base import Base
 
 metadata = Base.metadata

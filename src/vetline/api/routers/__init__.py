@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from vetline.api.routers import audit, desk, health, ops_desk, queue_iaq, session, tokens, users
+from vetline.api.routers import vetting as vetting_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -19,4 +20,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     desk.router,
     queue_iaq.router,
     ops_desk.router,
+    vetting_router.router,
 )
