@@ -38,6 +38,13 @@ Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
+def install_vetting(app: Any, svc: VettingService) -> None:
+    """Attach a built vetting service (``vetline serve``, tests): finalised IARs open cases
+    from the first query on, not only once a vetting route was first called."""
+    install_intake(svc)
+    app.state.vetting = svc
+
+
 def vetting_of(request: Request, state: AppState) -> VettingService:
     """The app's vetting service (built once, over the desk's)."""
     app = request.app
