@@ -29,9 +29,9 @@ def case_facts(
     s = uow.session
     marks = dict(
         s.execute(
-            select(func.coalesce(RecordMark.mark, "UNMARKED"), func.count())
+            select(RecordMark.mark, func.count())
             .where(RecordMark.case_id == case.id)
-            .group_by(func.coalesce(RecordMark.mark, "UNMARKED"))
+            .group_by(RecordMark.mark)
         ).all()
     )
     items = dict(
@@ -55,7 +55,7 @@ def case_facts(
         protected=case.protected_status,
         in_custody=case.in_custody,
         criminal_arrest=case.criminal_arrest,
-        unmarked_records=int(marks.get("UNMARKED", 0)),
+        unmarked_records=int(marks.get(None, 0)),
         same_person_records=int(marks.get("SAME_PERSON", 0)),
         pending_items=tuple(sorted(k for k, v in items.items() if v == "PENDING")),
         **extra,

@@ -186,7 +186,7 @@ class SourceCorrection(Base):
     record_id: Mapped[str] = mapped_column(String(64))
     field: Mapped[str] = mapped_column(String(64))
     correction: Mapped[str] = mapped_column(String(1000))
-    origin: Mapped[str] = mapped_column(String(16))  # OFFICER | CITIZENSHIP_CLAIM
+    origin: Mapped[str] = mapped_column(String(24))  # OFFICER | CITIZENSHIP_CLAIM
     state: Mapped[str] = mapped_column(String(16))  # OPEN | SENT | RESOLVED
     opened_by: Mapped[str] = mapped_column(String(64))
     opened_at: Mapped[str] = mapped_column(String(TS_WIDTH))

@@ -209,7 +209,7 @@ def upgrade() -> None:
         sa.Column("record_id", sa.String(64), nullable=False),
         sa.Column("field", sa.String(64), nullable=False),
         sa.Column("correction", sa.String(1000), nullable=False),
-        sa.Column("origin", sa.String(16), nullable=False),
+        sa.Column("origin", sa.String(24), nullable=False),
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("opened_by", sa.String(64), nullable=False),
         sa.Column("opened_at", sa.String(TS), nullable=False),
