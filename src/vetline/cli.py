@@ -262,6 +262,10 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 
+from vetline.vetting.cli import cases_app  # noqa: E402 - the vetting centre
+
+app.add_typer(cases_app, name="cases")
+
 
 @app.command()
 def query(
