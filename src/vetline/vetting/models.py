@@ -11,7 +11,16 @@ even when two intakes race. Timestamps are the project's fixed-width UTC strings
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vetline.db.base import TS_WIDTH, Base
@@ -25,6 +34,8 @@ class VettingCase(Base):
     """One person at one encounter under review."""
 
     __tablename__ = "vetting_cases"
+    #: The queue's "state X, newest first" reads one index range (bench/README.md).
+    __table_args__ = (Index("ix_vetting_cases_state_opened_at", "state", "opened_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)

@@ -271,8 +271,8 @@ def list_query(
             raise BadInput("state", f"one of {', '.join(CaseState)}") from None
     if aor is not None:
         q = q.where(VettingCase.aor == aor.upper())
-    if overdue:
-        q = q.where(overdue_clause(now))
+    if overdue:  # a closed case has no running clock: only open ones are looked at
+        q = q.where(VettingCase.state != CaseState.CLOSED.value, overdue_clause(now))
     if revet:
         q = q.where(VettingCase.revet_reason.is_not(None))
     if before:

@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("open_key", name="uq_vetting_cases_open_key"),
         sa.Column("updated_at", sa.String(TS), nullable=False, index=True),
     )
+    op.create_index("ix_vetting_cases_state_opened_at", "vetting_cases", ["state", "opened_at"])
     op.create_table(
         "vetting_case_iars",
         sa.Column("id", sa.String(36), primary_key=True),
