@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -189,6 +190,8 @@ def list_part(n: int, runs: int, console: Console) -> None:
 
     table.add_row("list_cases() alone (50 newest)", *(f"{v:.1f}" for v in pct(timed(query, runs))))
     console.print(table)
+    db.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def world_part(data: Path, flows: int, console: Console) -> None:
@@ -290,6 +293,8 @@ def world_part(data: Path, flows: int, console: Console) -> None:
             table.add_row(name, str(len(samples)), *(f"{v:.1f}" for v in pct(samples)))
     console.print(table)
     desk.close()
+    db.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ Edit here: what a confirmed determination changes (``_confirmed``).
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any, Final
 
@@ -22,20 +21,16 @@ from sqlalchemy import select
 from vetline.auth.errors import NotFound
 from vetline.db.base import utc_iso
 from vetline.db.uow import Actor, UnitOfWork
-from vetline.desk.service import store as desk_store
-from vetline.desk.service.models import DeskQuery
 from vetline.errors import BadInput
 from vetline.vetting.events import VettingEvent
 from vetline.vetting.models import (
-    CaseIAR,
     ChecklistItem,
     CitizenshipClaim,
-    SourceCorrection,
     VettingCase,
     VettingRequest,
 )
 from vetline.vetting.service import VettingService, new_id
-from vetline.vetting.states import LIVE_REQUESTS, CaseState, RequestState
+from vetline.vetting.states import LIVE_REQUESTS, CaseState
 from vetline.vetting.views import claim_view
 
 CLAIMANTS: Final = ("SUBJECT", "ATTORNEY", "AGENCY")
@@ -213,7 +208,9 @@ def determine(
             )
         )
         if determination == "USC_CONFIRMED":
-            _confirmed(svc, uow, case, claim, actor)
+            from vetline.vetting.confirmed import confirmed
+
+            confirmed(svc, uow, case, claim, actor)
         elif not pending(uow, case.id):
             case.citizenship_sign = False  # cleared by the reviewer's written determination
             for req in uow.session.scalars(
@@ -228,162 +225,3 @@ def determine(
             item.decided_by, item.decided_at = actor.username, now
         uow.commit()
         return claim_view(claim, now)
-
-
-def _confirmed(
-    svc: VettingService, uow: UnitOfWork, case: VettingCase, claim: CitizenshipClaim, actor: Actor
-) -> None:
-    from vetline.vetting.moves import move_case
-    from vetline.vetting.requests import cancel_in
-
-    for req in list(
-        uow.session.scalars(
-            select(VettingRequest).where(
-                VettingRequest.case_id == case.id,
-                VettingRequest.state.notin_(
-                    [
-                        RequestState.CANCELLED.value,
-                        RequestState.LAPSED.value,
-                        RequestState.CUSTODY_ASSUMED.value,
-                    ]
-                ),
-            )
-        )
-    ):
-        if RequestState(req.state) in {
-            RequestState.DRAFT,
-            RequestState.APPROVED,
-            RequestState.ISSUED,
-            RequestState.SERVED,
-            RequestState.ACKNOWLEDGED,
-            RequestState.DECLINED,
-            RequestState.RETURNED,
-        }:
-            cancel_in(
-                svc,
-                uow,
-                case,
-                req,
-                actor,
-                "USC_CONFIRMED",
-                f"citizenship confirmed (claim {claim.id})",
-            )
-    _amend_iars(uow, case, claim, actor)
-    _open_corrections(uow, case, claim, actor)
-    case.citizenship_sign = True
-    uow.session.refresh(case)
-    if case.state != CaseState.CLOSED:
-        move_case(
-            uow,
-            case,
-            CaseState.CLOSED,
-            actor,
-            reason="U.S. citizenship confirmed",
-            closed_at=utc_iso(uow.now()),
-            open_key=None,
-            close_reason="USC_CONFIRMED",
-        )
-
-
-def _amend_iars(uow: UnitOfWork, case: VettingCase, claim: CitizenshipClaim, actor: Actor) -> None:
-    """A new IAR version for every query of the case: no enforcement, citizenship confirmed."""
-    for link in uow.session.scalars(select(CaseIAR).where(CaseIAR.case_id == case.id)):
-        query = uow.session.get(DeskQuery, link.query_id)
-        if query is None or query.iar_json is None:
-            continue
-        iar = json.loads(query.iar_json)
-        iar["removability"] = {"assessment": "NOT_REMOVABLE", "grounds": []}
-        iar["recommendation"] = {
-            "action": "NO_ACTION",
-            "requires_review": True,
-            "reason": "U.S. citizenship confirmed by a citizenship reviewer",
-        }
-        iar["flags"] = sorted({*iar.get("flags", []), "POSSIBLE_US_CITIZEN"})
-        iar["amended"] = {
-            "at": claim.determined_at,
-            "by": actor.username,
-            "claim_id": claim.id,
-            "determination": "USC_CONFIRMED",
-            "case": case.number,
-        }
-        query.iar_json = desk_store.canonical_json(iar)
-        desk_store.add_response(uow, query.id, iar, "amended", actor.user_id)
-        link.amended_at = claim.determined_at
-        uow.audit(
-            VettingEvent.IAR_AMENDED,
-            object_type="iar",
-            object_id=query.iar_id,
-            requesting_ori=query.ori,
-            details={"case_id": case.id, "query_id": query.id, "claim_id": claim.id},
-        )
-        uow.audit(
-            VettingEvent.AGENCY_NOTIFIED,
-            object_type="iar",
-            object_id=query.iar_id,
-            requesting_ori=query.ori,
-            details={"what": "IAR amended: U.S. citizenship confirmed", "case_id": case.id},
-        )
-
-
-def _open_corrections(
-    uow: UnitOfWork, case: VettingCase, claim: CitizenshipClaim, actor: Actor
-) -> None:
-    """One source-correction item per record the non-citizen conclusion rested on."""
-    working = json.loads(case.working_json).get("assessment", {})
-    misled: dict[tuple[str, str], str] = {}
-    for ev in working.get("status", {}).get("evidence", []):
-        misled.setdefault((ev["source"], ev["record_id"]), "status")
-    for ground in working.get("removability", {}).get("grounds", []):
-        for ev in ground.get("evidence", []):
-            misled.setdefault(
-                (ev["source"], ev["record_id"]), f"removability ground {ground.get('ina')}"
-            )
-    for (source, record_id), why in sorted(misled.items()):
-        add_correction(
-            uow,
-            case,
-            source,
-            record_id,
-            "citizenship",
-            f"U.S. citizen (claim {claim.id}); record supported {why}",
-            "CITIZENSHIP_CLAIM",
-            actor,
-        )
-
-
-def add_correction(
-    uow: UnitOfWork,
-    case: VettingCase,
-    source: str,
-    record_id: str,
-    field: str,
-    correction: str,
-    origin: str,
-    actor: Actor,
-) -> SourceCorrection:
-    row = SourceCorrection(
-        id=new_id(),
-        case_id=case.id,
-        source=source,
-        record_id=record_id,
-        field=field,
-        correction=correction[:1000],
-        origin=origin,
-        state="OPEN",
-        opened_by=actor.username,
-        opened_at=utc_iso(uow.now()),
-    )
-    uow.session.add(row)
-    uow.audit(
-        VettingEvent.CORRECTION_OPENED,
-        object_type="correction",
-        object_id=row.id,
-        details={
-            "case_id": case.id,
-            "source": source,
-            "record_id": record_id,
-            "field": field,
-            "origin": origin,
-        },
-    )
-    return row

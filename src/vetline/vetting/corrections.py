@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from vetline.db.uow import Actor
+from vetline.db.base import utc_iso
+from vetline.db.uow import Actor, UnitOfWork
 from vetline.errors import BadInput
-from vetline.vetting.claims import add_correction
-from vetline.vetting.models import RecordMark, SourceCorrection
+from vetline.vetting.events import VettingEvent
+from vetline.vetting.models import RecordMark, SourceCorrection, VettingCase
 from vetline.vetting.moves import load_case
-from vetline.vetting.service import VettingService
+from vetline.vetting.service import VettingService, new_id
 
 STATES = ("OPEN", "SENT", "RESOLVED")
 
@@ -94,3 +95,41 @@ def list_by_source(
         for row in uow.session.scalars(q):
             items.setdefault(row.source, []).append(_view(row))
         return {"counts": dict(uow.session.execute(counts).all()), "items": items}
+
+
+def add_correction(
+    uow: UnitOfWork,
+    case: VettingCase,
+    source: str,
+    record_id: str,
+    field: str,
+    correction: str,
+    origin: str,
+    actor: Actor,
+) -> SourceCorrection:
+    row = SourceCorrection(
+        id=new_id(),
+        case_id=case.id,
+        source=source,
+        record_id=record_id,
+        field=field,
+        correction=correction[:1000],
+        origin=origin,
+        state="OPEN",
+        opened_by=actor.username,
+        opened_at=utc_iso(uow.now()),
+    )
+    uow.session.add(row)
+    uow.audit(
+        VettingEvent.CORRECTION_OPENED,
+        object_type="correction",
+        object_id=row.id,
+        details={
+            "case_id": case.id,
+            "source": source,
+            "record_id": record_id,
+            "field": field,
+            "origin": origin,
+        },
+    )
+    return row

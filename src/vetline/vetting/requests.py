@@ -19,24 +19,14 @@ from typing import Any
 
 from vetline.auth.roles import RowScope
 from vetline.db.base import utc_iso
-from vetline.db.uow import Actor, UnitOfWork
-from vetline.documents import (
-    custody_deadline,
-    referral_json,
-    render_cancellation,
-    render_detainer,
-    render_notification,
-    render_referral_pdf,
-    sha256_hex,
-)
+from vetline.db.uow import Actor
 from vetline.errors import BadInput
 from vetline.statemachine import IllegalTransition
-from vetline.vetting import issue as documents
 from vetline.vetting import rules
 from vetline.vetting.events import VettingEvent
-from vetline.vetting.facts import case_facts
-from vetline.vetting.models import VettingCase, VettingRequest
+from vetline.vetting.models import VettingRequest
 from vetline.vetting.moves import load_case, load_request, move_case, move_request, refused
+from vetline.vetting.moving import cancel_in, run, set_deadline
 from vetline.vetting.service import VettingService, new_id, number
 from vetline.vetting.snapshot import take as snapshot
 from vetline.vetting.states import CaseState, RequestState
@@ -122,150 +112,22 @@ def draft(svc: VettingService, case_id: str, actor: Actor, d: Draft) -> dict[str
         raise
 
 
-def _run(
-    svc: VettingService,
-    request_id: str,
-    actor: Actor,
-    wanted: RequestState,
-    scope: RowScope | None = None,
-    reason: str | None = None,
-    **values: Any,
-) -> dict[str, Any]:
-    """One request move in its own unit, with the case following where it must."""
-    try:
-        with svc.uow(actor) as uow:
-            req = load_request(uow, request_id, scope)
-            case = load_case(uow, req.case_id)
-            _step(svc, uow, case, req, wanted, actor, reason, values)
-            uow.commit()
-            return request_view(req)
-    except IllegalTransition as exc:
-        refused(svc, actor, exc, "request", request_id)
-        raise
-
-
-def _step(
-    svc: VettingService,
-    uow: UnitOfWork,
-    case: VettingCase,
-    req: VettingRequest,
-    wanted: RequestState,
-    actor: Actor,
-    reason: str | None,
-    values: dict[str, Any],
-) -> None:
-    now = uow.now()
-    extra = {"cancel_reason": values.get("cancel_reason"), "note": reason or ""}
-    if wanted is R.APPROVED:
-        values.update(
-            approved_by=actor.user_id, approved_by_name=actor.username, approved_at=utc_iso(now)
-        )
-    if wanted is R.ISSUED:
-        move_request(uow, case, req, wanted, actor, reason, extra, issued_at=utc_iso(now))
-        _issue_document(svc, uow, case, req, actor, now)
-    else:
-        move_request(uow, case, req, wanted, actor, reason, extra, **values)
-    _follow(svc, uow, case, req, wanted, actor)
-
-
-def _follow(
-    svc: VettingService,
-    uow: UnitOfWork,
-    case: VettingCase,
-    req: VettingRequest,
-    wanted: RequestState,
-    actor: Actor,
-) -> None:
-    """The case's move that follows a request's, and the snapshot of a decision."""
-    follows = {
-        R.APPROVED: CaseState.APPROVED,
-        R.RETURNED: CaseState.RETURNED,
-        R.ISSUED: CaseState.ISSUED,
-    }
-    target = follows.get(wanted)
-    if req.kind == rules.NO_ACTION and wanted is R.ISSUED:
-        target = CaseState.CLOSED
-    if wanted in (R.CUSTODY_ASSUMED, R.LAPSED, R.CANCELLED) and case.state == CaseState.ISSUED:
-        target = CaseState.CLOSED
-    if target is not None and case.state != target:
-        values = (
-            {"decided_at": utc_iso(uow.now())}
-            if target is not CaseState.CLOSED
-            else {
-                "closed_at": utc_iso(uow.now()),
-                "open_key": None,
-                "close_reason": req.cancel_reason or req.reason_code or wanted.value,
-            }
-        )
-        move_case(uow, case, target, actor, reason=f"request {req.number} {wanted.value}", **values)
-    if wanted in (R.APPROVED, R.RETURNED, R.ISSUED, R.CANCELLED):
-        snapshot(svc, uow, case, f"{req.kind} {wanted.value}", actor)
-
-
-def _issue_document(
-    svc: VettingService,
-    uow: UnitOfWork,
-    case: VettingCase,
-    req: VettingRequest,
-    actor: Actor,
-    now: datetime,
-) -> None:
-    """Render, store and hash the issued document; compute the custody deadline if known."""
-    data: bytes | None = None
-    body: dict[str, object] | None = None
-    if req.kind == rules.DETAINER:
-        data = render_detainer(documents.detainer_form(svc, uow, case, req, now))
-    elif req.kind == rules.NOTIFICATION:
-        data = render_notification(documents.notification_form(svc, uow, case, req, now))
-    elif req.kind in (rules.LEAD_REFERRAL, rules.CONDITIONAL_REFERRAL):
-        pkg = documents.referral_package(svc, uow, case, req, now, actor.username)
-        data, body = render_referral_pdf(pkg), referral_json(pkg)
-    digest = sha256_hex(data) if data is not None else None
-    req.document, req.document_sha256 = data, digest
-    req.document_json = json.dumps(body, sort_keys=True) if body is not None else None
-    if case.expected_release and req.kind == rules.DETAINER:
-        _deadline(svc, req, case.expected_release)
-    uow.audit(
-        VettingEvent.DOCUMENT_ISSUED,
-        object_type="request",
-        object_id=req.id,
-        requesting_ori=req.agency_ori,
-        details={
-            "case_id": case.id,
-            "kind": req.kind,
-            "document_number": req.number,
-            "sha256": digest,
-            "deadline_at": req.deadline_at,
-            "deadline_rule": req.deadline_rule,
-        },
-    )
-
-
-def _deadline(svc: VettingService, req: VettingRequest, release_at: str) -> None:
-    from vetline.db.base import parse_utc_iso
-
-    deadline = custody_deadline(parse_utc_iso(release_at), svc.settings.deadline_rule)
-    req.release_at = release_at
-    req.deadline_at = utc_iso(deadline.at)
-    req.deadline_rule, req.deadline_explanation = deadline.rule_name, deadline.explanation
-
-
 def approve(svc: VettingService, request_id: str, actor: Actor) -> dict[str, Any]:
-    return _run(svc, request_id, actor, R.APPROVED)
+    return run(svc, request_id, actor, R.APPROVED)
 
 
 def send_back(svc: VettingService, request_id: str, actor: Actor, reason: str) -> dict[str, Any]:
     if not reason.strip():
         raise BadInput("reason", "say why the request goes back")
-    return _run(svc, request_id, actor, R.RETURNED, reason=reason)
+    return run(svc, request_id, actor, R.RETURNED, reason=reason)
 
 
 def issue(svc: VettingService, request_id: str, actor: Actor) -> dict[str, Any]:
-    return _run(svc, request_id, actor, R.ISSUED)
+    return run(svc, request_id, actor, R.ISSUED)
 
 
 def serve(svc: VettingService, request_id: str, actor: Actor, scope: RowScope) -> dict[str, Any]:
-    return _run(svc, request_id, actor, R.SERVED, scope, served_at=utc_iso(svc.now()))
+    return run(svc, request_id, actor, R.SERVED, scope, served_at=utc_iso(svc.now()))
 
 
 def acknowledge(
@@ -282,7 +144,7 @@ def acknowledge(
             case = load_case(uow, req.case_id)
             move_request(uow, case, req, R.ACKNOWLEDGED, actor, responded_at=utc_iso(uow.now()))
             if release_at is not None:
-                _deadline(svc, req, utc_iso(release_at))
+                set_deadline(svc, req, utc_iso(release_at))
                 uow.audit(
                     VettingEvent.REQUEST_MOVED,
                     object_type="request",
@@ -305,11 +167,11 @@ def decline(
 ) -> dict[str, Any]:
     if not reason.strip():
         raise BadInput("reason", "say why the agency declines")
-    return _run(svc, request_id, actor, R.DECLINED, scope, reason, responded_at=utc_iso(svc.now()))
+    return run(svc, request_id, actor, R.DECLINED, scope, reason, responded_at=utc_iso(svc.now()))
 
 
 def custody_assumed(svc: VettingService, request_id: str, actor: Actor) -> dict[str, Any]:
-    return _run(svc, request_id, actor, R.CUSTODY_ASSUMED, ended_at=utc_iso(svc.now()))
+    return run(svc, request_id, actor, R.CUSTODY_ASSUMED, ended_at=utc_iso(svc.now()))
 
 
 def lapse(svc: VettingService, request_id: str, actor: Actor) -> dict[str, Any]:
@@ -318,7 +180,7 @@ def lapse(svc: VettingService, request_id: str, actor: Actor) -> dict[str, Any]:
         req = load_request(uow, request_id)
         if req.deadline_at is None or req.deadline_at > utc_iso(svc.now()):
             raise BadInput("deadline_at", "the custody deadline has not passed (or is not known)")
-    return _run(svc, request_id, actor, R.LAPSED, ended_at=utc_iso(svc.now()))
+    return run(svc, request_id, actor, R.LAPSED, ended_at=utc_iso(svc.now()))
 
 
 def cancel(
@@ -334,66 +196,6 @@ def cancel(
     except IllegalTransition as exc:
         refused(svc, actor, exc, "request", request_id)
         raise
-
-
-def cancel_in(
-    svc: VettingService,
-    uow: UnitOfWork,
-    case: VettingCase,
-    req: VettingRequest,
-    actor: Actor,
-    reason: str,
-    note: str,
-) -> None:
-    """Cancel ``req`` in the caller's unit; an issued one gets its notice (no nationality)."""
-    was_issued = req.issued_at is not None
-    now = uow.now()
-    move_request(
-        uow,
-        case,
-        req,
-        R.CANCELLED,
-        actor,
-        note or reason,
-        {"cancel_reason": reason, "note": note},
-        cancel_reason=reason,
-        ended_at=utc_iso(now),
-        held_by_claim=None,
-    )
-    if was_issued and req.kind in (rules.DETAINER, rules.NOTIFICATION):
-        agency = svc.desk.directory.get(req.agency_ori or case.ori)
-        notice = documents.cancellation(
-            case,
-            req,
-            reason,
-            note,
-            actor.username,
-            svc.settings.officer_title,
-            agency.name if agency else f"Agency {req.agency_ori}",
-            now,
-        )
-        data = render_cancellation(notice)
-        req.cancellation, req.cancellation_sha256 = data, sha256_hex(data)
-        uow.audit(
-            VettingEvent.DOCUMENT_ISSUED,
-            object_type="request",
-            object_id=req.id,
-            requesting_ori=req.agency_ori,
-            details={
-                "case_id": case.id,
-                "kind": "CANCELLATION",
-                "reason": reason,
-                "sha256": req.cancellation_sha256,
-            },
-        )
-        uow.audit(
-            VettingEvent.AGENCY_NOTIFIED,
-            object_type="request",
-            object_id=req.id,
-            requesting_ori=req.agency_ori,
-            details={"what": "detainer cancelled", "reason": reason},
-        )
-    _follow(svc, uow, case, req, R.CANCELLED, actor)
 
 
 def document(
@@ -420,6 +222,3 @@ def document(
         )
         uow.commit()
         return data, digest
-
-
-_ = case_facts  # the facts builder the guards use (re-exported for tests)
