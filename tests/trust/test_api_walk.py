@@ -31,6 +31,7 @@ A, D, V, S, L, F, AU, AD = (
     Role.AUDITOR,
     Role.ADMINISTRATOR,
 )
+CR = Role.CITIZENSHIP_REVIEWER
 EVERYONE = frozenset(Role)
 PUBLIC = None
 
@@ -87,6 +88,35 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/leads/{lead_id}/assign"): frozenset({L, S}),
     ("POST", "/v1/leads/{lead_id}/outcome"): frozenset({F}),
     ("GET", "/v1/ops/leads"): frozenset({L, S}),
+    # The vetting centre (vetline.vetting):
+    ("GET", "/v1/cases"): frozenset({V, S, CR}),
+    ("POST", "/v1/cases"): frozenset({V, S}),
+    ("GET", "/v1/cases/{case_id}"): frozenset({V, S, CR}),
+    ("GET", "/v1/cases/{case_id}/changes"): frozenset({V, S, CR}),
+    ("POST", "/v1/cases/{case_id}/review"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/records/mark"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/records/wrong"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/checklist/{item}"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/close"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/requests"): frozenset({V, S}),
+    ("GET", "/v1/requests"): frozenset({A, F, V, S, CR}),
+    ("GET", "/v1/requests/{request_id}"): frozenset({A, F, V, S, CR}),
+    ("GET", "/v1/requests/{request_id}/document"): frozenset({A, F, V, S, CR}),
+    ("POST", "/v1/requests/{request_id}/approve"): frozenset({S}),
+    ("POST", "/v1/requests/{request_id}/return"): frozenset({S}),
+    ("POST", "/v1/requests/{request_id}/issue"): frozenset({V, S}),
+    ("POST", "/v1/requests/{request_id}/serve"): frozenset({A, V, S}),
+    ("POST", "/v1/requests/{request_id}/acknowledge"): frozenset({A}),
+    ("POST", "/v1/requests/{request_id}/decline"): frozenset({A}),
+    ("POST", "/v1/requests/{request_id}/custody-assumed"): frozenset({V, S}),
+    ("POST", "/v1/requests/{request_id}/lapse"): frozenset({V, S}),
+    ("POST", "/v1/requests/{request_id}/cancel"): frozenset({V, S}),
+    ("GET", "/v1/citizenship-claims"): frozenset({V, S, CR}),
+    ("POST", "/v1/citizenship-claims"): frozenset({A, V, S, CR}),
+    ("POST", "/v1/citizenship-claims/{claim_id}/assign"): frozenset({CR}),
+    ("POST", "/v1/citizenship-claims/{claim_id}/determine"): frozenset({CR}),
+    ("GET", "/v1/corrections"): frozenset({V, S, CR}),
+    ("GET", "/v1/ops/vetting"): frozenset({V, S}),
 }
 NOT_API_ROUTES = {"/openapi.json"}  # FastAPI's own schema route: structure only, no data
 

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vetline.api.ratelimit import RateLimited
 from vetline.auth.errors import Forbidden, NotFound, Unauthenticated
 from vetline.errors import BadInput
+from vetline.statemachine import IllegalTransition
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -62,6 +63,14 @@ async def _bad_input(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "bad_input", str(exc), field=exc.field)
 
 
+async def _illegal(_: Request, exc: Exception) -> JSONResponse:
+    """A move the state machine refuses: 409, with the states and the rule's reason."""
+    assert isinstance(exc, IllegalTransition)
+    return error_response(
+        409, "illegal_transition", str(exc), current=exc.current, wanted=exc.wanted, reason=exc.why
+    )
+
+
 async def _unauthenticated(_: Request, exc: Exception) -> JSONResponse:
     return error_response(
         401,
@@ -92,6 +101,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(BadInput, _bad_input)
+    app.add_exception_handler(IllegalTransition, _illegal)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(NotFound, _not_found)

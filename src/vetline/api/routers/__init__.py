@@ -20,6 +20,7 @@ from vetline.api.routers import (
     users,
 )
 from vetline.api.routers import leads as leads_routes
+from vetline.api.routers import vetting as vetting_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -32,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     ops_desk.router,
     batch.router,
     *leads_routes.ROUTERS,
+    vetting_router.router,
 )
