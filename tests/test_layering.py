@@ -29,6 +29,8 @@ _UPPER = frozenset({"desk", "api", "db", "auth", "audit", "cli", "serve", "demo"
 FORBIDDEN: dict[str, frozenset[str]] = {
     "vocab": frozenset({"*"}),  # the leaf vocabulary imports nothing of vetline
     "errors": frozenset({"*"}),
+    # Free-text checks are a leaf every entry point shares (it reads only ``errors``).
+    "text": _UPPER | {"person", "records", "resolve", "status", "synth", "documents", "vocab"},
     "records": _UPPER | {"person", "resolve", "status", "synth"},
     # resolve and synth read the vocabulary, never the status engine (item 3).
     "resolve": _UPPER | {"person", "status", "synth"},

@@ -61,6 +61,7 @@ class Permission(StrEnum):
     BATCH_RUN = "batch.run"
     IAQ_ANSWER = "iaq.answer"  # claim and answer queued IAQs (the desk's analysts)
     OPS_READ = "ops.read"  # the desk's operations numbers
+    USERS_APPROVE = "users.approve"  # approve or reject another administrator's request
 
 
 ANALYSTS: Final = frozenset(
@@ -89,7 +90,32 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.BATCH_RUN: frozenset({Role.LEAD_ANALYST}),
     Permission.IAQ_ANSWER: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
     Permission.OPS_READ: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
+    Permission.USERS_APPROVE: frozenset({Role.ADMINISTRATOR}),
 }
+
+#: What an account must not get from one administrator alone (CJIS AC-5, AC-6): case data,
+#: the audit trail, or account administration itself (an administrator created alone
+#: could approve the first one's requests, so two-person control would be one person).
+SENSITIVE: Final = frozenset(
+    {
+        Permission.IAR_READ,
+        Permission.RECORD_VIEW,
+        Permission.CASE_DECIDE,
+        Permission.LEAD_READ,
+        Permission.IAQ_ANSWER,
+        Permission.IAQ_SUBMIT,
+        Permission.AUDIT_READ,
+        Permission.AUDIT_EXPORT,
+        Permission.USERS_WRITE,
+    }
+)
+
+
+def needs_second_administrator(role: Role | str) -> bool:
+    """Whether creating an account with ``role``, or moving one to it, needs a second
+    administrator's approval: the role holds any :data:`SENSITIVE` permission."""
+    return any(allowed(role, permission) for permission in SENSITIVE)
+
 
 #: Roles whose accounts may (and, with ``totp_required``, must) use a TOTP second factor.
 TOTP_ROLES: Final = frozenset({*ANALYSTS, Role.FIELD_OFFICER})

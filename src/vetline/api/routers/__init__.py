@@ -8,13 +8,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vetline.api.routers import audit, desk, health, ops_desk, queue_iaq, session, tokens, users
+from vetline.api.routers import (
+    account_requests,
+    audit,
+    desk,
+    health,
+    ops_desk,
+    queue_iaq,
+    session,
+    tokens,
+    users,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     session.router,
     tokens.router,
     users.router,
+    account_requests.router,
     audit.router,
     desk.router,
     queue_iaq.router,
