@@ -118,7 +118,7 @@ def fill(db: Database, n: int, seed: int = 7) -> None:
                     "due_at": utc_iso(opened + timedelta(hours=24)),
                 }
             )
-    with UnitOfWork(db, Actor.system("bench")) as uow:
+    with UnitOfWork(db, Actor.system("bench"), write=True) as uow:
         for table, rows in (
             (VettingCase, cases),
             (VettingRequest, reqs),
@@ -130,7 +130,7 @@ def fill(db: Database, n: int, seed: int = 7) -> None:
 
 
 def user(db: Database, name: str, role: str, **bind: str) -> None:
-    with UnitOfWork(db, Actor.system("bench")) as uow:
+    with UnitOfWork(db, Actor.system("bench"), write=True) as uow:
         create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD, **bind))
         uow.commit()
 

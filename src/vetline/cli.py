@@ -219,16 +219,16 @@ def demo(
     console.print("4. demo accounts and sample queries through the query desk")
     logins = demo_mode.create_demo_users(data_dir)
     _print_samples(demo_mode.answer_samples(data_dir))
-    if no_serve:
-        return
-    url = f"http://{host}:{port}"
-    console.rule(f"[bold]serving {url}  (API docs: {url}/docs, Ctrl-C to stop)")
     logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
     for col in ("username", "role", "scope"):
         logins_table.add_column(col)
     for login in logins:
         logins_table.add_row(login.username, login.role.value, login.ori or login.aor or "")
-    console.print(logins_table)
+    console.print(logins_table)  # --no-serve too: the logins are what a newcomer needs next
+    if no_serve:
+        return
+    url = f"http://{host}:{port}"
+    console.rule(f"[bold]serving {url}  (API schema: {url}/openapi.json, Ctrl-C to stop)")
     from vetline.serve import run
 
     run(data_dir, host, port)

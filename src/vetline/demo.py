@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vetline.audit.anchor import AnchorLog
 from vetline.auth import accounts
 from vetline.auth.roles import Role
 from vetline.db.engine import Database, database_url
 from vetline.db.migrate import upgrade
 from vetline.db.uow import Actor, UnitOfWork
+from vetline.settings import anchor_copy, console_secret
 
 DEMO_PASSWORD = "demo-only-password-2026"
 DEMO_ORI = "CA0194200"
@@ -52,9 +54,10 @@ def enter_demo_mode() -> None:
 def create_demo_users(data_dir: Path) -> list[DemoLogin]:
     """Create the demo accounts that do not exist yet (a re-run of the demo keeps them)."""
     database = Database.from_url(database_url(data_dir))
+    database.anchor = AnchorLog.for_data(data_dir, console_secret(), anchor_copy())
     try:
         upgrade(database.engine)
-        with UnitOfWork(database, Actor.system("demo")) as uow:
+        with UnitOfWork(database, Actor.system("demo"), write=True) as uow:
             for login in DEMO_LOGINS:
                 if accounts.find_user(uow, login.username) is None:
                     new = accounts.NewUser.parse(

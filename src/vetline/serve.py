@@ -55,6 +55,7 @@ log = logging.getLogger("vetline.serve")
 def build_app(settings: Settings) -> FastAPI:
     """The API with the desk installed (when the index can be opened) and leftovers answered."""
     database = Database.from_url(settings.resolved_database_url())
+    database.anchor = settings.audit_anchor()  # every commit checkpointed (issue 13 item 2)
     app = create_app(settings, database=database)
     try:
         desk = DeskService(database, PersonLookup.open(settings.data), policy=load_policy())
@@ -109,6 +110,10 @@ def run(data_dir: Path, host: str, port: int, workers: int = 1) -> None:
         database.dispose()
     os.environ["VETLINE_DATA"] = str(data_dir.resolve())
     os.environ["VETLINE_MIGRATE_ON_START"] = "0"
+    # One set of rate-limit buckets for all workers (issue 13 item 7), new each start.
+    buckets = data_dir.resolve() / "run" / f"ratelimit-{port}.bin"
+    buckets.unlink(missing_ok=True)
+    os.environ["VETLINE_RATE_LIMIT_FILE"] = str(buckets)
     uvicorn.run(
         "vetline.serve:worker_app", factory=True, workers=workers, host=host,
         port=port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_SECONDS,

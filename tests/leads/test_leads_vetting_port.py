@@ -46,7 +46,7 @@ def _case(uow: UnitOfWork, case_id: str, person: str, state: CaseState) -> None:
 def test_an_open_vetting_case_blocks_a_lead_and_a_closed_one_does_not(
     database: Database, tmp_path: Path
 ) -> None:
-    with UnitOfWork(database, ANALYST) as uow:
+    with UnitOfWork(database, ANALYST, write=True) as uow:
         _case(uow, "c1", "P1", CaseState.IN_REVIEW)
         _case(uow, "c2", "P2", CaseState.CLOSED)
         uow.commit()

@@ -40,6 +40,7 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
     ("POST", "/v1/auth/login"): PUBLIC,
+    ("POST", "/v1/auth/enrol"): PUBLIC,
     ("POST", "/v1/auth/logout"): EVERYONE,
     ("GET", "/v1/auth/me"): EVERYONE,
     ("POST", "/v1/auth/password"): EVERYONE,
@@ -53,6 +54,10 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/users/{user_id}/enable"): frozenset({AD}),
     ("POST", "/v1/users/{user_id}/unlock"): frozenset({AD}),
     ("PUT", "/v1/users/{user_id}/role"): frozenset({AD}),
+    # Two-person control over accounts (issue 13 item 1):
+    ("GET", "/v1/account-requests"): frozenset({AD}),
+    ("POST", "/v1/account-requests/{request_id}/approve"): frozenset({AD}),
+    ("POST", "/v1/account-requests/{request_id}/reject"): frozenset({AD}),
     ("GET", "/v1/audit/events"): frozenset({AU}),
     ("GET", "/v1/audit/export"): frozenset({AU}),
     ("GET", "/v1/audit/verify"): frozenset({AU}),
@@ -181,7 +186,7 @@ def test_every_route_is_in_the_table_and_declares_its_gate(app: FastAPI) -> None
 
 
 def _audit_count(database: Database) -> int:
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         return int(uow.session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from vetline.api.routers import (
+    account_requests,
     audit,
     batch,
     desk,
@@ -27,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     session.router,
     tokens.router,
     users.router,
+    account_requests.router,
     audit.router,
     desk.router,
     queue_iaq.router,
