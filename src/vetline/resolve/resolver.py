@@ -444,6 +444,33 @@ class Resolver:
             )
         return items
 
+    def holders(self, column: str, value: str | None) -> list[str]:
+        """Persons whose records carry exactly this identifier value (canonical form).
+
+        Not a resolution: no probability, no level. For looking up a record's *reference*
+        to another person (a parent's A-number in ``parent_a_numbers``), where only the
+        number is known — scored as a subject, one A-number alone stays below POSSIBLE
+        (the model's prior is two random records, and a lone agreement does not lift it),
+        so a parent was never found that way and every derivation through a naturalized
+        parent was missed (issue 11: derived citizens read as LPR). Several persons may
+        hold one value (a split or a conflict); all are returned, the caller decides.
+        """
+        if column not in IDENTIFIER_COLUMNS:
+            raise BadInput(column, f"not an identifier ({', '.join(IDENTIFIER_COLUMNS)})")
+        row = standardise_one({column: value})
+        canon = row.get(column)
+        if canon is None:
+            return []
+        rows = self.index.candidates(row, self.settings.max_block_size)
+        values = self.index.coded[column].values(rows)
+        persons = self.index.coded["person_id"].values(rows)
+        found = (str(p) for v, p in zip(values, persons, strict=True) if v == canon)
+        return list(dict.fromkeys(found))
+
+    def linked(self, person_id: str) -> list[str]:
+        """The "possible same person" links of ``person_id`` (other person ids)."""
+        return [k.other_person_id for k in self.links.get(person_id, [])]
+
     def add_records(self, rows: Iterable[Mapping[str, Any]]) -> list[str]:
         """Add store-shaped rows to the live index; returns the person id of each.
 
