@@ -388,14 +388,32 @@ def test_a_fingerprint_identity_with_a_link_needs_no_analyst(world_copy: BuiltWo
     )
     chosen = found.person_id
     assert chosen is not None
-    linked = next(persons[p["pid"]] for p in world_copy.people if persons[p["pid"]] != chosen)
-    row = {"person_id_l": chosen, "person_id_r": linked, "unique_id_l": "status|x",
-           "unique_id_r": "criminal|y", "match_probability": 0.97, "match_weight": 5.0,
-           "reason": "uncorroborated: name and date of birth only"}  # fmt: skip
-    write_links(world_copy.data, pa.Table.from_pylist([row], schema=LINK_SCHEMA))
+
+    def fins(pid: str) -> set[str]:
+        return {v for ids in live._identified(pid)[0] for c, v in ids if c == "fin"}
+
+    others = [persons[p["pid"]] for p in world_copy.people if persons[p["pid"]] != chosen]
+    linked = next(p for p in others if not fins(p))
+    fingerprinted = next(p for p in others if fins(p) and person["fin"] not in fins(p))
+    rows = [
+        {"person_id_l": chosen, "person_id_r": other, "unique_id_l": "status|x",
+         "unique_id_r": "criminal|y", "match_probability": 0.97, "match_weight": 5.0,
+         "reason": "uncorroborated: name and date of birth only"}
+        for other in (linked, fingerprinted)
+    ]  # fmt: skip
+    write_links(world_copy.data, pa.Table.from_pylist(rows, schema=LINK_SCHEMA))
     result = Resolver.load(world_copy.data).resolve(
         Subject(fin=person["fin"], last_name=person["last_name"])
     )
     assert result.person_id == chosen and result.basis is IdentityBasis.BIOMETRIC
     assert linked in result.possible
     assert not result.needs_review
+    # A linked person with another FIN: two sets of fingerprints, two people. Still a
+    # candidate the analyst can see, but its records are not read as this subject's.
+    assert fingerprinted not in result.possible
+    assert result.other_fingerprints == [fingerprinted]
+    assert fingerprinted in [p for p, _ in result.candidates]
+    # Without the FIN (name only) the same link is a possible same person.
+    by_name = Resolver.load(world_copy.data).resolve(_subject(person, a_number=None))
+    if by_name.person_id == chosen:
+        assert fingerprinted in by_name.possible and not by_name.other_fingerprints
