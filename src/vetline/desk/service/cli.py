@@ -26,12 +26,16 @@ CONSOLE = RowScope(ScopeKind.ALL)
 
 
 def open_desk(data_dir: Path) -> DeskService:
-    """The desk over the data folder's database (migrated) and its built person index."""
+    """The desk over the data folder's database (migrated) and its built person index.
+
+    No warm-up: a command answers its queries once, so its first query pays the
+    first-call costs instead of a made-up one (``vetline query`` cold, bench/README.md).
+    """
     if not data_dir.is_dir():
         raise BadInput("--data", f"{data_dir} is not a data folder (run `vetline ingest`)")
     database = Database.from_url(database_url(data_dir))
     upgrade(database.engine)
-    return DeskService(database, PersonLookup.open(data_dir), policy=load_policy())
+    return DeskService(database, PersonLookup.open(data_dir, warm=False), policy=load_policy())
 
 
 def console_actor() -> Actor:
