@@ -27,6 +27,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help (click's): Typer's Rich panels label every flag ``<bool>`` as if it took
+    # a value (``--no-serve <bool>``, even ``--help <bool>``), and wrap past 80 columns.
+    rich_markup_mode=None,
 )
 console = Console()
 err_console = Console(stderr=True)
@@ -35,6 +38,26 @@ DataOpt = Annotated[
     Path | None,
     typer.Option("--data", help="Data folder (default: $VETLINE_DATA, else ./vetline-data)."),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"vetline {version('vetline')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Immigration-status query and vetting: synthesise, ingest, resolve, answer."""
 
 
 @contextmanager
@@ -112,6 +135,11 @@ def ingest(
     with rich_progress() as progress:
         report = ingest_extract(extract, data_dir, progress=progress)
     _print_ingest(report)
+    whole = [
+        f"{c.file or s}: {c.file_rejected}" for s, c in report.sources.items() if c.file_rejected
+    ]
+    if whole:  # none of such a file's rows were loaded: not a success, whatever the others did
+        raise BadInput("extract", f"rejected whole (nothing of it loaded): {'; '.join(whole)}")
 
 
 def _print_ingest(report: object) -> None:
@@ -137,6 +165,14 @@ def _print_ingest(report: object) -> None:
             f"rejected rows and set-aside fields, with their reasons: {report.rejects_path}",
             soft_wrap=True,
         )
+    for source, counts in report.sources.items():
+        if counts.file_rejected:
+            console.print(f"{counts.file or source}: rejected whole: {counts.file_rejected}")
+        if counts.ignored_columns:
+            ignored = ", ".join(counts.ignored_columns)
+            console.print(
+                f"{counts.file or source}: columns not in the contract, not loaded: {ignored}"
+            )
     if report.ignored_files:
         console.print(f"ignored (not source files): {', '.join(report.ignored_files)}")
     console.print(f"loaded in {report.seconds:.1f} s")
@@ -231,7 +267,7 @@ def demo(
     console.print(logins_table)
     from vetline.serve import run
 
-    run(data_dir, host, port)
+    run(data_dir, host, port, say=say)
 
 
 def _print_samples(iars: list[dict[str, Any]]) -> None:
@@ -298,7 +334,12 @@ def serve(
     """Serve the HTTP API (graceful shutdown on SIGTERM/Ctrl-C)."""
     from vetline.serve import run
 
-    run(resolve_data_dir(data), host, port, workers)
+    run(resolve_data_dir(data), host, port, workers, say=say)
+
+
+def say(line: str) -> None:
+    """One progress line for a long-running command (flushed at once: ``serve`` is watched)."""
+    console.print(line, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -3,14 +3,20 @@ curl's default form content type, and ``/docs`` served from shipped files."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from deskhelpers import ORI, DeskWorld, add_user, client_for, dumps, iaq
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from vetline.auth.roles import Role
+from vetline.cli import app as cli_app
 from vetline.db import Database
+from vetline.errors import BadInput
 
 
 def _clients(app: FastAPI, database: Database) -> tuple[Any, Any]:
@@ -85,3 +91,23 @@ def test_docs_page_and_its_assets_are_served_locally(app: FastAPI) -> None:
         .headers["content-security-policy"]
         .startswith("default-src 'none'; frame-ancestors")
     )
+
+
+def test_query_file_line_that_is_not_json_is_refused_as_such(
+    sqlite_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    desk_world: DeskWorld,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("VETLINE_DATABASE_URL", sqlite_database_url)
+    source, out = tmp_path / "iaqs.jsonl", tmp_path / "iars.jsonl"
+    good = dumps(iaq(desk_world.facts[0], iaq_id="FH-JSON"))
+    source.write_text(f"{good}\nhello, this is not json\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli_app, ["query", "--data", str(desk_world.data), "--file", str(source), "--out", str(out)]
+    )
+    assert isinstance(result.exception, BadInput)
+    answers = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert answers[0]["iaq_id"] == "FH-JSON"
+    assert answers[1]["line"] == 2 and answers[1]["error"]["code"] == "not_json"
+    assert "Nlets" not in json.dumps(answers[1])
