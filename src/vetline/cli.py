@@ -254,7 +254,7 @@ def demo(
     demo_mode.enter_demo_mode()
     console.print("4. demo accounts and sample queries through the query desk")
     logins = demo_mode.create_demo_users(data_dir)
-    _print_samples(demo_mode.answer_samples(data_dir))
+    _print_showcase(*demo_mode.show_range(data_dir), f"http://{host}:{port}")
     if no_serve:
         return
     url = f"http://{host}:{port}"
@@ -268,6 +268,20 @@ def demo(
     from vetline.serve import run
 
     run(data_dir, host, port, say=say)
+
+
+def _print_showcase(shown: list[Any], sent: int, api: str) -> None:
+    from vetline.desk.service.showcase import render
+
+    console.print(f"   {sent} sample queries sent; one answer of each kind:", highlight=False)
+    for number, one in enumerate(shown, start=1):
+        for line in render(one, number, api):
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+    console.print(
+        "   (TOKEN and analyst.jar: README, 'Use the API'; all queries: GET /v1/iar)",
+        highlight=False,
+        markup=False,
+    )
 
 
 def _print_samples(iars: list[dict[str, Any]]) -> None:

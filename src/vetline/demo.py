@@ -80,3 +80,17 @@ def answer_samples(data_dir: Path) -> list[dict[str, Any]]:
     desk = open_desk(data_dir)
     texts = sample_queries(MemoryRecords.load(data_dir))
     return list(answer_all(desk, texts))
+
+
+def show_range(data_dir: Path) -> tuple[list[Any], int]:
+    """Sample queries chosen by outcome (``desk/service/showcase.py``): the answers to
+    print, and how many queries were sent to find them (all stored, as any query)."""
+    from vetline.desk.service.cli import console_actor, open_desk
+    from vetline.desk.service.showcase import choose
+    from vetline.person.records import MemoryRecords
+
+    desk = open_desk(data_dir)
+    try:
+        return choose(desk, MemoryRecords.load(data_dir), console_actor())
+    finally:
+        desk.close()
