@@ -69,6 +69,7 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
     prints them: the index of a large world takes a while, and a silent start looks hung).
     """
     from vetline.api.app import create_app
+    from vetline.api.routers.batch import start_batch_runner
     from vetline.api.routers.desk import install_desk
     from vetline.db.engine import Database
     from vetline.desk.service.service import DeskService
@@ -95,6 +96,7 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
         desk.recover()
         desk.warm_up()
         step("query desk warm")
+    start_batch_runner(app)  # API batch jobs: resumes those a previous process left
     freeze_loaded_objects()
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return app

@@ -67,6 +67,10 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/queue/iaq/{query_id}/release"): frozenset({D, S}),
     ("POST", "/v1/queue/iaq/{query_id}/answer"): frozenset({D, S}),
     ("GET", "/v1/ops/desk"): frozenset({D, S}),
+    # Batch vetting (vetline.batch):
+    ("POST", "/v1/batch-jobs"): frozenset({L}),
+    ("GET", "/v1/batch-jobs/{job_id}"): frozenset({L}),
+    ("GET", "/v1/batch-jobs/{job_id}/results"): frozenset({L}),
 }
 NOT_API_ROUTES = {"/openapi.json"}  # FastAPI's own schema route: structure only, no data
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from vetline.api.routers import (
     audit,
+    batch,
     desk,
     docs,
     health,
@@ -29,5 +30,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     desk.router,
     queue_iaq.router,
     ops_desk.router,
+    batch.router,
     docs.router,
 )
