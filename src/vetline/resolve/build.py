@@ -124,12 +124,14 @@ def link_table(
             model = None  # trained for another version of the comparisons: retrain
     trained = model is None
     t = time.perf_counter()
-    progress("train model", 0, 1)
     if model is None:
-        model = splink_model.train(db_api, table, seed=s.seed, max_pairs=s.em_max_pairs)
+        model = splink_model.train(
+            db_api, table, seed=s.seed, max_pairs=s.em_max_pairs, progress=progress
+        )
         model.trained_on = {"records": len(table), "engine": engine}
         model.save(model_path)
-    progress("train model", 1, 1)
+    else:
+        progress("train model", 1, 1)  # reused: nothing to train
     seconds["train"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("predict + cluster", 0, 1)
