@@ -227,10 +227,14 @@ def demo(
 ) -> None:
     """One command for a newcomer: synthesise a small world, ingest, build, serve."""
     from vetline.records import ingest_extract
+    from vetline.resolve.symbol_cache import SymbolWorker
     from vetline.synth import NoiseConfig, generate_extract
 
     data_dir = resolve_data_dir(data)
     extract_dir = data_dir / "demo-extract"
+    # The name library loads in its own process (a daemon: it ends with this one) while
+    # the world is made and loaded: 8-15 s of the build otherwise (resolve/symbol_cache.py).
+    names = SymbolWorker()
     console.rule("[bold]vetline demo")
     console.print(f"1. synthesising {persons:,} people into {extract_dir}")
     with rich_progress() as progress:
@@ -246,7 +250,8 @@ def demo(
     from vetline.resolve import build_persons
 
     with rich_progress() as progress:
-        built = build_persons(data_dir, progress=progress, retrain=True)
+        built = build_persons(data_dir, progress=progress, retrain=True, names=names)
+    names.close()
     _print_build(built, data_dir)
 
     from vetline import demo as demo_mode

@@ -26,14 +26,15 @@ import pyarrow.parquet as pq
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve import engine as engines
-from vetline.resolve import layout, splink_model
+from vetline.resolve import layout, splink_model, symbol_cache
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import assign_person_ids, smallest_per_group
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.links import LINK_SCHEMA
 from vetline.resolve.model import MatchModel
-from vetline.resolve.standardise import standardise_frame
+from vetline.resolve.standardise import clean_name, standardise_frame
+from vetline.resolve.symbol_cache import SymbolWorker
 
 
 @dataclass
@@ -154,8 +155,14 @@ def build_persons(
     *,
     retrain: bool = False,
     settings: ResolveSettings | None = None,
+    names: SymbolWorker | None = None,
 ) -> BuildReport:
-    """Resolve every record in the store into persons and build the real-time index."""
+    """Resolve every record in the store into persons and build the real-time index.
+
+    ``names``: a running :class:`SymbolWorker` computes given-name symbols the folder's
+    cache lacks in its own process (``symbol_cache.py``); without one they are computed
+    here.
+    """
     engine = engines.check_engine(engine)
     progress = progress or no_progress
     s = settings or ResolveSettings.load(data_dir)
@@ -163,6 +170,9 @@ def build_persons(
     progress("read records", 0, 1)
     records = _read_records(data_dir)
     progress("read records", 1, 1)
+    if "first_name" in records.columns:
+        given = records["first_name"].dropna().unique().tolist()
+        symbol_cache.prime(data_dir, (clean_name(g) or "" for g in given), names, progress)
     table = build_match_table(records, progress)
     seconds = {"read_standardise": time.perf_counter() - t0}
     _, linkage, trained, link_seconds = link_table(
@@ -179,6 +189,7 @@ def build_persons(
     _write_persons(data_dir, table, person_ids, links)
     progress("persons + index", 1, 2)
     index = RecordIndex.from_match_table(table, person_ids.tolist())
+    symbol_cache.save(data_dir, index.symbols)
     tmp = layout.index_dir(data_dir).with_name("index.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     index.save(tmp)
