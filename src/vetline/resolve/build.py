@@ -135,15 +135,14 @@ def link_table(
         progress("train model", 1, 1)  # reused: nothing to train
     seconds["train"] = time.perf_counter() - t
     t = time.perf_counter()
-    progress("predict + cluster", 0, 1)
     linkage = engines.link(
         db_api,
         table,
         model,
         predict_threshold=s.predict_threshold,
         cluster_threshold=s.cluster_threshold,
+        progress=progress,
     )
-    progress("predict + cluster", 1, 1)
     seconds["predict_cluster"] = time.perf_counter() - t
     return model, linkage, trained, seconds
 
