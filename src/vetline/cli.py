@@ -222,7 +222,7 @@ def demo(
     if no_serve:
         return
     url = f"http://{host}:{port}"
-    console.rule(f"[bold]serving {url}  (API docs: {url}/docs, Ctrl-C to stop)")
+    console.rule(f"[bold]web app: {url}/web/  (API docs: {url}/docs, Ctrl-C to stop)")
     logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
     for col in ("username", "role", "scope"):
         logins_table.add_column(col)

@@ -33,6 +33,7 @@ from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
 from vetline.person import PersonLookup
 from vetline.status import load_policy
+from vetline.web import install_web
 
 GRACEFUL_SECONDS = 15
 #: How long a thread may hold the GIL while another waits (Python's default: 5 ms). The
@@ -52,7 +53,7 @@ log = logging.getLogger("vetline.serve")
 def build_app(settings: Settings) -> FastAPI:
     """The API with the desk installed (when the index can be opened) and leftovers answered."""
     database = Database.from_url(settings.resolved_database_url())
-    app = create_app(settings, database=database)
+    app = install_web(create_app(settings, database=database), warm=True)
     try:
         desk = DeskService(database, PersonLookup.open(settings.data), policy=load_policy())
     except (BadInput, OSError, ValueError) as exc:  # no (usable) index: queries are kept

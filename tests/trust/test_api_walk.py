@@ -65,6 +65,10 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/queue/iaq/{query_id}/release"): frozenset({D, S}),
     ("POST", "/v1/queue/iaq/{query_id}/answer"): frozenset({D, S}),
     ("GET", "/v1/ops/desk"): frozenset({D, S}),
+    # Agencies' asks on their own queries (vetline.desk.service.asks):
+    ("POST", "/v1/iaq/{iar_id}/expedite"): frozenset({A}),
+    ("POST", "/v1/iaq/{iar_id}/explain"): frozenset({A}),
+    ("GET", "/v1/iaq/{iar_id}/asks"): frozenset({A}),
 }
 NOT_API_ROUTES = {"/openapi.json"}  # FastAPI's own schema route: structure only, no data
 

@@ -28,6 +28,11 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+#: Headers a response may set for itself: the web app's pages load their own scripts and
+#: styles (a CSP naming 'self', still no inline script) and its static assets may be cached.
+OVERRIDABLE = frozenset({b"content-security-policy", b"cache-control"})
+
+
 class BodyTooLarge(HTTPException):
     """The request body passed the configured limit.
 
@@ -57,12 +62,14 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = [h for h in message.get("headers", []) if h[0] not in _OURS]
+                sent = message.get("headers", [])
+                kept = {h[0] for h in sent if h[0] in OVERRIDABLE}
+                headers = [h for h in sent if h[0] not in _OURS or h[0] in kept]
                 message = {
                     **message,
                     "headers": [
                         *headers,
-                        *SECURITY_HEADERS,
+                        *(h for h in SECURITY_HEADERS if h[0] not in kept),
                         (b"x-request-id", request_id.encode()),
                     ],
                 }

@@ -61,6 +61,7 @@ class Permission(StrEnum):
     BATCH_RUN = "batch.run"
     IAQ_ANSWER = "iaq.answer"  # claim and answer queued IAQs (the desk's analysts)
     OPS_READ = "ops.read"  # the desk's operations numbers
+    IAQ_ASK = "iaq.ask"  # an agency asks to expedite or explain one of its own queries
 
 
 ANALYSTS: Final = frozenset(
@@ -89,6 +90,7 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.BATCH_RUN: frozenset({Role.LEAD_ANALYST}),
     Permission.IAQ_ANSWER: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
     Permission.OPS_READ: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
+    Permission.IAQ_ASK: frozenset({Role.REQUESTING_AGENCY}),
 }
 
 #: Roles whose accounts may (and, with ``totp_required``, must) use a TOTP second factor.

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vetline.api.routers import audit, desk, health, ops_desk, queue_iaq, session, tokens, users
+from vetline.api.routers import (
+    agency_asks,
+    audit,
+    desk,
+    health,
+    ops_desk,
+    queue_iaq,
+    session,
+    tokens,
+    users,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -19,4 +29,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     desk.router,
     queue_iaq.router,
     ops_desk.router,
+    agency_asks.router,
 )
