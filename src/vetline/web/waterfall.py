@@ -16,7 +16,8 @@ from typing import Any, Final
 
 WIDTH: Final = 640
 ROW: Final = 26
-LABEL_WIDTH: Final = 190
+LABEL_WIDTH: Final = 120
+VALUE_ROOM: Final = 60  # right of the plot, for the last bar's value label
 MARGIN: Final = 12
 
 
@@ -93,7 +94,7 @@ def chart(explanation: Sequence[Mapping[str, Any]]) -> Chart:
     points = [0.0] + [s.after for s in steps]
     low, high = min(points), max(points)
     span = max(high - low, 1.0)
-    plot = WIDTH - LABEL_WIDTH - 2 * MARGIN
+    plot = WIDTH - LABEL_WIDTH - 2 * MARGIN - VALUE_ROOM
 
     def x(value: float) -> float:
         return round(LABEL_WIDTH + MARGIN + (value - low) / span * plot, 2)
