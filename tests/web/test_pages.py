@@ -209,3 +209,37 @@ def test_admin_lists_and_creates_accounts(app: Any) -> None:
                                           "password": "another long passphrase 42"})  # fmt: skip
     assert bad.status_code == 422 and "username" in bad.text
     assert admin.get("/web/audit").status_code == 403
+
+
+def test_totp_accounts_need_their_code(app: Any, sqlite_database: Any) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    import pyotp
+    from webhelpers import PASSWORD
+
+    from vetline.auth.accounts import NewUser, create_user
+    from vetline.db import Actor, UnitOfWork
+
+    new = NewUser.parse(username="analyst.totp", role="desk_analyst", password=PASSWORD,
+                        totp=True)  # fmt: skip
+    with UnitOfWork(sqlite_database, Actor.system("test")) as uow:
+        _, uri = create_user(uow, new)
+        uow.commit()
+    assert uri is not None
+    secret = parse_qs(urlparse(uri).query)["secret"][0]
+    client = PageClient(app)
+    assert client.login("analyst.totp").status_code == 401
+    form = client.get("/web/login")
+    from webhelpers import csrf_of
+
+    response = client.http.post("/web/login", headers=HTML, follow_redirects=False, data={
+        "csrf_token": csrf_of(form.text), "username": "analyst.totp", "password": PASSWORD,
+        "banner": "1", "totp": pyotp.TOTP(secret).now()})  # fmt: skip
+    assert response.status_code == 303 and response.headers["location"] == "/web/desk"
+
+
+def test_the_idle_lock_returns_to_the_form_with_a_notice(app: Any) -> None:
+    page = PageClient(app).get("/web/login?locked=1").text
+    assert "locked after a period without activity" in page
+    analyst = PageClient(app, ANALYST).get("/web/desk").text
+    assert 'data-idle-seconds="1800"' in analyst  # the server's idle limit, mirrored

@@ -1,13 +1,14 @@
 """Dashboard charts: Vega-Lite specs built with Altair, rendered to SVG on the server.
 
 Why server-side SVG (``vl-convert-python``) and not a vendored vega-embed, measured
-(bench/README.md, "web"): the browser bundle (vega + vega-lite + vega-embed) alone is
-over 1 MB minified — past the 300 KB page budget before any data — and vega's expression
-evaluator needs ``'unsafe-eval'`` in the CSP (or the slower interpreter build). An SVG is
-15-25 KB, needs no script at all, prints, and works on a locked-down wall screen.
+(bench/README.md, "web"): the browser bundle (vega 5.33 + vega-lite 5.23 + vega-embed
+6.29) is 828 KB minified (278 KB gzipped) — past the 300 KB page budget before any data —
+and vega's expression evaluator builds code with ``new Function``, which needs
+``'unsafe-eval'`` in the CSP (or the slower interpreter build). An SVG is 6-20 KB, needs
+no script at all, prints, and works on a locked-down wall screen.
 
-Its cost is server time: one chart takes a few hundred milliseconds to render on this
-machine, far over the 50 ms page budget. So rendered SVGs are kept by chart slot and
+Its cost is server time: one chart takes 80-400 ms to render on this (shared) machine,
+far over the 50 ms page budget. So rendered SVGs are kept by chart slot and
 spec hash: an unchanged chart is served from memory; a changed one is re-rendered by one
 background thread while the page shows the previous drawing, marked with the time it was
 drawn. The numbers table beside each chart is always computed for the request, so what
