@@ -61,6 +61,9 @@ class Permission(StrEnum):
     BATCH_RUN = "batch.run"
     IAQ_ANSWER = "iaq.answer"  # claim and answer queued IAQs (the desk's analysts)
     OPS_READ = "ops.read"  # the desk's operations numbers
+    LEAD_REVIEW = "lead.review"  # import batch results, review the audit sample, confirm,
+    # reject, assign leads; the citizenship-review list, corrections, lead metrics
+    LEAD_WORK = "lead.work"  # record a field outcome on a lead of one's own AOR
     IAQ_ASK = "iaq.ask"  # an agency asks to expedite or explain one of its own queries
 
 
@@ -90,6 +93,9 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.BATCH_RUN: frozenset({Role.LEAD_ANALYST}),
     Permission.IAQ_ANSWER: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
     Permission.OPS_READ: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
+    Permission.LEAD_REVIEW: frozenset({Role.LEAD_ANALYST, Role.SUPERVISOR}),
+    # Only the field works a lead (row scope OWN_AOR: leads routed to the officer's AOR).
+    Permission.LEAD_WORK: frozenset({Role.FIELD_OFFICER}),
     Permission.IAQ_ASK: frozenset({Role.REQUESTING_AGENCY}),
 }
 

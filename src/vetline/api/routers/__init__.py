@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from vetline.api.routers import (
     agency_asks,
     audit,
+    batch,
     desk,
     health,
     ops_desk,
@@ -19,6 +20,7 @@ from vetline.api.routers import (
     tokens,
     users,
 )
+from vetline.api.routers import leads as leads_routes
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -29,5 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     desk.router,
     queue_iaq.router,
     ops_desk.router,
+    batch.router,
+    *leads_routes.ROUTERS,
     agency_asks.router,
 )
