@@ -59,6 +59,14 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/web/admin/tokens/{token_id}/revoke"): frozenset({AD}),
     ("GET", "/web/vetting"): frozenset({V, S}),
     ("GET", "/web/leads"): frozenset({L, F, S}),
+    ("GET", "/web/leads/batch"): frozenset({L}),
+    ("GET", "/web/leads/jobs/{job_id}"): frozenset({L, S}),
+    ("POST", "/web/leads/jobs/{job_id}/sample/{item_id}"): frozenset({L, S}),
+    ("GET", "/web/leads/{lead_id}"): frozenset({L, F, S}),
+    ("POST", "/web/leads/{lead_id}/confirm"): frozenset({L, S}),
+    ("POST", "/web/leads/{lead_id}/reject"): frozenset({L, S}),
+    ("POST", "/web/leads/{lead_id}/assign"): frozenset({L, S}),
+    ("POST", "/web/leads/{lead_id}/outcome"): frozenset({F}),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vetline.web.routes import admin, agency, audit, auth, desk, later, ops
+from vetline.web.routes import admin, agency, audit, auth, desk, later, leads, ops
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -19,4 +19,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     admin.router,
     later.router,
+    leads.router,
 )
