@@ -178,7 +178,9 @@ def test_dashboard_charts_have_their_numbers_beside_them(app: Any, web_world: We
     assert page.status_code == 200
     assert page.text.count("data:image/svg+xml;base64,") == 5
     assert page.text.count(": numbers</caption>") == 5
-    assert "Not in this build yet" in page.text
+    assert "Not in this build yet" in page.text and "Lead outcomes" not in page.text
+    chief = PageClient(app, "super.one").get("/web/ops?hours=24").text
+    assert "Lead outcomes by AOR: numbers" in chief and "citizenship review" in chief
     bad = PageClient(app, ANALYST).get("/web/ops?hours=5")
     assert bad.status_code == 422 and "hours" in bad.text
 

@@ -98,9 +98,31 @@ def get_dashboard(request: Request, principal: Viewer, state: State) -> Response
         "levels": bar(rows["levels"], "level", "queries", "Match levels"),
         "ages": bar(rows["ages"], "age", "queries", "Open queue by age"),
     }  # fmt: skip
+    leads = _lead_rows(request, principal, state)
+    if leads is not None:
+        specs["leads"] = bar([{"aor": r["aor"], "outcomes": r["outcomes"]} for r in leads["rows"]],
+                             "aor", "outcomes", "Lead outcomes by AOR")  # fmt: skip
     cache = cache_of(request)
     # A slot per chart, scope and period: a drawing is only ever reused for the same view.
     view = f"{scope.kind}:{scope.value}:{hours}"
     drawings = {name: cache.drawing(f"{name}:{view}", spec) for name, spec in specs.items()}
     return page(request, "dashboard.html", principal, stats=stats, rows=rows,
-                drawings=drawings, hours=hours, aor=aor.upper(), periods=PERIODS)  # fmt: skip
+                drawings=drawings, hours=hours, aor=aor.upper(), periods=PERIODS,
+                leads=leads)  # fmt: skip
+
+
+def _lead_rows(request: Request, principal: Principal, state: State) -> dict[str, Any] | None:
+    """Lead outcomes by AOR (``LeadsService.metrics``, as ``GET /v1/ops/leads``), for
+    those who may read them; citizens and wrong persons shown apart, never folded in."""
+    if not principal.can(Permission.LEAD_REVIEW):
+        return None
+    from vetline.api.routers.leads import leads_of
+
+    metrics = leads_of(request, state).metrics(principal.actor())
+    rows = []
+    for aor, group in metrics["by"]["aor"].items():
+        counts = group["counts"]
+        rows.append({"aor": aor, "outcomes": group["outcomes"], **counts})
+    columns = ["aor", "outcomes", *sorted({k for r in rows for k in r} - {"aor", "outcomes"})]
+    return {"rows": rows, "columns": columns,
+            "diversions": metrics["citizenship_diversions"]}  # fmt: skip
