@@ -102,6 +102,7 @@ def detail(desk: DeskService, query_id: str, actor: Actor, scope: RowScope) -> d
             "query_id": q.id, "state": q.state.upper(), "iaq": json.loads(q.iaq_json),
             "draft": json.loads(q.draft_json or "null"), "iar": json.loads(q.iar_json or "null"),
             "reasons": json.loads(q.queue_reasons or "[]"), "due_at": q.due_at,
+            "form": q.form,
         }  # fmt: skip
 
 
