@@ -66,6 +66,8 @@ def test_the_desk_journey_in_a_browser(live: Any, browser: Any, web_world: Any) 
     page = analyst_ctx.new_page()
     csp = "Content Security"
     page.on("console", lambda m: violations.extend([m.text] if csp in m.text else []))
+    page.goto(f"{live.base}/web/login")
+    accessible(page)
     login(page, live.base, ANALYST)
     assert page.get_by_role("heading", name="Queries awaiting an analyst").is_visible()
     clock = page.locator(".clock").first
@@ -119,6 +121,13 @@ def test_the_desk_journey_in_a_browser(live: Any, browser: Any, web_world: Any) 
     assert "recommendation" not in text.lower()
     accessible(agency)
     iar_url = agency.url
+    agency.goto(f"{live.base}/web/agency/new")
+    agency.get_by_label("Last name").fill("DOE")
+    agency.get_by_label("Date of birth").fill("1990-13-45")
+    agency.get_by_role("button", name="Send query").click()
+    agency.wait_for_load_state()
+    assert agency.locator("#dob-error").is_visible()  # the field's own error, beside it
+    accessible(agency)
 
     other_ctx = browser.new_context()
     other = other_ctx.new_page()
@@ -142,6 +151,12 @@ def test_the_desk_journey_in_a_browser(live: Any, browser: Any, web_world: Any) 
     denied = auditor.locator("table.audit tbody").inner_text()
     assert "No events match" in denied  # the refused read never reached the IAR
     accessible(auditor)
+    admin_ctx = browser.new_context()
+    admin = admin_ctx.new_page()
+    login(admin, live.base, "admin.one")
+    assert admin.get_by_role("heading", name="Accounts").is_visible()
+    accessible(admin)
+    admin_ctx.close()
     for ctx in (analyst_ctx, agency_ctx, other_ctx, auditor_ctx):
         ctx.close()
     assert violations == [], json.dumps(violations)
