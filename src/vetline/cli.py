@@ -269,7 +269,7 @@ def demo(
     if no_serve:
         return
     url = f"http://{host}:{port}"
-    console.rule(f"[bold]serving {url}  (API docs: {url}/docs, Ctrl-C to stop)")
+    console.rule(f"[bold]web app: {url}/web/  (API docs: {url}/docs, Ctrl-C to stop)")
     from vetline.serve import run
 
     run(data_dir, host, port, say=say)

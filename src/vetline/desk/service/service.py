@@ -548,12 +548,19 @@ class DeskService:
                     "iar_id": q.iar_id, "iaq_id": q.iaq_id, "ori": q.ori,
                     "query_type": q.query_type, "state": q.state.upper(),
                     "received_at": q.received_at, "responded_at": q.responded_at,
-                    "aor": q.aor,
+                    "aor": q.aor, "subject_name": _subject_name(q.iaq_json),
                     # ICE staff work the queue by query id (either id opens the item)
                     **({"query_id": q.id} if staff else {}),
                 }
                 for q in rows
             ]  # fmt: skip
+
+
+def _subject_name(iaq_json: str) -> str:
+    """``LAST, FIRST MIDDLE`` of a stored query: the agency finds its queries by name."""
+    subject = json.loads(iaq_json).get("subject") or {}
+    first = " ".join(p for p in (subject.get("first_name"), subject.get("middle_name")) if p)
+    return ", ".join(p for p in (subject.get("last_name"), first) if p)
 
 
 def _submission(query: DeskQuery, created: bool) -> Submission:
