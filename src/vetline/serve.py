@@ -25,6 +25,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from vetline.api.app import create_app
+from vetline.api.routers.batch import start_batch_runner
 from vetline.api.routers.desk import install_desk
 from vetline.api.routers.vetting import install_vetting
 from vetline.api.settings import Settings
@@ -64,6 +65,7 @@ def build_app(settings: Settings) -> FastAPI:
         install_vetting(app, VettingService(desk, data_dir=settings.data))  # cases on IARs
         desk.recover()
         desk.warm_up()
+    start_batch_runner(app)  # API batch jobs: resumes those a previous process left
     freeze_loaded_objects()
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return app

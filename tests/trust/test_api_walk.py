@@ -95,6 +95,28 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/citizenship-claims/{claim_id}/determine"): frozenset({CR}),
     ("GET", "/v1/corrections"): frozenset({V, S, CR}),
     ("GET", "/v1/ops/vetting"): frozenset({V, S}),
+    # Batch vetting (vetline.batch):
+    ("POST", "/v1/batch-jobs"): frozenset({L}),
+    ("GET", "/v1/batch-jobs/{job_id}"): frozenset({L}),
+    ("GET", "/v1/batch-jobs/{job_id}/results"): frozenset({L}),
+    # Leads (vetline.leads): review = lead analysts and supervisors, work = field officers.
+    ("POST", "/v1/leads/imports"): frozenset({L, S}),
+    ("GET", "/v1/leads/jobs"): frozenset({L, S}),
+    ("GET", "/v1/leads/jobs/{job_id}"): frozenset({L, S}),
+    ("GET", "/v1/leads/jobs/{job_id}/sample"): frozenset({L, S}),
+    ("POST", "/v1/leads/jobs/{job_id}/sample/{item_id}"): frozenset({L, S}),
+    ("GET", "/v1/leads/diversions"): frozenset({L, S}),
+    ("GET", "/v1/leads/corrections"): frozenset({L, S}),
+    ("POST", "/v1/leads/expire"): frozenset({L, S}),
+    ("GET", "/v1/leads"): frozenset({L, F, S}),
+    ("GET", "/v1/leads/{lead_id}"): frozenset({L, F, S}),
+    ("GET", "/v1/leads/{lead_id}/package"): frozenset({L, F, S}),
+    ("GET", "/v1/leads/{lead_id}/package.pdf"): frozenset({L, F, S}),
+    ("POST", "/v1/leads/{lead_id}/confirm"): frozenset({L, S}),
+    ("POST", "/v1/leads/{lead_id}/reject"): frozenset({L, S}),
+    ("POST", "/v1/leads/{lead_id}/assign"): frozenset({L, S}),
+    ("POST", "/v1/leads/{lead_id}/outcome"): frozenset({F}),
+    ("GET", "/v1/ops/leads"): frozenset({L, S}),
 }
 NOT_API_ROUTES = {"/openapi.json"}  # FastAPI's own schema route: structure only, no data
 

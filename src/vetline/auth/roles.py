@@ -73,6 +73,9 @@ class Permission(StrEnum):
     CLAIM_DETERMINE = "claim.determine"  # the written determination
     CORRECTION_READ = "correction.read"  # source-correction items per source system
     VETTING_OPS_READ = "ops.vetting"  # the vetting centre's numbers
+    LEAD_REVIEW = "lead.review"  # import batch results, review the audit sample, confirm,
+    # reject, assign leads; the citizenship-review list, corrections, lead metrics
+    LEAD_WORK = "lead.work"  # record a field outcome on a lead of one's own AOR
 
 
 ANALYSTS: Final = frozenset(
@@ -129,6 +132,9 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
         {Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
     ),
     Permission.VETTING_OPS_READ: frozenset({Role.VETTING_OFFICER, Role.SUPERVISOR}),
+    Permission.LEAD_REVIEW: frozenset({Role.LEAD_ANALYST, Role.SUPERVISOR}),
+    # Only the field works a lead (row scope OWN_AOR: leads routed to the officer's AOR).
+    Permission.LEAD_WORK: frozenset({Role.FIELD_OFFICER}),
 }
 
 #: Roles whose accounts may (and, with ``totp_required``, must) use a TOTP second factor.

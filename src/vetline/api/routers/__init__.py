@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vetline.api.routers import audit, desk, health, ops_desk, queue_iaq, session, tokens, users
+from vetline.api.routers import (
+    audit,
+    batch,
+    desk,
+    health,
+    ops_desk,
+    queue_iaq,
+    session,
+    tokens,
+    users,
+)
+from vetline.api.routers import leads as leads_routes
 from vetline.api.routers import vetting as vetting_router
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -21,4 +32,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     queue_iaq.router,
     ops_desk.router,
     vetting_router.router,
+    batch.router,
+    *leads_routes.ROUTERS,
 )
