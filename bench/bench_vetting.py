@@ -119,7 +119,7 @@ def fill(db: Database, n: int, seed: int = 7) -> None:
                     "due_at": utc_iso(NOW + timedelta(hours=rnd.uniform(-4, 20))),
                 }
             )
-    with UnitOfWork(db, Actor.system("bench")) as uow:
+    with UnitOfWork(db, Actor.system("bench"), write=True) as uow:
         for table, rows in (
             (VettingCase, cases),
             (VettingRequest, reqs),
@@ -131,7 +131,7 @@ def fill(db: Database, n: int, seed: int = 7) -> None:
 
 
 def user(db: Database, name: str, role: str, **bind: str) -> None:
-    with UnitOfWork(db, Actor.system("bench")) as uow:
+    with UnitOfWork(db, Actor.system("bench"), write=True) as uow:
         create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD, **bind))
         uow.commit()
 

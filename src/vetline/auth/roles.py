@@ -63,6 +63,9 @@ class Permission(StrEnum):
     BATCH_RUN = "batch.run"
     IAQ_ANSWER = "iaq.answer"  # claim and answer queued IAQs (the desk's analysts)
     OPS_READ = "ops.read"  # the desk's operations numbers
+    LEAD_REVIEW = "lead.review"  # import batch results, review the audit sample, confirm,
+    # reject, assign leads; the citizenship-review list, corrections, lead metrics
+    LEAD_WORK = "lead.work"  # record a field outcome on a lead of one's own AOR
     # The vetting centre (vetline.vetting):
     CASE_READ = "case.read"  # cases, their checklist, records and snapshots
     REQUEST_READ = "request.read"  # requests and their documents (row-scoped)
@@ -73,9 +76,7 @@ class Permission(StrEnum):
     CLAIM_DETERMINE = "claim.determine"  # the written determination
     CORRECTION_READ = "correction.read"  # source-correction items per source system
     VETTING_OPS_READ = "ops.vetting"  # the vetting centre's numbers
-    LEAD_REVIEW = "lead.review"  # import batch results, review the audit sample, confirm,
-    # reject, assign leads; the citizenship-review list, corrections, lead metrics
-    LEAD_WORK = "lead.work"  # record a field outcome on a lead of one's own AOR
+    USERS_APPROVE = "users.approve"  # approve or reject another administrator's request
 
 
 ANALYSTS: Final = frozenset(
@@ -104,6 +105,9 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.BATCH_RUN: frozenset({Role.LEAD_ANALYST}),
     Permission.IAQ_ANSWER: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
     Permission.OPS_READ: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
+    Permission.LEAD_REVIEW: frozenset({Role.LEAD_ANALYST, Role.SUPERVISOR}),
+    # Only the field works a lead (row scope OWN_AOR: leads routed to the officer's AOR).
+    Permission.LEAD_WORK: frozenset({Role.FIELD_OFFICER}),
     Permission.CASE_READ: frozenset(
         {Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
     ),
@@ -132,10 +136,32 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
         {Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
     ),
     Permission.VETTING_OPS_READ: frozenset({Role.VETTING_OFFICER, Role.SUPERVISOR}),
-    Permission.LEAD_REVIEW: frozenset({Role.LEAD_ANALYST, Role.SUPERVISOR}),
-    # Only the field works a lead (row scope OWN_AOR: leads routed to the officer's AOR).
-    Permission.LEAD_WORK: frozenset({Role.FIELD_OFFICER}),
+    Permission.USERS_APPROVE: frozenset({Role.ADMINISTRATOR}),
 }
+
+#: What an account must not get from one administrator alone (CJIS AC-5, AC-6): case data,
+#: the audit trail, or account administration itself (an administrator created alone
+#: could approve the first one's requests, so two-person control would be one person).
+SENSITIVE: Final = frozenset(
+    {
+        Permission.IAR_READ,
+        Permission.RECORD_VIEW,
+        Permission.CASE_DECIDE,
+        Permission.LEAD_READ,
+        Permission.IAQ_ANSWER,
+        Permission.IAQ_SUBMIT,
+        Permission.AUDIT_READ,
+        Permission.AUDIT_EXPORT,
+        Permission.USERS_WRITE,
+    }
+)
+
+
+def needs_second_administrator(role: Role | str) -> bool:
+    """Whether creating an account with ``role``, or moving one to it, needs a second
+    administrator's approval: the role holds any :data:`SENSITIVE` permission."""
+    return any(allowed(role, permission) for permission in SENSITIVE)
+
 
 #: Roles whose accounts may (and, with ``totp_required``, must) use a TOTP second factor.
 TOTP_ROLES: Final = frozenset({*ANALYSTS, Role.FIELD_OFFICER, Role.CITIZENSHIP_REVIEWER})

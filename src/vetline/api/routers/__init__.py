@@ -9,9 +9,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from vetline.api.routers import (
+    account_requests,
     audit,
     batch,
     desk,
+    docs,
     health,
     ops_desk,
     queue_iaq,
@@ -27,11 +29,13 @@ ROUTERS: tuple[APIRouter, ...] = (
     session.router,
     tokens.router,
     users.router,
+    account_requests.router,
     audit.router,
     desk.router,
     queue_iaq.router,
     ops_desk.router,
-    vetting_router.router,
     batch.router,
     *leads_routes.ROUTERS,
+    vetting_router.router,
+    docs.router,
 )

@@ -2,7 +2,7 @@
 claims, source corrections and evidence snapshots.
 
 Revision ID: 0003_vetting
-Revises: 0004_leads
+Revises: 0002_desk
 Create Date: 2026-12-05
 
 ``vetting_cases.open_key`` is unique and NULL once a case closes: the database itself keeps
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_vetting"
-down_revision = "0004_leads"  # chained after main's head at merge (assigned: after 0002_desk)
+down_revision = "0004_leads"
 branch_labels = None
 depends_on = None
 
