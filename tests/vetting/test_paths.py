@@ -4,7 +4,6 @@ corrections re-run the engine on the records marked as this person; the demo's c
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -157,9 +156,6 @@ def test_demo_seeds_open_cases_one_with_a_claim(desk: DeskService, vetting: Vett
 def _case_ids(svc: VettingService) -> list[str]:
     with UnitOfWork(svc.database, Actor.system(), read_only=True) as uow:
         return list(uow.session.scalars(select(VettingCase.id)))
-
-
-_ = json
 
 
 def test_the_leads_port_sees_open_cases(
