@@ -61,6 +61,20 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
         yield report
 
 
+def _measure(out: Path, judged: Path) -> None:
+    from vetline.batch.review import measure
+
+    result = measure(out, judged)
+    table = Table(title=f"measured per band (blind review by {', '.join(result['reviewers'])})")
+    for column in ("band", "judged", "same person", "share", "95% CI", "meaning"):
+        table.add_column(column)
+    for band, m in result["bands"].items():
+        share = "-" if m["share_same_person"] is None else f"{m['share_same_person']:.3f}"
+        ci = f"{m['ci95'][0]:.3f}–{m['ci95'][1]:.3f}"
+        table.add_row(band, str(m["judged"]), str(m["same_person"]), share, ci, m["meaning"])
+    console.print(table)
+
+
 @batch_app.callback()
 def batch(
     list_file: Annotated[
@@ -91,6 +105,13 @@ def batch(
         str | None,
         typer.Option("--list", help="A built-in list instead of LIST: interpol | overstays."),
     ] = None,
+    judged: Annotated[
+        Path | None,
+        typer.Option(
+            "--judged",
+            help="The filled audit sample of the job in --out: measure precision per band.",
+        ),
+    ] = None,
     roster_facility: Annotated[
         str | None,
         typer.Option(
@@ -106,6 +127,9 @@ def batch(
 
     if out is None:
         raise BadInput("out", "required: the result folder")
+    if judged is not None:
+        _measure(out, judged)
+        return
     policy = load_batch_policy(policy_file)
     if chunk_rows is not None:
         policy = policy.model_copy(

@@ -111,11 +111,16 @@ class BatchService:
             return view(row)
 
     def get(self, job_id: str) -> dict[str, Any]:
+        """A job's view, with the measured precision per band once a sample was reviewed."""
+        from vetline.batch.review import read_precision
+
         with UnitOfWork(self.database, Actor.system(), read_only=True) as uow:
             row = uow.session.get(BatchJob, job_id)
             if row is None:
                 raise JobNotFound(job_id)
-            return view(row)
+            shown = view(row)
+        shown["measured_precision"] = read_precision(self.folder(job_id) / "out")
+        return shown
 
     def results(self, job_id: str, actor: Actor) -> tuple[Path, dict[str, Any]]:
         """The results file and manifest of a finished job; reading them is audited."""
