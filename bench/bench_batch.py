@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -132,6 +133,16 @@ def splink_link_only(data: Path, listed: Path) -> tuple[float, int]:
     return time.perf_counter() - started, len(pairs)
 
 
+def _cpu() -> float:
+    """User + system CPU seconds of this process and its finished children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _load() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=8000)
@@ -155,17 +166,29 @@ def main() -> None:
         list_path=listed, purpose="benchmark", authority="bench", requester="bench",
         data_dir=data, workers=args.workers, as_of=AS_OF,
     )  # fmt: skip
-    started = time.perf_counter()
+    from vetline.batch.engines import scorer_for
+
+    cpu0, started = _cpu(), time.perf_counter()
+    scorer_for(data, policy.model_dump_json(), AS_OF.isoformat())  # the load, timed apart
+    load_s, load_cpu = time.perf_counter() - started, _cpu() - cpu0
+    cpu0, started = _cpu(), time.perf_counter()
     run_job(request, work / "duck", policy)
-    duck_s = time.perf_counter() - started
+    duck_s, duck_cpu = time.perf_counter() - started, _cpu() - cpu0
+    cpu0, started = _cpu(), time.perf_counter()
     splink_s, pairs = splink_link_only(data, listed)
-    table = Table(title=f"batch: {args.rows:,} rows vs the {args.persons:,}-person world")
-    for column in ("run", "seconds", "rows/s"):
+    splink_cpu = _cpu() - cpu0
+    title = f"batch: {args.rows:,} rows vs the {args.persons:,}-person world ({_load()})"
+    table = Table(title=title)
+    for column in ("run", "wall s", "rows/s (wall)", "CPU s", "rows per CPU s"):
         table.add_column(column)
+    table.add_row("load person index + records (once per job)", f"{load_s:.1f}", "",
+                  f"{load_cpu:.1f}", "")  # fmt: skip
     table.add_row(f"vetline batch (duckdb, {args.workers} workers)", f"{duck_s:.1f}",
-                  f"{args.rows / duck_s:,.0f}")  # fmt: skip
+                  f"{args.rows / duck_s:,.0f}", f"{duck_cpu:.1f}",
+                  f"{args.rows / duck_cpu:,.0f}")  # fmt: skip
     table.add_row(f"Splink link_only predict ({pairs:,} pairs)", f"{splink_s:.1f}",
-                  f"{args.rows / splink_s:,.0f}")  # fmt: skip
+                  f"{args.rows / splink_s:,.0f}", f"{splink_cpu:.1f}",
+                  f"{args.rows / splink_cpu:,.0f}")  # fmt: skip
     results = pd.read_parquet(work / "duck" / "results.parquet")
     if args.spark:
         from dataclasses import replace
@@ -176,7 +199,7 @@ def main() -> None:
         spark_s = time.perf_counter() - started
         same = results.equals(pd.read_parquet(work / "spark" / "results.parquet"))
         table.add_row(f"vetline batch (spark local[{args.workers}]), identical: {same}",
-                      f"{spark_s:.1f}", f"{args.rows / spark_s:,.0f}")  # fmt: skip
+                      f"{spark_s:.1f}", f"{args.rows / spark_s:,.0f}", "", "")  # fmt: skip
     console.print(table)
 
     to_true = resolved_to_true(data, base / "extract")

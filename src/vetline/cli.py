@@ -219,6 +219,7 @@ def demo(
     console.print("4. demo accounts and sample queries through the query desk")
     logins = demo_mode.create_demo_users(data_dir)
     _print_samples(demo_mode.answer_samples(data_dir))
+    _demo_batch(data_dir)
     if no_serve:
         return
     url = f"http://{host}:{port}"
@@ -232,6 +233,27 @@ def demo(
     from vetline.serve import run
 
     run(data_dir, host, port)
+
+
+def _demo_batch(data_dir: Path) -> None:
+    """Step 5: the demo world's INTERPOL notices and overstays as batch jobs (issue 16)."""
+    import json
+    from datetime import date
+
+    from vetline.batch.demo import demo_lists
+
+    console.print("5. batch vetting: the INTERPOL notices and the overstays (vetline batch)")
+    world = json.loads((data_dir / "demo-extract" / "world.json").read_text(encoding="utf-8"))
+    with rich_progress() as progress:
+        jobs = demo_lists(data_dir, date.fromisoformat(world["as_of"]), progress)
+    table = Table(title="batch jobs (results, citizenship.csv, manifest.json in each folder)")
+    for col in ("folder", "rows", "STRONG", "REVIEW", "lead candidates", "citizenship review"):
+        table.add_column(col)
+    for out, m in jobs:
+        table.add_row(str(out), str(m["input_rows"]), str(m["counts"]["STRONG"]),
+                      str(m["counts"]["REVIEW"]), str(m["lead_candidates"]),
+                      str(m["citizenship_rows"]))  # fmt: skip
+    console.print(table)
 
 
 def _print_samples(iars: list[dict[str, Any]]) -> None:
