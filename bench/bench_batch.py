@@ -204,7 +204,7 @@ def main() -> None:
 
     to_true = resolved_to_true(data, base / "extract")
     bands: dict[str, Counter[str]] = {}
-    found_world = listed_world = citizens_as_leads = leads = 0
+    found_world = listed_world = citizens_as_leads = leads = wrong_leads = 0
     for row, (true_id, citizen) in zip(results.itertuples(), truth, strict=True):
         got = to_true.get(row.person_id) if row.person_id else None
         verdict = "right" if got is not None and got == true_id else "wrong"
@@ -215,6 +215,7 @@ def main() -> None:
             listed_world += 1
             found_world += row.match_band in ("STRONG", "REVIEW") and got == true_id
         leads += bool(row.lead_candidate)
+        wrong_leads += bool(row.lead_candidate) and verdict != "right"
         citizens_as_leads += bool(row.lead_candidate) and citizen == "Y"
     acc = Table(title="accuracy per band (truth: the generator's person ids)")
     for column in ("band", "rows", "right person", "wrong person", "no person", "precision"):
@@ -229,7 +230,8 @@ def main() -> None:
     console.print(
         f"recall of listed world persons in STRONG + REVIEW: "
         f"{found_world / max(listed_world, 1):.4f} ({found_world}/{listed_world}); "
-        f"lead candidates {leads}, U.S. citizens among them {citizens_as_leads}"
+        f"lead candidates {leads}, wrong person among them {wrong_leads}, "
+        f"U.S. citizens among them {citizens_as_leads}"
     )
     print(json.dumps({"rows": args.rows, "batch_s": round(duck_s, 1),
                       "splink_s": round(splink_s, 1)}))  # fmt: skip

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,6 +27,10 @@ from rich.table import Table
 
 from vetline.errors import BadInput
 from vetline.settings import resolve_data_dir
+
+if TYPE_CHECKING:
+    from vetline.batch.job import JobRequest
+    from vetline.batch.policy import BatchPolicy
 
 console = Console()
 err_console = Console(stderr=True)
@@ -59,6 +63,39 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
             bars.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
 
         yield report
+
+
+def _audited_run(
+    request: JobRequest, out: Path, policy: BatchPolicy, data_dir: Path
+) -> dict[str, Any]:
+    """Run the job with Rich progress; its start and end go to the audit trail of the data
+    folder's database (console actions are audited like API calls)."""
+    from datetime import UTC, datetime
+
+    from vetline.audit.events import EventType
+    from vetline.batch.job import run_job, start
+    from vetline.batch.layout import done_chunks
+    from vetline.batch.service import audit_console_job
+    from vetline.db.cli import cli_actor, open_database
+
+    resumed = bool(done_chunks(out))
+    spec = start(request, out, policy, datetime.now(UTC))
+    database, actor = open_database(data_dir, None), cli_actor()
+    try:
+        audit_console_job(
+            database, actor, EventType.BATCH_JOB_STARTED, {**spec, "resumed": resumed}
+        )
+        try:
+            with _progress() as progress:
+                manifest = run_job(request, out, policy, progress=progress)
+        except Exception as exc:
+            audit_console_job(database, actor, EventType.BATCH_JOB_FINISHED, spec,
+                              failed=f"{type(exc).__name__}: {exc}")  # fmt: skip
+            raise
+        audit_console_job(database, actor, EventType.BATCH_JOB_FINISHED, manifest)
+    finally:
+        database.dispose()
+    return manifest
 
 
 def _measure(out: Path, judged: Path) -> None:
@@ -122,7 +159,7 @@ def batch(
 ) -> None:
     """Vet LIST into --out: results.parquet, citizenship.csv, rejects.csv, audit sample,
     manifest.json. Re-run the same command to resume a killed job."""
-    from vetline.batch.job import JobRequest, run_job
+    from vetline.batch.job import JobRequest
     from vetline.batch.policy import load_batch_policy
 
     if out is None:
@@ -157,8 +194,7 @@ def batch(
         spark_master=spark_master, workers=workers, as_of=day, list_kind=choice.kind,
         extra=choice.details,
     )  # fmt: skip
-    with _progress() as progress:
-        manifest = run_job(request, out, policy, progress=progress)
+    manifest = _audited_run(request, out, policy, data_dir)
     after_finish(choice, data_dir)
     table = Table(title=f"batch job {manifest['job_id']}: {manifest['input_rows']} rows")
     table.add_column("band")
