@@ -3,7 +3,8 @@ plain Splink ``link_only`` prediction of the same list against the same records 
 same trained model, and accuracy per band against the generator's truth.
 
 Run: ``.venv/bin/python bench/bench_batch.py [--persons 8000] [--rows 20000]
-[--workers 2] [--spark] [--seed 2031]``.
+[--workers 2] [--spark] [--seed 2031] [--noise bench/noise_heldout.toml]`` (``--noise``:
+a held-out world, other noise rates and another seed, for the thresholds' check).
 
 The world (synth → ingest → build) is cached under ``/tmp/vetline-bench-batch/``. The
 list: ``--rows`` rows drawn with replacement from the world's persons (their true names
@@ -48,13 +49,15 @@ def _vetline(*args: str) -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
-def world(persons: int, seed: int, *, build: bool = True) -> Path:
-    folder = CACHE / f"synth-p{persons}-s{seed}"
+def world(persons: int, seed: int, *, build: bool = True, noise: Path | None = None) -> Path:
+    tag = f"-{noise.stem}" if noise else ""
+    folder = CACHE / f"synth-p{persons}-s{seed}{tag}"
     done = folder / ("built" if build else "made")
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
+        extra = ["--noise", str(noise)] if noise else []
         _vetline("synth", "--persons", str(persons), "--seed", str(seed),
-                 "--out", str(folder / "extract"))  # fmt: skip
+                 "--out", str(folder / "extract"), *extra)  # fmt: skip
         if build:
             _vetline("ingest", str(folder / "extract"), "--data", str(folder / "data"))
             _vetline("build", "--data", str(folder / "data"))
@@ -150,9 +153,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2031)
     parser.add_argument("--spark", action="store_true")
+    parser.add_argument("--chunk-rows", type=int, default=500)
+    parser.add_argument("--noise", type=Path, help="held-out noise TOML for the world")
     args = parser.parse_args()
     console = Console()
-    base = world(args.persons, args.seed)
+    base = world(args.persons, args.seed, noise=args.noise)
     other = world(max(1000, args.persons // 4), args.seed + 1, build=False)
     data = base / "data"
     work = Path(tempfile.mkdtemp(prefix="vetline-bench-batch-"))
@@ -161,7 +166,10 @@ def main() -> None:
 
     from vetline.batch import JobRequest, load_batch_policy, run_job
 
-    policy = load_batch_policy()
+    base_policy = load_batch_policy()
+    policy = base_policy.model_copy(
+        update={"job": base_policy.job.model_copy(update={"chunk_rows": args.chunk_rows})}
+    )
     request = JobRequest(
         list_path=listed, purpose="benchmark", authority="bench", requester="bench",
         data_dir=data, workers=args.workers, as_of=AS_OF,
