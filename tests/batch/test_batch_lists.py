@@ -105,6 +105,11 @@ def test_a_roster_run_vets_only_new_bookings(world: BatchWorld, tmp_path: Path) 
     assert manifest["list_kind"] == "roster"
     assert manifest["list_details"]["new_bookings"] == "5"
     assert manifest["list_details"]["roster_rows"] == "20"
+    # In-custody persons go to the vetting centre as encounters (booking, facility, date).
+    encounters = pd.read_csv(tmp_path / "d2" / "encounters.csv", dtype=str)
+    assert set(encounters["booking"]) <= {f"BK{n}" for n in range(20, 25)} and len(encounters)
+    assert set(encounters["facility_ori"]) == {"CA0194200"}
+    assert set(encounters["match_band"]) <= {"STRONG", "REVIEW"}
     # The same roster again: nothing new, nothing vetted.
     out = _batch(world, str(day2), "--roster-facility", "CA0194200", "--out",
                  str(tmp_path / "d3"))  # fmt: skip
