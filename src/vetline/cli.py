@@ -236,13 +236,13 @@ def demo(
 
 
 def _demo_batch(data_dir: Path) -> None:
-    """Step 5: the demo world's INTERPOL notices and overstays as batch jobs (issue 16)."""
+    """The demo world's INTERPOL notices as a batch job (issue 16)."""
     import json
     from datetime import date
 
     from vetline.batch.demo import demo_lists
 
-    console.print("5. batch vetting: the INTERPOL notices and the overstays (vetline batch)")
+    console.print("5. batch vetting: the loaded INTERPOL notices (vetline batch --list interpol)")
     world = json.loads((data_dir / "demo-extract" / "world.json").read_text(encoding="utf-8"))
     with rich_progress() as progress:
         jobs = demo_lists(data_dir, date.fromisoformat(world["as_of"]), progress)

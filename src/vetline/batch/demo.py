@@ -1,9 +1,10 @@
-"""The demo's batch step: the built-in lists of the demo world, vetted (README demo).
+"""The demo's batch step: the demo world's INTERPOL notices, vetted (README demo).
 
-The INTERPOL notices and the overstays derived from entry/exit go through ``run_job``
-like any list, into ``<data>/batch/demo-interpol`` and ``<data>/batch/demo-overstays``
-(replaced on each demo run: the demo world is regenerated each time). ``vetline.leads``
-imports these results in its own demo step.
+The loaded notices go through ``run_job`` like any list, into
+``<data>/batch/demo-interpol`` (replaced on each demo run: the demo world is regenerated
+each time). The overstay list is the leads demo's step (``vetline.demo.overstay_leads``
+runs it as a batch job into ``<data>/batch/demo-overstays`` and imports it into leads),
+so it is not run twice here.
 """
 
 from __future__ import annotations
@@ -24,12 +25,9 @@ AUTHORITY = "DHS/ICE-011 CARIER routine use (demo)"
 def demo_lists(
     data_dir: Path, as_of: date, progress: ProgressFn = no_progress
 ) -> list[tuple[Path, dict[str, Any]]]:
-    """Vet the demo world's INTERPOL notices and overstays; (result folder, manifest) each."""
+    """Vet the demo world's INTERPOL notices; (result folder, manifest)."""
     done = []
-    for preset, purpose in (
-        ("interpol", "INTERPOL open files vetted against all records (demo)"),
-        ("overstays", "visa overstays derived from entry/exit (demo)"),
-    ):
+    for preset, purpose in (("interpol", "INTERPOL open files vetted against all records (demo)"),):
         out = data_dir / "batch" / f"demo-{preset}"
         shutil.rmtree(out, ignore_errors=True)
         choice = choose_list(None, preset, None, data_dir, out, as_of)

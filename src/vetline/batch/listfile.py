@@ -111,7 +111,7 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, object] | str]]:
             line = reader.line_num
             for values in reader:
                 start, line = line + 1, reader.line_num
-                if not any(v.strip() for v in values):
+                if not values:  # an empty line is no row (as csv.DictReader reads it)
                     continue
                 if len(values) != len(names):
                     yield start, f"{len(values)} fields where the header has {len(names)}"
@@ -120,7 +120,8 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, object] | str]]:
     elif suffix == ".jsonl":
         with path.open(encoding="utf-8-sig", errors="replace") as handle:
             for n, text in enumerate(handle, start=1):
-                if not text.strip():
+                if not text.strip():  # a row still: row numbers stay the file's line order
+                    yield n, "a blank line"
                     continue
                 try:
                     obj = json.loads(text)
