@@ -102,7 +102,7 @@ def test_bad_submissions_are_4xx_naming_the_field(
     listed = write_list(tmp_path / "l.csv", batch_world.facts[:3])
     sent = client.post("/v1/batch-jobs", data=data, files={"file": (name, listed.read_bytes())})
     assert 400 <= sent.status_code < 500 and field in sent.text
-    assert client.post("/v1/batch-jobs", data=FIELDS).status_code == 422  # no file
+    assert client.post("/v1/batch-jobs", data=FIELDS).status_code == 415  # a form, no file
     assert client.get("/v1/batch-jobs/nope").status_code == 404
     assert client.get("/v1/batch-jobs/nope/results").status_code == 404
     assert client.get("/v1/batch-jobs/x/results", params={"format": "xml"}).status_code == 422
