@@ -140,3 +140,14 @@ def test_a_job_whose_runner_died_is_taken_over_and_finishes(
     with UnitOfWork(database, Actor.system(), read_only=True) as uow:
         row = uow.session.get(BatchJob, job["job_id"])
         assert row is not None and row.runner == other.name
+    # Once the blind sample is reviewed, the job shows the measured precision per band.
+    from vetline.batch.review import measure
+
+    out = service.folder(job["job_id"]) / "out"
+    sample = pd.read_csv(out / "audit_sample.csv", dtype=str)
+    sample["same_person"], sample["reviewer"] = "Y", "analyst.b"
+    sample.to_csv(tmp_path / "judged.csv", index=False)
+    measure(out, tmp_path / "judged.csv")
+    shown = service.get(job["job_id"])["measured_precision"]
+    assert shown is not None and shown["reviewers"] == ["analyst.b"]
+    assert all(b["share_same_person"] == 1.0 for b in shown["bands"].values())
