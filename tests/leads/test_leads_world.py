@@ -9,6 +9,7 @@ field officer of its AOR and closed — on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,14 @@ def test_world_end_to_end_over_http(
     facts = built_world[1]
     removable = _pick(facts, core_check, False, us_citizen="N", removable="Y")
     citizen = _pick(facts, core_check, True, true_status="NATURALIZED_CITIZEN", us_citizen="Y")
+    listed = data / "batch" / "list.csv"
+    listed.parent.mkdir(parents=True)
+    listed.write_text(
+        "list_ref,last_name,first_name,dob,a_number,birth_country\n"
+        "R0,LISTED,ZERO,1980-01-01,A012345678,MX\nR1,LISTED,ONE,1981-01-01,,MX\n"
+        "R2,LISTED,TWO,1982-01-01,,MX\n",
+        encoding="utf-8",
+    )
     write_result(
         data / "batch" / "job-w",
         [
@@ -106,11 +115,14 @@ def test_world_end_to_end_over_http(
             row("NONE", None),
         ],
         job_id="job-w",
+        input_sha256=hashlib.sha256(listed.read_bytes()).hexdigest(),
     )
     lead = _client(app, "lead.one")
     refused = lead.post("/v1/leads/imports", json={"result_dir": "/etc"})
     assert refused.status_code == 422 and "data folder" in refused.json()["error"]["message"]
-    imported = lead.post("/v1/leads/imports", json={"result_dir": "batch/job-w"})
+    imported = lead.post(
+        "/v1/leads/imports", json={"result_dir": "batch/job-w", "list_file": "batch/list.csv"}
+    )
     assert imported.status_code == 200, imported.text
     assert imported.json()["leads_created"] == 2
     by_person = {x["person_id"]: x for x in lead.get("/v1/leads").json()}
@@ -138,6 +150,13 @@ def test_world_end_to_end_over_http(
     assert early.status_code == 422 and "not fully reviewed" in early.json()["error"]["message"]
     for item in lead.get("/v1/leads/jobs/job-w/sample").json():
         assert "band" not in item and "probability" not in item
+        assert item["list_row"]["last_name"] == "LISTED"
+        assert "birth_country" not in item["list_row"]  # least data for a blind reviewer
+        seen = lead.get(f"/v1/leads/jobs/job-w/sample/{item['item_id']}").json()
+        if item["candidate_person_id"]:
+            assert seen["candidate"]["identifiers"] and "status_code" not in seen["candidate"]
+        else:
+            assert seen["candidate"] is None
         verdict = "SAME" if item["candidate_person_id"] else "DIFFERENT"
         done = lead.post(
             f"/v1/leads/jobs/job-w/sample/{item['item_id']}", json={"verdict": verdict}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -40,6 +41,7 @@ from vetline.leads.results import (
     BatchResult,
     candidate_refusal,
     citizenship_reason,
+    list_identity_rows,
 )
 from vetline.leads.sample import draw
 
@@ -53,7 +55,11 @@ def _indices(result: BatchResult, mask: Any) -> list[int]:
 
 
 def import_result(
-    uow: UnitOfWork, result: BatchResult, policy: LeadsPolicy, vetting: VettingPort
+    uow: UnitOfWork,
+    result: BatchResult,
+    policy: LeadsPolicy,
+    vetting: VettingPort,
+    list_file: Path | None = None,
 ) -> dict[str, Any]:
     """Import one verified batch result; returns the summary (also stored on the job)."""
     manifest = result.manifest
@@ -182,9 +188,14 @@ def import_result(
         band: _indices(result, pc.equal(bands, band)) for band in set(bands.unique().to_pylist())
     }
     drawn = draw(by_band, policy.sample_per_band, job.result_sha256)
+    shown: dict[int, dict[str, str]] = {}
+    if list_file is not None:  # what the blind reviewer compares the candidate with
+        wanted = {n for numbers in drawn.values() for n in numbers}
+        shown = list_identity_rows(list_file, manifest, wanted)
     sampled = 0
     for band, numbers in drawn.items():
         for row in result.rows(numbers):
+            listed = shown.get(int(row["row_number"]))
             uow.session.add(
                 LeadSampleItem(
                     id=str(uuid.uuid4()),
@@ -194,6 +205,7 @@ def import_result(
                     probability=row["probability"],
                     list_ref=row["list_ref"],
                     person_id=row["person_id"],
+                    list_row_json=json.dumps(listed) if listed is not None else None,
                 )
             )
             sampled += 1

@@ -71,6 +71,8 @@ class ImportIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     result_dir: str = Field(min_length=1, max_length=1000, pattern=_TEXT)
+    #: The list the job read (optional): sample reviewers then see each row's identity.
+    list_file: str | None = Field(default=None, min_length=1, max_length=1000, pattern=_TEXT)
 
 
 class NoteIn(BaseModel):
@@ -104,15 +106,15 @@ class VerdictIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000, pattern=_TEXT)
 
 
-def _inside_data(state: AppState, given: str) -> FilePath:
+def _inside_data(state: AppState, given: str, field: str) -> FilePath:
     root = FilePath(state.settings.data).resolve()
     try:
         path = FilePath(given)
         path = (path if path.is_absolute() else root / path).resolve()
     except (ValueError, OSError):
-        raise BadInput("result_dir", "not a usable path") from None
+        raise BadInput(field, "not a usable path") from None
     if not path.is_relative_to(root):
-        raise BadInput("result_dir", "must be a folder inside the deployment's data folder")
+        raise BadInput(field, "must be a folder inside the deployment's data folder")
     return path
 
 
@@ -121,8 +123,9 @@ def post_import(
     body: ImportIn, request: Request, principal: Reviewer, state: State
 ) -> dict[str, Any]:
     """Import a batch result (refused unless its SHA-256 matches the manifest)."""
-    folder = _inside_data(state, body.result_dir)
-    return leads_of(request, state).import_folder(folder, principal.actor())
+    folder = _inside_data(state, body.result_dir, "result_dir")
+    listed = _inside_data(state, body.list_file, "list_file") if body.list_file else None
+    return leads_of(request, state).import_folder(folder, principal.actor(), listed)
 
 
 @router.get("/jobs")
@@ -143,6 +146,14 @@ def get_sample(
 ) -> list[dict[str, Any]]:
     """The job's audit sample, blind (no band, no score)."""
     return leads_of(request, state).sample(job_id, principal.actor(), pending)
+
+
+@router.get("/jobs/{job_id}/sample/{item_id}")
+def get_sample_item(
+    job_id: JobId, item_id: ItemId, request: Request, principal: Reviewer, state: State
+) -> dict[str, Any]:
+    """One sampled row beside the candidate's identity (blind: no status, band or score)."""
+    return leads_of(request, state).sample_item(job_id, item_id, principal.actor())
 
 
 @router.post("/jobs/{job_id}/sample/{item_id}")

@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column("probability", sa.Float),
         sa.Column("list_ref", sa.String(200)),
         sa.Column("person_id", sa.String(64)),
+        sa.Column("list_row_json", sa.Text),
         sa.Column("verdict", sa.String(16)),
         sa.Column("note", sa.Text),
         sa.Column("reviewed_by", sa.String(100)),
