@@ -47,6 +47,11 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # (``leads/ports.py``, wired by the caller) and never an entry point or the batch runner
     # (they read its result files, CONTRACTS.md).
     "leads": frozenset({"api", "cli", "serve", "demo", "web", "batch", "vetting"}),
+    # Lead priority is pure: plain rows in, a score out; it imports nothing of vetline.
+    "priority": frozenset({"*"}),
+    # Batch vetting calls the person core and stores its jobs (db, audit); it never
+    # imports the entry points or the other workflows (leads reads its result files).
+    "batch": frozenset({"api", "cli", "serve", "demo", "desk", "web", "leads", "vetting", "synth"}),
 }
 
 #: Upward edges that close a cycle today, scheduled to go (shrink it, never grow it).

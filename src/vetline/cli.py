@@ -256,6 +256,7 @@ def _print_samples(iars: list[dict[str, Any]]) -> None:
 
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
 from vetline.auth.cli import users_app  # noqa: E402
+from vetline.batch.cli import batch_app  # noqa: E402
 from vetline.db.cli import db_app  # noqa: E402
 from vetline.leads.cli import leads_app  # noqa: E402
 
@@ -263,6 +264,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(leads_app, name="leads")
+app.add_typer(batch_app, name="batch")
 
 
 @app.command()

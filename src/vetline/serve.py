@@ -25,6 +25,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from vetline.api.app import create_app
+from vetline.api.routers.batch import start_batch_runner
 from vetline.api.routers.desk import install_desk
 from vetline.api.settings import Settings
 from vetline.db.engine import Database
@@ -61,6 +62,7 @@ def build_app(settings: Settings) -> FastAPI:
         install_desk(app, desk)
         desk.recover()
         desk.warm_up()
+    start_batch_runner(app)  # API batch jobs: resumes those a previous process left
     freeze_loaded_objects()
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return app

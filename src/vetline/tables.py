@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import vetline.audit.models
 import vetline.auth.models
+import vetline.batch.models  # batch jobs
 import vetline.db.work  # registers the tables on Base.metadata
 import vetline.desk.service.models  # the query desk's tables
 import vetline.leads.models  # noqa: F401 - the leads

@@ -84,6 +84,10 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/leads/{lead_id}/assign"): frozenset({L, S}),
     ("POST", "/v1/leads/{lead_id}/outcome"): frozenset({F}),
     ("GET", "/v1/ops/leads"): frozenset({L, S}),
+    # Batch vetting (vetline.batch):
+    ("POST", "/v1/batch-jobs"): frozenset({L}),
+    ("GET", "/v1/batch-jobs/{job_id}"): frozenset({L}),
+    ("GET", "/v1/batch-jobs/{job_id}/results"): frozenset({L}),
 }
 NOT_API_ROUTES = {"/openapi.json"}  # FastAPI's own schema route: structure only, no data
 

@@ -41,6 +41,11 @@ class EventType(StrEnum):
     IAQ_QUEUED = "IAQ_QUEUED"
     IAR_SENT = "IAR_SENT"
     IAR_VIEWED = "IAR_VIEWED"
+    # Batch vetting (vetline.batch):
+    BATCH_JOB_SUBMITTED = "BATCH_JOB_SUBMITTED"
+    BATCH_JOB_STARTED = "BATCH_JOB_STARTED"
+    BATCH_JOB_FINISHED = "BATCH_JOB_FINISHED"
+    BATCH_RESULTS_READ = "BATCH_RESULTS_READ"
 
 
 class Outcome(StrEnum):

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vetline.api.routers import audit, desk, health, ops_desk, queue_iaq, session, tokens, users
+from vetline.api.routers import (
+    audit,
+    batch,
+    desk,
+    health,
+    ops_desk,
+    queue_iaq,
+    session,
+    tokens,
+    users,
+)
 from vetline.api.routers import leads as leads_routes
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -21,4 +31,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     queue_iaq.router,
     ops_desk.router,
     *leads_routes.ROUTERS,
+    batch.router,
 )
