@@ -219,6 +219,8 @@ def demo(
     console.print("4. demo accounts and sample queries through the query desk")
     logins = demo_mode.create_demo_users(data_dir)
     _print_samples(demo_mode.answer_samples(data_dir))
+    console.print("5. a batch job (the built-in overstay list) into leads")
+    _print_leads(demo_mode.overstay_leads(data_dir))
     if no_serve:
         return
     url = f"http://{host}:{port}"
@@ -232,6 +234,19 @@ def demo(
     from vetline.serve import run
 
     run(data_dir, host, port)
+
+
+def _print_leads(summary: dict[str, Any]) -> None:
+    if summary.get("note"):
+        console.print(f"   {summary['note']}")
+        return
+    console.print(
+        f"   job {summary['job_id']}: {summary['rows']:,} rows, "
+        f"{summary['leads_created']} leads (NEW: a lead analyst confirms each), "
+        f"{summary['citizenship_diverted']} listed for citizenship review, "
+        f"{sum(summary['sampled'].values())} rows in the blind audit sample "
+        "(demo.leads: /v1/leads/jobs/demo-overstays/sample)"
+    )
 
 
 def _print_samples(iars: list[dict[str, Any]]) -> None:
