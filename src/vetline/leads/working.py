@@ -17,7 +17,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from vetline.auth.errors import NotFound
 from vetline.db.base import utc_iso
@@ -324,10 +324,20 @@ def review_sample(
         raise BadInput("verdict", "this row has no candidate person: SAME is impossible")
     if item.verdict is not None:
         raise BadInput("verdict", f"already reviewed ({item.verdict} by {item.reviewed_by})")
-    item.verdict = value.value
-    item.note = note
-    item.reviewed_by = uow.actor.username
-    item.reviewed_at = utc_iso(uow.now())
+    # Compare-and-set: two reviewers racing on one row cannot both record a verdict.
+    written = uow.session.execute(
+        update(LeadSampleItem)
+        .where(LeadSampleItem.id == item.id, LeadSampleItem.verdict.is_(None))
+        .values(
+            verdict=value.value,
+            note=note,
+            reviewed_by=uow.actor.username,
+            reviewed_at=utc_iso(uow.now()),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if int(written.rowcount) != 1:  # type: ignore[attr-defined]
+        raise BadInput("verdict", "already reviewed by someone else meanwhile")
     uow.audit(
         "LEAD_SAMPLE_REVIEWED",
         object_type="lead_sample_item",
