@@ -213,3 +213,33 @@ def test_the_recheck_reports_drift_and_reads_no_protected_field(
     for word in ("nationality", "birth_country", "citizenship'", "race", "ethnicity", "religion"):
         assert word not in text
     assert all(i.source.system and i.source.record_id for i in snap.identifiers)
+
+
+def test_the_app_builds_its_recheck_on_the_desks_lookup(
+    sqlite_database: Database,
+    core_check: PersonCoreCheck,
+    built_world: tuple[Path, list[dict[str, str]]],
+    tmp_path: Path,
+) -> None:
+    """Without an installed service the app re-checks over the desk's person index; with no
+    built index, a confirmation is refused naming ``data`` (never a 500)."""
+    data, facts = built_world
+    removable = _pick(facts, core_check, False, us_citizen="N", removable="Y")
+    write_result(data / "batch" / "job-app", [row("STRONG", removable)], job_id="job-app")
+    _user(sqlite_database, "lead.app", "lead_analyst")
+    app = create_app(Settings(demo_mode=True, data=data), database=sqlite_database)
+    client = _client(app, "lead.app")
+    assert client.post("/v1/leads/imports", json={"result_dir": "batch/job-app"}).status_code == 200
+    (lead,) = client.get("/v1/leads").json()
+    done = client.post(f"/v1/leads/{lead['lead_id']}/confirm", json={"note": "A-file"})
+    assert done.status_code == 200, done.text
+    assert done.json()["state"] == "IDENTITY_CONFIRMED"
+
+    empty = tmp_path / "empty"
+    write_result(empty / "r", [row("STRONG", "P1")], job_id="job-empty")
+    bare = create_app(Settings(demo_mode=True, data=empty), database=sqlite_database)
+    other = _client(bare, "lead.app")
+    assert other.post("/v1/leads/imports", json={"result_dir": "r"}).status_code == 200
+    pending = [x for x in other.get("/v1/leads").json() if x["person_id"] == "P1"]
+    refused = other.post(f"/v1/leads/{pending[0]['lead_id']}/confirm", json={"note": "x"})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "data"

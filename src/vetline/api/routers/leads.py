@@ -57,13 +57,23 @@ def leads_of(request: Request, state: AppState) -> LeadsService:
         with _BUILD_LOCK:
             service = getattr(app.state, "leads", None)
             if service is None:
-                from vetline.leads.person_check import PersonCoreCheck
-
-                data = state.settings.data
-                service = LeadsService(state.database, lambda: PersonCoreCheck.open(data))
+                service = LeadsService(state.database, lambda: _core_check(request, state))
                 app.state.leads = service
     assert isinstance(service, LeadsService)
     return service
+
+
+def _core_check(request: Request, state: AppState) -> Any:
+    """The re-check over the desk's own person lookup: one copy of the index per process."""
+    from vetline.api.routers.desk import desk_of
+    from vetline.desk.service import DeskUnavailable
+    from vetline.leads.person_check import PersonCoreCheck
+    from vetline.status import load_policy
+
+    try:
+        return PersonCoreCheck(desk_of(request, state).lookup(), load_policy())
+    except DeskUnavailable as exc:
+        raise BadInput("data", f"the person index is not available: {exc}") from None
 
 
 class ImportIn(BaseModel):
