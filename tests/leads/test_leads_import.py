@@ -166,3 +166,18 @@ def test_missing_column_and_missing_files(leads: LeadsService, tmp_path: Path) -
     with pytest.raises(BadInput) as err:
         leads.import_folder(tmp_path / "nowhere", ANALYST)
     assert err.value.field == "result"
+
+
+def test_open_lead_lookup_is_chunked(
+    leads: LeadsService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More candidates than one IN (...) may carry: every chunk is asked."""
+    import vetline.leads.importing as importing
+
+    monkeypatch.setattr(importing, "IN_CHUNK", 2)
+    first = [row("STRONG", f"P{n}") for n in range(5)]
+    leads.import_folder(write_result(tmp_path / "a", first), ANALYST)
+    again = write_result(tmp_path / "b", [row("STRONG", f"P{n}") for n in range(7)], job_id="j2")
+    summary = leads.import_folder(again, ANALYST)
+    assert summary["leads_created"] == 2
+    assert summary["not_duplicated"] == {"person already has an open lead": 5}

@@ -54,6 +54,26 @@ def _indices(result: BatchResult, mask: Any) -> list[int]:
     return [int(i) for i in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()]
 
 
+#: Person ids per ``IN (...)`` query: under SQLite's and PostgreSQL's bound-parameter limits
+#: whatever the list's size (5M rows give ~70,000 candidates).
+IN_CHUNK = 5_000
+
+
+def _open_leads(uow: UnitOfWork, people: list[str]) -> set[str]:
+    """Which of ``people`` already have an open lead."""
+    found: set[str] = set()
+    for start in range(0, len(people), IN_CHUNK):
+        found.update(
+            uow.session.scalars(
+                select(Lead.person_id).where(
+                    Lead.state.in_([s.value for s in OPEN]),
+                    Lead.person_id.in_(people[start : start + IN_CHUNK]),
+                )
+            )
+        )
+    return found
+
+
 def import_result(
     uow: UnitOfWork,
     result: BatchResult,
@@ -122,13 +142,8 @@ def import_result(
         )
 
     candidates = result.rows(_indices(result, table.column("lead_candidate")))
-    open_people = set(
-        uow.session.scalars(
-            select(Lead.person_id).where(
-                Lead.state.in_([s.value for s in OPEN]),
-                Lead.person_id.in_({str(r["person_id"]) for r in candidates if r["person_id"]}),
-            )
-        )
+    open_people = _open_leads(
+        uow, sorted({str(r["person_id"]) for r in candidates if r["person_id"]})
     )
     created = 0
     for row in candidates:
