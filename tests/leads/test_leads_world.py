@@ -32,7 +32,7 @@ PASSWORD = "correct horse battery staple"
 
 def _user(db: Database, username: str, role: str, **bindings: str) -> None:
     new = NewUser.parse(username=username, role=role, password=PASSWORD, **bindings)
-    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli")) as uow:
+    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli"), write=True) as uow:
         create_user(uow, new)
         uow.commit()
 
@@ -147,7 +147,7 @@ def test_world_end_to_end_over_http(
     assert "nationality" not in evidence and "birth_country" not in str(evidence)
 
     early = lead.post(f"/v1/leads/{lead_id}/assign", json={})
-    assert early.status_code == 422 and "not fully reviewed" in early.json()["error"]["message"]
+    assert early.status_code == 409 and "not fully reviewed" in early.json()["error"]["reason"]
     for item in lead.get("/v1/leads/jobs/job-w/sample").json():
         assert "band" not in item and "probability" not in item
         assert item["list_row"]["last_name"] == "LISTED"

@@ -24,7 +24,7 @@ from vetline.db.base import utc_iso
 from vetline.db.uow import UnitOfWork
 from vetline.desk.routing import shipped_aor_table
 from vetline.errors import BadInput
-from vetline.leads.lifecycle import CLOSED, LIFECYCLE, OPEN, OUTCOMES, LeadState
+from vetline.leads.lifecycle import CLOSED, LIFECYCLE, OPEN, OUTCOMES, IllegalTransition, LeadState
 from vetline.leads.models import CitizenshipDiversion, Lead, LeadEvent, LeadJob, LeadSampleItem
 from vetline.leads.package import build_package, expiry, route_snapshot
 from vetline.leads.policy import LeadsPolicy
@@ -73,8 +73,10 @@ def _move(
         context={"by": uow.actor.username, "note": note, **(context or {})},
         **values,
     )
-    if not moved:
-        raise BadInput("state", f"the lead moved on meanwhile (it was {current}): reload it")
+    if not moved:  # another analyst's move won the compare-and-set (409 over the API)
+        raise IllegalTransition(
+            "lead", current, wanted.value, "the lead moved on meanwhile: reload it"
+        )
     now = utc_iso(uow.now())
     seq = uow.session.scalar(select(func.count()).where(LeadEvent.lead_id == lead.id)) or 0
     uow.session.add(

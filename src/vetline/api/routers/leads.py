@@ -57,7 +57,14 @@ def leads_of(request: Request, state: AppState) -> LeadsService:
         with _BUILD_LOCK:
             service = getattr(app.state, "leads", None)
             if service is None:
-                service = LeadsService(state.database, lambda: _core_check(request, state))
+                from vetline.leads.ports import OwnVetting
+                from vetline.vetting.for_leads import CasesForLeads
+
+                service = LeadsService(
+                    state.database,
+                    lambda: _core_check(request, state),
+                    vetting=CasesForLeads(OwnVetting()),
+                )
                 app.state.leads = service
     assert isinstance(service, LeadsService)
     return service
