@@ -261,6 +261,8 @@ def demo(
     logins = demo_mode.create_demo_users(data_dir)
     _print_showcase(*demo_mode.show_range(data_dir), f"http://{host}:{port}")
     _demo_batch(data_dir)
+    console.print("6. a batch job (the built-in overstay list) into leads")
+    _print_leads(demo_mode.overstay_leads(data_dir))
     logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
     for col in ("username", "role", "scope"):
         logins_table.add_column(col)
@@ -295,6 +297,19 @@ def _demo_batch(data_dir: Path) -> None:
                       str(m["counts"]["REVIEW"]), str(m["lead_candidates"]),
                       str(m["citizenship_rows"]))  # fmt: skip
     console.print(table)
+
+
+def _print_leads(summary: dict[str, Any]) -> None:
+    if summary.get("note"):
+        console.print(f"   {summary['note']}")
+        return
+    console.print(
+        f"   job {summary['job_id']}: {summary['rows']:,} rows, "
+        f"{summary['leads_created']} leads (NEW: a lead analyst confirms each), "
+        f"{summary['citizenship_diverted']} listed for citizenship review, "
+        f"{sum(summary['sampled'].values())} rows in the blind audit sample "
+        "(demo.leads: /v1/leads/jobs/demo-overstays/sample)"
+    )
 
 
 def _print_showcase(shown: list[Any], sent: int, api: str) -> None:
