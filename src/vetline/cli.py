@@ -219,16 +219,16 @@ def demo(
     console.print("4. demo accounts and sample queries through the query desk")
     logins = demo_mode.create_demo_users(data_dir)
     _print_samples(demo_mode.answer_samples(data_dir))
-    if no_serve:
-        return
-    url = f"http://{host}:{port}"
-    console.rule(f"[bold]serving {url}  (API docs: {url}/docs, Ctrl-C to stop)")
     logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
     for col in ("username", "role", "scope"):
         logins_table.add_column(col)
     for login in logins:
         logins_table.add_row(login.username, login.role.value, login.ori or login.aor or "")
-    console.print(logins_table)
+    console.print(logins_table)  # --no-serve too: the logins are what a newcomer needs next
+    if no_serve:
+        return
+    url = f"http://{host}:{port}"
+    console.rule(f"[bold]serving {url}  (API schema: {url}/openapi.json, Ctrl-C to stop)")
     from vetline.serve import run
 
     run(data_dir, host, port)
@@ -256,11 +256,29 @@ def _print_samples(iars: list[dict[str, Any]]) -> None:
 
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
 from vetline.auth.cli import users_app  # noqa: E402
+from vetline.batch.cli import batch_app  # noqa: E402
 from vetline.db.cli import db_app  # noqa: E402
+from vetline.leads.cli import leads_app, use_vetting  # noqa: E402
 
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+app.add_typer(batch_app, name="batch")
+app.add_typer(leads_app, name="leads")
+
+from vetline.vetting.cli import cases_app  # noqa: E402 - the vetting centre
+
+app.add_typer(cases_app, name="cases")
+
+
+def _vetting_for_leads() -> object:
+    from vetline.leads.ports import OwnVetting
+    from vetline.vetting.for_leads import CasesForLeads
+
+    return CasesForLeads(OwnVetting())
+
+
+use_vetting(_vetting_for_leads)  # leads see open vetting cases (they import no sibling)
 
 
 @app.command()

@@ -25,7 +25,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from vetline.api.app import create_app
+from vetline.api.routers.batch import start_batch_runner
 from vetline.api.routers.desk import install_desk
+from vetline.api.routers.vetting import install_vetting
 from vetline.api.settings import Settings
 from vetline.db.engine import Database
 from vetline.db.migrate import upgrade
@@ -33,6 +35,7 @@ from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
 from vetline.person import PersonLookup
 from vetline.status import load_policy
+from vetline.vetting import VettingService
 
 GRACEFUL_SECONDS = 15
 #: How long a thread may hold the GIL while another waits (Python's default: 5 ms). The
@@ -52,6 +55,7 @@ log = logging.getLogger("vetline.serve")
 def build_app(settings: Settings) -> FastAPI:
     """The API with the desk installed (when the index can be opened) and leftovers answered."""
     database = Database.from_url(settings.resolved_database_url())
+    database.anchor = settings.audit_anchor()  # every commit checkpointed (issue 13 item 2)
     app = create_app(settings, database=database)
     try:
         desk = DeskService(database, PersonLookup.open(settings.data), policy=load_policy())
@@ -59,8 +63,10 @@ def build_app(settings: Settings) -> FastAPI:
         log.warning("query desk not ready: %s", exc)
     else:
         install_desk(app, desk)
+        install_vetting(app, VettingService(desk, data_dir=settings.data))  # cases on IARs
         desk.recover()
         desk.warm_up()
+    start_batch_runner(app)  # API batch jobs: resumes those a previous process left
     freeze_loaded_objects()
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return app
@@ -104,6 +110,10 @@ def run(data_dir: Path, host: str, port: int, workers: int = 1) -> None:
         database.dispose()
     os.environ["VETLINE_DATA"] = str(data_dir.resolve())
     os.environ["VETLINE_MIGRATE_ON_START"] = "0"
+    # One set of rate-limit buckets for all workers (issue 13 item 7), new each start.
+    buckets = data_dir.resolve() / "run" / f"ratelimit-{port}.bin"
+    buckets.unlink(missing_ok=True)
+    os.environ["VETLINE_RATE_LIMIT_FILE"] = str(buckets)
     uvicorn.run(
         "vetline.serve:worker_app", factory=True, workers=workers, host=host,
         port=port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_SECONDS,

@@ -1,6 +1,6 @@
 """Trust-layer fixtures: migrated databases on SQLite and PostgreSQL, a clock, a policy.
 
-``database`` (from ``vetline.db.testing``, loaded by the root conftest) is parametrised
+``database`` (from ``tests/dbfixtures.py``, loaded by the root conftest) is parametrised
 over both backends, so each test taking it runs twice; the PostgreSQL server starts once
 per session.
 """
@@ -31,6 +31,6 @@ def uow_factory(database: Database, clock: Clock) -> Callable[..., UnitOfWork]:
     """``uow_factory(actor=None)`` → a UnitOfWork on the test database with the test clock."""
 
     def make(actor: Actor | None = None) -> UnitOfWork:
-        return UnitOfWork(database, actor or Actor.system("test"), clock=clock)
+        return UnitOfWork(database, actor or Actor.system("test"), clock=clock, write=True)
 
     return make

@@ -5,52 +5,36 @@ land together or not at all (CJIS AU-2/AU-9; the project's "no action without it
 record"). Services receive a ``UnitOfWork``, change rows through ``uow.session``, record
 what they did with ``uow.audit(...)`` and the caller decides with ``uow.commit()``.
 Leaving the ``with`` block without committing rolls everything back, audit rows included.
-A ``read_only`` unit only reads (no audit events, no commit): on SQLite it takes no write
-lock, so look-ups done before a write do not queue behind other writers.
+
+Read-only is the default; writing is the explicit choice (``write=True``). Why: on SQLite
+a writing unit holds the one writer lock from its first statement to its end, so a unit
+that only reads but was opened for writing — an audit export streaming for minutes —
+froze every other write meanwhile (issue 13 item 5: a user-list call waited 6.6 s). A
+reading unit starts a plain snapshot transaction, takes no lock, and refuses ``audit`` and
+``commit`` with an error that says to open it with ``write=True``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from vetline.actor import Actor
 from vetline.db.base import utcnow
 from vetline.db.engine import Database
+from vetline.db.events import CarriedEvents, EventDraft, event_writer
 
-if TYPE_CHECKING:
-    from vetline.audit.writer import CarriedEvents, EventDraft
+__all__ = ["Actor", "UnitOfWork"]  # Actor re-exported: it lived here before vetline.actor
 
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting and from where: copied into every audit event the unit of work writes.
-
-    ``via`` is ``session`` (web), ``token`` (agency system), ``cli`` (an operator at the
-    console) or ``system``; ``client`` is the IP address or host the request came from.
-    """
-
-    user_id: str | None
-    username: str
-    role: str | None = None
-    ori: str | None = None
-    via: str = "system"
-    client: str | None = None
-
-    @classmethod
-    def system(cls, name: str = "vetline") -> Actor:
-        """The software itself (migrations, start-up)."""
-        return cls(user_id=None, username=name, via="system")
-
-    @classmethod
-    def anonymous(cls, client: str | None, via: str = "session") -> Actor:
-        """Someone not (yet) authenticated, e.g. a failed login."""
-        return cls(user_id=None, username="anonymous", via=via, client=client)
+READ_ONLY_ERROR = (
+    "this unit of work is read-only (the default) and cannot {what}: "
+    "open it with UnitOfWork(..., write=True)"
+)
 
 
 class UnitOfWork:
@@ -62,12 +46,14 @@ class UnitOfWork:
         actor: Actor,
         *,
         clock: Callable[[], datetime] = utcnow,
-        read_only: bool = False,
+        write: bool = False,
+        read_only: bool | None = None,
     ) -> None:
         self.database = database
         self.actor = actor
         self.clock = clock
-        self.read_only = read_only
+        # ``read_only`` is the older spelling, still accepted: ``read_only=False`` writes.
+        self.read_only = not write if read_only is None else read_only
         self._session: Session | None = None
         self._committed = False
         self._events: list[EventDraft] = []
@@ -124,19 +110,22 @@ class UnitOfWork:
         """Make every change and audit record of this unit durable, together.
 
         The unit's audit events are appended to the chain here, as the last statements
-        before COMMIT (see ``vetline.audit.writer``).
+        before COMMIT, by the installed event writer (``vetline.db.events``).
         """
-        from vetline.audit.writer import append_events
-
         if self.read_only:
-            raise RuntimeError("a read-only unit of work cannot commit")
+            raise RuntimeError(READ_ONLY_ERROR.format(what="commit"))
         events, self._events = self._events, []
         carried, self._carried = self._carried, []
-        append_events(self.session, events)
+        rows = event_writer().append(self.session, events) if events else []
         self.session.commit()
         self._committed = True
         for one in carried:
             one.written = True
+        anchor = self.database.anchor
+        if rows and anchor is not None:  # after COMMIT: a checkpoint of what is durable
+            first, last = rows[0], rows[-1]
+            anchor.record(int(first["seq"]) - 1, str(first["prev_hash"]), int(last["seq"]),
+                          str(last["hash"]))  # fmt: skip
 
     def rollback(self) -> None:
         """Discard everything done so far, audit events included (the default on exit)."""
@@ -149,7 +138,7 @@ class UnitOfWork:
         if carried is None or carried.written or carried in self._carried:
             return
         if self.read_only:
-            raise RuntimeError("a read-only unit of work cannot record audit events")
+            raise RuntimeError(READ_ONLY_ERROR.format(what="record audit events"))
         self._events.extend(carried.drafts)
         self._carried.append(carried)
 
@@ -172,13 +161,11 @@ class UnitOfWork:
         reaches it together with its events (``commit`` appends them in the order they
         were recorded, under one lock of the chain head).
         """
-        from vetline.audit.writer import draft_event
-
         if self._session is None:
             raise RuntimeError("UnitOfWork used outside its 'with' block")
         if self.read_only:
-            raise RuntimeError("a read-only unit of work cannot record audit events")
-        event = draft_event(
+            raise RuntimeError(READ_ONLY_ERROR.format(what="record audit events"))
+        event = event_writer().draft(
             actor=actor or self.actor,
             at=self.now(),
             event_type=event_type,
