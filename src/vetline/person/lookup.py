@@ -73,20 +73,35 @@ class PersonLookup:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, data_dir: Path) -> PersonLookup:
-        """Load the resolver and the records of a built data folder (``BadInput`` if not)."""
+    def open(cls, data_dir: Path, *, warm: bool = True) -> PersonLookup:
+        """Load the resolver and the records of a built data folder (``BadInput`` if not).
+
+        ``warm=False`` skips the warm-up query: a one-shot command (``vetline query``)
+        pays the first-call costs in its own first query anyway."""
         from vetline.person.records import MemoryRecords
         from vetline.resolve import Resolver
 
         lookup = cls(Resolver.load(data_dir), MemoryRecords.load(data_dir))
-        lookup.warm_up()
+        if warm:
+            lookup.warm_up()
         return lookup
+
+    def known_given_name(self) -> str | None:
+        """A given name whose name-library symbols are already known (from the index).
+
+        Warm-up queries use it: a made-up name would load the name library's data
+        (rigour's tagger, 8-15 s and the GIL held throughout) just to warm up, a cost
+        only a query with a given name never seen at build time needs to pay.
+        """
+        index = getattr(self.resolver, "index", None)
+        return next(iter(getattr(index, "symbols", None) or {}), None)
 
     def warm_up(self) -> None:
         """Pay the first-call costs (lazy loads, compiled kernels) before the first query."""
         from vetline.resolve import Subject
 
-        self._resolve(Subject(last_name="WARMUP", first_name="QUERY", dob="1980-01-01"))
+        first = self.known_given_name()
+        self._resolve(Subject(last_name="WARMUP", first_name=first, dob="1980-01-01"))
 
     def _resolve(self, subject: Subject) -> Resolution:
         with self._lock:  # the live index may be grown by add_records: read under the lock

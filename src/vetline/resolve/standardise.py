@@ -209,6 +209,11 @@ def remember_symbols(table: dict[str, tuple[str, ...]]) -> None:
     _KNOWN_SYMBOLS.update(table)
 
 
+def is_known(given: str) -> bool:
+    """Whether ``given``'s symbols are primed (no name library needed for it)."""
+    return given in _KNOWN_SYMBOLS
+
+
 @lru_cache(maxsize=200_000)
 def given_symbols(given: str | None) -> tuple[str, ...]:
     """Sorted rigour name symbols (Wikidata name ids, nickname groups) of given names.
