@@ -33,6 +33,8 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # writes audit events through a port the audit trail installs (``db/events.py``).
     "db": frozenset({"audit", "auth", "desk", "person", "status", "resolve", "api", "tables"}),
     "errors": frozenset({"*"}),
+    # Free-text checks are a leaf every entry point shares (it reads only ``errors``).
+    "text": _UPPER | {"person", "records", "resolve", "status", "synth", "documents", "vocab"},
     "records": _UPPER | {"person", "resolve", "status", "synth"},
     # resolve and synth read the vocabulary, never the status engine (item 3).
     "resolve": _UPPER | {"person", "status", "synth"},
@@ -48,6 +50,10 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # Batch vetting calls the person core and stores its jobs (db, audit); it never
     # imports the entry points or the other workflows (leads reads its result files).
     "batch": frozenset({"api", "cli", "serve", "demo", "desk", "web", "leads", "vetting", "synth"}),
+    # Leads sit beside the other workflows: they reach vetting through their ports
+    # (``leads/ports.py``, wired by the caller) and never an entry point or the batch runner
+    # (they read its result files, CONTRACTS.md).
+    "leads": frozenset({"api", "cli", "serve", "demo", "web", "batch", "vetting"}),
 }
 
 #: Upward edges that close a cycle today, scheduled to go (shrink it, never grow it).

@@ -260,16 +260,16 @@ def demo(
     console.print("4. demo accounts and sample queries through the query desk")
     logins = demo_mode.create_demo_users(data_dir)
     _print_showcase(*demo_mode.show_range(data_dir), f"http://{host}:{port}")
-    if no_serve:
-        return
-    url = f"http://{host}:{port}"
-    console.rule(f"[bold]serving {url}  (API docs: {url}/docs, Ctrl-C to stop)")
     logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
     for col in ("username", "role", "scope"):
         logins_table.add_column(col)
     for login in logins:
         logins_table.add_row(login.username, login.role.value, login.ori or login.aor or "")
-    console.print(logins_table)
+    console.print(logins_table)  # --no-serve too: the logins are what a newcomer needs next
+    if no_serve:
+        return
+    url = f"http://{host}:{port}"
+    console.rule(f"[bold]serving {url}  (API docs: {url}/docs, Ctrl-C to stop)")
     from vetline.serve import run
 
     run(data_dir, host, port, say=say)
@@ -289,37 +289,33 @@ def _print_showcase(shown: list[Any], sent: int, api: str) -> None:
     )
 
 
-def _print_samples(iars: list[dict[str, Any]]) -> None:
-    table = Table(title="sample IAQs → IARs")
-    for col in ("query type", "match", "status", "assessment", "action", "answer"):
-        table.add_column(col)
-    for iar in iars:
-        if "error" in iar:
-            table.add_row("refused", "", "", "", "", str(iar["error"].get("code")))
-            continue
-        answer = iar.get("answer") or {}
-        table.add_row(
-            str(answer.get("query_type", "")),
-            str((iar.get("match") or {}).get("level", "")),
-            str((iar.get("status") or {}).get("code", "")),
-            str((iar.get("removability") or {}).get("assessment", "")),
-            str((iar.get("recommendation") or {}).get("action", "")),
-            f"{answer.get('result', '')} ({iar.get('state', '')})",
-        )
-    console.print(table)
-
-
 from vetline.api.tokens_cli import tokens_app  # noqa: E402
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
 from vetline.auth.cli import users_app  # noqa: E402
 from vetline.batch.cli import batch_app  # noqa: E402
 from vetline.db.cli import db_app  # noqa: E402
+from vetline.leads.cli import leads_app, use_vetting  # noqa: E402
 
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(batch_app, name="batch")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(leads_app, name="leads")
+
+from vetline.vetting.cli import cases_app  # noqa: E402 - the vetting centre
+
+app.add_typer(cases_app, name="cases")
+
+
+def _vetting_for_leads() -> object:
+    from vetline.leads.ports import OwnVetting
+    from vetline.vetting.for_leads import CasesForLeads
+
+    return CasesForLeads(OwnVetting())
+
+
+use_vetting(_vetting_for_leads)  # leads see open vetting cases (they import no sibling)
 
 
 @app.command()

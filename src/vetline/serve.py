@@ -71,10 +71,12 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
     from vetline.api.app import create_app
     from vetline.api.routers.batch import start_batch_runner
     from vetline.api.routers.desk import install_desk
+    from vetline.api.routers.vetting import install_vetting
     from vetline.db.engine import Database
     from vetline.desk.service.service import DeskService
     from vetline.person import PersonLookup
     from vetline.status import load_policy
+    from vetline.vetting import VettingService
 
     started = time.perf_counter()
 
@@ -82,6 +84,7 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
         say(f"  {what} ({time.perf_counter() - started:.1f} s)")
 
     database = Database.from_url(settings.resolved_database_url())
+    database.anchor = settings.audit_anchor()  # every commit checkpointed (issue 13 item 2)
     app = create_app(settings, database=database)
     step("database open and migrated")
     try:
@@ -93,6 +96,7 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
         say(f"  query desk not ready ({exc}): queries are kept and answered after a build")
     else:
         install_desk(app, desk)
+        install_vetting(app, VettingService(desk, data_dir=settings.data))  # cases on IARs
         desk.recover()
         desk.warm_up()
         step("query desk warm")
@@ -183,6 +187,10 @@ def run(data_dir: Path, host: str, port: int, workers: int = 1, say: Say = _quie
         database.dispose()
     os.environ["VETLINE_DATA"] = str(data_dir.resolve())
     os.environ["VETLINE_MIGRATE_ON_START"] = "0"
+    # One set of rate-limit buckets for all workers (issue 13 item 7), new each start.
+    buckets = data_dir.resolve() / "run" / f"ratelimit-{port}.bin"
+    buckets.unlink(missing_ok=True)
+    os.environ["VETLINE_RATE_LIMIT_FILE"] = str(buckets)
     say(f"starting {workers} workers; each loads the index, then answers on {url}")
     sock.close()  # the supervisor binds its own (the check above made a busy port clear)
     uvicorn.run(

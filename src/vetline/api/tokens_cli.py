@@ -65,7 +65,7 @@ def _logged_in(
 ) -> Principal:
     """The owner, logged in as through ``POST /v1/auth/login`` (``BadInput`` when refused)."""
     client = f"cli:{socket.gethostname()[:60]}"
-    with UnitOfWork(db, Actor.anonymous(client, via="cli")) as uow:
+    with UnitOfWork(db, Actor.anonymous(client, via="cli"), write=True) as uow:
         outcome = login(uow, policy, username, password, totp, client)
         uow.commit()  # failures too: the counter, the lockout and their audit events
     if outcome.principal is None:
@@ -102,7 +102,7 @@ def create_cmd(
         session = _logged_in(db, policy, username, _password(password_stdin), totp)
         owner = replace(session, via="cli")
         try:
-            with UnitOfWork(db, owner.actor()) as uow:
+            with UnitOfWork(db, owner.actor(), write=True) as uow:
                 if not owner.can(Permission.TOKENS_OWN):  # the route's require(TOKENS_OWN)
                     raise Forbidden(f"role {owner.role} does not hold API tokens")
                 clear, token = issue_token(uow, policy, owner, name, scope, expires_days)
@@ -147,6 +147,6 @@ def list_cmd(
 
 def _log_out(db: Database, session: Principal) -> None:
     """End the session the log-in opened: it was only for this command."""
-    with UnitOfWork(db, replace(session, via="cli").actor()) as uow:
+    with UnitOfWork(db, replace(session, via="cli").actor(), write=True) as uow:
         logout(uow, session)
         uow.commit()

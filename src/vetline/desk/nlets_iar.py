@@ -91,9 +91,20 @@ class _Iar(_View):
     routing: _Routing | None = None
 
 
+#: Parts of ``match`` naming OTHER people (candidate person ids and probabilities, the
+#: possibly-same persons and their records): emptied in the agency view (least data,
+#: issue 13 item 9). The keys stay, so the shape an agency parses is unchanged.
+OTHER_PEOPLE: Final = ("candidates", "possible_same_person")
+
+
 def agency_view(iar: Mapping[str, Any]) -> dict[str, Any]:
-    """The IAR as the requesting agency may see it: internal fields removed."""
-    return {key: value for key, value in iar.items() if key not in INTERNAL_FIELDS}
+    """The IAR as the requesting agency may see it: internal fields removed, and nothing
+    about any person other than the one matched."""
+    view = {key: value for key, value in iar.items() if key not in INTERNAL_FIELDS}
+    match = view.get("match")
+    if isinstance(match, Mapping):
+        view["match"] = {**match, **{key: [] for key in OTHER_PEOPLE if key in match}}
+    return view
 
 
 def has_citizen_sign(flags: Iterable[str], status_code: str | None) -> bool:

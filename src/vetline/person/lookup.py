@@ -1,9 +1,10 @@
 """From a queried subject to everything the status engine needs: the adapter layer.
 
 Resolution (``vetline.resolve``) says who the subject is; the record store gives that
-person's full records; the parents named in ``parent_a_numbers`` are looked up by A-number
-(a POSITIVE match only: a guessed parent must not make anyone a citizen or a non-citizen)
-so the engine can follow the derivation path (INA 320). The records of the persons that
+person's full records; the parents named in ``parent_a_numbers`` are looked up by their
+exact A-number (``Resolver.holders``, with the holders' "possible same person" links) so
+the engine can follow the derivation path (INA 320); a parent's records are read only
+towards citizenship. The records of the persons that
 MAY be the subject (``Resolution.possible``: "possible same person" links and close
 candidates) are loaded too, with their parents, for the engine's safe-direction reading
 (``vetline.status.possible``); the ids read are carried in the draft and the audit event
@@ -167,13 +168,41 @@ class PersonLookup:
         return Found(resolution, rows, history, related, possible, records, tuple(unread))
 
     def _parents(self, history: PersonHistory) -> dict[str, PersonHistory]:
-        from vetline.resolve import Subject
-
         wanted = list(dict.fromkeys(a for s in history.status for a in s.parent_a_numbers))
         related: dict[str, PersonHistory] = {}
         for a_number in wanted[:MAX_PARENTS]:
-            parent = self._resolve(Subject(a_number=a_number))
-            if parent.level is not MatchLevel.POSITIVE or not parent.records:
-                continue
-            related[a_number] = PersonHistory.from_rows(self.store.fetch(parent.records))
+            keys = self._parent_keys(a_number)
+            if keys:
+                related[a_number] = PersonHistory.from_rows(self.store.fetch(keys))
         return related
+
+    def _parent_keys(self, a_number: str) -> list[tuple[str, str]]:
+        """The records of the parent a status row names by A-number.
+
+        Every person holding that exact A-number, and their "possible same person" links:
+        a parent's records are read only towards citizenship (a naturalization before the
+        child's 18th birthday, INA 320), and a parent found with fewer records than they
+        have would drop the "parents not checked" sign on an unchecked naturalization —
+        the Watson case (reference §6.2: the wrong file pulled for his father). Resolving
+        the bare A-number as a subject never reached POSITIVE (the model's prior), so
+        until issue 11's last round no parent was ever found and every derived citizen
+        read as LPR. A resolver without ``holders`` (a test double) falls back to that
+        resolution, POSITIVE only.
+        """
+        from vetline.resolve import Subject
+
+        holders = getattr(self.resolver, "holders", None)
+        if holders is None:
+            parent = self._resolve(Subject(a_number=a_number))
+            if parent.level is not MatchLevel.POSITIVE:
+                return []
+            return list(parent.records)
+        linked = getattr(self.resolver, "linked", None)
+        with self._lock:
+            persons = list(holders("a_number", a_number))
+            for pid in list(persons):
+                persons += linked(pid) if linked is not None else []
+        keys: list[tuple[str, str]] = []
+        for pid in dict.fromkeys(persons):
+            keys += self.keys_of(pid) or []
+        return list(dict.fromkeys(keys))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from vetline.api.routers import (
+    account_requests,
     audit,
     batch,
     desk,
@@ -20,16 +21,21 @@ from vetline.api.routers import (
     tokens,
     users,
 )
+from vetline.api.routers import leads as leads_routes
+from vetline.api.routers import vetting as vetting_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     session.router,
     tokens.router,
     users.router,
+    account_requests.router,
     audit.router,
     desk.router,
     queue_iaq.router,
     ops_desk.router,
     batch.router,
+    *leads_routes.ROUTERS,
+    vetting_router.router,
     docs.router,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from vetline.api.deps import State, require
@@ -39,7 +39,10 @@ class AnswerIn(BaseModel):
 
 @router.get("")
 def get_queue(
-    request: Request, principal: Analyst, state: State, limit: int = 100
+    request: Request,
+    principal: Analyst,
+    state: State,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
     """Queued and claimed queries, most urgent first, each with its clock."""
     return queue.list_items(desk_of(request, state), principal.actor(), principal.row_scope, limit)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vetline.audit.anchor import AnchorLog
 from vetline.auth.roles import RowScope, ScopeKind
 from vetline.db.engine import Database, database_url
 from vetline.db.migrate import upgrade
@@ -21,6 +22,7 @@ from vetline.desk.problems import InvalidQuery
 from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
 from vetline.person import PersonLookup
+from vetline.settings import anchor_copy, console_secret
 from vetline.status import load_policy
 
 CONSOLE = RowScope(ScopeKind.ALL)
@@ -46,6 +48,7 @@ def open_desk(data_dir: Path) -> DeskService:
     if not data_dir.is_dir():
         raise BadInput("--data", f"{data_dir} is not a data folder (run `vetline ingest`)")
     database = Database.from_url(database_url(data_dir))
+    database.anchor = AnchorLog.for_data(data_dir, console_secret(), anchor_copy())
     upgrade(database.engine)
     return DeskService(database, PersonLookup.open(data_dir, warm=False), policy=load_policy())
 

@@ -45,7 +45,7 @@ def desk_stats(desk: DeskService, actor: Actor, scope: RowScope, hours: int = 24
         raise BadInput("hours", f"between 1 and {MAX_WINDOW_HOURS}")
     now = desk.clock()
     since = utc_iso(now - timedelta(hours=hours))
-    with desk.uow(actor) as uow:
+    with desk.uow(actor) as uow:  # reads only: no writer lock
         rows = uow.session.scalars(store.visible(scope).where(DeskQuery.received_at >= since)).all()
         data = [
             (q.received_at, q.state, q.automatic, q.match_level, q.response_ms, q.due_at)
