@@ -261,7 +261,9 @@ def main() -> None:
             url = server.create_database("bench_desk")
         database = Database.from_url(url)
         upgrade(database.engine)
-        with UnitOfWork(database, Actor(user_id=None, username="cli:bench", via="cli")) as uow:
+        with UnitOfWork(
+            database, Actor(user_id=None, username="cli:bench", via="cli"), write=True
+        ) as uow:
             create_user(uow, NewUser.parse(username="bench.agency", role="requesting_agency",
                                            password=PASSWORD, ori=ORI))  # fmt: skip
             uow.commit()
@@ -285,7 +287,7 @@ def main() -> None:
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
-        with UnitOfWork(database, Actor.system()) as uow:
+        with UnitOfWork(database, Actor.system(), write=True) as uow:
             stored = {q.iaq_id: q.iar_json for q in uow.session.scalars(select(DeskQuery))}
             rows = len(list(uow.session.scalars(select(DeskQuery.id))))
         database.dispose()

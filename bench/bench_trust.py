@@ -35,7 +35,7 @@ def _timed(fn: Callable[[], int]) -> tuple[int, float]:
 def _append(db: Database, n: int, threads: int) -> int:
     def work(k: int) -> None:
         for i in range(n // threads):
-            with UnitOfWork(db, Actor(user_id=f"u{k}", username=f"bench{k}")) as uow:
+            with UnitOfWork(db, Actor(user_id=f"u{k}", username=f"bench{k}"), write=True) as uow:
                 uow.audit("API_CALL", details={"i": i, "route": "/v1/iaq"})
                 uow.commit()
 
@@ -48,7 +48,7 @@ def _append(db: Database, n: int, threads: int) -> int:
 
 
 def _verify(db: Database) -> int:
-    with UnitOfWork(db, Actor.system()) as uow:
+    with UnitOfWork(db, Actor.system(), write=True) as uow:
         result = verify_chain(uow.session)
     assert result.ok
     return result.checked
@@ -56,13 +56,13 @@ def _verify(db: Database) -> int:
 
 def _logins(db: Database, n: int) -> int:
     policy = AuthPolicy(pepper=b"bench" * 8)
-    with UnitOfWork(db, Actor.system()) as uow:
+    with UnitOfWork(db, Actor.system(), write=True) as uow:
         create_user(
             uow, NewUser.parse(username="bench.user", role="desk_analyst", password=PASSWORD)
         )
         uow.commit()
     for _ in range(n):
-        with UnitOfWork(db, Actor.system()) as uow:
+        with UnitOfWork(db, Actor.system(), write=True) as uow:
             assert login(uow, policy, "bench.user", PASSWORD).principal is not None
             uow.commit()
     return n

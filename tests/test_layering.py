@@ -33,6 +33,8 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # writes audit events through a port the audit trail installs (``db/events.py``).
     "db": frozenset({"audit", "auth", "desk", "person", "status", "resolve", "api", "tables"}),
     "errors": frozenset({"*"}),
+    # Free-text checks are a leaf every entry point shares (it reads only ``errors``).
+    "text": _UPPER | {"person", "records", "resolve", "status", "synth", "documents", "vocab"},
     "records": _UPPER | {"person", "resolve", "status", "synth"},
     # resolve and synth read the vocabulary, never the status engine (item 3).
     "resolve": _UPPER | {"person", "status", "synth"},

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vetline.audit.anchor import AnchorLog
 from vetline.auth import accounts
 from vetline.auth.roles import Role
 from vetline.db.engine import Database, database_url
 from vetline.db.migrate import upgrade
 from vetline.db.uow import Actor, UnitOfWork
+from vetline.settings import anchor_copy, console_secret
 
 DEMO_PASSWORD = "demo-only-password-2026"
 DEMO_ORI = "CA0194200"
@@ -38,6 +40,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("demo.field", Role.FIELD_OFFICER, aor="LOS"),
     DemoLogin("demo.auditor", Role.AUDITOR),
     DemoLogin("demo.admin", Role.ADMINISTRATOR),
+    DemoLogin("demo.officer", Role.VETTING_OFFICER),
+    DemoLogin("demo.reviewer", Role.CITIZENSHIP_REVIEWER),
 )
 
 
@@ -50,9 +54,10 @@ def enter_demo_mode() -> None:
 def create_demo_users(data_dir: Path) -> list[DemoLogin]:
     """Create the demo accounts that do not exist yet (a re-run of the demo keeps them)."""
     database = Database.from_url(database_url(data_dir))
+    database.anchor = AnchorLog.for_data(data_dir, console_secret(), anchor_copy())
     try:
         upgrade(database.engine)
-        with UnitOfWork(database, Actor.system("demo")) as uow:
+        with UnitOfWork(database, Actor.system("demo"), write=True) as uow:
             for login in DEMO_LOGINS:
                 if accounts.find_user(uow, login.username) is None:
                     new = accounts.NewUser.parse(
@@ -80,3 +85,28 @@ def answer_samples(data_dir: Path) -> list[dict[str, Any]]:
     desk = open_desk(data_dir)
     texts = sample_queries(MemoryRecords.load(data_dir))
     return list(answer_all(desk, texts))
+
+
+def show_range(data_dir: Path) -> tuple[list[Any], int]:
+    """Sample queries chosen by outcome (``desk/service/showcase.py``): the answers to
+    print, and how many queries were sent to find them (all stored, as any query).
+
+    The vetting centre listens while they are answered (actionable IARs open cases), and
+    a few more cases are seeded after, one with a citizenship claim (``vetting/demo.py``).
+    """
+    from vetline.desk.service.cli import console_actor, open_desk
+    from vetline.desk.service.showcase import choose
+    from vetline.person.records import MemoryRecords
+    from vetline.vetting import VettingService, install_intake
+    from vetline.vetting.demo import seed_cases
+
+    desk = open_desk(data_dir)
+    try:
+        vetting = VettingService(desk, data_dir=data_dir)
+        install_intake(vetting)  # finalised, actionable IARs open vetting cases
+        records = MemoryRecords.load(data_dir)
+        shown = choose(desk, records, console_actor())
+        seed_cases(vetting, records)
+        return shown
+    finally:
+        desk.close()

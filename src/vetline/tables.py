@@ -16,7 +16,8 @@ import vetline.batch.models  # batch jobs
 import vetline.db.work  # registers the tables on Base.metadata
 import vetline.desk.service.asks_models  # agencies' asks (expedite, explain)
 import vetline.desk.service.models  # the query desk's tables
-import vetline.leads.models  # noqa: F401 - the leads
+import vetline.leads.models
+import vetline.vetting.models  # noqa: F401 - the vetting centre's tables
 from vetline.db.base import Base
 
 metadata = Base.metadata

@@ -56,7 +56,7 @@ def add_user(db: Any, username: str, role: Any, **bindings: str) -> None:
     from vetline.db import Actor, UnitOfWork
 
     new = NewUser.parse(username=username, role=str(role), password=PASSWORD, **bindings)
-    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli")) as uow:
+    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli"), write=True) as uow:
         create_user(uow, new)
         uow.commit()
 

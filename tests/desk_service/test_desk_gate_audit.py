@@ -31,7 +31,7 @@ def _token_client(app: FastAPI, database: Database) -> TestClient:
 
 
 def _chain(database: Database) -> list[dict[str, Any]]:
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         assert verify_chain(uow.session).ok
         rows = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq))
         return [row.as_dict() for row in rows]
@@ -70,9 +70,9 @@ def test_token_use_is_recorded_to_the_minute(
 ) -> None:
     client = _token_client(app, database)
     assert client.post("/v1/iaq", json=iaq(desk_world.facts[0], iaq_id="U0")).status_code == 201
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         first = uow.session.scalar(select(ApiToken.last_used_at))
     assert first is not None
     assert client.post("/v1/iaq", json=iaq(desk_world.facts[1], iaq_id="U1")).status_code == 201
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         assert uow.session.scalar(select(ApiToken.last_used_at)) == first

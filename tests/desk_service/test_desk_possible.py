@@ -77,14 +77,14 @@ def make_desk(database: Database, lookup: PersonLookup, clock: Clock) -> Iterato
 
 
 def draft_of(database: Database, query_id: str) -> dict[str, Any]:
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         row = uow.session.get(DeskQuery, query_id)
         assert row is not None
         return dict(json.loads(row.draft_json or "{}"))
 
 
 def events(database: Database, event_type: str) -> list[dict[str, Any]]:
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         rows = uow.session.scalars(select(AuditEvent).where(AuditEvent.event_type == event_type))
         return [json.loads(r.details or "{}") for r in rows]
 

@@ -25,7 +25,7 @@ ALL = RowScope(ScopeKind.ALL)
 
 def events(database: Database, event_type: str) -> list[dict[str, object]]:
     """The details of every audit event of ``event_type``."""
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         rows = uow.session.scalars(select(AuditEvent).where(AuditEvent.event_type == event_type))
         return [json.loads(r.details or "{}") for r in rows]
 
@@ -75,7 +75,7 @@ def test_json_and_nlets_text_reach_the_same_answer(
     assert by_text.iar is not None and by_json.iar is not None
     assert by_text.iar["match"]["person_id"] == by_json.iar["match"]["person_id"]
     assert by_text.iar["match"]["level"] == "POSITIVE"
-    with UnitOfWork(desk.database, Actor.system()) as uow:
+    with UnitOfWork(desk.database, Actor.system(), write=True) as uow:
         forms = set(uow.session.scalars(select(DeskQuery.form)))
     assert forms == {"json", "nlets"}
 
@@ -110,7 +110,7 @@ def test_malformed_queries_are_refused_by_field_and_audited(
     refused = events(desk.database, "IAQ_REFUSED")
     assert len(refused) == 1
     assert field in json.dumps(refused[0])
-    with UnitOfWork(desk.database, Actor.system()) as uow:
+    with UnitOfWork(desk.database, Actor.system(), write=True) as uow:
         assert uow.session.scalar(select(func.count()).select_from(DeskQuery)) == 0
 
 
@@ -152,7 +152,7 @@ def test_recover_answers_queries_left_received(desk: DeskService, desk_world: De
     query_id = desk._store(intake, OPERATOR, desk._new_row(intake, desk.clock()))
     # stored, not yet answered: what an unavailable index leaves
     assert desk.recover() == 1
-    with UnitOfWork(desk.database, Actor.system()) as uow:
+    with UnitOfWork(desk.database, Actor.system(), write=True) as uow:
         row = uow.session.get(DeskQuery, query_id)
         assert row is not None and row.state in ("answered", "queued") and row.iar_json
     assert desk.recover() == 0
@@ -209,14 +209,14 @@ def test_racing_resubmissions_store_one_query(desk: DeskService, desk_world: Des
     assert len({s.query_id for s in subs}) == 1
     assert sum(s.created for s in subs) == 1
     assert len({json.dumps(s.iar, sort_keys=True) for s in subs}) == 1
-    with UnitOfWork(desk.database, Actor.system()) as uow:
+    with UnitOfWork(desk.database, Actor.system(), write=True) as uow:
         assert uow.session.scalar(select(func.count()).select_from(DeskQuery)) == 1
     assert len(events(desk.database, "IAR_SENT") + events(desk.database, "IAQ_QUEUED")) == 1
 
 
 def test_warm_up_stores_nothing(desk: DeskService) -> None:
     desk.warm_up()
-    with UnitOfWork(desk.database, Actor.system()) as uow:
+    with UnitOfWork(desk.database, Actor.system(), write=True) as uow:
         assert uow.session.scalar(select(func.count()).select_from(DeskQuery)) == 0
     assert events(desk.database, "IAQ_RECEIVED") == []
 
@@ -241,12 +241,12 @@ def test_one_batch_stores_each_query_once_and_skips_a_repeat(
             setattr(row, name, value)
         row.state = worked.state.value
         jobs.append(Answered(intake, row, worked, OPERATOR))
-    with desk.uow(Actor.system("test-writer")) as uow:
+    with desk.uow(Actor.system("test-writer"), write=True) as uow:
         outcomes = write_answered(uow, jobs)
         uow.commit()
     assert outcomes[:2] == [jobs[0].row.id, jobs[1].row.id]
     assert isinstance(outcomes[2], Duplicate)
-    with UnitOfWork(desk.database, Actor.system()) as uow:
+    with UnitOfWork(desk.database, Actor.system(), write=True) as uow:
         assert uow.session.scalar(select(func.count()).select_from(DeskQuery)) == 2
     assert len(events(desk.database, "IAQ_RECEIVED")) == 2
     assert len(events(desk.database, "IAR_SENT") + events(desk.database, "IAQ_QUEUED")) == 2

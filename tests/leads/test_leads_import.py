@@ -86,7 +86,7 @@ def test_the_database_refuses_a_second_open_lead(
     from sqlalchemy.exc import IntegrityError
 
     leads.import_folder(write_result(tmp_path / "a", [row("STRONG", "P1")]), ANALYST)
-    with UnitOfWork(database, ANALYST) as uow:
+    with UnitOfWork(database, ANALYST, write=True) as uow:
         lead = uow.session.scalars(select(Lead)).one()
         twin = Lead(**{c.key: getattr(lead, c.key) for c in Lead.__table__.columns})
         twin.id = "twin"

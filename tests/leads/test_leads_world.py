@@ -31,7 +31,7 @@ PASSWORD = "correct horse battery staple"
 
 def _user(db: Database, username: str, role: str, **bindings: str) -> None:
     new = NewUser.parse(username=username, role=role, password=PASSWORD, **bindings)
-    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli")) as uow:
+    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli"), write=True) as uow:
         create_user(uow, new)
         uow.commit()
 

@@ -31,6 +31,6 @@ def uow_factory(database: Database, clock: Clock) -> Callable[..., UnitOfWork]:
     """``uow_factory(actor=None)`` → a UnitOfWork on the test database with the test clock."""
 
     def make(actor: Actor | None = None) -> UnitOfWork:
-        return UnitOfWork(database, actor or Actor.system("test"), clock=clock)
+        return UnitOfWork(database, actor or Actor.system("test"), clock=clock, write=True)
 
     return make

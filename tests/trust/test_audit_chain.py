@@ -24,7 +24,7 @@ def _write(db: Database, n: int = N_EVENTS) -> None:
     actor = Actor(
         user_id="u-1", username="analyst1", role="desk_analyst", via="session", client="10.0.0.7"
     )
-    with UnitOfWork(db, actor) as uow:
+    with UnitOfWork(db, actor, write=True) as uow:
         for i in range(n):
             uow.audit(
                 "RECORD_VIEWED",
@@ -37,7 +37,7 @@ def _write(db: Database, n: int = N_EVENTS) -> None:
 
 
 def _verify(db: Database) -> tuple[bool, int | None, str | None]:
-    with UnitOfWork(db, Actor.system()) as uow:
+    with UnitOfWork(db, Actor.system(), write=True) as uow:
         result = verify_chain(uow.session)
     return result.ok, result.bad_seq, result.problem
 
@@ -119,7 +119,7 @@ def test_tampering_is_detected_and_named(
 def test_rehashed_edit_is_caught_at_the_link(database: Database) -> None:
     """An insider who edits a row AND recomputes its hash still breaks the next link."""
     _write(database)
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         row = uow.session.execute(text("SELECT * FROM audit_events WHERE seq = 3")).mappings()
         fields = {k: v for k, v in dict(row.one()).items() if k != "hash"}
     fields["reason"] = "rewritten"
@@ -142,7 +142,9 @@ def test_concurrent_writers_keep_one_chain(database: Database) -> None:
         try:
             start.wait()
             for i in range(per_thread):
-                with UnitOfWork(database, Actor(user_id=f"u{k}", username=f"w{k}")) as uow:
+                with UnitOfWork(
+                    database, Actor(user_id=f"u{k}", username=f"w{k}"), write=True
+                ) as uow:
                     uow.audit("API_CALL", details={"k": k, "i": i})
                     uow.commit()
         except BaseException as exc:  # pragma: no cover - reported below
@@ -154,7 +156,7 @@ def test_concurrent_writers_keep_one_chain(database: Database) -> None:
     for w in workers:
         w.join()
     assert errors == []
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         result = verify_chain(uow.session)
     assert result.ok, result.describe()
     assert result.checked == threads * per_thread

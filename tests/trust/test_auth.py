@@ -33,7 +33,7 @@ def _login(
 
 
 def _events(database: Database, event_type: str) -> list[AuditEvent]:
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         events = list(
             uow.session.scalars(select(AuditEvent).where(AuditEvent.event_type == event_type))
         )

@@ -26,7 +26,7 @@ def _analyst(k: int) -> Actor:
 
 
 def _enqueue(db: Database, n: int) -> list[str]:
-    with UnitOfWork(db, Actor.system()) as uow:
+    with UnitOfWork(db, Actor.system(), write=True) as uow:
         ids = [enqueue(uow, "iaq", "query", f"Q{i}", priority=i) for i in range(n)]
         uow.commit()
     return ids
@@ -38,7 +38,7 @@ def _race(db: Database, analysts: int, action: object) -> list[object]:
 
     def run(k: int) -> None:
         start.wait()
-        with UnitOfWork(db, _analyst(k)) as uow:
+        with UnitOfWork(db, _analyst(k), write=True) as uow:
             results[k] = action(uow)  # type: ignore[operator]
             uow.commit()
 
@@ -55,15 +55,15 @@ def test_same_item_claimed_once(database: Database) -> None:
     for _ in range(3):  # repeat: races are races
         wins = _race(database, 6, lambda uow: claim(uow, item_id))
         assert wins.count(True) <= 1
-        with UnitOfWork(database, Actor.system()) as uow:
+        with UnitOfWork(database, Actor.system(), write=True) as uow:
             item = uow.session.get(WorkItem, item_id)
             assert item is not None and item.state == WorkState.CLAIMED
             winner = item.claimed_by
             assert winner is not None
-        with UnitOfWork(database, Actor(user_id=winner, username="w")) as uow:
+        with UnitOfWork(database, Actor(user_id=winner, username="w"), write=True) as uow:
             assert release(uow, item_id, "retry the race")
             uow.commit()
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         claims = uow.session.scalars(
             select(AuditEvent).where(AuditEvent.event_type == "WORK_CLAIMED")
         ).all()
@@ -80,24 +80,24 @@ def test_claim_next_hands_out_distinct_items(database: Database) -> None:
 
 def test_claim_lifecycle(database: Database) -> None:
     ids = _enqueue(database, 2)
-    with UnitOfWork(database, _analyst(1)) as uow:
+    with UnitOfWork(database, _analyst(1), write=True) as uow:
         first = claim_next(uow, "iaq")
         assert first is not None and first.object_id == "Q0"  # most urgent first
         assert not claim(uow, first.id)  # already claimed
         uow.commit()
-    with UnitOfWork(database, _analyst(2)) as uow:
+    with UnitOfWork(database, _analyst(2), write=True) as uow:
         assert not complete(uow, ids[0])  # not the claimer
         assert not release(uow, ids[0], "not mine")
-    with UnitOfWork(database, _analyst(1)) as uow:
+    with UnitOfWork(database, _analyst(1), write=True) as uow:
         assert complete(uow, ids[0])
         uow.commit()
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         item = uow.session.get(WorkItem, ids[0])
         assert item is not None and item.state == WorkState.DONE
 
 
 def test_row_scope_limits_the_queue(database: Database) -> None:
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         enqueue(uow, "iaq", "query", "Q-CA", ori="CA0194200", aor="LOS")
         enqueue(uow, "iaq", "query", "Q-TX", ori="TX0570000", aor="HOU")
         uow.commit()
@@ -105,7 +105,7 @@ def test_row_scope_limits_the_queue(database: Database) -> None:
     def visible(role: Role, ori: str | None = None, aor: str | None = None) -> set[str]:
         scope = row_scope(role, ori, aor)
         where = scope_filter(scope, ori_column=WorkItem.ori, aor_column=WorkItem.aor)
-        with UnitOfWork(database, Actor.system()) as uow:
+        with UnitOfWork(database, Actor.system(), write=True) as uow:
             return {item.object_id for item in list_queue(uow, "iaq", where)}
 
     assert visible(Role.REQUESTING_AGENCY, ori="CA0194200") == {"Q-CA"}

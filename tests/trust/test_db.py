@@ -27,18 +27,18 @@ def test_migrations_produce_the_model_schema(database: Database) -> None:
 
 
 def test_roles_table_lists_every_role(database: Database) -> None:
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         names = set(uow.session.scalars(select(RoleRow.name)))
     assert names == {str(r) for r in Role}
 
 
 def test_unit_of_work_rolls_back_unless_committed(database: Database) -> None:
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         uow.audit("TEST_EVENT")
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         uow.audit("TEST_EVENT")
         uow.commit()
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         count = uow.session.scalar(select(func.count()).select_from(AuditEvent))
         seqs = list(uow.session.scalars(select(AuditEvent.seq)))
     assert count == 1

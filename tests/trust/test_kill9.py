@@ -23,7 +23,7 @@ from trusthelpers import PASSWORD, add_user
 from serverproc import ServerProcess
 from vetline.audit import verify_chain
 from vetline.audit.models import AuditEvent
-from vetline.auth.models import User
+from vetline.auth.models import AccountRequest
 from vetline.auth.roles import Role
 from vetline.db import Actor, Database, UnitOfWork
 
@@ -67,12 +67,10 @@ def test_kill_9_loses_no_acknowledged_write(server: ServerProcess, database: Dat
                 return
             name = f"crash.{k}.{i}"
             try:
-                response = client.post(
-                    "/v1/users", json={"username": name, "role": "auditor", "password": PASSWORD}
-                )
+                response = client.post("/v1/users", json={"username": name, "role": "auditor"})
             except httpx.HTTPError:
                 return  # the server died mid-request: not acknowledged
-            if response.status_code == 201:
+            if response.status_code == 202:  # an acknowledged account request
                 with lock:
                     acked.append(name)
 
@@ -88,26 +86,19 @@ def test_kill_9_loses_no_acknowledged_write(server: ServerProcess, database: Dat
     assert len(acked) >= ACKED_BEFORE_KILL
 
     server.start()  # restart on the same database: start-up must succeed after a crash
-    listed = {u["username"] for u in _admin(server.base).get("/v1/users").json()}
+    requests = _admin(server.base).get("/v1/account-requests").json()
+    listed = {r["request"]["username"] for r in requests}
     assert set(acked) <= listed
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         result = verify_chain(uow.session)
-        users = set(uow.session.scalars(select(User.id).where(User.username.like("crash.%.%"))))
-        created = list(
+        stored = set(uow.session.scalars(select(AccountRequest.id)))
+        audited = list(
             uow.session.scalars(
-                select(AuditEvent.object_id).where(
-                    AuditEvent.event_type == "USER_CREATED", AuditEvent.object_id.in_(users)
-                )
-            )
-        )
-        audited_all = set(
-            uow.session.scalars(
-                select(AuditEvent.object_id).where(AuditEvent.event_type == "USER_CREATED")
+                select(AuditEvent.object_id).where(AuditEvent.event_type == "ACCOUNT_REQUESTED")
             )
         )
     assert result.ok, result.describe()
-    assert sorted(created) == sorted(users)  # exactly one audit event per account
-    assert len(audited_all - users) == 1  # the admin's own creation, nothing orphaned
+    assert sorted(audited) == sorted(stored)  # exactly one audit event per request
 
     # Graceful shutdown: uvicorn drains in-flight requests, then re-raises SIGTERM.
     assert server.signal(signal.SIGTERM) in (0, -signal.SIGTERM)

@@ -20,7 +20,7 @@ APPENDER = textwrap.dedent(
     from vetline.db import Actor, Database, UnitOfWork
     database = Database.from_url(sys.argv[1])
     for i in range(int(sys.argv[3])):
-        with UnitOfWork(database, Actor(user_id=None, username=sys.argv[2])) as uow:
+        with UnitOfWork(database, Actor(user_id=None, username=sys.argv[2]), write=True) as uow:
             uow.audit("API_CALL", details={"i": i})
             uow.audit("IAR_VIEWED", details={"i": i})
             uow.commit()
@@ -40,7 +40,7 @@ def test_processes_writing_one_sqlite_file_keep_one_chain(sqlite_database_url: s
     assert [run.wait(timeout=120) for run in runs] == [0] * processes
     database = Database.from_url(sqlite_database_url)
     try:
-        with UnitOfWork(database, Actor.system()) as uow:
+        with UnitOfWork(database, Actor.system(), write=True) as uow:
             result = verify_chain(uow.session)
         assert result.ok, result.describe()
         assert result.checked == processes * per_process * 2
@@ -56,5 +56,5 @@ def test_read_only_units_cannot_write(database: Database) -> None:
             uow.audit("API_CALL")
         with pytest.raises(RuntimeError, match="read-only"):
             uow.commit()
-    with UnitOfWork(database, Actor.system()) as uow:
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
         assert verify_chain(uow.session).checked == 0

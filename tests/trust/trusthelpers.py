@@ -46,7 +46,7 @@ def add_user(
         totp=totp,
         **{**BINDINGS.get(role, {}), **bindings},
     )
-    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli")) as uow:
+    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli"), write=True) as uow:
         user, uri = create_user(uow, new)
         uow.commit()
     return user, uri

@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from vetline.api.admission import Admission
+from vetline.api.bodytypes import BodyTypes
 from vetline.api.errors import install_error_handlers
 from vetline.api.guard import Guard
-from vetline.api.ratelimit import RateLimiter
+from vetline.api.ratelimit import RateLimiter, SharedRateLimiter
 from vetline.api.routers import ROUTERS
 from vetline.api.schemas import ERROR_RESPONSES
 from vetline.api.settings import Settings
@@ -30,6 +32,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     settings.check_secret()
     owns_database = database is None
     db = database or Database.from_url(settings.resolved_database_url())
+    if owns_database:  # a database handed in keeps the anchor its opener chose
+        db.anchor = settings.audit_anchor()
     if settings.migrate_on_start:
         upgrade(db.engine)
 
@@ -43,7 +47,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         title=API_TITLE,
         version=API_VERSION,
         description="Immigration-status query and vetting API. Every call is authenticated "
-        "(except /healthz and login) and audited.",
+        "and audited, except the readiness check (/healthz), this schema "
+        "(/openapi.json: structure only, no data), log-in and enrolment. No /docs page: "
+        "it would load its assets from a CDN.",
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
@@ -52,10 +58,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         settings=settings,
         database=db,
         policy=settings.auth_policy(),
-        limiter=RateLimiter(settings.rate_limit_per_minute),
+        limiter=(
+            SharedRateLimiter(settings.rate_limit_file, settings.rate_limit_per_minute)
+            if settings.rate_limit_file is not None
+            else RateLimiter(settings.rate_limit_per_minute)
+        ),
     )
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
+    app.add_middleware(BodyTypes)  # inside the guard: sizes are checked first
+    app.add_middleware(Admission, max_in_flight=settings.max_in_flight)
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
     return app

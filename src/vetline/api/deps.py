@@ -17,6 +17,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from vetline.api.denials import remember_principal
 from vetline.api.state import AppState, app_state, client_address
 from vetline.audit.events import EventType, Outcome
 from vetline.audit.writer import CarriedEvents, EventDraft, draft_event
@@ -73,9 +74,13 @@ async def _csrf_sent(request: Request) -> str:
     """The CSRF token a request carries: the header (API clients, scripts) or, for an HTML
     form post, the hidden ``csrf_token`` field (Starlette caches the parsed form)."""
     header = request.headers.get(CSRF_HEADER)
-    if header is not None or request.method in SAFE_METHODS:
-        return header or ""
+    if header is not None or request.method in SAFE_METHODS or _bearer(request):
+        return header or ""  # a token's call needs no CSRF token: no form to parse
     if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        # The body is read (and kept) first: parsing the form alone consumed the stream,
+        # and a route reading the raw body after it failed with a 500 (``curl -d @iaq.json``
+        # sends curl's default form type; issue 14).
+        await request.body()
         value = (await request.form()).get(CSRF_FIELD)
         return value if isinstance(value, str) else ""
     return ""
@@ -103,7 +108,9 @@ def require(
 
         async def dependency(request: Request, state: State) -> Principal:
             sent = await _csrf_sent(request)
-            return await run_in_threadpool(_gate, request, state, permission, sent)
+            principal = await run_in_threadpool(_gate, request, state, permission, sent)
+            remember_principal(request, principal)
+            return principal
 
         dependency.vetline_permission = permission  # type: ignore[attr-defined]
         return dependency
@@ -121,6 +128,7 @@ def require(
             principal = await run_in_threadpool(_gate, request, state, permission, sent)
             carried = None
         request.state.vetline_gate_events = carried
+        remember_principal(request, principal)
         try:
             yield principal
         finally:
@@ -138,7 +146,7 @@ def gate_events(request: Request) -> CarriedEvents | None:
 
 
 def _write_carried(state: AppState, principal: Principal, carried: CarriedEvents) -> None:
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         uow.include(carried)
         uow.commit()
 
@@ -159,6 +167,7 @@ def _gate_inline(
     principal, use_due = _token_principal(state, request, token)
     if principal is None or use_due or _refusal(principal, permission, request, csrf_sent):
         return None
+    remember_principal(request, principal)
     state.limiter.hit(f"{principal.via}:{principal.credential_id}")
     return principal, CarriedEvents([_api_call(principal, request, permission)])
 
@@ -194,7 +203,7 @@ def _gate_unit(
     client = client_address(request)
     what = {"method": request.method, "route": _route_path(request)}
     token = _bearer(request)
-    with state.uow(Actor.anonymous(client)) as uow:
+    with state.uow(Actor.anonymous(client), write=True) as uow:
         principal = token_principal if token is not None else _authenticate(uow, state, request)
         if principal is None:
             state.limiter.hit(f"ip:{client}")
@@ -203,6 +212,7 @@ def _gate_unit(
             raise Unauthenticated("authentication required")
         if token is not None:
             note_token_use(uow, principal.credential_id)
+        remember_principal(request, principal)  # a 429 below is audited under its name
         state.limiter.hit(f"{principal.via}:{principal.credential_id}")
         refusal = _refusal(principal, permission, request, csrf_sent)
         uow.audit(

@@ -12,11 +12,19 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from vetline.api.denials import Summarised, audit_not_found, audit_refusal
 from vetline.api.ratelimit import RateLimited
+from vetline.audit.events import EventType
 from vetline.auth.errors import Forbidden, NotFound, Unauthenticated
+from vetline.db.storage import storage_full
 from vetline.errors import BadInput
+from vetline.statemachine import IllegalTransition
+
+#: Longest message an error repeats (ids and values inside are cut before this).
+MAX_MESSAGE = 200
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -62,6 +70,14 @@ async def _bad_input(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "bad_input", str(exc), field=exc.field)
 
 
+async def _illegal(_: Request, exc: Exception) -> JSONResponse:
+    """A move the state machine refuses: 409, with the states and the rule's reason."""
+    assert isinstance(exc, IllegalTransition)
+    return error_response(
+        409, "illegal_transition", str(exc), current=exc.current, wanted=exc.wanted, reason=exc.why
+    )
+
+
 async def _unauthenticated(_: Request, exc: Exception) -> JSONResponse:
     return error_response(
         401,
@@ -75,16 +91,33 @@ async def _forbidden(_: Request, exc: Exception) -> JSONResponse:
     return error_response(403, "forbidden", str(exc) or "not allowed")
 
 
-async def _not_found(_: Request, exc: Exception) -> JSONResponse:
-    return error_response(404, "not_found", str(exc) or "not found")
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotFound)
+    await audit_not_found(request, exc)  # the requested id, for the auditor (item 4)
+    return error_response(404, "not_found", (str(exc) or "not found")[:MAX_MESSAGE])
 
 
-async def _rate_limited(_: Request, exc: Exception) -> JSONResponse:
+_REFUSALS = Summarised()
+
+
+async def _rate_limited(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RateLimited)
     retry = max(1, int(exc.retry_after + 0.999))
+    await audit_refusal(request, _REFUSALS, EventType.RATE_LIMITED, exc.key or "unknown")
     return error_response(
         429, "rate_limited", "too many requests", headers={"Retry-After": str(retry)}
     )
+
+
+async def _storage(_: Request, exc: Exception) -> JSONResponse:
+    """A full disk is 503 (nothing was written, retry later); any other database or OS
+    failure stays a 500 (re-raised to the guard, which answers without leaking it)."""
+    if not storage_full(exc):
+        raise exc
+    return error_response(
+        503, "storage_full", "storage is full: nothing was written; retry later",
+        headers={"Retry-After": "30"},
+    )  # fmt: skip
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -92,7 +125,10 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(BadInput, _bad_input)
+    app.add_exception_handler(IllegalTransition, _illegal)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(RateLimited, _rate_limited)
+    app.add_exception_handler(SQLAlchemyError, _storage)
+    app.add_exception_handler(OSError, _storage)

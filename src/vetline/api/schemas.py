@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from vetline.auth.models import ApiToken, User
+from vetline.auth.models import AccountRequest, ApiToken, User
 from vetline.auth.roles import Permission, Role
 
 
@@ -76,7 +78,9 @@ class MeOut(BaseModel):
 class UserIn(Strict):
     username: str = Field(min_length=1, max_length=64)
     role: Role
-    password: str = Field(min_length=1, max_length=256)
+    #: Refused when given: the user sets a password by enrolling (issue 13 item 1); kept in
+    #: the schema so an old client gets a 422 naming the field, not "extra field".
+    password: str | None = Field(default=None, max_length=256)
     display_name: str = Field(default="", max_length=128)
     ori: str | None = Field(default=None, max_length=9)
     aor: str | None = Field(default=None, max_length=8)
@@ -86,6 +90,65 @@ class UserIn(Strict):
 class UserCreatedOut(BaseModel):
     user: UserOut
     totp_uri: str | None
+
+
+class AccountRequestOut(BaseModel):
+    id: str
+    kind: str
+    state: str
+    target_user_id: str | None
+    request: dict[str, object]
+    reason: str | None
+    requested_by: str | None
+    requested_by_name: str
+    requested_at: str
+    decided_by_name: str | None
+    decided_at: str | None
+    decision_reason: str | None
+    user_id: str | None
+
+    @classmethod
+    def of(cls, row: AccountRequest) -> AccountRequestOut:
+        return cls(
+            id=row.id,
+            kind=row.kind,
+            state=row.state,
+            target_user_id=row.target_user_id,
+            request=json.loads(row.payload),
+            reason=row.reason,
+            requested_by=row.requested_by,
+            requested_by_name=row.requested_by_name,
+            requested_at=row.requested_at,
+            decided_by_name=row.decided_by_name,
+            decided_at=row.decided_at,
+            decision_reason=row.decision_reason,
+            user_id=row.user_id,
+        )
+
+
+class PendingOut(BaseModel):
+    """202: the change waits for a second administrator (``/v1/account-requests``)."""
+
+    pending: bool = True
+    request: AccountRequestOut
+    message: str = "waiting for a second administrator's approval"
+
+
+class ApprovedOut(BaseModel):
+    request: AccountRequestOut
+    user: UserOut
+    enrolment_secret: str | None = Field(
+        default=None,
+        description="One-time secret for the new user to set a password "
+        "(POST /v1/auth/enrol); shown only once, hand it over securely.",
+    )
+    totp_uri: str | None = None
+
+
+class EnrolIn(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    enrolment_secret: str = Field(min_length=1, max_length=128)
+    password: str = Field(min_length=1, max_length=256)
 
 
 class ReasonIn(Strict):
@@ -145,6 +208,8 @@ class VerifyOut(BaseModel):
     bad_seq: int | None
     problem: str | None
     message: str
+    #: Whether the chain was compared with the checkpoints outside the database.
+    anchored: bool = False
 
 
 class ErrorDetail(BaseModel):
@@ -170,8 +235,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
         (403, "Authenticated but not allowed, or CSRF token missing"),
         (404, "No such object"),
         (413, "Request body too large"),
+        (415, "Body type not accepted by this route (names the accepted ones)"),
         (422, "Invalid request; names the field"),
         (429, "Rate limit exceeded (see Retry-After)"),
         (500, "Internal error (quote the request id)"),
+        (503, "Overloaded or storage full: nothing was done; retry after Retry-After"),
     )
 }

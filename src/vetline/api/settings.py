@@ -13,13 +13,14 @@ from typing import Annotated
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vetline.audit.anchor import AnchorLog
 from vetline.auth.policy import AuthPolicy
 from vetline.auth.roles import TOTP_ROLES
 from vetline.db.engine import database_url
 from vetline.errors import BadInput
-from vetline.settings import DEFAULT_DATA_DIR
+from vetline.settings import DEFAULT_DATA_DIR, DEFAULT_SECRET
 
-DEFAULT_SECRET = "vetline-demo-secret-change-me"
+__all__ = ["DEFAULT_SECRET", "Settings"]
 MIN_SECRET_LENGTH = 32
 
 
@@ -41,7 +42,15 @@ class Settings(BaseSettings):
     token_max_days: Annotated[int, Field(ge=1, le=3650)] = 365
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
     rate_limit_per_minute: Annotated[int, Field(ge=1)] = 600
+    #: Buckets shared by every worker (``vetline serve`` sets it); None: in this process.
+    rate_limit_file: Path | None = None
+    #: Requests one worker admits at a time; past it, 503 at once (admission control).
+    max_in_flight: Annotated[int, Field(ge=1, le=10_000)] = 64
+    #: ``/healthz`` reports not ready below this much free disk in the data folder.
+    min_free_bytes: Annotated[int, Field(ge=0)] = 64 * 1024 * 1024
     migrate_on_start: bool = True
+    #: Second location for the audit checkpoints (the first is ``<data>/audit-anchor.jsonl``).
+    audit_anchor_copy: Path | None = None
 
     def check_secret(self) -> None:
         """Refuse the shipped default or a short secret unless in demo mode."""
@@ -58,6 +67,12 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to SQLite in the data folder."""
         return database_url(self.data, self.database_url)
+
+    def audit_anchor(self) -> AnchorLog:
+        """The audit checkpoints of this server's data folder, keyed by its secret."""
+        return AnchorLog.for_data(
+            self.data, self.secret_key.get_secret_value(), self.audit_anchor_copy
+        )
 
     def auth_policy(self) -> AuthPolicy:
         """The authentication limits these settings describe."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from vetline.api.ratelimit import RateLimiter
+from vetline.api.ratelimit import RateLimiter, SharedRateLimiter
 from vetline.api.settings import Settings
 from vetline.auth.policy import AuthPolicy
 from vetline.db.engine import Database
@@ -20,11 +20,13 @@ class AppState:
     settings: Settings
     database: Database
     policy: AuthPolicy
-    limiter: RateLimiter
+    limiter: RateLimiter | SharedRateLimiter
 
-    def uow(self, actor: Actor, *, read_only: bool = False) -> UnitOfWork:
-        """A new unit of work acting as ``actor`` (``read_only``: reads only, no commit)."""
-        return UnitOfWork(self.database, actor, read_only=read_only)
+    def uow(
+        self, actor: Actor, *, write: bool = False, read_only: bool | None = None
+    ) -> UnitOfWork:
+        """A new unit of work acting as ``actor``: read-only unless ``write=True``."""
+        return UnitOfWork(self.database, actor, write=write, read_only=read_only)
 
 
 def app_state(request: Request) -> AppState:

@@ -10,11 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from vetline.audit.events import EventType, Outcome
-from vetline.audit.search import AuditFilter, export_csv, export_jsonl, iter_events
-from vetline.audit.verify import verify_chain
+from vetline.audit.search import AuditFilter
+from vetline.audit.service import anchor_of, export_events, search_events, verify_audit
 from vetline.db.cli import DataOpt, UrlOpt, cli_actor, open_database
-from vetline.db.uow import UnitOfWork
 from vetline.errors import BadInput
 
 audit_app = typer.Typer(help="Audit trail: verify, search, export.", no_args_is_help=True)
@@ -34,36 +32,37 @@ def verify_cmd(
             "chain's history (detects a rewritten chain).",
         ),
     ] = None,
+    no_anchor: Annotated[
+        bool,
+        typer.Option(
+            "--no-anchor",
+            help="Skip the check against the checkpoints in <data>/audit-anchor.jsonl "
+            "(the chain is then only checked against itself).",
+        ),
+    ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Also write an AUDIT_VERIFIED event into the database verified "
+            "(by default verify reads only).",
+        ),
+    ] = False,
 ) -> None:
-    """Check every event's hash and link; exit 1 naming the first bad event."""
+    """Check every event's hash and link and the checkpoints outside the database; exit 1
+    naming the first bad event. Reads only unless --record."""
     db = open_database(data, db_url, migrate=False)
     try:
-        with UnitOfWork(db, cli_actor()) as uow:
-            result = verify_chain(uow.session)
-            anchored = expect_head is None or _has_hash(uow, expect_head)
-            uow.audit(
-                EventType.AUDIT_VERIFIED,
-                outcome=Outcome.SUCCESS if result.ok and anchored else Outcome.FAILURE,
-                details={"checked": result.checked, "bad_seq": result.bad_seq},
-            )
-            uow.commit()
+        report = verify_audit(
+            db, cli_actor(), anchor=None if no_anchor else anchor_of(db),
+            expect_head=expect_head, record=record,
+        )  # fmt: skip
     finally:
         db.dispose()
-    if not result.ok:
-        typer.echo(result.describe(), err=True)
+    if not report.ok:
+        err_console.print(report.describe(), highlight=False, soft_wrap=True)
         raise typer.Exit(1)
-    if not anchored:
-        err_console.print(f"audit chain BROKEN: recorded head {expect_head} is not in the chain")
-        raise typer.Exit(1)
-    typer.echo(result.describe())
-
-
-def _has_hash(uow: UnitOfWork, digest: str) -> bool:
-    from sqlalchemy import select
-
-    from vetline.audit.models import AuditEvent
-
-    return uow.session.scalar(select(AuditEvent.seq).where(AuditEvent.hash == digest)) is not None
+    typer.echo(report.describe())
 
 
 def _when(value: str | None, field: str) -> datetime | None:
@@ -102,16 +101,12 @@ def export_cmd(
     )
     db = open_database(data, db_url, migrate=False)
     try:
-        with UnitOfWork(db, cli_actor()) as uow:
-            uow.audit(EventType.AUDIT_EXPORTED, details={"format": fmt, "out": str(out or "-")})
-            uow.commit()
-        with UnitOfWork(db, cli_actor()) as uow:
-            lines = (export_jsonl if fmt == "jsonl" else export_csv)(iter_events(uow.session, flt))
-            if out is None:
-                sys.stdout.writelines(lines)
-            else:
-                with out.open("w", encoding="utf-8", newline="") as handle:
-                    handle.writelines(lines)
+        lines = export_events(db, cli_actor(), flt, fmt, to=str(out or "-"))  # type: ignore[arg-type]
+        if out is None:
+            sys.stdout.writelines(lines)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                handle.writelines(lines)
     finally:
         db.dispose()
 
@@ -129,8 +124,6 @@ def search_cmd(
     """Show matching events as a table (oldest first); use export for everything."""
     from rich.table import Table
 
-    from vetline.audit.search import search
-
     flt = AuditFilter(
         event_type=event_type,
         actor_username=actor,
@@ -139,10 +132,7 @@ def search_cmd(
     )
     db = open_database(data, db_url, migrate=False)
     try:
-        with UnitOfWork(db, cli_actor()) as uow:
-            rows = [e.as_dict() for e in search(uow.session, flt, limit)]
-            uow.audit(EventType.AUDIT_SEARCHED, details={"count": len(rows)})
-            uow.commit()
+        rows = search_events(db, cli_actor(), flt, limit)
     finally:
         db.dispose()
     table = Table(title=f"audit events ({len(rows)})")

@@ -114,7 +114,7 @@ class _ChainWriter:
     draft = staticmethod(draft_event)
 
     @staticmethod
-    def append(session: Session, drafts: Sequence[EventDraft]) -> object:
+    def append(session: Session, drafts: Sequence[EventDraft]) -> list[dict[str, Any]]:
         return append_events(session, drafts)
 
 

@@ -1,8 +1,10 @@
 """Accounts, authentication and the one permission table.
 
 Edit here: who may do what (``roles.py``: the permission table, row scopes), account
-administration (``accounts.py``), login/lockout/sessions (``login.py``), API tokens
-(``tokens.py``), hashing and TOTP (``secrets.py``), the ``vetline users`` CLI (``cli.py``).
+administration (``accounts.py``), the two-administrator rule for accounts and roles
+(``requests.py``), enrolment secrets (``enrolment.py``), login/lockout/sessions
+(``login.py``), API tokens (``tokens.py``), hashing, the password check and TOTP
+(``secrets.py``), the ``vetline users`` CLI (``cli.py``).
 """
 
 from __future__ import annotations

@@ -15,14 +15,19 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from vetline.audit.events import EventType
+from vetline.auth.errors import Forbidden
 from vetline.auth.models import ApiToken, User, WebSession
 from vetline.auth.roles import TOTP_ROLES, Role, check_aor, check_ori, check_role
 from vetline.auth.secrets import hash_password, new_totp_secret, password_problem, totp_uri
 from vetline.db.base import utc_iso
 from vetline.db.uow import UnitOfWork
 from vetline.errors import BadInput
+from vetline.text import check_text
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,63}$")
+#: The password hash of an account whose user has not yet redeemed the enrolment secret:
+#: not an argon2 hash, so no password verifies against it.
+ENROLMENT_PENDING = "!enrolment-pending"
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class NewUser:
 
     username: str
     role: Role
-    password: str
+    password: str | None  # None: the user sets it by redeeming an enrolment secret
     display_name: str = ""
     ori: str | None = None
     aor: str | None = None
@@ -43,7 +48,7 @@ class NewUser:
         *,
         username: str,
         role: str,
-        password: str,
+        password: str | None,
         display_name: str = "",
         ori: str | None = None,
         aor: str | None = None,
@@ -54,20 +59,21 @@ class NewUser:
         if not USERNAME.match(name):
             raise BadInput("username", "3-64 of a-z 0-9 . _ - starting with a letter")
         parsed_role = check_role(role)
-        problem = password_problem(password, name)
-        if problem:
-            raise BadInput("password", problem)
+        if password is not None:
+            problem = password_problem(password, name)
+            if problem:
+                raise BadInput("password", problem)
         return cls(
             username=name,
             role=parsed_role,
             password=password,
-            display_name=display_name.strip()[:128] or name,
+            display_name=check_text(display_name, "display_name", 128) or name,
             totp=totp,
-            **_bindings(parsed_role, ori, aor),
+            **bindings(parsed_role, ori, aor),
         )
 
 
-def _bindings(role: Role, ori: str | None, aor: str | None) -> dict[str, str | None]:
+def bindings(role: Role, ori: str | None, aor: str | None) -> dict[str, str | None]:
     """ORI and AOR as the role needs them: an agency needs its ORI, a field officer its AOR."""
     clean_ori = check_ori(ori) if ori else None
     clean_aor = check_aor(aor) if aor else None
@@ -93,7 +99,7 @@ def create_user(uow: UnitOfWork, new: NewUser) -> tuple[User, str | None]:
         role=str(new.role),
         ori=new.ori,
         aor=new.aor,
-        password_hash=hash_password(new.password),
+        password_hash=hash_password(new.password) if new.password else ENROLMENT_PENDING,
         password_changed_at=now,
         totp_secret=secret,
         failed_logins=0,
@@ -141,6 +147,7 @@ def disable_user(uow: UnitOfWork, username_or_id: str, reason: str) -> User:
     """Disable an account and end its sessions and tokens (AC-2(3)); a reason is required."""
     if not reason.strip():
         raise BadInput("reason", "say why the account is disabled")
+    reason = check_text(reason, "reason", 2000, multiline=True)
     user = get_user(uow, username_or_id)
     now = utc_iso(uow.now())
     user.disabled_at = user.disabled_at or now
@@ -158,6 +165,7 @@ def disable_user(uow: UnitOfWork, username_or_id: str, reason: str) -> User:
 
 def enable_user(uow: UnitOfWork, username_or_id: str, reason: str) -> User:
     """Re-enable a disabled account."""
+    reason = check_text(reason, "reason", 2000, multiline=True)
     user = get_user(uow, username_or_id)
     user.disabled_at = None
     user.disabled_reason = None
@@ -167,6 +175,7 @@ def enable_user(uow: UnitOfWork, username_or_id: str, reason: str) -> User:
 
 def unlock_user(uow: UnitOfWork, username_or_id: str, reason: str) -> User:
     """Release a lockout (AC-7: locked accounts stay locked until an administrator acts)."""
+    reason = check_text(reason, "reason", 2000, multiline=True)
     user = get_user(uow, username_or_id)
     user.locked_at = None
     user.failed_logins = 0
@@ -186,10 +195,12 @@ def change_role(
 ) -> User:
     """Change an account's role and bindings; its sessions and tokens end (least privilege)."""
     user = get_user(uow, username_or_id)
+    if uow.actor.user_id is not None and user.id == uow.actor.user_id:
+        raise Forbidden("nobody changes their own role (separation of duties)")
     new_role = check_role(role)
-    bindings = _bindings(new_role, ori, aor)
+    bound = bindings(new_role, ori, aor)
     before = {"role": user.role, "ori": user.ori, "aor": user.aor}
-    user.role, user.ori, user.aor = str(new_role), bindings["ori"], bindings["aor"]
+    user.role, user.ori, user.aor = str(new_role), bound["ori"], bound["aor"]
     if new_role not in TOTP_ROLES:
         user.totp_secret = None
     end_all_credentials(uow, user.id, "role_changed")

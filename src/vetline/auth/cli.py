@@ -58,7 +58,7 @@ def add_cmd(
     )
     db = open_database(data, db_url)
     try:
-        with UnitOfWork(db, cli_actor()) as uow:
+        with UnitOfWork(db, cli_actor(), write=True) as uow:
             user, uri = accounts.create_user(uow, new)
             uow.commit()
     finally:
@@ -73,7 +73,7 @@ def list_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
     """Every account with its role, bindings and state."""
     db = open_database(data, db_url)
     try:
-        with UnitOfWork(db, cli_actor()) as uow:
+        with UnitOfWork(db, cli_actor(), write=True) as uow:
             users = accounts.list_users(uow)
             uow.audit("USERS_LISTED", object_type="user", details={"count": len(users)})
             uow.commit()
@@ -99,7 +99,7 @@ def list_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
 def _change(action: str, username: str, reason: str, data: DataOpt, db_url: UrlOpt) -> None:
     db = open_database(data, db_url)
     try:
-        with UnitOfWork(db, cli_actor()) as uow:
+        with UnitOfWork(db, cli_actor(), write=True) as uow:
             change = {
                 "disable": accounts.disable_user,
                 "enable": accounts.enable_user,
@@ -142,7 +142,7 @@ def disable_inactive_cmd(
     """Disable every account unused for --days (run daily from cron)."""
     db = open_database(data, db_url)
     try:
-        with UnitOfWork(db, cli_actor()) as uow:
+        with UnitOfWork(db, cli_actor(), write=True) as uow:
             users = accounts.disable_inactive(uow, days)
             uow.commit()
     finally:

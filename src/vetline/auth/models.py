@@ -82,3 +82,44 @@ class ApiToken(Base):
     expires_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
     revoked_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
     last_used_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+
+
+class AccountRequest(Base):
+    """An account creation or role change waiting for a second administrator (CJIS AC-5).
+
+    ``payload`` is the validated request as canonical JSON (username, role, bindings); the
+    requester can never be the approver, and nobody is the approver of their own role.
+    """
+
+    __tablename__ = "account_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # create | role_change
+    state: Mapped[str] = mapped_column(String(16), index=True)  # pending | approved | rejected
+    target_user_id: Mapped[str | None] = mapped_column(String(36))
+    payload: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[str | None] = mapped_column(String(36))
+    requested_by_name: Mapped[str] = mapped_column(String(128))
+    requested_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    decided_by: Mapped[str | None] = mapped_column(String(36))
+    decided_by_name: Mapped[str | None] = mapped_column(String(128))
+    decided_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[str | None] = mapped_column(String(36))  # the account created, if any
+
+
+class Enrolment(Base):
+    """A one-time enrolment secret (as a keyed digest) that lets a new user set a password.
+
+    The administrator who approved the account hands the secret over; only the user, by
+    redeeming it, ever knows the password (IA-5: the administrator never sets it).
+    """
+
+    __tablename__ = "enrolments"
+
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id"), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    expires_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    redeemed_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))

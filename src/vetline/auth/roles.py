@@ -37,6 +37,8 @@ class Role(StrEnum):
     FIELD_OFFICER = "field_officer"
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
+    #: Designated to determine citizenship claims and reviews (vetline.vetting.claims).
+    CITIZENSHIP_REVIEWER = "citizenship_reviewer"
 
 
 class Permission(StrEnum):
@@ -64,6 +66,17 @@ class Permission(StrEnum):
     LEAD_REVIEW = "lead.review"  # import batch results, review the audit sample, confirm,
     # reject, assign leads; the citizenship-review list, corrections, lead metrics
     LEAD_WORK = "lead.work"  # record a field outcome on a lead of one's own AOR
+    # The vetting centre (vetline.vetting):
+    CASE_READ = "case.read"  # cases, their checklist, records and snapshots
+    REQUEST_READ = "request.read"  # requests and their documents (row-scoped)
+    REQUEST_SERVE = "request.serve"  # record that a detainer was served on the subject
+    REQUEST_RESPOND = "request.respond"  # the addressed agency acknowledges or declines
+    CLAIM_FILE = "claim.file"  # citizenship-claim intake (hotline, attorney, agency)
+    CLAIM_READ = "claim.read"
+    CLAIM_DETERMINE = "claim.determine"  # the written determination
+    CORRECTION_READ = "correction.read"  # source-correction items per source system
+    VETTING_OPS_READ = "ops.vetting"  # the vetting centre's numbers
+    USERS_APPROVE = "users.approve"  # approve or reject another administrator's request
     IAQ_ASK = "iaq.ask"  # an agency asks to expedite or explain one of its own queries
 
 
@@ -96,11 +109,64 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.LEAD_REVIEW: frozenset({Role.LEAD_ANALYST, Role.SUPERVISOR}),
     # Only the field works a lead (row scope OWN_AOR: leads routed to the officer's AOR).
     Permission.LEAD_WORK: frozenset({Role.FIELD_OFFICER}),
+    Permission.CASE_READ: frozenset(
+        {Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
+    ),
+    # Agencies see requests addressed to them, field officers referrals of their AOR (row scope).
+    Permission.REQUEST_READ: frozenset(
+        {
+            Role.REQUESTING_AGENCY,
+            Role.FIELD_OFFICER,
+            Role.VETTING_OFFICER,
+            Role.SUPERVISOR,
+            Role.CITIZENSHIP_REVIEWER,
+        }
+    ),
+    Permission.REQUEST_SERVE: frozenset(
+        {Role.REQUESTING_AGENCY, Role.VETTING_OFFICER, Role.SUPERVISOR}
+    ),
+    Permission.REQUEST_RESPOND: frozenset({Role.REQUESTING_AGENCY}),
+    Permission.CLAIM_FILE: frozenset(
+        {Role.REQUESTING_AGENCY, Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
+    ),
+    Permission.CLAIM_READ: frozenset(
+        {Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
+    ),
+    Permission.CLAIM_DETERMINE: frozenset({Role.CITIZENSHIP_REVIEWER}),
+    Permission.CORRECTION_READ: frozenset(
+        {Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
+    ),
+    Permission.VETTING_OPS_READ: frozenset({Role.VETTING_OFFICER, Role.SUPERVISOR}),
+    Permission.USERS_APPROVE: frozenset({Role.ADMINISTRATOR}),
     Permission.IAQ_ASK: frozenset({Role.REQUESTING_AGENCY}),
 }
 
+#: What an account must not get from one administrator alone (CJIS AC-5, AC-6): case data,
+#: the audit trail, or account administration itself (an administrator created alone
+#: could approve the first one's requests, so two-person control would be one person).
+SENSITIVE: Final = frozenset(
+    {
+        Permission.IAR_READ,
+        Permission.RECORD_VIEW,
+        Permission.CASE_DECIDE,
+        Permission.LEAD_READ,
+        Permission.IAQ_ANSWER,
+        Permission.IAQ_SUBMIT,
+        Permission.AUDIT_READ,
+        Permission.AUDIT_EXPORT,
+        Permission.USERS_WRITE,
+    }
+)
+
+
+def needs_second_administrator(role: Role | str) -> bool:
+    """Whether creating an account with ``role``, or moving one to it, needs a second
+    administrator's approval: the role holds any :data:`SENSITIVE` permission."""
+    return any(allowed(role, permission) for permission in SENSITIVE)
+
+
 #: Roles whose accounts may (and, with ``totp_required``, must) use a TOTP second factor.
-TOTP_ROLES: Final = frozenset({*ANALYSTS, Role.FIELD_OFFICER})
+TOTP_ROLES: Final = frozenset({*ANALYSTS, Role.FIELD_OFFICER, Role.CITIZENSHIP_REVIEWER})
 
 
 def allowed(role: Role | str, permission: Permission) -> bool:
@@ -139,6 +205,7 @@ ROW_SCOPES: Final[Mapping[Role, ScopeKind]] = {
     Role.VETTING_OFFICER: ScopeKind.ALL,
     Role.SUPERVISOR: ScopeKind.ALL,
     Role.LEAD_ANALYST: ScopeKind.ALL,
+    Role.CITIZENSHIP_REVIEWER: ScopeKind.ALL,
 }
 
 

@@ -18,6 +18,7 @@ from vetline.auth.secrets import digest, new_secret
 from vetline.db.base import parse_utc_iso, utc_iso
 from vetline.db.uow import UnitOfWork
 from vetline.errors import BadInput
+from vetline.text import check_text
 
 TOKEN_PREFIX = "vlt_"
 #: ``last_used_at`` is kept to the minute: rewriting the token row on every call would make
@@ -60,6 +61,7 @@ def issue_token(
         raise Forbidden("API tokens are issued from an interactive session, not by a token")
     if not name.strip() or len(name) > 100:
         raise BadInput("name", "1-100 characters naming the system that will use the token")
+    name = check_text(name, "name", 100, required=True)
     days = expires_days if expires_days is not None else policy.token_max_days
     if not 1 <= days <= policy.token_max_days:
         raise BadInput("expires_days", f"must be between 1 and {policy.token_max_days}")
@@ -101,7 +103,6 @@ _BY_HASH = (
         User.ori,
         User.aor,
         User.disabled_at,
-        User.locked_at,
     )
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
@@ -112,7 +113,8 @@ _PERMISSION_NAMES = frozenset(p.value for p in Permission)
 def authenticate_token(
     uow: UnitOfWork, policy: AuthPolicy, clear: str, client: str | None = None
 ) -> Principal | None:
-    """The principal of a live token (not revoked, not expired, account active); reads only.
+    """The principal of a live token (not revoked, not expired, account not disabled —
+    a locked-out account's tokens keep working); reads only.
 
     The caller records the use with :func:`note_token_use` in its writing unit.
     """
@@ -126,7 +128,10 @@ def authenticate_token(
     if row is None:
         return None
     now = uow.now()
-    if row.revoked_at is not None or row.disabled_at is not None or row.locked_at is not None:
+    # A lockout (AC-7) stops interactive log-in only: five wrong password guesses on an
+    # agency's username must not cut off its systems' tokens (issue 13 item 3). A
+    # disabled account ends everything.
+    if row.revoked_at is not None or row.disabled_at is not None:
         return None
     if row.expires_at is not None and now >= parse_utc_iso(row.expires_at):
         return None
@@ -183,7 +188,8 @@ def revoke_token(uow: UnitOfWork, principal: Principal, token_id: str, reason: s
     token = uow.session.get(ApiToken, token_id)
     mine = token is not None and token.user_id == principal.user_id
     if token is None or not (mine or principal.can(Permission.TOKENS_REVOKE_ANY)):
-        raise NotFound(f"no token {token_id!r}")
+        raise NotFound.of("api_token", token_id)
+    reason = check_text(reason, "reason", 2000, multiline=True)
     token.revoked_at = token.revoked_at or utc_iso(uow.now())
     uow.audit(EventType.TOKEN_REVOKED, object_type="api_token", object_id=token.id, reason=reason)
     return token

@@ -32,6 +32,7 @@ from vetline.batch.policy import BatchPolicy
 from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
 from vetline.errors import BadInput
 
+_RUNNER = Actor.system("batch-runner")  # who the background runner acts as
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -90,7 +91,7 @@ class BatchService:
         from vetline.batch.listfile import check_list, file_sha256
 
         check_list(stored, request.ref_column)
-        with UnitOfWork(self.database, actor, clock=self.clock) as uow:
+        with UnitOfWork(self.database, actor, clock=self.clock, write=True) as uow:
             now = utc_iso(uow.now())
             row = BatchJob(
                 id=job_id, state=JobState.QUEUED.value, purpose=request.purpose,
@@ -124,7 +125,7 @@ class BatchService:
             raise BadInput("job", f"job {job_id} is {job['state']}, results come when FINISHED")
         out = self.folder(job_id) / "out"
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        with UnitOfWork(self.database, actor, clock=self.clock) as uow:
+        with UnitOfWork(self.database, actor, clock=self.clock, write=True) as uow:
             uow.audit(
                 EventType.BATCH_RESULTS_READ, object_type="batch_job", object_id=job_id,
                 purpose=job["purpose"], details={"result_sha256": manifest["result_sha256"]},
@@ -135,7 +136,9 @@ class BatchService:
     def claim(self, runner: str) -> str | None:
         """Take the oldest QUEUED job, or a RUNNING one whose runner died; its id or None."""
         stale = utc_iso(self.clock() - timedelta(seconds=STALE_AFTER_S))
-        with UnitOfWork(self.database, Actor.system("batch-runner"), clock=self.clock) as uow:
+        with UnitOfWork(
+            self.database, Actor.system("batch-runner"), clock=self.clock, write=True
+        ) as uow:
             rows = uow.session.scalars(
                 select(BatchJob)
                 .where(
@@ -169,7 +172,9 @@ class BatchService:
         return None
 
     def _progress(self, job_id: str, runner: str, done: int, total: int) -> None:
-        with UnitOfWork(self.database, Actor.system("batch-runner"), clock=self.clock) as uow:
+        with UnitOfWork(
+            self.database, Actor.system("batch-runner"), clock=self.clock, write=True
+        ) as uow:
             row = uow.session.get(BatchJob, job_id)
             if row is not None and row.runner == runner:
                 row.rows_done, row.rows_total = done, total
@@ -208,7 +213,9 @@ class BatchService:
 
     def _end(self, job_id: str, runner: str, state: JobState, *, error: str | None = None,
              manifest: dict[str, Any] | None = None) -> None:  # fmt: skip
-        with UnitOfWork(self.database, Actor.system("batch-runner"), clock=self.clock) as uow:
+        with UnitOfWork(
+            self.database, Actor.system("batch-runner"), clock=self.clock, write=True
+        ) as uow:
             row = uow.session.get(BatchJob, job_id)
             assert row is not None
             now = utc_iso(uow.now())

@@ -150,7 +150,7 @@ class GroupCommit(Generic[J, R]):
                 future.set_result(outcome)
 
     def _transaction(self, jobs: list[J]) -> Sequence[R | Exception]:
-        with UnitOfWork(self.database, self._actor, clock=self._clock) as uow:
+        with UnitOfWork(self.database, self._actor, clock=self._clock, write=True) as uow:
             outcomes = self._write(uow, jobs)
             if len(outcomes) != len(jobs):
                 raise RuntimeError("a batch writer must return one outcome per job")

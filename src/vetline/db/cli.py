@@ -1,4 +1,10 @@
-"""``vetline db``: migrate and inspect the application database."""
+"""``vetline db`` and the console's way into a data folder's database.
+
+``open_database`` is what every sub-command (users, audit, cases, leads, batch) opens its
+database with; it attaches the audit anchor through the port the audit trail installs
+(``vetline.db.events.anchor_for``), so the console's commits are checkpointed like the
+server's without persistence importing the audit trail above it.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,11 @@ import typer
 from rich.console import Console
 
 from vetline.db.engine import Database, database_url
+from vetline.db.events import anchor_for
 from vetline.db.migrate import current_revision, upgrade
 from vetline.db.uow import Actor
-from vetline.settings import resolve_data_dir
+from vetline.errors import BadInput
+from vetline.settings import anchor_copy, console_secret, resolve_data_dir
 
 db_app = typer.Typer(help="Application database: migrations.", no_args_is_help=True)
 console = Console()
@@ -32,10 +40,22 @@ UrlOpt = Annotated[
 
 
 def open_database(data: Path | None, url: str | None, *, migrate: bool = True) -> Database:
-    """The database of a data folder (or URL), migrated to the newest schema by default."""
-    db = Database.from_url(database_url(resolve_data_dir(data), url))
+    """The database of a data folder (or URL), migrated to the newest schema by default.
+
+    Its audit commits are checkpointed to the data folder's anchor file, like the
+    server's (``vetline.audit.anchor``). Without ``migrate``, a database that was never
+    migrated (a fresh data folder) is bad input, not a traceback.
+    """
+    folder = resolve_data_dir(data)
+    db = Database.from_url(database_url(folder, url))
     if migrate:
         upgrade(db.engine)
+    elif current_revision(db.engine) is None:
+        db.dispose()
+        raise BadInput(
+            "--data", f"no vetline database in {folder} (run `vetline db upgrade` or ingest)"
+        )
+    db.anchor = anchor_for(folder, console_secret(), anchor_copy())
     return db
 
 
@@ -52,7 +72,7 @@ def cli_actor() -> Actor:
 @db_app.command("upgrade")
 def upgrade_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
     """Apply every pending migration (the server also does this at start-up)."""
-    db = open_database(data, db_url, migrate=False)
+    db = Database.from_url(database_url(resolve_data_dir(data), db_url))
     try:
         revision = upgrade(db.engine)
         console.print(f"database at revision {revision}")
@@ -63,7 +83,7 @@ def upgrade_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
 @db_app.command("current")
 def current_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
     """Print the schema revision the database is at."""
-    db = open_database(data, db_url, migrate=False)
+    db = Database.from_url(database_url(resolve_data_dir(data), db_url))
     try:
         console.print(current_revision(db.engine) or "not migrated")
     finally:

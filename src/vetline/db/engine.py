@@ -15,7 +15,7 @@ import threading
 import weakref
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -133,6 +133,14 @@ class WriterLock:
                 self._finalizer = None
 
 
+class ChainAnchor(Protocol):
+    """Something that records each commit's segment of the audit chain outside the
+    database (``vetline.audit.anchor.AnchorLog``); set on a :class:`Database` by the edge
+    that knows the key (``vetline serve``, the CLI)."""
+
+    def record(self, prev_seq: int, prev_hash: str, seq: int, digest: str) -> None: ...
+
+
 class Database:
     """An engine and its session factories: the one handle services receive.
 
@@ -143,6 +151,8 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: Checkpoints of the audit chain outside the database, when the caller set one.
+        self.anchor: ChainAnchor | None = None
         self.sessions: sessionmaker[Session] = sessionmaker(
             bind=engine, expire_on_commit=False, autoflush=True
         )

@@ -5,8 +5,13 @@ land together or not at all (CJIS AU-2/AU-9; the project's "no action without it
 record"). Services receive a ``UnitOfWork``, change rows through ``uow.session``, record
 what they did with ``uow.audit(...)`` and the caller decides with ``uow.commit()``.
 Leaving the ``with`` block without committing rolls everything back, audit rows included.
-A ``read_only`` unit only reads (no audit events, no commit): on SQLite it takes no write
-lock, so look-ups done before a write do not queue behind other writers.
+
+Read-only is the default; writing is the explicit choice (``write=True``). Why: on SQLite
+a writing unit holds the one writer lock from its first statement to its end, so a unit
+that only reads but was opened for writing — an audit export streaming for minutes —
+froze every other write meanwhile (issue 13 item 5: a user-list call waited 6.6 s). A
+reading unit starts a plain snapshot transaction, takes no lock, and refuses ``audit`` and
+``commit`` with an error that says to open it with ``write=True``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,11 @@ from vetline.db.events import CarriedEvents, EventDraft, event_writer
 
 __all__ = ["Actor", "UnitOfWork"]  # Actor re-exported: it lived here before vetline.actor
 
+READ_ONLY_ERROR = (
+    "this unit of work is read-only (the default) and cannot {what}: "
+    "open it with UnitOfWork(..., write=True)"
+)
+
 
 class UnitOfWork:
     """A session plus the actor and clock every change and audit record is stamped with."""
@@ -36,12 +46,14 @@ class UnitOfWork:
         actor: Actor,
         *,
         clock: Callable[[], datetime] = utcnow,
-        read_only: bool = False,
+        write: bool = False,
+        read_only: bool | None = None,
     ) -> None:
         self.database = database
         self.actor = actor
         self.clock = clock
-        self.read_only = read_only
+        # ``read_only`` is the older spelling, still accepted: ``read_only=False`` writes.
+        self.read_only = not write if read_only is None else read_only
         self._session: Session | None = None
         self._committed = False
         self._events: list[EventDraft] = []
@@ -101,15 +113,19 @@ class UnitOfWork:
         before COMMIT, by the installed event writer (``vetline.db.events``).
         """
         if self.read_only:
-            raise RuntimeError("a read-only unit of work cannot commit")
+            raise RuntimeError(READ_ONLY_ERROR.format(what="commit"))
         events, self._events = self._events, []
         carried, self._carried = self._carried, []
-        if events:
-            event_writer().append(self.session, events)
+        rows = event_writer().append(self.session, events) if events else []
         self.session.commit()
         self._committed = True
         for one in carried:
             one.written = True
+        anchor = self.database.anchor
+        if rows and anchor is not None:  # after COMMIT: a checkpoint of what is durable
+            first, last = rows[0], rows[-1]
+            anchor.record(int(first["seq"]) - 1, str(first["prev_hash"]), int(last["seq"]),
+                          str(last["hash"]))  # fmt: skip
 
     def rollback(self) -> None:
         """Discard everything done so far, audit events included (the default on exit)."""
@@ -122,7 +138,7 @@ class UnitOfWork:
         if carried is None or carried.written or carried in self._carried:
             return
         if self.read_only:
-            raise RuntimeError("a read-only unit of work cannot record audit events")
+            raise RuntimeError(READ_ONLY_ERROR.format(what="record audit events"))
         self._events.extend(carried.drafts)
         self._carried.append(carried)
 
@@ -148,7 +164,7 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("UnitOfWork used outside its 'with' block")
         if self.read_only:
-            raise RuntimeError("a read-only unit of work cannot record audit events")
+            raise RuntimeError(READ_ONLY_ERROR.format(what="record audit events"))
         event = event_writer().draft(
             actor=actor or self.actor,
             at=self.now(),

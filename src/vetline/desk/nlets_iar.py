@@ -91,9 +91,20 @@ class _Iar(_View):
     routing: _Routing | None = None
 
 
+#: Parts of ``match`` naming OTHER people (candidate person ids and probabilities, the
+#: possibly-same persons and their records): emptied in the agency view (least data,
+#: issue 13 item 9). The keys stay, so the shape an agency parses is unchanged.
+OTHER_PEOPLE: Final = ("candidates", "possible_same_person")
+
+
 def agency_view(iar: Mapping[str, Any]) -> dict[str, Any]:
-    """The IAR as the requesting agency may see it: internal fields removed."""
-    return {key: value for key, value in iar.items() if key not in INTERNAL_FIELDS}
+    """The IAR as the requesting agency may see it: internal fields removed, and nothing
+    about any person other than the one matched."""
+    view = {key: value for key, value in iar.items() if key not in INTERNAL_FIELDS}
+    match = view.get("match")
+    if isinstance(match, Mapping):
+        view["match"] = {**match, **{key: [] for key in OTHER_PEOPLE if key in match}}
+    return view
 
 
 def has_citizen_sign(flags: Iterable[str], status_code: str | None) -> bool:
@@ -158,13 +169,23 @@ def _match_lines(match: _Match) -> list[str]:
         lines.append("IDENTITY NOT CONFIRMED: THIS RESPONSE DOES NOT ESTABLISH WHO THE SUBJECT IS.")
     if match.explanation:
         basis = ", ".join(
-            f"{_text(c.field)} {_text(c.comparison)}"
+            _basis_item(c.field, c.comparison)
             + (f" ({c.weight:+.1f})" if c.weight is not None else "")
             for c in match.explanation
         )
         lines.append(f"MATCH BASIS/{basis}")
     lines.append(f"RECORDS/{_refs(match.records)}")
     return lines
+
+
+#: Explanation entries whose wording on a terminal is not "<FIELD> <COMPARISON>": the
+#: model's starting point read "PRIOR PRIOR (TWO RANDOM RECORDS MATCH)".
+_BASIS_WORDING = {"prior": "STARTING ODDS (ANY TWO RECORDS ARE ONE PERSON)"}
+
+
+def _basis_item(field: str, comparison: str) -> str:
+    """One entry of the MATCH BASIS line: the field, then how it compared."""
+    return _BASIS_WORDING.get(field) or f"{_text(field)} {_text(comparison)}"
 
 
 def _status_lines(iar: _Iar, citizen_sign: bool) -> list[str]:

@@ -38,6 +38,16 @@ def _console() -> Any:
     return RowScope(ScopeKind.ALL)
 
 
+#: The vetting centre as the leads' port, handed in by the composition root
+#: (``vetline.cli``): leads do not import their sibling workflow.
+_VETTING: list[Callable[[], Any]] = []
+
+
+def use_vetting(factory: Callable[[], Any]) -> None:
+    """Have every ``vetline leads`` command see the vetting centre's open cases."""
+    _VETTING[:] = [factory]
+
+
 @contextmanager
 def _service(data: Path | None, url: str | None) -> Iterator[LeadsService]:
     from vetline.auth.errors import NotFound
@@ -52,7 +62,7 @@ def _service(data: Path | None, url: str | None) -> Iterator[LeadsService]:
         return PersonCoreCheck.open(folder)
 
     try:
-        yield LeadsService(db, checker)
+        yield LeadsService(db, checker, vetting=_VETTING[0]() if _VETTING else None)
     except NotFound as exc:
         raise BadInput("id", str(exc)) from None
     finally:

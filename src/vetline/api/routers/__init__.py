@@ -9,10 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from vetline.api.routers import (
+    account_requests,
     agency_asks,
     audit,
     batch,
     desk,
+    docs,
     health,
     ops_desk,
     queue_iaq,
@@ -21,17 +23,21 @@ from vetline.api.routers import (
     users,
 )
 from vetline.api.routers import leads as leads_routes
+from vetline.api.routers import vetting as vetting_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     session.router,
     tokens.router,
     users.router,
+    account_requests.router,
     audit.router,
     desk.router,
     queue_iaq.router,
     ops_desk.router,
     batch.router,
     *leads_routes.ROUTERS,
+    vetting_router.router,
+    docs.router,
     agency_asks.router,
 )

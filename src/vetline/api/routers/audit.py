@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -11,10 +10,9 @@ from fastapi.responses import StreamingResponse
 
 from vetline.api.deps import State, require
 from vetline.api.schemas import AuditPage, VerifyOut
-from vetline.api.state import AppState
-from vetline.audit.events import EventType, Outcome
-from vetline.audit.search import AuditFilter, export_csv, export_jsonl, iter_events, search
-from vetline.audit.verify import verify_chain
+from vetline.audit.events import Outcome
+from vetline.audit.search import AuditFilter
+from vetline.audit.service import anchor_of, export_events, search_events, verify_audit
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
 
@@ -66,10 +64,7 @@ def get_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditPage:
     """One page of events in chain order; pass ``next_after_seq`` back as ``after_seq``."""
-    with state.uow(principal.actor()) as uow:
-        events = [e.as_dict() for e in search(uow.session, flt, limit)]
-        uow.audit(EventType.AUDIT_SEARCHED, details=_describe(flt) | {"count": len(events)})
-        uow.commit()
+    events = search_events(state.database, principal.actor(), flt, limit)
     more = len(events) == limit
     return AuditPage(events=events, next_after_seq=int(events[-1]["seq"]) if more else None)
 
@@ -91,49 +86,32 @@ def get_export(
     state: State,
     fmt: Annotated[Literal["jsonl", "csv"], Query(alias="format")] = "jsonl",
 ) -> StreamingResponse:
-    """Every matching event as JSON lines or CSV (hashes included, so exports verify)."""
-    with state.uow(principal.actor()) as uow:
-        uow.audit(EventType.AUDIT_EXPORTED, details=_describe(flt) | {"format": fmt})
-        uow.commit()
+    """Every matching event as JSON lines or CSV (hashes included, so exports verify).
+
+    Streamed from a read-only unit: a slow download holds up no writer."""
+    lines = export_events(state.database, principal.actor(), flt, fmt, to="http")
     media = "application/x-ndjson" if fmt == "jsonl" else "text/csv"
     return StreamingResponse(
-        _stream(state, principal, flt, fmt),
+        lines,
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="audit.{fmt}"'},
     )
 
 
-def _stream(state: AppState, principal: Principal, flt: AuditFilter, fmt: str) -> Iterator[str]:
-    with state.uow(principal.actor()) as uow:
-        events = iter_events(uow.session, flt)
-        yield from export_jsonl(events) if fmt == "jsonl" else export_csv(events)
-
-
 @router.get("/verify")
 def get_verify(principal: Verifier, state: State) -> VerifyOut:
-    """Walk the whole chain and report the first bad event, if any."""
-    with state.uow(principal.actor()) as uow:
-        result = verify_chain(uow.session)
-        uow.audit(
-            EventType.AUDIT_VERIFIED,
-            outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,
-            details={"checked": result.checked, "bad_seq": result.bad_seq},
-        )
-        uow.commit()
+    """Walk the whole chain, compare it with the checkpoints outside the database, and
+    report the first bad event, if any (the verification itself is recorded)."""
+    database = state.database
+    report = verify_audit(database, principal.actor(), anchor=anchor_of(database), record=True)
+    chain = report.chain
     return VerifyOut(
-        ok=result.ok,
-        checked=result.checked,
-        head_seq=result.head_seq,
-        head_hash=result.head_hash,
-        bad_seq=result.bad_seq,
-        problem=result.problem,
-        message=result.describe(),
+        ok=report.ok,
+        checked=chain.checked,
+        head_seq=chain.head_seq,
+        head_hash=chain.head_hash,
+        bad_seq=report.bad_seq,
+        problem=report.problem,
+        message=report.describe(),
+        anchored=report.anchors is not None,
     )
-
-
-def _describe(flt: AuditFilter) -> dict[str, object]:
-    return {
-        k: (v.isoformat() if isinstance(v, datetime) else v)
-        for k, v in vars(flt).items()
-        if v not in (None, 0)
-    }

@@ -12,7 +12,7 @@ import threading
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from vetline.api.deps import State, gate_events, require
@@ -115,7 +115,10 @@ def get_iar(iar_id: str, request: Request, principal: Reader, state: State) -> d
 
 @router.get("/iar")
 def get_iars(
-    request: Request, principal: Reader, state: State, limit: int = 100
+    request: Request,
+    principal: Reader,
+    state: State,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
     """The caller's recent queries and their state (row scope applied in the query)."""
     desk = desk_of(request, state)

@@ -58,9 +58,15 @@ def leads_of(request: Request, state: AppState) -> LeadsService:
             service = getattr(app.state, "leads", None)
             if service is None:
                 from vetline.leads.person_check import PersonCoreCheck
+                from vetline.leads.ports import OwnVetting
+                from vetline.vetting.for_leads import CasesForLeads
 
                 data = state.settings.data
-                service = LeadsService(state.database, lambda: PersonCoreCheck.open(data))
+                service = LeadsService(
+                    state.database,
+                    lambda: PersonCoreCheck.open(data),
+                    vetting=CasesForLeads(OwnVetting()),
+                )
                 app.state.leads = service
     assert isinstance(service, LeadsService)
     return service

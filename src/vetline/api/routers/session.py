@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from vetline.api.deps import SESSION_COOKIE, State, public, require
-from vetline.api.schemas import LoginIn, LoginOut, MeOut, PasswordIn, UserOut
+from vetline.api.schemas import EnrolIn, LoginIn, LoginOut, MeOut, PasswordIn, UserOut
 from vetline.api.state import client_address
 from vetline.auth.accounts import get_user
+from vetline.auth.enrolment import redeem_enrolment
 from vetline.auth.errors import Forbidden, Unauthenticated
 from vetline.auth.login import change_password, login, logout
 from vetline.auth.principal import Principal
@@ -26,7 +27,7 @@ def post_login(body: LoginIn, request: Request, response: Response, state: State
     """Password (+TOTP) login; sets the session cookie and returns the CSRF token."""
     client = client_address(request)
     state.limiter.hit(f"login:{client}")
-    with state.uow(Actor.anonymous(client)) as uow:
+    with state.uow(Actor.anonymous(client), write=True) as uow:
         outcome = login(uow, state.policy, body.username, body.password, body.totp, client)
         uow.commit()  # failures too: the counter, the lockout and their audit events
         if outcome.principal is None or outcome.session_token is None:
@@ -47,10 +48,25 @@ def post_login(body: LoginIn, request: Request, response: Response, state: State
     )
 
 
+@router.post("/enrol", status_code=204, dependencies=[Depends(public)])
+def post_enrol(body: EnrolIn, request: Request, state: State) -> Response:
+    """Redeem a one-time enrolment secret and set one's own password (then log in)."""
+    client = client_address(request)
+    state.limiter.hit(f"login:{client}")
+    with state.uow(Actor.anonymous(client), write=True) as uow:
+        failure = redeem_enrolment(
+            uow, state.policy, body.username, body.enrolment_secret, body.password
+        )
+        uow.commit()  # a failure is audited as an unsuccessful authentication
+    if failure is not None:
+        raise Unauthenticated(failure)
+    return Response(status_code=204)
+
+
 @router.post("/logout", status_code=204)
 def post_logout(principal: Self, response: Response, state: State) -> Response:
     """End the current session (tokens are revoked through ``/v1/tokens``)."""
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         if principal.via == "session":
             logout(uow, principal)
             uow.commit()
@@ -64,7 +80,7 @@ def post_password(body: PasswordIn, principal: Self, state: State) -> Response:
     """Change one's own password (interactive sessions only); other sessions end."""
     if principal.via != "session":
         raise Forbidden("passwords are changed from an interactive session")
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         problem = change_password(uow, principal, body.current_password, body.new_password)
         uow.commit()  # a refusal is audited too
     if problem is not None:

@@ -19,7 +19,7 @@ Own = Annotated[Principal, Depends(require(Permission.TOKENS_OWN))]
 @router.post("", status_code=201)
 def post_token(body: TokenIn, principal: Own, state: State) -> TokenIssuedOut:
     """Issue a token for the caller's account, scoped to some of its permissions."""
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         clear, token = issue_token(
             uow,
             state.policy,
@@ -42,7 +42,7 @@ def get_tokens(principal: Own, state: State) -> list[TokenOut]:
 @router.post("/{token_id}/revoke")
 def post_revoke(token_id: str, body: ReasonIn, principal: Own, state: State) -> TokenOut:
     """Revoke a token (one's own; an administrator may revoke any)."""
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         token = revoke_token(uow, principal, token_id, body.reason)
         uow.commit()
         return TokenOut.of(token)

@@ -77,10 +77,10 @@ def ask(
 ) -> dict[str, Any]:
     """Record an agency's ask on its own query ``iar_id``; 404 outside the caller's scope."""
     text = _text(reason, "reason")
-    with desk.uow(actor) as uow:
+    with desk.uow(actor, write=True) as uow:
         query = uow.session.scalar(store.visible(scope).where(DeskQuery.iar_id == iar_id))
         if query is None:
-            raise NotFound(f"no IAR {iar_id!r}")
+            raise NotFound.of("iar", iar_id)
         details: dict[str, Any] = {"iar_id": iar_id, "state": query.state.upper()}
         if kind is AskKind.EXPEDITE:
             if query.state not in PENDING:
@@ -139,10 +139,10 @@ def answer_ask(
 ) -> dict[str, Any]:
     """An analyst's reply to an ask, shown to the agency in its portal."""
     reply = _text(text, "answer")
-    with desk.uow(actor) as uow:
+    with desk.uow(actor, write=True) as uow:
         row = uow.session.scalar(_visible(scope).where(AgencyAsk.id == ask_id))
         if row is None:
-            raise NotFound(f"no ask {ask_id!r}")
+            raise NotFound.of("ask", ask_id)
         if row.state != "open":
             raise BadInput("ask_id", "already answered")
         row.state, row.answer = "answered", reply

@@ -45,7 +45,7 @@ def desk_stats(desk: DeskService, actor: Actor, scope: RowScope, hours: int = 24
         raise BadInput("hours", f"between 1 and {MAX_WINDOW_HOURS}")
     now = desk.clock()
     since = utc_iso(now - timedelta(hours=hours))
-    with desk.uow(actor) as uow:
+    with desk.uow(actor) as uow:  # reads only: no writer lock
         # The six columns counted, not whole rows (their JSON documents are kilobytes each).
         counted = store.visible(scope).with_only_columns(
             DeskQuery.received_at, DeskQuery.state, DeskQuery.automatic, DeskQuery.match_level,

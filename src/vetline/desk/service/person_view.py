@@ -42,7 +42,7 @@ def person_records(
     with desk.uow(actor, read_only=True) as uow:
         query = uow.session.scalar(store.visible(scope).where(DeskQuery.id == query_id))
         if query is None:
-            raise NotFound(f"no query {query_id!r}")
+            raise NotFound.of("query", query_id)
         draft = json.loads(query.draft_json or "{}")
         ori = query.ori
     persons = persons_of_draft(draft)
@@ -54,7 +54,7 @@ def person_records(
     lookup = desk.lookup()
     keys = lookup.keys_of(wanted) or []
     rows = lookup.store.fetch(keys[:MAX_RECORDS]) if keys else []
-    with desk.uow(actor) as uow:
+    with desk.uow(actor, write=True) as uow:
         uow.audit(
             EventType.RECORDS_VIEWED, object_type=OBJECT_TYPE, object_id=query_id,
             requesting_ori=ori,
@@ -92,14 +92,14 @@ def report_source_error(
     with desk.uow(actor, read_only=True) as uow:
         query = uow.session.scalar(store.visible(scope).where(DeskQuery.id == query_id))
         if query is None:
-            raise NotFound(f"no query {query_id!r}")
+            raise NotFound.of("query", query_id)
         draft = json.loads(query.draft_json or "{}")
         ori = query.ori
     lookup = desk.lookup()
     shown = {f"{s}|{r}" for pid in persons_of_draft(draft) for s, r in (lookup.keys_of(pid) or [])}
     if record not in shown:
         raise BadInput("record", "not a record of this query's persons")
-    with desk.uow(actor) as uow:
+    with desk.uow(actor, write=True) as uow:
         uow.audit(
             EventType.SOURCE_ERROR_REPORTED, object_type="record", object_id=record,
             requesting_ori=ori, reason=text, details={"query_id": query_id, "source": source},

@@ -15,10 +15,10 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from vetline.audit.events import EventType
-from vetline.auth.errors import NotFound
+from vetline.auth.errors import NotFound, short_id
 from vetline.auth.roles import RowScope, scope_filter
 from vetline.db import work
 from vetline.db.base import parse_utc_iso, utc_iso
@@ -33,6 +33,7 @@ from vetline.desk.service.service import OBJECT_TYPE, QUEUE, DeskService
 from vetline.errors import BadInput
 from vetline.person import UnknownPerson, resolution_of_draft, review
 from vetline.status import StatusCode
+from vetline.text import check_text
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ class Correction:
     def check(self) -> None:
         if not self.reason.strip():
             raise BadInput("reason", "an analyst's answer states its reason")
+        # Free text goes into the IAR an agency reads and the audit: no control or
+        # invisible characters (issue 13 item 8).
+        check_text(self.reason, "reason", 500, multiline=True)
+        if self.status_summary is not None:
+            check_text(self.status_summary, "status_summary", 500, multiline=True)
+        if self.person_id is not None:
+            check_text(self.person_id, "person_id", 64)
         if self.no_record and self.person_id:
             raise BadInput("person_id", "give a person or no_record, not both")
         if self.status_code is not None:
@@ -64,7 +72,7 @@ def list_items(
 ) -> list[dict[str, Any]]:
     """Queued and claimed queries, most urgent first, with their clock."""
     now = desk.clock()
-    with desk.uow(actor) as uow:
+    with desk.uow(actor) as uow:  # reads only
         table = work.WorkItem.__table__.c
         items = work.list_queue(
             uow, QUEUE, scope_filter(scope, ori_column=table.ori, aor_column=table.aor), limit
@@ -83,7 +91,8 @@ def list_items(
             q = queries[item.object_id]
             due = parse_utc_iso(q.due_at)
             out.append({
-                "query_id": q.id, "work_item_id": item.id, "state": q.state.upper(),
+                "query_id": q.id, "iar_id": q.iar_id, "iaq_id": q.iaq_id,
+                "work_item_id": item.id, "state": q.state.upper(),
                 "priority": item.priority, "query_type": q.query_type, "ori": q.ori,
                 "aor": q.aor, "received_at": q.received_at, "due_at": q.due_at,
                 "overdue": now > due, "seconds_left": int((due - now).total_seconds()),
@@ -93,18 +102,31 @@ def list_items(
         return out
 
 
+def query_id_of(desk: DeskService, key: str) -> str:
+    """The query id for ``key``, which may be the query's id or its IAR's id (the id the
+    agency holds and quotes on the phone); ``key`` itself when neither is known, so the
+    caller's own look-up answers 404 as before. Reads ids only, no scope: nothing of the
+    query is returned here."""
+    with desk.uow(Actor.system("desk-queue"), read_only=True) as uow:
+        found = uow.session.scalar(
+            select(DeskQuery.id).where(or_(DeskQuery.id == key, DeskQuery.iar_id == key))
+        )
+        return str(found) if found is not None else key
+
+
 def detail(desk: DeskService, query_id: str, actor: Actor, scope: RowScope) -> dict[str, Any]:
     """One queued query with its candidates and the engine's full working (analysts)."""
-    with desk.uow(actor) as uow:
+    with desk.uow(actor, write=True) as uow:
         q = uow.session.scalar(store.visible(scope).where(DeskQuery.id == query_id))
         if q is None:
-            raise NotFound(f"no query {query_id!r}")
+            raise NotFound.of("query", query_id)
         uow.audit(
             EventType.IAR_VIEWED, object_type=OBJECT_TYPE, object_id=query_id, requesting_ori=q.ori
         )
         uow.commit()
         return {
-            "query_id": q.id, "state": q.state.upper(), "iaq": json.loads(q.iaq_json),
+            "query_id": q.id, "iar_id": q.iar_id, "iaq_id": q.iaq_id, "state": q.state.upper(),
+            "iaq": json.loads(q.iaq_json),
             "draft": json.loads(q.draft_json or "null"), "iar": json.loads(q.iar_json or "null"),
             "reasons": json.loads(q.queue_reasons or "[]"), "due_at": q.due_at,
             "form": q.form,
@@ -119,13 +141,17 @@ def _item(desk: DeskService, uow: Any, query_id: str) -> work.WorkItem:
         )
     )  # fmt: skip
     if item is None:
-        raise NotFound(f"query {query_id!r} is not in the queue")
+        raise NotFound(
+            f"query {short_id(query_id)} is not in the queue",
+            object_type="query",
+            object_id=query_id[:128],
+        )
     return item  # type: ignore[no-any-return]
 
 
 def claim(desk: DeskService, query_id: str, actor: Actor) -> bool:
     """Claim a queued query; False when another analyst holds it."""
-    with desk.uow(actor) as uow:
+    with desk.uow(actor, write=True) as uow:
         item = _item(desk, uow, query_id)
         if not work.claim(uow, item.id):
             return False
@@ -140,7 +166,8 @@ def claim(desk: DeskService, query_id: str, actor: Actor) -> bool:
 
 def release(desk: DeskService, query_id: str, actor: Actor, reason: str) -> bool:
     """Put one's claimed query back."""
-    with desk.uow(actor) as uow:
+    reason = check_text(reason, "reason", 500, multiline=True, required=True)
+    with desk.uow(actor, write=True) as uow:
         item = _item(desk, uow, query_id)
         query = store.get(uow, query_id)
         assert query is not None
@@ -157,7 +184,7 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
     now = desk.clock()
     iaq, header, draft, received = _held(desk, query_id, actor, now)
     iar = _build(desk, iaq, header, draft, fix, received.date(), actor)
-    with desk.uow(actor) as uow:
+    with desk.uow(actor, write=True) as uow:
         query = store.get(uow, query_id)
         assert query is not None
         item = _item(desk, uow, query_id)
@@ -170,6 +197,7 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
         if not moved or not work.complete(uow, item.id):
             raise BadInput("query", "the query changed meanwhile; reload it")
         store.add_response(uow, query_id, iar, "analyst", actor.user_id)
+        query_type = query.query_type
         uow.audit(
             EventType.IAR_SENT, object_type=OBJECT_TYPE, object_id=query_id,
             requesting_ori=iaq.ori, reason=fix.reason,
@@ -180,6 +208,7 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
                                              iar["match"].get("possible_same_person", [])]},
         )  # fmt: skip
         uow.commit()
+    desk.notify_answered(query_id, query_type, iar)  # the vetting centre's intake, if any
     return iar
 
 
@@ -201,7 +230,7 @@ def _held(
     with desk.uow(actor, read_only=True) as uow:
         query = store.get(uow, query_id)
         if query is None:
-            raise NotFound(f"no query {query_id!r}")
+            raise NotFound.of("query", query_id)
         item = _item(desk, uow, query_id)
         if query.state != QueryState.CLAIMED or item.claimed_by != actor.user_id:
             raise BadInput("query", "claim the query before answering it")

@@ -34,11 +34,11 @@ import asyncio
 import json
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -75,10 +75,31 @@ from vetline.errors import BadInput
 from vetline.person import PersonLookup, work_out
 from vetline.status import Policy
 
-__all__ = ["OBJECT_TYPE", "QUEUE", "DeskService", "DeskUnavailable", "Submission", "Worked"]
+__all__ = [
+    "OBJECT_TYPE",
+    "QUEUE",
+    "AnsweredHook",
+    "DeskService",
+    "DeskUnavailable",
+    "Submission",
+    "Worked",
+]
 
 #: A well-formed ORI for the warm-up query (never stored).
 WARM_UP_ORI = "CA0194200"
+
+
+class AnsweredHook(Protocol):
+    """A port for whoever acts on finalised IARs (the vetting centre's case intake).
+
+    ``wants`` is asked first, on the desk's own path, and must be cheap and pure; only
+    when it says yes is the hook called, after the IAR is committed (outside the desk's
+    transaction: a failing hook never takes back an IAR already sent).
+    """
+
+    def wants(self, query_type: str, iar: Mapping[str, Any]) -> bool: ...
+
+    def __call__(self, query_id: str, query_type: str, iar: Mapping[str, Any]) -> None: ...
 
 
 class DeskUnavailable(Exception):
@@ -123,6 +144,8 @@ class DeskService:
         self.policy = policy  # built once at the edge (serve, CLI, tests): issue 12 item 7
         self.directory = directory or shipped_agencies()
         self.clock = clock
+        #: Told of every finalised IAR (``AnsweredHook``); None: nobody listens.
+        self.on_answered: AnsweredHook | None = None
         self.writes: GroupCommit[Answered, str] = GroupCommit(
             database, write_answered, actor=Actor.system("desk-writer"), clock=clock,
             name="desk-writer",
@@ -151,18 +174,24 @@ class DeskService:
         costs of intake, assessment and the IAR (open-loop p99 200–470 ms without a
         warm-up, 29–80 ms with one: bench/README.md).
         """
+        lookup = self.lookup()
+        subject = {"last_name": "WARMUP", "dob": "1980-01-01"}
+        first = lookup.known_given_name()  # a made-up one would load the name library
+        if first:
+            subject["first_name"] = first
         body = {
-            "query_type": "IAQ", "ori": WARM_UP_ORI,
-            "subject": {"last_name": "WARMUP", "first_name": "QUERY", "dob": "1980-01-01"},
+            "query_type": "IAQ", "ori": WARM_UP_ORI, "subject": subject,
             "encounter": {"state": "CA", "county_fips": "06037"},
         }  # fmt: skip
         received = self.clock()
         intake = accept(json.dumps(body), received=received.date(), directory=self.directory)
-        self._work_out(self._new_row(intake, received), self.lookup(), intake)
+        self._work_out(self._new_row(intake, received), lookup, intake)
 
-    def uow(self, actor: Actor, *, read_only: bool = False) -> UnitOfWork:
-        """A unit of work on the desk's clock (``read_only``: reads only, no writer lock)."""
-        return UnitOfWork(self.database, actor, clock=self.clock, read_only=read_only)
+    def uow(
+        self, actor: Actor, *, write: bool = False, read_only: bool | None = None
+    ) -> UnitOfWork:
+        """A unit of work on the desk's clock: read-only (no writer lock) unless ``write``."""
+        return UnitOfWork(self.database, actor, clock=self.clock, write=write, read_only=read_only)
 
     # -- intake --------------------------------------------------------------------------
 
@@ -190,7 +219,9 @@ class DeskService:
         try:
             self.writes.run(job)
         except Duplicate:
-            return self._winner(job.row)
+            return self._winner(job.row, actor, carried)
+        if self._wanted(job.row.query_type, job.worked):
+            self.notify_answered(job.row.id, job.row.query_type, job.worked.iar)
         return Submission(job.row.id, job.worked.state, job.worked.iar, True)
 
     async def submit_async(
@@ -224,8 +255,26 @@ class DeskService:
         try:
             await self.writes.run_async(job)
         except Duplicate:
-            return await asyncio.to_thread(self._winner, job.row)
+            return await asyncio.to_thread(self._winner, job.row, actor, carried)
+        if self._wanted(job.row.query_type, job.worked):  # rare: off the loop
+            await asyncio.to_thread(
+                self.notify_answered, job.row.id, job.row.query_type, job.worked.iar
+            )
         return Submission(job.row.id, job.worked.state, job.worked.iar, True)
+
+    def _wanted(self, query_type: str, worked: Worked) -> bool:
+        hook = self.on_answered
+        return (
+            hook is not None
+            and worked.state is QueryState.ANSWERED
+            and hook.wants(query_type, worked.iar)
+        )
+
+    def notify_answered(self, query_id: str, query_type: str, iar: Mapping[str, Any]) -> None:
+        """Tell the hook of a committed, final IAR (the analyst's answer calls this too)."""
+        hook = self.on_answered
+        if hook is not None and hook.wants(query_type, iar):
+            hook(query_id, query_type, iar)
 
     def _accept(
         self, body: str | bytes, scope: RowScope, form: Form | None, received: datetime
@@ -267,17 +316,23 @@ class DeskService:
         return Answered(intake, row, worked, actor, carried)
 
     def _refused(
-        self, actor: Actor, exc: BadInput, form: Form | None, carried: CarriedEvents | None = None
+        self,
+        actor: Actor,
+        exc: BadInput,
+        form: Form | None,
+        carried: CarriedEvents | None = None,
+        object_id: str | None = None,
     ) -> None:
         errors = exc.errors if isinstance(exc, InvalidQuery) else [
             {"field": exc.field, "problem": exc.problem}
         ]  # fmt: skip
-        with self.uow(actor) as uow:
+        with self.uow(actor, write=True) as uow:
             uow.include(carried)
             uow.audit(
                 EventType.IAQ_REFUSED,
                 outcome=Outcome.FAILURE,
                 object_type=OBJECT_TYPE,
+                object_id=object_id,
                 reason=str(exc),
                 requesting_ori=actor.ori,
                 details={"errors": errors[:20], "form": form.value if form else None},
@@ -315,31 +370,50 @@ class DeskService:
             iar_id=store.new_id(),
         )
 
-    def _resubmitted(self, found: DeskQuery, row: DeskQuery) -> Submission:
-        """The stored query's answer, after checking the resubmission is the same query."""
+    def _resubmitted(
+        self, found: DeskQuery, row: DeskQuery, actor: Actor, carried: CarriedEvents | None
+    ) -> Submission:
+        """The stored query's answer, after checking the resubmission is the same query.
+
+        Both outcomes are audited with the object's id (issue 13 item 4): a refusal (same
+        ``iaq_id``, different content) as ``IAQ_REFUSED``, and returning the stored IAR —
+        a read of person data like any other — as ``IAR_VIEWED``.
+        """
         if found.iaq_hash != row.iaq_hash:
-            raise BadInput("iaq_id", "already used by this ORI for a different query")
+            refusal = BadInput("iaq_id", "already used by this ORI for a different query")
+            self._refused(actor, refusal, Form(row.form), carried, object_id=found.id)
+            raise refusal
         if found.state == QueryState.RECEIVED:  # stored while the index was unavailable
             return self.process(found.id, Actor.system("desk-recovery"))
+        with self.uow(actor, write=True) as uow:
+            uow.include(carried)
+            uow.audit(
+                EventType.IAR_VIEWED, object_type="iar", object_id=found.iar_id,
+                requesting_ori=found.ori,
+                details={"query_id": found.id, "iaq_id": found.iaq_id, "resubmission": True},
+            )  # fmt: skip
+            uow.commit()
         return _submission(found, created=False)
 
-    def _winner(self, row: DeskQuery) -> Submission:
+    def _winner(
+        self, row: DeskQuery, actor: Actor | None = None, carried: CarriedEvents | None = None
+    ) -> Submission:
         """After losing the race on ``(ori, iaq_id)``: the winner's answer."""
         with self.uow(Actor.system("desk-idempotency"), read_only=True) as uow:
             found = store.find_by_client_id(uow, row.ori, row.iaq_id)
             if found is None:  # pragma: no cover - the unique key says it exists
                 raise RuntimeError("idempotency key collision without a row")
             uow.session.expunge(found)
-        return self._resubmitted(found, row)
+        return self._resubmitted(found, row, actor or Actor.system("desk-idempotency"), carried)
 
     def _store(
         self, intake: Intake, actor: Actor, row: DeskQuery, carried: CarriedEvents | None = None
     ) -> str:
         """Insert the query as RECEIVED and commit (the index is unavailable); its id."""
-        with self.uow(actor) as uow:
+        with self.uow(actor, write=True) as uow:
             if row.id not in store.insert_new_queries(uow, [row]):  # (ori, iaq_id) stored
                 uow.rollback()
-                return self._winner(row).query_id
+                return self._winner(row, actor).query_id
             uow.include(carried)
             received_event(uow, intake, row, actor)
             uow.commit()
@@ -352,12 +426,12 @@ class DeskService:
         with self.uow(actor, read_only=True) as uow:
             query = store.get(uow, query_id)
             if query is None:
-                raise NotFound(f"no query {query_id}")
+                raise NotFound.of("query", query_id)
             if query.state != QueryState.RECEIVED:
                 return _submission(query, created)
             uow.session.expunge(query)  # keep its loaded values past this read-only unit
         worked = self._work_out(query, self.lookup())
-        with self.uow(actor) as uow:
+        with self.uow(actor, write=True) as uow:
             moved = store.move(uow, query, worked.state, **worked.values)
             if not moved:  # another worker answered it meanwhile: theirs stands
                 uow.rollback()
@@ -366,6 +440,8 @@ class DeskService:
                 return _submission(again, created)
             record(uow, query, worked, version=None)
             uow.commit()
+        if self._wanted(query.query_type, worked):
+            self.notify_answered(query_id, query.query_type, worked.iar)
         return Submission(query_id, worked.state, worked.iar, created)
 
     def _work_out(self, query: DeskQuery, lookup: PersonLookup, intake: Intake | None = None
@@ -447,10 +523,10 @@ class DeskService:
 
     def get_iar(self, iar_id: str, actor: Actor, scope: RowScope) -> dict[str, Any]:
         """The current IAR ``iar_id`` if the caller's scope covers it (else ``NotFound``)."""
-        with self.uow(actor) as uow:
+        with self.uow(actor, write=True) as uow:
             query = uow.session.scalar(store.visible(scope).where(DeskQuery.iar_id == iar_id))
             if query is None or query.iar_json is None:
-                raise NotFound(f"no IAR {iar_id!r}")
+                raise NotFound.of("iar", iar_id)
             uow.audit(
                 EventType.IAR_VIEWED, object_type="iar", object_id=iar_id,
                 requesting_ori=query.ori,
@@ -463,19 +539,22 @@ class DeskService:
         with self.uow(actor, read_only=True) as uow:
             # The listed columns only (not the draft and IAR documents: kilobytes a row).
             listed = store.visible(scope).with_only_columns(
-                DeskQuery.iar_id, DeskQuery.iaq_id, DeskQuery.ori, DeskQuery.query_type,
-                DeskQuery.state, DeskQuery.received_at, DeskQuery.responded_at, DeskQuery.aor,
-                DeskQuery.iaq_json,
+                DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id, DeskQuery.ori,
+                DeskQuery.query_type, DeskQuery.state, DeskQuery.received_at,
+                DeskQuery.responded_at, DeskQuery.aor, DeskQuery.iaq_json,
             )  # fmt: skip
             rows = uow.session.execute(
                 listed.order_by(DeskQuery.received_at.desc()).limit(max(1, min(limit, 500)))
             ).all()
+            staff = scope.kind in (ScopeKind.ALL, ScopeKind.OWN_AOR)
             return [
                 {
                     "iar_id": q.iar_id, "iaq_id": q.iaq_id, "ori": q.ori,
                     "query_type": q.query_type, "state": q.state.upper(),
                     "received_at": q.received_at, "responded_at": q.responded_at,
                     "aor": q.aor, "subject_name": _subject_name(q.iaq_json),
+                    # ICE staff work the queue by query id (either id opens the item)
+                    **({"query_id": q.id} if staff else {}),
                 }
                 for q in rows
             ]  # fmt: skip

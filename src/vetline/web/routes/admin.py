@@ -39,7 +39,7 @@ CHANGES: dict[str, Callable[[UnitOfWork, str, str], User]] = {
 @router.get("")
 def get_accounts(request: Request, principal: Reader, state: State) -> Response:
     """Every account, with its state."""
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         users = list(accounts.list_users(uow))
         uow.audit(EventType.USERS_LISTED, object_type="user",
                   details={"count": len(users), "via": "web"})  # fmt: skip
@@ -64,7 +64,7 @@ async def post_user(request: Request, principal: Writer, state: State) -> Respon
         display_name=form.get("display_name"), ori=form.get("ori") or None,
         aor=form.get("aor") or None, totp=form.flag("totp"),
     )  # fmt: skip
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         user, _ = accounts.create_user(uow, new)
         uow.commit()
         name = user.username
@@ -78,7 +78,7 @@ async def post_change(
     """Disable, enable or unlock an account, with a reason; or change its role."""
     form = await FormData.read(request)
     reason = form.required("reason", "give the reason (it goes into the audit trail)")
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         accounts.get_user(uow, user_id)
         if change == "role":
             accounts.change_role(uow, user_id, form.get("role"), ori=form.get("ori") or None,
@@ -117,7 +117,7 @@ async def post_revoke(
     """Revoke any account's API token, with a reason."""
     form = await FormData.read(request)
     reason = form.required("reason", "give the reason (it goes into the audit trail)")
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         token = revoke_token(uow, principal, token_id, reason)
         uow.commit()
         owner = token.user_id

@@ -54,7 +54,7 @@ def get_audit(request: Request, principal: Reader, state: State) -> Response:
         since=_moment("since", params["since"]), until=_moment("until", params["until"]),
         after_seq=int(after or 0),
     )  # fmt: skip
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         events = [e.as_dict() for e in search(uow.session, flt, 200)]
         shown = {k: v for k, v in params.items() if v}
         uow.audit(EventType.AUDIT_SEARCHED, details=shown | {"count": len(events), "via": "web"})
@@ -68,7 +68,7 @@ def get_audit(request: Request, principal: Reader, state: State) -> Response:
 @router.get("/verify")
 def get_verify(request: Request, principal: Verifier, state: State) -> Response:
     """Walk the whole hash chain and show the result."""
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         result = verify_chain(uow.session)
         uow.audit(
             EventType.AUDIT_VERIFIED, outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,

@@ -79,7 +79,7 @@ async def post_login(request: Request, state: State) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     def attempt() -> tuple[str | None, Principal | None, str | None]:
-        with state.uow(Actor.anonymous(client)) as uow:
+        with state.uow(Actor.anonymous(client), write=True) as uow:
             outcome = login(uow, state.policy, username, form.get("password"),
                             form.get("totp") or None, client)  # fmt: skip
             uow.commit()  # failures too: the counter, the lockout and their audit events
@@ -100,7 +100,7 @@ async def post_login(request: Request, state: State) -> Response:
 @router.post("/logout")
 def post_logout(principal: Self, state: State) -> Response:
     """End the session and return to the log-in form."""
-    with state.uow(principal.actor()) as uow:
+    with state.uow(principal.actor(), write=True) as uow:
         if principal.via == "session":
             logout(uow, principal)
             uow.commit()
