@@ -26,6 +26,7 @@ ACCOUNTS: dict[str, tuple[str, dict[str, str]]] = {
     "field.one": ("field_officer", {"aor": "LOS"}),
     "auditor.one": ("auditor", {}),
     "admin.one": ("administrator", {}),
+    "citizen.review": ("citizenship_reviewer", {}),
 }
 
 

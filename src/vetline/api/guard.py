@@ -28,11 +28,6 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
-#: Headers a response may set for itself: the web app's pages load their own scripts and
-#: styles (a CSP naming 'self', still no inline script) and its static assets may be cached.
-OVERRIDABLE = frozenset({b"content-security-policy", b"cache-control"})
-
-
 class BodyTooLarge(HTTPException):
     """The request body passed the configured limit.
 
@@ -62,16 +57,15 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                sent = message.get("headers", [])
-                kept = {h[0] for h in sent if h[0] in OVERRIDABLE}
-                headers = [h for h in sent if h[0] not in _OURS or h[0] in kept]
+                own = message.get("headers", [])
+                # A route may narrow the policy for its own page (the /docs UI loads its
+                # scripts from this server): its CSP is kept, every other header is ours.
+                csp = [h for h in own if h[0] == _CSP]
+                headers = [h for h in own if h[0] not in _OURS]
+                ours = [h for h in SECURITY_HEADERS if not (csp and h[0] == _CSP)]
                 message = {
                     **message,
-                    "headers": [
-                        *headers,
-                        *(h for h in SECURITY_HEADERS if h[0] not in kept),
-                        (b"x-request-id", request_id.encode()),
-                    ],
+                    "headers": [*headers, *csp[:1], *ours, (b"x-request-id", request_id.encode())],
                 }
             await send(message)
 
@@ -118,6 +112,7 @@ class Guard:
 
 
 _OURS = frozenset(name for name, _ in SECURITY_HEADERS) | {b"x-request-id"}
+_CSP = b"content-security-policy"
 
 
 def _content_length(scope: Scope) -> int | None:

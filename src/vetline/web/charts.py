@@ -17,6 +17,7 @@ the page states is never stale — only a picture may lag by one refresh.
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
 import hashlib
@@ -34,9 +35,10 @@ CHART_HEIGHT = 180
 
 @dataclass(frozen=True)
 class Drawing:
-    """An SVG and when it was drawn; ``stale`` when newer numbers are being drawn."""
+    """An SVG (as the page's ``data:`` URI, encoded once when drawn) and when it was
+    drawn; ``stale`` when newer numbers are being drawn."""
 
-    svg: str
+    uri: str
     drawn_at: str
     stale: bool
 
@@ -70,6 +72,7 @@ class ChartCache:
 
     def _draw(self, slot: str, digest: str, text: str) -> None:
         svg = to_svg(json.loads(text))
+        svg = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()
         with self._lock:
             self._done[slot] = (digest, svg, datetime.now(UTC).strftime("%H:%M:%SZ"))
             self._pending.discard(digest)

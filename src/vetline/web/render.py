@@ -7,7 +7,6 @@ may use, the idle-lock time — and the same headers (our CSP, no caching of pag
 
 from __future__ import annotations
 
-import base64
 import functools
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,10 +67,6 @@ def _short_time(value: str | None) -> str:
     return value[:16].replace("T", " ") + ("Z" if value.endswith("Z") else "")
 
 
-def _b64(text: str) -> str:
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
-
-
 def _percent(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
@@ -87,7 +82,6 @@ def environment() -> Environment:
     )
     env.filters["short_time"] = _short_time
     env.filters["percent"] = _percent
-    env.filters["b64"] = _b64
     return env
 
 

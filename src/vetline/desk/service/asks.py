@@ -80,7 +80,7 @@ def ask(
     with desk.uow(actor, write=True) as uow:
         query = uow.session.scalar(store.visible(scope).where(DeskQuery.iar_id == iar_id))
         if query is None:
-            raise NotFound(f"no IAR {iar_id!r}")
+            raise NotFound.of("iar", iar_id)
         details: dict[str, Any] = {"iar_id": iar_id, "state": query.state.upper()}
         if kind is AskKind.EXPEDITE:
             if query.state not in PENDING:
@@ -142,7 +142,7 @@ def answer_ask(
     with desk.uow(actor, write=True) as uow:
         row = uow.session.scalar(_visible(scope).where(AgencyAsk.id == ask_id))
         if row is None:
-            raise NotFound(f"no ask {ask_id!r}")
+            raise NotFound.of("ask", ask_id)
         if row.state != "open":
             raise BadInput("ask_id", "already answered")
         row.state, row.answer = "answered", reply

@@ -42,7 +42,7 @@ def person_records(
     with desk.uow(actor, read_only=True) as uow:
         query = uow.session.scalar(store.visible(scope).where(DeskQuery.id == query_id))
         if query is None:
-            raise NotFound(f"no query {query_id!r}")
+            raise NotFound.of("query", query_id)
         draft = json.loads(query.draft_json or "{}")
         ori = query.ori
     persons = persons_of_draft(draft)
@@ -92,7 +92,7 @@ def report_source_error(
     with desk.uow(actor, read_only=True) as uow:
         query = uow.session.scalar(store.visible(scope).where(DeskQuery.id == query_id))
         if query is None:
-            raise NotFound(f"no query {query_id!r}")
+            raise NotFound.of("query", query_id)
         draft = json.loads(query.draft_json or "{}")
         ori = query.ori
     lookup = desk.lookup()

@@ -537,10 +537,14 @@ class DeskService:
     def list_iars(self, actor: Actor, scope: RowScope, limit: int = 100) -> list[dict[str, Any]]:
         """The caller's most recent queries with their state (scope applied in the query)."""
         with self.uow(actor, read_only=True) as uow:
-            rows = uow.session.scalars(
-                store.visible(scope)
-                .order_by(DeskQuery.received_at.desc())
-                .limit(max(1, min(limit, 500)))
+            # The listed columns only (not the draft and IAR documents: kilobytes a row).
+            listed = store.visible(scope).with_only_columns(
+                DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id, DeskQuery.ori,
+                DeskQuery.query_type, DeskQuery.state, DeskQuery.received_at,
+                DeskQuery.responded_at, DeskQuery.aor, DeskQuery.iaq_json,
+            )  # fmt: skip
+            rows = uow.session.execute(
+                listed.order_by(DeskQuery.received_at.desc()).limit(max(1, min(limit, 500)))
             ).all()
             staff = scope.kind in (ScopeKind.ALL, ScopeKind.OWN_AOR)
             return [

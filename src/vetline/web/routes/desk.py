@@ -31,6 +31,10 @@ from vetline.web.render import page
 router = APIRouter(prefix="/web/desk", tags=["web"])
 Analyst = Annotated[Principal, Depends(require(Permission.IAQ_ANSWER))]
 ACK_NOTE = "citizenship evidence acknowledged"
+#: The queue page shows the most urgent 100 of (at most) 300 read: an analyst works from
+#: the top, and the page stays within its time and weight budgets (bench/README.md).
+READ_AT_MOST = 300
+SHOWN_AT_MOST = 100
 
 
 def _filters(request: Request) -> dict[str, str]:
@@ -66,8 +70,8 @@ def get_queue(request: Request, principal: Analyst, state: State) -> Response:
     """IAQs awaiting an analyst, most urgent first, each with its response clock."""
     desk = desk_of(request, state)
     f = _filters(request)
-    items = queue.list_items(desk, principal.actor(), principal.row_scope, 500)
-    shown = [i for i in items if _keep(i, f, principal)]
+    items = queue.list_items(desk, principal.actor(), principal.row_scope, READ_AT_MOST)
+    shown = [i for i in items if _keep(i, f, principal)][:SHOWN_AT_MOST]
     open_asks = asks.asks_on(desk, principal.actor(), principal.row_scope,
                              query_ids=[i["query_id"] for i in shown], open_only=True)  # fmt: skip
     expedited = {a["query_id"] for a in open_asks if a["kind"] == "expedite"}

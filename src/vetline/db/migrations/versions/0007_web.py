@@ -1,7 +1,7 @@
 """Agencies' asks about their own queries: expedite a pending one, explain an answered one.
 
 Revision ID: 0007_web
-Revises: 0004_leads
+Revises: 0005_trust2
 Create Date: 2026-12-05
 """
 
