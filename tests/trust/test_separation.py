@@ -76,9 +76,10 @@ def test_a_privileged_account_needs_a_second_administrator_and_its_user_enrols(
     assert approved.status_code == 200, approved.text
     secret = approved.json()["enrolment_secret"]
     assert secret and approved.json()["user"]["role"] == "supervisor"
-    # Approved twice: refused (the state machine), not a second account.
+    # Approved twice: refused by the state machine (409, like every illegal move), not a
+    # second account.
     again = two.post(f"/v1/account-requests/{request_id}/approve", json={"reason": "ok"})
-    assert again.status_code == 422
+    assert again.status_code == 409  # an illegal transition: a conflict with the state
     # No password works before enrolment, the one the first administrator tried included.
     login = api_client(app).post(
         "/v1/auth/login", json={"username": "sup.new", "password": PASSWORD}

@@ -155,6 +155,14 @@ SENSITIVE: Final = frozenset(
         Permission.AUDIT_READ,
         Permission.AUDIT_EXPORT,
         Permission.USERS_WRITE,
+        # The workflows that followed: each reads case data of persons.
+        Permission.CASE_READ,
+        Permission.CLAIM_READ,
+        Permission.CLAIM_DETERMINE,
+        Permission.REQUEST_READ,
+        Permission.LEAD_REVIEW,
+        Permission.LEAD_WORK,
+        Permission.BATCH_RUN,
     }
 )
 
