@@ -7,7 +7,7 @@ Run: ``.venv/bin/python bench/bench_desk.py --data D [--facts person_facts.csv]
 built from the world's ``person_facts.csv`` (found next to the data folder's extract when
 not given). The server (``vetline serve --workers W``) runs on loopback with its own
 throwaway database (SQLite, or a PostgreSQL 15 server started for the run with
-``vetline.db.testing``); the generator sends at most ``N`` queries or runs at most ``S``
+``vetline.db.pgserver``); the generator sends at most ``N`` queries or runs at most ``S``
 seconds, then checks the database: every acknowledged query stored exactly once with the
 IAR it was answered with (lost / duplicated). Prints a table.
 """
@@ -38,7 +38,7 @@ from sqlalchemy import select
 
 from vetline.auth.accounts import NewUser, create_user
 from vetline.db import Actor, Database, UnitOfWork, upgrade
-from vetline.db.testing import PostgresServer, find_pg_bin
+from vetline.db.pgserver import PostgresServer, find_pg_bin
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.ops import percentile
 

@@ -105,7 +105,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run("sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", args.events, table)
     if args.postgres:
-        from vetline.db.testing import PostgresServer, find_pg_bin
+        from vetline.db.pgserver import PostgresServer, find_pg_bin
 
         bin_dir = find_pg_bin()
         assert bin_dir is not None, "no PostgreSQL binaries"

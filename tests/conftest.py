@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 # The ``database`` fixture (SQLite and a throwaway PostgreSQL server) for every package.
-pytest_plugins = ["vetline.db.testing"]
+pytest_plugins = ["dbfixtures"]
 
 SMALL_WORLD_PERSONS = 3_000
 SMALL_WORLD_SEED = 20261124

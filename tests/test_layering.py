@@ -23,11 +23,15 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "vetline"
 
 #: The workflows, adapters and entry points above the domain packages.
-_UPPER = frozenset({"desk", "api", "db", "auth", "audit", "cli", "serve", "demo"})
+_UPPER = frozenset({"desk", "api", "db", "auth", "audit", "cli", "serve", "demo", "tables"})
 
 #: unit → the units it must never import (a unit is a package or a top-level module).
 FORBIDDEN: dict[str, frozenset[str]] = {
     "vocab": frozenset({"*"}),  # the leaf vocabulary imports nothing of vetline
+    "actor": frozenset({"*"}),  # who acts: named by persistence, audit, auth and workflows
+    # Persistence sits under the trust packages and every workflow; the unit of work
+    # writes audit events through a port the audit trail installs (``db/events.py``).
+    "db": frozenset({"audit", "auth", "desk", "person", "status", "resolve", "api", "tables"}),
     "errors": frozenset({"*"}),
     # Free-text checks are a leaf every entry point shares (it reads only ``errors``).
     "text": _UPPER | {"person", "records", "resolve", "status", "synth", "documents", "vocab"},
@@ -41,12 +45,22 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # The documents are a leaf under the workflows that render them (vetting, leads).
     "documents": _UPPER
     | {"person", "records", "resolve", "status", "synth", "vetting", "leads", "batch", "web"},
+    # Lead priority is pure: plain rows in, a score out; it imports nothing of vetline.
+    "priority": frozenset({"*"}),
+    # Batch vetting calls the person core and stores its jobs (db, audit); it never
+    # imports the entry points or the other workflows (leads reads its result files).
+    "batch": frozenset({"api", "cli", "serve", "demo", "desk", "web", "leads", "vetting", "synth"}),
+    # Leads sit beside the other workflows: they reach vetting through their ports
+    # (``leads/ports.py``, wired by the caller) and never an entry point or the batch runner
+    # (they read its result files, CONTRACTS.md).
+    "leads": frozenset({"api", "cli", "serve", "demo", "web", "batch", "vetting"}),
 }
 
-#: Upward edges that close a cycle today (issue 12 item 3 removes them): the unit of
-#: work calls the audit writer (``db/uow.py``, ``db/work.py``), and ``db/models.py``
-#: imports every package's tables for one metadata.
-KNOWN_CYCLE_EDGES = frozenset({("db", "audit"), ("db", "auth"), ("db", "desk")})
+#: Upward edges that close a cycle today, scheduled to go (shrink it, never grow it).
+#: Empty since issue 12 item 3: the unit of work writes audit events through the port
+#: ``db/events.py``, work items name their own events, and the metadata of every table
+#: moved from ``db/models.py`` to the top-level ``tables`` module.
+KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 
 
 def _unit(path: Path) -> str:
@@ -138,3 +152,11 @@ def test_the_checker_sees_function_level_and_relative_imports(tmp_path: Path) ->
     path = SRC / "person" / "example.py"  # never written: only its place in the tree counts
     found = {unit for unit, _ in _imported(ast.parse(code), path)}
     assert found == {"desk", "api", "db"}
+
+
+def test_work_item_events_are_audit_event_types() -> None:
+    """``db.work`` names its own events (no import of the audit trail): the same strings."""
+    from vetline.audit.events import EventType
+    from vetline.db.work import WorkEvent
+
+    assert {event.value for event in WorkEvent} <= {event.value for event in EventType}

@@ -256,11 +256,29 @@ def _print_samples(iars: list[dict[str, Any]]) -> None:
 
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
 from vetline.auth.cli import users_app  # noqa: E402
+from vetline.batch.cli import batch_app  # noqa: E402
 from vetline.db.cli import db_app  # noqa: E402
+from vetline.leads.cli import leads_app, use_vetting  # noqa: E402
 
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+app.add_typer(batch_app, name="batch")
+app.add_typer(leads_app, name="leads")
+
+from vetline.vetting.cli import cases_app  # noqa: E402 - the vetting centre
+
+app.add_typer(cases_app, name="cases")
+
+
+def _vetting_for_leads() -> object:
+    from vetline.leads.ports import OwnVetting
+    from vetline.vetting.for_leads import CasesForLeads
+
+    return CasesForLeads(OwnVetting())
+
+
+use_vetting(_vetting_for_leads)  # leads see open vetting cases (they import no sibling)
 
 
 @app.command()

@@ -40,6 +40,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("demo.field", Role.FIELD_OFFICER, aor="LOS"),
     DemoLogin("demo.auditor", Role.AUDITOR),
     DemoLogin("demo.admin", Role.ADMINISTRATOR),
+    DemoLogin("demo.officer", Role.VETTING_OFFICER),
+    DemoLogin("demo.reviewer", Role.CITIZENSHIP_REVIEWER),
 )
 
 
@@ -79,7 +81,13 @@ def answer_samples(data_dir: Path) -> list[dict[str, Any]]:
     from vetline.desk.service.cli import answer_all, open_desk
     from vetline.desk.service.samples import sample_queries
     from vetline.person.records import MemoryRecords
+    from vetline.vetting import VettingService, install_intake
+    from vetline.vetting.demo import seed_cases
 
     desk = open_desk(data_dir)
-    texts = sample_queries(MemoryRecords.load(data_dir))
-    return list(answer_all(desk, texts))
+    vetting = VettingService(desk, data_dir=data_dir)
+    install_intake(vetting)  # finalised, actionable IARs open vetting cases
+    records = MemoryRecords.load(data_dir)
+    answers = list(answer_all(desk, sample_queries(records)))
+    seed_cases(vetting, records)  # a few open cases, one with a citizenship claim
+    return answers

@@ -25,7 +25,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from vetline.api.app import create_app
+from vetline.api.routers.batch import start_batch_runner
 from vetline.api.routers.desk import install_desk
+from vetline.api.routers.vetting import install_vetting
 from vetline.api.settings import Settings
 from vetline.db.engine import Database
 from vetline.db.migrate import upgrade
@@ -33,6 +35,7 @@ from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
 from vetline.person import PersonLookup
 from vetline.status import load_policy
+from vetline.vetting import VettingService
 
 GRACEFUL_SECONDS = 15
 #: How long a thread may hold the GIL while another waits (Python's default: 5 ms). The
@@ -60,8 +63,10 @@ def build_app(settings: Settings) -> FastAPI:
         log.warning("query desk not ready: %s", exc)
     else:
         install_desk(app, desk)
+        install_vetting(app, VettingService(desk, data_dir=settings.data))  # cases on IARs
         desk.recover()
         desk.warm_up()
+    start_batch_runner(app)  # API batch jobs: resumes those a previous process left
     freeze_loaded_objects()
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return app

@@ -1,6 +1,6 @@
 """Trust-layer fixtures: migrated databases on SQLite and PostgreSQL, a clock, a policy.
 
-``database`` (from ``vetline.db.testing``, loaded by the root conftest) is parametrised
+``database`` (from ``tests/dbfixtures.py``, loaded by the root conftest) is parametrised
 over both backends, so each test taking it runs twice; the PostgreSQL server starts once
 per session.
 """

@@ -31,6 +31,7 @@ A, D, V, S, L, F, AU, AD = (
     Role.AUDITOR,
     Role.ADMINISTRATOR,
 )
+CR = Role.CITIZENSHIP_REVIEWER
 EVERYONE = frozenset(Role)
 PUBLIC = None
 
@@ -70,6 +71,57 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/queue/iaq/{query_id}/release"): frozenset({D, S}),
     ("POST", "/v1/queue/iaq/{query_id}/answer"): frozenset({D, S}),
     ("GET", "/v1/ops/desk"): frozenset({D, S}),
+    # Batch vetting (vetline.batch):
+    ("POST", "/v1/batch-jobs"): frozenset({L}),
+    ("GET", "/v1/batch-jobs/{job_id}"): frozenset({L}),
+    ("GET", "/v1/batch-jobs/{job_id}/results"): frozenset({L}),
+    # Leads (vetline.leads): review = lead analysts and supervisors, work = field officers.
+    ("POST", "/v1/leads/imports"): frozenset({L, S}),
+    ("GET", "/v1/leads/jobs"): frozenset({L, S}),
+    ("GET", "/v1/leads/jobs/{job_id}"): frozenset({L, S}),
+    ("GET", "/v1/leads/jobs/{job_id}/sample"): frozenset({L, S}),
+    ("POST", "/v1/leads/jobs/{job_id}/sample/{item_id}"): frozenset({L, S}),
+    ("GET", "/v1/leads/diversions"): frozenset({L, S}),
+    ("GET", "/v1/leads/corrections"): frozenset({L, S}),
+    ("POST", "/v1/leads/expire"): frozenset({L, S}),
+    ("GET", "/v1/leads"): frozenset({L, F, S}),
+    ("GET", "/v1/leads/{lead_id}"): frozenset({L, F, S}),
+    ("GET", "/v1/leads/{lead_id}/package"): frozenset({L, F, S}),
+    ("GET", "/v1/leads/{lead_id}/package.pdf"): frozenset({L, F, S}),
+    ("POST", "/v1/leads/{lead_id}/confirm"): frozenset({L, S}),
+    ("POST", "/v1/leads/{lead_id}/reject"): frozenset({L, S}),
+    ("POST", "/v1/leads/{lead_id}/assign"): frozenset({L, S}),
+    ("POST", "/v1/leads/{lead_id}/outcome"): frozenset({F}),
+    ("GET", "/v1/ops/leads"): frozenset({L, S}),
+    # The vetting centre (vetline.vetting):
+    ("GET", "/v1/cases"): frozenset({V, S, CR}),
+    ("POST", "/v1/cases"): frozenset({V, S}),
+    ("GET", "/v1/cases/{case_id}"): frozenset({V, S, CR}),
+    ("GET", "/v1/cases/{case_id}/changes"): frozenset({V, S, CR}),
+    ("POST", "/v1/cases/{case_id}/review"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/records/mark"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/records/wrong"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/checklist/{item}"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/close"): frozenset({V, S}),
+    ("POST", "/v1/cases/{case_id}/requests"): frozenset({V, S}),
+    ("GET", "/v1/requests"): frozenset({A, F, V, S, CR}),
+    ("GET", "/v1/requests/{request_id}"): frozenset({A, F, V, S, CR}),
+    ("GET", "/v1/requests/{request_id}/document"): frozenset({A, F, V, S, CR}),
+    ("POST", "/v1/requests/{request_id}/approve"): frozenset({S}),
+    ("POST", "/v1/requests/{request_id}/return"): frozenset({S}),
+    ("POST", "/v1/requests/{request_id}/issue"): frozenset({V, S}),
+    ("POST", "/v1/requests/{request_id}/serve"): frozenset({A, V, S}),
+    ("POST", "/v1/requests/{request_id}/acknowledge"): frozenset({A}),
+    ("POST", "/v1/requests/{request_id}/decline"): frozenset({A}),
+    ("POST", "/v1/requests/{request_id}/custody-assumed"): frozenset({V, S}),
+    ("POST", "/v1/requests/{request_id}/lapse"): frozenset({V, S}),
+    ("POST", "/v1/requests/{request_id}/cancel"): frozenset({V, S}),
+    ("GET", "/v1/citizenship-claims"): frozenset({V, S, CR}),
+    ("POST", "/v1/citizenship-claims"): frozenset({A, V, S, CR}),
+    ("POST", "/v1/citizenship-claims/{claim_id}/assign"): frozenset({CR}),
+    ("POST", "/v1/citizenship-claims/{claim_id}/determine"): frozenset({CR}),
+    ("GET", "/v1/corrections"): frozenset({V, S, CR}),
+    ("GET", "/v1/ops/vetting"): frozenset({V, S}),
 }
 NOT_API_ROUTES = {"/openapi.json"}  # FastAPI's own schema route: structure only, no data
 
@@ -170,3 +222,33 @@ def test_allow_deny_table_over_http(app: FastAPI, database: Database) -> None:
                 failures.append(f"{role} {method} {path}: call not audited")
         assert _audit_count(database) > before
     assert failures == []
+
+
+def test_separation_of_duties_over_http(app: FastAPI, database: Database) -> None:
+    """The walk's separation-of-duties lines (issue 13 item 1): an administrator may call
+    the account routes, yet not on their own account and not to decide their own request;
+    no account-changing call creates a privileged account by itself."""
+    for name in ("sod.one", "sod.two"):
+        add_user(database, name, Role.ADMINISTRATOR)
+    one, two = api_client(app, "sod.one"), api_client(app, "sod.two")
+    me = one.get("/v1/auth/me").json()["user_id"]
+    refused = {
+        "own role": one.put(f"/v1/users/{me}/role", json={"role": "auditor", "reason": "x"}),
+    }
+    asked = one.post("/v1/users", json={"username": "sod.new", "role": "auditor"})
+    assert asked.status_code == 202 and "user" not in asked.json()
+    request_id = asked.json()["request"]["id"]
+    refused["own request"] = one.post(
+        f"/v1/account-requests/{request_id}/approve", json={"reason": "x"}
+    )
+    refused["own request, rejected"] = one.post(
+        f"/v1/account-requests/{request_id}/reject", json={"reason": "x"}
+    )
+    assert {k: r.status_code for k, r in refused.items()} == dict.fromkeys(refused, 403)
+    for role in Role:  # every role is two-person: a request, never an account
+        if role is Role.ADMINISTRATOR:
+            continue
+        body: dict[str, Any] = {"username": f"sod.{role.value.replace('_', '')}", "role": role}
+        body |= {"ori": "CA0194200"} if role is Role.REQUESTING_AGENCY else {}
+        body |= {"aor": "LOS"} if role is Role.FIELD_OFFICER else {}
+        assert two.post("/v1/users", json=body).status_code == 202, role

@@ -12,7 +12,7 @@ from vetline.auth.models import RoleRow
 from vetline.auth.roles import Role
 from vetline.db import Actor, Database, UnitOfWork, current_revision, upgrade
 from vetline.db.migrate import alembic_config
-from vetline.db.models import metadata
+from vetline.tables import metadata
 
 
 def test_migrations_produce_the_model_schema(database: Database) -> None:

@@ -29,6 +29,7 @@ PRINCIPALS = {
     "/v1/audit": "st.auditor",
     "/v1/tokens": "st.agency",
     "/v1/auth": "st.agency",
+    "/v1/leads": "st.lead",
 }
 
 
@@ -40,6 +41,7 @@ def st_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     add_user(database, "st.admin", Role.ADMINISTRATOR)
     add_user(database, "st.auditor", Role.AUDITOR)
     add_user(database, "st.agency", Role.REQUESTING_AGENCY)
+    add_user(database, "st.lead", Role.LEAD_ANALYST)
     return create_app(Settings(demo_mode=True, rate_limit_per_minute=1_000_000), database=database)
 
 

@@ -16,6 +16,7 @@ from vetline.db import Actor, Database, UnitOfWork
 APPENDER = textwrap.dedent(
     """
     import sys
+    import vetline.audit  # installs the audit writer the unit of work writes events with
     from vetline.db import Actor, Database, UnitOfWork
     database = Database.from_url(sys.argv[1])
     for i in range(int(sys.argv[3])):

@@ -21,6 +21,7 @@ from vetline.audit.events import EventType
 from vetline.auth.errors import Forbidden, NotFound, Unauthenticated
 from vetline.db.storage import storage_full
 from vetline.errors import BadInput
+from vetline.statemachine import IllegalTransition
 
 #: Longest message an error repeats (ids and values inside are cut before this).
 MAX_MESSAGE = 200
@@ -67,6 +68,14 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
 async def _bad_input(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BadInput)
     return error_response(422, "bad_input", str(exc), field=exc.field)
+
+
+async def _illegal(_: Request, exc: Exception) -> JSONResponse:
+    """A move the state machine refuses: 409, with the states and the rule's reason."""
+    assert isinstance(exc, IllegalTransition)
+    return error_response(
+        409, "illegal_transition", str(exc), current=exc.current, wanted=exc.wanted, reason=exc.why
+    )
 
 
 async def _unauthenticated(_: Request, exc: Exception) -> JSONResponse:
@@ -116,6 +125,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(BadInput, _bad_input)
+    app.add_exception_handler(IllegalTransition, _illegal)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(NotFound, _not_found)

@@ -14,6 +14,7 @@ from vetline.audit.events import EventType, Outcome
 from vetline.audit.models import AuditChainHead, AuditEvent
 from vetline.audit.search import AuditFilter, export_csv, export_jsonl, iter_events, search
 from vetline.audit.verify import VerifyResult, verify_chain
+from vetline.audit.writer import append_events  # installs the unit of work's writer
 
 __all__ = [
     "AuditChainHead",
@@ -22,6 +23,7 @@ __all__ = [
     "EventType",
     "Outcome",
     "VerifyResult",
+    "append_events",
     "canonical_json",
     "event_hash",
     "export_csv",

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from vetline.actor import Actor
 from vetline.audit.chain import canonical_json, event_hash
 from vetline.audit.models import HASHED_COLUMNS, HEAD_ID, AuditChainHead, AuditEvent
 from vetline.db.base import utc_iso
-
-if TYPE_CHECKING:
-    from vetline.db.uow import Actor
+from vetline.db.events import CarriedEvents, EventDraft, install_event_writer
 
 _HEAD = cast(Table, AuditChainHead.__table__)
 _EVENTS = cast(Table, AuditEvent.__table__)
@@ -41,28 +39,6 @@ _LOCK_HEAD = (
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bindparam("new_hash"))
 _INSERT_EVENTS = insert(_EVENTS)
 MAX_REASON = 2000
-
-
-@dataclass(frozen=True)
-class EventDraft:
-    """An audit event before the chain gives it a sequence number and a hash."""
-
-    fields: Mapping[str, Any]
-
-
-@dataclass(eq=False)  # identity: two carriers of equal events are still two
-class CarriedEvents:
-    """Events drafted in one place and written by a later unit of work, if one commits.
-
-    The API gate's ``API_CALL`` event for ``POST /v1/iaq`` rides in the desk's own
-    transaction instead of a transaction of its own: one write per IAQ instead of two.
-    ``written`` turns true only when a unit holding the events has committed; whoever
-    drafted them writes them itself otherwise (``vetline.api.deps``), so an event is
-    never lost and never written twice.
-    """
-
-    drafts: list[EventDraft]
-    written: bool = False
 
 
 def draft_event(
@@ -130,3 +106,18 @@ def append_events(session: Session, drafts: Sequence[EventDraft]) -> list[dict[s
     connection.execute(_INSERT_EVENTS, rows)
     connection.execute(_MOVE_HEAD, {"new_hash": prev_hash})
     return rows
+
+
+class _ChainWriter:
+    """The audit chain as the unit of work's event writer (``vetline.db.events``)."""
+
+    draft = staticmethod(draft_event)
+
+    @staticmethod
+    def append(session: Session, drafts: Sequence[EventDraft]) -> list[dict[str, Any]]:
+        return append_events(session, drafts)
+
+
+install_event_writer(_ChainWriter())
+
+__all__ = ["CarriedEvents", "EventDraft", "append_events", "draft_event"]

@@ -37,6 +37,8 @@ class Role(StrEnum):
     FIELD_OFFICER = "field_officer"
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
+    #: Designated to determine citizenship claims and reviews (vetline.vetting.claims).
+    CITIZENSHIP_REVIEWER = "citizenship_reviewer"
 
 
 class Permission(StrEnum):
@@ -61,6 +63,19 @@ class Permission(StrEnum):
     BATCH_RUN = "batch.run"
     IAQ_ANSWER = "iaq.answer"  # claim and answer queued IAQs (the desk's analysts)
     OPS_READ = "ops.read"  # the desk's operations numbers
+    LEAD_REVIEW = "lead.review"  # import batch results, review the audit sample, confirm,
+    # reject, assign leads; the citizenship-review list, corrections, lead metrics
+    LEAD_WORK = "lead.work"  # record a field outcome on a lead of one's own AOR
+    # The vetting centre (vetline.vetting):
+    CASE_READ = "case.read"  # cases, their checklist, records and snapshots
+    REQUEST_READ = "request.read"  # requests and their documents (row-scoped)
+    REQUEST_SERVE = "request.serve"  # record that a detainer was served on the subject
+    REQUEST_RESPOND = "request.respond"  # the addressed agency acknowledges or declines
+    CLAIM_FILE = "claim.file"  # citizenship-claim intake (hotline, attorney, agency)
+    CLAIM_READ = "claim.read"
+    CLAIM_DETERMINE = "claim.determine"  # the written determination
+    CORRECTION_READ = "correction.read"  # source-correction items per source system
+    VETTING_OPS_READ = "ops.vetting"  # the vetting centre's numbers
     USERS_APPROVE = "users.approve"  # approve or reject another administrator's request
 
 
@@ -90,6 +105,37 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.BATCH_RUN: frozenset({Role.LEAD_ANALYST}),
     Permission.IAQ_ANSWER: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
     Permission.OPS_READ: frozenset({Role.DESK_ANALYST, Role.SUPERVISOR}),
+    Permission.LEAD_REVIEW: frozenset({Role.LEAD_ANALYST, Role.SUPERVISOR}),
+    # Only the field works a lead (row scope OWN_AOR: leads routed to the officer's AOR).
+    Permission.LEAD_WORK: frozenset({Role.FIELD_OFFICER}),
+    Permission.CASE_READ: frozenset(
+        {Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
+    ),
+    # Agencies see requests addressed to them, field officers referrals of their AOR (row scope).
+    Permission.REQUEST_READ: frozenset(
+        {
+            Role.REQUESTING_AGENCY,
+            Role.FIELD_OFFICER,
+            Role.VETTING_OFFICER,
+            Role.SUPERVISOR,
+            Role.CITIZENSHIP_REVIEWER,
+        }
+    ),
+    Permission.REQUEST_SERVE: frozenset(
+        {Role.REQUESTING_AGENCY, Role.VETTING_OFFICER, Role.SUPERVISOR}
+    ),
+    Permission.REQUEST_RESPOND: frozenset({Role.REQUESTING_AGENCY}),
+    Permission.CLAIM_FILE: frozenset(
+        {Role.REQUESTING_AGENCY, Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
+    ),
+    Permission.CLAIM_READ: frozenset(
+        {Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
+    ),
+    Permission.CLAIM_DETERMINE: frozenset({Role.CITIZENSHIP_REVIEWER}),
+    Permission.CORRECTION_READ: frozenset(
+        {Role.VETTING_OFFICER, Role.SUPERVISOR, Role.CITIZENSHIP_REVIEWER}
+    ),
+    Permission.VETTING_OPS_READ: frozenset({Role.VETTING_OFFICER, Role.SUPERVISOR}),
     Permission.USERS_APPROVE: frozenset({Role.ADMINISTRATOR}),
 }
 
@@ -107,6 +153,12 @@ SENSITIVE: Final = frozenset(
         Permission.AUDIT_READ,
         Permission.AUDIT_EXPORT,
         Permission.USERS_WRITE,
+        Permission.LEAD_REVIEW,
+        Permission.LEAD_WORK,
+        Permission.CASE_READ,
+        Permission.REQUEST_READ,
+        Permission.CLAIM_READ,
+        Permission.BATCH_RUN,
     }
 )
 
@@ -118,7 +170,7 @@ def needs_second_administrator(role: Role | str) -> bool:
 
 
 #: Roles whose accounts may (and, with ``totp_required``, must) use a TOTP second factor.
-TOTP_ROLES: Final = frozenset({*ANALYSTS, Role.FIELD_OFFICER})
+TOTP_ROLES: Final = frozenset({*ANALYSTS, Role.FIELD_OFFICER, Role.CITIZENSHIP_REVIEWER})
 
 
 def allowed(role: Role | str, permission: Permission) -> bool:
@@ -157,6 +209,7 @@ ROW_SCOPES: Final[Mapping[Role, ScopeKind]] = {
     Role.VETTING_OFFICER: ScopeKind.ALL,
     Role.SUPERVISOR: ScopeKind.ALL,
     Role.LEAD_ANALYST: ScopeKind.ALL,
+    Role.CITIZENSHIP_REVIEWER: ScopeKind.ALL,
 }
 
 

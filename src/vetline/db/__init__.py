@@ -3,9 +3,12 @@
 Edit here: the engine factory (``engine.py``), the unit of work that owns every
 transaction (``uow.py``), migrations (``migrations/versions/``, one file per change, chained
 by ``down_revision``), the generic work-item claim (``work.py``) the desk's queue reuses, and
-the group commit (``batch.py``) that lets many request threads share one write transaction.
+the group commit (``batch.py``) that lets many request threads share one write transaction,
+and the port through which a unit of work's audit events are written (``events.py``: the
+audit trail installs its writer; persistence imports nothing above it).
 Domain tables live with their domain (``vetline.auth.models``, ``vetline.audit.models``);
-they all share :class:`Base` so Alembic and tests see one metadata.
+they all share :class:`Base`; the top-level ``vetline.tables`` imports them all for one
+metadata (schema tests, autogenerate).
 """
 
 from __future__ import annotations

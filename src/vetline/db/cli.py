@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from vetline.db.anchorlog import AnchorLog
 from vetline.db.engine import Database, database_url
 from vetline.db.migrate import current_revision, upgrade
 from vetline.db.uow import Actor
@@ -39,8 +40,6 @@ def open_database(data: Path | None, url: str | None, *, migrate: bool = True) -
     server's (``vetline.audit.anchor``). Without ``migrate``, a database that was never
     migrated (a fresh data folder) is bad input, not a traceback.
     """
-    from vetline.audit.anchor import AnchorLog
-
     folder = resolve_data_dir(data)
     db = Database.from_url(database_url(folder, url))
     if migrate:

@@ -18,49 +18,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from vetline.actor import Actor
 from vetline.db.base import utcnow
 from vetline.db.engine import Database
-
-if TYPE_CHECKING:
-    from vetline.audit.writer import CarriedEvents, EventDraft
+from vetline.db.events import CarriedEvents, EventDraft, event_writer
 
 READ_ONLY_ERROR = (
     "this unit of work is read-only (the default) and cannot {what}: "
     "open it with UnitOfWork(..., write=True)"
 )
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting and from where: copied into every audit event the unit of work writes.
-
-    ``via`` is ``session`` (web), ``token`` (agency system), ``cli`` (an operator at the
-    console) or ``system``; ``client`` is the IP address or host the request came from.
-    """
-
-    user_id: str | None
-    username: str
-    role: str | None = None
-    ori: str | None = None
-    via: str = "system"
-    client: str | None = None
-
-    @classmethod
-    def system(cls, name: str = "vetline") -> Actor:
-        """The software itself (migrations, start-up)."""
-        return cls(user_id=None, username=name, via="system")
-
-    @classmethod
-    def anonymous(cls, client: str | None, via: str = "session") -> Actor:
-        """Someone not (yet) authenticated, e.g. a failed login."""
-        return cls(user_id=None, username="anonymous", via=via, client=client)
+__all__ = ["Actor", "UnitOfWork"]  # Actor re-exported: it lived here before vetline.actor
 
 
 class UnitOfWork:
@@ -136,15 +109,13 @@ class UnitOfWork:
         """Make every change and audit record of this unit durable, together.
 
         The unit's audit events are appended to the chain here, as the last statements
-        before COMMIT (see ``vetline.audit.writer``).
+        before COMMIT, by the installed event writer (``vetline.db.events``).
         """
-        from vetline.audit.writer import append_events
-
         if self.read_only:
             raise RuntimeError(READ_ONLY_ERROR.format(what="commit"))
         events, self._events = self._events, []
         carried, self._carried = self._carried, []
-        rows = append_events(self.session, events)
+        rows = event_writer().append(self.session, events) if events else ()
         self.session.commit()
         self._committed = True
         for one in carried:
@@ -189,13 +160,11 @@ class UnitOfWork:
         reaches it together with its events (``commit`` appends them in the order they
         were recorded, under one lock of the chain head).
         """
-        from vetline.audit.writer import draft_event
-
         if self._session is None:
             raise RuntimeError("UnitOfWork used outside its 'with' block")
         if self.read_only:
             raise RuntimeError(READ_ONLY_ERROR.format(what="record audit events"))
-        event = draft_event(
+        event = event_writer().draft(
             actor=actor or self.actor,
             at=self.now(),
             event_type=event_type,

@@ -20,12 +20,23 @@ from typing import Final, cast
 from sqlalchemy import ColumnElement, Integer, String, Table, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vetline.audit.events import EventType
 from vetline.db.base import TS_WIDTH, Base, utc_iso
 from vetline.db.uow import UnitOfWork
 from vetline.statemachine import StateMachine
 
 MAX_CLAIM_ATTEMPTS = 5
+
+
+class WorkEvent(StrEnum):
+    """The audit events of a work item's life.
+
+    Named here, not taken from ``vetline.audit.events``, so persistence does not import
+    the audit trail above it; each value is also an ``EventType`` (a test holds them equal).
+    """
+
+    WORK_CLAIMED = "WORK_CLAIMED"
+    WORK_RELEASED = "WORK_RELEASED"
+    WORK_COMPLETED = "WORK_COMPLETED"
 
 
 class WorkState(StrEnum):
@@ -136,7 +147,7 @@ def claim(uow: UnitOfWork, item_id: str) -> bool:
         claimed_by=uow.actor.user_id, claimed_at=utc_iso(uow.now()),
     )  # fmt: skip
     if won:
-        uow.audit(EventType.WORK_CLAIMED, object_type="work_item", object_id=item_id)
+        uow.audit(WorkEvent.WORK_CLAIMED, object_type="work_item", object_id=item_id)
     return won
 
 
@@ -185,7 +196,7 @@ def release(uow: UnitOfWork, item_id: str, reason: str) -> bool:
     )  # fmt: skip
     if done:
         uow.audit(
-            EventType.WORK_RELEASED, object_type="work_item", object_id=item_id, reason=reason
+            WorkEvent.WORK_RELEASED, object_type="work_item", object_id=item_id, reason=reason
         )
     return done
 
@@ -197,5 +208,5 @@ def complete(uow: UnitOfWork, item_id: str) -> bool:
         where=(WorkItem.claimed_by == uow.actor.user_id,), done_at=utc_iso(uow.now()),
     )  # fmt: skip
     if done:
-        uow.audit(EventType.WORK_COMPLETED, object_type="work_item", object_id=item_id)
+        uow.audit(WorkEvent.WORK_COMPLETED, object_type="work_item", object_id=item_id)
     return done

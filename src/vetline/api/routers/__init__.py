@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from vetline.api.routers import (
     account_requests,
     audit,
+    batch,
     desk,
     health,
     ops_desk,
@@ -19,6 +20,8 @@ from vetline.api.routers import (
     tokens,
     users,
 )
+from vetline.api.routers import leads as leads_routes
+from vetline.api.routers import vetting as vetting_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -30,4 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     desk.router,
     queue_iaq.router,
     ops_desk.router,
+    batch.router,
+    *leads_routes.ROUTERS,
+    vetting_router.router,
 )

@@ -5,9 +5,13 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from vetline.db.models import metadata
+from vetline.db.base import Base
 
 config = context.config
+# The shared metadata carries the naming convention every migration's constraints are
+# named by. Its tables matter only to autogenerate, which imports ``vetline.tables``
+# first (that composition module imports every domain's models; persistence does not).
+metadata = Base.metadata
 engine = config.attributes.get("engine")
 if not isinstance(engine, Engine):  # pragma: no cover - only when run from a raw alembic CLI
     from vetline.db.engine import make_engine

@@ -192,6 +192,7 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
         if not moved or not work.complete(uow, item.id):
             raise BadInput("query", "the query changed meanwhile; reload it")
         store.add_response(uow, query_id, iar, "analyst", actor.user_id)
+        query_type = query.query_type
         uow.audit(
             EventType.IAR_SENT, object_type=OBJECT_TYPE, object_id=query_id,
             requesting_ori=iaq.ori, reason=fix.reason,
@@ -202,6 +203,7 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
                                              iar["match"].get("possible_same_person", [])]},
         )  # fmt: skip
         uow.commit()
+    desk.notify_answered(query_id, query_type, iar)  # the vetting centre's intake, if any
     return iar
 
 

@@ -34,11 +34,11 @@ import asyncio
 import json
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -75,10 +75,31 @@ from vetline.errors import BadInput
 from vetline.person import PersonLookup, work_out
 from vetline.status import Policy
 
-__all__ = ["OBJECT_TYPE", "QUEUE", "DeskService", "DeskUnavailable", "Submission", "Worked"]
+__all__ = [
+    "OBJECT_TYPE",
+    "QUEUE",
+    "AnsweredHook",
+    "DeskService",
+    "DeskUnavailable",
+    "Submission",
+    "Worked",
+]
 
 #: A well-formed ORI for the warm-up query (never stored).
 WARM_UP_ORI = "CA0194200"
+
+
+class AnsweredHook(Protocol):
+    """A port for whoever acts on finalised IARs (the vetting centre's case intake).
+
+    ``wants`` is asked first, on the desk's own path, and must be cheap and pure; only
+    when it says yes is the hook called, after the IAR is committed (outside the desk's
+    transaction: a failing hook never takes back an IAR already sent).
+    """
+
+    def wants(self, query_type: str, iar: Mapping[str, Any]) -> bool: ...
+
+    def __call__(self, query_id: str, query_type: str, iar: Mapping[str, Any]) -> None: ...
 
 
 class DeskUnavailable(Exception):
@@ -123,6 +144,8 @@ class DeskService:
         self.policy = policy  # built once at the edge (serve, CLI, tests): issue 12 item 7
         self.directory = directory or shipped_agencies()
         self.clock = clock
+        #: Told of every finalised IAR (``AnsweredHook``); None: nobody listens.
+        self.on_answered: AnsweredHook | None = None
         self.writes: GroupCommit[Answered, str] = GroupCommit(
             database, write_answered, actor=Actor.system("desk-writer"), clock=clock,
             name="desk-writer",
@@ -193,6 +216,8 @@ class DeskService:
             self.writes.run(job)
         except Duplicate:
             return self._winner(job.row, actor, carried)
+        if self._wanted(job.row.query_type, job.worked):
+            self.notify_answered(job.row.id, job.row.query_type, job.worked.iar)
         return Submission(job.row.id, job.worked.state, job.worked.iar, True)
 
     async def submit_async(
@@ -227,7 +252,25 @@ class DeskService:
             await self.writes.run_async(job)
         except Duplicate:
             return await asyncio.to_thread(self._winner, job.row, actor, carried)
+        if self._wanted(job.row.query_type, job.worked):  # rare: off the loop
+            await asyncio.to_thread(
+                self.notify_answered, job.row.id, job.row.query_type, job.worked.iar
+            )
         return Submission(job.row.id, job.worked.state, job.worked.iar, True)
+
+    def _wanted(self, query_type: str, worked: Worked) -> bool:
+        hook = self.on_answered
+        return (
+            hook is not None
+            and worked.state is QueryState.ANSWERED
+            and hook.wants(query_type, worked.iar)
+        )
+
+    def notify_answered(self, query_id: str, query_type: str, iar: Mapping[str, Any]) -> None:
+        """Tell the hook of a committed, final IAR (the analyst's answer calls this too)."""
+        hook = self.on_answered
+        if hook is not None and hook.wants(query_type, iar):
+            hook(query_id, query_type, iar)
 
     def _accept(
         self, body: str | bytes, scope: RowScope, form: Form | None, received: datetime
@@ -393,6 +436,8 @@ class DeskService:
                 return _submission(again, created)
             record(uow, query, worked, version=None)
             uow.commit()
+        if self._wanted(query.query_type, worked):
+            self.notify_answered(query_id, query.query_type, worked.iar)
         return Submission(query_id, worked.state, worked.iar, created)
 
     def _work_out(self, query: DeskQuery, lookup: PersonLookup, intake: Intake | None = None

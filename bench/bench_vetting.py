@@ -1,0 +1,315 @@
+"""The vetting centre: case-list queries with many cases in the database, and time per case
+action over HTTP on a built world.
+
+Run: ``.venv/bin/python bench/bench_vetting.py --cases 100000 --runs 200`` (list part) and
+``--world DIR --flows N`` (actions: a built data folder, e.g. the demo's ``vetline-data``).
+Both go through the app over HTTP (Starlette's TestClient: the whole gate, route, service
+and audited commit in-process, no network); the list part also times the service query
+alone. SQLite in a temporary folder. Prints tables (p50/p90/p99 in ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import insert
+
+from vetline.api import Settings, create_app
+from vetline.auth.accounts import NewUser, create_user
+from vetline.db import Actor, Database, UnitOfWork, upgrade
+from vetline.db.base import utc_iso
+
+PASSWORD = "benchmark passphrase 2026"
+STATES = ["OPEN", "IN_REVIEW", "RECOMMENDED", "APPROVED", "ISSUED"]
+NOW = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+
+
+def pct(samples: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return cuts[49], cuts[89], cuts[98]
+
+
+def timed(fn: Callable[[], Any], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def fill(db: Database, n: int, seed: int = 7) -> None:
+    """``n`` cases (1 in 10 open, spread over a year), a detainer on 1 in 20, a claim on 1 in 50."""
+    from vetline.vetting.models import CitizenshipClaim, VettingCase, VettingRequest
+
+    rnd = random.Random(seed)
+    cases, reqs, claims = [], [], []
+    for i in range(n):
+        opened = NOW - timedelta(minutes=rnd.randrange(0, 525_600))
+        state = rnd.choice(STATES) if i % 10 == 0 else "CLOSED"
+        cid = str(uuid.UUID(int=rnd.getrandbits(128)))
+        cases.append(
+            {
+                "id": cid,
+                "number": f"VC-{i:012d}",
+                "state": state,
+                "open_key": f"P{i}|CA0194200|2026" if state != "CLOSED" else None,
+                "person_id": f"P{i:09d}",
+                "encounter": "CA0194200|2026-11-20",
+                "ori": "CA0194200",
+                "aor": rnd.choice(["LOS", "SFR", "NYC", "HOU"]),
+                "field_office": "x",
+                "opened_via": "AUTOMATIC",
+                "opened_reason": "bench",
+                "opened_at": utc_iso(opened),
+                "opened_by": "bench",
+                "query_id": cid,
+                "match_level": "POSITIVE",
+                "identity_basis": "BIOMETRIC",
+                "recommendation": "DETAINER",
+                "citizenship_sign": i % 50 == 0,
+                "protected_status": False,
+                "in_custody": True,
+                "criminal_arrest": True,
+                "facility_ori": "CA0194200",
+                "subject_json": "{}",
+                "working_json": "{}",
+                "checklist_version": 1,
+                "updated_at": utc_iso(opened),
+            }
+        )
+        if i % 20 == 0:
+            reqs.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "number": f"DET-{i:012d}",
+                    "case_id": cid,
+                    "kind": "DETAINER",
+                    "state": "ACKNOWLEDGED" if state != "CLOSED" else "CANCELLED",
+                    "pc_bases": "[]",
+                    "drafted_by": "u",
+                    "drafted_by_name": "bench",
+                    "drafted_at": utc_iso(opened),
+                    "deadline_at": utc_iso(opened + timedelta(hours=48)),
+                }
+            )
+        if i % 50 == 0:
+            claims.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "case_id": cid,
+                    "state": "OPEN" if state != "CLOSED" else "DETERMINED",
+                    "claimant": "SUBJECT",
+                    "statement": "bench",
+                    "opened_by": "bench",
+                    "opened_at": utc_iso(opened),
+                    "due_at": utc_iso(opened + timedelta(hours=24)),
+                }
+            )
+    with UnitOfWork(db, Actor.system("bench"), write=True) as uow:
+        for table, rows in (
+            (VettingCase, cases),
+            (VettingRequest, reqs),
+            (CitizenshipClaim, claims),
+        ):
+            for start in range(0, len(rows), 5000):
+                uow.session.execute(insert(table), rows[start : start + 5000])
+        uow.commit()
+
+
+def user(db: Database, name: str, role: str, **bind: str) -> None:
+    with UnitOfWork(db, Actor.system("bench"), write=True) as uow:
+        create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD, **bind))
+        uow.commit()
+
+
+def client(app: Any, name: str) -> Any:
+    from fastapi.testclient import TestClient
+
+    c = TestClient(app, base_url="https://testserver")
+    r = c.post("/v1/auth/login", json={"username": name, "password": PASSWORD})
+    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    return c
+
+
+def list_part(n: int, runs: int, console: Console) -> None:
+    from vetline.api.routers.vetting import vetting_of  # noqa: F401 - app routes
+    from vetline.vetting.views import list_cases
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-vetting-"))
+    db = Database.from_url(f"sqlite:///{folder / 'vetline.db'}")
+    upgrade(db.engine)
+    start = time.perf_counter()
+    fill(db, n)
+    console.print(f"{n:,} cases written in {time.perf_counter() - start:.1f} s")
+    user(db, "bench.officer", "vetting_officer")
+    app = create_app(Settings(demo_mode=True, rate_limit_per_minute=10**9), database=db)
+    officer = client(app, "bench.officer")
+    first = officer.get("/v1/cases", params={"limit": 50}).json()
+    table = Table(title=f"case list, {n:,} cases, SQLite ({runs} runs each)")
+    for col in ("call", "p50 ms", "p90 ms", "p99 ms"):
+        table.add_column(col)
+    calls: list[tuple[str, Callable[[], Any]]] = [
+        ("GET /v1/cases (50 newest)", lambda: officer.get("/v1/cases", params={"limit": 50})),
+        (
+            "GET /v1/cases?state=IN_REVIEW",
+            lambda: officer.get("/v1/cases", params={"state": "IN_REVIEW"}),
+        ),
+        (
+            "GET /v1/cases?overdue=true",
+            lambda: officer.get("/v1/cases", params={"overdue": "true"}),
+        ),
+        (
+            "GET /v1/cases?before=<page 1 cursor>",
+            lambda: officer.get("/v1/cases", params={"before": first["next"]}),
+        ),
+        (
+            "GET /v1/cases/{id} (case view)",
+            lambda: officer.get(f"/v1/cases/{first['cases'][7]['case_id']}"),
+        ),
+    ]
+    for name, call in calls:
+        call()
+        table.add_row(name, *(f"{v:.1f}" for v in pct(timed(call, runs))))
+
+    def query() -> None:
+        with UnitOfWork(db, Actor.system("bench"), read_only=True) as uow:
+            list_cases(uow, limit=50)
+
+    table.add_row("list_cases() alone (50 newest)", *(f"{v:.1f}" for v in pct(timed(query, runs))))
+    console.print(table)
+    db.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def world_part(data: Path, flows: int, console: Console) -> None:
+    """Per-action time over HTTP: fingerprint hit → case → review → marks → checklist → a
+    decision issued (a detainer where the rules allow it, else no action)."""
+    from vetline.api.routers.desk import install_desk
+    from vetline.api.routers.vetting import install_vetting
+    from vetline.desk.service import DeskService
+    from vetline.person import PersonLookup
+    from vetline.person.records import MemoryRecords
+    from vetline.status import load_policy
+    from vetline.vetting import VettingService
+    from vetline.vetting.demo import hits
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-vetting-world-"))
+    db = Database.from_url(f"sqlite:///{folder / 'vetline.db'}")
+    upgrade(db.engine)
+    for name, role, bind in (
+        ("b.agency", "requesting_agency", {"ori": "CA0194200"}),
+        ("b.officer", "vetting_officer", {}),
+        ("b.sup", "supervisor", {}),
+    ):
+        user(db, name, role, **bind)
+    desk = DeskService(db, PersonLookup.open(data), policy=load_policy())
+    app = create_app(Settings(demo_mode=True, rate_limit_per_minute=10**9), database=db)
+    install_desk(app, desk)
+    install_vetting(app, VettingService(desk, data_dir=data))
+    agency, officer, sup = client(app, "b.agency"), client(app, "b.officer"), client(app, "b.sup")
+    times: dict[str, list[float]] = {}
+
+    def t(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        r = fn(*args, **kwargs)
+        times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+        return r
+
+    def newest() -> set[str]:
+        page = officer.get("/v1/cases", params={"limit": 500}).json()["cases"]
+        return {c["case_id"] for c in page}
+
+    done = 0
+    json_body = {"content-type": "application/json"}
+    for body in hits(MemoryRecords.load(data), limit=5000):
+        if done >= flows:
+            break
+        before = newest()
+        t(
+            "POST /v1/iaq (biometric; opens the case)",
+            agency.post,
+            "/v1/iaq",
+            content=body,
+            headers=json_body,
+        )
+        new = sorted(newest() - before)
+        if not new:
+            continue
+        cid = new[0]
+        case = t("GET /v1/cases/{id}", officer.get, f"/v1/cases/{cid}").json()
+        t("POST /v1/cases/{id}/review", officer.post, f"/v1/cases/{cid}/review")
+        for rec in case["records"]:
+            mark = {"source": rec["source"], "record_id": rec["record_id"], "mark": "SAME_PERSON"}
+            t(
+                "POST /v1/cases/{id}/records/mark",
+                officer.post,
+                f"/v1/cases/{cid}/records/mark",
+                json=mark,
+            )
+        for item in (
+            "IDENTITY",
+            "STATUS",
+            "CRIMINAL",
+            "CUSTODY",
+            "REMOVABILITY",
+            "CITIZENSHIP",
+            "PROTECTED",
+        ):
+            t(
+                "POST /v1/cases/{id}/checklist/{item}",
+                officer.post,
+                f"/v1/cases/{cid}/checklist/{item}",
+                json={"action": "CONFIRM", "note": "bench"},
+            )
+        decision = {"kind": "NO_ACTION", "reason_code": "NOT_A_PRIORITY", "reason": "bench"}
+        draft = t(
+            "POST /v1/cases/{id}/requests (draft)",
+            officer.post,
+            f"/v1/cases/{cid}/requests",
+            json=decision,
+        )
+        if draft.status_code == 201:
+            rid = draft.json()["request_id"]
+            t("POST /v1/requests/{id}/issue", sup.post, f"/v1/requests/{rid}/issue")
+        done += 1
+    table = Table(title=f"case actions over HTTP, {done} flows, world {data}")
+    for col in ("action", "n", "p50 ms", "p90 ms", "p99 ms"):
+        table.add_column(col)
+    for name, samples in times.items():
+        if len(samples) >= 2:
+            table.add_row(name, str(len(samples)), *(f"{v:.1f}" for v in pct(samples)))
+    console.print(table)
+    desk.close()
+    db.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--world", type=Path, default=None, help="a built data folder")
+    parser.add_argument("--flows", type=int, default=20)
+    args = parser.parse_args()
+    console = Console()
+    if args.cases:
+        list_part(args.cases, args.runs, console)
+    if args.world is not None:
+        world_part(args.world, args.flows, console)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Batch jobs over HTTP: ``POST /v1/batch-jobs`` (the list file and why), ``GET
+/v1/batch-jobs/{id}`` (state and a progress figure), ``GET /v1/batch-jobs/{id}/results``.
+
+Thin: the upload goes to ``BatchService.submit`` (list file and job row durable and
+audited before the 202), the serve process's runner thread runs it with the same
+``run_job`` as ``vetline batch``. Every route needs ``batch.run`` (lead analysts).
+Results come as JSON pages (``offset``/``limit``) or, with ``format=parquet``, as the
+``results.parquet`` file the leads import reads (its SHA-256 in the
+``x-result-sha256`` header and the manifest).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+import pyarrow.parquet as pq
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+
+from vetline.api.deps import State, require
+from vetline.api.errors import error_response
+from vetline.api.state import AppState
+from vetline.auth.principal import Principal
+from vetline.auth.roles import Permission
+from vetline.batch.policy import load_batch_policy
+from vetline.batch.runner import BatchRunner
+from vetline.batch.service import BatchService, JobNotFound
+
+router = APIRouter(prefix="/v1", tags=["batch vetting"])
+Runner = Annotated[Principal, Depends(require(Permission.BATCH_RUN))]
+_BUILD_LOCK = threading.Lock()
+
+
+def start_batch_runner(app: Any, state: AppState | None = None) -> BatchRunner:
+    """Start the app's runner thread (``vetline serve`` calls this at start-up so jobs
+    left QUEUED or RUNNING by a previous process go on; a submitted job wakes it)."""
+    runner = batch_runner(app, state)
+    runner.start()
+    return runner
+
+
+def batch_runner(app: Any, state: AppState | None = None) -> BatchRunner:
+    """The app's batch service and runner, built once (the thread starts on first use)."""
+    runner = getattr(app.state, "batch_runner", None)
+    if runner is None:
+        with _BUILD_LOCK:
+            runner = getattr(app.state, "batch_runner", None)
+            if runner is None:
+                state = state or app.state.vetline
+                assert state is not None
+                service = BatchService(state.database, state.settings.data, load_batch_policy())
+                runner = BatchRunner(service)
+                app.state.batch_runner = runner
+    assert isinstance(runner, BatchRunner)
+    return runner
+
+
+def _runner(request: Request, state: AppState) -> BatchRunner:
+    return batch_runner(request.app, state)
+
+
+def _not_found(job_id: str) -> JSONResponse:
+    return error_response(404, "not_found", f"no batch job {job_id}")
+
+
+@router.post("/batch-jobs", status_code=202)
+async def post_batch_job(
+    request: Request,
+    principal: Runner,
+    state: State,
+    file: Annotated[UploadFile, File(description="The list: .csv, .parquet or .jsonl")],
+    purpose: Annotated[str, Form()],
+    authority: Annotated[str, Form(description="Legal authority (SORN routine use)")],
+    source_name: Annotated[str | None, Form()] = None,
+    source_version: Annotated[str | None, Form()] = None,
+    ref_column: Annotated[str | None, Form()] = None,
+) -> dict[str, Any]:
+    """Submit a list for vetting; 202 once the list and the job are stored (QUEUED)."""
+    from starlette.concurrency import run_in_threadpool
+
+    content = await file.read()
+    runner = _runner(request, state)
+    fields = {"purpose": purpose, "authority": authority, "source_name": source_name,
+              "source_version": source_version, "ref_column": ref_column}  # fmt: skip
+    job = await run_in_threadpool(
+        runner.service.submit, content, file.filename or "", fields, principal.actor()
+    )
+    runner.wake()
+    return job
+
+
+@router.get("/batch-jobs/{job_id}", response_model=None)
+def get_batch_job(
+    job_id: str, request: Request, principal: Runner, state: State
+) -> dict[str, Any] | JSONResponse:
+    """A job: state, progress (rows done of rows), manifest when finished."""
+    try:
+        return _runner(request, state).service.get(job_id)
+    except JobNotFound:
+        return _not_found(job_id)
+
+
+@router.get("/batch-jobs/{job_id}/results", response_model=None)
+def get_batch_results(
+    job_id: str,
+    request: Request,
+    principal: Runner,
+    state: State,
+    offset: int = 0,
+    limit: int = 1000,
+    format: str = "json",
+) -> Any:
+    """A finished job's results (JSON pages, or ``format=parquet``); reading is audited."""
+    if format not in ("json", "parquet"):
+        return error_response(422, "invalid", "format: json or parquet", field="format")
+    if offset < 0 or not 1 <= limit <= 10_000:
+        return error_response(422, "invalid", "offset >= 0, 1 <= limit <= 10000", field="limit")
+    try:
+        path, manifest = _runner(request, state).service.results(job_id, principal.actor())
+    except JobNotFound:
+        return _not_found(job_id)
+    if format == "parquet":
+        return FileResponse(
+            path, media_type="application/vnd.apache.parquet", filename="results.parquet",
+            headers={"x-result-sha256": manifest["result_sha256"]},
+        )  # fmt: skip
+    table = pq.read_table(path).slice(offset, limit)
+    return {"manifest": manifest, "offset": offset, "rows": table.to_pylist()}

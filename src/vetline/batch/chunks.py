@@ -1,0 +1,127 @@
+"""The prepared list and the result chunks as Parquet, with fixed schemas.
+
+``prepared.parquet`` holds the validated rows with one row group per chunk, so a worker
+(a local process or a Spark task) reads exactly its chunk; a result chunk is written
+whole under a temporary name and renamed (``layout.publish``): its existence is the
+durable "done" mark that resume trusts.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from vetline.batch import layout
+from vetline.batch.bands import EXTRA_COLUMNS, RESULT_COLUMNS
+from vetline.batch.listfile import ListRow, Reject, read_list
+
+PREPARED_SCHEMA = pa.schema(
+    [
+        ("row_number", pa.int64()),
+        ("line", pa.int64()),
+        ("list_ref", pa.string()),
+        ("subject", pa.string()),
+        ("booking_date", pa.string()),
+        ("facility_ori", pa.string()),
+        ("rejected", pa.bool_()),
+    ]
+)
+
+_TYPES: dict[str, pa.DataType] = {
+    "row_number": pa.int64(),
+    "probability": pa.float64(),
+    "removable": pa.bool_(),
+    "priority": pa.int64(),
+    "lead_candidate": pa.bool_(),
+    "needs_review": pa.bool_(),
+    "citizenship_sign": pa.bool_(),
+    "line": pa.int64(),
+}
+RESULT_SCHEMA = pa.schema(
+    [(c, _TYPES.get(c, pa.string())) for c in (*RESULT_COLUMNS, *EXTRA_COLUMNS)]
+)
+REJECT_HEADER = ("row_number", "line", "field", "value", "reason", "action")
+
+
+def _prepared_table(rows: list[ListRow]) -> pa.Table:
+    return pa.table(
+        {
+            "row_number": [r.row_number for r in rows],
+            "line": [r.line for r in rows],
+            "list_ref": [r.list_ref for r in rows],
+            "subject": [json.dumps(r.subject, sort_keys=True) for r in rows],
+            "booking_date": [r.booking_date for r in rows],
+            "facility_ori": [r.facility_ori for r in rows],
+            "rejected": [r.rejected for r in rows],
+        },
+        schema=PREPARED_SCHEMA,
+    )
+
+
+def prepare(
+    source: Iterator[tuple[ListRow, list[Reject]]], out: Path, chunk_rows: int
+) -> tuple[int, int]:
+    """Validate the list into ``prepared.parquet`` and ``rejects.csv``; (rows, rejected)."""
+    prepared, rejects = out / layout.PREPARED, out / layout.REJECTS
+    tmp_p, tmp_r = out / ".prepared.tmp", out / ".rejects.tmp"
+    total = rejected = 0
+    with (
+        pq.ParquetWriter(tmp_p, PREPARED_SCHEMA) as writer,
+        tmp_r.open("w", newline="", encoding="utf-8") as handle,
+    ):
+        out_csv = csv.writer(handle)
+        out_csv.writerow(REJECT_HEADER)
+        batch: list[ListRow] = []
+        for row, problems in source:
+            batch.append(row)
+            total += 1
+            rejected += row.rejected
+            for p in problems:
+                out_csv.writerow((p.row_number, p.line, p.field, p.value, p.reason, p.action))
+            if len(batch) == chunk_rows:
+                writer.write_table(_prepared_table(batch), row_group_size=chunk_rows)
+                batch = []
+        if batch or total == 0:
+            writer.write_table(_prepared_table(batch), row_group_size=chunk_rows)
+    layout.publish(tmp_r, rejects)
+    layout.publish(tmp_p, prepared)
+    return total, rejected
+
+
+def prepare_file(
+    path: Path, ref_column: str | None, as_of: date, out: Path, chunk_rows: int
+) -> tuple[int, int]:
+    return prepare(read_list(path, ref_column, as_of), out, chunk_rows)
+
+
+def chunk_sizes(out: Path) -> list[int]:
+    """Rows per chunk (the prepared file's row groups; an empty list has none)."""
+    meta = pq.ParquetFile(out / layout.PREPARED).metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    return [n for n in sizes if n]
+
+
+def read_chunk(out: Path, chunk: int) -> list[ListRow]:
+    table = pq.ParquetFile(out / layout.PREPARED).read_row_group(chunk)
+    rows = []
+    for r in table.to_pylist():
+        r["subject"] = json.loads(r["subject"])
+        rows.append(ListRow.from_json(r))
+    return rows
+
+
+def write_chunk(out: Path, chunk: int, results: list[dict[str, Any]]) -> None:
+    """Write one chunk's result rows durably (temporary name, fsync, rename)."""
+    final = layout.chunk_file(out, chunk)
+    final.parent.mkdir(exist_ok=True)
+    tmp = final.with_name(f".{final.stem}.tmp")
+    columns = {c: [r.get(c) for r in results] for c in RESULT_SCHEMA.names}
+    pq.write_table(pa.table(columns, schema=RESULT_SCHEMA), tmp)
+    layout.publish(tmp, final)

@@ -1,0 +1,121 @@
+"""Where the chunks run: local processes (``duckdb``, the default) or Spark tasks.
+
+Both engines run the very same function on each chunk (``score_chunk``: read the chunk's
+row group, the person core on each row, write the result chunk durably), so they cannot
+differ in what they decide: ``tests/batch/test_batch_engines.py`` checks the results are
+identical. What differs is who runs it:
+
+* ``duckdb``: this machine. ``--workers N`` forks N processes after the lookup is loaded
+  once (copy-on-write: the index and records are shared, not loaded N times). DuckDB
+  does the set work around the scoring (list presets, roster delta, the final assembly).
+* ``spark``: each pending chunk is one Spark task (``local[*]`` in tests, a master URL
+  in production). A Python worker loads the lookup once and keeps it for later tasks
+  (``spark.python.worker.reuse``). On a cluster the data folder and ``--out`` must be
+  on storage every executor sees (NFS, a mounted bucket): README "batch on a cluster".
+
+Edit here: how chunks are spread (``run_local``, ``run_spark``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from vetline.batch import layout
+from vetline.batch.chunks import read_chunk, write_chunk
+from vetline.batch.policy import BatchPolicy
+from vetline.batch.scoring import Scorer
+from vetline.errors import BadInput
+
+Progress = Callable[[int], None]  # chunks finished so far (this run)
+
+#: The scorer of this process, keyed by what it was opened for (workers reuse it).
+_SCORERS: dict[tuple[str, str, str], Scorer] = {}
+
+
+def scorer_for(data_dir: Path, policy_json: str, as_of: str) -> Scorer:
+    key = (str(data_dir), policy_json, as_of)
+    if key not in _SCORERS:
+        _SCORERS.clear()
+        batch = BatchPolicy.model_validate_json(policy_json)
+        _SCORERS[key] = Scorer.open(data_dir, batch, date.fromisoformat(as_of))
+    return _SCORERS[key]
+
+
+def score_chunk(out: str, data_dir: str, policy_json: str, as_of: str, chunk: int) -> int:
+    """Score one chunk and write its result file; returns the rows written."""
+    folder = Path(out)
+    if layout.chunk_file(folder, chunk).exists():  # a retried task: already durable
+        return 0
+    scorer = scorer_for(Path(data_dir), policy_json, as_of)
+    results = scorer.score(read_chunk(folder, chunk))
+    write_chunk(folder, chunk, results)
+    return len(results)
+
+
+def run_local(
+    args: tuple[str, str, str, str], pending: Sequence[int], workers: int, progress: Progress
+) -> None:
+    """Run ``pending`` chunks here: in this process, or forked workers sharing the lookup."""
+    out, data_dir, policy_json, as_of = args
+    scorer_for(Path(data_dir), policy_json, as_of)  # load once, before any fork
+    if workers <= 1 or len(pending) <= 1:
+        for n, chunk in enumerate(pending, start=1):
+            score_chunk(out, data_dir, policy_json, as_of, chunk)
+            progress(n)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(score_chunk, *args, chunk) for chunk in pending]
+        for n, future in enumerate(as_completed(futures), start=1):
+            future.result()
+            progress(n)
+
+
+def _spark_partition(args: tuple[str, str, str, str], chunks: Iterator[int]) -> Iterator[int]:
+    for chunk in chunks:
+        yield score_chunk(*args, chunk)
+
+
+def run_spark(
+    args: tuple[str, str, str, str], pending: Sequence[int], master: str, progress: Progress
+) -> None:
+    """Run ``pending`` chunks as Spark tasks, one chunk per partition."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise BadInput(
+            "--engine spark", "pyspark is not installed; run `pip install 'vetline[spark]'`"
+        ) from None
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from vetline.resolve.engine import spark_session
+
+    if not pending:
+        return
+    context: Any = spark_session(master).sparkContext
+    rdd = context.parallelize(list(pending), len(pending))
+    failure: list[BaseException] = []
+
+    def collect() -> None:
+        try:
+            rdd.mapPartitions(lambda it: _spark_partition(args, it)).collect()
+        except BaseException as exc:
+            failure.append(exc)
+
+    worker = threading.Thread(target=collect, name="vetline-batch-spark", daemon=True)
+    worker.start()
+    folder, wanted = Path(args[0]), set(pending)
+    while worker.is_alive():
+        worker.join(0.5)
+        progress(len(layout.done_chunks(folder) & wanted))
+    if failure:
+        raise failure[0]
+    progress(len(layout.done_chunks(folder) & wanted))

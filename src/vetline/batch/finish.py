@@ -1,0 +1,147 @@
+"""The end of a job: assemble the chunks (DuckDB), list the citizenship rows, draw the
+blind audit sample, and write the manifest last (its presence means "finished").
+
+Checks before anything is published: the chunks hold exactly one result per input row
+(no row missing, none twice): a resumed job that broke this would stop here, loudly.
+
+Edit here: the citizenship list's columns, the sample's strata and columns, the manifest.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from vetline.batch import layout
+from vetline.batch.bands import BANDS, REJECTED, RESULT_COLUMNS
+from vetline.batch.listfile import file_sha256
+
+#: Strata of the audit sample: every band a human could be wrong about (WEAK estimates misses).
+SAMPLED_BANDS = ("STRONG", "REVIEW", "WEAK", "NONE")
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def finish(out: Path, spec: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Assemble ``out``'s chunks into the result files and write the manifest."""
+    chunks = _sql_path(out / layout.CHUNKS / "*.parquet")
+    prepared = _sql_path(out / layout.PREPARED)
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE VIEW r AS SELECT * FROM read_parquet({chunks})")
+        con.execute(f"CREATE VIEW p AS SELECT * FROM read_parquet({prepared})")
+        inputs = _one(con, "SELECT count(*) FROM p")
+        rows, distinct = con.execute(
+            "SELECT count(*), count(DISTINCT row_number) FROM r"
+        ).fetchone() or (0, 0)
+        missing = _one(con, "SELECT count(*) FROM p ANTI JOIN r USING (row_number)")
+        if rows != inputs or distinct != inputs or missing:
+            raise RuntimeError(
+                f"job {spec['job_id']}: {rows} results ({distinct} distinct, {missing} missing) "
+                f"for {inputs} input rows"
+            )
+        cols = ", ".join(RESULT_COLUMNS)
+        tmp = out / ".results.tmp"
+        con.execute(
+            f"COPY (SELECT {cols} FROM r ORDER BY row_number) TO {_sql_path(tmp)} (FORMAT parquet)"
+        )
+        layout.publish(tmp, out / layout.RESULTS)
+        _citizenship(con, out)
+        _audit_sample(con, out, spec)
+        counts = {band: 0 for band in BANDS}
+        for band, n in con.execute("SELECT match_band, count(*) FROM r GROUP BY 1").fetchall():
+            counts[str(band)] = int(n)
+        leads = _one(con, "SELECT count(*) FROM r WHERE lead_candidate")
+        citizens = _one(con, "SELECT count(*) FROM r WHERE citizenship_sign")
+    finally:
+        con.close()
+    manifest = {
+        key: spec[key]
+        for key in (
+            "job_id", "purpose", "authority", "source_name", "source_version",
+            "retention_until", "requester", "input_sha256", "model_version", "thresholds",
+            "engine", "started_at", "as_of", "list_kind", "list_details",
+        )
+    }  # fmt: skip
+    manifest.update(
+        input_rows=inputs,
+        finished_at=now.isoformat(timespec="seconds"),
+        result_sha256=file_sha256(out / layout.RESULTS),
+        counts=counts,
+        rejected_rows=counts[REJECTED],
+        lead_candidates=leads,
+        citizenship_rows=citizens,
+        files={
+            "results": layout.RESULTS, "rejects": layout.REJECTS,
+            "citizenship": layout.CITIZENSHIP, "audit_sample": layout.AUDIT_SAMPLE,
+        },
+    )  # fmt: skip
+    layout.write_json(out / layout.MANIFEST, manifest)
+    return manifest
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _copy_csv(con: duckdb.DuckDBPyConnection, sql: str, final: Path) -> None:
+    tmp = final.with_name(f".{final.name}.tmp")
+    con.execute(f"COPY ({sql}) TO {_sql_path(tmp)} (HEADER, DELIMITER ',')")
+    layout.publish(tmp, final)
+
+
+def _citizenship(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """Every row with a citizenship sign, whatever its band: for citizenship review."""
+    _copy_csv(
+        con,
+        "SELECT row_number, line, list_ref, match_band, person_id, status_code, "
+        "citizenship_reasons FROM r WHERE citizenship_sign ORDER BY row_number",
+        out / layout.CITIZENSHIP,
+    )
+
+
+def _audit_sample(con: duckdb.DuckDBPyConnection, out: Path, spec: dict[str, Any]) -> None:
+    """A stratified sample per band for blind review: the list row and the candidate
+    person, never the score or the band (the key to the strata is ``audit_key.csv``)."""
+    per_band = int(spec["policy"]["audit_sample"]["per_band"])
+    seed = int(spec["policy"]["audit_sample"]["seed"])
+    bands = ", ".join(f"'{b}'" for b in SAMPLED_BANDS)
+    con.execute(
+        f"""CREATE TABLE sample AS
+        SELECT * FROM (
+            SELECT r.row_number, r.list_ref, r.match_band,
+                   coalesce(r.person_id, r.best_candidate) AS candidate_person_id, p.subject,
+                   row_number() OVER (PARTITION BY r.match_band
+                                      ORDER BY hash(r.row_number + {seed}), r.row_number) AS k
+            FROM r JOIN p USING (row_number)
+            WHERE r.match_band IN ({bands})
+        ) WHERE k <= {per_band}"""
+    )
+    con.execute(
+        "CREATE TABLE sample_ids AS SELECT *, "
+        f"'S' || lpad(CAST(row_number() OVER (ORDER BY hash(row_number + {seed} * 7), "
+        "row_number) AS VARCHAR), 5, '0') AS sample_id FROM sample"
+    )
+    _copy_csv(
+        con,
+        "SELECT sample_id, row_number, list_ref, subject AS list_subject, "
+        "candidate_person_id, '' AS same_person, '' AS reviewer, '' AS note "
+        "FROM sample_ids ORDER BY sample_id",
+        out / layout.AUDIT_SAMPLE,
+    )
+    _copy_csv(
+        con,
+        "SELECT sample_id, row_number, match_band FROM sample_ids ORDER BY sample_id",
+        out / "audit_key.csv",
+    )
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    return dict(json.loads((out / layout.MANIFEST).read_text(encoding="utf-8")))

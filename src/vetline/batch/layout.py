@@ -1,0 +1,73 @@
+"""Where a job keeps its files inside its ``--out`` folder, and how they are written.
+
+Every file is written to a temporary name, flushed, fsynced and renamed, so a job killed
+at any instant (``kill -9``) leaves each file whole or absent, never half: resume trusts
+what exists. The folder holds one job; re-running the same command on it resumes.
+
+```
+job.json            the job as started (spec; refuses a different input on resume)
+prepared.parquet    validated rows, one row group per chunk
+rejects.csv         row_number, line, field, value, reason, action
+chunks/NNNNNN.parquet   result rows of one chunk (exists = done)
+results.parquet     all result rows in input order (CONTRACTS.md)
+citizenship.csv     rows with a citizenship sign: for citizenship review, never leads
+audit_sample.csv    stratified blind-review sample (no score, no band)
+manifest.json       written last: the reproducible run manifest (CONTRACTS.md)
+```
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+JOB = "job.json"
+PREPARED = "prepared.parquet"
+REJECTS = "rejects.csv"
+CHUNKS = "chunks"
+RESULTS = "results.parquet"
+CITIZENSHIP = "citizenship.csv"
+AUDIT_SAMPLE = "audit_sample.csv"
+MANIFEST = "manifest.json"
+
+
+def chunk_file(out: Path, chunk: int) -> Path:
+    return out / CHUNKS / f"{chunk:06d}.parquet"
+
+
+def done_chunks(out: Path) -> set[int]:
+    """Chunks whose result file exists (temporary files are not results)."""
+    folder = out / CHUNKS
+    if not folder.is_dir():
+        return set()
+    return {int(p.stem) for p in folder.glob("*.parquet") if p.stem.isdigit()}
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(tmp: Path, final: Path) -> None:
+    """Make ``tmp`` (already written) durable under ``final``: fsync, rename, fsync dir."""
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, final)
+    fsync_dir(final.parent)
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    publish(tmp, path)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data

@@ -1,0 +1,262 @@
+"""``BatchService``: batch jobs as durable rows, for the API (and any caller with a database).
+
+One command path (style rule 5): the API's ``POST /v1/batch-jobs`` stores the uploaded
+list and the job row, audited, in one transaction, *before* answering 202; a runner
+(``runner.py``, a thread of the serve process) then calls ``run_job`` — the very function
+``vetline batch`` calls — on the job's folder, writing progress and a heartbeat to the row.
+A job whose process died mid-run is taken over from its last durable chunk.
+
+Edit here: what a job row shows (``view``), the audit events of a job.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from vetline.audit.events import EventType, Outcome
+from vetline.batch.job import JobRequest, describe, run_job
+from vetline.batch.layout import MANIFEST, RESULTS, fsync_dir
+from vetline.batch.lifecycle import LIFECYCLE, STALE_AFTER_S, JobState
+from vetline.batch.listfile import FORMATS
+from vetline.batch.models import BatchJob
+from vetline.batch.policy import BatchPolicy
+from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
+from vetline.errors import BadInput
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class JobNotFound(LookupError):
+    """No such job (the API answers 404)."""
+
+
+class BatchService:
+    """Submit, run, read batch jobs. Thread-safe: every call opens its own unit of work."""
+
+    def __init__(
+        self,
+        database: Database,
+        data_dir: Path,
+        policy: BatchPolicy,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.database = database
+        self.data_dir = data_dir
+        self.policy = policy
+        self.clock = clock
+
+    def folder(self, job_id: str) -> Path:
+        return self.data_dir / "batch" / job_id
+
+    def submit(
+        self, content: bytes, filename: str, fields: dict[str, Any], actor: Actor
+    ) -> dict[str, Any]:
+        """Store the list and the job (QUEUED), audited; durable when this returns."""
+        suffix = Path(filename or "").suffix.lower()
+        if suffix not in FORMATS:
+            raise BadInput("file", f"a list is {', '.join(FORMATS)}, not {suffix or 'no suffix'}")
+        if not content.strip():
+            raise BadInput("file", "the list is empty")
+        for name in ("purpose", "authority"):
+            if not str(fields.get(name) or "").strip():
+                raise BadInput(name, "required: say why and under which authority")
+        job_id = str(uuid.uuid4())
+        folder = self.folder(job_id)
+        stored = folder / "input" / f"{_SAFE_NAME.sub('_', Path(filename).stem)[:64]}{suffix}"
+        stored.parent.mkdir(parents=True)
+        with stored.open("wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        fsync_dir(stored.parent)
+        request = JobRequest(
+            list_path=stored, purpose=str(fields["purpose"]), authority=str(fields["authority"]),
+            requester=actor.username, data_dir=self.data_dir,
+            source_name=fields.get("source_name") or None,
+            source_version=fields.get("source_version") or None,
+            ref_column=fields.get("ref_column") or None, job_id=job_id,
+        )  # fmt: skip
+        request.check()
+        from vetline.batch.listfile import check_list, file_sha256
+
+        check_list(stored, request.ref_column)
+        with UnitOfWork(self.database, actor, clock=self.clock, write=True) as uow:
+            now = utc_iso(uow.now())
+            row = BatchJob(
+                id=job_id, state=JobState.QUEUED.value, purpose=request.purpose,
+                authority=request.authority, source_name=request.source_name,
+                source_version=request.source_version, requester=actor.username,
+                requester_id=actor.user_id, list_name=Path(filename).name[:256],
+                input_sha256=file_sha256(stored), request_json=json.dumps(describe(request)),
+                folder=str(folder / "out"), rows_done=0, created_at=now,
+            )  # fmt: skip
+            uow.session.add(row)
+            uow.audit(
+                EventType.BATCH_JOB_SUBMITTED, object_type="batch_job", object_id=job_id,
+                purpose=request.purpose,
+                details={"authority": request.authority, "list": row.list_name,
+                         "input_sha256": row.input_sha256, "bytes": len(content)},
+            )  # fmt: skip
+            uow.commit()
+            return view(row)
+
+    def get(self, job_id: str) -> dict[str, Any]:
+        with UnitOfWork(self.database, Actor.system(), read_only=True) as uow:
+            row = uow.session.get(BatchJob, job_id)
+            if row is None:
+                raise JobNotFound(job_id)
+            return view(row)
+
+    def results(self, job_id: str, actor: Actor) -> tuple[Path, dict[str, Any]]:
+        """The results file and manifest of a finished job; reading them is audited."""
+        job = self.get(job_id)
+        if job["state"] != JobState.FINISHED.value:
+            raise BadInput("job", f"job {job_id} is {job['state']}, results come when FINISHED")
+        out = self.folder(job_id) / "out"
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        with UnitOfWork(self.database, actor, clock=self.clock, write=True) as uow:
+            uow.audit(
+                EventType.BATCH_RESULTS_READ, object_type="batch_job", object_id=job_id,
+                purpose=job["purpose"], details={"result_sha256": manifest["result_sha256"]},
+            )  # fmt: skip
+            uow.commit()
+        return out / RESULTS, manifest
+
+    def claim(self, runner: str) -> str | None:
+        """Take the oldest QUEUED job, or a RUNNING one whose runner died; its id or None."""
+        stale = utc_iso(self.clock() - timedelta(seconds=STALE_AFTER_S))
+        with UnitOfWork(
+            self.database, Actor.system("batch-runner"), clock=self.clock, write=True
+        ) as uow:
+            rows = uow.session.scalars(
+                select(BatchJob)
+                .where(
+                    or_(
+                        BatchJob.state == JobState.QUEUED.value,
+                        (BatchJob.state == JobState.RUNNING.value)
+                        & (BatchJob.heartbeat_at < stale),
+                    )
+                )
+                .order_by(BatchJob.created_at)
+                .limit(5)
+            ).all()
+            now = utc_iso(uow.now())
+            for row in rows:
+                where = () if row.state == JobState.QUEUED.value else (
+                    BatchJob.heartbeat_at == row.heartbeat_at,
+                )  # fmt: skip
+                moved = LIFECYCLE.move(
+                    uow.session, BatchJob.id, BatchJob.state, row.id, row.state,
+                    JobState.RUNNING, where=where, runner=runner, heartbeat_at=now,
+                    started_at=row.started_at or now,
+                )  # fmt: skip
+                if moved:
+                    uow.audit(
+                        EventType.BATCH_JOB_STARTED, object_type="batch_job", object_id=row.id,
+                        purpose=row.purpose,
+                        details={"runner": runner, "resumed": row.state == JobState.RUNNING},
+                    )  # fmt: skip
+                    uow.commit()
+                    return row.id
+        return None
+
+    def _progress(self, job_id: str, runner: str, done: int, total: int) -> None:
+        with UnitOfWork(
+            self.database, Actor.system("batch-runner"), clock=self.clock, write=True
+        ) as uow:
+            row = uow.session.get(BatchJob, job_id)
+            if row is not None and row.runner == runner:
+                row.rows_done, row.rows_total = done, total
+                row.heartbeat_at = utc_iso(uow.now())
+                uow.commit()
+
+    def run(self, job_id: str, runner: str) -> None:
+        """Run a claimed job to its end (FINISHED or FAILED, audited either way)."""
+        with UnitOfWork(self.database, Actor.system(), read_only=True) as uow:
+            row = uow.session.get(BatchJob, job_id)
+            if row is None:
+                raise JobNotFound(job_id)
+            spec = json.loads(row.request_json)
+            folder = Path(row.folder)
+        request = JobRequest(
+            list_path=Path(spec["list_path"]), purpose=spec["purpose"],
+            authority=spec["authority"], requester=spec["requester"],
+            data_dir=Path(spec["data_dir"]), source_name=spec["source_name"],
+            source_version=spec["source_version"], ref_column=spec["ref_column"],
+            job_id=job_id,
+        )  # fmt: skip
+        last = [0.0]
+
+        def progress(stage: str, done: int, total: int) -> None:
+            moment = self.clock().timestamp()
+            if stage == "vetting rows" and (moment - last[0] >= 1.0 or done == total):
+                last[0] = moment
+                self._progress(job_id, runner, done, total)
+
+        try:
+            manifest = run_job(request, folder, self.policy, progress=progress, clock=self.clock)
+        except Exception as exc:
+            self._end(job_id, runner, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
+            raise
+        self._end(job_id, runner, JobState.FINISHED, manifest=manifest)
+
+    def _end(self, job_id: str, runner: str, state: JobState, *, error: str | None = None,
+             manifest: dict[str, Any] | None = None) -> None:  # fmt: skip
+        with UnitOfWork(
+            self.database, Actor.system("batch-runner"), clock=self.clock, write=True
+        ) as uow:
+            row = uow.session.get(BatchJob, job_id)
+            assert row is not None
+            now = utc_iso(uow.now())
+            LIFECYCLE.move(
+                uow.session, BatchJob.id, BatchJob.state, job_id, row.state, state,
+                where=(BatchJob.runner == runner,), finished_at=now, heartbeat_at=now,
+                error=error, manifest_json=json.dumps(manifest) if manifest else None,
+                rows_done=manifest["input_rows"] if manifest else row.rows_done,
+                rows_total=manifest["input_rows"] if manifest else row.rows_total,
+            )  # fmt: skip
+            details: dict[str, Any] = {"error": error} if error else {
+                "result_sha256": manifest["result_sha256"] if manifest else None,
+                "input_rows": manifest["input_rows"] if manifest else None,
+                "counts": manifest["counts"] if manifest else None,
+            }  # fmt: skip
+            uow.audit(
+                EventType.BATCH_JOB_FINISHED, object_type="batch_job", object_id=job_id,
+                outcome=Outcome.SUCCESS if state is JobState.FINISHED else Outcome.FAILURE,
+                details=details,
+            )  # fmt: skip
+            uow.commit()
+
+
+def view(row: BatchJob) -> dict[str, Any]:
+    """A job as the API shows it: state, progress figure, who, why, and the manifest."""
+    total = row.rows_total
+    return {
+        "job_id": row.id,
+        "state": row.state,
+        "purpose": row.purpose,
+        "authority": row.authority,
+        "source_name": row.source_name,
+        "source_version": row.source_version,
+        "requester": row.requester,
+        "list_name": row.list_name,
+        "input_sha256": row.input_sha256,
+        "rows_total": total,
+        "rows_done": row.rows_done,
+        "progress": round(row.rows_done / total, 4) if total else 0.0,
+        "created_at": row.created_at,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+        "error": row.error,
+        "manifest": json.loads(row.manifest_json) if row.manifest_json else None,
+    }

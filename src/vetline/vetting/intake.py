@@ -1,0 +1,262 @@
+"""Opening cases: automatically when the desk finalises an actionable IAR, by an officer for
+any answered IAQ, and by the sweep (``vetline cases intake``) for anything the first two
+missed. All three call ``open_case``, which re-runs the person core (``working.py``) so no
+path skips the identity and citizenship checks.
+
+One open case per person and encounter (the unique ``open_key``): a second IAR for the same
+person at the same encounter attaches to the open case. A citizenship sign opens a
+citizenship review at once (a claim whose claimant is the records themselves).
+
+Edit here: which IARs open a case by themselves (``wants``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from vetline.auth.errors import NotFound
+from vetline.db.base import utc_iso
+from vetline.db.uow import Actor, UnitOfWork
+from vetline.desk.service.lifecycle import QueryState
+from vetline.desk.service.models import DeskQuery
+from vetline.errors import BadInput
+from vetline.person import Outcome
+from vetline.vetting import claims
+from vetline.vetting.events import VettingEvent
+from vetline.vetting.models import CaseIAR, ChecklistItem, RecordMark, VettingCase
+from vetline.vetting.service import VettingService, dumps, new_id, number
+from vetline.vetting.states import CaseState
+from vetline.vetting.working import ITEMS, checklist_found, iaq_of, outcome_for, record_keys
+from vetline.vocab import ENFORCEMENT_ACTIONS, Action, IdentityBasis, MatchLevel, QueryType
+
+log = logging.getLogger(__name__)
+ACTIONABLE = frozenset({*(a.value for a in ENFORCEMENT_ACTIONS), Action.CITIZENSHIP_REVIEW.value})
+
+
+def wants(query_type: str, iar: Mapping[str, Any]) -> str | None:
+    """Why a finalised IAR opens a case by itself (issue 15 item 1), or ``None``."""
+    if iar.get("state") == "QUEUED":  # not final: the analyst's answer comes later
+        return None
+    match = iar.get("match") or {}
+    positive = match.get("level") == MatchLevel.POSITIVE
+    if positive and (
+        query_type == QueryType.BIOMETRIC or match.get("basis") == IdentityBasis.BIOMETRIC
+    ):
+        return "biometric IAR with a POSITIVE match"
+    action = (iar.get("recommendation") or {}).get("action")
+    if action in ACTIONABLE:
+        return f"IAR recommends {action}"
+    return None
+
+
+class CaseIntake:
+    """The desk's port for finalised IARs: ``DeskService.on_answered`` calls it.
+
+    ``wants`` is pure and cheap (runs for every IAR on the desk's path); ``__call__`` opens
+    the case. A failure here never undoes the IAR already sent: it is logged and the sweep
+    (``vetline cases intake``) opens the case later.
+    """
+
+    def __init__(self, svc: VettingService) -> None:
+        self.svc = svc
+
+    def wants(self, query_type: str, iar: Mapping[str, Any]) -> bool:
+        return wants(query_type, iar) is not None
+
+    def __call__(self, query_id: str, query_type: str, iar: Mapping[str, Any]) -> None:
+        why = wants(query_type, iar)
+        if why is None:
+            return
+        try:
+            open_case(
+                self.svc, query_id, Actor.system("vetting-intake"), via="AUTOMATIC", reason=why
+            )
+        except Exception:
+            log.exception("case intake failed for query %s (the sweep will retry)", query_id)
+
+
+def open_case(
+    svc: VettingService, query_id: str, actor: Actor, *, via: str, reason: str
+) -> dict[str, Any]:
+    """Open (or attach to) the case for answered query ``query_id``; its summary."""
+    if not reason.strip():
+        raise BadInput("reason", "say why the case is opened")
+    with svc.uow(actor, read_only=True) as uow:
+        query = uow.session.get(DeskQuery, query_id)
+        if query is None:
+            raise NotFound(f"no query {query_id!r}")
+        if query.state != QueryState.ANSWERED:
+            raise BadInput("query_id", f"the query is {query.state.upper()}, not answered yet")
+        uow.session.expunge(query)
+    outcome = outcome_for(svc, query)  # the same checks on every path
+    for attempt in (1, 2):
+        try:
+            return _write(svc, query, outcome, actor, via, reason)
+        except IntegrityError:  # a racing intake opened it first: attach on the retry
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _write(
+    svc: VettingService, query: DeskQuery, outcome: Outcome, actor: Actor, via: str, reason: str
+) -> dict[str, Any]:
+    iaq = iaq_of(query)
+    res = outcome.found.resolution
+    person = res.person_id if res.level is not MatchLevel.NO_RECORD else None
+    encounter = f"{iaq.ori}|{outcome.question.as_of(date_of(query))}"
+    key = f"{person}|{encounter}" if person else f"query|{query.id}"
+    now = utc_iso(svc.now())
+    with svc.uow(actor) as uow:
+        known = uow.session.scalar(select(CaseIAR.case_id).where(CaseIAR.query_id == query.id))
+        if known is not None:
+            return {"case_id": known, "created": False, "attached": False}
+        found = uow.session.scalar(select(VettingCase).where(VettingCase.open_key == key))
+        if found is not None:
+            _attach(uow, found.id, query, now)
+            uow.audit(
+                VettingEvent.CASE_ATTACHED,
+                object_type="case",
+                object_id=found.id,
+                requesting_ori=iaq.ori,
+                details={"query_id": query.id, "via": via},
+            )
+            uow.commit()
+            return {"case_id": found.id, "created": False, "attached": True}
+        case = _new_case(svc, query, outcome, key, encounter, via, reason, actor, now)
+        uow.session.add(case)
+        uow.session.flush()
+        _attach(uow, case.id, query, now)
+        found_items = checklist_found(outcome, iaq)
+        for item in ITEMS:
+            uow.session.add(
+                ChecklistItem(
+                    id=new_id(),
+                    case_id=case.id,
+                    item=item,
+                    state="PENDING",
+                    found_json=dumps(found_items[item]),
+                    version=1,
+                )
+            )
+        for source, record_id in record_keys(outcome.found):
+            uow.session.add(
+                RecordMark(id=new_id(), case_id=case.id, source=source, record_id=record_id)
+            )
+        uow.audit(
+            VettingEvent.CASE_OPENED,
+            object_type="case",
+            object_id=case.id,
+            requesting_ori=iaq.ori,
+            reason=reason,
+            details={
+                "query_id": query.id,
+                "via": via,
+                "person_id": person,
+                "citizenship_sign": case.citizenship_sign,
+                "match_level": case.match_level,
+                "identity_basis": case.identity_basis,
+                "possible_person_ids": outcome.possible_ids,
+            },
+        )
+        if case.citizenship_sign:
+            claims.open_review(
+                uow,
+                case,
+                "RECORDS",
+                None,
+                "the records carry a sign of U.S. citizenship",
+                actor,
+                svc.settings.claim_hours,
+            )
+        uow.commit()
+        return {"case_id": case.id, "created": True, "attached": False, "number": case.number}
+
+
+def date_of(query: DeskQuery) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(query.received_at[:10])
+
+
+def _attach(uow: UnitOfWork, case_id: str, query: DeskQuery, now: str) -> None:
+    uow.session.add(
+        CaseIAR(
+            id=new_id(), case_id=case_id, query_id=query.id, iar_id=query.iar_id, attached_at=now
+        )
+    )
+
+
+def _new_case(
+    svc: VettingService,
+    query: DeskQuery,
+    outcome: Outcome,
+    key: str,
+    encounter: str,
+    via: str,
+    reason: str,
+    actor: Actor,
+    now: str,
+) -> VettingCase:
+    from vetline.vetting.working import citizenship_sign, protected_sign
+
+    iaq = iaq_of(query)
+    res, a = outcome.found.resolution, outcome.assessment
+    custody = iaq.custody
+    release = custody.release_date if custody else None
+    return VettingCase(
+        id=new_id(),
+        number=number("VC"),
+        state=CaseState.OPEN.value,
+        open_key=key,
+        person_id=res.person_id if res.level is not MatchLevel.NO_RECORD else None,
+        encounter=encounter,
+        ori=iaq.ori,
+        aor=query.aor,
+        field_office=query.field_office,
+        opened_via=via,
+        opened_reason=reason[:200],
+        opened_at=now,
+        opened_by=actor.username,
+        query_id=query.id,
+        match_level=res.level.value,
+        identity_basis=str(res.basis),
+        recommendation=a.recommendation.action.value,
+        citizenship_sign=citizenship_sign(a),
+        protected_status=protected_sign(a),
+        in_custody=bool(custody and custody.in_custody),
+        criminal_arrest=bool(iaq.charges),
+        facility_ori=(custody.facility_ori if custody else None) or iaq.ori,
+        expected_release=f"{release.isoformat()}T00:00:00.000000Z" if release else None,
+        subject_json=dumps(iaq.subject.model_dump(mode="json")),
+        working_json=dumps(outcome.draft()),
+        checklist_version=1,
+        updated_at=now,
+    )
+
+
+def sweep(svc: VettingService, actor: Actor, limit: int = 10_000) -> list[dict[str, Any]]:
+    """Open a case for every answered, actionable query that has none (idempotent)."""
+    with svc.uow(actor, read_only=True) as uow:
+        rows = uow.session.execute(
+            select(DeskQuery.id, DeskQuery.query_type, DeskQuery.iar_json)
+            .where(
+                DeskQuery.state == QueryState.ANSWERED.value,
+                ~exists().where(CaseIAR.query_id == DeskQuery.id),
+            )
+            .order_by(DeskQuery.received_at)
+            .limit(limit)
+        ).all()
+    import json
+
+    opened = []
+    for query_id, query_type, iar_json in rows:
+        why = wants(query_type, json.loads(iar_json or "{}"))
+        if why is not None:
+            opened.append(open_case(svc, query_id, actor, via="SWEEP", reason=why))
+    return opened
