@@ -22,15 +22,20 @@ def test_demo_runs_from_an_empty_folder(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=600,
-        env={"PATH": str(vetline.parent), "HOME": str(tmp_path), "COLUMNS": "120"},
+        env={"PATH": str(vetline.parent), "HOME": str(tmp_path), "COLUMNS": "80"},
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert "sample IAQs" in run.stdout
-    for query_type in ("IAQ", "BIOMETRIC", "NICS"):
-        assert query_type in run.stdout
-    # --no-serve too prints the logins (issue 13 item 10), and no disabled /docs page
+    # the first answers show the range (issue 14), each a block within 80 columns
+    assert "one answer of each kind" in run.stdout
+    from vetline.desk.service.showcase import OUTCOMES
+
+    for heading in OUTCOMES.values():
+        assert heading in run.stdout, heading
+    blocks = run.stdout[run.stdout.index("one answer of each kind") :]
+    assert max(len(line) for line in blocks.splitlines()) <= 80
+    assert "/v1/queue/iaq/" in blocks and "/v1/iar/" in blocks
+    # --no-serve too prints the logins (issue 13 item 10)
     assert "demo logins" in run.stdout and "demo.admin" in run.stdout
-    assert "/docs" not in run.stdout
     data = tmp_path / "vetline-data"
     assert (data / "vetline.db").is_file()
     assert (data / "index").is_dir() and (data / "model").is_dir()

@@ -27,6 +27,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help (click's): Typer's Rich panels label every flag ``<bool>`` as if it took
+    # a value (``--no-serve <bool>``, even ``--help <bool>``), and wrap past 80 columns.
+    rich_markup_mode=None,
 )
 console = Console()
 err_console = Console(stderr=True)
@@ -35,6 +38,26 @@ DataOpt = Annotated[
     Path | None,
     typer.Option("--data", help="Data folder (default: $VETLINE_DATA, else ./vetline-data)."),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"vetline {version('vetline')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Immigration-status query and vetting: synthesise, ingest, resolve, answer."""
 
 
 @contextmanager
@@ -112,6 +135,11 @@ def ingest(
     with rich_progress() as progress:
         report = ingest_extract(extract, data_dir, progress=progress)
     _print_ingest(report)
+    whole = [
+        f"{c.file or s}: {c.file_rejected}" for s, c in report.sources.items() if c.file_rejected
+    ]
+    if whole:  # none of such a file's rows were loaded: not a success, whatever the others did
+        raise BadInput("extract", f"rejected whole (nothing of it loaded): {'; '.join(whole)}")
 
 
 def _print_ingest(report: object) -> None:
@@ -137,6 +165,14 @@ def _print_ingest(report: object) -> None:
             f"rejected rows and set-aside fields, with their reasons: {report.rejects_path}",
             soft_wrap=True,
         )
+    for source, counts in report.sources.items():
+        if counts.file_rejected:
+            console.print(f"{counts.file or source}: rejected whole: {counts.file_rejected}")
+        if counts.ignored_columns:
+            ignored = ", ".join(counts.ignored_columns)
+            console.print(
+                f"{counts.file or source}: columns not in the contract, not loaded: {ignored}"
+            )
     if report.ignored_files:
         console.print(f"ignored (not source files): {', '.join(report.ignored_files)}")
     console.print(f"loaded in {report.seconds:.1f} s")
@@ -191,10 +227,14 @@ def demo(
 ) -> None:
     """One command for a newcomer: synthesise a small world, ingest, build, serve."""
     from vetline.records import ingest_extract
+    from vetline.resolve.symbol_cache import SymbolWorker
     from vetline.synth import NoiseConfig, generate_extract
 
     data_dir = resolve_data_dir(data)
     extract_dir = data_dir / "demo-extract"
+    # The name library loads in its own process (a daemon: it ends with this one) while
+    # the world is made and loaded: 8-15 s of the build otherwise (resolve/symbol_cache.py).
+    names = SymbolWorker()
     console.rule("[bold]vetline demo")
     console.print(f"1. synthesising {persons:,} people into {extract_dir}")
     with rich_progress() as progress:
@@ -210,7 +250,8 @@ def demo(
     from vetline.resolve import build_persons
 
     with rich_progress() as progress:
-        built = build_persons(data_dir, progress=progress, retrain=True)
+        built = build_persons(data_dir, progress=progress, retrain=True, names=names)
+    names.close()
     _print_build(built, data_dir)
 
     from vetline import demo as demo_mode
@@ -218,7 +259,7 @@ def demo(
     demo_mode.enter_demo_mode()
     console.print("4. demo accounts and sample queries through the query desk")
     logins = demo_mode.create_demo_users(data_dir)
-    _print_samples(demo_mode.answer_samples(data_dir))
+    _print_showcase(*demo_mode.show_range(data_dir), f"http://{host}:{port}")
     logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
     for col in ("username", "role", "scope"):
         logins_table.add_column(col)
@@ -228,32 +269,27 @@ def demo(
     if no_serve:
         return
     url = f"http://{host}:{port}"
-    console.rule(f"[bold]serving {url}  (API schema: {url}/openapi.json, Ctrl-C to stop)")
+    console.rule(f"[bold]serving {url}  (API docs: {url}/docs, Ctrl-C to stop)")
     from vetline.serve import run
 
-    run(data_dir, host, port)
+    run(data_dir, host, port, say=say)
 
 
-def _print_samples(iars: list[dict[str, Any]]) -> None:
-    table = Table(title="sample IAQs → IARs")
-    for col in ("query type", "match", "status", "assessment", "action", "answer"):
-        table.add_column(col)
-    for iar in iars:
-        if "error" in iar:
-            table.add_row("refused", "", "", "", "", str(iar["error"].get("code")))
-            continue
-        answer = iar.get("answer") or {}
-        table.add_row(
-            str(answer.get("query_type", "")),
-            str((iar.get("match") or {}).get("level", "")),
-            str((iar.get("status") or {}).get("code", "")),
-            str((iar.get("removability") or {}).get("assessment", "")),
-            str((iar.get("recommendation") or {}).get("action", "")),
-            f"{answer.get('result', '')} ({iar.get('state', '')})",
-        )
-    console.print(table)
+def _print_showcase(shown: list[Any], sent: int, api: str) -> None:
+    from vetline.desk.service.showcase import render
+
+    console.print(f"   {sent} sample queries sent; one answer of each kind:", highlight=False)
+    for number, one in enumerate(shown, start=1):
+        for line in render(one, number, api):
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+    console.print(
+        "   (TOKEN and analyst.jar: README, 'Use the API'; all queries: GET /v1/iar)",
+        highlight=False,
+        markup=False,
+    )
 
 
+from vetline.api.tokens_cli import tokens_app  # noqa: E402
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
 from vetline.auth.cli import users_app  # noqa: E402
 from vetline.batch.cli import batch_app  # noqa: E402
@@ -264,6 +300,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(batch_app, name="batch")
+app.add_typer(tokens_app, name="tokens")
 app.add_typer(leads_app, name="leads")
 
 from vetline.vetting.cli import cases_app  # noqa: E402 - the vetting centre
@@ -316,7 +353,12 @@ def serve(
     """Serve the HTTP API (graceful shutdown on SIGTERM/Ctrl-C)."""
     from vetline.serve import run
 
-    run(resolve_data_dir(data), host, port, workers)
+    run(resolve_data_dir(data), host, port, workers, say=say)
+
+
+def say(line: str) -> None:
+    """One progress line for a long-running command (flushed at once: ``serve`` is watched)."""
+    console.print(line, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -81,13 +81,32 @@ def answer_samples(data_dir: Path) -> list[dict[str, Any]]:
     from vetline.desk.service.cli import answer_all, open_desk
     from vetline.desk.service.samples import sample_queries
     from vetline.person.records import MemoryRecords
+
+    desk = open_desk(data_dir)
+    texts = sample_queries(MemoryRecords.load(data_dir))
+    return list(answer_all(desk, texts))
+
+
+def show_range(data_dir: Path) -> tuple[list[Any], int]:
+    """Sample queries chosen by outcome (``desk/service/showcase.py``): the answers to
+    print, and how many queries were sent to find them (all stored, as any query).
+
+    The vetting centre listens while they are answered (actionable IARs open cases), and
+    a few more cases are seeded after, one with a citizenship claim (``vetting/demo.py``).
+    """
+    from vetline.desk.service.cli import console_actor, open_desk
+    from vetline.desk.service.showcase import choose
+    from vetline.person.records import MemoryRecords
     from vetline.vetting import VettingService, install_intake
     from vetline.vetting.demo import seed_cases
 
     desk = open_desk(data_dir)
-    vetting = VettingService(desk, data_dir=data_dir)
-    install_intake(vetting)  # finalised, actionable IARs open vetting cases
-    records = MemoryRecords.load(data_dir)
-    answers = list(answer_all(desk, sample_queries(records)))
-    seed_cases(vetting, records)  # a few open cases, one with a citizenship claim
-    return answers
+    try:
+        vetting = VettingService(desk, data_dir=data_dir)
+        install_intake(vetting)  # finalised, actionable IARs open vetting cases
+        records = MemoryRecords.load(data_dir)
+        shown = choose(desk, records, console_actor())
+        seed_cases(vetting, records)
+        return shown
+    finally:
+        desk.close()

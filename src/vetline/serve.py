@@ -1,7 +1,10 @@
 """``vetline serve``: the API on uvicorn, the desk built and warm before the first request.
 
-Start-up order: open and migrate the database, build the desk (resolver loaded, first-call
-costs paid), answer any query a crash left RECEIVED, then listen. SIGTERM or Ctrl-C lets
+Start-up order: bind the port (a port in use is refused at once, with its reason, before
+seconds of loading), say where it listens, then open and migrate the database, build the
+desk (resolver loaded, first-call costs paid, each step reported as it finishes), answer
+any query a crash left RECEIVED, and serve on the socket bound first — connections made
+while loading wait in its backlog instead of being refused. SIGTERM or Ctrl-C lets
 uvicorn stop accepting, finish in-flight requests, and exit.
 
 ``workers > 1`` runs that many worker processes under uvicorn's supervisor (restarted when
@@ -16,26 +19,26 @@ PostgreSQL through its own locks; bench/README.md has both.
 from __future__ import annotations
 
 import atexit
+import errno
 import gc
 import logging
 import os
+import socket
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-
-from vetline.api.app import create_app
-from vetline.api.routers.batch import start_batch_runner
-from vetline.api.routers.desk import install_desk
-from vetline.api.routers.vetting import install_vetting
-from vetline.api.settings import Settings
-from vetline.db.engine import Database
-from vetline.db.migrate import upgrade
-from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
-from vetline.person import PersonLookup
-from vetline.status import load_policy
-from vetline.vetting import VettingService
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from vetline.api.settings import Settings
+
+# The API, the desk and the person core are imported where they are used, after the port
+# is bound: they take seconds to import on a loaded machine, and the port comes first.
 
 GRACEFUL_SECONDS = 15
 #: How long a thread may hold the GIL while another waits (Python's default: 5 ms). The
@@ -52,20 +55,51 @@ WORKER_START_SECONDS = 120
 log = logging.getLogger("vetline.serve")
 
 
-def build_app(settings: Settings) -> FastAPI:
-    """The API with the desk installed (when the index can be opened) and leftovers answered."""
+Say = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    """The default reporter of ``build_app``: workers say nothing."""
+
+
+def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
+    """The API with the desk installed (when the index can be opened) and leftovers answered.
+
+    ``say`` hears each loading step as it finishes, with its time (``vetline serve``
+    prints them: the index of a large world takes a while, and a silent start looks hung).
+    """
+    from vetline.api.app import create_app
+    from vetline.api.routers.batch import start_batch_runner
+    from vetline.api.routers.desk import install_desk
+    from vetline.api.routers.vetting import install_vetting
+    from vetline.db.engine import Database
+    from vetline.desk.service.service import DeskService
+    from vetline.person import PersonLookup
+    from vetline.status import load_policy
+    from vetline.vetting import VettingService
+
+    started = time.perf_counter()
+
+    def step(what: str) -> None:
+        say(f"  {what} ({time.perf_counter() - started:.1f} s)")
+
     database = Database.from_url(settings.resolved_database_url())
     database.anchor = settings.audit_anchor()  # every commit checkpointed (issue 13 item 2)
     app = create_app(settings, database=database)
+    step("database open and migrated")
     try:
-        desk = DeskService(database, PersonLookup.open(settings.data), policy=load_policy())
+        lookup = PersonLookup.open(settings.data, warm=False)
+        step("person index and records loaded")
+        desk = DeskService(database, lookup, policy=load_policy())
     except (BadInput, OSError, ValueError) as exc:  # no (usable) index: queries are kept
         log.warning("query desk not ready: %s", exc)
+        say(f"  query desk not ready ({exc}): queries are kept and answered after a build")
     else:
         install_desk(app, desk)
         install_vetting(app, VettingService(desk, data_dir=settings.data))  # cases on IARs
         desk.recover()
         desk.warm_up()
+        step("query desk warm")
     start_batch_runner(app)  # API batch jobs: resumes those a previous process left
     freeze_loaded_objects()
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
@@ -89,20 +123,63 @@ def freeze_loaded_objects() -> None:
 
 def worker_app() -> FastAPI:
     """One worker process's app, configured from the environment ``run`` prepared."""
+    from vetline.api.settings import Settings
+
     return build_app(Settings())
 
 
-def run(data_dir: Path, host: str, port: int, workers: int = 1) -> None:
-    """Serve until signalled."""
-    import uvicorn
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``; a port in use or a bad address is ``BadInput``
+    (one line, exit 2), not uvicorn's log lines and exit 3."""
+    try:
+        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise BadInput("--host", f"{host!r} is not an address of this machine ({exc})") from None
+    sock = socket.socket(info[0], socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(info[4])
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise BadInput(
+                "--port", f"{host}:{port} is already in use (another vetline serve?); "
+                "stop it or choose another port with --port",
+            ) from None  # fmt: skip
+        raise BadInput("--host", f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.set_inheritable(True)
+    return sock
 
+
+def url_of(host: str, port: int) -> str:
+    """The address to give a browser or curl (IPv6 literals in brackets)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def run(data_dir: Path, host: str, port: int, workers: int = 1, say: Say = _quiet) -> None:
+    """Serve until signalled; ``say`` hears where it listens, the loading steps, "ready"."""
+    from vetline.api.settings import Settings
+
+    started = time.perf_counter()
     settings = Settings(data=data_dir)
     settings.check_secret()
+    sock = bind(host, port)
+    url = url_of(host, port)
+    say(f"listening on {url} (API docs {url}/docs); loading {data_dir} …")
+    import uvicorn
+
+    from vetline.db.engine import Database
+    from vetline.db.migrate import upgrade
+
     if workers == 1:
-        uvicorn.run(
-            build_app(settings), host=host, port=port, log_level="warning",
+        config = uvicorn.Config(
+            build_app(settings, say), log_level="warning",
             timeout_graceful_shutdown=GRACEFUL_SECONDS,
         )  # fmt: skip
+        server = uvicorn.Server(config)
+        say(f"ready: {url} ({time.perf_counter() - started:.1f} s; Ctrl-C to stop)")
+        server.run(sockets=[sock])
         return
     if settings.migrate_on_start:
         database = Database.from_url(settings.resolved_database_url())
@@ -114,8 +191,10 @@ def run(data_dir: Path, host: str, port: int, workers: int = 1) -> None:
     buckets = data_dir.resolve() / "run" / f"ratelimit-{port}.bin"
     buckets.unlink(missing_ok=True)
     os.environ["VETLINE_RATE_LIMIT_FILE"] = str(buckets)
+    say(f"starting {workers} workers; each loads the index, then answers on {url}")
+    sock.close()  # the supervisor binds its own (the check above made a busy port clear)
     uvicorn.run(
-        "vetline.serve:worker_app", factory=True, workers=workers, host=host,
-        port=port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        "vetline.serve:worker_app", factory=True, workers=workers, host=host, port=port,
+        log_level="warning", timeout_graceful_shutdown=GRACEFUL_SECONDS,
         timeout_worker_healthcheck=WORKER_START_SECONDS,
     )  # fmt: skip

@@ -166,3 +166,14 @@ def test_the_destination_must_be_an_ori() -> None:
     with pytest.raises(BadInput) as caught:
         render_iar_text(IAR, dest_ori="LA")
     assert caught.value.field == "dest_ori"
+
+
+def test_match_basis_words_the_models_starting_odds_once() -> None:
+    """The prior read "PRIOR PRIOR (TWO RANDOM RECORDS MATCH)" (issue 14)."""
+    prior = {"field": "prior", "comparison": "prior (two random records match)", "weight": -13.3}
+    iar = copy.deepcopy(IAR)
+    iar["match"]["explanation"].insert(0, prior)
+    text = render_iar_text(iar, dest_ori="CA0194200")
+    basis = next(line for line in text.splitlines() if line.startswith("MATCH BASIS/"))
+    assert basis.startswith("MATCH BASIS/STARTING ODDS (ANY TWO RECORDS ARE ONE PERSON) (-13.3)")
+    assert "PRIOR" not in text and "EXACT (+6.2)" in text

@@ -60,7 +60,7 @@ def test_import_creates_leads_diverts_and_samples(
     items = leads.sample("job-1", ANALYST)
     assert len(items) == 9
     assert not {"band", "probability", "reasons", "match_band"} & set(items[0])
-    with UnitOfWork(database, ANALYST, write=True) as uow:
+    with UnitOfWork(database, ANALYST) as uow:
         event = uow.session.scalars(
             select(AuditEvent).where(AuditEvent.event_type == "LEADS_IMPORTED")
         ).one()
@@ -75,7 +75,7 @@ def test_a_second_list_does_not_duplicate_an_open_lead(
     summary = leads.import_folder(again, ANALYST)
     assert summary["leads_created"] == 1
     assert summary["not_duplicated"] == {"person already has an open lead": 1}
-    with UnitOfWork(database, ANALYST, write=True) as uow:
+    with UnitOfWork(database, ANALYST) as uow:
         assert uow.session.scalar(select(func.count()).select_from(Lead)) == 2
 
 

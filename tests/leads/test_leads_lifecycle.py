@@ -66,7 +66,7 @@ def test_confirm_assign_outcome_end_to_end(
     field = leads.job("job-1", ANALYST)["field_identity_precision"]["STRONG"]
     assert (field["outcomes_seen"], field["right_person"], field["precision"]) == (1, 1, 1.0)
     assert metrics["by"]["list"]["overstay"]["shares"]["ARRESTED"] == 1.0
-    with UnitOfWork(database, ANALYST, write=True) as uow:
+    with UnitOfWork(database, ANALYST) as uow:
         assert uow.session.get(Lead, lead_id).open_person_id is None  # type: ignore[union-attr]
 
 
@@ -151,7 +151,7 @@ def test_us_citizen_outcome_opens_a_correction_and_lists_for_review(
     scope = RowScope(ScopeKind.OWN_AOR, "LOS")
     out = leads.record_outcome(lead_id, OFFICER, scope, "us_citizen", "showed a U.S. passport")
     assert out["source_correction"]
-    with UnitOfWork(database, ANALYST, write=True) as uow:
+    with UnitOfWork(database, ANALYST) as uow:
         item = uow.session.scalars(select(SourceCorrection)).one()
         assert (item.kind, item.person_id, item.state) == ("US_CITIZEN", "P1", "OPEN")
     assert [d["stage"] for d in leads.diversions(ANALYST)] == ["outcome"]

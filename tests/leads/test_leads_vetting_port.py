@@ -58,7 +58,7 @@ def test_an_open_vetting_case_blocks_a_lead_and_a_closed_one_does_not(
     )
     assert summary["leads_created"] == 1
     assert summary["not_duplicated"] == {"person has an open vetting case": 1}
-    with UnitOfWork(database, ANALYST, write=True) as uow:
+    with UnitOfWork(database, ANALYST) as uow:
         port = CasesForLeads(OwnVetting())
         assert port.has_open_case(uow, "P1") and not port.has_open_case(uow, "P2")
         assert port.open_vetting_case(uow, "P1", "lead") is None

@@ -187,3 +187,26 @@ def test_a_read_split_person_does_not_queue_a_fingerprint_identity(
     question = Question(Subject(fin="1234567890"), QueryType.BIOMETRIC)
     decision = decision_for(question, found, result())
     assert decision.automatic is automatic, decision.reasons
+
+
+@pytest.mark.parametrize(("basis", "automatic"), [("BIOMETRIC", True), ("IDENTIFIER", False)])
+def test_a_runner_up_with_another_fin_does_not_queue_a_fingerprint_identity(
+    basis: str, automatic: bool
+) -> None:
+    """Two sets of fingerprints are two people (``Resolution.other_fingerprints``): with a
+    decisive FIN such a runner-up is not "records may be split"; without one it still is."""
+    from vetline.person import Question
+    from vetline.person.lookup import Found
+    from vetline.person.working import decision_for
+    from vetline.resolve import Resolution, Subject
+    from vetline.status import PersonHistory
+    from vetline.vocab import IdentityBasis
+
+    resolution = Resolution(
+        P, "P-ONE", 1.0, 30.0, candidates=[("P-ONE", 1.0), ("P-OTHER", 0.999)],
+        basis=IdentityBasis(basis), other_fingerprints=["P-OTHER"],
+    )  # fmt: skip
+    found = Found(resolution, [WITH_FIN], PersonHistory.from_rows([WITH_FIN]))
+    question = Question(Subject(fin="1234567890"), QueryType.BIOMETRIC)
+    decision = decision_for(question, found, result())
+    assert decision.automatic is automatic, decision.reasons

@@ -20,7 +20,7 @@ from conftest import BuiltWorld
 from vetline.records import ingest_extract
 from vetline.records.contract import columns_of
 from vetline.resolve import build_persons
-from vetline.resolve.cluster import UNCORROBORATED
+from vetline.resolve.cluster import MIDDLE_AT_ADDRESS, UNCORROBORATED
 from vetline.resolve.links import LINK_SCHEMA, read_links
 
 #: Rare names, so that name + date of birth scores as strongly as it can: the pair is
@@ -30,6 +30,25 @@ HOUSEHOLD = {"last_name": "VANTONGERLOO", "first_name": "BERIT", "dob": "1968-11
 CONFLICT = {"last_name": "ZWEIFELHOFER", "first_name": "CASIMIR", "dob": "1990-06-17", "sex": "M"}
 #: Father and son of one name at one address (Jr/Sr); the father's encounter has no DOB.
 SENIOR = {"last_name": "FAIRWEATHER", "first_name": "TYRONE", "sex": "M"}
+#: Twin sisters at one address whose names nest (the 250k otherworld's merged pair): the
+#: second's first name carries a middle name the first's records lack.
+TWIN = {"dob": "1991-07-14", "sex": "F", "address": "88 ORCHARD RD", "city": "DAYTON",
+        "state": "OH", "zip": "45402", "birth_country": "MX"}  # fmt: skip
+#: One woman at one address, her middle name spelt out once and as an initial once.
+INITIAL = {"last_name": "PENHALIGON", "first_name": "WINIFRED", "dob": "1975-01-30", "sex": "F",
+           "address": "5 BIRCH CT", "city": "TOPEKA", "state": "KS", "zip": "66603"}  # fmt: skip
+#: A child who was an LPR at five; the parent's A-number record says LPR, and the parent's
+#: naturalization (at the child's age ten: derivation, INA 320) sits in a record with no
+#: A-number, so a person of its own, linked on name + DOB. And a second child whose
+#: parent's naturalization record carries the A-number itself.
+CHILD = {"last_name": "OYELARAN", "first_name": "TEMITOPE", "dob": "1990-05-05", "sex": "F",
+         "birth_country": "NG"}  # fmt: skip
+PARENT = {"last_name": "OYELARAN", "first_name": "ADEBAYO", "dob": "1962-10-10", "sex": "M",
+          "birth_country": "NG"}  # fmt: skip
+CHILD2 = {"last_name": "KASPRZYKOWSKA", "first_name": "ZOFIA", "dob": "1992-02-02", "sex": "F",
+          "birth_country": "PL"}  # fmt: skip
+PARENT2 = {"last_name": "KASPRZYKOWSKI", "first_name": "WLODZIMIERZ", "dob": "1960-03-03",
+           "sex": "M", "birth_country": "PL"}  # fmt: skip
 #: The outside evaluator's pair: same name and birthday, similar street in another city.
 ELSEWHERE = {"last_name": "BRAITHWAITE", "first_name": "OSRIC", "dob": "1984-02-09", "sex": "M"}
 
@@ -61,6 +80,9 @@ def _adversarial() -> dict[str, list[dict[str, str]]]:
              "address": "7675 FOURTH AVE", "city": "BRONX", "state": "NY", "zip": "10453"},
             {**ELSEWHERE, "record_id": "el-1", "birth_country": "MX", "fbi_number": "77120KL3",
              "address": "2456 CEDAR LN", "city": "CHARLOTTE", "state": "NC", "zip": "28205"},
+            {**TWIN, "record_id": "tw-1", "last_name": "QUARTERMAINE TELLWRIGHT",
+             "first_name": "ISOLDE"},
+            {**INITIAL, "record_id": "mi-1", "middle_name": "M"},
         ],
         "status": [
             # The removable stranger: FIN + A-number, California.
@@ -72,6 +94,19 @@ def _adversarial() -> dict[str, list[dict[str, str]]]:
              "ssn": "412556789", "fin": "5544332211"},
             {**ELSEWHERE, "record_id": "el-2", "birth_country": "MX", "a_number": "311224455",
              "address": "10212 CEDAR LN", "city": "MIAMI", "state": "FL", "zip": "33125"},
+            {**TWIN, "record_id": "tw-2", "last_name": "TELLWRIGHT", "first_name": "ISOLDE MARIA"},
+            {**TWIN, "record_id": "tw-3", "last_name": "TELLWRIGHT", "first_name": "ISOLDE",
+             "middle_name": "LUCIA"},
+            {**INITIAL, "record_id": "mi-2", "middle_name": "MAUD"},
+            {**CHILD, "record_id": "ch-1", "a_number": "201234987", "start_date": "1995-03-01",
+             "parent_a_numbers": "088445566"},
+            {**PARENT, "record_id": "pa-1", "a_number": "088445566", "start_date": "1988-01-01"},
+            {**PARENT, "record_id": "pa-2", "status_class": "NATURALIZED",
+             "start_date": "2000-06-01"},
+            {**CHILD2, "record_id": "ch-2", "a_number": "203344556", "start_date": "1996-04-01",
+             "parent_a_numbers": "077665544"},
+            {**PARENT2, "record_id": "pb-1", "a_number": "077665544", "status_class": "NATURALIZED",
+             "start_date": "2001-09-01"},
         ],
         "biometric": [
             {**SENIOR, "record_id": "sr-1", "dob": "1963-09-16", "birth_country": "GB",
@@ -129,6 +164,64 @@ def test_a_similar_street_in_another_city_is_no_corroboration(adversarial: Path)
     """bench/otherworld: "2456 CEDAR LN", Charlotte vs "10212 CEDAR LN", Miami."""
     person = _person(adversarial)
     assert person["el-1"] != person["el-2"]
+
+
+def test_twins_whose_names_nest_stay_apart_with_a_link(adversarial: Path) -> None:
+    """ "QUARTERMAINE TELLWRIGHT, ISOLDE" / "TELLWRIGHT, ISOLDE MARIA" / "TELLWRIGHT,
+    ISOLDE LUCIA": one birthday, one address; a middle name on one record only, or two
+    different middle names, is no household's coincidence to join on."""
+    person = _person(adversarial)
+    assert len({person["tw-1"], person["tw-2"], person["tw-3"]}) == 3
+    links = read_links(adversarial)
+    reasons = {k.reason for k in links.get(person["tw-2"], [])}
+    assert MIDDLE_AT_ADDRESS in reasons, reasons
+
+
+def test_a_middle_initial_agrees_with_the_middle_name_at_one_address(adversarial: Path) -> None:
+    person = _person(adversarial)
+    assert person["mi-1"] == person["mi-2"]
+
+
+@pytest.mark.parametrize(
+    ("child", "a_number", "parent_records"),
+    [(CHILD, "201234987", {"pa-1", "pa-2"}), (CHILD2, "203344556", {"pb-1"})],
+)
+def test_a_parent_named_by_a_number_is_found_with_the_naturalization(
+    adversarial: Path, child: dict[str, str], a_number: str, parent_records: set[str]
+) -> None:
+    """Derived citizens read as LPR (issue 11): the parent lookup by a bare A-number never
+    reached POSITIVE, so no parent was ever read. Now every person holding the A-number,
+    and its "possible same person" links (the naturalization split off), are read."""
+    from datetime import date
+
+    from vetline.person import PersonLookup
+    from vetline.person.records import MemoryRecords
+    from vetline.resolve import Resolver, Subject
+    from vetline.status import StatusCode, assess, load_policy
+
+    lookup = PersonLookup(Resolver.load(adversarial), MemoryRecords.load(adversarial))
+    subject = {k: child[k] for k in ("last_name", "first_name", "dob", "sex")}
+    found = lookup.find(Subject(**subject, a_number=a_number))
+    parent_number = next(iter({a for s in found.history.status for a in s.parent_a_numbers}))
+    parent = found.related[parent_number]
+    assert {s.ref.record_id for s in parent.status} == parent_records
+    result = assess(found.history, date(2026, 11, 1), policy=load_policy(),
+                    match_level=found.resolution.level, related=found.related)  # fmt: skip
+    assert result.status.code is StatusCode.DERIVED_CITIZEN, result.status
+
+
+def test_holders_are_exact_and_canonical(adversarial: Path) -> None:
+    from vetline.errors import BadInput
+    from vetline.resolve import Resolver
+
+    resolver = Resolver.load(adversarial)
+    person = _person(adversarial)
+    assert resolver.holders("a_number", "A088-445-566") == [person["pa-1"]]
+    assert resolver.holders("a_number", "088445567") == []
+    assert resolver.holders("a_number", None) == []
+    assert person["pa-2"] in resolver.linked(person["pa-1"])
+    with pytest.raises(BadInput):
+        resolver.holders("last_name", "OYELARAN")
 
 
 def test_a_record_without_birth_date_does_not_carry_a_son_into_his_father(

@@ -206,3 +206,27 @@ def test_links_keep_the_strongest_pair_and_its_reason() -> None:
     assert (link["unique_id_l"], link["unique_id_r"]) == ("a2", "b1")
     assert link["reason"] == "birth countries differ"
     assert set(scored.loc[~scored["clean"], "reason"]) == {UNCORROBORATED, "birth countries differ"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        (None, None, True),
+        ("MARIA", "MARIA", True),
+        ("M", "MARIA", True),  # an initial
+        ("MARIA", "MARIE", True),  # a typo
+        ("ANA M", "ANA MARIA", True),
+        ("MARIA", None, False),  # on one record only: at one address, a sister
+        (None, "MARIA", False),
+        ("MARIA", "LUCIA", False),
+        ("L", "MARIA", False),
+    ],
+)
+def test_middle_names_agree_in_full(a: str | None, b: str | None, agree: bool) -> None:
+    """Address corroboration needs the given names in full (the 250k otherworld's twins)."""
+    from vetline.resolve.cluster import middles_agree, middles_conflict
+
+    assert middles_agree(a, b) is agree
+    # persons conflict only on two known, incompatible middle names
+    sa, sb = {x for x in (a,) if x}, {x for x in (b,) if x}
+    assert middles_conflict(sa, sb) is (bool(sa and sb) and not agree)

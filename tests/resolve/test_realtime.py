@@ -164,6 +164,17 @@ def _aggregate_numpy(scores: Scores, persons: Any, prior_weight: float) -> Perso
     best[codes[order][first]] = order[first]
     gamma = scores.gamma[best].copy()
     weights = scores.weights[best].copy()
+    # an undated best record takes the person's most favourable dated candidate record
+    dob = next(i for i, c in enumerate(COMPARISONS) if c.name == "dob")
+    dated = scores.gamma[:, dob] != 0
+    top = np.full(n_persons, -np.inf)
+    np.maximum.at(top, codes[dated], scores.weights[dated, dob])
+    first_top = np.full(n_persons, len(codes))
+    hits = np.flatnonzero(dated & (scores.weights[:, dob] == top[codes]))
+    np.minimum.at(first_top, codes[hits], hits)
+    fill = (gamma[:, dob] == 0) & np.isfinite(top)
+    gamma[fill, dob] = scores.gamma[first_top[fill], dob]
+    weights[fill, dob] = scores.weights[first_top[fill], dob]
     agrees = np.zeros(n_persons, dtype=bool)
     for c in id_cols:
         g, w = scores.gamma[:, c], scores.weights[:, c]

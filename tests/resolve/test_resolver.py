@@ -285,6 +285,62 @@ def test_population_figures() -> None:
     assert adjust(30.0, 0.0) == 30.0
 
 
+def test_a_disagreeing_date_of_birth_counts_against_the_candidate(
+    built_world: BuiltWorld,
+) -> None:
+    """λ = N·Π u / Π m over the disagreeing identity levels (``population.py``): an exact
+    name with a date of birth "different" has the namesakes of an exact name with none,
+    divided by how rarely the loaded person's own records disagree so (m, floored at 1 %);
+    an agreeing level leaves λ as it was, an address "different" too (people move)."""
+    from vetline.resolve import layout
+    from vetline.resolve.comparisons import COMPARISONS
+    from vetline.resolve.model import MatchModel
+    from vetline.resolve.population import DISAGREEMENT_M_FLOOR, Population
+
+    model = MatchModel.load(layout.model_file(built_world.data))
+    pop = Population.of(model, 10_500_000, 1e-5, 1e-4)
+    at = {c.name: i for i, c in enumerate(COMPARISONS)}
+
+    def namesakes(**levels: str) -> float:
+        gamma = [0] * len(COMPARISONS)
+        gamma[at["surname"]] = gamma[at["forename"]] = 1  # exact names
+        for name, label in levels.items():
+            gamma[at[name]] = next(
+                i for i, lv in enumerate(COMPARISONS[at[name]].levels) if lv.label == label
+            )
+        return pop.namesakes([gamma], 1e-4, 1e-3, None)[0]
+
+    unknown = namesakes()
+    different = next(p for p in model.comparisons["dob"] if p.label == "different")
+    assert different.m is not None and different.u is not None and different.m < different.u
+    expected = unknown * different.u / max(different.m, DISAGREEMENT_M_FLOOR)
+    assert math.isclose(namesakes(dob="different"), expected, rel_tol=1e-9)
+    assert namesakes(dob="different") > 3 * unknown
+    assert math.isclose(namesakes(dob="exact"), unknown / 18_250, rel_tol=1e-9)
+    moved = next(p for p in model.comparisons["address"] if p.label == "different")
+    assert moved.u is not None
+    assert math.isclose(namesakes(address="different"), unknown * moved.u, rel_tol=1e-9)
+
+
+def test_a_person_is_dated_by_its_dated_records(world_copy: BuiltWorld) -> None:
+    """A person whose best-matching record has no date of birth is compared on the dates
+    of its other records: an absent namesake born another day is not "date unknown"."""
+    from vetline.resolve.standardise import standardise_frame
+
+    person = _rare(world_copy)
+    pid = _person_of(world_copy)[person["pid"]]
+    live = Resolver.load(world_copy.data)
+    undated = {k: person[k] for k in ("last_name", "first_name", "sex")}
+    live.index.add(
+        standardise_frame(pd.DataFrame([{"source": "criminal", "record_id": "nodob", **undated}])),
+        [pid],
+    )
+    other_day = live.resolve({**undated, "dob": "1901-01-01"})
+    explained = {e["field"]: e["comparison"] for e in other_day.explanation}
+    assert explained.get("dob") == "different", other_day.explanation
+    assert other_day.level in (MatchLevel.NO_RECORD, MatchLevel.POSSIBLE)
+
+
 def test_identifier_identifies_only_its_own_records(world_copy: BuiltWorld) -> None:
     """A person whose identified records fall into groups no identifier ties together,
     living in different states (a citizen's SID record merged with a stranger's FBI-number
@@ -332,14 +388,32 @@ def test_a_fingerprint_identity_with_a_link_needs_no_analyst(world_copy: BuiltWo
     )
     chosen = found.person_id
     assert chosen is not None
-    linked = next(persons[p["pid"]] for p in world_copy.people if persons[p["pid"]] != chosen)
-    row = {"person_id_l": chosen, "person_id_r": linked, "unique_id_l": "status|x",
-           "unique_id_r": "criminal|y", "match_probability": 0.97, "match_weight": 5.0,
-           "reason": "uncorroborated: name and date of birth only"}  # fmt: skip
-    write_links(world_copy.data, pa.Table.from_pylist([row], schema=LINK_SCHEMA))
+
+    def fins(pid: str) -> set[str]:
+        return {v for ids in live._identified(pid)[0] for c, v in ids if c == "fin"}
+
+    others = [persons[p["pid"]] for p in world_copy.people if persons[p["pid"]] != chosen]
+    linked = next(p for p in others if not fins(p))
+    fingerprinted = next(p for p in others if fins(p) and person["fin"] not in fins(p))
+    rows = [
+        {"person_id_l": chosen, "person_id_r": other, "unique_id_l": "status|x",
+         "unique_id_r": "criminal|y", "match_probability": 0.97, "match_weight": 5.0,
+         "reason": "uncorroborated: name and date of birth only"}
+        for other in (linked, fingerprinted)
+    ]  # fmt: skip
+    write_links(world_copy.data, pa.Table.from_pylist(rows, schema=LINK_SCHEMA))
     result = Resolver.load(world_copy.data).resolve(
         Subject(fin=person["fin"], last_name=person["last_name"])
     )
     assert result.person_id == chosen and result.basis is IdentityBasis.BIOMETRIC
     assert linked in result.possible
     assert not result.needs_review
+    # A linked person with another FIN: two sets of fingerprints, two people. Still a
+    # candidate the analyst can see, but its records are not read as this subject's.
+    assert fingerprinted not in result.possible
+    assert result.other_fingerprints == [fingerprinted]
+    assert fingerprinted in [p for p, _ in result.candidates]
+    # Without the FIN (name only) the same link is a possible same person.
+    by_name = Resolver.load(world_copy.data).resolve(_subject(person, a_number=None))
+    if by_name.person_id == chosen:
+        assert fingerprinted in by_name.possible and not by_name.other_fingerprints

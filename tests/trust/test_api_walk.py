@@ -39,6 +39,8 @@ PUBLIC = None
 EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,  # Swagger UI page and its shipped assets (no data)
+    ("GET", "/docs/{name}"): PUBLIC,
     ("POST", "/v1/auth/login"): PUBLIC,
     ("POST", "/v1/auth/enrol"): PUBLIC,
     ("POST", "/v1/auth/logout"): EVERYONE,

@@ -25,7 +25,7 @@ from vetline.person import PersonLookup
 
 
 def _events(db: Database, kind: str) -> list[AuditEvent]:
-    with UnitOfWork(db, Actor.system(), write=True) as uow:
+    with UnitOfWork(db, Actor.system()) as uow:
         rows = list(uow.session.scalars(select(AuditEvent).where(AuditEvent.event_type == kind)))
         uow.session.expunge_all()
         return rows
@@ -226,6 +226,6 @@ def test_biometric_iaq_to_usc_confirmed_cancellation(
         "SNAPSHOT_TAKEN",
     ):
         assert _events(database, kind), kind
-    with UnitOfWork(database, Actor.system(), write=True) as uow:
+    with UnitOfWork(database, Actor.system()) as uow:
         report = verify_chain(uow.session)
     assert report.ok, report

@@ -32,7 +32,7 @@ FORM_PREFIXES: tuple[str, ...] = ("/web/",)
 #: Paths that take a body type besides JSON.
 EXTRA_TYPES: dict[str, frozenset[str]] = {
     "/v1/iaq": frozenset({"text/plain"}),
-    "/v1/batch-jobs": FORM_TYPES,  # the list file, uploaded with its form fields
+    "/v1/batch-jobs": frozenset({"multipart/form-data"}),  # the list file and its fields
 }
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

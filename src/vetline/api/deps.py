@@ -74,9 +74,13 @@ async def _csrf_sent(request: Request) -> str:
     """The CSRF token a request carries: the header (API clients, scripts) or, for an HTML
     form post, the hidden ``csrf_token`` field (Starlette caches the parsed form)."""
     header = request.headers.get(CSRF_HEADER)
-    if header is not None or request.method in SAFE_METHODS:
-        return header or ""
+    if header is not None or request.method in SAFE_METHODS or _bearer(request):
+        return header or ""  # a token's call needs no CSRF token: no form to parse
     if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        # The body is read (and kept) first: parsing the form alone consumed the stream,
+        # and a route reading the raw body after it failed with a 500 (``curl -d @iaq.json``
+        # sends curl's default form type; issue 14).
+        await request.body()
         value = (await request.form()).get(CSRF_FIELD)
         return value if isinstance(value, str) else ""
     return ""

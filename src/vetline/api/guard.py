@@ -57,14 +57,15 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = [h for h in message.get("headers", []) if h[0] not in _OURS]
+                own = message.get("headers", [])
+                # A route may narrow the policy for its own page (the /docs UI loads its
+                # scripts from this server): its CSP is kept, every other header is ours.
+                csp = [h for h in own if h[0] == _CSP]
+                headers = [h for h in own if h[0] not in _OURS]
+                ours = [h for h in SECURITY_HEADERS if not (csp and h[0] == _CSP)]
                 message = {
                     **message,
-                    "headers": [
-                        *headers,
-                        *SECURITY_HEADERS,
-                        (b"x-request-id", request_id.encode()),
-                    ],
+                    "headers": [*headers, *csp[:1], *ours, (b"x-request-id", request_id.encode())],
                 }
             await send(message)
 
@@ -111,6 +112,7 @@ class Guard:
 
 
 _OURS = frozenset(name for name, _ in SECURITY_HEADERS) | {b"x-request-id"}
+_CSP = b"content-security-policy"
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -9,6 +9,7 @@ them (``search.py``) and the ``vetline audit`` CLI (``cli.py``).
 
 from __future__ import annotations
 
+from vetline.audit.anchor import AnchorLog  # installs the console's anchor factory
 from vetline.audit.chain import canonical_json, event_hash
 from vetline.audit.events import EventType, Outcome
 from vetline.audit.models import AuditChainHead, AuditEvent
@@ -17,6 +18,7 @@ from vetline.audit.verify import VerifyResult, verify_chain
 from vetline.audit.writer import append_events  # installs the unit of work's writer
 
 __all__ = [
+    "AnchorLog",
     "AuditChainHead",
     "AuditEvent",
     "AuditFilter",

@@ -32,6 +32,7 @@ from vetline.batch.policy import BatchPolicy
 from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
 from vetline.errors import BadInput
 
+_RUNNER = Actor.system("batch-runner")  # who the background runner acts as
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 

@@ -1,4 +1,10 @@
-"""``vetline db``: migrate and inspect the application database."""
+"""``vetline db`` and the console's way into a data folder's database.
+
+``open_database`` is what every sub-command (users, audit, cases, leads, batch) opens its
+database with; it attaches the audit anchor through the port the audit trail installs
+(``vetline.db.events.anchor_for``), so the console's commits are checkpointed like the
+server's without persistence importing the audit trail above it.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from vetline.db.anchorlog import AnchorLog
 from vetline.db.engine import Database, database_url
+from vetline.db.events import anchor_for
 from vetline.db.migrate import current_revision, upgrade
 from vetline.db.uow import Actor
 from vetline.errors import BadInput
@@ -49,7 +55,7 @@ def open_database(data: Path | None, url: str | None, *, migrate: bool = True) -
         raise BadInput(
             "--data", f"no vetline database in {folder} (run `vetline db upgrade` or ingest)"
         )
-    db.anchor = AnchorLog.for_data(folder, console_secret(), anchor_copy())
+    db.anchor = anchor_for(folder, console_secret(), anchor_copy())
     return db
 
 

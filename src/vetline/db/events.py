@@ -13,14 +13,16 @@ Edit here: what a pending event is; the writer's interface.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from vetline.actor import Actor
+from vetline.db.engine import ChainAnchor
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,9 @@ class EventWriter(Protocol):
     def append(self, session: Session, drafts: Sequence[EventDraft]) -> Sequence[Mapping[str, Any]]:
         """Write ``drafts`` as the next events of the chain, in ``session``; no commit.
 
-        Returns the rows written (``seq``, ``prev_hash``, ``hash`` among them): the unit
-        of work checkpoints that segment outside the database after COMMIT."""
+        Returns the rows written (``seq``, ``prev_hash``, ``hash``...): the unit of work
+        checkpoints the chain head outside the database after COMMIT (the audit anchor).
+        """
         ...
 
 
@@ -88,3 +91,19 @@ def event_writer() -> EventWriter:
             "no audit event writer installed: import vetline.audit before using a unit of work"
         )
     return _installed[0]
+
+
+#: (data folder, secret, optional second copy) → the anchor a console database writes to.
+AnchorFactory = Callable[[Path, str, Path | None], ChainAnchor]
+_anchors: list[AnchorFactory] = []
+
+
+def install_anchor_factory(factory: AnchorFactory) -> None:
+    """The audit trail's way of checkpointing a data folder's chain (``AnchorLog``)."""
+    _anchors[:] = [factory]
+
+
+def anchor_for(data: Path, secret: str, copy: Path | None = None) -> ChainAnchor | None:
+    """The installed anchor for ``data``; ``None`` before the audit trail is imported
+    (then no unit can write audit events either: see :func:`event_writer`)."""
+    return _anchors[0](data, secret, copy) if _anchors else None

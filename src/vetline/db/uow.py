@@ -29,11 +29,12 @@ from vetline.db.base import utcnow
 from vetline.db.engine import Database
 from vetline.db.events import CarriedEvents, EventDraft, event_writer
 
+__all__ = ["Actor", "UnitOfWork"]  # Actor re-exported: it lived here before vetline.actor
+
 READ_ONLY_ERROR = (
     "this unit of work is read-only (the default) and cannot {what}: "
     "open it with UnitOfWork(..., write=True)"
 )
-__all__ = ["Actor", "UnitOfWork"]  # Actor re-exported: it lived here before vetline.actor
 
 
 class UnitOfWork:
@@ -115,7 +116,7 @@ class UnitOfWork:
             raise RuntimeError(READ_ONLY_ERROR.format(what="commit"))
         events, self._events = self._events, []
         carried, self._carried = self._carried, []
-        rows = event_writer().append(self.session, events) if events else ()
+        rows = event_writer().append(self.session, events) if events else []
         self.session.commit()
         self._committed = True
         for one in carried:

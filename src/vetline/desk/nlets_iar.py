@@ -169,13 +169,23 @@ def _match_lines(match: _Match) -> list[str]:
         lines.append("IDENTITY NOT CONFIRMED: THIS RESPONSE DOES NOT ESTABLISH WHO THE SUBJECT IS.")
     if match.explanation:
         basis = ", ".join(
-            f"{_text(c.field)} {_text(c.comparison)}"
+            _basis_item(c.field, c.comparison)
             + (f" ({c.weight:+.1f})" if c.weight is not None else "")
             for c in match.explanation
         )
         lines.append(f"MATCH BASIS/{basis}")
     lines.append(f"RECORDS/{_refs(match.records)}")
     return lines
+
+
+#: Explanation entries whose wording on a terminal is not "<FIELD> <COMPARISON>": the
+#: model's starting point read "PRIOR PRIOR (TWO RANDOM RECORDS MATCH)".
+_BASIS_WORDING = {"prior": "STARTING ODDS (ANY TWO RECORDS ARE ONE PERSON)"}
+
+
+def _basis_item(field: str, comparison: str) -> str:
+    """One entry of the MATCH BASIS line: the field, then how it compared."""
+    return _BASIS_WORDING.get(field) or f"{_text(field)} {_text(comparison)}"
 
 
 def _status_lines(iar: _Iar, citizen_sign: bool) -> list[str]:

@@ -1,9 +1,10 @@
 """From a queried subject to everything the status engine needs: the adapter layer.
 
 Resolution (``vetline.resolve``) says who the subject is; the record store gives that
-person's full records; the parents named in ``parent_a_numbers`` are looked up by A-number
-(a POSITIVE match only: a guessed parent must not make anyone a citizen or a non-citizen)
-so the engine can follow the derivation path (INA 320). The records of the persons that
+person's full records; the parents named in ``parent_a_numbers`` are looked up by their
+exact A-number (``Resolver.holders``, with the holders' "possible same person" links) so
+the engine can follow the derivation path (INA 320); a parent's records are read only
+towards citizenship. The records of the persons that
 MAY be the subject (``Resolution.possible``: "possible same person" links and close
 candidates) are loaded too, with their parents, for the engine's safe-direction reading
 (``vetline.status.possible``); the ids read are carried in the draft and the audit event
@@ -72,20 +73,35 @@ class PersonLookup:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, data_dir: Path) -> PersonLookup:
-        """Load the resolver and the records of a built data folder (``BadInput`` if not)."""
+    def open(cls, data_dir: Path, *, warm: bool = True) -> PersonLookup:
+        """Load the resolver and the records of a built data folder (``BadInput`` if not).
+
+        ``warm=False`` skips the warm-up query: a one-shot command (``vetline query``)
+        pays the first-call costs in its own first query anyway."""
         from vetline.person.records import MemoryRecords
         from vetline.resolve import Resolver
 
         lookup = cls(Resolver.load(data_dir), MemoryRecords.load(data_dir))
-        lookup.warm_up()
+        if warm:
+            lookup.warm_up()
         return lookup
+
+    def known_given_name(self) -> str | None:
+        """A given name whose name-library symbols are already known (from the index).
+
+        Warm-up queries use it: a made-up name would load the name library's data
+        (rigour's tagger, 8-15 s and the GIL held throughout) just to warm up, a cost
+        only a query with a given name never seen at build time needs to pay.
+        """
+        index = getattr(self.resolver, "index", None)
+        return next(iter(getattr(index, "symbols", None) or {}), None)
 
     def warm_up(self) -> None:
         """Pay the first-call costs (lazy loads, compiled kernels) before the first query."""
         from vetline.resolve import Subject
 
-        self._resolve(Subject(last_name="WARMUP", first_name="QUERY", dob="1980-01-01"))
+        first = self.known_given_name()
+        self._resolve(Subject(last_name="WARMUP", first_name=first, dob="1980-01-01"))
 
     def _resolve(self, subject: Subject) -> Resolution:
         with self._lock:  # the live index may be grown by add_records: read under the lock
@@ -152,13 +168,41 @@ class PersonLookup:
         return Found(resolution, rows, history, related, possible, records, tuple(unread))
 
     def _parents(self, history: PersonHistory) -> dict[str, PersonHistory]:
-        from vetline.resolve import Subject
-
         wanted = list(dict.fromkeys(a for s in history.status for a in s.parent_a_numbers))
         related: dict[str, PersonHistory] = {}
         for a_number in wanted[:MAX_PARENTS]:
-            parent = self._resolve(Subject(a_number=a_number))
-            if parent.level is not MatchLevel.POSITIVE or not parent.records:
-                continue
-            related[a_number] = PersonHistory.from_rows(self.store.fetch(parent.records))
+            keys = self._parent_keys(a_number)
+            if keys:
+                related[a_number] = PersonHistory.from_rows(self.store.fetch(keys))
         return related
+
+    def _parent_keys(self, a_number: str) -> list[tuple[str, str]]:
+        """The records of the parent a status row names by A-number.
+
+        Every person holding that exact A-number, and their "possible same person" links:
+        a parent's records are read only towards citizenship (a naturalization before the
+        child's 18th birthday, INA 320), and a parent found with fewer records than they
+        have would drop the "parents not checked" sign on an unchecked naturalization —
+        the Watson case (reference §6.2: the wrong file pulled for his father). Resolving
+        the bare A-number as a subject never reached POSITIVE (the model's prior), so
+        until issue 11's last round no parent was ever found and every derived citizen
+        read as LPR. A resolver without ``holders`` (a test double) falls back to that
+        resolution, POSITIVE only.
+        """
+        from vetline.resolve import Subject
+
+        holders = getattr(self.resolver, "holders", None)
+        if holders is None:
+            parent = self._resolve(Subject(a_number=a_number))
+            if parent.level is not MatchLevel.POSITIVE:
+                return []
+            return list(parent.records)
+        linked = getattr(self.resolver, "linked", None)
+        with self._lock:
+            persons = list(holders("a_number", a_number))
+            for pid in list(persons):
+                persons += linked(pid) if linked is not None else []
+        keys: list[tuple[str, str]] = []
+        for pid in dict.fromkeys(persons):
+            keys += self.keys_of(pid) or []
+        return list(dict.fromkeys(keys))

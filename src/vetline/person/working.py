@@ -89,10 +89,14 @@ def decision_for(question: Question, found: Found, assessment: AssessmentResult)
     split gate was made for (a naturalized parent's record in a second person) is now
     caught there. Without this, corroborated merges (issue 11) split more true persons
     and the BIOMETRIC automation fell from 0.91 to 0.56 on the otherworld (bench/README.md,
-    identity safety).
+    identity safety). Nor does a runner-up holding another FIN
+    (``Resolution.other_fingerprints``): two sets of fingerprints are two people.
     """
     res = found.resolution
-    read = set(found.possible_records) if res.basis is IdentityBasis.BIOMETRIC else set()
+    read: set[str] = set()
+    if res.basis is IdentityBasis.BIOMETRIC:
+        # read as possibly-same, or another FIN: fingerprints settled either way
+        read = set(found.possible_records) | set(getattr(res, "other_fingerprints", ()))
     runner_up = max(
         (q for p, q in res.candidates if p != res.person_id and p not in read), default=0.0
     )

@@ -193,16 +193,21 @@ def _load_source(
     if len(paths) > 1:
         reason = f"several files for one source ({names}); keep exactly one"
         rows = sum(_rows_in(p) for p in paths)
-        return SourceCounts(rejected=rows, file=names), file_reject(reason, "file")
+        return SourceCounts(rejected=rows, file=names, file_rejected=reason), file_reject(
+            reason, "file"
+        )
     path = paths[0]
     try:
         result = process_file(con, source, path, extract_id, today, caches)
     except FileRejected as exc:
-        return SourceCounts(rejected=_rows_in(path), file=names), file_reject(exc.reason, exc.field)
+        why = f"{exc.field}: {exc.reason}" if exc.field else exc.reason
+        counts = SourceCounts(rejected=_rows_in(path), file=names, file_rejected=why)
+        return counts, file_reject(exc.reason, exc.field)
     except (pa.ArrowInvalid, pa.ArrowTypeError, duckdb.ConversionException) as exc:
         # Data the readers did not foresee: lose this file, never the others.
         reason = f"could not be processed: {str(exc).splitlines()[0][:300]}"
-        return SourceCounts(rejected=_rows_in(path), file=names), file_reject(reason, "file")
+        counts = SourceCounts(rejected=_rows_in(path), file=names, file_rejected=reason)
+        return counts, file_reject(reason, "file")
     merged = merge_source(con, data_dir, source, ACCEPTED, extract_id)
     release(con)
     counts = SourceCounts(

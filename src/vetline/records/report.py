@@ -24,6 +24,9 @@ class SourceCounts:
     seconds: float = 0.0
     #: Field values set aside in loaded rows (bad optional fields; the rows were kept).
     set_aside: int = 0
+    #: Why the file was rejected as a whole ("" when it was read): ``vetline ingest``
+    #: prints it and exits 2, since none of the file's rows were loaded.
+    file_rejected: str = ""
 
     @property
     def rows(self) -> int:

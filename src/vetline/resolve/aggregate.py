@@ -8,7 +8,12 @@ against identity), so a person's score is:
 * biographic evidence (names, date of birth, sex, place, address) from the person's
   best-matching candidate record, plus
 * identifier evidence from *all* its candidate records: an exact agreement anywhere
-  counts; otherwise the strongest conflict counts; otherwise nothing.
+  counts; otherwise the strongest conflict counts; otherwise nothing;
+* and if the best record has no date of birth, the date of birth of the person's other
+  candidate records (the most favourable of them): a person is not "date of birth
+  unknown" because one of its records lacks it. On the 20k otherworld, absent people
+  reached POSSIBLE on a same-name person whose dated records said "different" but whose
+  undated record scored best (issue 11: "a different or missing birth date").
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from vetline.resolve.scorer import Scores
 _ID_COLS = [i for i, c in enumerate(COMPARISONS) if c.name in IDENTIFIER_COMPARISONS]
 _BIO_COLS = [i for i, c in enumerate(COMPARISONS) if c.name not in IDENTIFIER_COMPARISONS]
 _EXACT = 1  # identifier comparisons: level 0 null, 1 exact, then typo/different
+_DOB = next(i for i, c in enumerate(COMPARISONS) if c.name == "dob")
 #: The biographic columns come first: a slice is a view, cheaper than a fancy-index copy.
 _BIO: slice | list[int] = (
     slice(0, len(_BIO_COLS)) if list(range(len(_BIO_COLS))) == _BIO_COLS else _BIO_COLS
@@ -99,6 +105,11 @@ def aggregate(scores: Scores, persons: Sequence[Any], prior_weight: float) -> Pe
         g_row, w_row = list(gamma_rows[b]), list(weight_rows[b])
         for c in _ID_COLS:
             g_row[c], w_row[c] = _identifier(rows, c, gamma_rows, weight_rows)
+        if g_row[_DOB] == 0:  # no date of birth on the best record: the person's others
+            dated = [r for r in rows if gamma_rows[r][_DOB] != 0]
+            if dated:
+                d = max(dated, key=lambda r: weight_rows[r][_DOB])
+                g_row[_DOB], w_row[_DOB] = gamma_rows[d][_DOB], weight_rows[d][_DOB]
         best.append(b)
         gamma.append(g_row)
         weights.append(w_row)

@@ -26,14 +26,15 @@ import pyarrow.parquet as pq
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve import engine as engines
-from vetline.resolve import layout, splink_model
+from vetline.resolve import layout, splink_model, symbol_cache
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import assign_person_ids, smallest_per_group
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.links import LINK_SCHEMA
 from vetline.resolve.model import MatchModel
-from vetline.resolve.standardise import standardise_frame
+from vetline.resolve.standardise import clean_name, standardise_frame
+from vetline.resolve.symbol_cache import SymbolWorker
 
 
 @dataclass
@@ -124,23 +125,24 @@ def link_table(
             model = None  # trained for another version of the comparisons: retrain
     trained = model is None
     t = time.perf_counter()
-    progress("train model", 0, 1)
     if model is None:
-        model = splink_model.train(db_api, table, seed=s.seed, max_pairs=s.em_max_pairs)
+        model = splink_model.train(
+            db_api, table, seed=s.seed, max_pairs=s.em_max_pairs, progress=progress
+        )
         model.trained_on = {"records": len(table), "engine": engine}
         model.save(model_path)
-    progress("train model", 1, 1)
+    else:
+        progress("train model", 1, 1)  # reused: nothing to train
     seconds["train"] = time.perf_counter() - t
     t = time.perf_counter()
-    progress("predict + cluster", 0, 1)
     linkage = engines.link(
         db_api,
         table,
         model,
         predict_threshold=s.predict_threshold,
         cluster_threshold=s.cluster_threshold,
+        progress=progress,
     )
-    progress("predict + cluster", 1, 1)
     seconds["predict_cluster"] = time.perf_counter() - t
     return model, linkage, trained, seconds
 
@@ -152,8 +154,14 @@ def build_persons(
     *,
     retrain: bool = False,
     settings: ResolveSettings | None = None,
+    names: SymbolWorker | None = None,
 ) -> BuildReport:
-    """Resolve every record in the store into persons and build the real-time index."""
+    """Resolve every record in the store into persons and build the real-time index.
+
+    ``names``: a running :class:`SymbolWorker` computes given-name symbols the folder's
+    cache lacks in its own process (``symbol_cache.py``); without one they are computed
+    here.
+    """
     engine = engines.check_engine(engine)
     progress = progress or no_progress
     s = settings or ResolveSettings.load(data_dir)
@@ -161,6 +169,9 @@ def build_persons(
     progress("read records", 0, 1)
     records = _read_records(data_dir)
     progress("read records", 1, 1)
+    if "first_name" in records.columns:
+        given = records["first_name"].dropna().unique().tolist()
+        symbol_cache.prime(data_dir, (clean_name(g) or "" for g in given), names, progress)
     table = build_match_table(records, progress)
     seconds = {"read_standardise": time.perf_counter() - t0}
     _, linkage, trained, link_seconds = link_table(
@@ -177,6 +188,7 @@ def build_persons(
     _write_persons(data_dir, table, person_ids, links)
     progress("persons + index", 1, 2)
     index = RecordIndex.from_match_table(table, person_ids.tolist())
+    symbol_cache.save(data_dir, index.symbols)
     tmp = layout.index_dir(data_dir).with_name("index.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     index.save(tmp)

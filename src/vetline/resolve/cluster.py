@@ -12,8 +12,9 @@ What joins (an edge is *clean*):
 * the pair is probable (≥ ``cluster_threshold``) on biographic fields *and* something
   independent of the name-and-birthday coincidence corroborates it (``CORROBORATION``):
   the street address agrees exactly *in the same ZIP code or city* and both records'
-  dates of birth agree, or a hand-keyed number (A-number, SSN) is one keystroke from
-  the other record's — and nothing conflicts
+  dates of birth agree *and* the two records give the same middle names (a household
+  holds same-surname, same-birthday people: twins), or a hand-keyed number (A-number,
+  SSN) is one keystroke from the other record's — and nothing conflicts
   on the pair (no identifier, birth country, sex, date of birth or first name in its
   "different" level; a first name "different" only because the names are swapped and
   misspelt, which the surname comparison recognises, is no conflict).
@@ -65,7 +66,18 @@ How persons grow:
    one person: that is the citizen's own wrong record, joined by his own number. The
    persons' full dates of birth must also be typo-close (``DOB_DISTANCE``): a record
    without a date of birth must not carry a son's record into his namesake father's
-   person at their shared address (Jr/Sr).
+   person at their shared address (Jr/Sr); and their middle names must not differ
+   (``middles_agree``: "BLANCA MARIA" and "BLANCA LUCIA" are two people).
+
+Middle names (issue 11, the 250,000-person otherworld): two same-birthday sisters at one
+address, "HERRERA BRISENO, BLANCA" and "BRISENO, BLANCA MARIA" (the otherworld's twins
+take "MARIA" when their drawn first name clashes with their sister's), were one person:
+name (a nested double surname), date of birth and address all agree. At one address
+the name-and-birthday coincidence is not rare at all (twins, a household's namesakes),
+so an address corroborates only records whose given names agree in full: a middle name
+on one record only, or two different middle names, leave the pair a link. A middle name
+is not treated as a conflict elsewhere: clerks drop it all the time, and a typo-close
+number or an agreeing identifier is corroboration a household does not share.
 
 The edge kinds and the guards they meet (tested in ``tests/resolve/test_cluster.py``):
 
@@ -74,7 +86,7 @@ edge                       pair conflicts    identifier guard  citizenship guard
 =========================  ================  ================  ==================
 identifier agrees exactly  not checked       yes               no (identity proven)
 typo-close A-number / SSN  yes               yes               yes
-address corroborated      yes               yes               yes
+address corroborated       yes + middles     yes               yes
 =========================  ================  ================  ==================
 
 What is left: every pair ≥ the threshold whose records end in different persons —
@@ -84,8 +96,8 @@ person" link** (``possible_links``) with the reason, which the build writes
 stays two persons; the resolver shows both as candidates.
 
 Edit here: what corroborates (``CORROBORATION``), what conflicts (``EDGE_CONFLICTS``),
-the guards (``_Persons.try_join``), the typo tolerance (``TYPO_DISTANCE``) and the
-link reasons.
+the guards (``_Persons.try_join``), middle-name agreement (``middles_agree``), the typo
+tolerance (``TYPO_DISTANCE``) and the link reasons.
 """
 
 from __future__ import annotations
@@ -184,6 +196,13 @@ CONFLICT_REASONS: dict[str, str] = {
     "forename": "first names differ",
 }
 UNCORROBORATED = "uncorroborated: name and date of birth only"
+#: Reason when an address was the only corroboration and the given names differ in full.
+MIDDLE_AT_ADDRESS = (
+    "same address, but a middle name on one record only or two different middle names "
+    "(a household member?)"
+)
+#: Reason when the persons hold different middle names.
+MIDDLES_DIFFER = "middle names differ"
 #: Reason when the persons (not the pair) hold a U.S. and a foreign birth country.
 CITIZENSHIP_CONFLICT = "a U.S. and a foreign birth country (citizenship evidence conflicts)"
 
@@ -241,6 +260,7 @@ def classify(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.Dat
     dob_agrees = np.zeros(n, dtype=bool)
     for name, label in DOB_AGREES:
         dob_agrees |= _level_is(strong, model, name, label)
+    by_number = corroborated.copy()
     corroborated |= at_address & in_place & dob_agrees
     clean = agrees | (~conflict & corroborated)
     reason[~conflict & ~clean] = UNCORROBORATED
@@ -248,6 +268,7 @@ def classify(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.Dat
     out = strong[["unique_id_l", "unique_id_r", "match_weight", "match_probability"]].copy()
     out["id_agrees"] = agrees
     out["clean"] = clean
+    out["by_address"] = clean & ~agrees & ~by_number  # the address was the corroboration
     out["reason"] = reason
     ordered: pd.DataFrame = out.sort_values(
         ["id_agrees", "match_weight", "unique_id_l", "unique_id_r"],
@@ -257,10 +278,10 @@ def classify(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.Dat
 
 
 def clean_edges(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.DataFrame:
-    """Probable, clean pairs with an ``id_agrees`` column, strongest first."""
+    """Probable, clean pairs with ``id_agrees`` and ``by_address`` columns, strongest first."""
     edges = classify(pairs, threshold, model)
     kept: pd.DataFrame = edges.loc[
-        edges["clean"], ["unique_id_l", "unique_id_r", "match_weight", "id_agrees"]
+        edges["clean"], ["unique_id_l", "unique_id_r", "match_weight", "id_agrees", "by_address"]
     ]
     return kept
 
@@ -277,6 +298,34 @@ def _typo_compatible(a: set[str], b: set[str], distance: int = 1) -> bool:
     )
 
 
+def _middle_compatible(a: str, b: str) -> bool:
+    """Two middle names of one person: equal, one the other's initial(s), or a typo apart."""
+    if a == b:
+        return True
+    ta, tb = a.split(), b.split()
+    if len(ta) == len(tb) and all(
+        x == y or (min(len(x), len(y)) == 1 and x[0] == y[0]) for x, y in zip(ta, tb, strict=True)
+    ):
+        return True
+    return DamerauLevenshtein.distance(a, b, score_cutoff=1) <= 1
+
+
+def middles_agree(a: str | None, b: str | None) -> bool:
+    """Whether two records give the same middle names, *in full*: both none, or compatible.
+
+    A middle name on one record only does not agree (at one address, that is the
+    difference between two sisters, "BLANCA" and "BLANCA MARIA"; see the module docstring).
+    """
+    if a is None or b is None:
+        return a is None and b is None
+    return _middle_compatible(a, b)
+
+
+def middles_conflict(a: set[str], b: set[str]) -> bool:
+    """Two persons whose known middle names share no compatible pair: two people."""
+    return bool(a and b) and not any(_middle_compatible(x, y) for x in a for y in b)
+
+
 class _Persons:
     """Union-find whose roots carry the identifier and attribute values of their person."""
 
@@ -285,7 +334,7 @@ class _Persons:
         self.parent = np.arange(n)
         self.columns = {
             c: table[c].astype(object).where(table[c].notna(), None).to_numpy()
-            for c in (*IDENTIFIERS, *SOFT_ATTRIBUTES, "dob")
+            for c in (*IDENTIFIERS, *SOFT_ATTRIBUTES, "dob", "middle")
             if c in table.columns
         }
         self.values: dict[int, dict[str, set[str]]] = {}
@@ -306,11 +355,18 @@ class _Persons:
             self.values[root] = found
         return found
 
-    def try_join(self, a: int, b: int, id_agrees: bool) -> str | None:
-        """Join the persons of records ``a`` and ``b``; ``None``, or why not."""
+    def try_join(self, a: int, b: int, id_agrees: bool, by_address: bool = False) -> str | None:
+        """Join the persons of records ``a`` and ``b``; ``None``, or why not.
+
+        ``by_address``: the edge was corroborated by the address alone, so the two
+        records' given names must agree in full (``middles_agree``).
+        """
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
+        middle = self.columns.get("middle")
+        if by_address and middle is not None and not middles_agree(middle[a], middle[b]):
+            return MIDDLE_AT_ADDRESS
         va, vb = self._values(ra), self._values(rb)
         for c in IDENTIFIERS:
             if (
@@ -330,6 +386,8 @@ class _Persons:
             db = {d for d in vb.get("dob", ()) if len(d) == 10}
             if da and db and not _typo_compatible(da, db, DOB_DISTANCE):
                 return CONFLICT_REASONS["dob"]
+            if middles_conflict(va.get("middle", set()), vb.get("middle", set())):
+                return MIDDLES_DIFFER
         keep, gone = (ra, rb) if ra < rb else (rb, ra)
         self.parent[gone] = keep
         merged = self.values[keep] = self.values.get(keep) or (va if keep == ra else vb)
@@ -352,16 +410,22 @@ def components(
     left = position.reindex(edges["unique_id_l"]).to_numpy()
     right = position.reindex(edges["unique_id_r"]).to_numpy()
     persons = _Persons(table)
-    for a, b, agrees, key_l, key_r in zip(
+    by_address = (
+        edges["by_address"].to_numpy()
+        if "by_address" in edges.columns
+        else np.zeros(len(edges), dtype=bool)
+    )
+    for a, b, agrees, address, key_l, key_r in zip(
         left,
         right,
         edges["id_agrees"].to_numpy(),
+        by_address,
         edges["unique_id_l"].to_numpy(),
         edges["unique_id_r"].to_numpy(),
         strict=True,
     ):
         if not (np.isnan(a) or np.isnan(b)):
-            why = persons.try_join(int(a), int(b), bool(agrees))
+            why = persons.try_join(int(a), int(b), bool(agrees), bool(address))
             if why is not None and refused is not None:
                 refused[(str(key_l), str(key_r))] = why
     roots = np.array([persons.find(i) for i in range(len(ids))])

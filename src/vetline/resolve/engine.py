@@ -15,6 +15,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from vetline.errors import BadInput
+from vetline.progress import ProgressFn, no_progress
 from vetline.resolve import splink_model
 from vetline.resolve.cluster import classify, components, possible_links, weight_columns
 from vetline.resolve.model import MatchModel
@@ -132,21 +133,30 @@ def link(
     *,
     predict_threshold: float,
     cluster_threshold: float,
+    progress: ProgressFn = no_progress,
 ) -> Linkage:
     """Predict with the trained ``model`` on the engine; cluster clean edges and list the
     links between clusters (``cluster``). Pairs come back to pandas on either engine, so
-    DuckDB and Spark cluster and link with the same code."""
+    DuckDB and Spark cluster and link with the same code. ``progress`` moves per step
+    (predict, pairs read back, classify, cluster, links)."""
+    stage = "predict + cluster"
+    progress(stage, 0, 5)
     linker = splink_model.make_linker(db_api, _engine_frame(db_api, frame), model)
     predictions = linker.inference.predict(threshold_match_probability=predict_threshold)
+    progress(stage, 1, 5)
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     columns += weight_columns()
     sql = f"select {', '.join(columns)} from {predictions.physical_name}"
     pairs = linker.misc.query_sql(sql, output_type="pandas")
+    progress(stage, 2, 5)
     scored = classify(pairs, cluster_threshold, model)
+    progress(stage, 3, 5)
     edges = scored[scored["clean"]]
     refused: dict[tuple[str, str], str] = {}
     cluster_ids = components(frame, edges, refused)
+    progress(stage, 4, 5)
     clusters = pd.DataFrame({"unique_id": frame["unique_id"], "cluster_id": cluster_ids})
     by_record = pd.Series(cluster_ids.to_numpy(), index=frame["unique_id"].to_numpy())
     links = possible_links(scored, by_record, refused)
+    progress(stage, 5, 5)
     return Linkage(pairs, clusters, links)

@@ -37,6 +37,26 @@ Each namesake is, on this evidence, as good a candidate as the loaded person, so
 probability that the subject *is* the candidate becomes ``p / (1 + λ·p)``
 (``adjust``, on the match weight): p = 1 and λ = 1 give 1/2.
 
+**Disagreement counts against the candidate, not for the namesakes** (issue 11, 250k
+otherworld: absent people reached NO_RECORD only 0.910, nearly all the rest POSSIBLE on an
+exact same name with a date of birth "different" or "within a year"). "Agree at least as
+closely" is no filter for a disagreeing level — every namesake born on another day
+qualifies — while the loaded person would show that disagreement only with its ``m``
+(1–5 % for "date of birth different"). The two hypotheses, "the subject is the
+candidate" and "the subject is one of the outsiders", weigh Π m against N·Π u, so for the
+identity attributes (``DISAGREEMENT_COMPARISONS``: names, date of birth, sex, birth
+country) each level that is evidence *against* the match (m < u) divides λ by its m:
+
+    λ = N · Π_c u_c / Π_{c: m_c < u_c} m_c.
+
+An ``m`` is floored at ``DISAGREEMENT_M_FLOOR`` (1 %): EM estimates the rare levels'
+m from a handful of pairs (0.0001 for a one-digit date typo on vetline's own world, where
+the generator seldom makes one), and a clerk's keying error is not that rare. Agreeing
+levels keep m ≈ 1, as before (their m is 0.74–0.98 and multiplying λ by up to
+2 would only move true persons from PROBABLE to POSSIBLE). Address, city, state and
+ZIP are left out: people move, their m of "different" is a fixed expert 0.3, and a query
+with a new address is no sign of a namesake.
+
 National name frequencies (no census file ships with vetline, so the headline figures
 are written here, with their sources):
 
@@ -147,6 +167,10 @@ _SURNAME = next(i for i, c in enumerate(COMPARISONS) if c.name == "surname")
 _FORENAME = next(i for i, c in enumerate(COMPARISONS) if c.name == "forename")
 _DOB = next(i for i, c in enumerate(COMPARISONS) if c.name == "dob")
 _COUNTRY = next(i for i, c in enumerate(COMPARISONS) if c.name == "birth_country")
+#: Comparisons whose disagreeing levels count against the candidate (``m`` divides λ).
+DISAGREEMENT_COMPARISONS: Final = ("surname", "forename", "dob", "sex", "birth_country")
+#: The smallest m a disagreeing level may divide λ by (see the module docstring).
+DISAGREEMENT_M_FLOOR: Final = 0.01
 _EXACT_NAME = 1  # the tf-adjusted exact level of surname and forename
 _EXACT_DOB = 1
 _EXACT_ID = 1
@@ -159,7 +183,8 @@ class Population:
     size: float
     surname_floor: float
     forename_floor: float
-    #: per comparison, per level: log2 u of the level (0 for the null level)
+    #: per comparison, per level: log2 u of the level (0 for the null level), less
+    #: log2 m where the level is evidence against the match (``DISAGREEMENT_COMPARISONS``)
     log2_u: list[list[float]]
 
     @classmethod
@@ -177,6 +202,13 @@ class Population:
             for i, params in enumerate(model.comparisons[comparison.name]):
                 if params.u is not None and params.u > 0:
                     table[c, i] = min(np.log2(params.u), 0.0)
+                    if (
+                        comparison.name in DISAGREEMENT_COMPARISONS
+                        and params.m is not None
+                        and 0 < params.m < params.u
+                    ):
+                        # the candidate shows this level rarely: λ / m
+                        table[c, i] -= np.log2(max(params.m, DISAGREEMENT_M_FLOOR))
         table[_DOB, _EXACT_DOB] = -np.log2(dob_spread_days)
         for c, comparison in enumerate(COMPARISONS):
             if comparison.name in IDENTIFIER_COMPARISONS:

@@ -122,6 +122,10 @@ class Resolution:
     #: The chosen person's "possible same person" links (their other persons are in
     #: ``possible`` and ``candidates``).
     links: list[Link] = field(default_factory=list)
+    #: With a decisive FIN: linked or close persons whose records carry another FIN
+    #: (beyond a typo). Fingerprints say they are someone else, so they are not in
+    #: ``possible`` (their records are not read for this subject); still candidates.
+    other_fingerprints: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         # Built by hand, not with ``asdict``: its recursive deep copy was a visible share
@@ -257,6 +261,7 @@ class Resolver:
         records: list[tuple[str, str]] = []
         links: list[Link] = []
         possible: list[str] = []
+        others: list[str] = []
         reasons = list(decision.reasons)
         if decision.person_id is not None:
             person_rows = self.index.rows_of_person(decision.person_id)
@@ -266,6 +271,14 @@ class Resolver:
             candidates, possible = self._with_links(
                 decision.person_id, links, ranked.persons, probabilities, order, candidates
             )
+            if decision.decisive == "fin":
+                others = [p for p in possible if "fin" in self._contradicted(row, p)]
+                possible = [p for p in possible if p not in others]
+                reasons += [
+                    f"{p} holds another FIN: fingerprints say another person, its records "
+                    "are not read as this subject's"
+                    for p in others
+                ]
             reasons += [
                 f"possible same person: {link.other_person_id} "
                 f"(link p = {link.match_probability:.4f}"
@@ -289,6 +302,7 @@ class Resolver:
             possible=possible,
             needs_review=_needs_review(decision, bool(links), high, bool(evidence.apart)),
             links=list(links),
+            other_fingerprints=others,
         )
 
     def _with_links(
@@ -443,6 +457,33 @@ class Resolver:
                 }
             )
         return items
+
+    def holders(self, column: str, value: str | None) -> list[str]:
+        """Persons whose records carry exactly this identifier value (canonical form).
+
+        Not a resolution: no probability, no level. For looking up a record's *reference*
+        to another person (a parent's A-number in ``parent_a_numbers``), where only the
+        number is known — scored as a subject, one A-number alone stays below POSSIBLE
+        (the model's prior is two random records, and a lone agreement does not lift it),
+        so a parent was never found that way and every derivation through a naturalized
+        parent was missed (issue 11: derived citizens read as LPR). Several persons may
+        hold one value (a split or a conflict); all are returned, the caller decides.
+        """
+        if column not in IDENTIFIER_COLUMNS:
+            raise BadInput(column, f"not an identifier ({', '.join(IDENTIFIER_COLUMNS)})")
+        row = standardise_one({column: value})
+        canon = row.get(column)
+        if canon is None:
+            return []
+        rows = self.index.candidates(row, self.settings.max_block_size)
+        values = self.index.coded[column].values(rows)
+        persons = self.index.coded["person_id"].values(rows)
+        found = (str(p) for v, p in zip(values, persons, strict=True) if v == canon)
+        return list(dict.fromkeys(found))
+
+    def linked(self, person_id: str) -> list[str]:
+        """The "possible same person" links of ``person_id`` (other person ids)."""
+        return [k.other_person_id for k in self.links.get(person_id, [])]
 
     def add_records(self, rows: Iterable[Mapping[str, Any]]) -> list[str]:
         """Add store-shaped rows to the live index; returns the person id of each.

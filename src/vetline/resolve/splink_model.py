@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
 
+from vetline.progress import ProgressFn, no_progress
 from vetline.resolve.comparisons import (
     BLOCKING_RULES,
     COMPARISONS,
@@ -119,7 +120,11 @@ def splink_comparison(comparison: Comparison, model: MatchModel | None = None) -
     )
 
 
-def settings(model: MatchModel | None = None, max_iterations: int = 25) -> Any:
+#: EM iterations per session at most (Splink's default; sessions usually converge sooner).
+MAX_ITERATIONS = 25
+
+
+def settings(model: MatchModel | None = None, max_iterations: int = MAX_ITERATIONS) -> Any:
     """A Splink ``SettingsCreator`` for vetline's model (dedupe across all sources)."""
     from splink import SettingsCreator, block_on
 
@@ -173,8 +178,43 @@ def _floored_em() -> Iterator[None]:
         setattr(em, "m_u_records_to_lookup_dict", original)  # noqa: B010
 
 
+class _IterationCounter(logging.Handler):
+    """Counts Splink's "Iteration N" log lines: EM's only sign of progress (it has no
+    callback), so the build's "train model" bar moves per iteration, not per stage."""
+
+    def __init__(self, step: Callable[[], None]) -> None:
+        super().__init__(logging.INFO)
+        self.step = step
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("Iteration "):
+            self.step()
+
+
+@contextmanager
+def _em_iterations(step: Callable[[], None]) -> Iterator[None]:
+    """Call ``step`` after each EM iteration (Splink's own log lines stay silent)."""
+    em_log = logging.getLogger("splink.internals.expectation_maximisation")
+    handler = _IterationCounter(step)
+    level, propagate = em_log.level, em_log.propagate
+    em_log.setLevel(logging.INFO)
+    em_log.propagate = False  # counted here, not printed
+    em_log.addHandler(handler)
+    try:
+        yield
+    finally:
+        em_log.removeHandler(handler)
+        em_log.setLevel(level)
+        em_log.propagate = propagate
+
+
 def train(
-    db_api: Any, frame: pd.DataFrame, *, seed: int = 42, max_pairs: float = 2e6
+    db_api: Any,
+    frame: pd.DataFrame,
+    *,
+    seed: int = 42,
+    max_pairs: float = 2e6,
+    progress: ProgressFn = no_progress,
 ) -> MatchModel:
     """Estimate the model unsupervised on ``frame`` (a match table); return it.
 
@@ -186,6 +226,9 @@ def train(
     left to raise (a valid extract must always build, issue 11): an extract of one
     record has no pair at all (Splink divides by the pair count), one without dates of
     birth or names has no pair for that EM session (``blocked_pairs``).
+
+    ``progress("train model", done, total)`` moves per step: the prior, u, then each EM
+    iteration (a session that converges early jumps to its end).
     """
     from splink import block_on
 
@@ -195,13 +238,18 @@ def train(
     if n < 2:
         _log.warning("one record: nothing to train on; the model keeps default values")
         return export(linker)
+    iterations = MAX_ITERATIONS  # make_linker's settings
+    total = 2 + iterations * len(EM_SESSIONS)
+    progress("train model", 0, total)
     training.estimate_probability_two_random_records_match(
         [block_on(*r) for r in DETERMINISTIC_RULES], recall=0.8
     )
+    progress("train model", 1, total)
     floor = 1.0 / max(n * (n - 1) / 2, 1.0)  # at least one expected matching pair
     if not linker._settings_obj._probability_two_random_records_match > floor:
         linker._settings_obj._probability_two_random_records_match = floor
     training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    progress("train model", 2, total)
     sessions = [c for c in EM_SESSIONS if blocked_pairs(frame, c) > 0]
     if len(sessions) < len(EM_SESSIONS):
         skipped = [c for c in EM_SESSIONS if c not in sessions]
@@ -216,13 +264,23 @@ def train(
         )
         if fallback is not None:
             sessions.append(fallback)
-    with _floored_em():
-        for columns in sessions:
+    total = 2 + iterations * len(sessions)
+    done = 2
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        progress("train model", min(done, total), total)
+
+    with _floored_em(), _em_iterations(step):
+        for k, columns in enumerate(sessions, start=1):
             training.estimate_parameters_using_expectation_maximisation(
                 block_on(*columns),
                 estimate_without_term_frequencies=True,
                 max_pairs=max_pairs,
             )
+            done = 2 + iterations * k  # converged early: the session's remaining steps
+            progress("train model", done, total)
     return export(linker)
 
 

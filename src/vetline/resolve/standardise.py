@@ -79,6 +79,7 @@ MATCH_COLUMNS: Final[tuple[str, ...]] = (
     "forename_dm",
     "given",
     "given_symbols",
+    "middle",
     "name_key",
     "dob",
     "dob_year",
@@ -206,6 +207,11 @@ _KNOWN_SYMBOLS: dict[str, tuple[str, ...]] = {}
 def remember_symbols(table: dict[str, tuple[str, ...]]) -> None:
     """Prime the given-name symbol table (see ``_KNOWN_SYMBOLS``)."""
     _KNOWN_SYMBOLS.update(table)
+
+
+def is_known(given: str) -> bool:
+    """Whether ``given``'s symbols are primed (no name library needed for it)."""
+    return given in _KNOWN_SYMBOLS
 
 
 @lru_cache(maxsize=200_000)
@@ -408,6 +414,7 @@ def standardise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out["forename_dm"] = _mapped(out["forename"], phonetic)
     out["given"] = first
     out["given_symbols"] = _mapped(first, lambda g: list(given_symbols(g)))
+    out["middle"] = pairs.map(lambda fm: forename_parts(fm[0], fm[1])[1])
     keys = pd.Series(list(zip(out["surname"], out["forename"], strict=True)), index=frame.index)
     out["name_key"] = keys.map(lambda sf: name_key(sf[0], sf[1]))
     dob_parts = _mapped(_col(frame, "dob"), parse_dob)
@@ -437,7 +444,7 @@ def standardise_one(row: dict[str, Any]) -> dict[str, Any]:
     middle = clean_name(row.get("middle_name"))
     tokens = surname_tokens(surname)
     std_surname = " ".join(tokens) if tokens else None
-    forename = forename_parts(first, middle)[0]
+    forename, middles = forename_parts(first, middle)
     year, month, day = parse_dob(row.get("dob"))
     source = row.get("source") or "query"
     record_id = str(row.get("record_id") or "")
@@ -453,6 +460,7 @@ def standardise_one(row: dict[str, Any]) -> dict[str, Any]:
         "forename_dm": phonetic(forename),
         "given": first,
         "given_symbols": list(given_symbols(first)),
+        "middle": middles,
         "name_key": name_key(std_surname, forename),
         "dob": dob_string(year, month, day),
         "dob_year": year,

@@ -27,7 +27,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="JSON instead of a table."
 
 
 def _service(data: Path | None) -> Any:
-    from vetline.db.anchorlog import AnchorLog
+    from vetline.audit.anchor import AnchorLog
     from vetline.db.engine import Database, database_url
     from vetline.db.migrate import upgrade
     from vetline.desk.service import DeskService

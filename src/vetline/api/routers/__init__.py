@@ -13,6 +13,7 @@ from vetline.api.routers import (
     audit,
     batch,
     desk,
+    docs,
     health,
     ops_desk,
     queue_iaq,
@@ -36,4 +37,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     batch.router,
     *leads_routes.ROUTERS,
     vetting_router.router,
+    docs.router,
 )

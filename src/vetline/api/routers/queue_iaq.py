@@ -50,15 +50,20 @@ def get_queue(
 
 @router.get("/{query_id}")
 def get_item(query_id: str, request: Request, principal: Analyst, state: State) -> dict[str, Any]:
-    """A query with its candidates, the engine's working and the interim IAR."""
+    """A query with its candidates, the engine's working and the interim IAR.
+
+    ``query_id`` may also be the query's ``iar_id`` (the id the agency holds); so may the
+    id of the claim, release and answer routes below."""
     desk = desk_of(request, state)
-    return queue.detail(desk, query_id, principal.actor(), principal.row_scope)
+    key = queue.query_id_of(desk, query_id)
+    return queue.detail(desk, key, principal.actor(), principal.row_scope)
 
 
 @router.post("/{query_id}/claim")
 def post_claim(query_id: str, request: Request, principal: Analyst, state: State) -> dict[str, Any]:
     """Claim a query; 409 when another analyst holds it."""
     desk = desk_of(request, state)
+    query_id = queue.query_id_of(desk, query_id)
     queue.detail(desk, query_id, principal.actor(), principal.row_scope)  # scope check, 404
     if not queue.claim(desk, query_id, principal.actor()):
         from vetline.api.errors import error_response
@@ -73,6 +78,7 @@ def post_release(
 ) -> dict[str, Any]:
     """Give a claimed query back."""
     desk = desk_of(request, state)
+    query_id = queue.query_id_of(desk, query_id)
     if not queue.release(desk, query_id, principal.actor(), body.reason):
         raise BadInput("query", "not claimed by you")
     return {"query_id": query_id, "state": "QUEUED"}
@@ -84,4 +90,5 @@ def post_answer(
 ) -> dict[str, Any]:
     """Send the analyst's answer; returns the IAR now on record."""
     fix = queue.Correction(**body.model_dump())
-    return queue.answer(desk_of(request, state), query_id, principal.actor(), fix)
+    desk = desk_of(request, state)
+    return queue.answer(desk, queue.query_id_of(desk, query_id), principal.actor(), fix)

@@ -9,6 +9,7 @@ import getpass
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +28,29 @@ from vetline.status import load_policy
 CONSOLE = RowScope(ScopeKind.ALL)
 
 
+@dataclass(frozen=True)
+class NotJson:
+    """A ``--file`` line that is not a JSON object: refused as such, not parsed as Nlets.
+
+    A line cannot hold an Nlets message (a header line, then the tags), so a line that
+    is not JSON is a mistake in the file, and saying "bad Nlets header" misled.
+    """
+
+    text: str
+
+
 def open_desk(data_dir: Path) -> DeskService:
-    """The desk over the data folder's database (migrated) and its built person index."""
+    """The desk over the data folder's database (migrated) and its built person index.
+
+    No warm-up: a command answers its queries once, so its first query pays the
+    first-call costs instead of a made-up one (``vetline query`` cold, bench/README.md).
+    """
     if not data_dir.is_dir():
         raise BadInput("--data", f"{data_dir} is not a data folder (run `vetline ingest`)")
     database = Database.from_url(database_url(data_dir))
     database.anchor = AnchorLog.for_data(data_dir, console_secret(), anchor_copy())
     upgrade(database.engine)
-    return DeskService(database, PersonLookup.open(data_dir), policy=load_policy())
+    return DeskService(database, PersonLookup.open(data_dir, warm=False), policy=load_policy())
 
 
 def console_actor() -> Actor:
@@ -48,7 +64,7 @@ def console_actor() -> Actor:
 
 def bodies(
     json_text: str | None, file: Path | None, samples_from: Path | None = None
-) -> Iterator[str]:
+) -> Iterator[str | NotJson]:
     """The bodies to answer: one ``--json`` body, each non-blank line of ``--file``, or the
     demo's sample queries drawn from the data folder ``samples_from`` (``--samples``)."""
     given = [x for x in (json_text, file, samples_from) if x is not None]
@@ -69,13 +85,17 @@ def bodies(
     with file.open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
-                yield line
+                yield line if line.lstrip().startswith("{") else NotJson(line)
 
 
-def answer_all(desk: DeskService, texts: Iterable[str]) -> Iterator[dict[str, Any]]:
+def answer_all(desk: DeskService, texts: Iterable[str | NotJson]) -> Iterator[dict[str, Any]]:
     """One IAR (or one refusal naming the line and fields) per body, in input order."""
     actor = console_actor()
     for n, text in enumerate(texts, start=1):
+        if isinstance(text, NotJson):
+            problem = "is not a JSON object (--file takes one JSON IAQ per line)"
+            yield {"line": n, "error": {"code": "not_json", "message": f"line {n} {problem}"}}
+            continue
         try:
             sub = desk.submit(text, actor, CONSOLE)
         except InvalidQuery as exc:

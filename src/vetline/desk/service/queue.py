@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from vetline.audit.events import EventType
 from vetline.auth.errors import NotFound, short_id
@@ -86,7 +86,8 @@ def list_items(
             q = queries[item.object_id]
             due = parse_utc_iso(q.due_at)
             out.append({
-                "query_id": q.id, "work_item_id": item.id, "state": q.state.upper(),
+                "query_id": q.id, "iar_id": q.iar_id, "iaq_id": q.iaq_id,
+                "work_item_id": item.id, "state": q.state.upper(),
                 "priority": item.priority, "query_type": q.query_type, "ori": q.ori,
                 "aor": q.aor, "received_at": q.received_at, "due_at": q.due_at,
                 "overdue": now > due, "seconds_left": int((due - now).total_seconds()),
@@ -94,6 +95,18 @@ def list_items(
                 "reasons": json.loads(q.queue_reasons or "[]"),
             })  # fmt: skip
         return out
+
+
+def query_id_of(desk: DeskService, key: str) -> str:
+    """The query id for ``key``, which may be the query's id or its IAR's id (the id the
+    agency holds and quotes on the phone); ``key`` itself when neither is known, so the
+    caller's own look-up answers 404 as before. Reads ids only, no scope: nothing of the
+    query is returned here."""
+    with desk.uow(Actor.system("desk-queue"), read_only=True) as uow:
+        found = uow.session.scalar(
+            select(DeskQuery.id).where(or_(DeskQuery.id == key, DeskQuery.iar_id == key))
+        )
+        return str(found) if found is not None else key
 
 
 def detail(desk: DeskService, query_id: str, actor: Actor, scope: RowScope) -> dict[str, Any]:
@@ -107,7 +120,8 @@ def detail(desk: DeskService, query_id: str, actor: Actor, scope: RowScope) -> d
         )
         uow.commit()
         return {
-            "query_id": q.id, "state": q.state.upper(), "iaq": json.loads(q.iaq_json),
+            "query_id": q.id, "iar_id": q.iar_id, "iaq_id": q.iaq_id, "state": q.state.upper(),
+            "iaq": json.loads(q.iaq_json),
             "draft": json.loads(q.draft_json or "null"), "iar": json.loads(q.iar_json or "null"),
             "reasons": json.loads(q.queue_reasons or "[]"), "due_at": q.due_at,
         }  # fmt: skip

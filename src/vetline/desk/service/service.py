@@ -174,14 +174,18 @@ class DeskService:
         costs of intake, assessment and the IAR (open-loop p99 200–470 ms without a
         warm-up, 29–80 ms with one: bench/README.md).
         """
+        lookup = self.lookup()
+        subject = {"last_name": "WARMUP", "dob": "1980-01-01"}
+        first = lookup.known_given_name()  # a made-up one would load the name library
+        if first:
+            subject["first_name"] = first
         body = {
-            "query_type": "IAQ", "ori": WARM_UP_ORI,
-            "subject": {"last_name": "WARMUP", "first_name": "QUERY", "dob": "1980-01-01"},
+            "query_type": "IAQ", "ori": WARM_UP_ORI, "subject": subject,
             "encounter": {"state": "CA", "county_fips": "06037"},
         }  # fmt: skip
         received = self.clock()
         intake = accept(json.dumps(body), received=received.date(), directory=self.directory)
-        self._work_out(self._new_row(intake, received), self.lookup(), intake)
+        self._work_out(self._new_row(intake, received), lookup, intake)
 
     def uow(
         self, actor: Actor, *, write: bool = False, read_only: bool | None = None
@@ -538,12 +542,15 @@ class DeskService:
                 .order_by(DeskQuery.received_at.desc())
                 .limit(max(1, min(limit, 500)))
             ).all()
+            staff = scope.kind in (ScopeKind.ALL, ScopeKind.OWN_AOR)
             return [
                 {
                     "iar_id": q.iar_id, "iaq_id": q.iaq_id, "ori": q.ori,
                     "query_type": q.query_type, "state": q.state.upper(),
                     "received_at": q.received_at, "responded_at": q.responded_at,
                     "aor": q.aor,
+                    # ICE staff work the queue by query id (either id opens the item)
+                    **({"query_id": q.id} if staff else {}),
                 }
                 for q in rows
             ]  # fmt: skip
