@@ -14,6 +14,7 @@ import vetline.audit.models
 import vetline.auth.models
 import vetline.batch.models  # batch jobs
 import vetline.db.work  # registers the tables on Base.metadata
+import vetline.desk.service.asks_models  # agencies' asks (expedite, explain)
 import vetline.desk.service.models  # the query desk's tables
 import vetline.leads.models
 import vetline.vetting.models  # noqa: F401 - the vetting centre's tables

@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/v1/leads/jobs"): frozenset({L, S}),
     ("GET", "/v1/leads/jobs/{job_id}"): frozenset({L, S}),
     ("GET", "/v1/leads/jobs/{job_id}/sample"): frozenset({L, S}),
+    ("GET", "/v1/leads/jobs/{job_id}/sample/{item_id}"): frozenset({L, S}),
     ("POST", "/v1/leads/jobs/{job_id}/sample/{item_id}"): frozenset({L, S}),
     ("GET", "/v1/leads/diversions"): frozenset({L, S}),
     ("GET", "/v1/leads/corrections"): frozenset({L, S}),
@@ -124,6 +125,10 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/citizenship-claims/{claim_id}/determine"): frozenset({CR}),
     ("GET", "/v1/corrections"): frozenset({V, S, CR}),
     ("GET", "/v1/ops/vetting"): frozenset({V, S}),
+    # Agencies' asks on their own queries (vetline.desk.service.asks):
+    ("POST", "/v1/iaq/{iar_id}/expedite"): frozenset({A}),
+    ("POST", "/v1/iaq/{iar_id}/explain"): frozenset({A}),
+    ("GET", "/v1/iaq/{iar_id}/asks"): frozenset({A}),
 }
 NOT_API_ROUTES = {"/openapi.json"}  # FastAPI's own schema route: structure only, no data
 

@@ -56,6 +56,12 @@ class EventType(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     RATE_LIMITED = "RATE_LIMITED"
     OVERLOADED = "OVERLOADED"
+    # The web app (vetline.web) and agencies' asks (vetline.desk.service.asks):
+    RECORDS_VIEWED = "RECORDS_VIEWED"  # a person's full source records shown to an analyst
+    IAQ_EXPEDITE_ASKED = "IAQ_EXPEDITE_ASKED"
+    IAQ_EXPLAIN_ASKED = "IAQ_EXPLAIN_ASKED"
+    IAQ_ASK_ANSWERED = "IAQ_ASK_ANSWERED"
+    SOURCE_ERROR_REPORTED = "SOURCE_ERROR_REPORTED"  # an analyst says a source record is wrong
 
 
 class Outcome(StrEnum):

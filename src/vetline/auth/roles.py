@@ -77,6 +77,7 @@ class Permission(StrEnum):
     CORRECTION_READ = "correction.read"  # source-correction items per source system
     VETTING_OPS_READ = "ops.vetting"  # the vetting centre's numbers
     USERS_APPROVE = "users.approve"  # approve or reject another administrator's request
+    IAQ_ASK = "iaq.ask"  # an agency asks to expedite or explain one of its own queries
 
 
 ANALYSTS: Final = frozenset(
@@ -137,6 +138,7 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     ),
     Permission.VETTING_OPS_READ: frozenset({Role.VETTING_OFFICER, Role.SUPERVISOR}),
     Permission.USERS_APPROVE: frozenset({Role.ADMINISTRATOR}),
+    Permission.IAQ_ASK: frozenset({Role.REQUESTING_AGENCY}),
 }
 
 #: What an account must not get from one administrator alone (CJIS AC-5, AC-6): case data,

@@ -449,11 +449,15 @@ class Resolver:
             label = level.label
             if decisive and comparison.name == decisive and level.label == "exact":
                 label = "exact: biometric identity, decisive"
+            # The level's own weight and the term-frequency adjustment apart (added keys),
+            # so the waterfall can show both as Splink draws them.
+            level_weight = self.model.comparisons[comparison.name][levels[c]].log2_bf
             items.append(
                 {
                     "field": comparison.field,
                     "comparison": label,
                     "weight": round(weight_of[c], 4),
+                    "tf_adjustment": round(weight_of[c] - level_weight, 4),
                 }
             )
         return items

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from vetline.api.routers import (
     account_requests,
+    agency_asks,
     audit,
     batch,
     desk,
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     *leads_routes.ROUTERS,
     vetting_router.router,
     docs.router,
+    agency_asks.router,
 )

@@ -46,11 +46,13 @@ def desk_stats(desk: DeskService, actor: Actor, scope: RowScope, hours: int = 24
     now = desk.clock()
     since = utc_iso(now - timedelta(hours=hours))
     with desk.uow(actor) as uow:  # reads only: no writer lock
-        rows = uow.session.scalars(store.visible(scope).where(DeskQuery.received_at >= since)).all()
-        data = [
-            (q.received_at, q.state, q.automatic, q.match_level, q.response_ms, q.due_at)
-            for q in rows
-        ]
+        # The six columns counted, not whole rows (their JSON documents are kilobytes each).
+        counted = store.visible(scope).with_only_columns(
+            DeskQuery.received_at, DeskQuery.state, DeskQuery.automatic, DeskQuery.match_level,
+            DeskQuery.response_ms, DeskQuery.due_at,
+        )  # fmt: skip
+        window = counted.where(DeskQuery.received_at >= since)
+        data: list[Any] = [tuple(r) for r in uow.session.execute(window)]
     per_hour = Counter(received[:13] + ":00Z" for received, *_ in data)
     answered = [d for d in data if d[1] == QueryState.ANSWERED]
     automatic = [d for d in answered if d[2]]

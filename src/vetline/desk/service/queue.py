@@ -78,9 +78,14 @@ def list_items(
             uow, QUEUE, scope_filter(scope, ori_column=table.ori, aor_column=table.aor), limit
         )
         ids = [i.object_id for i in items]
-        queries = {
-            q.id: q for q in uow.session.scalars(select(DeskQuery).where(DeskQuery.id.in_(ids)))
-        }
+        # Only the columns the list shows: the row's JSON documents (IAQ, draft, IAR) are
+        # kilobytes each and made the web queue page's time (bench/README.md, web app).
+        listed = select(
+            DeskQuery.id, DeskQuery.state, DeskQuery.query_type, DeskQuery.ori, DeskQuery.aor,
+            DeskQuery.received_at, DeskQuery.due_at, DeskQuery.match_level,
+            DeskQuery.queue_reasons,
+        ).where(DeskQuery.id.in_(ids))  # fmt: skip
+        queries = {q.id: q for q in uow.session.execute(listed)}
         out = []
         for item in items:
             q = queries[item.object_id]
@@ -124,6 +129,7 @@ def detail(desk: DeskService, query_id: str, actor: Actor, scope: RowScope) -> d
             "iaq": json.loads(q.iaq_json),
             "draft": json.loads(q.draft_json or "null"), "iar": json.loads(q.iar_json or "null"),
             "reasons": json.loads(q.queue_reasons or "[]"), "due_at": q.due_at,
+            "form": q.form,
         }  # fmt: skip
 
 
@@ -175,23 +181,8 @@ def release(desk: DeskService, query_id: str, actor: Actor, reason: str) -> bool
 def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> dict[str, Any]:
     """Send the analyst's answer for a query the analyst holds; returns the new IAR."""
     fix.check()
-    with desk.uow(actor) as uow:  # reads the query; the write is the unit below
-        query = store.get(uow, query_id)
-        if query is None:
-            raise NotFound.of("query", query_id)
-        item = _item(desk, uow, query_id)
-        if query.state != QueryState.CLAIMED or item.claimed_by != actor.user_id:
-            raise BadInput("query", "claim the query before answering it")
-        iaq = IAQ.model_validate_json(query.iaq_json)
-        intake = json.loads(query.intake_json)
-        draft = json.loads(query.draft_json or "{}")
-        # The response time is fixed before the IAR is rendered, so the Nlets header and
-        # the JSON carry the same one.
-        now = desk.clock()
-        header = Header(query.iar_id or store.new_id(), query.iaq_id, query.received_at,
-                        utc_iso(now), {"aor": query.aor, "field_office": query.field_office},
-                        tuple(intake["flags"]), tuple(intake["notes"]))  # fmt: skip
-        received = parse_utc_iso(query.received_at)
+    now = desk.clock()
+    iaq, header, draft, received = _held(desk, query_id, actor, now)
     iar = _build(desk, iaq, header, draft, fix, received.date(), actor)
     with desk.uow(actor, write=True) as uow:
         query = store.get(uow, query_id)
@@ -219,6 +210,40 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
         uow.commit()
     desk.notify_answered(query_id, query_type, iar)  # the vetting centre's intake, if any
     return iar
+
+
+def preview(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> dict[str, Any]:
+    """The IAR ``answer`` would send now, built the same way, stored nowhere.
+
+    The analyst sees exactly what the agency will receive before sending it; only the
+    response time differs (it is fixed when the answer is sent).
+    """
+    fix.check()
+    iaq, header, draft, received = _held(desk, query_id, actor, desk.clock())
+    return _build(desk, iaq, header, draft, fix, received.date(), actor)
+
+
+def _held(
+    desk: DeskService, query_id: str, actor: Actor, now: Any
+) -> tuple[IAQ, Header, dict[str, Any], Any]:
+    """What an answer is built from, for a query the analyst holds (else ``BadInput``)."""
+    with desk.uow(actor, read_only=True) as uow:
+        query = store.get(uow, query_id)
+        if query is None:
+            raise NotFound.of("query", query_id)
+        item = _item(desk, uow, query_id)
+        if query.state != QueryState.CLAIMED or item.claimed_by != actor.user_id:
+            raise BadInput("query", "claim the query before answering it")
+        iaq = IAQ.model_validate_json(query.iaq_json)
+        intake = json.loads(query.intake_json)
+        draft = json.loads(query.draft_json or "{}")
+        # The response time is fixed before the IAR is rendered, so the Nlets header and
+        # the JSON carry the same one.
+        header = Header(query.iar_id or store.new_id(), query.iaq_id, query.received_at,
+                        utc_iso(now), {"aor": query.aor, "field_office": query.field_office},
+                        tuple(intake["flags"]), tuple(intake["notes"]))  # fmt: skip
+        received = parse_utc_iso(query.received_at)
+    return iaq, header, draft, received
 
 
 def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], fix: Correction,

@@ -537,10 +537,14 @@ class DeskService:
     def list_iars(self, actor: Actor, scope: RowScope, limit: int = 100) -> list[dict[str, Any]]:
         """The caller's most recent queries with their state (scope applied in the query)."""
         with self.uow(actor, read_only=True) as uow:
-            rows = uow.session.scalars(
-                store.visible(scope)
-                .order_by(DeskQuery.received_at.desc())
-                .limit(max(1, min(limit, 500)))
+            # The listed columns only (not the draft and IAR documents: kilobytes a row).
+            listed = store.visible(scope).with_only_columns(
+                DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id, DeskQuery.ori,
+                DeskQuery.query_type, DeskQuery.state, DeskQuery.received_at,
+                DeskQuery.responded_at, DeskQuery.aor, DeskQuery.iaq_json,
+            )  # fmt: skip
+            rows = uow.session.execute(
+                listed.order_by(DeskQuery.received_at.desc()).limit(max(1, min(limit, 500)))
             ).all()
             staff = scope.kind in (ScopeKind.ALL, ScopeKind.OWN_AOR)
             return [
@@ -548,12 +552,19 @@ class DeskService:
                     "iar_id": q.iar_id, "iaq_id": q.iaq_id, "ori": q.ori,
                     "query_type": q.query_type, "state": q.state.upper(),
                     "received_at": q.received_at, "responded_at": q.responded_at,
-                    "aor": q.aor,
+                    "aor": q.aor, "subject_name": _subject_name(q.iaq_json),
                     # ICE staff work the queue by query id (either id opens the item)
                     **({"query_id": q.id} if staff else {}),
                 }
                 for q in rows
             ]  # fmt: skip
+
+
+def _subject_name(iaq_json: str) -> str:
+    """``LAST, FIRST MIDDLE`` of a stored query: the agency finds its queries by name."""
+    subject = json.loads(iaq_json).get("subject") or {}
+    first = " ".join(p for p in (subject.get("first_name"), subject.get("middle_name")) if p)
+    return ", ".join(p for p in (subject.get("last_name"), first) if p)
 
 
 def _submission(query: DeskQuery, created: bool) -> Submission:

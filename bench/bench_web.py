@@ -1,0 +1,169 @@
+"""Web app page timings and page weight on a built world (issue 17: p95 ≤ 50 ms per page
+on the 1M-record world, ≤ 300 KB per page without cache).
+
+Run (from the repository root)::
+
+    .venv/bin/python bench/bench_web.py --data D --facts E/person_facts.csv \
+        [--queries 300] [--repeat 40]
+
+The app is built as ``vetline serve`` builds it (API + desk + web, SQLite in a scratch
+folder) and called in process through Starlette's test client, so a timing is the
+server's work for one page — routing, the permission gate and its audit write, the
+service calls, the template — plus the test client's own small overhead (an upper bound
+of server time; no network). ``--queries`` IAQs of the world's people are sent first
+through the desk (as an agency), so the queue, the IARs and the dashboard have content;
+the query pages rotate over the queued queries. Page weight: the HTML plus every asset it
+loads (style sheet, script; chart SVGs are inside the HTML), uncompressed, no cache.
+CPU ms/page is the process's CPU time (every thread) per page: the figure that does not
+grow with other jobs' load on a shared machine, unlike the wall-clock percentiles.
+
+Also measured: one chart's server-side render (vl-convert) — why charts are cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from vetline.api import Settings, create_app
+from vetline.api.routers.desk import install_desk
+from vetline.auth.accounts import NewUser, create_user
+from vetline.auth.roles import RowScope, ScopeKind
+from vetline.db import Actor, Database, UnitOfWork
+from vetline.db.migrate import upgrade
+from vetline.desk.service import DeskService
+from vetline.person import PersonLookup
+from vetline.status import load_policy
+from vetline.web import install_web
+from vetline.web.charts import bar, to_svg
+
+PASSWORD = "bench web password 2026"
+ORI = "CA0194200"
+HTML = {"accept": "text/html"}
+ACCOUNTS = {"bench.agency": ("requesting_agency", {"ori": ORI}),
+            "bench.analyst": ("desk_analyst", {}), "bench.auditor": ("auditor", {}),
+            "bench.admin": ("administrator", {})}  # fmt: skip
+
+
+def login(app: Any, username: str) -> TestClient:
+    client = TestClient(app, base_url="https://testserver")
+    response = client.post("/v1/auth/login", json={"username": username, "password": PASSWORD})
+    response.raise_for_status()
+    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    return client
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def weight(client: TestClient, html: str) -> int:
+    assets = re.findall(r'(?:href|src)="(/web/static/[^"]+)"', html)
+    return len(html.encode()) + sum(len(client.get(a).content) for a in set(assets))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--facts", type=Path, required=True)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=40)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="vetline-bench-web-"))
+    database = Database.from_url(f"sqlite:///{scratch / 'vetline.db'}")
+    upgrade(database.engine)
+    t = time.perf_counter()
+    lookup = PersonLookup.open(args.data)
+    print(f"index loaded in {time.perf_counter() - t:.1f} s", flush=True)
+    desk = DeskService(database, lookup, policy=load_policy())
+    desk.warm_up()
+    settings = Settings(demo_mode=True, data=args.data, rate_limit_per_minute=10**7)
+    app = install_web(create_app(settings, database=database))
+    install_desk(app, desk)
+    with UnitOfWork(database, Actor.system("bench"), write=True) as uow:
+        for name, (role, bindings) in ACCOUNTS.items():
+            create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD,
+                                           **bindings))  # fmt: skip
+        uow.commit()
+    with args.facts.open(encoding="utf-8") as handle:
+        facts = [f for f in csv.DictReader(handle) if f["true_last_name"]]
+    rng = random.Random(17)
+    agency = Actor(user_id=None, username="bench.agency", role="requesting_agency", ori=ORI,
+                   via="bench")  # fmt: skip
+    scope = RowScope(ScopeKind.OWN_ORI, ORI)
+    t = time.perf_counter()
+    iars = []
+    for k, fact in enumerate(rng.sample(facts, args.queries)):
+        body = {"iaq_id": f"BW{k:06d}", "query_type": "IAQ", "ori": ORI,
+                "subject": {"last_name": fact["true_last_name"],
+                            "first_name": fact["true_first_name"], "dob": fact["true_dob"],
+                            "sex": fact["sex"]},
+                "encounter": {"state": "CA", "county_fips": "06037"}}  # fmt: skip
+        if k % 5 == 0:
+            body["custody"] = {"in_custody": True}
+        iars.append(desk.submit(json.dumps(body), agency, scope))
+    print(f"{args.queries} IAQs sent in {time.perf_counter() - t:.1f} s", flush=True)
+    analyst, agent = login(app, "bench.analyst"), login(app, "bench.agency")
+    auditor, admin = login(app, "bench.auditor"), login(app, "bench.admin")
+    queued = [s.query_id for s in iars if s.state.value == "queued"]
+    iar_ids = [s.iar["iar_id"] for s in iars if s.iar]
+    print(f"{len(queued)} queued, {len(iar_ids) - len(queued)} answered automatically")
+    pages: list[tuple[str, TestClient, Any]] = [
+        ("log-in form", TestClient(app, base_url="https://testserver"), lambda i: "/web/login"),
+        ("desk queue", analyst, lambda i: "/web/desk"),
+        ("query + person view", analyst, lambda i: f"/web/desk/{queued[i % len(queued)]}"),
+        ("agency portal", agent, lambda i: "/web/agency"),
+        ("agency IAR", agent, lambda i: f"/web/agency/iar/{iar_ids[i % len(iar_ids)]}"),
+        ("new query form", agent, lambda i: "/web/agency/new"),
+        ("dashboard (24 h)", analyst, lambda i: "/web/ops?hours=24"),
+        ("audit search", auditor, lambda i: "/web/audit?event_type=IAR_SENT"),
+        ("accounts", admin, lambda i: "/web/admin"),
+    ]
+    rows = []
+    for name, client, path in pages:
+        for i in range(3):  # warm: first-call costs, the dashboard's first drawings
+            client.get(path(i), headers=HTML).raise_for_status()
+        times = []
+        html = ""
+        cpu = time.process_time()
+        for i in range(args.repeat):
+            started = time.perf_counter()
+            response = client.get(path(i), headers=HTML)
+            times.append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+            html = response.text
+        cpu_ms = (time.process_time() - cpu) * 1000 / args.repeat
+        rows.append((name, statistics.median(times), percentile(times, 95), cpu_ms,
+                     weight(client, html)))  # fmt: skip
+        print(f"  {name}: done", flush=True)
+    spec = bar([{"hour": f"{h:02d}", "count": h} for h in range(24)], "hour", "count", "x")
+    renders = []
+    for _ in range(5):
+        started = time.perf_counter()
+        to_svg(spec)
+        renders.append((time.perf_counter() - started) * 1000)
+    print("\n| page | p50 ms | p95 ms | CPU ms/page | weight KB (no cache) |")
+    print("|---|---|---|---|---|")
+    for name, p50, p95, cpu_ms, size in rows:
+        print(f"| {name} | {p50:.1f} | {p95:.1f} | {cpu_ms:.1f} | {size / 1024:.1f} |")
+    render = statistics.median(renders)
+    print(f"\none chart rendered by vl-convert: median {render:.0f} ms (cached per chart)")
+    desk.close()
+    database.dispose()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
