@@ -34,6 +34,16 @@ def test_demo_runs_from_an_empty_folder(tmp_path: Path) -> None:
     blocks = run.stdout[run.stdout.index("one answer of each kind") :]
     assert max(len(line) for line in blocks.splitlines()) <= 80
     assert "/v1/queue/iaq/" in blocks and "/v1/iar/" in blocks
+    # --no-serve too prints the logins (issue 13 item 10)
+    assert "demo logins" in run.stdout and "demo.admin" in run.stdout
     data = tmp_path / "vetline-data"
     assert (data / "vetline.db").is_file()
     assert (data / "index").is_dir() and (data / "model").is_dir()
+    # the demo's audit events are checkpointed, and the chain verifies against them
+    assert (data / "audit-anchor.jsonl").is_file()
+    verify = subprocess.run(
+        [str(vetline), "audit", "verify"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=120, env={"PATH": str(vetline.parent), "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "checkpoints outside the database agree" in verify.stdout

@@ -229,3 +229,33 @@ def test_allow_deny_table_over_http(app: FastAPI, database: Database) -> None:
                 failures.append(f"{role} {method} {path}: call not audited")
         assert _audit_count(database) > before
     assert failures == []
+
+
+def test_separation_of_duties_over_http(app: FastAPI, database: Database) -> None:
+    """The walk's separation-of-duties lines (issue 13 item 1): an administrator may call
+    the account routes, yet not on their own account and not to decide their own request;
+    no account-changing call creates a privileged account by itself."""
+    for name in ("sod.one", "sod.two"):
+        add_user(database, name, Role.ADMINISTRATOR)
+    one, two = api_client(app, "sod.one"), api_client(app, "sod.two")
+    me = one.get("/v1/auth/me").json()["user_id"]
+    refused = {
+        "own role": one.put(f"/v1/users/{me}/role", json={"role": "auditor", "reason": "x"}),
+    }
+    asked = one.post("/v1/users", json={"username": "sod.new", "role": "auditor"})
+    assert asked.status_code == 202 and "user" not in asked.json()
+    request_id = asked.json()["request"]["id"]
+    refused["own request"] = one.post(
+        f"/v1/account-requests/{request_id}/approve", json={"reason": "x"}
+    )
+    refused["own request, rejected"] = one.post(
+        f"/v1/account-requests/{request_id}/reject", json={"reason": "x"}
+    )
+    assert {k: r.status_code for k, r in refused.items()} == dict.fromkeys(refused, 403)
+    for role in Role:  # every role is two-person: a request, never an account
+        if role is Role.ADMINISTRATOR:
+            continue
+        body: dict[str, Any] = {"username": f"sod.{role.value.replace('_', '')}", "role": role}
+        body |= {"ori": "CA0194200"} if role is Role.REQUESTING_AGENCY else {}
+        body |= {"aor": "LOS"} if role is Role.FIELD_OFFICER else {}
+        assert two.post("/v1/users", json=body).status_code == 202, role

@@ -47,9 +47,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         title=API_TITLE,
         version=API_VERSION,
         description="Immigration-status query and vetting API. Every call is authenticated "
-        "and audited, except the readiness check (/healthz), this schema "
-        "(/openapi.json: structure only, no data), log-in and enrolment. No /docs page: "
-        "it would load its assets from a CDN.",
+        "and audited, except the readiness check (/healthz), the reference (/docs, "
+        "served from the package's own files) and this schema (/openapi.json: structure "
+        "only, no data), log-in and enrolment.",
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,

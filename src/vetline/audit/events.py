@@ -56,7 +56,6 @@ class EventType(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     RATE_LIMITED = "RATE_LIMITED"
     OVERLOADED = "OVERLOADED"
-    AUDIT_ANCHORED = "AUDIT_ANCHORED"
     # The web app (vetline.web) and agencies' asks (vetline.desk.service.asks):
     RECORDS_VIEWED = "RECORDS_VIEWED"  # a person's full source records shown to an analyst
     IAQ_EXPEDITE_ASKED = "IAQ_EXPEDITE_ASKED"

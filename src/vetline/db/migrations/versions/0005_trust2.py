@@ -1,7 +1,7 @@
 """Trust, round two: account requests (two administrators) and enrolment secrets.
 
 Revision ID: 0005_trust2
-Revises: 0002_desk
+Revises: 0003_vetting (chained after the merged heads)
 Create Date: 2026-12-05
 
 Separation of duties (issue 13 item 1): an account creation or role change is stored as a
