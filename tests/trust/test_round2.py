@@ -24,7 +24,7 @@ from vetline.text import check_text
 
 
 def test_a_unit_of_work_reads_unless_told_to_write(database: Database) -> None:
-    with UnitOfWork(database, Actor.system(), write=True) as uow:
+    with UnitOfWork(database, Actor.system()) as uow:
         assert uow.read_only
         with pytest.raises(RuntimeError, match="write=True"):
             uow.audit("API_CALL")
