@@ -92,7 +92,7 @@ def main() -> None:
     settings = Settings(demo_mode=True, data=args.data, rate_limit_per_minute=10**7)
     app = install_web(create_app(settings, database=database))
     install_desk(app, desk)
-    with UnitOfWork(database, Actor.system("bench")) as uow:
+    with UnitOfWork(database, Actor.system("bench"), write=True) as uow:
         for name, (role, bindings) in ACCOUNTS.items():
             create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD,
                                            **bindings))  # fmt: skip

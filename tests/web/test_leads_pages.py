@@ -73,7 +73,7 @@ def add_one(db: Database, name: str) -> None:
     from vetline.db import UnitOfWork
 
     role, bindings = ACCOUNTS[name]
-    with UnitOfWork(db, Actor.system("test")) as uow:
+    with UnitOfWork(db, Actor.system("test"), write=True) as uow:
         create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD, **bindings))
         uow.commit()
 

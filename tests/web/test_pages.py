@@ -224,7 +224,7 @@ def test_totp_accounts_need_their_code(app: Any, sqlite_database: Any) -> None:
 
     new = NewUser.parse(username="analyst.totp", role="desk_analyst", password=PASSWORD,
                         totp=True)  # fmt: skip
-    with UnitOfWork(sqlite_database, Actor.system("test")) as uow:
+    with UnitOfWork(sqlite_database, Actor.system("test"), write=True) as uow:
         _, uri = create_user(uow, new)
         uow.commit()
     assert uri is not None

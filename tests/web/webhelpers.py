@@ -40,7 +40,7 @@ def add_users(db: Any) -> None:
     from vetline.auth.accounts import NewUser, create_user
     from vetline.db import Actor, UnitOfWork
 
-    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli")) as uow:
+    with UnitOfWork(db, Actor(user_id=None, username="cli:test", via="cli"), write=True) as uow:
         for name, (role, bindings) in ACCOUNTS.items():
             create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD,
                                            **bindings))  # fmt: skip
