@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -55,10 +56,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def timed(args: list[str]) -> float:
-    started = time.perf_counter()
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(args: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one command, its child processes included."""
+    started, cpu = time.perf_counter(), children_cpu()
     subprocess.run(args, env=env(), check=True, capture_output=True, timeout=1800)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, children_cpu() - cpu
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds a running process (and its reaped children) used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def install(work: Path) -> float:
@@ -89,8 +103,8 @@ def query_args(data: Path, first: str, n: int) -> list[str]:
             "--out", os.devnull]  # fmt: skip
 
 
-def serve_times(args: list[str], port: int, timeout: float = 900) -> tuple[float, float]:
-    """(seconds to the first output line, seconds to /healthz answering) of a server."""
+def serve_times(args: list[str], port: int, timeout: float = 900) -> tuple[float, float, float]:
+    """(seconds to the first output line, to /healthz answering, CPU seconds by then)."""
     started = time.perf_counter()
     out = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
     proc = subprocess.Popen(args, env={**env(), "PYTHONUNBUFFERED": "1"}, **out)  # type: ignore[call-overload]
@@ -103,7 +117,7 @@ def serve_times(args: list[str], port: int, timeout: float = 900) -> tuple[float
                 first = time.perf_counter() - started
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    return first, time.perf_counter() - started
+                    return first, time.perf_counter() - started, process_cpu(proc.pid)
             except httpx.HTTPError:
                 time.sleep(0.05)
         raise RuntimeError("server not ready")
@@ -118,56 +132,66 @@ def median(values: list[float]) -> str:
     )
 
 
+def cpu_of(pairs: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
+    return [w for w, _ in pairs], [c for _, c in pairs]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--install", action="store_true", help="time the README install too")
     parser.add_argument("--keep", type=Path, help="keep the demo world here")
+    parser.add_argument("--world", type=Path, help="a built demo world: skip the demo runs")
     ns = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="first-hour-"))
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, str]] = []
     try:
         if ns.install:
             before = load()
-            rows.append(("install (README line, new venv)", f"{install(work):.1f}",
+            rows.append(("install (README line, new venv)", f"{install(work):.1f}", "",
                          f"{before:.1f}"))  # fmt: skip
-        data = ns.keep or work / "demo"
-        shutil.rmtree(data, ignore_errors=True)
-        before = load()
-        wall = timed([VETLINE, "demo", "--no-serve", "--data", str(data)])
-        build = json.loads((data / "model" / "build.json").read_text(encoding="utf-8"))
-        stages = ", ".join(f"{k} {v:.1f}" for k, v in build["seconds"].items())
-        rows.append(("demo --no-serve, total", f"{wall:.1f}", f"{before:.1f}"))
-        rows.append((f"  of which build ({stages})", f"{sum(build['seconds'].values()):.1f}",
-                     ""))  # fmt: skip
+        data = ns.world or ns.keep or work / "demo"
+        if ns.world is None:
+            shutil.rmtree(data, ignore_errors=True)
+            before = load()
+            wall, cpu = timed([VETLINE, "demo", "--no-serve", "--data", str(data)])
+            build = json.loads((data / "model" / "build.json").read_text(encoding="utf-8"))
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in build["seconds"].items())
+            rows.append(("demo --no-serve, total", f"{wall:.1f}", f"{cpu:.1f}", f"{before:.1f}"))
+            rows.append((f"  of which build ({stages})",
+                         f"{sum(build['seconds'].values()):.1f}", "", ""))  # fmt: skip
         first = known_given(data)
         for label, name in ((f"cold query, known name ({first})", first),
                             ("cold query, unseen name (library loads)", "QWENDOLYNE")):  # fmt: skip
             before = load()
-            times = [timed(query_args(data, name, n)) for n in range(ns.repeat)]
-            rows.append((label, median(times), f"{before:.1f}"))
-        listen, ready = [], []
+            walls, cpus = cpu_of([timed(query_args(data, name, n)) for n in range(ns.repeat)])
+            rows.append((label, median(walls), median(cpus), f"{before:.1f}"))
+        listen, ready, cpus = [], [], []
         before = load()
         for _ in range(ns.repeat):
             port = free_port()
-            a, b = serve_times([VETLINE, "serve", "--data", str(data), "--port", str(port)], port)
+            args = [VETLINE, "serve", "--data", str(data), "--port", str(port)]
+            a, b, c = serve_times(args, port)
             listen.append(a)
             ready.append(b)
-        rows.append(("serve: 'listening' printed", median(listen), f"{before:.1f}"))
-        rows.append(("serve: /healthz answers", median(ready), ""))
-        served = work / "served"
-        port = free_port()
-        before = load()
-        _, up = serve_times([VETLINE, "demo", "--data", str(served), "--port", str(port)], port)
-        rows.append(("demo (serving) to /healthz", f"{up:.1f}", f"{before:.1f}"))
+            cpus.append(c)
+        rows.append(("serve: 'listening' printed", median(listen), "", f"{before:.1f}"))
+        rows.append(("serve: /healthz answers", median(ready), median(cpus), ""))
+        if ns.world is None:
+            served = work / "served"
+            port = free_port()
+            before = load()
+            args = [VETLINE, "demo", "--data", str(served), "--port", str(port)]
+            _, up, cpu = serve_times(args, port)
+            rows.append(("demo (serving) to /healthz", f"{up:.1f}", f"{cpu:.1f}", f"{before:.1f}"))
     finally:
         if ns.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     print(f"load average at the end: {load():.1f} (2 cores)")
-    print("| what | seconds (median, range) | load avg at start |")
-    print("|---|---|---|")
-    for what, secs, avg in rows:
-        print(f"| {what} | {secs} | {avg} |")
+    print("| what | wall s (median, range) | CPU s | load avg at start |")
+    print("|---|---|---|---|")
+    for what, secs, cpu, avg in rows:
+        print(f"| {what} | {secs} | {cpu} | {avg} |")
 
 
 if __name__ == "__main__":

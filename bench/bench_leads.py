@@ -98,7 +98,26 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db-url", default=None, help="default: SQLite in a temporary folder")
+    parser.add_argument("--postgres", action="store_true", help="on a throwaway PostgreSQL")
     args = parser.parse_args()
+    server = None
+    if args.postgres:
+        from vetline.db.pgserver import PostgresServer, find_pg_bin
+
+        bin_dir = find_pg_bin()
+        if bin_dir is None:
+            raise SystemExit("no PostgreSQL binaries (set VETLINE_PG_BIN)")
+        server = PostgresServer(bin_dir)
+        server.start()
+        args.db_url = server.create_database("bench")
+    try:
+        run(args)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = synthetic_result(Path(tmp) / "result", args.rows, args.seed)
         database = Database.from_url(args.db_url or f"sqlite:///{tmp}/bench.db")
@@ -117,6 +136,7 @@ def main() -> None:
     print(
         json.dumps(
             {
+                "db": database.dialect,
                 "rows": args.rows,
                 "leads_created": summary["leads_created"],
                 "citizenship_diverted": summary["citizenship_diverted"],

@@ -102,7 +102,8 @@ def fill(db: Database, n: int, seed: int = 7) -> None:
                     "drafted_by": "u",
                     "drafted_by_name": "bench",
                     "drafted_at": utc_iso(opened),
-                    "deadline_at": utc_iso(opened + timedelta(hours=48)),
+                    # deadlines around now: about one running detainer in six is past due
+                    "deadline_at": utc_iso(NOW + timedelta(hours=rnd.uniform(-12, 60))),
                 }
             )
         if i % 50 == 0:
@@ -115,7 +116,7 @@ def fill(db: Database, n: int, seed: int = 7) -> None:
                     "statement": "bench",
                     "opened_by": "bench",
                     "opened_at": utc_iso(opened),
-                    "due_at": utc_iso(opened + timedelta(hours=24)),
+                    "due_at": utc_iso(NOW + timedelta(hours=rnd.uniform(-4, 20))),
                 }
             )
     with UnitOfWork(db, Actor.system("bench"), write=True) as uow:

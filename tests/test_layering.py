@@ -49,11 +49,18 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "priority": frozenset({"*"}),
     # Batch vetting calls the person core and stores its jobs (db, audit); it never
     # imports the entry points or the other workflows (leads reads its result files).
-    "batch": frozenset({"api", "cli", "serve", "demo", "desk", "web", "leads", "vetting", "synth"}),
+    "batch": frozenset(
+        {"api", "cli", "serve", "demo", "tables", "desk", "web", "leads", "vetting", "synth"}
+    ),
     # Leads sit beside the other workflows: they reach vetting through their ports
     # (``leads/ports.py``, wired by the caller) and never an entry point or the batch runner
     # (they read its result files, CONTRACTS.md).
     "leads": frozenset({"api", "cli", "serve", "demo", "web", "batch", "vetting"}),
+    # The vetting centre rides on the desk and the person core; nothing it serves (the
+    # API, the CLI) and no other workflow may be imported by it.
+    "vetting": frozenset(
+        {"api", "cli", "serve", "demo", "tables", "leads", "batch", "web", "synth"}
+    ),
 }
 
 #: Upward edges that close a cycle today, scheduled to go (shrink it, never grow it).

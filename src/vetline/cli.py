@@ -260,6 +260,9 @@ def demo(
     console.print("4. demo accounts and sample queries through the query desk")
     logins = demo_mode.create_demo_users(data_dir)
     _print_showcase(*demo_mode.show_range(data_dir), f"http://{host}:{port}")
+    _demo_batch(data_dir)
+    console.print("6. a batch job (the built-in overstay list) into leads")
+    _print_leads(demo_mode.overstay_leads(data_dir))
     logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
     for col in ("username", "role", "scope"):
         logins_table.add_column(col)
@@ -269,10 +272,44 @@ def demo(
     if no_serve:
         return
     url = f"http://{host}:{port}"
-    console.rule(f"[bold]serving {url}  (API docs: {url}/docs, Ctrl-C to stop)")
+    console.rule(f"[bold]web app: {url}/web/  (API docs: {url}/docs, Ctrl-C to stop)")
     from vetline.serve import run
 
     run(data_dir, host, port, say=say)
+
+
+def _demo_batch(data_dir: Path) -> None:
+    """The demo world's INTERPOL notices as a batch job (issue 16)."""
+    import json
+    from datetime import date
+
+    from vetline.batch.demo import demo_lists
+
+    console.print("5. batch vetting: the loaded INTERPOL notices (vetline batch --list interpol)")
+    world = json.loads((data_dir / "demo-extract" / "world.json").read_text(encoding="utf-8"))
+    with rich_progress() as progress:
+        jobs = demo_lists(data_dir, date.fromisoformat(world["as_of"]), progress)
+    table = Table(title="batch jobs (results, citizenship.csv, manifest.json in each folder)")
+    for col in ("folder", "rows", "STRONG", "REVIEW", "lead candidates", "citizenship review"):
+        table.add_column(col)
+    for out, m in jobs:
+        table.add_row(str(out), str(m["input_rows"]), str(m["counts"]["STRONG"]),
+                      str(m["counts"]["REVIEW"]), str(m["lead_candidates"]),
+                      str(m["citizenship_rows"]))  # fmt: skip
+    console.print(table)
+
+
+def _print_leads(summary: dict[str, Any]) -> None:
+    if summary.get("note"):
+        console.print(f"   {summary['note']}")
+        return
+    console.print(
+        f"   job {summary['job_id']}: {summary['rows']:,} rows, "
+        f"{summary['leads_created']} leads (NEW: a lead analyst confirms each), "
+        f"{summary['citizenship_diverted']} listed for citizenship review, "
+        f"{sum(summary['sampled'].values())} rows in the blind audit sample "
+        "(demo.leads: /v1/leads/jobs/demo-overstays/sample)"
+    )
 
 
 def _print_showcase(shown: list[Any], sent: int, api: str) -> None:

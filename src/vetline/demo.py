@@ -17,6 +17,7 @@ from vetline.auth.roles import Role
 from vetline.db.engine import Database, database_url
 from vetline.db.migrate import upgrade
 from vetline.db.uow import Actor, UnitOfWork
+from vetline.errors import BadInput
 from vetline.settings import anchor_copy, console_secret
 
 DEMO_PASSWORD = "demo-only-password-2026"
@@ -38,6 +39,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("demo.analyst", Role.DESK_ANALYST),
     DemoLogin("demo.supervisor", Role.SUPERVISOR),
     DemoLogin("demo.field", Role.FIELD_OFFICER, aor="LOS"),
+    DemoLogin("demo.leads", Role.LEAD_ANALYST),
     DemoLogin("demo.auditor", Role.AUDITOR),
     DemoLogin("demo.admin", Role.ADMINISTRATOR),
     DemoLogin("demo.officer", Role.VETTING_OFFICER),
@@ -110,3 +112,52 @@ def show_range(data_dir: Path) -> tuple[list[Any], int]:
         return shown
     finally:
         desk.close()
+
+
+def overstay_leads(data_dir: Path) -> dict[str, Any]:
+    """The built-in overstay list through a batch job, then into leads (issue 16 §8).
+
+    The job's folder is ``<data>/batch/demo-overstays``; leads imports it (and the derived
+    list, so the audit sample shows each row's identity) as ``demo.leads`` would through
+    ``POST /v1/leads/imports``. Re-running the demo finds the job imported and says so.
+    """
+    from datetime import date
+
+    from vetline.batch import JobRequest, load_batch_policy, run_job
+    from vetline.batch.lists import choose_list
+    from vetline.leads import LeadsService
+    from vetline.leads.person_check import PersonCoreCheck
+    from vetline.leads.ports import OwnVetting
+    from vetline.vetting.for_leads import CasesForLeads
+
+    out = data_dir / "batch" / "demo-overstays"
+    today = date.today()
+    choice = choose_list(None, "overstays", None, data_dir, out, today)
+    if choice.empty_reason:
+        return {"job_id": None, "note": choice.empty_reason}
+    request = JobRequest(
+        list_path=choice.path,
+        purpose="visa-overstay leads (demo)",
+        authority="DHS/ICE-011 routine use (demo)",
+        requester="demo.leads",
+        data_dir=data_dir,
+        source_name="overstays",
+        list_kind=choice.kind,
+        as_of=today,
+        extra=choice.details,
+        job_id="demo-overstays",
+    )
+    run_job(request, out, load_batch_policy())
+    database = Database.from_url(database_url(data_dir))
+    database.anchor = AnchorLog.for_data(data_dir, console_secret(), anchor_copy())
+    try:
+        upgrade(database.engine)
+        vetting = CasesForLeads(OwnVetting())  # a person with an open case gets no lead
+        service = LeadsService(database, lambda: PersonCoreCheck.open(data_dir), vetting=vetting)
+        actor = Actor(user_id=None, username="demo.leads", role="lead_analyst", via="cli")
+        try:
+            return service.import_folder(out, actor, choice.path)
+        except BadInput as exc:  # a second demo run: the job is imported already
+            return {"job_id": "demo-overstays", "note": str(exc)}
+    finally:
+        database.dispose()

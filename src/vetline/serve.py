@@ -77,6 +77,7 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
     from vetline.person import PersonLookup
     from vetline.status import load_policy
     from vetline.vetting import VettingService
+    from vetline.web import install_web
 
     started = time.perf_counter()
 
@@ -85,11 +86,8 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
 
     database = Database.from_url(settings.resolved_database_url())
     database.anchor = settings.audit_anchor()  # every commit checkpointed (issue 13 item 2)
-    app = create_app(settings, database=database)
-    from vetline.web import install_web
-
-    install_web(app, warm=True)  # the analysts' pages on the same app (issue 17)
-    step("database open and migrated")
+    app = install_web(create_app(settings, database=database), warm=True)
+    step("database open and migrated, web app mounted")
     try:
         lookup = PersonLookup.open(settings.data, warm=False)
         step("person index and records loaded")

@@ -102,7 +102,7 @@ def test_bad_submissions_are_4xx_naming_the_field(
     listed = write_list(tmp_path / "l.csv", batch_world.facts[:3])
     sent = client.post("/v1/batch-jobs", data=data, files={"file": (name, listed.read_bytes())})
     assert 400 <= sent.status_code < 500 and field in sent.text
-    assert client.post("/v1/batch-jobs", data=FIELDS).status_code == 422  # no file
+    assert client.post("/v1/batch-jobs", data=FIELDS).status_code == 415  # a form, no file
     assert client.get("/v1/batch-jobs/nope").status_code == 404
     assert client.get("/v1/batch-jobs/nope/results").status_code == 404
     assert client.get("/v1/batch-jobs/x/results", params={"format": "xml"}).status_code == 422
@@ -140,3 +140,14 @@ def test_a_job_whose_runner_died_is_taken_over_and_finishes(
     with UnitOfWork(database, Actor.system(), read_only=True) as uow:
         row = uow.session.get(BatchJob, job["job_id"])
         assert row is not None and row.runner == other.name
+    # Once the blind sample is reviewed, the job shows the measured precision per band.
+    from vetline.batch.review import measure
+
+    out = service.folder(job["job_id"]) / "out"
+    sample = pd.read_csv(out / "audit_sample.csv", dtype=str)
+    sample["same_person"], sample["reviewer"] = "Y", "analyst.b"
+    sample.to_csv(tmp_path / "judged.csv", index=False)
+    measure(out, tmp_path / "judged.csv")
+    shown = service.get(job["job_id"])["measured_precision"]
+    assert shown is not None and shown["reviewers"] == ["analyst.b"]
+    assert all(b["share_same_person"] == 1.0 for b in shown["bands"].values())

@@ -195,3 +195,30 @@ def test_parquet_and_jsonl_lists_give_the_same_results_as_csv(
     _, c = run(tmp_path / "l.jsonl", batch_world.data, tmp_path / "c")
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(a, c)
+
+
+def test_row_numbers_follow_the_file_as_csv_and_json_readers_count_them(
+    batch_world: BatchWorld, tmp_path: Path
+) -> None:
+    """A JSONL row number is its line's index (a blank line is a rejected row); a CSV row
+    number is ``csv.DictReader``'s (empty lines are no rows, ``,,,`` is one): what another
+    reader of the list (``vetline.leads``) counts."""
+    f = batch_world.facts[0]
+    person = {"last_name": f["true_last_name"], "first_name": f["true_first_name"],
+              "dob": f["true_dob"]}  # fmt: skip
+    jsonl = tmp_path / "l.jsonl"
+    jsonl.write_text(json.dumps(person) + "\n\n" + json.dumps(person) + "\n", encoding="utf-8")
+    _, results = run(jsonl, batch_world.data, tmp_path / "j")
+    assert results["match_band"].tolist()[1] == "REJECTED" and len(results) == 3
+    listed = tmp_path / "l.csv"
+    listed.write_text(
+        f"last_name,first_name,dob\n{person['last_name']},{person['first_name']},"
+        f"{person['dob']}\n\n,,\n",
+        encoding="utf-8",
+    )
+    _, results = run(listed, batch_world.data, tmp_path / "c")
+    import csv as csv_module
+
+    with listed.open(newline="", encoding="utf-8") as handle:
+        assert len(results) == len(list(csv_module.DictReader(handle))) == 2
+    assert results["match_band"].tolist()[1] == "REJECTED"

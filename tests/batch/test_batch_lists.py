@@ -41,6 +41,25 @@ def test_interpol_list_is_every_loaded_notice(world: BatchWorld, tmp_path: Path)
     assert results["list_ref"].tolist() == [n[0] for n in notices]
     manifest = pd.read_json(tmp_path / "out" / "manifest.json", typ="series")
     assert manifest["list_kind"] == "interpol" and manifest["source_name"] == "interpol"
+    # The console job is in the audit trail: who, why, which input, which result.
+    from sqlalchemy import select
+
+    from vetline.audit.models import AuditEvent
+    from vetline.db import Actor, Database, UnitOfWork, database_url
+
+    database = Database.from_url(database_url(world.data))
+    try:
+        with UnitOfWork(database, Actor.system(), read_only=True) as uow:
+            events = uow.session.scalars(
+                select(AuditEvent).where(AuditEvent.object_id == manifest["job_id"])
+            ).all()
+            kinds = [(e.event_type, e.details, e.actor_username) for e in events]
+    finally:
+        database.dispose()
+    assert [k[0] for k in kinds] == ["BATCH_JOB_STARTED", "BATCH_JOB_FINISHED"]
+    assert all('"purpose":"test"' in k[1].replace(" ", "") for k in kinds)
+    assert manifest["result_sha256"] in kinds[1][1]
+    assert all(k[2].startswith("cli:") for k in kinds)
 
 
 def test_overstays_are_derived_from_entry_exit(world: BatchWorld, tmp_path: Path) -> None:
@@ -86,6 +105,11 @@ def test_a_roster_run_vets_only_new_bookings(world: BatchWorld, tmp_path: Path) 
     assert manifest["list_kind"] == "roster"
     assert manifest["list_details"]["new_bookings"] == "5"
     assert manifest["list_details"]["roster_rows"] == "20"
+    # In-custody persons go to the vetting centre as encounters (booking, facility, date).
+    encounters = pd.read_csv(tmp_path / "d2" / "encounters.csv", dtype=str)
+    assert set(encounters["booking"]) <= {f"BK{n}" for n in range(20, 25)} and len(encounters)
+    assert set(encounters["facility_ori"]) == {"CA0194200"}
+    assert set(encounters["match_band"]) <= {"STRONG", "REVIEW"}
     # The same roster again: nothing new, nothing vetted.
     out = _batch(world, str(day2), "--roster-facility", "CA0194200", "--out",
                  str(tmp_path / "d3"))  # fmt: skip

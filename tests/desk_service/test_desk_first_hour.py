@@ -54,11 +54,13 @@ def test_queue_item_opens_by_iar_id_and_lists_show_both_ids(
     assert analyst.get("/v1/queue/iaq/no-such-id").status_code == 404
 
 
-def test_curl_default_form_content_type_is_read_as_the_body(
+def test_curl_default_form_content_type_gets_a_clear_4xx_not_a_500(
     app: FastAPI, database: Database, desk_world: DeskWorld
 ) -> None:
-    """``curl -d @iaq.json`` sends application/x-www-form-urlencoded: still an IAQ, not a 500
-    (the CSRF check parsed the form and consumed the body the route then read)."""
+    """``curl -d @iaq.json`` sends application/x-www-form-urlencoded. It was a 500 (the CSRF
+    check parsed the form and consumed the body the route then read); the API now refuses
+    the type with 415 naming the types it takes (trust's body-type check), for a token
+    and for a session alike — and the README's examples send ``content-type``."""
     agency, _ = _clients(app, database)
     issued = agency.post(
         "/v1/tokens", json={"name": "curl", "scopes": ["iaq.submit", "iar.read"]}
@@ -69,8 +71,10 @@ def test_curl_default_form_content_type_is_read_as_the_body(
     for n, client in enumerate((bearer, agency)):  # a token, and a session with its CSRF header
         body = dumps(iaq(desk_world.facts[3 + n], iaq_id=f"FH-FORM-{n}"))
         sent = client.post("/v1/iaq", content=body, headers=form)
-        assert sent.status_code == 201, sent.text
-        assert sent.json()["iaq_id"] == f"FH-FORM-{n}"
+        assert sent.status_code == 415, sent.text
+        assert "application/json" in sent.json()["error"]["message"]
+        ok = client.post("/v1/iaq", content=body, headers={"content-type": "application/json"})
+        assert ok.status_code == 201, ok.text
 
 
 def test_docs_page_and_its_assets_are_served_locally(app: FastAPI) -> None:

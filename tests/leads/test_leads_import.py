@@ -130,6 +130,23 @@ def test_a_job_is_imported_once(leads: LeadsService, tmp_path: Path) -> None:
     assert err.value.field == "job_id"
 
 
+def test_the_list_file_must_be_the_one_the_job_read(leads: LeadsService, tmp_path: Path) -> None:
+    import hashlib
+
+    listed = tmp_path / "list.jsonl"
+    listed.write_text('{"last_name": "A", "citizenship": "MX"}\n{"last_name": "B"}\n')
+    digest = hashlib.sha256(listed.read_bytes()).hexdigest()
+    rows = [row("STRONG", "P1"), row("NONE", None)]
+    wrong = write_result(tmp_path / "w", rows, job_id="w")
+    with pytest.raises(BadInput) as err:
+        leads.import_folder(wrong, ANALYST, listed)
+    assert err.value.field == "list_file"
+    right = write_result(tmp_path / "r", rows, job_id="r", input_sha256=digest)
+    leads.import_folder(right, ANALYST, listed)
+    shown = {i["row_number"]: i["list_row"] for i in leads.sample("r", ANALYST)}
+    assert shown == {0: {"last_name": "A"}, 1: {"last_name": "B"}}
+
+
 def test_missing_column_and_missing_files(leads: LeadsService, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
@@ -149,3 +166,18 @@ def test_missing_column_and_missing_files(leads: LeadsService, tmp_path: Path) -
     with pytest.raises(BadInput) as err:
         leads.import_folder(tmp_path / "nowhere", ANALYST)
     assert err.value.field == "result"
+
+
+def test_open_lead_lookup_is_chunked(
+    leads: LeadsService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More candidates than one IN (...) may carry: every chunk is asked."""
+    import vetline.leads.importing as importing
+
+    monkeypatch.setattr(importing, "IN_CHUNK", 2)
+    first = [row("STRONG", f"P{n}") for n in range(5)]
+    leads.import_folder(write_result(tmp_path / "a", first), ANALYST)
+    again = write_result(tmp_path / "b", [row("STRONG", f"P{n}") for n in range(7)], job_id="j2")
+    summary = leads.import_folder(again, ANALYST)
+    assert summary["leads_created"] == 2
+    assert summary["not_duplicated"] == {"person already has an open lead": 5}

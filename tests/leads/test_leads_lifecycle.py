@@ -233,3 +233,26 @@ def test_a_person_now_in_custody_goes_to_the_vetting_centre(
     assert vetting.opened[0][0] == "P1"
     timeline = service.lead(lead_id, ANALYST, ALL)["timeline"]
     assert "Men's Central Jail" in timeline[-1]["note"] and "CASE-1" in timeline[-1]["note"]
+
+
+def test_two_analysts_racing_on_one_lead_one_wins(
+    leads: LeadsService, check: TableCheck, tmp_path: Path
+) -> None:
+    """Compare-and-set on the lead's state: both confirm at once, exactly one succeeds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    check.table["P1"] = snapshot("P1")
+    (lead_id,) = _import(leads, tmp_path, [row("STRONG", "P1")])
+    other = Actor(user_id=None, username="lead.two", role="lead_analyst", via="cli")
+
+    def attempt(actor: Actor) -> str:
+        try:
+            return str(leads.confirm(lead_id, actor, "mine")["state"])
+        except BadInput as exc:
+            return f"refused: {exc.field}"
+
+    with ThreadPoolExecutor(2) as pool:
+        results = sorted(pool.map(attempt, [ANALYST, other]))
+    assert results == ["IDENTITY_CONFIRMED", "refused: state"]
+    timeline = leads.lead(lead_id, ANALYST, ALL)["timeline"]
+    assert [e["to"] for e in timeline] == ["NEW", "IDENTITY_CONFIRMED"]

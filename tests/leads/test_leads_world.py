@@ -9,6 +9,7 @@ field officer of its AOR and closed — on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,14 @@ def test_world_end_to_end_over_http(
     facts = built_world[1]
     removable = _pick(facts, core_check, False, us_citizen="N", removable="Y")
     citizen = _pick(facts, core_check, True, true_status="NATURALIZED_CITIZEN", us_citizen="Y")
+    listed = data / "batch" / "list.csv"
+    listed.parent.mkdir(parents=True)
+    listed.write_text(
+        "list_ref,last_name,first_name,dob,a_number,birth_country\n"
+        "R0,LISTED,ZERO,1980-01-01,A012345678,MX\nR1,LISTED,ONE,1981-01-01,,MX\n"
+        "R2,LISTED,TWO,1982-01-01,,MX\n",
+        encoding="utf-8",
+    )
     write_result(
         data / "batch" / "job-w",
         [
@@ -106,11 +115,14 @@ def test_world_end_to_end_over_http(
             row("NONE", None),
         ],
         job_id="job-w",
+        input_sha256=hashlib.sha256(listed.read_bytes()).hexdigest(),
     )
     lead = _client(app, "lead.one")
     refused = lead.post("/v1/leads/imports", json={"result_dir": "/etc"})
     assert refused.status_code == 422 and "data folder" in refused.json()["error"]["message"]
-    imported = lead.post("/v1/leads/imports", json={"result_dir": "batch/job-w"})
+    imported = lead.post(
+        "/v1/leads/imports", json={"result_dir": "batch/job-w", "list_file": "batch/list.csv"}
+    )
     assert imported.status_code == 200, imported.text
     assert imported.json()["leads_created"] == 2
     by_person = {x["person_id"]: x for x in lead.get("/v1/leads").json()}
@@ -135,9 +147,16 @@ def test_world_end_to_end_over_http(
     assert "nationality" not in evidence and "birth_country" not in str(evidence)
 
     early = lead.post(f"/v1/leads/{lead_id}/assign", json={})
-    assert early.status_code == 422 and "not fully reviewed" in early.json()["error"]["message"]
+    assert early.status_code == 409 and "not fully reviewed" in early.json()["error"]["reason"]
     for item in lead.get("/v1/leads/jobs/job-w/sample").json():
         assert "band" not in item and "probability" not in item
+        assert item["list_row"]["last_name"] == "LISTED"
+        assert "birth_country" not in item["list_row"]  # least data for a blind reviewer
+        seen = lead.get(f"/v1/leads/jobs/job-w/sample/{item['item_id']}").json()
+        if item["candidate_person_id"]:
+            assert seen["candidate"]["identifiers"] and "status_code" not in seen["candidate"]
+        else:
+            assert seen["candidate"] is None
         verdict = "SAME" if item["candidate_person_id"] else "DIFFERENT"
         done = lead.post(
             f"/v1/leads/jobs/job-w/sample/{item['item_id']}", json={"verdict": verdict}
@@ -194,3 +213,33 @@ def test_the_recheck_reports_drift_and_reads_no_protected_field(
     for word in ("nationality", "birth_country", "citizenship'", "race", "ethnicity", "religion"):
         assert word not in text
     assert all(i.source.system and i.source.record_id for i in snap.identifiers)
+
+
+def test_the_app_builds_its_recheck_on_the_desks_lookup(
+    sqlite_database: Database,
+    core_check: PersonCoreCheck,
+    built_world: tuple[Path, list[dict[str, str]]],
+    tmp_path: Path,
+) -> None:
+    """Without an installed service the app re-checks over the desk's person index; with no
+    built index, a confirmation is refused naming ``data`` (never a 500)."""
+    data, facts = built_world
+    removable = _pick(facts, core_check, False, us_citizen="N", removable="Y")
+    write_result(data / "batch" / "job-app", [row("STRONG", removable)], job_id="job-app")
+    _user(sqlite_database, "lead.app", "lead_analyst")
+    app = create_app(Settings(demo_mode=True, data=data), database=sqlite_database)
+    client = _client(app, "lead.app")
+    assert client.post("/v1/leads/imports", json={"result_dir": "batch/job-app"}).status_code == 200
+    (lead,) = client.get("/v1/leads").json()
+    done = client.post(f"/v1/leads/{lead['lead_id']}/confirm", json={"note": "A-file"})
+    assert done.status_code == 200, done.text
+    assert done.json()["state"] == "IDENTITY_CONFIRMED"
+
+    empty = tmp_path / "empty"
+    write_result(empty / "r", [row("STRONG", "P1")], job_id="job-empty")
+    bare = create_app(Settings(demo_mode=True, data=empty), database=sqlite_database)
+    other = _client(bare, "lead.app")
+    assert other.post("/v1/leads/imports", json={"result_dir": "r"}).status_code == 200
+    pending = [x for x in other.get("/v1/leads").json() if x["person_id"] == "P1"]
+    refused = other.post(f"/v1/leads/{pending[0]['lead_id']}/confirm", json={"note": "x"})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "data"

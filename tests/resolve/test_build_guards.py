@@ -177,6 +177,23 @@ def test_twins_whose_names_nest_stay_apart_with_a_link(adversarial: Path) -> Non
     assert MIDDLE_AT_ADDRESS in reasons, reasons
 
 
+def test_a_twin_queried_by_name_is_never_positive(adversarial: Path) -> None:
+    """The query side of the twins: name + date of birth of one sister (no identifier)
+    is a biographic identity, at most PROBABLE, and the sister is among the candidates."""
+    from vetline.resolve import Resolver, Subject
+    from vetline.vocab import IdentityBasis, MatchLevel
+
+    person = _person(adversarial)
+    result = Resolver.load(adversarial).resolve(
+        Subject(last_name="TELLWRIGHT", first_name="ISOLDE", middle_name="MARIA",
+                dob=TWIN["dob"], sex="F")
+    )  # fmt: skip
+    assert result.level is not MatchLevel.POSITIVE
+    assert result.basis is IdentityBasis.BIOGRAPHIC
+    shown = {p for p, _ in result.candidates}
+    assert {person["tw-1"], person["tw-2"]} <= shown
+
+
 def test_a_middle_initial_agrees_with_the_middle_name_at_one_address(adversarial: Path) -> None:
     person = _person(adversarial)
     assert person["mi-1"] == person["mi-2"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,3 +44,21 @@ def test_worker_computes_what_the_process_computes(tmp_path: Path) -> None:
     assert computed == {n: given_symbols(n) for n in names}
     assert seen[0] == (0, 4) and seen[-1] == (4, 4)
     assert "[NAME:Q5837762]" in computed["MOHAMMED"]
+
+
+def test_build_progress_moves_within_stages_and_keeps_the_symbols(world_copy: Any) -> None:
+    """Issue 14: per-iteration training, per-step predict + cluster, names per chunk; a
+    rebuild of the folder computes no given name again (the cache holds them)."""
+    from vetline.resolve import build_persons
+
+    seen: dict[str, list[tuple[int, int]]] = {}
+    build_persons(
+        world_copy.data,
+        retrain=True,
+        progress=lambda s, d, t: seen.setdefault(s, []).append((d, t)),
+    )
+    assert len({d for d, _ in seen["train model"]}) > 4  # prior, u, EM iterations
+    assert [d for d, _ in seen["predict + cluster"]] == [0, 1, 2, 3, 4, 5]
+    assert symbol_cache.load(world_copy.data)
+    given = {g for g in symbol_cache.load(world_copy.data)}
+    assert symbol_cache.prime(world_copy.data, given) == 0

@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/v1/leads/jobs"): frozenset({L, S}),
     ("GET", "/v1/leads/jobs/{job_id}"): frozenset({L, S}),
     ("GET", "/v1/leads/jobs/{job_id}/sample"): frozenset({L, S}),
+    ("GET", "/v1/leads/jobs/{job_id}/sample/{item_id}"): frozenset({L, S}),
     ("POST", "/v1/leads/jobs/{job_id}/sample/{item_id}"): frozenset({L, S}),
     ("GET", "/v1/leads/diversions"): frozenset({L, S}),
     ("GET", "/v1/leads/corrections"): frozenset({L, S}),

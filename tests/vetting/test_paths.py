@@ -4,7 +4,6 @@ corrections re-run the engine on the records marked as this person; the demo's c
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -159,4 +158,17 @@ def _case_ids(svc: VettingService) -> list[str]:
         return list(uow.session.scalars(select(VettingCase.id)))
 
 
-_ = json
+def test_the_leads_port_sees_open_cases(
+    desk: DeskService, vetting: VettingService, candidate: tuple[dict[str, str], str]
+) -> None:
+    from vetline.vetting.for_leads import CasesForLeads
+
+    fact, fin = candidate
+    desk.submit(dumps(biometric_iaq(fact, fin, "LEADS-1")), OFFICER, ALL)
+    (case_id,) = _case_ids(vetting)
+    view = cases.view(vetting, case_id, OFFICER)
+    port = CasesForLeads(fallback=None)  # type: ignore[arg-type]
+    with UnitOfWork(vetting.database, OFFICER) as uow:
+        assert port.has_open_case(uow, view["person_id"])
+        assert port.open_vetting_case(uow, view["person_id"], "lead") is None  # needs an IAR
+        assert not port.has_open_case(uow, "P-nobody")

@@ -30,7 +30,10 @@ FORM_PATHS: frozenset[str] = frozenset({"/v1/auth/logout"})
 #: Path prefixes of the server-rendered web app, whose pages post forms.
 FORM_PREFIXES: tuple[str, ...] = ("/web/",)
 #: Paths that take a body type besides JSON.
-EXTRA_TYPES: dict[str, frozenset[str]] = {"/v1/iaq": frozenset({"text/plain"})}
+EXTRA_TYPES: dict[str, frozenset[str]] = {
+    "/v1/iaq": frozenset({"text/plain"}),
+    "/v1/batch-jobs": frozenset({"multipart/form-data"}),  # the list file and its fields
+}
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

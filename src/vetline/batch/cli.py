@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,6 +27,10 @@ from rich.table import Table
 
 from vetline.errors import BadInput
 from vetline.settings import resolve_data_dir
+
+if TYPE_CHECKING:
+    from vetline.batch.job import JobRequest
+    from vetline.batch.policy import BatchPolicy
 
 console = Console()
 err_console = Console(stderr=True)
@@ -61,6 +65,53 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
         yield report
 
 
+def _audited_run(
+    request: JobRequest, out: Path, policy: BatchPolicy, data_dir: Path
+) -> dict[str, Any]:
+    """Run the job with Rich progress; its start and end go to the audit trail of the data
+    folder's database (console actions are audited like API calls)."""
+    from datetime import UTC, datetime
+
+    from vetline.audit.events import EventType
+    from vetline.batch.job import run_job, start
+    from vetline.batch.layout import done_chunks
+    from vetline.batch.service import audit_console_job
+    from vetline.db.cli import cli_actor, open_database
+
+    resumed = bool(done_chunks(out))
+    spec = start(request, out, policy, datetime.now(UTC))
+    database, actor = open_database(data_dir, None), cli_actor()
+    try:
+        audit_console_job(
+            database, actor, EventType.BATCH_JOB_STARTED, {**spec, "resumed": resumed}
+        )
+        try:
+            with _progress() as progress:
+                manifest = run_job(request, out, policy, progress=progress)
+        except Exception as exc:
+            audit_console_job(database, actor, EventType.BATCH_JOB_FINISHED, spec,
+                              failed=f"{type(exc).__name__}: {exc}")  # fmt: skip
+            raise
+        audit_console_job(database, actor, EventType.BATCH_JOB_FINISHED, manifest)
+    finally:
+        database.dispose()
+    return manifest
+
+
+def _measure(out: Path, judged: Path) -> None:
+    from vetline.batch.review import measure
+
+    result = measure(out, judged)
+    table = Table(title=f"measured per band (blind review by {', '.join(result['reviewers'])})")
+    for column in ("band", "judged", "same person", "share", "95% CI", "meaning"):
+        table.add_column(column)
+    for band, m in result["bands"].items():
+        share = "-" if m["share_same_person"] is None else f"{m['share_same_person']:.3f}"
+        ci = f"{m['ci95'][0]:.3f}–{m['ci95'][1]:.3f}"
+        table.add_row(band, str(m["judged"]), str(m["same_person"]), share, ci, m["meaning"])
+    console.print(table)
+
+
 @batch_app.callback()
 def batch(
     list_file: Annotated[
@@ -91,6 +142,13 @@ def batch(
         str | None,
         typer.Option("--list", help="A built-in list instead of LIST: interpol | overstays."),
     ] = None,
+    judged: Annotated[
+        Path | None,
+        typer.Option(
+            "--judged",
+            help="The filled audit sample of the job in --out: measure precision per band.",
+        ),
+    ] = None,
     roster_facility: Annotated[
         str | None,
         typer.Option(
@@ -101,11 +159,14 @@ def batch(
 ) -> None:
     """Vet LIST into --out: results.parquet, citizenship.csv, rejects.csv, audit sample,
     manifest.json. Re-run the same command to resume a killed job."""
-    from vetline.batch.job import JobRequest, run_job
+    from vetline.batch.job import JobRequest
     from vetline.batch.policy import load_batch_policy
 
     if out is None:
         raise BadInput("out", "required: the result folder")
+    if judged is not None:
+        _measure(out, judged)
+        return
     policy = load_batch_policy(policy_file)
     if chunk_rows is not None:
         policy = policy.model_copy(
@@ -133,8 +194,7 @@ def batch(
         spark_master=spark_master, workers=workers, as_of=day, list_kind=choice.kind,
         extra=choice.details,
     )  # fmt: skip
-    with _progress() as progress:
-        manifest = run_job(request, out, policy, progress=progress)
+    manifest = _audited_run(request, out, policy, data_dir)
     after_finish(choice, data_dir)
     table = Table(title=f"batch job {manifest['job_id']}: {manifest['input_rows']} rows")
     table.add_column("band")

@@ -22,6 +22,8 @@ from vetline.batch.listfile import file_sha256
 
 #: Strata of the audit sample: every band a human could be wrong about (WEAK estimates misses).
 SAMPLED_BANDS = ("STRONG", "REVIEW", "WEAK", "NONE")
+#: A roster job's in-custody persons, for the vetting centre's encounters.
+ENCOUNTERS = "encounters.csv"
 
 
 def _sql_path(path: Path) -> str:
@@ -54,6 +56,8 @@ def finish(out: Path, spec: dict[str, Any], now: datetime) -> dict[str, Any]:
         layout.publish(tmp, out / layout.RESULTS)
         _citizenship(con, out)
         _audit_sample(con, out, spec)
+        if spec.get("list_kind") == "roster":
+            _encounters(con, out)
         counts = {band: 0 for band in BANDS}
         for band, n in con.execute("SELECT match_band, count(*) FROM r GROUP BY 1").fetchall():
             counts[str(band)] = int(n)
@@ -80,6 +84,7 @@ def finish(out: Path, spec: dict[str, Any], now: datetime) -> dict[str, Any]:
         files={
             "results": layout.RESULTS, "rejects": layout.REJECTS,
             "citizenship": layout.CITIZENSHIP, "audit_sample": layout.AUDIT_SAMPLE,
+            **({"encounters": ENCOUNTERS} if spec.get("list_kind") == "roster" else {}),
         },
     )  # fmt: skip
     layout.write_json(out / layout.MANIFEST, manifest)
@@ -104,6 +109,19 @@ def _citizenship(con: duckdb.DuckDBPyConnection, out: Path) -> None:
         "SELECT row_number, line, list_ref, match_band, person_id, status_code, "
         "citizenship_reasons FROM r WHERE citizenship_sign ORDER BY row_number",
         out / layout.CITIZENSHIP,
+    )
+
+
+def _encounters(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """A roster's in-custody persons (STRONG or REVIEW) for the vetting centre: each a
+    booking (facility, date) and the person it may be, with the band and the basis."""
+    _copy_csv(
+        con,
+        "SELECT r.row_number, r.list_ref AS booking, p.facility_ori, p.booking_date, "
+        "r.person_id, r.match_band, r.identity_basis, r.citizenship_sign, r.needs_review "
+        "FROM r JOIN p USING (row_number) WHERE r.match_band IN ('STRONG', 'REVIEW') "
+        "ORDER BY r.row_number",
+        out / ENCOUNTERS,
     )
 
 

@@ -102,7 +102,7 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, object] | str]]:
     """(line, row) per input row; a row that cannot be read is the reason, as text."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header is None:
@@ -111,16 +111,17 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, object] | str]]:
             line = reader.line_num
             for values in reader:
                 start, line = line + 1, reader.line_num
-                if not any(v.strip() for v in values):
+                if not values:  # an empty line is no row (as csv.DictReader reads it)
                     continue
                 if len(values) != len(names):
                     yield start, f"{len(values)} fields where the header has {len(names)}"
                     continue
                 yield start, dict(zip(names, values, strict=True))
     elif suffix == ".jsonl":
-        with path.open(encoding="utf-8", errors="replace") as handle:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
             for n, text in enumerate(handle, start=1):
-                if not text.strip():
+                if not text.strip():  # a row still: row numbers stay the file's line order
+                    yield n, "a blank line"
                     continue
                 try:
                     obj = json.loads(text)
@@ -148,7 +149,7 @@ def list_columns(path: Path) -> list[str]:
     """The columns of a list file (the header, the Parquet schema, or the first JSON row)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
             return [h.strip().lower() for h in next(csv.reader(handle), [])]
     if suffix == ".parquet":
         import pyarrow.parquet as pq

@@ -104,19 +104,24 @@ class BatchService:
             uow.session.add(row)
             uow.audit(
                 EventType.BATCH_JOB_SUBMITTED, object_type="batch_job", object_id=job_id,
-                purpose=request.purpose,
-                details={"authority": request.authority, "list": row.list_name,
+                details={"purpose": request.purpose, "authority": request.authority,
+                         "list": row.list_name,
                          "input_sha256": row.input_sha256, "bytes": len(content)},
             )  # fmt: skip
             uow.commit()
             return view(row)
 
     def get(self, job_id: str) -> dict[str, Any]:
+        """A job's view, with the measured precision per band once a sample was reviewed."""
+        from vetline.batch.review import read_precision
+
         with UnitOfWork(self.database, Actor.system(), read_only=True) as uow:
             row = uow.session.get(BatchJob, job_id)
             if row is None:
                 raise JobNotFound(job_id)
-            return view(row)
+            shown = view(row)
+        shown["measured_precision"] = read_precision(self.folder(job_id) / "out")
+        return shown
 
     def results(self, job_id: str, actor: Actor) -> tuple[Path, dict[str, Any]]:
         """The results file and manifest of a finished job; reading them is audited."""
@@ -128,7 +133,7 @@ class BatchService:
         with UnitOfWork(self.database, actor, clock=self.clock, write=True) as uow:
             uow.audit(
                 EventType.BATCH_RESULTS_READ, object_type="batch_job", object_id=job_id,
-                purpose=job["purpose"], details={"result_sha256": manifest["result_sha256"]},
+                details={"purpose": job["purpose"], "result_sha256": manifest["result_sha256"]},
             )  # fmt: skip
             uow.commit()
         return out / RESULTS, manifest
@@ -164,8 +169,8 @@ class BatchService:
                 if moved:
                     uow.audit(
                         EventType.BATCH_JOB_STARTED, object_type="batch_job", object_id=row.id,
-                        purpose=row.purpose,
-                        details={"runner": runner, "resumed": row.state == JobState.RUNNING},
+                        details={"purpose": row.purpose, "runner": runner,
+                                 "resumed": row.state == JobState.RUNNING},
                     )  # fmt: skip
                     uow.commit()
                     return row.id
@@ -261,3 +266,31 @@ def view(row: BatchJob) -> dict[str, Any]:
         "error": row.error,
         "manifest": json.loads(row.manifest_json) if row.manifest_json else None,
     }
+
+
+def audit_console_job(
+    database: Database, actor: Actor, event_type: EventType, facts: dict[str, Any],
+    *, failed: str | None = None,
+) -> None:  # fmt: skip
+    """Record a console job's start or end in the audit trail (``vetline batch``).
+
+    The job's purpose goes in the details: the event's own ``purpose`` field is the NCIC
+    purpose code (8 characters at most).
+
+    ``facts`` is the job's spec (start) or manifest (end); what is recorded is what an
+    auditor needs to find the run again: who, why, under which authority, which input,
+    and for the end its result hash and counts.
+    """
+    keys = (
+        "purpose", "authority", "list_kind", "input_sha256", "source_name", "source_version",
+        "model_version", "engine", "result_sha256", "input_rows", "counts", "resumed",
+    )  # fmt: skip
+    details = {k: facts[k] for k in keys if k in facts}
+    if failed:
+        details["error"] = failed
+    with UnitOfWork(database, actor, write=True) as uow:
+        uow.audit(
+            event_type, object_type="batch_job", object_id=str(facts["job_id"]),
+            outcome=Outcome.FAILURE if failed else Outcome.SUCCESS, details=details,
+        )  # fmt: skip
+        uow.commit()

@@ -79,9 +79,12 @@ def import_cmd(
     result: Annotated[Path, typer.Argument(help="A batch job's --out folder.")],
     data: DataOpt = None,
     db_url: UrlOpt = None,
+    list_file: Annotated[
+        Path | None, typer.Option("--list", help="The list the job read (for the reviewers).")
+    ] = None,
 ) -> None:
     """Import a batch result (refused unless its SHA-256 matches the manifest)."""
-    _run(data, db_url, lambda s: s.import_folder(result, cli_actor()))
+    _run(data, db_url, lambda s: s.import_folder(result, cli_actor(), list_file))
 
 
 @leads_app.command("jobs")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -40,6 +41,7 @@ from vetline.leads.results import (
     BatchResult,
     candidate_refusal,
     citizenship_reason,
+    list_identity_rows,
 )
 from vetline.leads.sample import draw
 
@@ -52,8 +54,32 @@ def _indices(result: BatchResult, mask: Any) -> list[int]:
     return [int(i) for i in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()]
 
 
+#: Person ids per ``IN (...)`` query: under SQLite's and PostgreSQL's bound-parameter limits
+#: whatever the list's size (5M rows give ~70,000 candidates).
+IN_CHUNK = 5_000
+
+
+def _open_leads(uow: UnitOfWork, people: list[str]) -> set[str]:
+    """Which of ``people`` already have an open lead."""
+    found: set[str] = set()
+    for start in range(0, len(people), IN_CHUNK):
+        found.update(
+            uow.session.scalars(
+                select(Lead.person_id).where(
+                    Lead.state.in_([s.value for s in OPEN]),
+                    Lead.person_id.in_(people[start : start + IN_CHUNK]),
+                )
+            )
+        )
+    return found
+
+
 def import_result(
-    uow: UnitOfWork, result: BatchResult, policy: LeadsPolicy, vetting: VettingPort
+    uow: UnitOfWork,
+    result: BatchResult,
+    policy: LeadsPolicy,
+    vetting: VettingPort,
+    list_file: Path | None = None,
 ) -> dict[str, Any]:
     """Import one verified batch result; returns the summary (also stored on the job)."""
     manifest = result.manifest
@@ -116,13 +142,8 @@ def import_result(
         )
 
     candidates = result.rows(_indices(result, table.column("lead_candidate")))
-    open_people = set(
-        uow.session.scalars(
-            select(Lead.person_id).where(
-                Lead.state.in_([s.value for s in OPEN]),
-                Lead.person_id.in_({str(r["person_id"]) for r in candidates if r["person_id"]}),
-            )
-        )
+    open_people = _open_leads(
+        uow, sorted({str(r["person_id"]) for r in candidates if r["person_id"]})
     )
     created = 0
     for row in candidates:
@@ -182,9 +203,14 @@ def import_result(
         band: _indices(result, pc.equal(bands, band)) for band in set(bands.unique().to_pylist())
     }
     drawn = draw(by_band, policy.sample_per_band, job.result_sha256)
+    shown: dict[int, dict[str, str]] = {}
+    if list_file is not None:  # what the blind reviewer compares the candidate with
+        wanted = {n for numbers in drawn.values() for n in numbers}
+        shown = list_identity_rows(list_file, manifest, wanted)
     sampled = 0
     for band, numbers in drawn.items():
         for row in result.rows(numbers):
+            listed = shown.get(int(row["row_number"]))
             uow.session.add(
                 LeadSampleItem(
                     id=str(uuid.uuid4()),
@@ -194,6 +220,7 @@ def import_result(
                     probability=row["probability"],
                     list_ref=row["list_ref"],
                     person_id=row["person_id"],
+                    list_row_json=json.dumps(listed) if listed is not None else None,
                 )
             )
             sampled += 1

@@ -55,6 +55,7 @@ class LeadSampleItem(Base):
     probability: Mapped[float | None] = mapped_column(Float)  # never shown to the reviewer
     list_ref: Mapped[str | None] = mapped_column(String(200))
     person_id: Mapped[str | None] = mapped_column(String(64))
+    list_row_json: Mapped[str | None] = mapped_column(Text)  # the list's identity fields
     verdict: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(100))

@@ -13,6 +13,7 @@ Edit here: a new result column (``COLUMNS``) or manifest key (``MANIFEST_KEYS``)
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from dataclasses import dataclass
@@ -183,6 +184,60 @@ def read_result(folder: Path) -> BatchResult:
     if unknown:
         raise BadInput(f"{RESULTS_FILE}: match_band", f"unknown bands {sorted(map(str, unknown))}")
     return BatchResult(folder, manifest, table)
+
+
+#: What a reviewer sees of a list row: identity only. Birth country and citizenship are
+#: left out on purpose (least data; nationality must not sway a reviewer's verdict).
+LIST_IDENTITY_COLUMNS: Final = (
+    "last_name", "first_name", "middle_name", "aliases", "dob", "sex", "a_number", "fin",
+    "fbi_number", "ssn", "passport_number", "sid", "address", "city", "state", "zip",
+)  # fmt: skip
+
+
+def list_identity_rows(
+    path: Path, manifest: dict[str, Any], wanted: set[int]
+) -> dict[int, dict[str, str]]:
+    """The identity fields of the list rows ``wanted`` (0-based input order).
+
+    The file must be the one the job read: its SHA-256 must equal the manifest's
+    ``input_sha256``. CSV (header row), JSON Lines or Parquet, as the batch accepts them.
+    """
+    if not path.is_file():
+        raise BadInput("list_file", f"{path} is not a file")
+    if sha256_file(path) != str(manifest["input_sha256"]).lower():
+        raise BadInput(
+            "list_file", "its SHA-256 is not the job's input_sha256: not the list it read"
+        )
+    out: dict[int, dict[str, str]] = {}
+
+    def keep(number: int, record: dict[str, Any]) -> None:
+        if number in wanted:
+            out[number] = {
+                c: str(v) for c in LIST_IDENTITY_COLUMNS if (v := record.get(c)) not in (None, "")
+            }
+
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        table = pq.read_table(path)
+        present = [c for c in LIST_IDENTITY_COLUMNS if c in table.column_names]
+        picked = sorted(n for n in wanted if n < table.num_rows)
+        rows = table.select(present).take(pa.array(picked, type=pa.int64())).to_pylist()
+        for number, record in zip(picked, rows, strict=True):
+            keep(number, record)
+        return out
+    with path.open(encoding="utf-8", newline="") as handle:
+        if suffix in (".jsonl", ".ndjson", ".json"):
+            for number, line in enumerate(handle):
+                if number in wanted:
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError:
+                        record = {}
+                    keep(number, record if isinstance(record, dict) else {})
+        else:
+            for number, record in enumerate(csv.DictReader(handle)):
+                keep(number, record)
+    return out
 
 
 def citizenship_reason(row: dict[str, Any]) -> str | None:

@@ -26,7 +26,7 @@ from vetline.errors import BadInput
 from vetline.leads import views, working
 from vetline.leads.importing import import_result
 from vetline.leads.policy import LeadsPolicy, load_leads_policy
-from vetline.leads.ports import OwnVetting, PersonCheck, VettingPort
+from vetline.leads.ports import OwnVetting, PersonCheck, VettingPort, snapshot_json
 from vetline.leads.results import read_result
 
 
@@ -63,11 +63,17 @@ class LeadsService:
 
     # Commands -----------------------------------------------------------------------
 
-    def import_folder(self, folder: Path, actor: Actor) -> dict[str, Any]:
-        """Import a batch job's output folder (verified first: SHA-256, rows, columns)."""
+    def import_folder(
+        self, folder: Path, actor: Actor, list_file: Path | None = None
+    ) -> dict[str, Any]:
+        """Import a batch job's output folder (verified first: SHA-256, rows, columns).
+
+        ``list_file``: the list the job read (its SHA-256 must be the manifest's
+        ``input_sha256``), so sample reviewers see each sampled row's identity fields.
+        """
         result = read_result(folder)
         with self._uow(actor) as uow:
-            summary = import_result(uow, result, self.policy, self.vetting)
+            summary = import_result(uow, result, self.policy, self.vetting, list_file)
             uow.commit()
         return summary
 
@@ -153,6 +159,27 @@ class LeadsService:
     def sample(self, job_id: str, actor: Actor, pending_only: bool = False) -> list[dict[str, Any]]:
         with self._uow(actor, read_only=True) as uow:
             return views.sample_items(uow, job_id, pending_only=pending_only)
+
+    def sample_item(self, job_id: str, item_id: str, actor: Actor) -> dict[str, Any]:
+        """One sampled row and, beside it, the candidate person's identity as the records
+        show it today (names, date of birth, sourced identifiers and addresses; no status,
+        no band, no score): what the blind reviewer compares."""
+        with self._uow(actor, read_only=True) as uow:
+            item = views.sample_item(uow, job_id, item_id)
+        candidate = None
+        if item["candidate_person_id"]:
+            snap = self.checker().check(item["candidate_person_id"], self.clock().date(), "REVIEW")
+            body = snapshot_json(snap)
+            candidate = {k: body[k] for k in views.CANDIDATE_FIELDS} if snap.found else None
+        with self._uow(actor) as uow:
+            uow.audit(
+                "LEAD_SAMPLE_VIEWED",
+                object_type="lead_sample_item",
+                object_id=item_id,
+                details={"job_id": job_id, "person_id": item["candidate_person_id"]},
+            )
+            uow.commit()
+        return {**item, "candidate": candidate}
 
     def diversions(self, actor: Actor, job_id: str | None = None) -> list[dict[str, Any]]:
         with self._uow(actor) as uow:

@@ -231,11 +231,33 @@ def sample_items(
             "row_number": i.row_number,
             "list_ref": i.list_ref,
             "candidate_person_id": i.person_id,
+            "list_row": json.loads(i.list_row_json) if i.list_row_json else None,
             "verdict": i.verdict,
             "reviewed_by": i.reviewed_by,
         }
         for i in items
     ]
+
+
+def sample_item(uow: UnitOfWork, job_id: str, item_id: str) -> dict[str, Any]:
+    """One sampled row, blind (the list's identity fields, the candidate's id)."""
+    job = _job_or_404(uow, job_id)
+    item = uow.session.get(LeadSampleItem, item_id)
+    if item is None or item.job_id != job.id:
+        raise NotFound("no such sample item in this job")
+    return {
+        "item_id": item.id,
+        "row_number": item.row_number,
+        "list_ref": item.list_ref,
+        "candidate_person_id": item.person_id,
+        "list_row": json.loads(item.list_row_json) if item.list_row_json else None,
+        "verdict": item.verdict,
+        "reviewed_by": item.reviewed_by,
+    }
+
+
+#: What a blind reviewer sees of the candidate: identity with its sources, no status.
+CANDIDATE_FIELDS = ("subject_name", "date_of_birth", "sex", "identifiers", "addresses")
 
 
 def diversions(uow: UnitOfWork, job_id: str | None = None) -> list[dict[str, Any]]:

@@ -17,14 +17,14 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from vetline.auth.errors import NotFound
 from vetline.db.base import utc_iso
 from vetline.db.uow import UnitOfWork
 from vetline.desk.routing import shipped_aor_table
 from vetline.errors import BadInput
-from vetline.leads.lifecycle import CLOSED, LIFECYCLE, OPEN, OUTCOMES, LeadState
+from vetline.leads.lifecycle import CLOSED, LIFECYCLE, OPEN, OUTCOMES, IllegalTransition, LeadState
 from vetline.leads.models import CitizenshipDiversion, Lead, LeadEvent, LeadJob, LeadSampleItem
 from vetline.leads.package import build_package, expiry, route_snapshot
 from vetline.leads.policy import LeadsPolicy
@@ -73,8 +73,10 @@ def _move(
         context={"by": uow.actor.username, "note": note, **(context or {})},
         **values,
     )
-    if not moved:
-        raise BadInput("state", f"the lead moved on meanwhile (it was {current}): reload it")
+    if not moved:  # another analyst's move won the compare-and-set (409 over the API)
+        raise IllegalTransition(
+            "lead", current, wanted.value, "the lead moved on meanwhile: reload it"
+        )
     now = utc_iso(uow.now())
     seq = uow.session.scalar(select(func.count()).where(LeadEvent.lead_id == lead.id)) or 0
     uow.session.add(
@@ -324,10 +326,20 @@ def review_sample(
         raise BadInput("verdict", "this row has no candidate person: SAME is impossible")
     if item.verdict is not None:
         raise BadInput("verdict", f"already reviewed ({item.verdict} by {item.reviewed_by})")
-    item.verdict = value.value
-    item.note = note
-    item.reviewed_by = uow.actor.username
-    item.reviewed_at = utc_iso(uow.now())
+    # Compare-and-set: two reviewers racing on one row cannot both record a verdict.
+    written = uow.session.execute(
+        update(LeadSampleItem)
+        .where(LeadSampleItem.id == item.id, LeadSampleItem.verdict.is_(None))
+        .values(
+            verdict=value.value,
+            note=note,
+            reviewed_by=uow.actor.username,
+            reviewed_at=utc_iso(uow.now()),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if int(written.rowcount) != 1:  # type: ignore[attr-defined]
+        raise BadInput("verdict", "already reviewed by someone else meanwhile")
     uow.audit(
         "LEAD_SAMPLE_REVIEWED",
         object_type="lead_sample_item",

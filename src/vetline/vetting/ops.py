@@ -25,7 +25,7 @@ from vetline.vetting.models import (
     VettingRequest,
 )
 from vetline.vetting.service import VettingService
-from vetline.vetting.views import overdue_clause
+from vetline.vetting.views import overdue_cases
 
 
 def _hours(pairs: list[tuple[str, str]]) -> dict[str, float | int | None]:
@@ -75,7 +75,7 @@ def vetting_stats(svc: VettingService, actor: Actor, days: int = 30) -> dict[str
                 "overdue_now": count(
                     select(func.count())
                     .select_from(VettingCase)
-                    .where(VettingCase.state != "CLOSED", overdue_clause(at))
+                    .where(VettingCase.state != "CLOSED", overdue_cases(at))
                 ),
                 "flagged_for_revet": count(
                     select(func.count()).where(

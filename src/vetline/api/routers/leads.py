@@ -57,14 +57,12 @@ def leads_of(request: Request, state: AppState) -> LeadsService:
         with _BUILD_LOCK:
             service = getattr(app.state, "leads", None)
             if service is None:
-                from vetline.leads.person_check import PersonCoreCheck
                 from vetline.leads.ports import OwnVetting
                 from vetline.vetting.for_leads import CasesForLeads
 
-                data = state.settings.data
                 service = LeadsService(
                     state.database,
-                    lambda: PersonCoreCheck.open(data),
+                    lambda: _core_check(request, state),
                     vetting=CasesForLeads(OwnVetting()),
                 )
                 app.state.leads = service
@@ -72,11 +70,26 @@ def leads_of(request: Request, state: AppState) -> LeadsService:
     return service
 
 
+def _core_check(request: Request, state: AppState) -> Any:
+    """The re-check over the desk's own person lookup: one copy of the index per process."""
+    from vetline.api.routers.desk import desk_of
+    from vetline.desk.service import DeskUnavailable
+    from vetline.leads.person_check import PersonCoreCheck
+    from vetline.status import load_policy
+
+    try:
+        return PersonCoreCheck(desk_of(request, state).lookup(), load_policy())
+    except DeskUnavailable as exc:
+        raise BadInput("data", f"the person index is not available: {exc}") from None
+
+
 class ImportIn(BaseModel):
     """A batch job's output folder (``results.parquet`` + ``manifest.json``)."""
 
     model_config = ConfigDict(extra="forbid")
     result_dir: str = Field(min_length=1, max_length=1000, pattern=_TEXT)
+    #: The list the job read (optional): sample reviewers then see each row's identity.
+    list_file: str | None = Field(default=None, min_length=1, max_length=1000, pattern=_TEXT)
 
 
 class NoteIn(BaseModel):
@@ -110,15 +123,15 @@ class VerdictIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000, pattern=_TEXT)
 
 
-def _inside_data(state: AppState, given: str) -> FilePath:
+def _inside_data(state: AppState, given: str, field: str) -> FilePath:
     root = FilePath(state.settings.data).resolve()
     try:
         path = FilePath(given)
         path = (path if path.is_absolute() else root / path).resolve()
     except (ValueError, OSError):
-        raise BadInput("result_dir", "not a usable path") from None
+        raise BadInput(field, "not a usable path") from None
     if not path.is_relative_to(root):
-        raise BadInput("result_dir", "must be a folder inside the deployment's data folder")
+        raise BadInput(field, "must be a folder inside the deployment's data folder")
     return path
 
 
@@ -127,8 +140,9 @@ def post_import(
     body: ImportIn, request: Request, principal: Reviewer, state: State
 ) -> dict[str, Any]:
     """Import a batch result (refused unless its SHA-256 matches the manifest)."""
-    folder = _inside_data(state, body.result_dir)
-    return leads_of(request, state).import_folder(folder, principal.actor())
+    folder = _inside_data(state, body.result_dir, "result_dir")
+    listed = _inside_data(state, body.list_file, "list_file") if body.list_file else None
+    return leads_of(request, state).import_folder(folder, principal.actor(), listed)
 
 
 @router.get("/jobs")
@@ -149,6 +163,14 @@ def get_sample(
 ) -> list[dict[str, Any]]:
     """The job's audit sample, blind (no band, no score)."""
     return leads_of(request, state).sample(job_id, principal.actor(), pending)
+
+
+@router.get("/jobs/{job_id}/sample/{item_id}")
+def get_sample_item(
+    job_id: JobId, item_id: ItemId, request: Request, principal: Reviewer, state: State
+) -> dict[str, Any]:
+    """One sampled row beside the candidate's identity (blind: no status, band or score)."""
+    return leads_of(request, state).sample_item(job_id, item_id, principal.actor())
 
 
 @router.post("/jobs/{job_id}/sample/{item_id}")

@@ -8,7 +8,7 @@ the referrals of its AOR (``vetline.vetting.moves.visible``); anything else is 4
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -196,6 +196,3 @@ def post_cancel(
 ) -> dict[str, Any]:
     """Cancel with a reason code; an issued detainer gets its notice (no nationality)."""
     return service.cancel(_svc(request, state), request_id, p.actor(), body.reason, body.note)
-
-
-_ = datetime  # (AwareDatetime is a datetime)

@@ -2,7 +2,7 @@
 citizenship-review list and source-correction items.
 
 Revision ID: 0004_leads
-Revises: 0002_desk
+Revises: 0006_batch (re-chained after main merged batch: one head)
 Create Date: 2026-12-05
 
 The unique constraint on ``leads.open_person_id`` is the one-open-lead-per-person rule:
@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column("probability", sa.Float),
         sa.Column("list_ref", sa.String(200)),
         sa.Column("person_id", sa.String(64)),
+        sa.Column("list_row_json", sa.Text),
         sa.Column("verdict", sa.String(16)),
         sa.Column("note", sa.Text),
         sa.Column("reviewed_by", sa.String(100)),
