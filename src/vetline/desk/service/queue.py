@@ -81,9 +81,9 @@ def list_items(
         # Only the columns the list shows: the row's JSON documents (IAQ, draft, IAR) are
         # kilobytes each and made the web queue page's time (bench/README.md, web app).
         listed = select(
-            DeskQuery.id, DeskQuery.state, DeskQuery.query_type, DeskQuery.ori, DeskQuery.aor,
-            DeskQuery.received_at, DeskQuery.due_at, DeskQuery.match_level,
-            DeskQuery.queue_reasons,
+            DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id, DeskQuery.state,
+            DeskQuery.query_type, DeskQuery.ori, DeskQuery.aor, DeskQuery.received_at,
+            DeskQuery.due_at, DeskQuery.match_level, DeskQuery.queue_reasons,
         ).where(DeskQuery.id.in_(ids))  # fmt: skip
         queries = {q.id: q for q in uow.session.execute(listed)}
         out = []
