@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -160,3 +161,29 @@ def test_a_429_is_audited_summarised(database: Database) -> None:
         ).all()
         limited = [(r.actor_username, r.outcome) for r in rows]
     assert limited == [("busy.analyst", "denied")]  # one event for the burst, named
+
+
+def test_a_form_upload_from_a_session_is_refused_by_field_not_500(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """A logged-in (cookie) multipart post: the route parsed its form before the CSRF
+    check read the body, and the check's read of the consumed stream was a 500 (found by
+    schemathesis on POST /v1/batch-jobs with empty fields)."""
+    from trusthelpers import add_user, api_client
+
+    from vetline.api import Settings, create_app
+    from vetline.auth.roles import Role
+
+    add_user(sqlite_database, "lead.one", Role.LEAD_ANALYST)
+    app = create_app(Settings(demo_mode=True, data=tmp_path), database=sqlite_database)
+    client: Any = api_client(app, "lead.one")
+    token = client.headers.pop("X-CSRF-Token")  # a browser form: the token rides in the form
+    empty = {"purpose": "", "authority": "", "csrf_token": token}
+    response = client.post("/v1/batch-jobs", files={"file": ("list.csv", b"")}, data=empty)
+    assert response.status_code == 422, response.text
+    forged = client.post(
+        "/v1/batch-jobs",
+        files={"file": ("list.csv", b"a\n")},
+        data={"purpose": "p", "authority": "a"},
+    )
+    assert forged.status_code == 403, forged.text

@@ -10,6 +10,7 @@ finds each route's permission through the ``vetline_permission`` attribute set h
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
@@ -80,7 +81,10 @@ async def _csrf_sent(request: Request) -> str:
         # The body is read (and kept) first: parsing the form alone consumed the stream,
         # and a route reading the raw body after it failed with a 500 (``curl -d @iaq.json``
         # sends curl's default form type; issue 14).
-        await request.body()
+        # A route with form parameters (a multipart upload) has had its form parsed, and the
+        # stream consumed, before this runs: then the cached form is what there is to read.
+        with contextlib.suppress(RuntimeError):
+            await request.body()
         value = (await request.form()).get(CSRF_FIELD)
         return value if isinstance(value, str) else ""
     return ""
