@@ -2,7 +2,7 @@
 citizenship-review list and source-correction items.
 
 Revision ID: 0004_leads
-Revises: 0006_batch (re-chained after main merged batch: one head)
+Revises: 0003_batch
 Create Date: 2026-12-05
 
 The unique constraint on ``leads.open_person_id`` is the one-open-lead-per-person rule:
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_leads"
-down_revision = "0006_batch"
+down_revision = "0003_batch"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Agencies' asks about their own queries: expedite a pending one, explain an answered one.
 
 Revision ID: 0007_web
-Revises: 0005_trust2
+Revises: 0006_trust2
 Create Date: 2026-12-05
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_web"
-down_revision = "0005_trust2"
+down_revision = "0006_trust2"
 branch_labels = None
 depends_on = None
 

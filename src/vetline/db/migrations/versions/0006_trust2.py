@@ -1,7 +1,7 @@
 """Trust, round two: account requests (two administrators) and enrolment secrets.
 
-Revision ID: 0005_trust2
-Revises: 0003_vetting (chained after the merged heads)
+Revision ID: 0006_trust2
+Revises: 0005_vetting
 Create Date: 2026-12-05
 
 Separation of duties (issue 13 item 1): an account creation or role change is stored as a
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_trust2"
-down_revision = "0003_vetting"
+revision = "0006_trust2"
+down_revision = "0005_vetting"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Vetting centre: cases, their IARs, checklist and record marks, requests, citizenship
 claims, source corrections and evidence snapshots.
 
-Revision ID: 0003_vetting
-Revises: 0002_desk
+Revision ID: 0005_vetting
+Revises: 0004_leads
 Create Date: 2026-12-05
 
 ``vetting_cases.open_key`` is unique and NULL once a case closes: the database itself keeps
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_vetting"
+revision = "0005_vetting"
 down_revision = "0004_leads"
 branch_labels = None
 depends_on = None

@@ -1,6 +1,6 @@
 """Batch jobs (issue 16): one row per job, durable before the job is acknowledged.
 
-Revision ID: 0006_batch
+Revision ID: 0003_batch
 Revises: 0002_desk
 Create Date: 2026-12-05
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_batch"
+revision = "0003_batch"
 down_revision = "0002_desk"
 branch_labels = None
 depends_on = None
