@@ -201,14 +201,23 @@ def test_auditor_finds_the_work_and_verifies_the_chain(app: Any, web_world: WebW
 
 
 def test_admin_lists_and_creates_accounts(app: Any) -> None:
+    """Issue 13 through the pages: an account is asked for without a password, another
+    administrator approves it and sees the one-time enrolment secret; the asker cannot."""
     admin = PageClient(app, "admin.one")
     page = admin.get("/web/admin").text
     assert ANALYST in page and "auditor.one" in page
-    made = admin.post("/web/admin/users", {"username": "new.analyst", "role": "desk_analyst",
-                                           "password": "another long passphrase 42"})  # fmt: skip
-    assert made.status_code == 303 and "new.analyst" in admin.get(made.headers["location"]).text
-    bad = admin.post("/web/admin/users", {"username": "x", "role": "desk_analyst",
-                                          "password": "another long passphrase 42"})  # fmt: skip
+    asked = admin.post("/web/admin/users", {"username": "new.analyst", "role": "desk_analyst"})
+    assert asked.status_code == 303 and "requested" in asked.headers["location"]
+    mine = admin.get("/web/admin").text
+    assert "new.analyst" in mine and "another administrator decides" in mine
+    assert "/approve" not in mine  # the asker gets no approve form
+    other = PageClient(app, "admin.two")
+    theirs = other.get("/web/admin").text
+    request_id = theirs.split("/web/admin/requests/")[1].split("/")[0]
+    approved = other.post(f"/web/admin/requests/{request_id}/approve", {"reason": "new hire"})
+    assert approved.status_code == 200 and "enrolment secret" in approved.text
+    assert "new.analyst" in other.get("/web/admin").text
+    bad = admin.post("/web/admin/users", {"username": "x", "role": "desk_analyst"})
     assert bad.status_code == 422 and "username" in bad.text
     assert admin.get("/web/audit").status_code == 403
 

@@ -54,6 +54,7 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/web/audit/verify"): frozenset({AU}),
     ("GET", "/web/admin"): frozenset({AD}),
     ("POST", "/web/admin/users"): frozenset({AD}),
+    ("POST", "/web/admin/requests/{request_id}/{decision}"): frozenset({AD}),
     ("GET", "/web/admin/users/{user_id}"): frozenset({AD}),
     ("POST", "/web/admin/users/{user_id}/{change}"): frozenset({AD}),
     ("POST", "/web/admin/tokens/{token_id}/revoke"): frozenset({AD}),

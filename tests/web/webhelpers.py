@@ -26,6 +26,7 @@ ACCOUNTS: dict[str, tuple[str, dict[str, str]]] = {
     "field.one": ("field_officer", {"aor": "LOS"}),
     "auditor.one": ("auditor", {}),
     "admin.one": ("administrator", {}),
+    "admin.two": ("administrator", {}),
     "citizen.review": ("citizenship_reviewer", {}),
 }
 

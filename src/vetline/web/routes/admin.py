@@ -1,8 +1,12 @@
-"""Administrator pages: accounts (create, disable, enable, unlock, change role) and
-tokens (revoke any). The calls of ``/v1/users`` and ``/v1/tokens``: ``vetline.auth``'s
-account and token functions in a unit of work that audits each change.
+"""Administrator pages: accounts (ask to create or change role, decide another
+administrator's request, disable, enable, unlock) and tokens (revoke any). The calls of
+``/v1/users``, ``/v1/account-requests`` and ``/v1/tokens``: the same ``vetline.auth``
+functions in a unit of work that audits each change.
 
-Separation of duties (AC-5): these pages show accounts, never case data or the audit.
+Separation of duties (AC-5, issue 13): an account, or a role, that sees case data or the
+audit is only asked for here; a second administrator approves it, and the user sets
+their own password with the one-time enrolment secret the approval shows (once). These
+pages show accounts, never case data or the audit.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from vetline.api.deps import State, require
 from vetline.audit.events import EventType
-from vetline.auth import accounts
+from vetline.auth import accounts, requests
 from vetline.auth.models import User
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission, Role
@@ -29,6 +33,7 @@ router = APIRouter(prefix="/web/admin", tags=["web"])
 Reader = Annotated[Principal, Depends(require(Permission.USERS_READ))]
 Writer = Annotated[Principal, Depends(require(Permission.USERS_WRITE))]
 Revoker = Annotated[Principal, Depends(require(Permission.TOKENS_REVOKE_ANY))]
+Approver = Annotated[Principal, Depends(require(Permission.USERS_APPROVE))]
 CHANGES: dict[str, Callable[[UnitOfWork, str, str], User]] = {
     "disable": accounts.disable_user,
     "enable": accounts.enable_user,
@@ -50,25 +55,59 @@ def get_accounts(request: Request, principal: Reader, state: State) -> Response:
              "last_login_at": u.last_login_at}
             for u in users
         ]  # fmt: skip
+        pending = [
+            {"id": r.id, "kind": r.kind, "payload": r.payload, "by": r.requested_by_name,
+             "at": r.requested_at, "mine": r.requested_by == principal.user_id}
+            for r in requests.list_requests(uow, "pending")
+        ]  # fmt: skip
     created = request.query_params.get("created")
+    requested = request.query_params.get("requested")
     return page(request, "admin.html", principal, users=rows, roles=[r.value for r in Role],
-                created=created, form={}, error=None)  # fmt: skip
+                created=created, requested=requested, pending=pending, enrolment=None,
+                form={}, error=None)  # fmt: skip
 
 
 @router.post("/users")
 async def post_user(request: Request, principal: Writer, state: State) -> Response:
-    """Create an account (the password rules and role bindings of ``NewUser.parse``)."""
+    """Ask for an account (``NewUser.parse``'s rules): a pending request a second
+    administrator decides; no password here, the user enrols."""
     form = await FormData.read(request)
     new = accounts.NewUser.parse(
-        username=form.get("username"), role=form.get("role"), password=form.get("password"),
+        username=form.get("username"), role=form.get("role"), password=None,
         display_name=form.get("display_name"), ori=form.get("ori") or None,
         aor=form.get("aor") or None, totp=form.flag("totp"),
     )  # fmt: skip
     with state.uow(principal.actor(), write=True) as uow:
-        user, _ = accounts.create_user(uow, new)
+        pending = requests.request_create(uow, new)
+        if pending is None:  # a role that needs no second administrator (none today)
+            accounts.create_user(uow, new)
         uow.commit()
-        name = user.username
-    return RedirectResponse(f"/web/admin?created={name}", status_code=303)
+    key = "requested" if pending is not None else "created"
+    return RedirectResponse(f"/web/admin?{key}={new.username}", status_code=303)
+
+
+@router.post("/requests/{request_id}/{decision}")
+async def post_decision(
+    request_id: str, decision: str, request: Request, principal: Approver, state: State
+) -> Response:
+    """Approve or reject another administrator's request, with a reason; an approved new
+    account's one-time enrolment secret is shown on this page, once."""
+    form = await FormData.read(request)
+    reason = form.required("reason", "give the reason (it goes into the audit trail)")
+    if decision not in ("approve", "reject"):
+        raise BadInput("decision", "approve or reject")
+    with state.uow(principal.actor(), write=True) as uow:
+        if decision == "reject":
+            requests.reject(uow, request_id, reason)
+            uow.commit()
+            return RedirectResponse("/web/admin", status_code=303)
+        decided = requests.approve(uow, state.policy, request_id, reason)
+        uow.commit()
+        enrolment = {"username": decided.user.username, "secret": decided.enrolment_secret,
+                     "totp_uri": decided.totp_uri}  # fmt: skip
+    return page(request, "admin.html", principal, users=[], roles=[r.value for r in Role],
+                created=None, requested=None, pending=[], enrolment=enrolment, form={},
+                error=None)  # fmt: skip
 
 
 @router.post("/users/{user_id}/{change}")
@@ -80,9 +119,10 @@ async def post_change(
     reason = form.required("reason", "give the reason (it goes into the audit trail)")
     with state.uow(principal.actor(), write=True) as uow:
         accounts.get_user(uow, user_id)
-        if change == "role":
-            accounts.change_role(uow, user_id, form.get("role"), ori=form.get("ori") or None,
-                                 aor=form.get("aor") or None, reason=reason)  # fmt: skip
+        if change == "role":  # asked for; a second administrator decides (issue 13)
+            requests.request_role_change(uow, user_id, form.get("role") or "",
+                                         ori=form.get("ori") or None,
+                                         aor=form.get("aor") or None, reason=reason)  # fmt: skip
         elif change in CHANGES:
             CHANGES[change](uow, user_id, reason)
         else:
