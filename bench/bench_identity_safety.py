@@ -626,7 +626,15 @@ def main() -> None:
             {
                 k: v
                 for k, v in vars(r).items()
-                if k not in ("by_kind", "refusals", "merged_kinds", "status_miss", "bio_queued", "bio_queued_detail")
+                if k
+                not in (
+                    "by_kind",
+                    "refusals",
+                    "merged_kinds",
+                    "status_miss",
+                    "bio_queued",
+                    "bio_queued_detail",
+                )
             }
             | {"by_kind": {k: dict(v) for k, v in r.by_kind.items()}}
             for r in rows
