@@ -27,12 +27,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vetline.errors import BadInput
 
-DATA_ENV = "VETLINE_DATA"
 DEFAULT_DATA_DIR = "vetline-data"
 SECRET_ENV = "VETLINE_SECRET_KEY"
 #: The shipped secret: refused by the server outside demo mode (:meth:`Settings.check_secret`).
 DEFAULT_SECRET = "vetline-demo-secret-change-me"
-ANCHOR_COPY_ENV = "VETLINE_AUDIT_ANCHOR_COPY"
 ENV_PREFIX = "VETLINE_"
 MIN_SECRET_LENGTH = 32
 
@@ -134,14 +132,3 @@ def resolve_data_dir(data: Path | None) -> Path:
     """``--data`` if given, else ``$VETLINE_DATA``, else ``./vetline-data`` (the data folder
     of :meth:`Settings.load`, for a command that needs nothing else)."""
     return Settings.load(data).data
-
-
-def console_secret() -> str:
-    """The server secret as console commands see it (``$VETLINE_SECRET_KEY``, else the demo
-    default): the key of the audit checkpoints the CLI writes and verifies."""
-    return Settings.load().secret()
-
-
-def anchor_copy() -> Path | None:
-    """A second location for the audit checkpoints (``$VETLINE_AUDIT_ANCHOR_COPY``)."""
-    return Settings.load().audit_anchor_copy
