@@ -28,6 +28,7 @@ from rich.table import Table
 
 from vetline.api import Settings, create_app
 from vetline.auth.accounts import NewUser, create_user
+from vetline.auth.policy import AuthPolicy
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Role
 from vetline.auth.tokens import issue_token
@@ -52,7 +53,8 @@ def _token(url: str) -> str:
                                                  password=PASSWORD, ori=ORI))  # fmt: skip
         principal = Principal(user.id, user.username, Role.REQUESTING_AGENCY, ORI, None,
                               "session", "bench")  # fmt: skip
-        clear, _ = issue_token(uow, settings.auth_policy(), principal, "bench", ["iar.read"], 30)
+        policy = AuthPolicy.from_settings(settings)
+        clear, _ = issue_token(uow, policy, principal, "bench", ["iar.read"], 30)
         uow.commit()
     database.dispose()
     create_app  # noqa: B018 - imported so a broken app fails here, not in the child

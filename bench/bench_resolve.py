@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vetline.resolve import febrl
+import febrl  # bench/febrl.py: FEBRL as extract rows (benchmark code, not vetline's)
 from vetline.resolve.build import build_match_table, link_table
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import assign_person_ids

@@ -17,8 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from status_world import Evaluation, evaluate_extract  # bench/status_world.py
 from vetline.status import load_policy
-from vetline.status.evaluate import Evaluation, evaluate_extract
 from vetline.vocab import IdentityBasis
 
 

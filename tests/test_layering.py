@@ -33,6 +33,12 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # writes audit events through a port the audit trail installs (``db/events.py``).
     "db": frozenset({"audit", "auth", "desk", "person", "status", "resolve", "api", "tables"}),
     "errors": frozenset({"*"}),
+    # The one settings object (item 7) is received by persistence, trust and workflows
+    # alike, so it reads only ``errors``: the objects built from it live with their owners.
+    "settings": frozenset(
+        {p.name.removesuffix(".py") for p in SRC.iterdir() if p.name != "__pycache__"}
+        - {"errors", "settings", "__init__"}
+    ),
     # Free-text checks are a leaf every entry point shares (it reads only ``errors``).
     "text": _UPPER | {"person", "records", "resolve", "status", "synth", "documents", "vocab"},
     "records": _UPPER | {"person", "resolve", "status", "synth"},

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from vetline.errors import BadInput
-from vetline.settings import resolve_data_dir
+from vetline.settings import Settings, resolve_data_dir
 
 app = typer.Typer(
     name="vetline",
@@ -226,11 +226,13 @@ def demo(
     ] = False,
 ) -> None:
     """One command for a newcomer: synthesise a small world, ingest, build, serve."""
+    from vetline import demo as demo_mode
     from vetline.records import ingest_extract
     from vetline.resolve.symbol_cache import SymbolWorker
     from vetline.synth import NoiseConfig, generate_extract
 
-    data_dir = resolve_data_dir(data)
+    settings = demo_mode.demo_settings(data)  # read once; the demo's defaults on top
+    data_dir = settings.data
     extract_dir = data_dir / "demo-extract"
     # The name library loads in its own process (a daemon: it ends with this one) while
     # the world is made and loaded: 8-15 s of the build otherwise (resolve/symbol_cache.py).
@@ -254,15 +256,12 @@ def demo(
     names.close()
     _print_build(built, data_dir)
 
-    from vetline import demo as demo_mode
-
-    demo_mode.enter_demo_mode()
     console.print("4. demo accounts and sample queries through the query desk")
-    logins = demo_mode.create_demo_users(data_dir)
-    _print_showcase(*demo_mode.show_range(data_dir), f"http://{host}:{port}")
+    logins = demo_mode.create_demo_users(data_dir, settings)
+    _print_showcase(*demo_mode.show_range(data_dir, settings), f"http://{host}:{port}")
     _demo_batch(data_dir)
     console.print("6. a batch job (the built-in overstay list) into leads")
-    _print_leads(demo_mode.overstay_leads(data_dir))
+    _print_leads(demo_mode.overstay_leads(data_dir, settings))
     logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
     for col in ("username", "role", "scope"):
         logins_table.add_column(col)
@@ -275,7 +274,7 @@ def demo(
     console.rule(f"[bold]web app: {url}/web/  (API docs: {url}/docs, Ctrl-C to stop)")
     from vetline.serve import run
 
-    run(data_dir, host, port, say=say)
+    run(settings, host, port, say=say)
 
 
 def _demo_batch(data_dir: Path) -> None:
@@ -370,9 +369,10 @@ def query(
     """Answer IAQs through the API's own service; one IAR JSON per line, in input order."""
     from vetline.desk.service.cli import answer_all, bodies, open_desk, write_lines
 
-    data_dir = resolve_data_dir(data)
+    settings = Settings.load(data)
+    data_dir = settings.data
     texts = list(bodies(json_text, file, data_dir if samples else None))
-    desk = open_desk(data_dir)
+    desk = open_desk(data_dir, settings)
     refused = write_lines(answer_all(desk, texts), out)
     if refused:
         raise BadInput("query", f"{refused} of {len(texts)} queries refused (see their lines)")
@@ -390,7 +390,7 @@ def serve(
     """Serve the HTTP API (graceful shutdown on SIGTERM/Ctrl-C)."""
     from vetline.serve import run
 
-    run(resolve_data_dir(data), host, port, workers, say=say)
+    run(Settings.load(data), host, port, workers, say=say)
 
 
 def say(line: str) -> None:

@@ -1,12 +1,13 @@
 """What ``vetline demo`` does after the world is built: demo accounts, sample queries, serve.
 
 Demo mode only: the accounts share one printed password and the server runs with the
-shipped secret (``VETLINE_DEMO_MODE=1``), which ``vetline serve`` refuses otherwise.
+shipped secret (``demo_mode``), which ``vetline serve`` refuses otherwise. The demo is a
+composition root: ``demo_settings`` reads the environment once and every step below
+receives those settings (nothing here writes ``os.environ``).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,11 @@ from typing import Any
 from vetline.audit.anchor import AnchorLog
 from vetline.auth import accounts
 from vetline.auth.roles import Role
-from vetline.db.engine import Database, database_url
+from vetline.db.engine import Database
 from vetline.db.migrate import upgrade
 from vetline.db.uow import Actor, UnitOfWork
 from vetline.errors import BadInput
-from vetline.settings import anchor_copy, console_secret
+from vetline.settings import Settings
 
 DEMO_PASSWORD = "demo-only-password-2026"
 DEMO_ORI = "CA0194200"
@@ -47,18 +48,41 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 )
 
 
-def enter_demo_mode() -> None:
-    """Let the server start with the shipped secret and plain-HTTP cookies on loopback."""
-    os.environ.setdefault("VETLINE_DEMO_MODE", "1")
-    os.environ.setdefault("VETLINE_COOKIE_SECURE", "0")
+#: What demo mode changes, unless the environment says otherwise: the shipped secret is
+#: allowed and cookies go over plain HTTP (the demo serves on loopback).
+DEMO_DEFAULTS: dict[str, Any] = {"demo_mode": True, "cookie_secure": False}
 
 
-def create_demo_users(data_dir: Path) -> list[DemoLogin]:
-    """Create the demo accounts that do not exist yet (a re-run of the demo keeps them)."""
-    database = Database.from_url(database_url(data_dir))
-    database.anchor = AnchorLog.for_data(data_dir, console_secret(), anchor_copy())
+def demo_settings(data: Path | None = None) -> Settings:
+    """The environment's settings with the demo's defaults for what it leaves unset
+    (``VETLINE_COOKIE_SECURE=1`` exported still wins)."""
+    settings = Settings.load(data)
+    unset = {
+        key: value for key, value in DEMO_DEFAULTS.items() if key not in settings.model_fields_set
+    }
+    return settings.model_copy(update=unset)
+
+
+def _open(data_dir: Path, settings: Settings | None) -> Database:
+    """The demo's database (migrated), its commits checkpointed like the server's."""
+    chosen = settings or demo_settings(data_dir)
+    database = Database.from_url(chosen.resolved_database_url())
+    database.anchor = AnchorLog.for_settings(chosen)
     try:
         upgrade(database.engine)
+    except BaseException:
+        database.dispose()
+        raise
+    return database
+
+
+def create_demo_users(data_dir: Path, settings: Settings | None = None) -> list[DemoLogin]:
+    """Create the demo accounts that do not exist yet (a re-run of the demo keeps them).
+
+    ``settings``: the demo's (``demo_settings``); without them, built here for ``data_dir``.
+    """
+    database = _open(data_dir, settings)
+    try:
         with UnitOfWork(database, Actor.system("demo"), write=True) as uow:
             for login in DEMO_LOGINS:
                 if accounts.find_user(uow, login.username) is None:
@@ -78,18 +102,18 @@ def create_demo_users(data_dir: Path) -> list[DemoLogin]:
     return list(DEMO_LOGINS)
 
 
-def answer_samples(data_dir: Path) -> list[dict[str, Any]]:
+def answer_samples(data_dir: Path, settings: Settings | None = None) -> list[dict[str, Any]]:
     """Send the sample queries (every query type, one Nlets message) through the desk."""
     from vetline.desk.service.cli import answer_all, open_desk
     from vetline.desk.service.samples import sample_queries
     from vetline.person.records import MemoryRecords
 
-    desk = open_desk(data_dir)
+    desk = open_desk(data_dir, settings or demo_settings(data_dir))
     texts = sample_queries(MemoryRecords.load(data_dir))
     return list(answer_all(desk, texts))
 
 
-def show_range(data_dir: Path) -> tuple[list[Any], int]:
+def show_range(data_dir: Path, settings: Settings | None = None) -> tuple[list[Any], int]:
     """Sample queries chosen by outcome (``desk/service/showcase.py``): the answers to
     print, and how many queries were sent to find them (all stored, as any query).
 
@@ -102,7 +126,7 @@ def show_range(data_dir: Path) -> tuple[list[Any], int]:
     from vetline.vetting import VettingService, install_intake
     from vetline.vetting.demo import seed_cases
 
-    desk = open_desk(data_dir)
+    desk = open_desk(data_dir, settings or demo_settings(data_dir))
     try:
         vetting = VettingService(desk, data_dir=data_dir)
         install_intake(vetting)  # finalised, actionable IARs open vetting cases
@@ -114,7 +138,7 @@ def show_range(data_dir: Path) -> tuple[list[Any], int]:
         desk.close()
 
 
-def overstay_leads(data_dir: Path) -> dict[str, Any]:
+def overstay_leads(data_dir: Path, settings: Settings | None = None) -> dict[str, Any]:
     """The built-in overstay list through a batch job, then into leads (issue 16 §8).
 
     The job's folder is ``<data>/batch/demo-overstays``; leads imports it (and the derived
@@ -148,10 +172,8 @@ def overstay_leads(data_dir: Path) -> dict[str, Any]:
         job_id="demo-overstays",
     )
     run_job(request, out, load_batch_policy())
-    database = Database.from_url(database_url(data_dir))
-    database.anchor = AnchorLog.for_data(data_dir, console_secret(), anchor_copy())
+    database = _open(data_dir, settings)
     try:
-        upgrade(database.engine)
         vetting = CasesForLeads(OwnVetting())  # a person with an open case gets no lead
         service = LeadsService(database, lambda: PersonCoreCheck.open(data_dir), vetting=vetting)
         actor = Actor(user_id=None, username="demo.leads", role="lead_analyst", via="cli")

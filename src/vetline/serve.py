@@ -27,7 +27,6 @@ import socket
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vetline.errors import BadInput
@@ -35,7 +34,7 @@ from vetline.errors import BadInput
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from vetline.api.settings import Settings
+    from vetline.settings import Settings
 
 # The API, the desk and the person core are imported where they are used, after the port
 # is bound: they take seconds to import on a loaded machine, and the port comes first.
@@ -72,6 +71,7 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
     from vetline.api.routers.batch import start_batch_runner
     from vetline.api.routers.desk import install_desk
     from vetline.api.routers.vetting import install_vetting
+    from vetline.audit.anchor import AnchorLog
     from vetline.db.engine import Database
     from vetline.desk.service.service import DeskService
     from vetline.person import PersonLookup
@@ -85,7 +85,7 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
         say(f"  {what} ({time.perf_counter() - started:.1f} s)")
 
     database = Database.from_url(settings.resolved_database_url())
-    database.anchor = settings.audit_anchor()  # every commit checkpointed (issue 13 item 2)
+    database.anchor = AnchorLog.for_settings(settings)  # every commit checkpointed (issue 13)
     app = install_web(create_app(settings, database=database), warm=True)
     step("database open and migrated, web app mounted")
     try:
@@ -123,10 +123,15 @@ def freeze_loaded_objects() -> None:
 
 
 def worker_app() -> FastAPI:
-    """One worker process's app, configured from the environment ``run`` prepared."""
-    from vetline.api.settings import Settings
+    """One worker process's app, configured from the environment ``run`` prepared.
 
-    return build_app(Settings())
+    A worker is its own composition root: uvicorn's supervisor starts it as a new
+    process that imports this factory by name, so the environment is the one channel
+    from ``run`` to it; the settings are read from it here, once.
+    """
+    from vetline.settings import Settings
+
+    return build_app(Settings.load())
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -158,12 +163,17 @@ def url_of(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def run(data_dir: Path, host: str, port: int, workers: int = 1, say: Say = _quiet) -> None:
-    """Serve until signalled; ``say`` hears where it listens, the loading steps, "ready"."""
-    from vetline.api.settings import Settings
+def run(settings: Settings, host: str, port: int, workers: int = 1, say: Say = _quiet) -> None:
+    """Serve until signalled; ``say`` hears where it listens, the loading steps, "ready".
 
+    The caller (``vetline serve``, ``vetline demo``) hands in the settings it built. With
+    more than one worker, the settings travel to the worker processes as ``VETLINE_*``
+    variables (``Settings.as_environment``): uvicorn starts each worker as a fresh
+    process that imports ``worker_app`` by name, and no other channel reaches it. That is
+    the one place vetline writes its own environment, and it happens here, at the root.
+    """
     started = time.perf_counter()
-    settings = Settings(data=data_dir)
+    data_dir = settings.data
     settings.check_secret()
     sock = bind(host, port)
     url = url_of(host, port)
@@ -186,12 +196,13 @@ def run(data_dir: Path, host: str, port: int, workers: int = 1, say: Say = _quie
         database = Database.from_url(settings.resolved_database_url())
         upgrade(database.engine)
         database.dispose()
-    os.environ["VETLINE_DATA"] = str(data_dir.resolve())
-    os.environ["VETLINE_MIGRATE_ON_START"] = "0"
     # One set of rate-limit buckets for all workers (issue 13 item 7), new each start.
     buckets = data_dir.resolve() / "run" / f"ratelimit-{port}.bin"
     buckets.unlink(missing_ok=True)
-    os.environ["VETLINE_RATE_LIMIT_FILE"] = str(buckets)
+    for_workers = settings.model_copy(
+        update={"data": data_dir.resolve(), "migrate_on_start": False, "rate_limit_file": buckets}
+    )
+    os.environ.update(for_workers.as_environment())
     say(f"starting {workers} workers; each loads the index, then answers on {url}")
     sock.close()  # the supervisor binds its own (the check above made a busy port clear)
     uvicorn.run(

@@ -1,5 +1,5 @@
-"""One small state-machine mechanism for every stateful row: queries, work items, and next
-the vetting centre's cases and requests and the leads.
+"""One small state-machine mechanism for every stateful row: queries, work items, the
+vetting centre's cases and requests, leads, batch jobs and account requests.
 
 Why one mechanism: a query must never be answered twice, a work item never completed by
 someone who does not hold it, a detainer never served before a supervisor approved it.
@@ -11,7 +11,8 @@ the same row cannot both win (one UPDATE changes one row for exactly one of two 
 transactions, on SQLite and PostgreSQL alike).
 
 Edit here: the mechanism only. Each domain keeps its own table next to its model
-(``desk/service/lifecycle.py`` for queries, ``db/work.py`` for work items).
+(``desk/service/lifecycle.py`` for queries, ``db/work.py`` for work items,
+``vetting/states.py``, ``leads/lifecycle.py``, ``batch/lifecycle.py``, ``auth/requests.py``).
 """
 
 from __future__ import annotations

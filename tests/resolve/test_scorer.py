@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from vetline.resolve import febrl
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import febrl  # the bench's FEBRL loader (not in the package)
 from vetline.resolve.build import build_match_table, link_table
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.index import RecordIndex

@@ -11,6 +11,7 @@ not a status rule's."""
 from __future__ import annotations
 
 import csv
+import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,9 +19,11 @@ from typing import Any
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from status_world import load_persons  # the bench's ground-truth reader (not in the package)
 from vetline.status import load_policy
 from vetline.status.engine import assess
-from vetline.status.evaluate import load_persons
 from vetline.status.history import PersonHistory
 from vetline.synth import LookalikeConfig, NoiseConfig, generate_extract
 from vetline.vocab import ENFORCEMENT_ACTIONS, Assessment, Flag, MatchLevel

@@ -1,9 +1,13 @@
 """The HTTP API: ``create_app(settings)``, the permission gate, one router per domain.
 
-Edit here: settings (``settings.py``), the auth/permission/audit gate every route depends
-on (``deps.py``), error shapes (``errors.py``), size limit and security headers
-(``guard.py``), rate limiting (``ratelimit.py``), routers (``routers/``; register new ones
-in ``routers/__init__.py``).
+Edit here: the auth/permission/audit gate every route depends on (``deps.py``), error
+shapes (``errors.py``) and the 403 reasons (``denials.py``), size limit and security
+headers (``guard.py``), the accepted body types (``bodytypes.py``), admission control
+(``admission.py``), rate limiting (``ratelimit.py``), the shared response schemas
+(``schemas.py``), what a request sees of the app (``state.py``), routers (``routers/``;
+register new ones in ``routers/__init__.py``), the ``vetline tokens`` CLI
+(``tokens_cli.py``). The settings are vetline's one settings object
+(``vetline/settings.py``; ``settings.py`` here only re-exports it).
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ from vetline.api.routers import ROUTERS
 from vetline.api.schemas import ERROR_RESPONSES
 from vetline.api.settings import Settings
 from vetline.api.state import AppState
+from vetline.audit.anchor import AnchorLog
+from vetline.auth.policy import AuthPolicy
 from vetline.db.engine import Database
 from vetline.db.migrate import upgrade
 
@@ -27,13 +29,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     """Build the app: check the secret, open (and migrate) the database, mount the routers.
 
     ``database`` lets tests and ``vetline serve`` share an already opened database.
+    ``settings`` come from the caller (the composition root); without them, from the
+    environment, read here once.
     """
     settings = settings or Settings()
     settings.check_secret()
     owns_database = database is None
     db = database or Database.from_url(settings.resolved_database_url())
     if owns_database:  # a database handed in keeps the anchor its opener chose
-        db.anchor = settings.audit_anchor()
+        db.anchor = AnchorLog.for_settings(settings)
     if settings.migrate_on_start:
         upgrade(db.engine)
 
@@ -57,7 +61,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.vetline = AppState(
         settings=settings,
         database=db,
-        policy=settings.auth_policy(),
+        policy=AuthPolicy.from_settings(settings),
         limiter=(
             SharedRateLimiter(settings.rate_limit_file, settings.rate_limit_per_minute)
             if settings.rate_limit_file is not None

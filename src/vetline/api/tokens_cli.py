@@ -55,9 +55,9 @@ def _password(from_stdin: bool) -> str:
 def _policy(db_url: str | None) -> AuthPolicy:
     from vetline.api.settings import Settings
 
-    settings = Settings() if db_url is None else Settings(database_url=db_url)
+    settings = Settings.load(database_url=db_url)
     settings.check_secret()  # the server's secret peppers the token's hash
-    return settings.auth_policy()
+    return AuthPolicy.from_settings(settings)
 
 
 def _logged_in(

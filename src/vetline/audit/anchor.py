@@ -29,6 +29,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +37,9 @@ from sqlalchemy.orm import Session
 from vetline.audit.models import GENESIS_HASH, HEAD_ID, AuditChainHead, AuditEvent
 from vetline.db.base import utc_iso, utcnow
 from vetline.db.events import install_anchor_factory
+
+if TYPE_CHECKING:
+    from vetline.settings import Settings
 
 ANCHOR_FILE = "audit-anchor.jsonl"
 KEY_CONTEXT = b"vetline audit anchor v1"
@@ -85,6 +89,11 @@ class AnchorLog:
     def for_data(cls, data: Path, secret: str, copy: Path | None = None) -> AnchorLog:
         """``<data>/audit-anchor.jsonl`` (plus ``copy``), keyed by ``secret``."""
         return cls([data / ANCHOR_FILE, *([copy] if copy else [])], derive_key(secret))
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> AnchorLog:
+        """The checkpoints of the settings' data folder (and copy), keyed by their secret."""
+        return cls.for_data(settings.data, settings.secret(), settings.audit_anchor_copy)
 
     def record(self, prev_seq: int, prev_hash: str, seq: int, digest: str) -> None:
         """Append one checkpoint to every file (called after COMMIT; never raises: the

@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from vetline.audit.events import EventType, Outcome
-from vetline.auth.accounts import ENROLMENT_PENDING, find_user
+from vetline.auth.accounts import find_user
 from vetline.auth.models import Enrolment, User
 from vetline.auth.policy import AuthPolicy
 from vetline.auth.secrets import digest, hash_password, new_secret, password_problem
@@ -97,8 +97,3 @@ def redeem_enrolment(
     user.password_hash, user.password_changed_at = hash_password(password), utc_iso(now)
     uow.audit(EventType.ENROLMENT_REDEEMED, object_type="user", object_id=user.id)
     return None
-
-
-def enrolment_pending(user: User) -> bool:
-    """Whether the account still waits for its user to set a password."""
-    return user.password_hash == ENROLMENT_PENDING

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from vetline.auth.roles import Role
+from vetline.auth.roles import TOTP_ROLES, Role
+
+if TYPE_CHECKING:
+    from vetline.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -24,3 +28,17 @@ class AuthPolicy:
     session_max: timedelta = timedelta(hours=12)
     token_max_days: int = 365
     totp_required_roles: frozenset[Role] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AuthPolicy:
+        """The limits a server's (or a console command's) settings describe; the server
+        secret peppers password and token digests."""
+        return cls(
+            pepper=settings.secret_key.get_secret_value().encode("utf-8"),
+            lockout_threshold=settings.lockout_threshold,
+            lockout_window=timedelta(minutes=settings.lockout_window_minutes),
+            session_idle=timedelta(minutes=settings.session_idle_minutes),
+            session_max=timedelta(hours=settings.session_max_hours),
+            token_max_days=settings.token_max_days,
+            totp_required_roles=TOTP_ROLES if settings.totp_required else frozenset(),
+        )

@@ -75,10 +75,6 @@ class Decided:
     totp_uri: str | None = None
 
 
-def _requester(uow: UnitOfWork) -> str | None:
-    return uow.actor.user_id
-
-
 def request_create(uow: UnitOfWork, new: accounts.NewUser) -> AccountRequest | None:
     """Store a creation request; ``None`` when the role needs no second administrator
     (the caller then creates the account directly)."""

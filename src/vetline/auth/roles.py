@@ -52,7 +52,6 @@ class Permission(StrEnum):
     AUDIT_READ = "audit.read"
     AUDIT_EXPORT = "audit.export"
     AUDIT_VERIFY = "audit.verify"
-    WORK_CLAIM = "work.claim"  # claim / release / complete queued work items
     # Declared for the query desk and vetting packages (their routes arrive later):
     IAQ_SUBMIT = "iaq.submit"
     IAR_READ = "iar.read"
@@ -95,7 +94,6 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.AUDIT_READ: frozenset({Role.AUDITOR}),
     Permission.AUDIT_EXPORT: frozenset({Role.AUDITOR}),
     Permission.AUDIT_VERIFY: frozenset({Role.AUDITOR}),
-    Permission.WORK_CLAIM: ANALYSTS,
     Permission.IAQ_SUBMIT: frozenset({Role.REQUESTING_AGENCY, Role.DESK_ANALYST}),
     # Field officers read the IARs routed to their AOR (row scope OWN_AOR): the office is told.
     Permission.IAR_READ: frozenset({Role.REQUESTING_AGENCY, Role.FIELD_OFFICER, *ANALYSTS}),

@@ -16,12 +16,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from vetline.db.engine import Database, database_url
+from vetline.db.engine import Database
 from vetline.db.events import anchor_for
 from vetline.db.migrate import current_revision, upgrade
 from vetline.db.uow import Actor
 from vetline.errors import BadInput
-from vetline.settings import anchor_copy, console_secret, resolve_data_dir
+from vetline.settings import Settings
 
 db_app = typer.Typer(help="Application database: migrations.", no_args_is_help=True)
 console = Console()
@@ -46,8 +46,9 @@ def open_database(data: Path | None, url: str | None, *, migrate: bool = True) -
     server's (``vetline.audit.anchor``). Without ``migrate``, a database that was never
     migrated (a fresh data folder) is bad input, not a traceback.
     """
-    folder = resolve_data_dir(data)
-    db = Database.from_url(database_url(folder, url))
+    settings = Settings.load(data, database_url=url)  # this command's settings, read once
+    folder = settings.data
+    db = Database.from_url(settings.resolved_database_url())
     if migrate:
         upgrade(db.engine)
     elif current_revision(db.engine) is None:
@@ -55,7 +56,7 @@ def open_database(data: Path | None, url: str | None, *, migrate: bool = True) -
         raise BadInput(
             "--data", f"no vetline database in {folder} (run `vetline db upgrade` or ingest)"
         )
-    db.anchor = anchor_for(folder, console_secret(), anchor_copy())
+    db.anchor = anchor_for(folder, settings.secret(), settings.audit_anchor_copy)
     return db
 
 
@@ -72,7 +73,7 @@ def cli_actor() -> Actor:
 @db_app.command("upgrade")
 def upgrade_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
     """Apply every pending migration (the server also does this at start-up)."""
-    db = Database.from_url(database_url(resolve_data_dir(data), db_url))
+    db = Database.from_url(Settings.load(data, database_url=db_url).resolved_database_url())
     try:
         revision = upgrade(db.engine)
         console.print(f"database at revision {revision}")
@@ -83,7 +84,7 @@ def upgrade_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
 @db_app.command("current")
 def current_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
     """Print the schema revision the database is at."""
-    db = Database.from_url(database_url(resolve_data_dir(data), db_url))
+    db = Database.from_url(Settings.load(data, database_url=db_url).resolved_database_url())
     try:
         console.print(current_revision(db.engine) or "not migrated")
     finally:

@@ -22,19 +22,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from vetline.errors import BadInput
+from vetline.settings import sqlite_url
 
-DATABASE_URL_ENV = "VETLINE_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 SUPPORTED_DRIVERS = ("sqlite", "postgresql+psycopg")
 READ_ONLY_OPTION = "vetline_read_only"
 
 
 def database_url(data_dir: Path, url: str | None = None) -> str:
-    """``url`` if given, else ``$VETLINE_DATABASE_URL``, else SQLite at ``<data>/vetline.db``."""
-    chosen = url or os.environ.get(DATABASE_URL_ENV)
-    if chosen:
-        return chosen
-    return f"sqlite:///{(data_dir / 'vetline.db').resolve()}"
+    """``url`` if given, else SQLite at ``<data>/vetline.db``.
+
+    No environment read here: ``$VETLINE_DATABASE_URL`` is read once, at the entry point,
+    into ``vetline.settings.Settings`` (``Settings.resolved_database_url``).
+    """
+    return url or sqlite_url(data_dir)
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

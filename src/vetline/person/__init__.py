@@ -1,9 +1,10 @@
 """The person core: subject → person → records → status → decision, for every workflow.
 
-The query desk answers IAQs with it; the vetting centre and batch vetting will call the
-same path, so a rule changed here changes all of them alike. It reads and decides; it
-never writes, audits or queues (the workflow around it does), and it imports no workflow
-(``desk``, ``api``, ``db``): ``tests/test_layering.py`` fails if it does.
+The query desk answers IAQs with it; the vetting centre, batch vetting and the leads'
+re-checks call the same path, so a rule changed here changes all of them alike. It reads
+and decides; it never writes, audits or queues (the workflow around it does), and it
+imports no workflow (``desk``, ``api``, ``db``): ``tests/test_layering.py`` fails if it
+does.
 
 Public surface:
 

@@ -21,7 +21,6 @@ CHARGE_CODE_RE = r"[0-9]{4}"
 
 #: Identity columns of special kinds (event columns carry their kind in the contract).
 COUNTRY_COLUMNS = ("birth_country", "citizenship", "passport_country")
-DATE_IDENTITY_COLUMNS = ("dob", "record_date")
 
 
 def lit(value: str) -> str:
@@ -42,11 +41,6 @@ def in_list(values: Iterable[str]) -> str:
 def event_columns(source: str, kind: str) -> list[EventColumn]:
     """Event columns of ``source`` of one kind (``date``, ``enum``, ``yn``...)."""
     return [c for c in SOURCES[source] if c.kind == kind]
-
-
-def date_columns(source: str) -> list[str]:
-    """Every date column of ``source``, identity and event."""
-    return [*DATE_IDENTITY_COLUMNS, *(c.name for c in event_columns(source, "date"))]
 
 
 def connect() -> duckdb.DuckDBPyConnection:

@@ -9,8 +9,12 @@ Public surface::
 
 Where to edit what: legal thresholds, gates and priority tiers in ``data/policy.toml``;
 which NCIC code means what in ``data/charge_categories.csv``; status precedence in
-``derive.py``; citizenship signs in ``citizenship.py``; conviction grounds in
-``grounds.py``; the action gates in ``recommend.py``.
+``derive.py``, with the rules themselves by what they read: removal history
+(``removal.py``), admissions and entries (``entry.py``), grants in effect
+(``grants.py``); citizenship signs in ``citizenship.py``; conviction grounds in
+``grounds.py``; removability in ``removability.py``; the action gates in
+``recommend.py``; what records of a person that MAY be the subject can add
+(``possible.py``). See ``README.md`` beside this file.
 """
 
 from vetline.status.engine import assess

@@ -28,19 +28,20 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="JSON instead of a table."
 
 def _service(data: Path | None) -> Any:
     from vetline.audit.anchor import AnchorLog
-    from vetline.db.engine import Database, database_url
+    from vetline.db.engine import Database
     from vetline.db.migrate import upgrade
     from vetline.desk.service import DeskService
     from vetline.person import PersonLookup
-    from vetline.settings import anchor_copy, console_secret, resolve_data_dir
+    from vetline.settings import Settings
     from vetline.status import load_policy
     from vetline.vetting import VettingService
 
-    folder = resolve_data_dir(data)
+    settings = Settings.load(data)  # this command's settings, read once
+    folder = settings.data
     if not folder.is_dir():
         raise BadInput("--data", f"{folder} is not a data folder (run `vetline ingest`)")
-    database = Database.from_url(database_url(folder))
-    database.anchor = AnchorLog.for_data(folder, console_secret(), anchor_copy())  # issue 13
+    database = Database.from_url(settings.resolved_database_url())
+    database.anchor = AnchorLog.for_settings(settings)  # issue 13
     upgrade(database.engine)
     desk = DeskService(database, lambda: PersonLookup.open(folder), policy=load_policy())
     return VettingService(desk, data_dir=folder)

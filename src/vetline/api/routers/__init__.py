@@ -1,7 +1,9 @@
 """One router per domain; ``create_app`` includes every router listed in :data:`ROUTERS`.
 
-The desk, vetting and web packages add theirs here. Every route must depend on
-``vetline.api.deps.require(...)`` or ``public``; the route-walking test fails otherwise.
+Every domain's HTTP routes live here, one module each (the desk, the queue, asks, the
+trust packages, batch, leads, vetting); the web app's pages are ``vetline.web.routes``.
+Every route must depend on ``vetline.api.deps.require(...)`` or ``public``; the
+route-walking test fails otherwise.
 """
 
 from __future__ import annotations

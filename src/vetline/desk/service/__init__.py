@@ -2,7 +2,8 @@
 
 Public surface:
 
-* ``DeskService(database, lookup)``: ``submit(body, actor, scope)`` → ``Submission`` (the
+* ``DeskService(database, lookup, policy=...)`` (the status policy is loaded by the entry
+  point and handed in): ``submit(body, actor, scope)`` → ``Submission`` (the
   one path API and CLI share), ``recover()`` (answer queries a crash left RECEIVED),
   ``get_iar`` / ``list_iars`` (row-scoped reads).
 * The person lookup and the working-out (resolve, records, assess, decide) are the
@@ -13,8 +14,12 @@ Public surface:
 * ``vetline.desk.service.samples``: ``sample_queries`` (every query type, for the demo).
 
 Where to edit what: the per-type answer rules in ``vetline.person.answers``; priorities
-and clocks in ``triage.py``; the lifecycle in ``lifecycle.py``; the IAR shape in ``iar.py``; tables
-in ``models.py`` (and a migration in ``vetline/db/migrations/versions``).
+and clocks in ``triage.py``; the lifecycle in ``lifecycle.py``; the IAR shape in ``iar.py``;
+storage and row-scoped reads in ``store.py``, what an answer writes in ``writing.py``; an
+analyst's read of a person's records in ``person_view.py``; agencies' expedite/explain
+asks in ``asks.py`` (tables ``asks_models.py``); the console commands in ``cli.py`` and
+the demo's chosen answers in ``showcase.py``; tables in ``models.py`` (and a migration in
+``vetline/db/migrations/versions``). See ``README.md`` beside this file.
 """
 
 from vetline.desk.service.lifecycle import TRANSITIONS, IllegalTransition, QueryState

