@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_desk.py --data D [--facts person_facts.csv]
 [--count N] [--seconds S] [--concurrency C] [--rate R] [--workers W]
-[--database sqlite|postgres]``.
+[--database sqlite|postgres] [--profile OUT]``.
 ``D`` is a built data folder (``vetline ingest`` + ``vetline build``); the queries are
 built from the world's ``person_facts.csv`` (found next to the data folder's extract when
 not given). The server (``vetline serve --workers W``) runs on loopback with its own
@@ -10,6 +10,15 @@ throwaway database (SQLite, or a PostgreSQL 15 server started for the run with
 ``vetline.db.pgserver``); the generator sends at most ``N`` queries or runs at most ``S``
 seconds, then checks the database: every acknowledged query stored exactly once with the
 IAR it was answered with (lost / duplicated). Prints a table.
+
+``--profile OUT``: ``py-spy`` (a development tool, not a dependency: ``pip install py-spy``)
+samples the server's processes while the measured load runs, only the threads holding the
+GIL (``--gil``: Python's CPU, not waits), writes the raw stacks to ``OUT`` and prints the
+server CPU per IAQ split by stage (:data:`STAGES`): each sample goes to the stage of its
+deepest frame that names one, the shares scaled to the measured CPU per IAQ. Work done
+outside the GIL (SQLite's own code, system calls) shows under the stage that called it
+only as far as the GIL was held, so the figures are a guide to where the time goes, and
+the measured total the figure to compare.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import csv
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -43,6 +53,45 @@ from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.ops import percentile
 
 ORI = "CA0194200"
+#: (frame text, stage) for ``--profile``. A sample counts for the first of these found
+#: anywhere in its stack (ordered: the writer thread and the case intake first, then the
+#: inner steps before the ones that call them) ...
+STAGES: tuple[tuple[str, str], ...] = (
+    ("notify_answered", "vetting case intake (on_answered hook)"),
+    ("append_events", "write: audit chain append (hash, insert, head)"),
+    ("AnchorLog.record", "write: audit anchor line"),
+    ("UnitOfWork.commit", "write: commit"),
+    ("write_answered", "write: INSERT query, IAR version, work item; events drafted"),
+    ("GroupCommit._", "write: group commit (queue, lock, session)"),
+    ("GroupCommit.", "desk: hand-over to the group commit"),
+    ("_token_principal", "gate: token look-up"),
+    ("_api_call", "gate: API_CALL event drafted"),
+    ("_gate_inline", "gate: permission, rate limit, CSRF"),
+    ("(vetline/api/deps.py", "gate: permission, rate limit, CSRF"),
+    ("DeskService._accept", "intake: parse and validate"),
+    ("work_out (vetline/person", "person core: resolve, records, status, decision"),
+    ("DeskService._work_out", "IAR: assemble, Nlets text, JSON"),
+    ("DeskService._new_row", "row: ids, canonical IAQ, triage"),
+    ("(vetline/desk/", "desk: other"),
+    ("IARResponse", "response: orjson"),
+    ("(vetline/api/routers/desk.py", "route"),
+)
+#: ... else for the deepest frame naming one of these (the layers every request passes).
+LAYERS: tuple[tuple[str, str], ...] = (
+    ("BodyTypes", "middleware: body types (duplicate keys)"),
+    ("(vetline/api/guard.py", "middleware: guard, admission"),
+    ("(vetline/api/admission.py", "middleware: guard, admission"),
+    ("(starlette/middleware", "middleware: starlette/fastapi"),
+    ("(fastapi/middleware", "middleware: starlette/fastapi"),
+    ("(fastapi/_body_limit", "middleware: starlette/fastapi"),
+    ("(fastapi/telemetry", "middleware: starlette/fastapi"),
+    ("(fastapi/", "fastapi: routing, dependencies"),
+    ("(starlette/", "fastapi: routing, dependencies"),
+    ("(anyio/", "fastapi: routing, dependencies"),
+    ("(uvicorn/", "uvicorn: HTTP parse and send, event loop"),
+    ("(asyncio/", "uvicorn: HTTP parse and send, event loop"),
+    ("(vetline/api/httpproto.py", "uvicorn: HTTP parse and send, event loop"),
+)
 PASSWORD = "benchmark passphrase 2026"
 
 
@@ -111,6 +160,40 @@ def _cpu_seconds(pid: int) -> tuple[float, float]:
         user += int(fields[11]) / tick  # utime
         system += int(fields[12]) / tick  # stime
     return user, system
+
+
+def _stage(stack: str) -> str:
+    for mark, stage in STAGES:
+        if mark in stack:
+            return stage
+    for frame in reversed(stack.split(";")):
+        for mark, stage in LAYERS:
+            if mark in frame:
+                return stage
+    return "other"
+
+
+def _stages(raw: Path, cpu_ms: float) -> list[tuple[str, float, float]]:
+    """(stage, share, ms per IAQ) from ``py-spy --format raw`` stacks, largest first."""
+    counts: Counter[str] = Counter()
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if count.isdigit():
+            counts[_stage(stack)] += int(count)
+    total = sum(counts.values()) or 1
+    return [(name, n / total, cpu_ms * n / total) for name, n in counts.most_common()]
+
+
+def _spy(pid: int, out: Path) -> subprocess.Popen[bytes]:
+    """``py-spy record`` of ``pid`` and its worker processes, until SIGINT."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists() and shutil.which(spy) is None:
+        sys.exit("bench_desk: --profile needs py-spy (pip install py-spy)")
+    return subprocess.Popen(
+        [spy, "record", "--pid", str(pid), "--subprocesses", "--gil", "--rate", "200",
+         "--format", "raw", "--nonblocking", "-o", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 def _token(base: str) -> str:
@@ -245,6 +328,9 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--select", type=int, default=4000,
                         help="subjects tried before --stream automatic")  # fmt: skip
+    parser.add_argument("--profile", type=Path,
+                        help="py-spy the server during the measured load: raw stacks to "
+                        "this file, CPU per IAQ by stage printed")  # fmt: skip
     args = parser.parse_args()
     facts = _facts(args.data, args.facts)
     with tempfile.TemporaryDirectory(prefix="bench-desk-") as tmp, ExitStack() as stack:
@@ -277,10 +363,14 @@ def main() -> None:
                 warm = [{**_body(facts[-1 - n % len(facts)], n), "iaq_id": f"WARM{n}"}
                         for n in range(args.warmup)]  # fmt: skip
                 _load(base, token, warm, 120.0, args.concurrency)
+            spy = _spy(proc.pid, args.profile) if args.profile else None
             cpu_before, client_before = _cpu_seconds(proc.pid), time.process_time()
             db_before = sum(_cpu_seconds(postmaster)) if postmaster else 0.0
             results, elapsed = _load(base, token, bodies, args.seconds, args.concurrency, args.rate)
             cpu_after = _cpu_seconds(proc.pid)
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits
+                spy.wait(timeout=120)
             server_user, server_sys = (a - b for a, b in zip(cpu_after, cpu_before, strict=True))
             db_cpu = sum(_cpu_seconds(postmaster)) - db_before if postmaster else 0.0
             client_cpu = time.process_time() - client_before
@@ -316,7 +406,17 @@ def main() -> None:
         f"{server_user * 1000 / n:.1f}+{server_sys * 1000 / n:.1f}",
         f"{db_cpu * 1000 / n:.1f}" if postmaster else "-", f"{client_cpu * 1000 / n:.1f}",
     )  # fmt: skip
-    Console(width=200).print(table)
+    console = Console(width=200)
+    console.print(table)
+    if args.profile and args.profile.is_file():
+        cpu_ms = (server_user + server_sys) * 1000 / n
+        split = Table(title=f"server CPU per IAQ by stage ({cpu_ms:.2f} ms measured; "
+                            f"py-spy --gil samples in {args.profile})")  # fmt: skip
+        for col in ("stage", "share", "ms/IAQ"):
+            split.add_column(col, justify="left" if col == "stage" else "right")
+        for name, share, ms in _stages(args.profile, cpu_ms):
+            split.add_row(name, f"{share:.1%}", f"{ms:.2f}")
+        console.print(split)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,9 @@ GIL_SWITCH_SECONDS = 0.0005
 #: calls; with 5 s, workers were killed and restarted over and over while loading, and
 #: two workers took minutes to come up under load instead of seconds.
 WORKER_START_SECONDS = 120
+#: uvicorn's httptools protocol sending each response's headers and body in one write
+#: (``vetline.api.httpproto``: one system call per response instead of two; issue 18).
+HTTP_PROTOCOL = "vetline.api.httpproto:CoalescingHttpTools"
 log = logging.getLogger("vetline.serve")
 
 
@@ -186,7 +189,7 @@ def run(settings: Settings, host: str, port: int, workers: int = 1, say: Say = _
     if workers == 1:
         config = uvicorn.Config(
             build_app(settings, say), log_level="warning",
-            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+            timeout_graceful_shutdown=GRACEFUL_SECONDS, http=HTTP_PROTOCOL,
         )  # fmt: skip
         server = uvicorn.Server(config)
         say(f"ready: {url} ({time.perf_counter() - started:.1f} s; Ctrl-C to stop)")
@@ -208,5 +211,5 @@ def run(settings: Settings, host: str, port: int, workers: int = 1, say: Say = _
     uvicorn.run(
         "vetline.serve:worker_app", factory=True, workers=workers, host=host, port=port,
         log_level="warning", timeout_graceful_shutdown=GRACEFUL_SECONDS,
-        timeout_worker_healthcheck=WORKER_START_SECONDS,
+        timeout_worker_healthcheck=WORKER_START_SECONDS, http=HTTP_PROTOCOL,
     )  # fmt: skip

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import textwrap
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vetline.desk import InvalidQuery, agency_view, parse_iaq_json, render_iar_text
-from vetline.desk.nlets_iar import WIDTH
+from vetline.desk.nlets_iar import WIDTH, _wrap
 from vetline.errors import BadInput
 
 IAR: dict[str, Any] = {
@@ -177,3 +180,16 @@ def test_match_basis_words_the_models_starting_odds_once() -> None:
     basis = next(line for line in text.splitlines() if line.startswith("MATCH BASIS/"))
     assert basis.startswith("MATCH BASIS/STARTING ODDS (ANY TWO RECORDS ARE ONE PERSON) (-13.3)")
     assert "PRIOR" not in text and "EXACT (+6.2)" in text
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="ABCXYZ0129:,./-()", min_size=1, max_size=90), min_size=1, max_size=30
+    )
+)
+def test_fast_wrap_equals_textwrap(words: list[str]) -> None:
+    """The single-spaced fast path wraps exactly as ``textwrap`` (issue 18)."""
+    line = " ".join(words)
+    expected = textwrap.wrap(line, WIDTH, subsequent_indent="  ", break_on_hyphens=False) or [""]
+    assert _wrap(line) == expected

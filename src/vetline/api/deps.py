@@ -34,7 +34,15 @@ SESSION_COOKIE = "vetline_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-State = Annotated[AppState, Depends(app_state)]
+
+async def _state(request: Request) -> AppState:
+    """``app_state`` as a coroutine: FastAPI runs a plain ``def`` dependency in its thread
+    pool, and that hand-over (a thread wake-up and back, per request) cost more CPU than
+    the desk's whole gate (issue 18; bench/README.md)."""
+    return app_state(request)
+
+
+State = Annotated[AppState, Depends(_state)]
 
 
 def _bearer(request: Request) -> str | None:

@@ -104,8 +104,7 @@ class AnchorLog:
         line = (body[:-1] + f',"mac":"{_mac(self.key, body)}"}}\n').encode("utf-8")
         for path in self.paths:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                fd = _open_append(path)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX)  # whole lines, across worker processes
                     os.write(fd, line)
@@ -137,6 +136,17 @@ class AnchorLog:
                     continue
                 points.append(point)
         return points, problems
+
+
+def _open_append(path: Path) -> int:
+    """``path`` opened for appending, its folder made only when missing (the first commit):
+    a ``mkdir`` on every commit was a visible share of the desk's write (issue 18)."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    try:
+        return os.open(path, flags, 0o600)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, flags, 0o600)
 
 
 @dataclass(frozen=True)

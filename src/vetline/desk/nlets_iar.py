@@ -127,10 +127,51 @@ def _refs(refs: Iterable[_Ref]) -> str:
     return ", ".join(f"{_text(r.source)}:{_text(r.record_id)}" for r in refs) or "NONE CITED"
 
 
+INDENT: Final = "  "
+
+
 def _wrap(line: str) -> list[str]:
-    if len(line) <= WIDTH and line.isprintable() and line == line.strip():
-        return [line]  # what ``textwrap`` returns for it, without its regex pass
-    return textwrap.wrap(line, WIDTH, subsequent_indent="  ", break_on_hyphens=False) or [""]
+    if line.isprintable() and line == line.strip() and "  " not in line:
+        if len(line) <= WIDTH:
+            return [line]  # what ``textwrap`` returns for it, without its regex pass
+        return _wrap_single_spaced(line)
+    return textwrap.wrap(line, WIDTH, subsequent_indent=INDENT, break_on_hyphens=False) or [""]
+
+
+def _wrap_single_spaced(line: str) -> list[str]:
+    """``textwrap.wrap(line, WIDTH, subsequent_indent=INDENT, break_on_hyphens=False)`` for
+    a printable line with single spaces and no space at either end (what ``_text`` makes).
+
+    The same greedy steps as ``textwrap.TextWrapper._wrap_chunks`` (long words broken to
+    fill the line, a line's leading and trailing space dropped), on chunks from one
+    ``split`` instead of its regular expression: the wrapping of long IAR lines was a
+    visible share of the desk's CPU per IAQ (issue 18). ``tests/desk/test_iar_text.py``
+    checks it equals ``textwrap`` on generated lines.
+    """
+    words = line.split(" ")
+    chunks = [" "] * (2 * len(words) - 1)
+    chunks[::2] = words
+    chunks.reverse()
+    lines: list[str] = []
+    while chunks:
+        indent = INDENT if lines else ""
+        width = WIDTH - len(indent)
+        if lines and chunks[-1] == " ":
+            chunks.pop()
+        current: list[str] = []
+        length = 0
+        while chunks and length + len(chunks[-1]) <= width:
+            length += len(chunks[-1])
+            current.append(chunks.pop())
+        if chunks and len(chunks[-1]) > width:  # a word longer than a line: broken
+            room = width - length  # may be 0: textwrap then moves on, as here
+            current.append(chunks[-1][:room])
+            chunks[-1] = chunks[-1][room:]
+        if current and current[-1].strip() == "":
+            current.pop()
+        if current:
+            lines.append(indent + "".join(current))
+    return lines or [""]
 
 
 def _subject_lines(iaq: IAQ) -> list[str]:

@@ -68,32 +68,53 @@ class CaseIntake:
     def wants(self, query_type: str, iar: Mapping[str, Any]) -> bool:
         return wants(query_type, iar) is not None
 
-    def __call__(self, query_id: str, query_type: str, iar: Mapping[str, Any]) -> None:
+    def __call__(
+        self, query_id: str, query_type: str, iar: Mapping[str, Any], answered: Any = None
+    ) -> None:
         why = wants(query_type, iar)
         if why is None:
             return
+        # The desk's just-written row and the person core's outcome its IAR was built
+        # from (``AnsweredHook``): the same checks, not run a second time.
+        row, outcome = (answered.row, answered.worked.outcome) if answered else (None, None)
         try:
             open_case(
-                self.svc, query_id, Actor.system("vetting-intake"), via="AUTOMATIC", reason=why
-            )
+                self.svc, query_id, Actor.system("vetting-intake"), via="AUTOMATIC",
+                reason=why, query=row, outcome=outcome,
+            )  # fmt: skip
         except Exception:
             log.exception("case intake failed for query %s (the sweep will retry)", query_id)
 
 
 def open_case(
-    svc: VettingService, query_id: str, actor: Actor, *, via: str, reason: str
+    svc: VettingService,
+    query_id: str,
+    actor: Actor,
+    *,
+    via: str,
+    reason: str,
+    query: DeskQuery | None = None,
+    outcome: Outcome | None = None,
 ) -> dict[str, Any]:
-    """Open (or attach to) the case for answered query ``query_id``; its summary."""
+    """Open (or attach to) the case for answered query ``query_id``; its summary.
+
+    ``query`` and ``outcome``: the row the desk has just committed and the person core's
+    working-out its IAR was built from (the automatic intake); otherwise both are read
+    and worked out here.
+    """
     if not reason.strip():
         raise BadInput("reason", "say why the case is opened")
-    with svc.uow(actor, read_only=True) as uow:
-        query = uow.session.get(DeskQuery, query_id)
-        if query is None:
-            raise NotFound(f"no query {query_id!r}")
-        if query.state != QueryState.ANSWERED:
-            raise BadInput("query_id", f"the query is {query.state.upper()}, not answered yet")
-        uow.session.expunge(query)
-    outcome = outcome_for(svc, query)  # the same checks on every path
+    if query is None or query.id != query_id:
+        with svc.uow(actor, read_only=True) as uow:
+            query = uow.session.get(DeskQuery, query_id)
+            if query is None:
+                raise NotFound(f"no query {query_id!r}")
+            uow.session.expunge(query)
+        outcome = None
+    if query.state != QueryState.ANSWERED:
+        raise BadInput("query_id", f"the query is {query.state.upper()}, not answered yet")
+    if outcome is None:
+        outcome = outcome_for(svc, query)  # the same checks on every path
     for attempt in (1, 2):
         try:
             return _write(svc, query, outcome, actor, via, reason)

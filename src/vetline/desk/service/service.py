@@ -78,6 +78,7 @@ from vetline.status import Policy
 __all__ = [
     "OBJECT_TYPE",
     "QUEUE",
+    "Answered",
     "AnsweredHook",
     "DeskService",
     "DeskUnavailable",
@@ -94,12 +95,22 @@ class AnsweredHook(Protocol):
 
     ``wants`` is asked first, on the desk's own path, and must be cheap and pure; only
     when it says yes is the hook called, after the IAR is committed (outside the desk's
-    transaction: a failing hook never takes back an IAR already sent).
+    transaction: a failing hook never takes back an IAR already sent). ``answered``, when
+    the desk has it (an automatic answer it has just written), is the stored row and the
+    person core's ``Outcome`` the IAR was built from: the same working-out, so the hook
+    need not read the row back nor work the query out again (issue 18: that doubled the
+    CPU of an actionable IAQ).
     """
 
     def wants(self, query_type: str, iar: Mapping[str, Any]) -> bool: ...
 
-    def __call__(self, query_id: str, query_type: str, iar: Mapping[str, Any]) -> None: ...
+    def __call__(
+        self,
+        query_id: str,
+        query_type: str,
+        iar: Mapping[str, Any],
+        answered: Answered | None = None,
+    ) -> None: ...
 
 
 class DeskUnavailable(Exception):
@@ -221,7 +232,7 @@ class DeskService:
         except Duplicate:
             return self._winner(job.row, actor, carried)
         if self._wanted(job.row.query_type, job.worked):
-            self.notify_answered(job.row.id, job.row.query_type, job.worked.iar)
+            self.notify_answered(job.row.id, job.row.query_type, job.worked.iar, job)
         return Submission(job.row.id, job.worked.state, job.worked.iar, True)
 
     async def submit_async(
@@ -258,7 +269,7 @@ class DeskService:
             return await asyncio.to_thread(self._winner, job.row, actor, carried)
         if self._wanted(job.row.query_type, job.worked):  # rare: off the loop
             await asyncio.to_thread(
-                self.notify_answered, job.row.id, job.row.query_type, job.worked.iar
+                self.notify_answered, job.row.id, job.row.query_type, job.worked.iar, job
             )
         return Submission(job.row.id, job.worked.state, job.worked.iar, True)
 
@@ -270,11 +281,23 @@ class DeskService:
             and hook.wants(query_type, worked.iar)
         )
 
-    def notify_answered(self, query_id: str, query_type: str, iar: Mapping[str, Any]) -> None:
-        """Tell the hook of a committed, final IAR (the analyst's answer calls this too)."""
+    def notify_answered(
+        self,
+        query_id: str,
+        query_type: str,
+        iar: Mapping[str, Any],
+        answered: Answered | None = None,
+    ) -> None:
+        """Tell the hook of a committed, final IAR (the analyst's answer calls this too).
+
+        ``answered``: the job just written, when the IAR is the desk's automatic one.
+        """
         hook = self.on_answered
         if hook is not None and hook.wants(query_type, iar):
-            hook(query_id, query_type, iar)
+            if answered is None:
+                hook(query_id, query_type, iar)
+            else:
+                hook(query_id, query_type, iar, answered)
 
     def _accept(
         self, body: str | bytes, scope: RowScope, form: Form | None, received: datetime
@@ -502,7 +525,7 @@ class DeskService:
             "aor": query.aor, "possible_person_ids": outcome.possible_ids,
             "possible_unread": list(found.possible_unread),
         }  # fmt: skip
-        return Worked(state, iar, iar_json, values, event)
+        return Worked(state, iar, iar_json, values, event, outcome)
 
     def recover(self, actor: Actor | None = None) -> int:
         """Answer every query left RECEIVED by a crash; returns how many."""

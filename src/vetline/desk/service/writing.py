@@ -22,6 +22,7 @@ from vetline.desk.service import store
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.triage import triage
+from vetline.person import Outcome
 
 QUEUE = "iaq"
 OBJECT_TYPE = "desk_query"
@@ -30,13 +31,16 @@ OBJECT_TYPE = "desk_query"
 @dataclass(frozen=True)
 class Worked:
     """A query worked out: its new state, the IAR (and its stored text), the row's new
-    column values and the details of the sent/queued audit event."""
+    column values, the details of the sent/queued audit event, and the person core's
+    ``Outcome`` it was built from (handed to the ``on_answered`` hook, which would
+    otherwise work the same query out a second time)."""
 
     state: QueryState
     iar: dict[str, Any]
     iar_json: str
     values: dict[str, Any]
     event: dict[str, Any]
+    outcome: Outcome | None = None
 
     @property
     def automatic(self) -> bool:
