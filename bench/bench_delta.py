@@ -79,7 +79,9 @@ def prepare(world: Path, out: Path, new: int, changed: int, seed: int) -> None:
 
 
 def _persons(data: Path) -> pd.Series:
-    frame = pd.read_parquet(data / "persons" / "records.parquet", columns=["unique_id", "person_id"])
+    frame = pd.read_parquet(
+        data / "persons" / "records.parquet", columns=["unique_id", "person_id"]
+    )
     return pd.Series(frame["person_id"].to_numpy(), index=frame["unique_id"].to_numpy())
 
 
@@ -91,14 +93,15 @@ def agreement(a: pd.Series, b: pd.Series) -> tuple[float, list[str]]:
     members_b = pd.Series(b.index, index=b.to_numpy()).groupby(level=0).agg(frozenset)
     same_a = a.map(members_a)
     same_b = b.map(members_b)
-    equal = (same_a.to_numpy() == same_b.to_numpy())
+    equal = same_a.to_numpy() == same_b.to_numpy()
     differ = [str(k) for k, ok in zip(common, equal, strict=True) if not ok]
     return float(equal.mean()), differ
 
 
 def run(out: Path) -> None:
-    from vetline.records import ingest_extract
     from vetline.resolve.delta import update_persons
+
+    from vetline.records import ingest_extract
 
     work = out / "delta-data"
     shutil.rmtree(work, ignore_errors=True)

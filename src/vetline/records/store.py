@@ -124,9 +124,8 @@ class RecordStore:
         for s in self.sources():
             part = f"SELECT {', '.join(columns)} FROM read_parquet({_quote(self._file(s))})"
             if wanted is not None:
-                part += (
-                    f" WHERE record_id IN (SELECT record_id FROM wanted WHERE source = {_literal(s)})"
-                )
+                chosen = f"SELECT record_id FROM wanted WHERE source = {_literal(s)}"
+                part += f" WHERE record_id IN ({chosen})"
             parts.append(part)
         schema = identity_schema()
         if with_hash:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from datetime import UTC, datetime
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd

@@ -492,9 +492,10 @@ class RecordIndex:
     def replace(self, rows: Rows, table: pd.DataFrame) -> None:
         """Rewrite existing ``rows`` with ``table``'s standardised values (changed records,
         same keys); the person ids stay (``set_persons`` moves them)."""
-        rows = np.asarray(rows, dtype=np.int32)
-        if not len(rows):
+        at: IndexI32 = np.asarray(rows, dtype=np.int32)
+        if not len(at):
             return
+        rows = at
         self._count_tf(rows, -1)
         for c in CODED_COLUMNS:
             if c != "person_id":
@@ -503,8 +504,8 @@ class RecordIndex:
             self.ints[c][rows] = table[c].astype("float64").to_numpy()
         for rule, key_table in zip(BLOCKING_RULES, self.keys, strict=True):
             key_table.remove(rows)
-            h, ok = _row_hashes(rule, self.coded, self.ints, rows=rows)
-            key_table.insert(h[ok], rows[ok])
+            h, ok = _row_hashes(rule, self.coded, self.ints, rows=at)
+            key_table.insert(h[ok], at[ok])
         self._count_tf(rows, 1)
         self._tf_from_counts()
 
