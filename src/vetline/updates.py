@@ -95,9 +95,10 @@ def update_cmd(
     ] = None,
 ) -> None:
     """Apply newly ingested and changed records to persons and index (no rebuild)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
 
-    from vetline.cli import console, rich_progress
     from vetline.desk.service.cli import console_actor
     from vetline.errors import BadInput
     from vetline.resolve.delta import update_persons
@@ -109,16 +110,25 @@ def update_cmd(
     database = _database(folder)
     actor = console_actor()
     flagged: list[int] = []
-    with rich_progress() as progress:
+    console = Console()
+    columns = (TextColumn("[bold]{task.description:<22}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True)) as bars:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total or None)
+            bars.update(tasks[stage], completed=done, total=total or None)
+
         report = update_persons(
             folder,
             progress=progress,
             on_changes=lambda r: flagged.append(record_changes(database, actor, r)),
         )
     table = Table(title=f"update → {folder}")
-    columns = ("new records", "changed", "persons changed", "created", "merged", "split",
+    headings = ("new records", "changed", "persons changed", "created", "merged", "split",
                "retired", "cases flagged")  # fmt: skip
-    for col in columns:
+    for col in headings:
         table.add_column(col, justify="right")
     table.add_row(
         *(
