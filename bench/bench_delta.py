@@ -99,9 +99,8 @@ def agreement(a: pd.Series, b: pd.Series) -> tuple[float, list[str]]:
 
 
 def run(out: Path) -> None:
-    from vetline.resolve.delta import update_persons
-
     from vetline.records import ingest_extract
+    from vetline.resolve.delta import update_persons
 
     work = out / "delta-data"
     shutil.rmtree(work, ignore_errors=True)
@@ -125,15 +124,27 @@ def run(out: Path) -> None:
         "peak_rss_mb": round(rss),
         "accepted": sum(c.accepted for c in ingest.sources.values()),
     }
-    full = out / "full-data"
-    if (full / "persons" / "records.parquet").exists():
-        share, differ = agreement(_persons(work), _persons(full))
-        build = json.loads((full / "model" / "build.json").read_text())
-        result["full_rebuild_s"] = round(sum(build["seconds"].values()), 1)
-        result["agreement"] = round(share, 6)
-        result["records_differing"] = len(differ)
-        (out / "differing.json").write_text(json.dumps(differ[:2000]))
+    result.update(compare(out))
     print(json.dumps(result, indent=1))
+
+
+def compare(out: Path) -> dict[str, object]:
+    """Agreement of the updated persons with the reference rebuild's (when it is built
+    over the same records: a half-finished reference still holds the base's persons)."""
+    work, full = out / "delta-data", out / "full-data"
+    if not (full / "persons" / "records.parquet").exists():
+        return {"agreement": "no reference rebuild"}
+    mine, theirs = _persons(work), _persons(full)
+    if len(mine) != len(theirs):
+        return {"agreement": f"reference holds {len(theirs):,} records, update {len(mine):,}"}
+    share, differ = agreement(mine, theirs)
+    build = json.loads((full / "model" / "build.json").read_text())
+    (out / "differing.json").write_text(json.dumps(differ[:2000]))
+    return {
+        "full_rebuild_s": round(sum(build["seconds"].values()), 1),
+        "agreement": round(share, 6),
+        "records_differing": len(differ),
+    }
 
 
 def live(out: Path, records: int) -> None:
@@ -164,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=18)
     r = sub.add_parser("run")
     r.add_argument("--out", type=Path, required=True)
+    c = sub.add_parser("compare")
+    c.add_argument("--out", type=Path, required=True)
     lv = sub.add_parser("live")
     lv.add_argument("--out", type=Path, required=True)
     lv.add_argument("--records", type=int, default=200)
@@ -172,6 +185,8 @@ def main(argv: list[str] | None = None) -> None:
         prepare(args.world, args.out, args.new, args.changed, args.seed)
     elif args.cmd == "run":
         run(args.out)
+    elif args.cmd == "compare":
+        print(json.dumps(compare(args.out), indent=1))
     else:
         live(args.out, args.records)
 

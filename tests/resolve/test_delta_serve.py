@@ -38,18 +38,19 @@ def _add_user(db: Database, username: str) -> None:
         uow.commit()
 
 
-def _new_biometric_record(root: Path) -> dict[str, str]:
-    """A delta record with a FIN whose FIN no base record carries (a new person)."""
-    base_fins: set[str] = set()
+def _new_biometric_record(root: Path, truth: dict[tuple[str, str], str]) -> dict[str, str]:
+    """A delta record with a FIN, of a person with no record in the base (a new person)."""
+    in_base: set[str] = set()
     for path in (root / "base").glob("*.csv"):
         with path.open(newline="") as fh:
-            base_fins |= {r["fin"] for r in csv.DictReader(fh) if r.get("fin")}
+            in_base |= {truth[(path.stem, r["record_id"])] for r in csv.DictReader(fh)}
     for path in sorted((root / "delta").glob("*.csv")):
         with path.open(newline="") as fh:
             for row in csv.DictReader(fh):
-                if row.get("fin") and row["fin"] not in base_fins and row.get("dob"):
+                who = truth[(path.stem, row["record_id"])]
+                if row.get("fin") and row.get("dob") and who not in in_base:
                     return {**row, "source": path.stem}
-    raise AssertionError("the delta holds no new FIN")
+    raise AssertionError("the delta holds no new person with a FIN")
 
 
 def _ask(client: httpx.Client, row: dict[str, str], n: int) -> dict[str, Any]:
@@ -75,12 +76,12 @@ def test_running_server_answers_a_delta_record(
     tmp_path: Path, sqlite_database_url: str, sqlite_database: Database
 ) -> None:
     people = world.make_people(300, seed=8)
-    world.write_extract(tmp_path / "all", people, seed=9)
+    truth = world.write_extract(tmp_path / "all", people, seed=9)
     split_extract(tmp_path / "all", tmp_path / "base", tmp_path / "delta", seed=11)
     data = tmp_path / "data"
     ingest_extract(tmp_path / "base", data)
     build_persons(data)
-    row = _new_biometric_record(tmp_path)
+    row = _new_biometric_record(tmp_path, truth)
     _add_user(sqlite_database, "delta.agency")
     server = ServerProcess(["vetline.cli", "serve", "--data", str(data)], sqlite_database_url)
     try:
