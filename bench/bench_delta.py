@@ -105,15 +105,17 @@ def run(out: Path) -> None:
     work = out / "delta-data"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(out / "base-data", work)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     ingest = ingest_extract(out / "delta", work)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     report = update_persons(work)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "ingest_s": round(t1 - t0, 2),
         "update_s": round(t2 - t1, 2),
+        "ingest_cpu_s": round(c1 - c0, 2),
+        "update_cpu_s": round(c2 - c1, 2),
         "update_stages": report.seconds,
         "records_new": report.records_new,
         "records_changed": report.records_changed,
