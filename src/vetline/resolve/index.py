@@ -101,6 +101,7 @@ class Coded:
         #: derived column → (hash, present) per vocabulary entry (``derived_hashes``)
         self._derived: dict[str, tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]] = {}
         self._spare: npt.NDArray[Any] | None = None  # growth buffer behind ``codes``
+        self._cache_spare: dict[str, npt.NDArray[Any]] = {}  # ... behind the caches
 
     @classmethod
     def encode(cls, values: Iterable[Any]) -> Coded:
@@ -160,17 +161,36 @@ class Coded:
                 self._lookup[v] = code
                 added.append(v)
             new[i] = code
-        if added:  # extend the decode and hash caches rather than rebuild them
+        if added:  # extend the decode and hash caches (with spare room) rather than rebuild
             if self._values is not None:
-                extra = np.empty(len(added) + 1, dtype=object)
-                extra[:-1], extra[-1] = added, None
-                self._values = np.concatenate([self._values[:-1], extra])
+                self._extend_values(added)
+            spare = self._cache_spare
             if self._hashes is not None:
-                self._hashes = np.concatenate([self._hashes, _hash_values(added)])
+                self._hashes, spare["h"] = _grown(self._hashes, spare.get("h"), _hash_values(added))
             for column, (h, ok) in self._derived.items():
                 more_h, more_ok = _derive(column, added)
-                self._derived[column] = (np.concatenate([h, more_h]), np.concatenate([ok, more_ok]))
+                h, spare[f"h:{column}"] = _grown(h, spare.get(f"h:{column}"), more_h)
+                ok, spare[f"ok:{column}"] = _grown(ok, spare.get(f"ok:{column}"), more_ok)
+                self._derived[column] = (h, ok)
         return new
+
+    def _extend_values(self, added: list[Any]) -> None:
+        """Append to the decode cache, whose last entry is the ``None`` of code −1.
+
+        A copy of the cache per added record (a million objects for the record keys)
+        was most of a live add's cost at 1M rows; the cache now grows into spare room.
+        """
+        assert self._values is not None
+        n, k = len(self._values) - 1, len(added)
+        buf = self._cache_spare.get("values")
+        if buf is None or len(buf) < n + k + 1 or self._values.base is not buf:
+            buf = np.empty(max(n + k + 1, n + n // 4 + 1024), dtype=object)
+            buf[:n] = self._values[:n]
+        for j, value in enumerate(added):  # one by one: tuples must not broadcast
+            buf[n + j] = value
+        buf[n + k] = None
+        self._values = buf[: n + k + 1]
+        self._cache_spare["values"] = buf
 
     def append(self, values: Sequence[Any]) -> None:
         """Append rows, growing the vocabulary for unseen values (amortised O(1) a row)."""
@@ -434,7 +454,7 @@ class RecordIndex:
             counts = self._tf_counts[column]
             if len(counts) < size:
                 counts = np.concatenate([counts, np.zeros(size - len(counts), np.int64)])
-            counts += sign * np.bincount(codes[codes >= 0], minlength=size)
+            np.add.at(counts, codes[codes >= 0], sign)
             self._tf_counts[column] = counts
 
     def tf_of(self, column: str, value: Any) -> float:
