@@ -216,7 +216,7 @@ def _update(
     rows = index.rows_of_keys(table.loc[is_changed, "unique_id"].tolist())
     index.replace(rows[rows >= 0], table.loc[is_changed].iloc[rows >= 0])
     fresh = pd.concat([table.loc[~is_changed], table.loc[is_changed].iloc[rows < 0]])
-    index.add(fresh, fresh["unique_id"].tolist())  # provisional ids, set below
+    index.add(fresh, [""] * len(fresh))  # one provisional person id, set below
     progress(STAGE, 2, STEPS)
     seconds["index_write"] = time.perf_counter() - t
 
