@@ -23,7 +23,9 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "vetline"
 
 #: The workflows, adapters and entry points above the domain packages.
-_UPPER = frozenset({"desk", "api", "db", "auth", "audit", "cli", "serve", "demo", "tables", "web"})
+_UPPER = frozenset(
+    {"desk", "api", "db", "auth", "audit", "cli", "serve", "demo", "tables", "web", "updates"}
+)
 
 #: unit → the units it must never import (a unit is a package or a top-level module).
 FORBIDDEN: dict[str, frozenset[str]] = {

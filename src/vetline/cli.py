@@ -339,9 +339,11 @@ app.add_typer(batch_app, name="batch")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(leads_app, name="leads")
 
+from vetline.updates import update_cmd  # noqa: E402
 from vetline.vetting.cli import cases_app  # noqa: E402 - the vetting centre
 
 app.add_typer(cases_app, name="cases")
+app.command("update")(update_cmd)  # vetline update: a delta without a rebuild (issue 18)
 
 
 def _vetting_for_leads() -> object:

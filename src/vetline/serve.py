@@ -34,6 +34,8 @@ from vetline.errors import BadInput
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from vetline.desk.service.service import DeskService
+    from vetline.resolve.generation import GenerationWatch, Stamp
     from vetline.settings import Settings
 
 # The API, the desk and the person core are imported where they are used, after the port
@@ -92,6 +94,7 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
     app = install_web(create_app(settings, database=database), warm=True)
     step("database open and migrated, web app mounted")
     try:
+        generation = index_generation(settings.data)  # before loading: none missed
         lookup = PersonLookup.open(settings.data, warm=False)
         step("person index and records loaded")
         desk = DeskService(database, lookup, policy=load_policy())
@@ -104,10 +107,32 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
         desk.recover()
         desk.warm_up()
         step("query desk warm")
+        app.state.index_watch = watch_index(settings.data, desk, generation)
     start_batch_runner(app)  # API batch jobs: resumes those a previous process left
     freeze_loaded_objects()
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return app
+
+
+def index_generation(data: Path) -> Stamp | None:
+    from vetline.resolve.generation import stamp
+
+    return stamp(data)
+
+
+def watch_index(data: Path, desk: DeskService, seen: Stamp | None) -> GenerationWatch:
+    """Reload the person index and records when ``vetline build`` or ``vetline update``
+    writes a new generation (issue 18): loaded beside the old one, then swapped into the
+    desk (``DeskService.replace_lookup``); queries in flight finish on the old one."""
+    from vetline.person import PersonLookup
+    from vetline.resolve.generation import GenerationWatch
+
+    def reload() -> None:
+        lookup = PersonLookup.open(data, warm=True)
+        desk.replace_lookup(lookup)
+        gc.freeze()  # as at start-up: the new index out of the collector's sight
+
+    return GenerationWatch(data, reload, seen).start()
 
 
 def freeze_loaded_objects() -> None:

@@ -18,6 +18,7 @@ import pyarrow as pa
 from vetline.errors import BadInput
 from vetline.records.contract import SOURCE_NAMES
 from vetline.records.layout import (
+    CONTENT_HASH,
     IDENTITY_STORE_COLUMNS,
     INT16_COLUMNS,
     INT64_COLUMNS,
@@ -102,15 +103,61 @@ class RecordStore:
         """Every current record of ``source``, all store columns, sorted by ``record_id``."""
         return self._query(f"SELECT * FROM read_parquet({_quote(self._file(source))})")
 
-    def read_identities(self) -> pa.Table:
-        """Identity and provenance columns of every record of every source, as one table."""
+    def read_identities(
+        self, keys: Iterable[tuple[str, str]] | None = None, *, with_hash: bool = False
+    ) -> pa.Table:
+        """Identity and provenance columns of every record of every source, as one table.
+
+        ``keys``: only these ``(source, record_id)`` records (an incremental update reads
+        the records it re-examines, not the store). ``with_hash``: add ``content_hash``,
+        read in the same query as the row, so a build records the version it resolved.
+        """
+        columns = [*IDENTITY_STORE_COLUMNS, *([CONTENT_HASH] if with_hash else [])]
+        wanted: pa.Table | None = None
+        if keys is not None:
+            pairs = list(keys)
+            wanted = pa.table(
+                {"source": [k[0] for k in pairs], "record_id": [k[1] for k in pairs]},
+                schema=pa.schema([("source", pa.string()), ("record_id", pa.string())]),
+            )
+        parts = []
+        for s in self.sources():
+            part = f"SELECT {', '.join(columns)} FROM read_parquet({_quote(self._file(s))})"
+            if wanted is not None:
+                chosen = f"SELECT record_id FROM wanted WHERE source = {_literal(s)}"
+                part += f" WHERE record_id IN ({chosen})"
+            parts.append(part)
+        schema = identity_schema()
+        if with_hash:
+            schema = schema.append(pa.field(CONTENT_HASH, pa.string()))
+        if not parts:
+            return schema.empty_table()
+        sql = " UNION ALL ".join(parts)
+        if wanted is None:
+            return self._query(sql).cast(schema)
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            cur.register("wanted", wanted)
+            rel = cur.sql(sql)
+            assert rel is not None
+            return rel.to_arrow_table().cast(schema)
+        finally:
+            cur.close()
+
+    def content_hashes(self) -> pa.Table:
+        """``source``, ``record_id``, ``content_hash`` of every current record: what an
+        incremental update compares with the versions the persons were built from."""
         parts = [
-            f"SELECT {', '.join(IDENTITY_STORE_COLUMNS)} FROM read_parquet({_quote(self._file(s))})"
+            f"SELECT source, record_id, {CONTENT_HASH} FROM read_parquet({_quote(self._file(s))})"
             for s in self.sources()
         ]
+        schema = pa.schema(
+            [("source", pa.string()), ("record_id", pa.string()), (CONTENT_HASH, pa.string())]
+        )
         if not parts:
-            return identity_schema().empty_table()
-        return self._query(" UNION ALL ".join(parts)).cast(identity_schema())
+            return schema.empty_table()
+        return self._query(" UNION ALL ".join(parts)).cast(schema)
 
     def fetch(self, keys: Iterable[tuple[str, str]]) -> list[dict[str, object]]:
         """Full rows for ``(source, record_id)`` keys, in the order asked; unknown keys skipped.

@@ -17,6 +17,7 @@ import json
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -66,17 +67,35 @@ def _previous_ids(data_dir: Path) -> dict[str, str]:
 
 
 def _read_records(data_dir: Path) -> pd.DataFrame:
+    """Every record's identity columns and its ``content_hash`` (the version resolved)."""
     from vetline.records import RecordStore
 
     store = RecordStore(data_dir)
     try:
-        identities = store.read_identities()
+        identities = store.read_identities(with_hash=True)
     finally:
         store.close()
     if identities.num_rows == 0:
         raise BadInput(str(data_dir), "the record store is empty; run `vetline ingest` first")
     records: pd.DataFrame = identities.to_pandas()
     return records
+
+
+def content_hashes(records: pd.DataFrame) -> pd.Series:
+    """``content_hash`` by record key (``source|record_id``, the match table's ``unique_id``)."""
+    keys = records["source"].astype(str) + "|" + records["record_id"].astype(str)
+    return pd.Series(records["content_hash"].to_numpy(), index=keys.to_numpy())
+
+
+def previous_since(data_dir: Path) -> dict[str, str]:
+    """When each person id of the last build or update was first made (``since``)."""
+    path = layout.persons_file(data_dir)
+    if not path.exists():
+        return {}
+    frame = pd.read_parquet(path)
+    if "since" not in frame.columns:
+        return {}
+    return dict(zip(frame["person_id"], frame["since"], strict=True))
 
 
 def build_match_table(records: pd.DataFrame, progress: ProgressFn = no_progress) -> pd.DataFrame:
@@ -168,6 +187,8 @@ def build_persons(
     t0 = time.perf_counter()
     progress("read records", 0, 1)
     records = _read_records(data_dir)
+    hashes = content_hashes(records)
+    records = records.drop(columns=["content_hash"])
     progress("read records", 1, 1)
     if "first_name" in records.columns:
         given = records["first_name"].dropna().unique().tolist()
@@ -185,7 +206,8 @@ def build_persons(
     previous = _previous_ids(data_dir)
     person_ids = assign_person_ids(clusters, previous)
     links = person_links(linkage.links, table, person_ids)
-    _write_persons(data_dir, table, person_ids, links)
+    since = previous_since(data_dir)
+    _write_persons(data_dir, table, person_ids, links, hashes, since)
     progress("persons + index", 1, 2)
     index = RecordIndex.from_match_table(table, person_ids.tolist())
     symbol_cache.save(data_dir, index.symbols)
@@ -246,8 +268,16 @@ def person_links(links: pd.DataFrame, table: pd.DataFrame, person_ids: pd.Series
 
 
 def _write_persons(
-    data_dir: Path, table: pd.DataFrame, person_ids: pd.Series, links: pa.Table
+    data_dir: Path,
+    table: pd.DataFrame,
+    person_ids: pd.Series,
+    links: pa.Table,
+    hashes: pd.Series | None = None,
+    since: dict[str, str] | None = None,
 ) -> None:
+    """``records.parquet`` (with each record's ``content_hash``: the version resolved, so
+    ``vetline update`` knows what changed since), ``persons.parquet`` (with ``since``:
+    when the id was first made — a merge keeps the older id) and the links."""
     directory = layout.persons_dir(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
     records = pd.DataFrame(
@@ -256,6 +286,9 @@ def _write_persons(
             "record_id": table["record_id"],
             "unique_id": table["unique_id"],
             "person_id": person_ids.to_numpy(),
+            "content_hash": (
+                table["unique_id"].map(hashes).to_numpy() if hashes is not None else None
+            ),
         }
     )
     # No string min or lambda inside groupby: each falls back to a Python loop per
@@ -272,6 +305,8 @@ def _write_persons(
         .rename_axis("person_id")
         .reset_index()
     )
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    persons["since"] = persons["person_id"].map(since or {}).fillna(now)
     for frame, path in ((records, layout.person_records_file(data_dir)),
                         (persons, layout.persons_file(data_dir))):  # fmt: skip
         tmp = path.with_suffix(".tmp")

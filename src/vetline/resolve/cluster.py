@@ -355,6 +355,25 @@ class _Persons:
             self.values[root] = found
         return found
 
+    def seed(self, groups: np.ndarray) -> None:
+        """Start from persons already built: rows with one ``groups`` label are one person.
+
+        No guard is consulted here: the build (or update) that made each person applied
+        them when it joined its records. An incremental update (``delta.py``) seeds the
+        persons it touches and then applies only the new edges with ``try_join``, so new
+        records meet exactly the guards of a full build.
+        """
+        first: dict[object, int] = {}
+        for i, label in enumerate(groups.tolist()):
+            root = first.setdefault(label, i)
+            if root == i:
+                continue
+            merged = self._values(root)
+            for c, vals in self._values(i).items():
+                merged[c] = merged[c] | vals
+            self.values.pop(i, None)
+            self.parent[i] = root
+
     def try_join(self, a: int, b: int, id_agrees: bool, by_address: bool = False) -> str | None:
         """Join the persons of records ``a`` and ``b``; ``None``, or why not.
 
@@ -398,18 +417,24 @@ class _Persons:
 
 
 def components(
-    table: pd.DataFrame, edges: pd.DataFrame, refused: dict[tuple[str, str], str] | None = None
+    table: pd.DataFrame,
+    edges: pd.DataFrame,
+    refused: dict[tuple[str, str], str] | None = None,
+    seed: np.ndarray | None = None,
 ) -> pd.Series:
     """Cluster id (smallest member key) per record of ``table``, from ``clean_edges``.
 
     ``refused``, if given, receives the guard's reason for every edge it refused, keyed
-    by the edge's ``(unique_id_l, unique_id_r)``.
+    by the edge's ``(unique_id_l, unique_id_r)``. ``seed``, if given, labels the rows of
+    ``table`` that already form one person (``_Persons.seed``): the edges grow those.
     """
     ids = table["unique_id"].to_numpy()
     position = pd.Series(np.arange(len(ids)), index=ids)
     left = position.reindex(edges["unique_id_l"]).to_numpy()
     right = position.reindex(edges["unique_id_r"]).to_numpy()
     persons = _Persons(table)
+    if seed is not None:
+        persons.seed(seed)
     by_address = (
         edges["by_address"].to_numpy()
         if "by_address" in edges.columns

@@ -16,7 +16,7 @@ from typing import Any, Final
 from sqlalchemy import select
 
 from vetline.db.base import utc_iso
-from vetline.db.uow import Actor
+from vetline.db.uow import Actor, UnitOfWork
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.question import question_of
 from vetline.errors import BadInput
@@ -331,3 +331,38 @@ def changes(svc: VettingService, case_id: str, actor: Actor) -> dict[str, Any]:
         )
         uow.commit()
         return out
+
+
+def flag_changed_persons(uow: UnitOfWork, reasons: dict[str, str]) -> list[dict[str, Any]]:
+    """Flag for re-vetting the open cases of persons whose records an update changed.
+
+    ``reasons``: person id → what changed (``vetline update``'s ``PersonChange``, a
+    retired id included: its case now rests on the person it was merged into). Runs in
+    the caller's unit of work, so the flags commit with the update's audit events. The
+    snapshot comparison of ``revet`` still says what changed record by record; this
+    catches what it cannot see: records *added* to a case's person (issue 18).
+    """
+    if not reasons:
+        return []
+    flagged = []
+    open_states = [s.value for s in OPEN_CASE_STATES]
+    ids = list(reasons)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        cases = uow.session.scalars(
+            select(VettingCase).where(
+                VettingCase.person_id.in_(chunk), VettingCase.state.in_(open_states)
+            )
+        ).all()
+        for case in cases:
+            why = f"person records changed by an update: {reasons[case.person_id or '']}"
+            case.revet_reason = why[:300]
+            uow.audit(
+                VettingEvent.CASE_REVET_FLAGGED,
+                object_type="case",
+                object_id=case.id,
+                reason=why[:300],
+                details={"person_id": case.person_id},
+            )
+            flagged.append({"case_id": case.id, "person_id": case.person_id, "reason": why})
+    return flagged

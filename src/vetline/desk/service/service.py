@@ -178,6 +178,12 @@ class DeskService:
                         raise DeskUnavailable(str(exc)) from exc
         return self._lookup
 
+    def replace_lookup(self, lookup: PersonLookup) -> None:
+        """Serve from ``lookup`` from now on (a new index generation, issue 18); queries
+        in flight keep the lookup they took."""
+        with self._lock:
+            self._lookup = lookup
+
     def warm_up(self) -> None:
         """Work out one made-up query without storing anything.
 

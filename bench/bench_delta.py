@@ -1,0 +1,197 @@
+"""Daily updates without a rebuild (issue 18 goal 4): a delta extract applied to a built
+world by ``vetline ingest`` + ``vetline update``, against a full rebuild on all records.
+
+Three steps, so the slow setup (the base build, the reference rebuild) runs once and the
+measured step stays short on a shared machine:
+
+``prepare``: split a synthetic extract into a *base* extract and a *delta* extract —
+``--new`` records held out of the base (they arrive in the delta: new persons and new
+records of known persons) and ``--changed`` records whose base version lacks its
+identifiers (A-number, FIN, SSN) and whose delta version has them (a source completing a
+record), so the delta exercises both paths::
+
+    python bench/bench_delta.py prepare --world W --out /tmp/delta --new 45000 --changed 5000
+
+then, once: ``vetline ingest OUT/base --data OUT/base-data && vetline build --data
+OUT/base-data`` (the base world), and the reference: a copy of the base data folder with
+the delta ingested and rebuilt in full (``OUT/full-data``).
+
+``run``: copy the base data folder, ingest the delta, apply ``update_persons`` (timed by
+stage, peak RSS), and compare the persons with the reference rebuild's: the share of
+records whose person (as a set of records) is the same, and the differing ones listed::
+
+    python bench/bench_delta.py run --out /tmp/delta
+
+``live``: the cost of one live ``Resolver.add_records`` per record (the old per-record
+array copies) on the built base world, for ``--records`` records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+SOURCES_SKIP = {"truth", "truth_noise", "person_facts"}
+IDENTIFIERS = ("a_number", "fin", "ssn")
+
+
+def prepare(world: Path, out: Path, new: int, changed: int, seed: int) -> None:
+    rng = random.Random(seed)
+    frames = {
+        p.stem: pd.read_csv(p, dtype=str, keep_default_na=False)
+        for p in sorted(world.glob("*.csv"))
+        if p.stem not in SOURCES_SKIP
+    }
+    keys = [(s, i) for s, f in frames.items() for i in range(len(f))]
+    picked = rng.sample(keys, new + changed)
+    held = set(picked[:new])
+    touched = set(picked[new:])
+    (out / "base").mkdir(parents=True, exist_ok=True)
+    (out / "delta").mkdir(parents=True, exist_ok=True)
+    counts = {"new": 0, "changed": 0}
+    for source, frame in frames.items():
+        new_rows = [i for i in range(len(frame)) if (source, i) in held]
+        changed_rows = [
+            i
+            for i in range(len(frame))
+            if (source, i) in touched and any(frame.at[i, c] for c in IDENTIFIERS if c in frame)
+        ]
+        base = frame.drop(index=new_rows)
+        for c in IDENTIFIERS:
+            if c in base.columns:
+                base.loc[base.index.isin(changed_rows), c] = ""
+        base.to_csv(out / "base" / f"{source}.csv", index=False)
+        delta = frame.loc[sorted(new_rows + changed_rows)]
+        if len(delta):
+            delta.to_csv(out / "delta" / f"{source}.csv", index=False)
+        counts["new"] += len(new_rows)
+        counts["changed"] += len(changed_rows)
+    (out / "delta.json").write_text(json.dumps(counts))
+    print(json.dumps(counts))
+
+
+def _persons(data: Path) -> pd.Series:
+    frame = pd.read_parquet(
+        data / "persons" / "records.parquet", columns=["unique_id", "person_id"]
+    )
+    return pd.Series(frame["person_id"].to_numpy(), index=frame["unique_id"].to_numpy())
+
+
+def agreement(a: pd.Series, b: pd.Series) -> tuple[float, list[str]]:
+    """Share of records whose person holds the same records in ``a`` and ``b``."""
+    common = a.index.intersection(b.index)
+    a, b = a.loc[common], b.loc[common]
+    members_a = pd.Series(a.index, index=a.to_numpy()).groupby(level=0).agg(frozenset)
+    members_b = pd.Series(b.index, index=b.to_numpy()).groupby(level=0).agg(frozenset)
+    same_a = a.map(members_a)
+    same_b = b.map(members_b)
+    equal = same_a.to_numpy() == same_b.to_numpy()
+    differ = [str(k) for k, ok in zip(common, equal, strict=True) if not ok]
+    return float(equal.mean()), differ
+
+
+def run(out: Path) -> None:
+    from vetline.records import ingest_extract
+    from vetline.resolve.delta import update_persons
+
+    work = out / "delta-data"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(out / "base-data", work)
+    t0, c0 = time.perf_counter(), time.process_time()
+    ingest = ingest_extract(out / "delta", work)
+    t1, c1 = time.perf_counter(), time.process_time()
+    report = update_persons(work)
+    t2, c2 = time.perf_counter(), time.process_time()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "ingest_s": round(t1 - t0, 2),
+        "update_s": round(t2 - t1, 2),
+        "ingest_cpu_s": round(c1 - c0, 2),
+        "update_cpu_s": round(c2 - c1, 2),
+        "update_stages": report.seconds,
+        "records_new": report.records_new,
+        "records_changed": report.records_changed,
+        "persons_created": report.created,
+        "persons_merged": report.merged,
+        "persons_split": report.split,
+        "changes": len(report.changes),
+        "peak_rss_mb": round(rss),
+        "accepted": sum(c.accepted for c in ingest.sources.values()),
+    }
+    result.update(compare(out))
+    print(json.dumps(result, indent=1))
+
+
+def compare(out: Path) -> dict[str, object]:
+    """Agreement of the updated persons with the reference rebuild's (when it is built
+    over the same records: a half-finished reference still holds the base's persons)."""
+    work, full = out / "delta-data", out / "full-data"
+    if not (full / "persons" / "records.parquet").exists():
+        return {"agreement": "no reference rebuild"}
+    mine, theirs = _persons(work), _persons(full)
+    if len(mine) != len(theirs):
+        return {"agreement": f"reference holds {len(theirs):,} records, update {len(mine):,}"}
+    share, differ = agreement(mine, theirs)
+    build = json.loads((full / "model" / "build.json").read_text())
+    (out / "differing.json").write_text(json.dumps(differ[:2000]))
+    return {
+        "full_rebuild_s": round(sum(build["seconds"].values()), 1),
+        "agreement": round(share, 6),
+        "records_differing": len(differ),
+    }
+
+
+def live(out: Path, records: int) -> None:
+    from vetline.records import RecordStore
+    from vetline.resolve import Resolver
+
+    data = out / "base-data"
+    store = RecordStore(data)
+    rows = store.read_identities().slice(0, records).to_pylist()
+    store.close()
+    resolver = Resolver.load(data)
+    for row in rows:
+        row["record_id"] = f"LIVE{row['record_id']}"
+    t = time.perf_counter()
+    resolver.add_records(rows)
+    per = (time.perf_counter() - t) / len(rows)
+    print(json.dumps({"records": len(rows), "ms_per_record": round(per * 1000, 2)}))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("prepare")
+    p.add_argument("--world", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--new", type=int, default=45_000)
+    p.add_argument("--changed", type=int, default=5_000)
+    p.add_argument("--seed", type=int, default=18)
+    r = sub.add_parser("run")
+    r.add_argument("--out", type=Path, required=True)
+    c = sub.add_parser("compare")
+    c.add_argument("--out", type=Path, required=True)
+    lv = sub.add_parser("live")
+    lv.add_argument("--out", type=Path, required=True)
+    lv.add_argument("--records", type=int, default=200)
+    args = parser.parse_args(argv)
+    if args.cmd == "prepare":
+        prepare(args.world, args.out, args.new, args.changed, args.seed)
+    elif args.cmd == "run":
+        run(args.out)
+    elif args.cmd == "compare":
+        print(json.dumps(compare(args.out), indent=1))
+    else:
+        live(args.out, args.records)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

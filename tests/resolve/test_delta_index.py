@@ -1,0 +1,73 @@
+"""The index's cheap add path (issue 18): records added one at a time, in batches, or
+rewritten in place give the same candidates, term frequencies and saved arrays as an
+index built from all of them at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import BuiltWorld
+from vetline.resolve import index as index_module
+from vetline.resolve.build import _read_records, build_match_table
+from vetline.resolve.index import RecordIndex
+from vetline.resolve.regroup import match_rows
+
+
+@pytest.fixture(scope="module")
+def table(built_world: BuiltWorld) -> pd.DataFrame:
+    records = _read_records(built_world.data).drop(columns=["content_hash"])
+    return build_match_table(records)
+
+
+def _same(a: RecordIndex, b: RecordIndex, rows: list[dict[str, object]]) -> None:
+    ua, ub = a.coded["unique_id"], b.coded["unique_id"]
+    for row in rows:
+        got = sorted(ua.values(a.candidates(row, 10_000)).tolist())
+        want = sorted(ub.values(b.candidates(row, 10_000)).tolist())
+        assert got == want, row["unique_id"]
+    for column in RecordIndex.TF_COLUMNS:
+        for value in b.coded[column].vocab[:50]:
+            assert a.tf_of(column, value) == pytest.approx(b.tf_of(column, value), abs=0)
+
+
+def test_adds_one_by_one_equal_a_full_index(
+    table: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(index_module, "TAIL_MIN", 16)  # merge tails often, too
+    ids = [f"P{i}" for i in range(len(table))]
+    full = RecordIndex.from_match_table(table, ids)
+    head = 200
+    grown = RecordIndex.from_match_table(table.iloc[:head], ids[:head])
+    for i in range(head, len(table), 7):  # uneven batches, single rows among them
+        grown.add(table.iloc[i : i + 7], ids[i : i + 7])
+    sample = match_rows(table.iloc[::9])
+    _same(grown, full, sample)
+    grown.save(tmp_path / "grown")
+    _same(RecordIndex.load(tmp_path / "grown"), full, sample)
+    assert np.array_equal(grown.coded["person_id"].codes >= 0, full.coded["person_id"].codes >= 0)
+
+
+def test_replace_moves_a_records_keys(table: pd.DataFrame) -> None:
+    ids = [f"P{i}" for i in range(len(table))]
+    index = RecordIndex.from_match_table(table, ids)
+    target = table.iloc[[5]].copy()
+    donor = table.iloc[[len(table) - 1]]
+    changed = donor.copy()
+    changed["unique_id"] = target["unique_id"].to_numpy()
+    changed["source"], changed["record_id"] = (
+        target["source"].to_numpy(),
+        target["record_id"].to_numpy(),
+    )
+    rows = index.rows_of_keys([str(target["unique_id"].iloc[0])])
+    assert rows.tolist() == [5]
+    index.replace(rows, changed)
+    expected = table.copy()
+    expected.iloc[5] = changed.iloc[0]
+    _same(index, RecordIndex.from_match_table(expected, ids), match_rows(table.iloc[[5, -1]]))
+    index.set_persons(rows, ["PNEW"])
+    assert index.rows_of_person("PNEW").tolist() == [5]
+    assert index.rows_of_person(ids[5]).tolist() == []
