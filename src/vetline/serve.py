@@ -52,6 +52,9 @@ GIL_SWITCH_SECONDS = 0.0005
 #: calls; with 5 s, workers were killed and restarted over and over while loading, and
 #: two workers took minutes to come up under load instead of seconds.
 WORKER_START_SECONDS = 120
+#: How often the vetting centre's clocks are swept (overdue claims escalated, detainers
+#: past their custody deadline lapsed; ``vetline.vetting.sweep``).
+VETTING_SWEEP_SECONDS = 60.0
 log = logging.getLogger("vetline.serve")
 
 
@@ -97,7 +100,9 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
         say(f"  query desk not ready ({exc}): queries are kept and answered after a build")
     else:
         install_desk(app, desk)
-        install_vetting(app, VettingService(desk, data_dir=settings.data))  # cases on IARs
+        install_vetting(
+            app, VettingService(desk, data_dir=settings.data), sweep_every=VETTING_SWEEP_SECONDS
+        )  # cases on IARs; claim escalation and detainer lapse every minute
         desk.recover()
         desk.warm_up()
         step("query desk warm")

@@ -125,6 +125,11 @@ class VettingRequest(Base):
     """A detainer, notification request, referral or no-action decision of a case."""
 
     __tablename__ = "vetting_requests"
+    #: The clocks' side of the overdue filter and the sweep read late requests from this
+    #: index alone (state, deadline, case), without a table lookup per request.
+    __table_args__ = (
+        Index("ix_vetting_requests_state_deadline", "state", "deadline_at", "case_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
@@ -169,6 +174,7 @@ class CitizenshipClaim(Base):
     """A claim (or a sign) of U.S. citizenship under review, with its clock."""
 
     __tablename__ = "vetting_claims"
+    __table_args__ = (Index("ix_vetting_claims_state_due", "state", "due_at", "case_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"), index=True)
@@ -184,6 +190,8 @@ class CitizenshipClaim(Base):
     determination_text: Mapped[str | None] = mapped_column(String(4000))
     determined_by: Mapped[str | None] = mapped_column(String(64))
     determined_at: Mapped[str | None] = _ts()
+    #: When the sweep escalated the overdue claim (``sweep.py``); NULL until then.
+    escalated_at: Mapped[str | None] = _ts()
 
 
 class SourceCorrection(Base):
@@ -215,3 +223,29 @@ class EvidenceSnapshot(Base):
     taken_by: Mapped[str] = mapped_column(String(64))
     content_json: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class VettingNotice(Base):
+    """A durable notification for a role's queue: an overdue citizenship claim escalated,
+    a detainer lapsed by the sweep. Listed over the API and the web, acknowledged by a
+    named person; ``dedupe_key`` (kind|subject|audience) makes the sweep idempotent."""
+
+    __tablename__ = "vetting_notices"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_vetting_notices_dedupe_key"),
+        Index("ix_vetting_notices_audience_open", "audience", "acknowledged_at", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))  # CLAIM_OVERDUE | DETAINER_LAPSED
+    audience: Mapped[str] = mapped_column(String(32))  # a role: supervisor, ...
+    case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"), index=True)
+    subject_type: Mapped[str] = mapped_column(String(16))  # claim | request
+    subject_id: Mapped[str] = mapped_column(String(36))
+    dedupe_key: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(String(1000))
+    citation: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    created_by: Mapped[str] = mapped_column(String(64))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[str | None] = _ts()

@@ -91,7 +91,10 @@ def claim_view(c: CitizenshipClaim, now: str | None = None) -> dict[str, Any]:
         "opened_at": c.opened_at,
         "due_at": c.due_at,
         "overdue": overdue,
-        "escalated_to_supervisor": overdue,
+        # Shown as soon as it is past due; ``escalated_at``: when the sweep notified the
+        # supervisors and citizenship reviewers (vetting/sweep.py), None until then.
+        "escalated_to_supervisor": overdue or c.escalated_at is not None,
+        "escalated_at": c.escalated_at,
         "assigned_to": c.assigned_to,
         "determination": c.determination,
         "determination_text": c.determination_text,
