@@ -1,5 +1,6 @@
 """Vetting centre gaps (issue 15): durable notices for the sweep's escalations and lapses,
-when a claim was escalated, and the clock indexes the overdue list and the sweep read.
+when a claim was escalated, and the clock indexes: (case, state, time) for a page row's
+overdue flag, (state, time, case) for the overdue filter and the sweep (bench/README.md).
 
 Revision ID: 0008_vetops
 Revises: 0007_web
@@ -47,16 +48,24 @@ def upgrade() -> None:
     with op.batch_alter_table("vetting_claims") as batch:
         batch.add_column(sa.Column("escalated_at", sa.String(TS)))
     op.create_index(
-        "ix_vetting_requests_state_deadline",
+        "ix_vetting_requests_case_clock",
         "vetting_requests",
-        ["state", "deadline_at", "case_id"],
+        ["case_id", "state", "deadline_at"],
     )
-    op.create_index("ix_vetting_claims_state_due", "vetting_claims", ["state", "due_at", "case_id"])
+    op.create_index(
+        "ix_vetting_claims_case_clock", "vetting_claims", ["case_id", "state", "due_at"]
+    )
+    op.create_index(
+        "ix_vetting_requests_clock", "vetting_requests", ["state", "deadline_at", "case_id"]
+    )
+    op.create_index("ix_vetting_claims_clock", "vetting_claims", ["state", "due_at", "case_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_vetting_claims_state_due", "vetting_claims")
-    op.drop_index("ix_vetting_requests_state_deadline", "vetting_requests")
+    op.drop_index("ix_vetting_claims_clock", "vetting_claims")
+    op.drop_index("ix_vetting_requests_clock", "vetting_requests")
+    op.drop_index("ix_vetting_claims_case_clock", "vetting_claims")
+    op.drop_index("ix_vetting_requests_case_clock", "vetting_requests")
     with op.batch_alter_table("vetting_claims") as batch:
         batch.drop_column("escalated_at")
     op.drop_index("ix_vetting_notices_audience_open", "vetting_notices")
