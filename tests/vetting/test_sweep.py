@@ -106,6 +106,7 @@ def test_overdue_claim_escalates_once_and_a_detainer_lapses_by_itself(
         "at": None,
         "claims_escalated": [],
         "detainers_lapsed": [],
+        "referrals_expired": [],
     }
 
     # Past due: escalated once, a notice each for supervisors and citizenship reviewers.
@@ -119,11 +120,14 @@ def test_overdue_claim_escalates_once_and_a_detainer_lapses_by_itself(
     listed = people["reviewer"].get("/v1/citizenship-claims").json()
     assert listed[0]["escalated_to_supervisor"] and listed[0]["escalated_at"] is not None
 
+    # Filing reached reviewers and supervisors at once; the escalation came on top.
     sup_notices = people["sup1"].get("/v1/vetting/notices").json()
-    assert [n["kind"] for n in sup_notices] == ["CLAIM_OVERDUE"]
+    assert [n["kind"] for n in sup_notices] == ["CLAIM_OVERDUE", "CLAIM_FILED"]
     assert sup_notices[0]["subject_id"] == claim_id and "on hold" in sup_notices[0]["text"]
+    assert "1 live request(s) put on hold" in sup_notices[1]["text"]
     assert [n["kind"] for n in people["reviewer"].get("/v1/vetting/notices").json()] == [
-        "CLAIM_OVERDUE"
+        "CLAIM_OVERDUE",
+        "CLAIM_FILED",
     ]
     assert people["officer"].get("/v1/vetting/notices").json() == []  # not addressed to it
     assert people["agency"].get("/v1/vetting/notices").status_code == 403
@@ -132,9 +136,9 @@ def test_overdue_claim_escalates_once_and_a_detainer_lapses_by_itself(
     assert people["officer"].post(f"/v1/vetting/notices/{nid}/acknowledge").status_code == 404
     ack = people["sup2"].post(f"/v1/vetting/notices/{nid}/acknowledge").json()
     assert ack["acknowledged_by"] == "sup2"
-    assert people["sup1"].get("/v1/vetting/notices").json() == []
+    assert [n["kind"] for n in people["sup1"].get("/v1/vetting/notices").json()] == ["CLAIM_FILED"]
     every = people["sup1"].get("/v1/vetting/notices", params={"open_only": "false"}).json()
-    assert len(every) == 1 and len(_events(database, "NOTICE_ACKNOWLEDGED")) == 1
+    assert len(every) == 2 and len(_events(database, "NOTICE_ACKNOWLEDGED")) == 1
 
     # Past the custody deadline (the claim still holds the detainer): it lapses, cited.
     clock.advance(days=6)
@@ -155,7 +159,8 @@ def test_overdue_claim_escalates_once_and_a_detainer_lapses_by_itself(
         "DETAINER_LAPSED"
     }
     ops = people["sup1"].get("/v1/ops/vetting").json()
-    assert ops["detainers"]["lapsed"] == 1
+    assert ops["detainers"]["lapsed"] == 1 and ops["citizenship_claims"]["escalated"] == 1
+    assert ops["notices_open_by_kind"]["DETAINER_LAPSED"] == 2
     with UnitOfWork(database, Actor.system()) as uow:
         assert verify_chain(uow.session).ok
 
@@ -168,3 +173,29 @@ def test_the_background_sweeper_runs_the_same_sweep(
     assert out is not None and out["claims_escalated"] == out["detainers_lapsed"] == []
     sweeper.start()
     sweeper.stop()
+
+
+def test_an_issued_referral_past_its_expiry_flags_its_case_once(
+    desk: Any, vetting: VettingService, lookup: PersonLookup, world: World, clock: Clock
+) -> None:
+    from test_documents_scope import OFFICER, _ready_case
+
+    from vetline.vetting import notices, requests
+
+    case_id, _ = _ready_case(desk, vetting, lookup, world)
+    draft = requests.Draft(kind="LEAD_REFERRAL", reason="at large")
+    rid = requests.draft(vetting, case_id, OFFICER, draft)["request_id"]
+    requests.issue(vetting, rid, OFFICER)
+    clock.advance(days=vetting.settings.referral_days - 1)
+    assert sweep(vetting)["referrals_expired"] == []
+    clock.advance(days=2)
+    assert sweep(vetting)["referrals_expired"] == [rid]
+    assert sweep(vetting)["referrals_expired"] == []  # idempotent
+    with UnitOfWork(vetting.database, Actor.system(), read_only=True) as uow:
+        from vetline.vetting.models import VettingCase
+
+        case = uow.session.get(VettingCase, case_id)
+        assert case is not None and case.revet_reason and "expired" in case.revet_reason
+    sup = Actor(user_id="s", username="sup", role="supervisor", via="cli")
+    listed = notices.list_notices(vetting, sup)
+    assert [n["kind"] for n in listed] == ["REFERRAL_EXPIRED"] and listed[0]["subject_id"] == rid

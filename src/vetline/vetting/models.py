@@ -242,7 +242,7 @@ class VettingNotice(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(24))  # CLAIM_OVERDUE | DETAINER_LAPSED
+    kind: Mapped[str] = mapped_column(String(24))  # notices.CLAIM_FILED, CLAIM_OVERDUE, ...
     audience: Mapped[str] = mapped_column(String(32))  # a role: supervisor, ...
     case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"), index=True)
     subject_type: Mapped[str] = mapped_column(String(16))  # claim | request

@@ -26,6 +26,8 @@ from vetline.vetting.service import VettingService, new_id
 
 CLAIM_OVERDUE: Final = "CLAIM_OVERDUE"
 DETAINER_LAPSED: Final = "DETAINER_LAPSED"
+REFERRAL_EXPIRED: Final = "REFERRAL_EXPIRED"
+CLAIM_FILED: Final = "CLAIM_FILED"
 SUPERVISOR: Final = "supervisor"
 REVIEWER: Final = "citizenship_reviewer"
 OFFICER: Final = "vetting_officer"

@@ -1,5 +1,6 @@
-"""The centre's clocks, acted on: one sweep escalates overdue citizenship claims and lapses
-detainers whose hold period ended without ICE taking custody (issue 15 items 4 and 7).
+"""The centre's clocks, acted on: one sweep escalates overdue citizenship claims, lapses
+detainers whose hold period ended without ICE taking custody (issue 15 items 4 and 7), and
+flags cases whose issued referral passed its expiry date for re-vetting.
 
 Why the system and not only an officer: a claim nobody looks at stays unseen, and a
 detainer nobody lapses keeps showing as a hold request the agency may no longer honour
@@ -20,9 +21,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from typing import Any, Final
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from vetline.db.base import parse_utc_iso, utc_iso
@@ -31,11 +33,11 @@ from vetline.errors import BadInput
 from vetline.statemachine import IllegalTransition
 from vetline.vetting import notices, rules
 from vetline.vetting.events import VettingEvent
-from vetline.vetting.models import CitizenshipClaim, VettingCase, VettingRequest
+from vetline.vetting.models import CitizenshipClaim, VettingCase, VettingNotice, VettingRequest
 from vetline.vetting.moves import load_case
 from vetline.vetting.moving import step
 from vetline.vetting.service import VettingService
-from vetline.vetting.states import RequestState
+from vetline.vetting.states import CaseState, RequestState
 from vetline.vetting.views import CLOCKED, OPEN_CLAIMS
 
 log = logging.getLogger("vetline.vetting.sweep")
@@ -46,6 +48,11 @@ LAPSE_AUDIENCE: Final = (notices.SUPERVISOR, notices.OFFICER)
 #: Only a detainer asks an agency to hold a person; a notification request asks for a
 #: phone call before release and ends with it.
 LAPSING_KINDS: Final = (rules.DETAINER,)
+REFERRAL_KINDS: Final = (rules.LEAD_REFERRAL, rules.CONDITIONAL_REFERRAL)
+REFERRAL_CITATION: Final = (
+    "reference §4.5: a referral package carries an expiry/staleness date "
+    "(VettingSettings.referral_days after issue)"
+)
 CLAIM_CITATION: Final = (
     "issue 15 item 7 / reference §11.2 item 7: a citizenship claim opens a review task "
     "with a clock and escalates to a supervisor when overdue (VettingSettings.claim_hours)"
@@ -63,15 +70,18 @@ def sweep(svc: VettingService, actor: Actor | None = None) -> dict[str, Any]:
     at = utc_iso(svc.now())
     escalated = escalate_claims(svc, actor, at)
     lapsed = lapse_detainers(svc, actor, at)
-    if escalated or lapsed:
+    expired = expire_referrals(svc, actor, at)
+    done = {
+        "at": at,
+        "claims_escalated": escalated,
+        "detainers_lapsed": lapsed,
+        "referrals_expired": expired,
+    }
+    if escalated or lapsed or expired:
         with svc.uow(actor) as uow:
-            uow.audit(
-                VettingEvent.SWEEP_RUN,
-                object_type="sweep",
-                details={"at": at, "claims_escalated": escalated, "detainers_lapsed": lapsed},
-            )
+            uow.audit(VettingEvent.SWEEP_RUN, object_type="sweep", details=done)
             uow.commit()
-    return {"at": at, "claims_escalated": escalated, "detainers_lapsed": lapsed}
+    return done
 
 
 def escalate_claims(svc: VettingService, actor: Actor, at: str) -> list[str]:
@@ -221,6 +231,66 @@ def _lapse(svc: VettingService, actor: Actor, request_id: str, at: str) -> bool:
             uow.commit()
             return True
     except (IllegalTransition, BadInput, IntegrityError):  # moved by someone else meanwhile
+        return False
+
+
+def expire_referrals(svc: VettingService, actor: Actor, at: str) -> list[str]:
+    """Each issued lead / conditional referral past its expiry date (``referral_days`` after
+    issue, the date printed in its package): a notice, and its case flagged for re-vetting,
+    so the field does not act on a stale package (reference §4.5 expiry/staleness date)."""
+    cutoff = utc_iso(parse_utc_iso(at) - timedelta(days=svc.settings.referral_days))
+    noticed = exists().where(
+        VettingNotice.subject_id == VettingRequest.id,
+        VettingNotice.kind == notices.REFERRAL_EXPIRED,
+    )
+    with svc.uow(actor, read_only=True) as uow:
+        due = list(
+            uow.session.execute(
+                select(VettingRequest.id).where(
+                    VettingRequest.kind.in_(REFERRAL_KINDS),
+                    VettingRequest.state == RequestState.ISSUED.value,
+                    VettingRequest.issued_at < cutoff,
+                    ~noticed,
+                )
+            ).scalars()
+        )
+    return [rid for rid in due if _expire(svc, actor, rid, at)]
+
+
+def _expire(svc: VettingService, actor: Actor, request_id: str, at: str) -> bool:
+    try:
+        with svc.uow(actor) as uow:
+            req = uow.session.get(VettingRequest, request_id)
+            if req is None or req.issued_at is None:
+                return False
+            case = load_case(uow, req.case_id)
+            expired_on = (
+                parse_utc_iso(req.issued_at) + timedelta(days=svc.settings.referral_days)
+            ).date()
+            why = f"{req.kind} {req.number} expired on {expired_on}: re-vet before acting on it"
+            if case.state != CaseState.CLOSED:
+                case.revet_reason = why[:300]
+            for audience in LAPSE_AUDIENCE:
+                notices.post(
+                    uow,
+                    kind=notices.REFERRAL_EXPIRED,
+                    audience=audience,
+                    case_id=case.id,
+                    subject_type="request",
+                    subject_id=req.id,
+                    text=f"Case {case.number}: {why}.",
+                    citation=REFERRAL_CITATION,
+                )
+            uow.audit(
+                VettingEvent.CASE_REVET_FLAGGED,
+                object_type="case",
+                object_id=case.id,
+                reason=why,
+                details={"request_id": req.id, "citation": REFERRAL_CITATION, "at": at},
+            )
+            uow.commit()
+            return True
+    except IntegrityError:  # another process noticed it first
         return False
 
 
