@@ -56,6 +56,9 @@ WORKER_START_SECONDS = 120
 #: uvicorn's httptools protocol sending each response's headers and body in one write
 #: (``vetline.api.httpproto``: one system call per response instead of two; issue 18).
 HTTP_PROTOCOL = "vetline.api.httpproto:CoalescingHttpTools"
+#: How often the vetting centre's clocks are swept (overdue claims escalated, detainers
+#: past their custody deadline lapsed; ``vetline.vetting.sweep``).
+VETTING_SWEEP_SECONDS = 60.0
 log = logging.getLogger("vetline.serve")
 
 
@@ -103,7 +106,9 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
         say(f"  query desk not ready ({exc}): queries are kept and answered after a build")
     else:
         install_desk(app, desk)
-        install_vetting(app, VettingService(desk, data_dir=settings.data))  # cases on IARs
+        install_vetting(
+            app, VettingService(desk, data_dir=settings.data), sweep_every=VETTING_SWEEP_SECONDS
+        )  # cases on IARs; claim escalation and detainer lapse every minute
         desk.recover()
         desk.warm_up()
         step("query desk warm")

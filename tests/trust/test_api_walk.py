@@ -125,6 +125,8 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/citizenship-claims/{claim_id}/determine"): frozenset({CR}),
     ("GET", "/v1/corrections"): frozenset({V, S, CR}),
     ("GET", "/v1/ops/vetting"): frozenset({V, S}),
+    ("GET", "/v1/vetting/notices"): frozenset({V, S, CR}),
+    ("POST", "/v1/vetting/notices/{notice_id}/acknowledge"): frozenset({V, S, CR}),
     # Agencies' asks on their own queries (vetline.desk.service.asks):
     ("POST", "/v1/iaq/{iar_id}/expedite"): frozenset({A}),
     ("POST", "/v1/iaq/{iar_id}/explain"): frozenset({A}),

@@ -8,14 +8,15 @@ Public surface:
 * ``install_intake(svc)``: the desk tells the centre of every finalised IAR
   (``DeskService.on_answered``); ``intake.open_case`` / ``intake.sweep`` open cases.
 * Commands, one function each for API and CLI: ``cases`` (review, marks, checklist,
-  close, revet, changes), ``requests`` (draft … cancel, documents), ``claims`` (file,
+  close, revet, changes), ``sweep.sweep`` (claim escalation, detainer lapse; its notices
+  in ``notices``), ``requests`` (draft … cancel, documents), ``claims`` (file,
   assign, determine), ``corrections`` (source errors), ``ops.vetting_stats``.
 * The rules (``rules.py``, each with its citation) and the lifecycles (``states.py``).
 
 Edit here: see README.md beside this file.
 """
 
-from vetline.vetting import cases, claims, corrections, intake, ops, requests
+from vetline.vetting import cases, claims, corrections, intake, notices, ops, requests, sweep
 from vetline.vetting.intake import CaseIntake
 from vetline.vetting.service import VettingService, VettingSettings
 
@@ -36,6 +37,8 @@ __all__ = [
     "corrections",
     "install_intake",
     "intake",
+    "notices",
     "ops",
     "requests",
+    "sweep",
 ]

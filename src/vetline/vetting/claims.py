@@ -22,6 +22,7 @@ from vetline.auth.errors import NotFound
 from vetline.db.base import utc_iso
 from vetline.db.uow import Actor, UnitOfWork
 from vetline.errors import BadInput
+from vetline.vetting import notices
 from vetline.vetting.events import VettingEvent
 from vetline.vetting.models import (
     ChecklistItem,
@@ -103,6 +104,22 @@ def open_review(
     )
     if item is not None:
         item.state = "PENDING"
+    # The review task reaches its people at once, not when someone opens the list.
+    for audience in (notices.REVIEWER, notices.SUPERVISOR):
+        notices.post(
+            uow,
+            kind=notices.CLAIM_FILED,
+            audience=audience,
+            case_id=case.id,
+            subject_type="claim",
+            subject_id=claim.id,
+            text=(
+                f"Citizenship claim ({claimant}) on case {case.number}, due {claim.due_at}; "
+                f"{len(held)} live request(s) put on hold."
+            ),
+            citation="reference §11.2 item 7: a claim opens a review task and reaches "
+            "the office immediately",
+        )
     uow.audit(
         VettingEvent.CLAIM_OPENED,
         object_type="claim",

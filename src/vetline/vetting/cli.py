@@ -20,7 +20,7 @@ from vetline.db.cli import DataOpt
 from vetline.errors import BadInput
 
 cases_app = typer.Typer(
-    help="Vetting cases: list, show, open, intake, revet.", no_args_is_help=True
+    help="Vetting cases: list, show, open, intake, revet, sweep, notices.", no_args_is_help=True
 )
 console = Console()
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON instead of a table.")]
@@ -137,3 +137,38 @@ def revet_cmd(data: DataOpt = None) -> None:
     for one in flagged:
         typer.echo(f"{one['case_id']}: {one['reason']}")
     typer.echo(f"{len(flagged)} case(s) flagged for re-vetting")
+
+
+@cases_app.command("sweep")
+def sweep_cmd(data: DataOpt = None, as_json: JsonOpt = False) -> None:
+    """Escalate overdue citizenship claims and lapse detainers past their custody deadline
+    (idempotent; ``vetline serve`` runs it every minute)."""
+    from vetline.vetting.sweep import sweep
+
+    out = sweep(_service(data), _actor())
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    typer.echo(
+        f"{len(out['claims_escalated'])} claim(s) escalated, "
+        f"{len(out['detainers_lapsed'])} detainer(s) lapsed (as of {out['at']})"
+    )
+
+
+@cases_app.command("notices")
+def notices_cmd(
+    role: Annotated[
+        str, typer.Option("--role", help="supervisor, citizenship_reviewer, vetting_officer")
+    ] = "supervisor",
+    data: DataOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Acknowledged ones too.")] = False,
+) -> None:
+    """The notices addressed to a role (what the sweep escalated or lapsed), as JSON."""
+    from dataclasses import replace
+
+    from vetline.vetting import notices
+
+    if role not in (notices.SUPERVISOR, notices.REVIEWER, notices.OFFICER):
+        raise BadInput("--role", "supervisor, citizenship_reviewer or vetting_officer")
+    actor = replace(_actor(), role=role)
+    typer.echo(json.dumps(notices.list_notices(_service(data), actor, not all_), indent=2))

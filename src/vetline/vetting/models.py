@@ -125,6 +125,13 @@ class VettingRequest(Base):
     """A detainer, notification request, referral or no-action decision of a case."""
 
     __tablename__ = "vetting_requests"
+    #: The overdue flag of a page row (a correlated EXISTS) reads the first index alone,
+    #: the overdue filter and the sweep the second (bench/README.md). Both, and in this
+    #: order: with the second alone, SQLite's planner read every late request per row.
+    __table_args__ = (
+        Index("ix_vetting_requests_case_clock", "case_id", "state", "deadline_at"),
+        Index("ix_vetting_requests_clock", "state", "deadline_at", "case_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
@@ -169,6 +176,10 @@ class CitizenshipClaim(Base):
     """A claim (or a sign) of U.S. citizenship under review, with its clock."""
 
     __tablename__ = "vetting_claims"
+    __table_args__ = (
+        Index("ix_vetting_claims_case_clock", "case_id", "state", "due_at"),
+        Index("ix_vetting_claims_clock", "state", "due_at", "case_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"), index=True)
@@ -184,6 +195,8 @@ class CitizenshipClaim(Base):
     determination_text: Mapped[str | None] = mapped_column(String(4000))
     determined_by: Mapped[str | None] = mapped_column(String(64))
     determined_at: Mapped[str | None] = _ts()
+    #: When the sweep escalated the overdue claim (``sweep.py``); NULL until then.
+    escalated_at: Mapped[str | None] = _ts()
 
 
 class SourceCorrection(Base):
@@ -215,3 +228,29 @@ class EvidenceSnapshot(Base):
     taken_by: Mapped[str] = mapped_column(String(64))
     content_json: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class VettingNotice(Base):
+    """A durable notification for a role's queue: an overdue citizenship claim escalated,
+    a detainer lapsed by the sweep. Listed over the API and the web, acknowledged by a
+    named person; ``dedupe_key`` (kind|subject|audience) makes the sweep idempotent."""
+
+    __tablename__ = "vetting_notices"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_vetting_notices_dedupe_key"),
+        Index("ix_vetting_notices_audience_open", "audience", "acknowledged_at", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))  # notices.CLAIM_FILED, CLAIM_OVERDUE, ...
+    audience: Mapped[str] = mapped_column(String(32))  # a role: supervisor, ...
+    case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"), index=True)
+    subject_type: Mapped[str] = mapped_column(String(16))  # claim | request
+    subject_id: Mapped[str] = mapped_column(String(36))
+    dedupe_key: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(String(1000))
+    citation: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[str] = mapped_column(String(TS_WIDTH))
+    created_by: Mapped[str] = mapped_column(String(64))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[str | None] = _ts()

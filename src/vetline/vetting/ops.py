@@ -22,6 +22,7 @@ from vetline.vetting.models import (
     CitizenshipClaim,
     SourceCorrection,
     VettingCase,
+    VettingNotice,
     VettingRequest,
 )
 from vetline.vetting.service import VettingService
@@ -115,6 +116,9 @@ def vetting_stats(svc: VettingService, actor: Actor, days: int = 30) -> dict[str
                         CitizenshipClaim.state != "DETERMINED", CitizenshipClaim.due_at < at
                     )
                 ),
+                "escalated": count(
+                    select(func.count()).where(CitizenshipClaim.escalated_at >= since)
+                ),
                 "confirmed": count(
                     select(func.count()).where(
                         CitizenshipClaim.determination == "USC_CONFIRMED",
@@ -123,6 +127,13 @@ def vetting_stats(svc: VettingService, actor: Actor, days: int = 30) -> dict[str
                 ),
                 "time_to_determination_hours": _hours([(a, b) for a, b in claim_times if b]),
             },
+            "notices_open_by_kind": dict(
+                s.execute(
+                    select(VettingNotice.kind, func.count())
+                    .where(VettingNotice.acknowledged_at.is_(None))
+                    .group_by(VettingNotice.kind)
+                ).all()
+            ),
             "iars_amended_after_review": count(
                 select(func.count()).where(CaseIAR.amended_at >= since)
             ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, true
 
 from vetline.db.base import utc_iso
 from vetline.db.uow import UnitOfWork
@@ -91,7 +91,10 @@ def claim_view(c: CitizenshipClaim, now: str | None = None) -> dict[str, Any]:
         "opened_at": c.opened_at,
         "due_at": c.due_at,
         "overdue": overdue,
-        "escalated_to_supervisor": overdue,
+        # Shown as soon as it is past due; ``escalated_at``: when the sweep notified the
+        # supervisors and citizenship reviewers (vetting/sweep.py), None until then.
+        "escalated_to_supervisor": overdue or c.escalated_at is not None,
+        "escalated_at": c.escalated_at,
         "assigned_to": c.assigned_to,
         "determination": c.determination,
         "determination_text": c.determination_text,
@@ -306,19 +309,69 @@ def list_query(
     return q.order_by(newest.desc(), VettingCase.id.desc()).limit(limit)
 
 
+#: The columns of a case's line in the list (``case_summary``'s fields): the list reads
+#: these and no more — not the subject and intake JSON of every row, nor ORM objects
+#: (hydrating 50 ``VettingCase`` rows was half of the call, bench/README.md).
+SUMMARY_COLUMNS: tuple[Any, ...] = (
+    VettingCase.id,
+    VettingCase.number,
+    VettingCase.state,
+    VettingCase.person_id,
+    VettingCase.ori,
+    VettingCase.aor,
+    VettingCase.field_office,
+    VettingCase.opened_at,
+    VettingCase.opened_via,
+    VettingCase.match_level,
+    VettingCase.identity_basis,
+    VettingCase.recommendation,
+    VettingCase.citizenship_sign,
+    VettingCase.protected_status,
+    VettingCase.in_custody,
+    VettingCase.revet_reason,
+    VettingCase.updated_at,
+)
+
+
+def summary_of_row(row: Any) -> dict[str, Any]:
+    """``case_summary``'s dict from a row of ``SUMMARY_COLUMNS`` (same keys, same order)."""
+    m = row._mapping
+    return {
+        "case_id": m["id"],
+        "number": m["number"],
+        "state": m["state"],
+        "person_id": m["person_id"],
+        "ori": m["ori"],
+        "aor": m["aor"],
+        "field_office": m["field_office"],
+        "opened_at": m["opened_at"],
+        "opened_via": m["opened_via"],
+        "match_level": m["match_level"],
+        "identity_basis": m["identity_basis"],
+        "recommendation": m["recommendation"],
+        "citizenship_sign": bool(m["citizenship_sign"]),
+        "protected_status": bool(m["protected_status"]),
+        "in_custody": bool(m["in_custody"]),
+        "revet_reason": m["revet_reason"],
+        "updated_at": m["updated_at"],
+    }
+
+
 def list_cases(uow: UnitOfWork, **filters: Any) -> dict[str, Any]:
+    """A page of the queue: each case's summary and whether a clock of it is past due.
+
+    One statement: the summary columns and the overdue flag as a correlated EXISTS in the
+    select list, evaluated for the page's rows only (it was a second query over the page's
+    ids, whose 50-value IN list was compiled anew on every call).
+    """
     now = utc_iso(uow.now())
-    rows = list(uow.session.scalars(list_query(now, **filters)))
-    late = set()
-    if rows:
-        late = set(
-            uow.session.scalars(
-                select(VettingCase.id).where(
-                    VettingCase.id.in_([r.id for r in rows]), overdue_clause(now)
-                )
-            )
-        )
-    cases = [{**case_summary(r), "overdue": r.id in late} for r in rows]
+    # Filtered on overdue, every row is: the flag needs no per-row test then.
+    late = true() if filters.get("overdue") else overdue_clause(now)
+    q = list_query(now, **filters).with_only_columns(
+        *SUMMARY_COLUMNS, late.label("overdue"), maintain_column_froms=True
+    )
+    rows = uow.session.execute(q).all()
+    cases = [{**summary_of_row(r), "overdue": bool(r.overdue)} for r in rows]
     cursor = (
         f"{rows[-1].opened_at}|{rows[-1].id}" if len(rows) == filters.get("limit", 50) else None
     )

@@ -21,7 +21,16 @@ from vetline.api.routers.desk import desk_of
 from vetline.api.state import AppState
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
-from vetline.vetting import VettingService, cases, claims, corrections, install_intake, intake, ops
+from vetline.vetting import (
+    VettingService,
+    cases,
+    claims,
+    corrections,
+    install_intake,
+    intake,
+    notices,
+    ops,
+)
 from vetline.vetting.moves import load_request
 from vetline.vetting.views import list_cases
 
@@ -38,11 +47,18 @@ Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-def install_vetting(app: Any, svc: VettingService) -> None:
+def install_vetting(app: Any, svc: VettingService, sweep_every: float | None = None) -> None:
     """Attach a built vetting service (``vetline serve``, tests): finalised IARs open cases
-    from the first query on, not only once a vetting route was first called."""
+    from the first query on, not only once a vetting route was first called.
+    ``sweep_every`` (seconds; ``vetline serve``): run the centre's clocks — claim
+    escalation, detainer lapse — in a background thread (``vetting.sweep.Sweeper``)."""
     install_intake(svc)
     app.state.vetting = svc
+    if sweep_every is not None:
+        from vetline.vetting.sweep import Sweeper
+
+        app.state.vetting_sweeper = Sweeper(svc, sweep_every)
+        app.state.vetting_sweeper.start()
 
 
 def vetting_of(request: Request, state: AppState) -> VettingService:
@@ -247,6 +263,24 @@ def get_ops(
 ) -> dict[str, Any]:
     """Cases, decisions, detainers (cancelled by reason, citizenship first), claims, corrections."""
     return ops.vetting_stats(vetting_of(request, state), p.actor(), days)
+
+
+@router.get("/v1/vetting/notices")
+def get_notices(
+    request: Request,
+    p: Reader,
+    state: State,
+    open_only: bool = True,
+    case_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[dict[str, Any]]:
+    """Notices addressed to the caller's role: overdue claims escalated, detainers lapsed."""
+    return notices.list_notices(vetting_of(request, state), p.actor(), open_only, case_id)
+
+
+@router.post("/v1/vetting/notices/{notice_id}/acknowledge")
+def post_notice_ack(notice_id: str, request: Request, p: Reader, state: State) -> dict[str, Any]:
+    """A named person of the addressed role takes note of a notice (audited)."""
+    return notices.acknowledge(vetting_of(request, state), notice_id, p.actor())
 
 
 # Imported last: it reads ``vetting_of`` from this module.
