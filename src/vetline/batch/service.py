@@ -16,6 +16,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from vetline.batch.job import JobRequest, describe, run_job
 from vetline.batch.layout import MANIFEST, RESULTS, fsync_dir
 from vetline.batch.lifecycle import LIFECYCLE, STALE_AFTER_S, JobState
 from vetline.batch.listfile import FORMATS
+from vetline.batch.lists import ListChoice
 from vetline.batch.models import BatchJob
 from vetline.batch.policy import BatchPolicy
 from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
@@ -60,9 +62,15 @@ class BatchService:
         return self.data_dir / "batch" / job_id
 
     def submit(
-        self, content: bytes, filename: str, fields: dict[str, Any], actor: Actor
-    ) -> dict[str, Any]:
-        """Store the list and the job (QUEUED), audited; durable when this returns."""
+        self, content: bytes, filename: str, fields: dict[str, Any], actor: Actor,
+        *, facility_ori: str | None = None, ori: str | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Store the list and the job (QUEUED), audited; durable when this returns.
+
+        With ``facility_ori`` the list is that facility's jail roster (``rosters.py``
+        checks who may send it): the runner vets only its bookings new since the
+        facility's previous roster. ``ori`` is the submitting agency's, for its row scope.
+        """
         suffix = Path(filename or "").suffix.lower()
         if suffix not in FORMATS:
             raise BadInput("file", f"a list is {', '.join(FORMATS)}, not {suffix or 'no suffix'}")
@@ -86,6 +94,8 @@ class BatchService:
             source_name=fields.get("source_name") or None,
             source_version=fields.get("source_version") or None,
             ref_column=fields.get("ref_column") or None, job_id=job_id,
+            list_kind="roster" if facility_ori else "file",
+            extra=(("facility", facility_ori),) if facility_ori else (),
         )  # fmt: skip
         request.check()
         from vetline.batch.listfile import check_list, file_sha256
@@ -100,12 +110,15 @@ class BatchService:
                 requester_id=actor.user_id, list_name=Path(filename).name[:256],
                 input_sha256=file_sha256(stored), request_json=json.dumps(describe(request)),
                 folder=str(folder / "out"), rows_done=0, created_at=now,
+                list_kind=request.list_kind, ori=ori, facility_ori=facility_ori,
             )  # fmt: skip
             uow.session.add(row)
             uow.audit(
                 EventType.BATCH_JOB_SUBMITTED, object_type="batch_job", object_id=job_id,
+                requesting_ori=ori,
                 details={"purpose": request.purpose, "authority": request.authority,
-                         "list": row.list_name,
+                         "list": row.list_name, "list_kind": request.list_kind,
+                         "facility_ori": facility_ori,
                          "input_sha256": row.input_sha256, "bytes": len(content)},
             )  # fmt: skip
             uow.commit()
@@ -201,6 +214,22 @@ class BatchService:
             source_version=spec["source_version"], ref_column=spec["ref_column"],
             job_id=job_id,
         )  # fmt: skip
+        choice = None
+        if spec.get("list_kind") == "roster":
+            from vetline.batch.lists import choose_list
+
+            facility = dict(spec.get("extra") or ())["facility"]
+            choice = choose_list(
+                request.list_path, None, facility, request.data_dir, folder,
+                self.clock().date(),
+            )  # fmt: skip
+            if choice.empty_reason:
+                self._finish_empty(job_id, runner, choice)
+                return
+            request = replace(
+                request, list_path=choice.path, list_kind="roster", extra=choice.details,
+                source_name=request.source_name or "roster",
+            )  # fmt: skip
         last = [0.0]
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -211,9 +240,25 @@ class BatchService:
 
         try:
             manifest = run_job(request, folder, self.policy, progress=progress, clock=self.clock)
+            if choice is not None:
+                from vetline.batch.lists import after_finish
+
+                after_finish(choice, request.data_dir)
         except Exception as exc:
             self._end(job_id, runner, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
             raise
+        self._end(job_id, runner, JobState.FINISHED, manifest=manifest)
+
+    def _finish_empty(self, job_id: str, runner: str, choice: ListChoice) -> None:
+        """A roster with no booking new since the facility's previous one: nothing to vet;
+        the job finishes with no rows and the roster becomes the facility's previous."""
+        from vetline.batch.lists import after_finish
+
+        after_finish(choice, Path(self.data_dir))
+        manifest = {
+            "job_id": job_id, "list_kind": "roster", "list_details": dict(choice.details),
+            "input_rows": 0, "counts": {}, "result_sha256": None, "note": choice.empty_reason,
+        }  # fmt: skip
         self._end(job_id, runner, JobState.FINISHED, manifest=manifest)
 
     def _end(self, job_id: str, runner: str, state: JobState, *, error: str | None = None,

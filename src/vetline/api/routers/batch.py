@@ -24,6 +24,14 @@ from vetline.api.state import AppState
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
 from vetline.batch.policy import load_batch_policy
+from vetline.batch.rosters import (
+    RosterJob,
+    RosterResults,
+    get_roster,
+    list_rosters,
+    roster_results,
+    submit_roster,
+)
 from vetline.batch.runner import BatchRunner
 from vetline.batch.service import BatchService, JobNotFound
 
@@ -127,3 +135,69 @@ def get_batch_results(
         )  # fmt: skip
     table = pq.read_table(path).slice(offset, limit)
     return {"manifest": manifest, "offset": offset, "rows": table.to_pylist()}
+
+
+# -- jail rosters (issue 16 items 8-9): partner officers of 287(g) agencies, lead analysts --
+Submitter = Annotated[Principal, Depends(require(Permission.ROSTER_SUBMIT))]
+RosterReader = Annotated[Principal, Depends(require(Permission.ROSTER_READ))]
+
+
+@router.post("/rosters", status_code=202)
+async def post_roster(
+    request: Request,
+    principal: Submitter,
+    state: State,
+    file: Annotated[UploadFile, File(description="The roster: .csv, .parquet or .jsonl")],
+    facility_ori: Annotated[str, Form(description="ORI of the jail the roster is of")],
+    purpose: Annotated[str | None, Form()] = None,
+    authority: Annotated[str | None, Form(description="Default: the agency's 287(g) MOA")] = None,
+) -> RosterJob:
+    """Submit a facility's daily roster; only bookings new since its previous are vetted.
+
+    A partner officer sends only rosters of its agency's facilities (403 otherwise).
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    content = await file.read()
+    runner = _runner(request, state)
+    fields = {"purpose": purpose, "authority": authority}
+    job = await run_in_threadpool(
+        submit_roster, runner.service, content, file.filename or "", facility_ori, fields,
+        principal.actor(), principal.row_scope,
+    )  # fmt: skip
+    runner.wake()
+    return job
+
+
+@router.get("/rosters")
+def get_rosters(
+    request: Request, principal: RosterReader, state: State, limit: int = 100
+) -> list[RosterJob]:
+    """The caller's roster jobs (a partner officer: its agency's), newest first."""
+    service = _runner(request, state).service
+    return list_rosters(service, principal.actor(), principal.row_scope, limit)
+
+
+@router.get("/rosters/{job_id}")
+def get_roster_job(
+    job_id: str, request: Request, principal: RosterReader, state: State
+) -> RosterJob:
+    """One roster job of the caller's: state, progress, the delta's figures, counts."""
+    service = _runner(request, state).service
+    return get_roster(service, job_id, principal.actor(), principal.row_scope)
+
+
+@router.get("/rosters/{job_id}/results")
+def get_roster_results(
+    job_id: str,
+    request: Request,
+    principal: RosterReader,
+    state: State,
+    offset: int = 0,
+    limit: int = 1000,
+) -> RosterResults:
+    """The results of the job's bookings, one row per new booking (reading is audited)."""
+    service = _runner(request, state).service
+    return roster_results(
+        service, job_id, principal.actor(), principal.row_scope, offset=offset, limit=limit
+    )
