@@ -329,7 +329,7 @@ def _print_showcase(shown: list[Any], sent: int, api: str) -> None:
 from vetline.api.tokens_cli import tokens_app  # noqa: E402
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
 from vetline.auth.cli import users_app  # noqa: E402
-from vetline.batch.cli import batch_app  # noqa: E402
+from vetline.batch.cli import batch_app, use_encounters  # noqa: E402
 from vetline.db.cli import db_app  # noqa: E402
 from vetline.leads.cli import leads_app, use_vetting  # noqa: E402
 
@@ -353,6 +353,15 @@ def _vetting_for_leads() -> object:
 
 
 use_vetting(_vetting_for_leads)  # leads see open vetting cases (they import no sibling)
+
+
+def _roster_encounters(data_dir: Path) -> Any:
+    from vetline.encounters import console_encounters
+
+    return console_encounters(data_dir)
+
+
+use_encounters(_roster_encounters)  # roster bookings in custody go to the vetting centre
 
 
 @app.command()

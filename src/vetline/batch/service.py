@@ -16,7 +16,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from vetline.audit.events import EventType, Outcome
+from vetline.batch.encounters import EncounterPort, Told
 from vetline.batch.job import JobRequest, describe, run_job
 from vetline.batch.layout import MANIFEST, RESULTS, fsync_dir
 from vetline.batch.lifecycle import LIFECYCLE, STALE_AFTER_S, JobState
@@ -52,11 +53,15 @@ class BatchService:
         policy: BatchPolicy,
         *,
         clock: Callable[[], datetime] = utcnow,
+        encounters: EncounterPort | None = None,
     ) -> None:
         self.database = database
         self.data_dir = data_dir
         self.policy = policy
         self.clock = clock
+        #: Told of a finished roster job's in-custody persons (``encounters.py``); None:
+        #: nobody listens (the bookings stay in the job's ``encounters.csv``).
+        self.encounters = encounters
 
     def folder(self, job_id: str) -> Path:
         return self.data_dir / "batch" / job_id
@@ -244,10 +249,31 @@ class BatchService:
                 from vetline.batch.lists import after_finish
 
                 after_finish(choice, request.data_dir)
+                self.tell_encounters(job_id, folder, dict(choice.details)["facility"])
         except Exception as exc:
             self._end(job_id, runner, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
             raise
         self._end(job_id, runner, JobState.FINISHED, manifest=manifest)
+
+    def tell_encounters(self, job_id: str, out: Path, facility_ori: str) -> Told | None:
+        """Hand a finished roster job's in-custody persons to the encounter port, audited.
+
+        Before the job is marked FINISHED: a crash here leaves it RUNNING, the takeover
+        tells again, and the port's idempotence (one encounter id per row) keeps it once.
+        """
+        from vetline.batch.encounters import ENCOUNTERS_TOLD, bookings_of
+
+        if self.encounters is None:
+            return None
+        bookings = bookings_of(out, job_id, facility_ori)
+        told = self.encounters.tell(bookings, _RUNNER)
+        with UnitOfWork(self.database, _RUNNER, clock=self.clock, write=True) as uow:
+            uow.audit(
+                ENCOUNTERS_TOLD, object_type="batch_job", object_id=job_id,
+                details={"facility_ori": facility_ori, **asdict(told)},
+            )  # fmt: skip
+            uow.commit()
+        return told
 
     def _finish_empty(self, job_id: str, runner: str, choice: ListChoice) -> None:
         """A roster with no booking new since the facility's previous one: nothing to vet;

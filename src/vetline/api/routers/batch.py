@@ -12,6 +12,7 @@ Results come as JSON pages (``offset``/``limit``) or, with ``format=parquet``, a
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import Annotated, Any
 
 import pyarrow.parquet as pq
@@ -34,6 +35,7 @@ from vetline.batch.rosters import (
 )
 from vetline.batch.runner import BatchRunner
 from vetline.batch.service import BatchService, JobNotFound
+from vetline.encounters import DeskEncounters
 
 router = APIRouter(prefix="/v1", tags=["batch vetting"])
 Runner = Annotated[Principal, Depends(require(Permission.BATCH_RUN))]
@@ -57,11 +59,38 @@ def batch_runner(app: Any, state: AppState | None = None) -> BatchRunner:
             if runner is None:
                 state = state or app.state.vetline
                 assert state is not None
-                service = BatchService(state.database, state.settings.data, load_batch_policy())
+                service = BatchService(
+                    state.database, state.settings.data, load_batch_policy(),
+                    encounters=DeskEncounters(partial(_desk_with_intake, app, state)),
+                )  # fmt: skip
                 runner = BatchRunner(service)
                 app.state.batch_runner = runner
     assert isinstance(runner, BatchRunner)
     return runner
+
+
+def _desk_with_intake(app: Any, state: AppState) -> Any:
+    """The app's desk, with the vetting centre listening to its answers (its public
+    intake), built as ``desk_of`` and ``vetting_of`` would on first use: a roster's
+    in-custody persons go to the vetting centre as encounters (``vetline.encounters``)."""
+    from vetline.api.routers.desk import install_desk
+    from vetline.api.routers.vetting import install_vetting
+    from vetline.desk.service.service import DeskService
+    from vetline.person import PersonLookup
+    from vetline.status import load_policy
+    from vetline.vetting import VettingService
+
+    with _BUILD_LOCK:
+        desk = getattr(app.state, "desk", None)
+        if desk is None:
+            data = state.settings.data
+            desk = DeskService(
+                state.database, lambda: PersonLookup.open(data), policy=load_policy()
+            )
+            install_desk(app, desk)
+        if getattr(app.state, "vetting", None) is None:
+            install_vetting(app, VettingService(desk, data_dir=state.settings.data))
+    return desk
 
 
 def _runner(request: Request, state: AppState) -> BatchRunner:
