@@ -45,6 +45,8 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # The documents are a leaf under the workflows that render them (vetting, leads).
     "documents": _UPPER
     | {"person", "records", "resolve", "status", "synth", "vetting", "leads", "batch", "web"},
+    # The audit sample's drawing and arithmetic, shared by batch and leads: pure.
+    "sampling": frozenset({"*"}),
     # Lead priority is pure: plain rows in, a score out; it imports nothing of vetline.
     "priority": frozenset({"*"}),
     # Batch vetting calls the person core and stores its jobs (db, audit); it never

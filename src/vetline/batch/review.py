@@ -3,40 +3,36 @@
 The job draws ``audit_sample.csv`` (the list row and the candidate person, never the
 score or the band); reviewers fill ``same_person`` (Y, N, or U for cannot tell) and
 ``reviewer``. ``measure`` joins the judgements with ``audit_key.csv`` and gives, per band,
-the share of judged rows that are the same person with a 95 % Wilson score interval
-(exact enough at the sample sizes used, and never outside [0, 1]). For STRONG and
+the share of judged rows that are the same person with a 95 % Wilson score interval,
+computed by ``vetline.sampling`` (the leads' review uses the same arithmetic). For STRONG and
 REVIEW that share is the band's precision; for WEAK and NONE it is the share of misses.
 The figures go to ``precision.json`` in the job folder, shown on the job (API) and read
 by the leads (``vetline.leads``) for each lead. Reviews are the reviewers', so a sample
 row judged twice with different answers is refused, not averaged.
 
-Edit here: the interval (``wilson``), which answers count.
+Edit here: the file's columns and answers (``sampling.FILE_ANSWERS`` for their meaning).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import math
 from pathlib import Path
 from typing import Any
 
+from vetline import sampling
 from vetline.batch.layout import AUDIT_SAMPLE, write_json
 from vetline.errors import BadInput
 
 PRECISION = "precision.json"
-_Z95 = 1.959963984540054
+CONFIDENCE = 0.95
 
 
-def wilson(successes: int, n: int, z: float = _Z95) -> tuple[float, float]:
-    """The Wilson score interval of a binomial share (``(0, 1)`` when ``n`` is 0)."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    centre = p + z * z / (2 * n)
-    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    denominator = 1 + z * z / n
-    return max(0.0, (centre - spread) / denominator), min(1.0, (centre + spread) / denominator)
+def wilson(successes: int, n: int) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a share (``(0, 1)`` when nothing was judged):
+    ``vetline.sampling.wilson``, the one the leads' precision gate uses."""
+    interval = sampling.wilson(successes, n, CONFIDENCE)
+    return interval if interval is not None else (0.0, 1.0)
 
 
 def measure(out: Path, judged: Path) -> dict[str, Any]:
@@ -71,13 +67,17 @@ def measure(out: Path, judged: Path) -> dict[str, Any]:
             reviewers.add((row["reviewer"] or "").strip() or "?")
     bands: dict[str, Any] = {}
     for band in sorted(set(band_of.values())):
-        said = [answers[s] for s, b in band_of.items() if b == band and s in answers]
-        same, n = said.count("Y"), said.count("Y") + said.count("N")
-        low, high = wilson(same, n)
+        in_band = [s for s, b in band_of.items() if b == band]
+        verdicts = [sampling.FILE_ANSWERS[answers[s]] if s in answers else None
+                    for s in in_band]  # fmt: skip
+        m = sampling.band_precision(band, len(in_band), verdicts, CONFIDENCE)
+        n = m.same + m.different
+        low, high = (m.ci_low, m.ci_high) if n else (0.0, 1.0)
+        assert low is not None and high is not None
         bands[band] = {
-            "sampled": sum(1 for b in band_of.values() if b == band),
-            "judged": n, "cannot_tell": said.count("U"), "same_person": same,
-            "share_same_person": round(same / n, 4) if n else None,
+            "sampled": m.sampled,
+            "judged": n, "cannot_tell": m.unsure, "same_person": m.same,
+            "share_same_person": round(m.precision, 4) if m.precision is not None else None,
             "ci95": [round(low, 4), round(high, 4)],
             "meaning": "precision" if band in ("STRONG", "REVIEW") else "share of misses",
         }  # fmt: skip
