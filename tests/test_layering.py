@@ -45,8 +45,10 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # The documents are a leaf under the workflows that render them (vetting, leads).
     "documents": _UPPER
     | {"person", "records", "resolve", "status", "synth", "vetting", "leads", "batch", "web"},
-    # The audit sample's drawing and arithmetic, shared by batch and leads: pure.
-    "sampling": frozenset({"*"}),
+    # The audit sample, shared by batch and leads: pure arithmetic (``core``) and the one
+    # table of blind verdicts (``reviews``, on ``db``); it imports neither workflow.
+    "sampling": _UPPER - {"db"}
+    | {"person", "records", "resolve", "status", "synth", "batch", "leads", "vetting"},
     # Lead priority is pure: plain rows in, a score out; it imports nothing of vetline.
     "priority": frozenset({"*"}),
     # Batch vetting calls the person core and stores its jobs (db, audit); it never

@@ -132,10 +132,29 @@ def _audited_run(
     return manifest
 
 
-def _measure(out: Path, judged: Path) -> None:
-    from vetline.batch.review import measure
+def _measure(out: Path, judged: Path, data: Path | None) -> None:
+    """The filled sample's verdicts into the one store (audited), then the precision per
+    band from every stored verdict of the job's sample (the leads' reviews included)."""
+    from vetline.batch.finish import read_manifest
+    from vetline.batch.review import measure, record_judged, stored_precision
+    from vetline.db import UnitOfWork
+    from vetline.db.cli import cli_actor, open_database
 
     result = measure(out, judged)
+    database = open_database(resolve_data_dir(data), None)
+    try:
+        with UnitOfWork(database, cli_actor(), write=True) as uow:
+            new = record_judged(uow, out, judged)
+            uow.audit(
+                "BATCH_SAMPLE_REVIEWED", object_type="batch_job",
+                object_id=str(read_manifest(out)["job_id"]),
+                details={"judged_file": judged.name, "verdicts_stored": new},
+            )  # fmt: skip
+            uow.commit()
+        with UnitOfWork(database, cli_actor(), read_only=True) as uow:
+            result = stored_precision(uow, out) or result
+    finally:
+        database.dispose()
     table = Table(title=f"measured per band (blind review by {', '.join(result['reviewers'])})")
     for column in ("band", "judged", "same person", "share", "95% CI", "meaning"):
         table.add_column(column)
@@ -199,7 +218,7 @@ def batch(
     if out is None:
         raise BadInput("out", "required: the result folder")
     if judged is not None:
-        _measure(out, judged)
+        _measure(out, judged, data)
         return
     policy = load_batch_policy(policy_file)
     if chunk_rows is not None:

@@ -131,14 +131,16 @@ class BatchService:
 
     def get(self, job_id: str) -> dict[str, Any]:
         """A job's view, with the measured precision per band once a sample was reviewed."""
-        from vetline.batch.review import read_precision
+        from vetline.batch.review import read_precision, stored_precision
 
+        out = self.folder(job_id) / "out"
         with UnitOfWork(self.database, Actor.system(), read_only=True) as uow:
             row = uow.session.get(BatchJob, job_id)
             if row is None:
                 raise JobNotFound(job_id)
             shown = view(row)
-        shown["measured_precision"] = read_precision(self.folder(job_id) / "out")
+            # the stored verdicts (console and leads review alike), else the file's figures
+            shown["measured_precision"] = stored_precision(uow, out) or read_precision(out)
         return shown
 
     def results(self, job_id: str, actor: Actor) -> tuple[Path, dict[str, Any]]:

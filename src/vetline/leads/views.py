@@ -30,6 +30,7 @@ from vetline.leads.models import (
 from vetline.leads.policy import LeadsPolicy
 from vetline.leads.precision import job_precision
 from vetline.leads.sample import wilson
+from vetline.sampling import reviews
 
 
 def lead_scope(scope: RowScope) -> ColumnElement[bool]:
@@ -216,26 +217,30 @@ def job_detail(uow: UnitOfWork, job_id: str, policy: LeadsPolicy) -> dict[str, A
     return view
 
 
+def _item_view(item: LeadSampleItem, review: reviews.Review | None) -> dict[str, Any]:
+    return {
+        "item_id": item.id,
+        "row_number": item.row_number,
+        "list_ref": item.list_ref,
+        "candidate_person_id": item.person_id,
+        "list_row": json.loads(item.list_row_json) if item.list_row_json else None,
+        "verdict": review.verdict.value if review else None,
+        "reviewed_by": review.reviewed_by if review else None,
+    }
+
+
 def sample_items(
     uow: UnitOfWork, job_id: str, *, pending_only: bool = False
 ) -> list[dict[str, Any]]:
     """The job's audit sample, BLIND: no band, no probability, no match reasons."""
     job = _job_or_404(uow, job_id)
     query = select(LeadSampleItem).where(LeadSampleItem.job_id == job.id)
-    if pending_only:
-        query = query.where(LeadSampleItem.verdict.is_(None))
     items = uow.session.scalars(query.order_by(LeadSampleItem.id)).all()
+    said = reviews.reviews_of(uow, job.result_sha256, {i.row_number for i in items})
     return [
-        {
-            "item_id": i.id,
-            "row_number": i.row_number,
-            "list_ref": i.list_ref,
-            "candidate_person_id": i.person_id,
-            "list_row": json.loads(i.list_row_json) if i.list_row_json else None,
-            "verdict": i.verdict,
-            "reviewed_by": i.reviewed_by,
-        }
+        _item_view(i, said.get(i.row_number))
         for i in items
+        if not (pending_only and i.row_number in said)
     ]
 
 
@@ -245,15 +250,8 @@ def sample_item(uow: UnitOfWork, job_id: str, item_id: str) -> dict[str, Any]:
     item = uow.session.get(LeadSampleItem, item_id)
     if item is None or item.job_id != job.id:
         raise NotFound("no such sample item in this job")
-    return {
-        "item_id": item.id,
-        "row_number": item.row_number,
-        "list_ref": item.list_ref,
-        "candidate_person_id": item.person_id,
-        "list_row": json.loads(item.list_row_json) if item.list_row_json else None,
-        "verdict": item.verdict,
-        "reviewed_by": item.reviewed_by,
-    }
+    said = reviews.reviews_of(uow, job.result_sha256, {item.row_number})
+    return _item_view(item, said.get(item.row_number))
 
 
 #: What a blind reviewer sees of the candidate: identity with its sources, no status.
