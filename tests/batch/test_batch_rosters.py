@@ -45,7 +45,9 @@ def live(database: Database, world: BatchWorld) -> Iterator[LiveServer]:
     settings = Settings(
         demo_mode=True, rate_limit_per_minute=100_000, data=world.data, cookie_secure=False
     )
-    app = create_app(settings, database=database)
+    from vetline.web import install_web
+
+    app = install_web(create_app(settings, database=database))
     add_user(database, "partner.sd", Role.PARTNER_OFFICER, ori=SAN_DIEGO)
     add_user(database, "partner.tx", Role.PARTNER_OFFICER, ori=TRAVIS)
     add_user(database, "lead.one", Role.LEAD_ANALYST)
@@ -133,6 +135,10 @@ def test_a_partner_sends_its_rosters_and_reads_only_its_bookings(
     full = lead.get(f"/v1/rosters/{job['job_id']}/results").json()
     assert {"priority", "reasons", "lead_candidate"} <= set(full["columns"])
 
+    # The lead's web page of the job (typed view → template).
+    page = lead.get("/web/leads/batch", params={"job_id": job["job_id"]})
+    assert page.status_code == 200 and job["job_id"] in page.text and "FINISHED" in page.text
+    assert "measured_precision" in page.text and "folder" not in page.text
     # Another agency: not found, never forbidden (existence is not told); not in its list.
     for path in (f"/v1/rosters/{job['job_id']}", f"/v1/rosters/{job['job_id']}/results"):
         assert tx.get(path).status_code == 404

@@ -39,11 +39,13 @@ from sqlalchemy import ColumnElement, false, select
 
 from vetline.auth.errors import Forbidden, NotFound
 from vetline.auth.roles import RowScope, ScopeKind, check_ori, scope_filter
+from vetline.batch.bands import RESULT_COLUMNS
 from vetline.batch.layout import RESULTS
 from vetline.batch.lifecycle import JobState
 from vetline.batch.models import BatchJob
 from vetline.batch.policy import BatchPolicy
 from vetline.batch.service import BatchService
+from vetline.batch.shapes import PartnerResultRow, ResultRow
 from vetline.db import Actor, UnitOfWork
 from vetline.errors import BadInput
 
@@ -100,7 +102,7 @@ class RosterResults(_Model):
     offset: int
     total: int
     columns: tuple[str, ...]
-    rows: list[dict[str, Any]]
+    rows: list[ResultRow] | list[PartnerResultRow]
 
 
 def facilities_of(policy: BatchPolicy, scope: RowScope) -> frozenset[str] | None:
@@ -154,7 +156,7 @@ def submit_roster(
     # audited there (BATCH_JOB_SUBMITTED, with the agency's ORI and the facility)
     shown = svc.submit(content, filename, merged, actor, facility_ori=facility, ori=ori)
     with UnitOfWork(svc.database, actor, clock=svc.clock, read_only=True) as uow:
-        row = uow.session.get(BatchJob, shown["job_id"])
+        row = uow.session.get(BatchJob, shown.job_id)
         assert row is not None
         return roster_view(row)
 
@@ -219,24 +221,26 @@ def roster_results(
         if row.state != JobState.FINISHED.value:
             raise BadInput("job", f"the roster job is {row.state}; results come when FINISHED")
         path = Path(row.folder) / RESULTS
-        rows: list[dict[str, Any]] = []
-        total, columns = 0, tuple(wanted or ())
+        found: list[dict[str, Any]] = []
+        total, columns = 0, tuple(wanted or RESULT_COLUMNS)
         if path.exists():  # a roster with no new booking has no results file
             table = pq.read_table(path, columns=wanted)
             total, columns = table.num_rows, tuple(table.column_names)
-            rows = table.slice(offset, limit).to_pylist()
+            found = table.slice(offset, limit).to_pylist()
+        shape = PartnerResultRow if wanted else ResultRow
+        rows = [shape.model_validate(r) for r in found]
         manifest = json.loads(row.manifest_json or "{}")
         uow.audit(
             RosterEvent.ROSTER_RESULTS_READ, object_type="batch_job", object_id=job_id,
             requesting_ori=_ori(scope),
             details={"facility_ori": row.facility_ori, "offset": offset, "rows": len(rows),
                      "result_sha256": manifest.get("result_sha256"),
-                     "person_ids": sorted({r["person_id"] for r in rows if r["person_id"]})},
+                     "person_ids": sorted({r.person_id for r in rows if r.person_id})},
         )  # fmt: skip
         uow.commit()
         return RosterResults(
             job_id=job_id, facility_ori=row.facility_ori or "", offset=offset, total=total,
-            columns=columns, rows=rows,
+            columns=columns, rows=rows,  # type: ignore[arg-type]
         )  # fmt: skip
 
 

@@ -32,6 +32,13 @@ from vetline.batch.listfile import FORMATS
 from vetline.batch.lists import ListChoice
 from vetline.batch.models import BatchJob
 from vetline.batch.policy import BatchPolicy
+from vetline.batch.shapes import (
+    BatchJobDetail,
+    BatchJobView,
+    BatchResultsPage,
+    MeasuredPrecision,
+    ResultRow,
+)
 from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
 from vetline.errors import BadInput
 
@@ -69,7 +76,7 @@ class BatchService:
     def submit(
         self, content: bytes, filename: str, fields: dict[str, Any], actor: Actor,
         *, facility_ori: str | None = None, ori: str | None = None,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> BatchJobView:  # fmt: skip
         """Store the list and the job (QUEUED), audited; durable when this returns.
 
         With ``facility_ori`` the list is that facility's jail roster (``rosters.py``
@@ -129,7 +136,7 @@ class BatchService:
             uow.commit()
             return view(row)
 
-    def get(self, job_id: str) -> dict[str, Any]:
+    def get(self, job_id: str) -> BatchJobDetail:
         """A job's view, with the measured precision per band once a sample was reviewed."""
         from vetline.batch.review import read_precision, stored_precision
 
@@ -138,25 +145,42 @@ class BatchService:
             row = uow.session.get(BatchJob, job_id)
             if row is None:
                 raise JobNotFound(job_id)
-            shown = view(row)
             # the stored verdicts (console and leads review alike), else the file's figures
-            shown["measured_precision"] = stored_precision(uow, out) or read_precision(out)
-        return shown
+            measured = stored_precision(uow, out) or read_precision(out)
+            return BatchJobDetail(
+                **view(row).model_dump(),
+                measured_precision=MeasuredPrecision.model_validate(measured) if measured else None,
+            )
 
     def results(self, job_id: str, actor: Actor) -> tuple[Path, dict[str, Any]]:
         """The results file and manifest of a finished job; reading them is audited."""
         job = self.get(job_id)
-        if job["state"] != JobState.FINISHED.value:
-            raise BadInput("job", f"job {job_id} is {job['state']}, results come when FINISHED")
+        if job.state != JobState.FINISHED.value:
+            raise BadInput("job", f"job {job_id} is {job.state}, results come when FINISHED")
         out = self.folder(job_id) / "out"
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         with UnitOfWork(self.database, actor, clock=self.clock, write=True) as uow:
             uow.audit(
                 EventType.BATCH_RESULTS_READ, object_type="batch_job", object_id=job_id,
-                details={"purpose": job["purpose"], "result_sha256": manifest["result_sha256"]},
+                details={"purpose": job.purpose, "result_sha256": manifest["result_sha256"]},
             )  # fmt: skip
             uow.commit()
         return out / RESULTS, manifest
+
+    def results_page(
+        self, job_id: str, actor: Actor, *, offset: int = 0, limit: int = 1000
+    ) -> BatchResultsPage:
+        """A page of a finished job's result rows (reading is audited, as ``results``)."""
+        import pyarrow.parquet as pq
+
+        if offset < 0:
+            raise BadInput("offset", "offset >= 0")
+        if not 1 <= limit <= 10_000:
+            raise BadInput("limit", "1 <= limit <= 10000")
+        path, manifest = self.results(job_id, actor)
+        table = pq.read_table(path).slice(offset, limit)
+        rows = [ResultRow.model_validate(r) for r in table.to_pylist()]
+        return BatchResultsPage(manifest=manifest, offset=offset, rows=rows)
 
     def claim(self, runner: str) -> str | None:
         """Take the oldest QUEUED job, or a RUNNING one whose runner died; its id or None."""
@@ -317,28 +341,28 @@ class BatchService:
             uow.commit()
 
 
-def view(row: BatchJob) -> dict[str, Any]:
+def view(row: BatchJob) -> BatchJobView:
     """A job as the API shows it: state, progress figure, who, why, and the manifest."""
     total = row.rows_total
-    return {
-        "job_id": row.id,
-        "state": row.state,
-        "purpose": row.purpose,
-        "authority": row.authority,
-        "source_name": row.source_name,
-        "source_version": row.source_version,
-        "requester": row.requester,
-        "list_name": row.list_name,
-        "input_sha256": row.input_sha256,
-        "rows_total": total,
-        "rows_done": row.rows_done,
-        "progress": round(row.rows_done / total, 4) if total else 0.0,
-        "created_at": row.created_at,
-        "started_at": row.started_at,
-        "finished_at": row.finished_at,
-        "error": row.error,
-        "manifest": json.loads(row.manifest_json) if row.manifest_json else None,
-    }
+    return BatchJobView(
+        job_id=row.id,
+        state=row.state,
+        purpose=row.purpose,
+        authority=row.authority,
+        source_name=row.source_name,
+        source_version=row.source_version,
+        requester=row.requester,
+        list_name=row.list_name,
+        input_sha256=row.input_sha256,
+        rows_total=total,
+        rows_done=row.rows_done,
+        progress=round(row.rows_done / total, 4) if total else 0.0,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        error=row.error,
+        manifest=json.loads(row.manifest_json) if row.manifest_json else None,
+    )
 
 
 def audit_console_job(

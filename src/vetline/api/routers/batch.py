@@ -15,7 +15,6 @@ import threading
 from functools import partial
 from typing import Annotated, Any
 
-import pyarrow.parquet as pq
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 
@@ -35,6 +34,7 @@ from vetline.batch.rosters import (
 )
 from vetline.batch.runner import BatchRunner
 from vetline.batch.service import BatchService, JobNotFound
+from vetline.batch.shapes import BatchJobDetail, BatchJobView
 from vetline.encounters import DeskEncounters
 
 router = APIRouter(prefix="/v1", tags=["batch vetting"])
@@ -112,7 +112,7 @@ async def post_batch_job(
     source_name: Annotated[str | None, Form()] = None,
     source_version: Annotated[str | None, Form()] = None,
     ref_column: Annotated[str | None, Form()] = None,
-) -> dict[str, Any]:
+) -> BatchJobView:
     """Submit a list for vetting; 202 once the list and the job are stored (QUEUED)."""
     from starlette.concurrency import run_in_threadpool
 
@@ -130,7 +130,7 @@ async def post_batch_job(
 @router.get("/batch-jobs/{job_id}", response_model=None)
 def get_batch_job(
     job_id: str, request: Request, principal: Runner, state: State
-) -> dict[str, Any] | JSONResponse:
+) -> BatchJobDetail | JSONResponse:
     """A job: state, progress (rows done of rows), manifest when finished."""
     try:
         return _runner(request, state).service.get(job_id)
@@ -153,17 +153,17 @@ def get_batch_results(
         return error_response(422, "invalid", "format: json or parquet", field="format")
     if offset < 0 or not 1 <= limit <= 10_000:
         return error_response(422, "invalid", "offset >= 0, 1 <= limit <= 10000", field="limit")
+    service = _runner(request, state).service
     try:
-        path, manifest = _runner(request, state).service.results(job_id, principal.actor())
+        if format == "json":
+            return service.results_page(job_id, principal.actor(), offset=offset, limit=limit)
+        path, manifest = service.results(job_id, principal.actor())
     except JobNotFound:
         return _not_found(job_id)
-    if format == "parquet":
-        return FileResponse(
-            path, media_type="application/vnd.apache.parquet", filename="results.parquet",
-            headers={"x-result-sha256": manifest["result_sha256"]},
-        )  # fmt: skip
-    table = pq.read_table(path).slice(offset, limit)
-    return {"manifest": manifest, "offset": offset, "rows": table.to_pylist()}
+    return FileResponse(
+        path, media_type="application/vnd.apache.parquet", filename="results.parquet",
+        headers={"x-result-sha256": manifest["result_sha256"]},
+    )  # fmt: skip
 
 
 # -- jail rosters (issue 16 items 8-9): partner officers of 287(g) agencies, lead analysts --

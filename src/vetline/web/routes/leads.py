@@ -64,7 +64,8 @@ def get_batch(request: Request, principal: Runner, state: State) -> Response:
             job = batch_runner(request.app, state).service.get(job_id)
         except JobNotFound:
             raise BadInput("job_id", "no batch job with this id") from None
-    return page(request, "batch.html", principal, job=job, job_id=job_id)
+    facts = job.model_dump(mode="json", exclude={"manifest"}) if job else {}
+    return page(request, "batch.html", principal, job=job, job_id=job_id, facts=facts)
 
 
 @router.get("/jobs/{job_id}")
