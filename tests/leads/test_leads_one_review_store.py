@@ -50,14 +50,14 @@ def test_console_and_leads_reviews_are_one_store(
     # Same seed (the result's SHA-256), bands smaller than the sizes: the same rows.
     key = pd.read_csv(out_dir / "audit_key.csv", dtype={"row_number": int})
     items = service.sample("store-1", ANALYST)
-    leads_rows = {i["row_number"] for i in items}
+    leads_rows = {i.row_number for i in items}
     results = pd.read_parquet(out_dir / "results.parquet")
     rejected = set(results.loc[results["match_band"] == "REJECTED", "row_number"])
     assert len(key) > 0 and leads_rows == set(key["row_number"]) | rejected  # leads: + REJECTED
 
     # The leads review one row first…
-    first = next(i for i in items if i["candidate_person_id"])
-    service.review_sample("store-1", first["item_id"], ANALYST, "SAME", None)
+    first = next(i for i in items if i.candidate_person_id)
+    service.review_sample("store-1", first.item_id, ANALYST, "SAME", None)
     # …then the console judges the whole file sample: Y where there is a candidate.
     sample = pd.read_csv(out_dir / "audit_sample.csv", dtype=str).fillna("")
     sample["same_person"] = ["Y" if c else "N" for c in sample["candidate_person_id"]]
@@ -70,13 +70,13 @@ def test_console_and_leads_reviews_are_one_store(
     assert new == len(sample) - 1  # the leads' verdict on that row stands, same answer
 
     # The leads see the console's verdicts; nothing is left to review; no second verdict.
-    seen = {i["row_number"]: i for i in service.sample("store-1", ANALYST)}
+    seen = {i.row_number: i for i in service.sample("store-1", ANALYST)}
     for row in key["row_number"]:
-        assert seen[row]["verdict"] in ("SAME", "DIFFERENT")
-    assert seen[first["row_number"]]["reviewed_by"] == "lead.one"
-    assert {seen[r]["reviewed_by"] for r in key["row_number"]} == {"lead.one", "analyst.file"}
+        assert seen[row].verdict in ("SAME", "DIFFERENT")
+    assert seen[first.row_number].reviewed_by == "lead.one"
+    assert {seen[r].reviewed_by for r in key["row_number"]} == {"lead.one", "analyst.file"}
     with pytest.raises(BadInput, match="already reviewed"):
-        service.review_sample("store-1", first["item_id"], ANALYST, "DIFFERENT", None)
+        service.review_sample("store-1", first.item_id, ANALYST, "DIFFERENT", None)
     # The job's precision reads the same verdicts as the console's figures.
     job = service.job("store-1", ANALYST)
     assert job is not None

@@ -28,6 +28,7 @@ from vetline.leads.importing import import_result
 from vetline.leads.policy import LeadsPolicy, load_leads_policy
 from vetline.leads.ports import OwnVetting, PersonCheck, VettingPort, snapshot_json
 from vetline.leads.results import read_result
+from vetline.leads.shapes import LeadDetail, LeadSummary, SampleItemView
 
 
 class LeadsService:
@@ -125,18 +126,18 @@ class LeadsService:
 
     # Reads (a lead's details are a person's records: their reads are audited) -----------
 
-    def leads(self, actor: Actor, scope: RowScope, **filters: Any) -> list[dict[str, Any]]:
+    def leads(self, actor: Actor, scope: RowScope, **filters: Any) -> list[LeadSummary]:
         with self._uow(actor, read_only=True) as uow:
             return views.list_leads(uow, scope, **filters)
 
-    def lead(self, lead_id: str, actor: Actor, scope: RowScope) -> dict[str, Any]:
+    def lead(self, lead_id: str, actor: Actor, scope: RowScope) -> LeadDetail:
         with self._uow(actor) as uow:
             out = views.lead_detail(uow, lead_id, scope, self.policy)
             uow.audit(
                 "LEAD_VIEWED",
                 object_type="lead",
                 object_id=lead_id,
-                details={"person_id": out["person_id"]},
+                details={"person_id": out.person_id},
             )
             uow.commit()
         return out
@@ -156,7 +157,7 @@ class LeadsService:
         with self._uow(actor, read_only=True) as uow:
             return views.job_detail(uow, job_id, self.policy)
 
-    def sample(self, job_id: str, actor: Actor, pending_only: bool = False) -> list[dict[str, Any]]:
+    def sample(self, job_id: str, actor: Actor, pending_only: bool = False) -> list[SampleItemView]:
         with self._uow(actor, read_only=True) as uow:
             return views.sample_items(uow, job_id, pending_only=pending_only)
 
@@ -167,8 +168,8 @@ class LeadsService:
         with self._uow(actor, read_only=True) as uow:
             item = views.sample_item(uow, job_id, item_id)
         candidate = None
-        if item["candidate_person_id"]:
-            snap = self.checker().check(item["candidate_person_id"], self.clock().date(), "REVIEW")
+        if item.candidate_person_id:
+            snap = self.checker().check(item.candidate_person_id, self.clock().date(), "REVIEW")
             body = snapshot_json(snap)
             candidate = {k: body[k] for k in views.CANDIDATE_FIELDS} if snap.found else None
         with self._uow(actor) as uow:
@@ -176,10 +177,10 @@ class LeadsService:
                 "LEAD_SAMPLE_VIEWED",
                 object_type="lead_sample_item",
                 object_id=item_id,
-                details={"job_id": job_id, "person_id": item["candidate_person_id"]},
+                details={"job_id": job_id, "person_id": item.candidate_person_id},
             )
             uow.commit()
-        return {**item, "candidate": candidate}
+        return {**item.model_dump(), "candidate": candidate}
 
     def diversions(self, actor: Actor, job_id: str | None = None) -> list[dict[str, Any]]:
         with self._uow(actor) as uow:

@@ -30,6 +30,7 @@ from vetline.leads.models import (
 from vetline.leads.policy import LeadsPolicy
 from vetline.leads.precision import job_precision
 from vetline.leads.sample import wilson
+from vetline.leads.shapes import LeadDetail, LeadSummary, SampleItemView
 from vetline.sampling import reviews
 
 
@@ -60,7 +61,7 @@ def _summary(lead: Lead, job_id: str) -> dict[str, Any]:
         "field_office": lead.field_office,
         "expires_on": lead.expires_on,
         "created_at": lead.created_at,
-    }
+    }  # the fields of ``LeadSummary`` (and the first of ``LeadDetail``)
 
 
 def list_leads(
@@ -70,7 +71,7 @@ def list_leads(
     state: str | None = None,
     aor: str | None = None,
     limit: int = 100,
-) -> list[dict[str, Any]]:
+) -> list[LeadSummary]:
     """Leads in the caller's scope, highest priority first."""
     query = (
         select(Lead, LeadJob.job_id)
@@ -83,12 +84,10 @@ def list_leads(
         query = query.where(Lead.state == state.strip().upper())
     if aor is not None:
         query = query.where(Lead.aor == aor.strip().upper())
-    return [_summary(lead, job) for lead, job in uow.session.execute(query)]
+    return [LeadSummary(**_summary(lead, job)) for lead, job in uow.session.execute(query)]
 
 
-def lead_detail(
-    uow: UnitOfWork, lead_id: str, scope: RowScope, policy: LeadsPolicy
-) -> dict[str, Any]:
+def lead_detail(uow: UnitOfWork, lead_id: str, scope: RowScope, policy: LeadsPolicy) -> LeadDetail:
     """One lead: evidence (the confirmation snapshot), reasons, timeline, its job's precision."""
     row = uow.session.execute(
         select(Lead, LeadJob.job_id)
@@ -103,7 +102,7 @@ def lead_detail(
     ).all()
     precision = job_precision(uow, lead.job_id, policy)
     band = precision.get(lead.band)
-    return {
+    return LeadDetail.model_validate({
         **_summary(lead, job_id),
         "probability": lead.probability,
         "match_reasons": [r for r in lead.reasons.split(";") if r],
@@ -123,7 +122,7 @@ def lead_detail(
             {"at": e.at, "by": e.by, "from": e.from_state, "to": e.to_state, "note": e.note}
             for e in events
         ],
-    }
+    })  # fmt: skip
 
 
 def lead_package(uow: UnitOfWork, lead_id: str, scope: RowScope) -> dict[str, Any]:
@@ -217,21 +216,21 @@ def job_detail(uow: UnitOfWork, job_id: str, policy: LeadsPolicy) -> dict[str, A
     return view
 
 
-def _item_view(item: LeadSampleItem, review: reviews.Review | None) -> dict[str, Any]:
-    return {
-        "item_id": item.id,
-        "row_number": item.row_number,
-        "list_ref": item.list_ref,
-        "candidate_person_id": item.person_id,
-        "list_row": json.loads(item.list_row_json) if item.list_row_json else None,
-        "verdict": review.verdict.value if review else None,
-        "reviewed_by": review.reviewed_by if review else None,
-    }
+def _item_view(item: LeadSampleItem, review: reviews.Review | None) -> SampleItemView:
+    return SampleItemView(
+        item_id=item.id,
+        row_number=item.row_number,
+        list_ref=item.list_ref,
+        candidate_person_id=item.person_id,
+        list_row=json.loads(item.list_row_json) if item.list_row_json else None,
+        verdict=review.verdict.value if review else None,
+        reviewed_by=review.reviewed_by if review else None,
+    )
 
 
 def sample_items(
     uow: UnitOfWork, job_id: str, *, pending_only: bool = False
-) -> list[dict[str, Any]]:
+) -> list[SampleItemView]:
     """The job's audit sample, BLIND: no band, no probability, no match reasons."""
     job = _job_or_404(uow, job_id)
     query = select(LeadSampleItem).where(LeadSampleItem.job_id == job.id)
@@ -244,7 +243,7 @@ def sample_items(
     ]
 
 
-def sample_item(uow: UnitOfWork, job_id: str, item_id: str) -> dict[str, Any]:
+def sample_item(uow: UnitOfWork, job_id: str, item_id: str) -> SampleItemView:
     """One sampled row, blind (the list's identity fields, the candidate's id)."""
     job = _job_or_404(uow, job_id)
     item = uow.session.get(LeadSampleItem, item_id)

@@ -28,6 +28,7 @@ from vetline.auth.roles import Permission
 from vetline.documents import referral_from_json, render_referral_pdf
 from vetline.errors import BadInput
 from vetline.leads import LeadsService
+from vetline.leads.shapes import LeadDetail, LeadSummary, SampleItemView
 
 router = APIRouter(prefix="/v1/leads", tags=["leads"])
 ops_router = APIRouter(prefix="/v1/ops", tags=["operations"])
@@ -160,7 +161,7 @@ def get_job(job_id: JobId, request: Request, principal: Reviewer, state: State) 
 @router.get("/jobs/{job_id}/sample")
 def get_sample(
     job_id: JobId, request: Request, principal: Reviewer, state: State, pending: bool = False
-) -> list[dict[str, Any]]:
+) -> list[SampleItemView]:
     """The job's audit sample, blind (no band, no score)."""
     return leads_of(request, state).sample(job_id, principal.actor(), pending)
 
@@ -218,7 +219,7 @@ def get_leads(
     lead_state: Annotated[str | None, Query(pattern=_ID)] = None,
     aor: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,4}$")] = None,
     limit: int = 100,
-) -> list[dict[str, Any]]:
+) -> list[LeadSummary]:
     """Leads in the caller's scope, highest priority first."""
     service = leads_of(request, state)
     return service.leads(
@@ -227,7 +228,7 @@ def get_leads(
 
 
 @router.get("/{lead_id}")
-def get_lead(lead_id: LeadId, request: Request, principal: Reader, state: State) -> dict[str, Any]:
+def get_lead(lead_id: LeadId, request: Request, principal: Reader, state: State) -> LeadDetail:
     """A lead with its evidence, reasons, timeline and its job's measured precision."""
     return leads_of(request, state).lead(lead_id, principal.actor(), principal.row_scope)
 
