@@ -54,7 +54,7 @@ def test_import_creates_leads_diverts_and_samples(
     assert summary["sampled"] == {"NONE": 2, "REVIEW": 1, "STRONG": 5, "WEAK": 1}
     found = leads.leads(ANALYST, ALL)
     assert [(x.person_id, x.state) for x in found] == [("P1", "NEW")]
-    listed = {d["person_id"] for d in leads.diversions(ANALYST, "job-1")}
+    listed = {d.person_id for d in leads.diversions(ANALYST, "job-1")}
     assert listed == {"P3", "P4"}
     # the sample is blind: no band, no probability, no reasons
     items = leads.sample("job-1", ANALYST)

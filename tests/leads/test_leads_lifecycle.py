@@ -62,10 +62,10 @@ def test_confirm_assign_outcome_end_to_end(
         lead_id, OFFICER, RowScope(ScopeKind.OWN_AOR, "LOS"), "ARRESTED", "at home"
     )
     metrics = leads.metrics(ANALYST)
-    assert metrics["by"]["aor"]["LOS"]["counts"]["ARRESTED"] == 1
-    field = leads.job("job-1", ANALYST)["field_identity_precision"]["STRONG"]
-    assert (field["outcomes_seen"], field["right_person"], field["precision"]) == (1, 1, 1.0)
-    assert metrics["by"]["list"]["overstay"]["shares"]["ARRESTED"] == 1.0
+    assert metrics.by["aor"]["LOS"].counts["ARRESTED"] == 1
+    field = leads.job("job-1", ANALYST).field_identity_precision["STRONG"]
+    assert (field.outcomes_seen, field.right_person, field.precision) == (1, 1, 1.0)
+    assert metrics.by["list"]["overstay"].shares["ARRESTED"] == 1.0
     with UnitOfWork(database, ANALYST) as uow:
         assert uow.session.get(Lead, lead_id).open_person_id is None  # type: ignore[union-attr]
 
@@ -78,7 +78,7 @@ def test_a_citizenship_sign_at_confirmation_diverts(
     out = leads.confirm(lead_id, ANALYST, "looks right")
     assert out["state"] == "DIVERTED"
     (listed,) = leads.diversions(ANALYST, "job-1")
-    assert listed["stage"] == "confirmation" and listed["lead_id"] == lead_id
+    assert listed.stage == "confirmation" and listed.lead_id == lead_id
     with pytest.raises(IllegalTransition):
         leads.assign(lead_id, ANALYST)
 
@@ -154,10 +154,10 @@ def test_us_citizen_outcome_opens_a_correction_and_lists_for_review(
     with UnitOfWork(database, ANALYST) as uow:
         item = uow.session.scalars(select(SourceCorrection)).one()
         assert (item.kind, item.person_id, item.state) == ("US_CITIZEN", "P1", "OPEN")
-    assert [d["stage"] for d in leads.diversions(ANALYST)] == ["outcome"]
+    assert [d.stage for d in leads.diversions(ANALYST)] == ["outcome"]
     metrics = leads.metrics(ANALYST)
-    assert metrics["by"]["band"]["STRONG"]["counts"]["US_CITIZEN"] == 1
-    assert metrics["open_source_corrections"] == 1
+    assert metrics.by["band"]["STRONG"].counts["US_CITIZEN"] == 1
+    assert metrics.open_source_corrections == 1
 
 
 def test_field_officer_of_another_aor_cannot_touch_the_lead(
@@ -203,8 +203,8 @@ def test_sample_verdicts_are_checked(leads: LeadsService, tmp_path: Path) -> Non
     with pytest.raises(BadInput, match="already reviewed"):
         leads.review_sample("job-1", items[None].item_id, ANALYST, "DIFFERENT", None)
     job = leads.job("job-1", ANALYST)
-    assert job["precision"]["NONE"]["miss_rate"] == 1.0
-    assert json.dumps(job)  # JSON-safe
+    assert job.precision["NONE"].miss_rate == 1.0
+    assert json.loads(job.model_dump_json(by_alias=True))  # JSON-safe
 
 
 class RecordingVetting(OwnVetting):

@@ -96,17 +96,17 @@ def jobs_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
         jobs = service.jobs(cli_actor())
     table = Table("job", "source", "rows", "leads", "diverted", "strong precision [CI]")
     for job in jobs:
-        strong = job["precision"].get("STRONG") or {}
+        strong = job.precision.get("STRONG")
         shown = "not reviewed"
-        if strong.get("precision") is not None:
-            shown = f"{strong['precision']:.3f} [{strong['ci_low']:.3f}, {strong['ci_high']:.3f}]"
-            shown += f" {strong['reviewed']}/{strong['sampled']}"
+        if strong is not None and strong.precision is not None:
+            shown = f"{strong.precision:.3f} [{strong.ci_low or 0:.3f}, {strong.ci_high or 0:.3f}]"
+            shown += f" {strong.reviewed}/{strong.sampled}"
         table.add_row(
-            job["job_id"],
-            f"{job['source_name']} {job['source_version']}",
-            str(job["input_rows"]),
-            str(job["import"].get("leads_created", 0)),
-            str(job["import"].get("citizenship_diverted", 0)),
+            job.job_id,
+            f"{job.source_name} {job.source_version}",
+            str(job.input_rows),
+            str(job.import_.get("leads_created", 0)),
+            str(job.import_.get("citizenship_diverted", 0)),
             shown,
         )
     console.print(table)

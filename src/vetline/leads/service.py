@@ -28,7 +28,16 @@ from vetline.leads.importing import import_result
 from vetline.leads.policy import LeadsPolicy, load_leads_policy
 from vetline.leads.ports import OwnVetting, PersonCheck, VettingPort, snapshot_json
 from vetline.leads.results import read_result
-from vetline.leads.shapes import LeadDetail, LeadSummary, SampleItemView
+from vetline.leads.shapes import (
+    CorrectionView,
+    DiversionView,
+    JobDetail,
+    JobView,
+    LeadDetail,
+    LeadSummary,
+    OutcomeMetrics,
+    SampleItemView,
+)
 
 
 class LeadsService:
@@ -149,11 +158,11 @@ class LeadsService:
             uow.commit()
         return out
 
-    def jobs(self, actor: Actor) -> list[dict[str, Any]]:
+    def jobs(self, actor: Actor) -> list[JobView]:
         with self._uow(actor, read_only=True) as uow:
             return views.list_jobs(uow, self.policy)
 
-    def job(self, job_id: str, actor: Actor) -> dict[str, Any]:
+    def job(self, job_id: str, actor: Actor) -> JobDetail:
         with self._uow(actor, read_only=True) as uow:
             return views.job_detail(uow, job_id, self.policy)
 
@@ -182,7 +191,7 @@ class LeadsService:
             uow.commit()
         return {**item.model_dump(), "candidate": candidate}
 
-    def diversions(self, actor: Actor, job_id: str | None = None) -> list[dict[str, Any]]:
+    def diversions(self, actor: Actor, job_id: str | None = None) -> list[DiversionView]:
         with self._uow(actor) as uow:
             out = views.diversions(uow, job_id)
             uow.audit(
@@ -194,10 +203,10 @@ class LeadsService:
             uow.commit()
         return out
 
-    def corrections(self, actor: Actor) -> list[dict[str, Any]]:
+    def corrections(self, actor: Actor) -> list[CorrectionView]:
         with self._uow(actor, read_only=True) as uow:
             return views.corrections(uow)
 
-    def metrics(self, actor: Actor) -> dict[str, Any]:
+    def metrics(self, actor: Actor) -> OutcomeMetrics:
         with self._uow(actor, read_only=True) as uow:
             return views.outcome_metrics(uow)

@@ -101,3 +101,84 @@ class SampleItemView(_Shape):
     list_row: dict[str, Any] | None
     verdict: str | None
     reviewed_by: str | None
+
+
+class FieldPrecision(_Shape):
+    """Per band, what the field outcomes say of identity (right person / person seen)."""
+
+    outcomes_seen: int
+    right_person: int
+    precision: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+class JobView(_Shape):
+    """An imported job: who asked, why, on what; what the import did (``import``: its
+    summary document), leads by state, measured precision per band, the field's figure."""
+
+    job_id: str
+    purpose: str
+    authority: str
+    source_name: str
+    source_version: str
+    retention_until: str
+    requester: str
+    model_version: str
+    result_sha256: str
+    input_rows: int
+    imported_at: str
+    imported_by: str
+    import_: dict[str, Any] = Field(alias="import")
+    leads_by_state: dict[str, int]
+    precision: dict[str, BandPrecisionView]
+    field_identity_precision: dict[str, FieldPrecision]
+
+
+class JobDetail(JobView):
+    """One job with its manifest (the batch's ``manifest.json``, as imported)."""
+
+    manifest: dict[str, Any]
+
+
+class DiversionView(_Shape):
+    """A row listed for citizenship review instead of becoming (or staying) a lead."""
+
+    id: str
+    job_id: str
+    row_number: int | None
+    list_ref: str | None
+    person_id: str | None
+    lead_id: str | None
+    stage: str
+    reason: str
+    created_at: str
+
+
+class CorrectionView(_Shape):
+    """A source-correction item a lead's outcome opened."""
+
+    id: str
+    lead_id: str | None
+    person_id: str
+    kind: str
+    note: str
+    state: str
+    created_at: str
+
+
+class OutcomeGroup(_Shape):
+    """Field outcomes of one list, source, band or AOR: counts and shares."""
+
+    outcomes: int
+    counts: dict[str, int]
+    shares: dict[str, float | None]
+
+
+class OutcomeMetrics(_Shape):
+    """Lead quality from field outcomes (``GET /v1/ops/leads``)."""
+
+    by: dict[str, dict[str, OutcomeGroup]]
+    leads_by_state: dict[str, int]
+    citizenship_diversions: int
+    open_source_corrections: int

@@ -30,7 +30,16 @@ from vetline.leads.models import (
 from vetline.leads.policy import LeadsPolicy
 from vetline.leads.precision import job_precision
 from vetline.leads.sample import wilson
-from vetline.leads.shapes import LeadDetail, LeadSummary, SampleItemView
+from vetline.leads.shapes import (
+    CorrectionView,
+    DiversionView,
+    JobDetail,
+    JobView,
+    LeadDetail,
+    LeadSummary,
+    OutcomeMetrics,
+    SampleItemView,
+)
 from vetline.sampling import reviews
 
 
@@ -144,7 +153,8 @@ def _job_or_404(uow: UnitOfWork, job_id: str) -> LeadJob:
     return job
 
 
-def _job_view(uow: UnitOfWork, job: LeadJob, policy: LeadsPolicy) -> dict[str, Any]:
+def _job_fields(uow: UnitOfWork, job: LeadJob, policy: LeadsPolicy) -> dict[str, Any]:
+    """The fields of ``JobView`` (by their JSON names)."""
     states = dict(
         uow.session.execute(
             select(Lead.state, func.count()).where(Lead.job_id == job.id).group_by(Lead.state)
@@ -200,20 +210,19 @@ def field_precision(uow: UnitOfWork, job_pk: str, confidence: float) -> dict[str
     return out
 
 
-def list_jobs(uow: UnitOfWork, policy: LeadsPolicy, limit: int = 100) -> list[dict[str, Any]]:
+def list_jobs(uow: UnitOfWork, policy: LeadsPolicy, limit: int = 100) -> list[JobView]:
     """Imported jobs, newest first, each with its measured precision."""
     jobs = uow.session.scalars(
         select(LeadJob).order_by(LeadJob.imported_at.desc()).limit(max(1, min(limit, 1000)))
     ).all()
-    return [_job_view(uow, job, policy) for job in jobs]
+    return [JobView.model_validate(_job_fields(uow, job, policy)) for job in jobs]
 
 
-def job_detail(uow: UnitOfWork, job_id: str, policy: LeadsPolicy) -> dict[str, Any]:
+def job_detail(uow: UnitOfWork, job_id: str, policy: LeadsPolicy) -> JobDetail:
     """One job: manifest, what the import did, leads by state, precision per band."""
     job = _job_or_404(uow, job_id)
-    view = _job_view(uow, job, policy)
-    view["manifest"] = json.loads(job.manifest_json)
-    return view
+    manifest = json.loads(job.manifest_json)
+    return JobDetail.model_validate({**_job_fields(uow, job, policy), "manifest": manifest})
 
 
 def _item_view(item: LeadSampleItem, review: reviews.Review | None) -> SampleItemView:
@@ -257,7 +266,7 @@ def sample_item(uow: UnitOfWork, job_id: str, item_id: str) -> SampleItemView:
 CANDIDATE_FIELDS = ("subject_name", "date_of_birth", "sex", "identifiers", "addresses")
 
 
-def diversions(uow: UnitOfWork, job_id: str | None = None) -> list[dict[str, Any]]:
+def diversions(uow: UnitOfWork, job_id: str | None = None) -> list[DiversionView]:
     """The citizenship-review list (every stage), optionally of one job."""
     query = select(CitizenshipDiversion, LeadJob.job_id).join(
         LeadJob, LeadJob.id == CitizenshipDiversion.job_id
@@ -268,36 +277,36 @@ def diversions(uow: UnitOfWork, job_id: str | None = None) -> list[dict[str, Any
         query.order_by(CitizenshipDiversion.created_at, CitizenshipDiversion.id)
     )
     return [
-        {
-            "id": d.id,
-            "job_id": job,
-            "row_number": d.row_number,
-            "list_ref": d.list_ref,
-            "person_id": d.person_id,
-            "lead_id": d.lead_id,
-            "stage": d.stage,
-            "reason": d.reason,
-            "created_at": d.created_at,
-        }
+        DiversionView(
+            id=d.id,
+            job_id=job,
+            row_number=d.row_number,
+            list_ref=d.list_ref,
+            person_id=d.person_id,
+            lead_id=d.lead_id,
+            stage=d.stage,
+            reason=d.reason,
+            created_at=d.created_at,
+        )
         for d, job in rows
     ]
 
 
-def corrections(uow: UnitOfWork) -> list[dict[str, Any]]:
+def corrections(uow: UnitOfWork) -> list[CorrectionView]:
     """Source-correction items the leads opened (the in-package default's table)."""
     items = uow.session.scalars(
         select(SourceCorrection).order_by(SourceCorrection.created_at, SourceCorrection.id)
     ).all()
     return [
-        {
-            "id": c.id,
-            "lead_id": c.lead_id,
-            "person_id": c.person_id,
-            "kind": c.kind,
-            "note": c.note,
-            "state": c.state,
-            "created_at": c.created_at,
-        }
+        CorrectionView(
+            id=c.id,
+            lead_id=c.lead_id,
+            person_id=c.person_id,
+            kind=c.kind,
+            note=c.note,
+            state=c.state,
+            created_at=c.created_at,
+        )
         for c in items
     ]
 
@@ -305,7 +314,7 @@ def corrections(uow: UnitOfWork) -> list[dict[str, Any]]:
 _SHARES = ("ARRESTED", "NOT_LOCATED", "US_CITIZEN", "LAWFUL_STATUS", "WRONG_PERSON", "CLOSED_OTHER")
 
 
-def outcome_metrics(uow: UnitOfWork) -> dict[str, Any]:
+def outcome_metrics(uow: UnitOfWork) -> OutcomeMetrics:
     """Lead quality from field outcomes per list, source version, band and AOR.
 
     For each group: leads with an outcome, the count and share of each outcome. A US
@@ -338,7 +347,7 @@ def outcome_metrics(uow: UnitOfWork) -> dict[str, Any]:
     open_counts = dict(
         uow.session.execute(select(Lead.state, func.count()).group_by(Lead.state)).all()
     )
-    return {
+    return OutcomeMetrics.model_validate({
         "by": {kind: {k: shaped(v) for k, v in sorted(g.items())} for kind, g in groups.items()},
         "leads_by_state": {str(k): int(v) for k, v in sorted(open_counts.items())},
         "citizenship_diversions": int(
@@ -352,4 +361,4 @@ def outcome_metrics(uow: UnitOfWork) -> dict[str, Any]:
             )
             or 0
         ),
-    }
+    })  # fmt: skip

@@ -28,7 +28,16 @@ from vetline.auth.roles import Permission
 from vetline.documents import referral_from_json, render_referral_pdf
 from vetline.errors import BadInput
 from vetline.leads import LeadsService
-from vetline.leads.shapes import LeadDetail, LeadSummary, SampleItemView
+from vetline.leads.shapes import (
+    CorrectionView,
+    DiversionView,
+    JobDetail,
+    JobView,
+    LeadDetail,
+    LeadSummary,
+    OutcomeMetrics,
+    SampleItemView,
+)
 
 router = APIRouter(prefix="/v1/leads", tags=["leads"])
 ops_router = APIRouter(prefix="/v1/ops", tags=["operations"])
@@ -147,13 +156,13 @@ def post_import(
 
 
 @router.get("/jobs")
-def get_jobs(request: Request, principal: Reviewer, state: State) -> list[dict[str, Any]]:
+def get_jobs(request: Request, principal: Reviewer, state: State) -> list[JobView]:
     """Imported jobs with their measured precision per band."""
     return leads_of(request, state).jobs(principal.actor())
 
 
 @router.get("/jobs/{job_id}")
-def get_job(job_id: JobId, request: Request, principal: Reviewer, state: State) -> dict[str, Any]:
+def get_job(job_id: JobId, request: Request, principal: Reviewer, state: State) -> JobDetail:
     """One job: manifest, import summary, leads by state, precision per band."""
     return leads_of(request, state).job(job_id, principal.actor())
 
@@ -194,13 +203,13 @@ def get_diversions(
     principal: Reviewer,
     state: State,
     job_id: Annotated[str | None, Query(pattern=_ID)] = None,
-) -> list[dict[str, Any]]:
+) -> list[DiversionView]:
     """The citizenship-review list: rows and leads that showed a sign of U.S. citizenship."""
     return leads_of(request, state).diversions(principal.actor(), job_id)
 
 
 @router.get("/corrections")
-def get_corrections(request: Request, principal: Reviewer, state: State) -> list[dict[str, Any]]:
+def get_corrections(request: Request, principal: Reviewer, state: State) -> list[CorrectionView]:
     """Source-correction items opened by US_CITIZEN and WRONG_PERSON outcomes."""
     return leads_of(request, state).corrections(principal.actor())
 
@@ -285,7 +294,7 @@ def post_outcome(
 
 
 @ops_router.get("/leads")
-def get_lead_metrics(request: Request, principal: Reviewer, state: State) -> dict[str, Any]:
+def get_lead_metrics(request: Request, principal: Reviewer, state: State) -> OutcomeMetrics:
     """Lead quality from field outcomes per list, source, band and AOR."""
     return leads_of(request, state).metrics(principal.actor())
 
