@@ -330,6 +330,7 @@ from vetline.api.tokens_cli import tokens_app  # noqa: E402
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
 from vetline.auth.cli import users_app  # noqa: E402
 from vetline.batch.cli import batch_app, use_encounters  # noqa: E402
+from vetline.batch.roster_cli import rosters_app  # noqa: E402
 from vetline.db.cli import db_app  # noqa: E402
 from vetline.leads.cli import leads_app, use_vetting  # noqa: E402
 
@@ -339,6 +340,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(batch_app, name="batch")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(leads_app, name="leads")
+app.add_typer(rosters_app, name="rosters")
 
 from vetline.vetting.cli import cases_app  # noqa: E402 - the vetting centre
 

@@ -149,6 +149,9 @@ def test_a_partner_sends_its_rosters_and_reads_only_its_bookings(
     assert sd.get(f"/v1/batch-jobs/{job['job_id']}/results").status_code == 403
     assert sd.get("/v1/leads").status_code == 403
     assert sd.get("/v1/iar").status_code == 403
+    home = sd.get("/web/", headers={"accept": "text/html"}, follow_redirects=True)
+    assert home.status_code == 200 and home.url.path == "/web/account"  # no pages of theirs
+    assert sd.get("/web/leads", headers={"accept": "text/html"}).status_code == 403
     assert [j["job_id"] for j in sd.get("/v1/rosters").json()] == [job["job_id"]]
     assert centre_id not in [j["job_id"] for j in lead.get("/v1/rosters").json()]
 
@@ -184,3 +187,32 @@ def test_a_partner_sends_its_rosters_and_reads_only_its_bookings(
     while lead.get(f"/v1/batch-jobs/{centre_id}").json()["state"] not in ("FINISHED", "FAILED"):
         assert time.monotonic() < deadline
         time.sleep(0.5)
+
+
+def test_the_console_queues_and_reads_rosters_through_the_same_functions(
+    sqlite_database_url: str, world: BatchWorld, tmp_path: Path
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from vetline.cli import app
+
+    opts = ["--data", str(world.data), "--db-url", sqlite_database_url]
+    roster = _roster(tmp_path / "roster.csv", world.facts[500:505], 0)
+    runner = CliRunner()
+    submit = ["rosters", "submit", str(roster), "--facility", JAIL, *opts]
+    refused = runner.invoke(app, submit)  # the centre names its authority (no MOA default)
+    assert refused.exit_code != 0 and "authority" in str(refused.exception)
+    sent = runner.invoke(app, [*submit, "--authority", "CAP: INA 287; 8 CFR 287.7"])
+    assert sent.exit_code == 0, sent.output
+    job = json.loads(sent.output)
+    assert job["state"] == "QUEUED" and job["facility_ori"] == JAIL and job["ori"] is None
+    listed = json.loads(runner.invoke(app, ["rosters", "list", *opts]).output)
+    assert [j["job_id"] for j in listed] == [job["job_id"]]
+    shown = json.loads(runner.invoke(app, ["rosters", "show", job["job_id"], *opts]).output)
+    assert shown["job_id"] == job["job_id"]
+    early = runner.invoke(app, ["rosters", "results", job["job_id"], *opts])
+    assert early.exit_code != 0 and "QUEUED" in str(early.exception)
+    missing = runner.invoke(app, ["rosters", "show", "nope", *opts])
+    assert missing.exit_code != 0 and "no roster job" in str(missing.exception)
