@@ -113,6 +113,14 @@ def test_a_partner_sends_its_rosters_and_reads_only_its_bookings(
     assert refused.status_code == 403 and OTHER_JAIL in refused.json()["error"]["message"]
     bad = _send(sd, day1, "jail 7")
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "facility_ori"
+    for name, body, field in (
+        ("empty.csv", b"", "file"),
+        ("roster.txt", b"booking_id,last_name\nBK1,DOE\n", "file"),
+        ("nobody.csv", b"booking_id,booking_date\nBK1,2026-10-30\n", "list"),
+    ):
+        wrong = sd.post("/v1/rosters", data={"facility_ori": JAIL},
+                        files={"file": (name, body, "text/csv")})  # fmt: skip
+        assert wrong.status_code == 422 and wrong.json()["error"]["field"] == field, name
     sent = _send(sd, day1, JAIL)
     assert sent.status_code == 202, sent.text
     job = sent.json()
