@@ -23,7 +23,9 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "vetline"
 
 #: The workflows, adapters and entry points above the domain packages.
-_UPPER = frozenset({"desk", "api", "db", "auth", "audit", "cli", "serve", "demo", "tables", "web"})
+_UPPER = frozenset(
+    {"desk", "api", "db", "auth", "audit", "cli", "serve", "demo", "tables", "web", "encounters"}
+)
 
 #: unit → the units it must never import (a unit is a package or a top-level module).
 FORBIDDEN: dict[str, frozenset[str]] = {
@@ -54,7 +56,19 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # Batch vetting calls the person core and stores its jobs (db, audit); it never
     # imports the entry points or the other workflows (leads reads its result files).
     "batch": frozenset(
-        {"api", "cli", "serve", "demo", "tables", "desk", "web", "leads", "vetting", "synth"}
+        {
+            "api",
+            "cli",
+            "serve",
+            "demo",
+            "tables",
+            "desk",
+            "web",
+            "leads",
+            "vetting",
+            "synth",
+            "encounters",
+        }
     ),
     # Leads sit beside the other workflows: they reach vetting through their ports
     # (``leads/ports.py``, wired by the caller) and never an entry point or the batch runner
