@@ -297,6 +297,30 @@ def _demo_batch(data_dir: Path) -> None:
                       str(m["counts"]["REVIEW"]), str(m["lead_candidates"]),
                       str(m["citizenship_rows"]))  # fmt: skip
     console.print(table)
+    _demo_rosters(data_dir, date.fromisoformat(world["as_of"]))
+
+
+def _demo_rosters(data_dir: Path, as_of: Any) -> None:
+    """Two days of a 287(g) partner jail's roster, as demo.partner sends them (issue 16)."""
+    from vetline.batch.demo import DEMO_FACILITY, demo_rosters
+    from vetline.db.cli import open_database
+    from vetline.encounters import console_encounters
+
+    console.print(f"   a 287(g) partner jail's roster ({DEMO_FACILITY}), two days, as demo.partner")
+    database = open_database(data_dir, None)
+    try:
+        with console_encounters(data_dir) as port:
+            jobs = demo_rosters(database, data_dir, as_of, port)
+    finally:
+        database.dispose()
+    table = Table(title="roster jobs (demo.partner: GET /v1/rosters; in custody → vetting)")
+    for col in ("job", "roster rows", "new bookings", "STRONG", "REVIEW", "citizenship"):
+        table.add_column(col)
+    for job in jobs:
+        table.add_row(job.job_id[:8], str(job.roster_rows), str(job.new_bookings),
+                      str(job.counts.get("STRONG", 0)), str(job.counts.get("REVIEW", 0)),
+                      str(job.citizenship_rows or 0))  # fmt: skip
+    console.print(table)
 
 
 def _print_leads(summary: dict[str, Any]) -> None:
