@@ -158,7 +158,13 @@ def test_a_partner_sends_its_rosters_and_reads_only_its_bookings(
     assert sd.get("/v1/leads").status_code == 403
     assert sd.get("/v1/iar").status_code == 403
     home = sd.get("/web/", headers={"accept": "text/html"}, follow_redirects=True)
-    assert home.status_code == 200 and home.url.path == "/web/account"  # no pages of theirs
+    assert home.status_code == 200 and home.url.path == "/web/rosters"  # their one page
+    assert job["job_id"][:8] in home.text and OTHER_JAIL not in home.text
+    shown = sd.get(f"/web/rosters/{job['job_id']}", headers={"accept": "text/html"})
+    assert shown.status_code == 200 and "BK19" in shown.text  # its bookings' results
+    assert (
+        tx.get(f"/web/rosters/{job['job_id']}", headers={"accept": "text/html"}).status_code == 404
+    )
     assert sd.get("/web/leads", headers={"accept": "text/html"}).status_code == 403
     assert [j["job_id"] for j in sd.get("/v1/rosters").json()] == [job["job_id"]]
     assert centre_id not in [j["job_id"] for j in lead.get("/v1/rosters").json()]
@@ -177,6 +183,16 @@ def test_a_partner_sends_its_rosters_and_reads_only_its_bookings(
     third = _finished(sd, _send(sd, day2, JAIL).json()["job_id"])
     assert third["new_bookings"] == 0 and third["rows_total"] == 0
     assert third["note"] and sd.get(f"/v1/rosters/{third['job_id']}/results").json()["rows"] == []
+
+    # The web form sends a roster the same way (here day 2 again: nothing new).
+    fields = {"facility_ori": JAIL, "csrf_token": sd.headers["X-CSRF-Token"]}
+    with day2.open("rb") as handle:
+        form = sd.post("/web/rosters", data=fields,
+                       files={"file": ("day2.csv", handle, "text/csv")},
+                       headers={"accept": "text/html"})  # fmt: skip
+    assert form.status_code == 303 and form.headers["location"].startswith("/web/rosters/")
+    fourth = _finished(sd, form.headers["location"].rsplit("/", 1)[1])
+    assert fourth["new_bookings"] == 0 and fourth["facility_ori"] == JAIL
 
     # Every read is audited, with the agency's ORI; the other agency's probe too.
     events = _events(database, job["job_id"])
