@@ -24,7 +24,20 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "vetline"
 
 #: The workflows, adapters and entry points above the domain packages.
 _UPPER = frozenset(
-    {"desk", "api", "db", "auth", "audit", "cli", "serve", "demo", "tables", "web", "updates"}
+    {
+        "desk",
+        "api",
+        "db",
+        "auth",
+        "audit",
+        "cli",
+        "serve",
+        "demo",
+        "tables",
+        "web",
+        "updates",
+        "encounters",
+    }
 )
 
 #: unit → the units it must never import (a unit is a package or a top-level module).
@@ -53,12 +66,28 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # The documents are a leaf under the workflows that render them (vetting, leads).
     "documents": _UPPER
     | {"person", "records", "resolve", "status", "synth", "vetting", "leads", "batch", "web"},
+    # The audit sample, shared by batch and leads: pure arithmetic (``core``) and the one
+    # table of blind verdicts (``reviews``, on ``db``); it imports neither workflow.
+    "sampling": _UPPER - {"db"}
+    | {"person", "records", "resolve", "status", "synth", "batch", "leads", "vetting"},
     # Lead priority is pure: plain rows in, a score out; it imports nothing of vetline.
     "priority": frozenset({"*"}),
     # Batch vetting calls the person core and stores its jobs (db, audit); it never
     # imports the entry points or the other workflows (leads reads its result files).
     "batch": frozenset(
-        {"api", "cli", "serve", "demo", "tables", "desk", "web", "leads", "vetting", "synth"}
+        {
+            "api",
+            "cli",
+            "serve",
+            "demo",
+            "tables",
+            "desk",
+            "web",
+            "leads",
+            "vetting",
+            "synth",
+            "encounters",
+        }
     ),
     # Leads sit beside the other workflows: they reach vetting through their ports
     # (``leads/ports.py``, wired by the caller) and never an entry point or the batch runner

@@ -296,6 +296,30 @@ def _demo_batch(data_dir: Path) -> None:
                       str(m["counts"]["REVIEW"]), str(m["lead_candidates"]),
                       str(m["citizenship_rows"]))  # fmt: skip
     console.print(table)
+    _demo_rosters(data_dir, date.fromisoformat(world["as_of"]))
+
+
+def _demo_rosters(data_dir: Path, as_of: Any) -> None:
+    """Two days of a 287(g) partner jail's roster, as demo.partner sends them (issue 16)."""
+    from vetline.batch.demo import DEMO_FACILITY, demo_rosters
+    from vetline.db.cli import open_database
+    from vetline.encounters import console_encounters
+
+    console.print(f"   a 287(g) partner jail's roster ({DEMO_FACILITY}), two days, as demo.partner")
+    database = open_database(data_dir, None)
+    try:
+        with console_encounters(data_dir) as port:
+            jobs = demo_rosters(database, data_dir, as_of, port)
+    finally:
+        database.dispose()
+    table = Table(title="roster jobs (demo.partner: GET /v1/rosters; in custody → vetting)")
+    for col in ("job", "roster rows", "new bookings", "STRONG", "REVIEW", "citizenship"):
+        table.add_column(col)
+    for job in jobs:
+        table.add_row(job.job_id[:8], str(job.roster_rows), str(job.new_bookings),
+                      str(job.counts.get("STRONG", 0)), str(job.counts.get("REVIEW", 0)),
+                      str(job.citizenship_rows or 0))  # fmt: skip
+    console.print(table)
 
 
 def _print_leads(summary: dict[str, Any]) -> None:
@@ -328,7 +352,8 @@ def _print_showcase(shown: list[Any], sent: int, api: str) -> None:
 from vetline.api.tokens_cli import tokens_app  # noqa: E402
 from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
 from vetline.auth.cli import users_app  # noqa: E402
-from vetline.batch.cli import batch_app  # noqa: E402
+from vetline.batch.cli import batch_app, use_encounters  # noqa: E402
+from vetline.batch.roster_cli import rosters_app  # noqa: E402
 from vetline.db.cli import db_app  # noqa: E402
 from vetline.leads.cli import leads_app, use_vetting  # noqa: E402
 
@@ -338,6 +363,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(batch_app, name="batch")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(leads_app, name="leads")
+app.add_typer(rosters_app, name="rosters")
 
 from vetline.updates import update_cmd  # noqa: E402
 from vetline.vetting.cli import cases_app  # noqa: E402 - the vetting centre
@@ -354,6 +380,15 @@ def _vetting_for_leads() -> object:
 
 
 use_vetting(_vetting_for_leads)  # leads see open vetting cases (they import no sibling)
+
+
+def _roster_encounters(data_dir: Path) -> Any:
+    from vetline.encounters import console_encounters
+
+    return console_encounters(data_dir)
+
+
+use_encounters(_roster_encounters)  # roster bookings in custody go to the vetting centre
 
 
 @app.command()

@@ -45,6 +45,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("demo.admin", Role.ADMINISTRATOR),
     DemoLogin("demo.officer", Role.VETTING_OFFICER),
     DemoLogin("demo.reviewer", Role.CITIZENSHIP_REVIEWER),
+    # A 287(g) partner agency's officer (vetline.batch.demo.DEMO_PARTNER_ORI).
+    DemoLogin("demo.partner", Role.PARTNER_OFFICER, ori="CA0370000"),
 )
 
 

@@ -17,6 +17,7 @@ import vetline.db.work  # registers the tables on Base.metadata
 import vetline.desk.service.asks_models  # agencies' asks (expedite, explain)
 import vetline.desk.service.models  # the query desk's tables
 import vetline.leads.models
+import vetline.sampling.reviews  # blind verdicts on audit-sample rows (batch and leads)
 import vetline.vetting.models  # noqa: F401 - the vetting centre's tables
 from vetline.db.base import Base
 

@@ -130,24 +130,24 @@ def test_a_job_whose_runner_died_is_taken_over_and_finishes(
     service = BatchService(database, batch_world.data, policy(chunk_rows=10), clock=clock)
     listed = write_list(tmp_path / "l.csv", batch_world.facts[400:425])
     job = service.submit(listed.read_bytes(), "l.csv", dict(FIELDS), Actor.system("test"))
-    assert service.claim("dead-runner") == job["job_id"]  # …and its process dies here
+    assert service.claim("dead-runner") == job.job_id  # …and its process dies here
     assert service.claim("other") is None  # still fresh: nobody takes it over
     clock.now += timedelta(seconds=120)
     other = BatchRunner(service)
     assert other.run_pending() == 1
-    done = service.get(job["job_id"])
-    assert done["state"] == "FINISHED" and done["manifest"]["input_rows"] == 25
+    done = service.get(job.job_id)
+    assert done.state == "FINISHED" and done.manifest and done.manifest["input_rows"] == 25
     with UnitOfWork(database, Actor.system(), read_only=True) as uow:
-        row = uow.session.get(BatchJob, job["job_id"])
+        row = uow.session.get(BatchJob, job.job_id)
         assert row is not None and row.runner == other.name
     # Once the blind sample is reviewed, the job shows the measured precision per band.
     from vetline.batch.review import measure
 
-    out = service.folder(job["job_id"]) / "out"
+    out = service.folder(job.job_id) / "out"
     sample = pd.read_csv(out / "audit_sample.csv", dtype=str)
     sample["same_person"], sample["reviewer"] = "Y", "analyst.b"
     sample.to_csv(tmp_path / "judged.csv", index=False)
     measure(out, tmp_path / "judged.csv")
-    shown = service.get(job["job_id"])["measured_precision"]
-    assert shown is not None and shown["reviewers"] == ["analyst.b"]
-    assert all(b["share_same_person"] == 1.0 for b in shown["bands"].values())
+    shown = service.get(job.job_id).measured_precision
+    assert shown is not None and shown.reviewers == ["analyst.b"]
+    assert all(b.share_same_person == 1.0 for b in shown.bands.values())

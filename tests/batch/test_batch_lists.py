@@ -89,7 +89,8 @@ def _roster(path: Path, facts: list[dict[str, str]], start: int) -> Path:
 
 def test_a_roster_run_vets_only_new_bookings(world: BatchWorld, tmp_path: Path) -> None:
     day1 = _roster(tmp_path / "day1.csv", world.facts[500:520], 0)
-    _batch(world, str(day1), "--roster-facility", "CA0194200", "--out", str(tmp_path / "d1"))
+    said = _batch(world, str(day1), "--roster-facility", "CA0194200", "--out", str(tmp_path / "d1"))
+    assert "vetting centre told of" in said  # in-custody persons became desk encounters
     first = pd.read_parquet(tmp_path / "d1" / "results.parquet")
     assert first["list_ref"].tolist() == [f"BK{n}" for n in range(20)]
     # Day 2: 15 of day 1's bookings still there, 5 new ones.

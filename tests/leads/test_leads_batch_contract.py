@@ -66,10 +66,10 @@ def test_a_real_batch_result_imports_with_its_guards(
     leads = service.leads(ANALYST, RowScope(ScopeKind.ALL), limit=1000)
     assert summary["leads_created"] == len(leads)
     citizen_refs = {f"L{n}" for n in range(25, 40)}
-    assert not {lead["list_ref"] for lead in leads} & citizen_refs
+    assert not {lead.list_ref for lead in leads} & citizen_refs
     for lead in leads:
-        assert lead["band"] == "STRONG" and lead["identity_basis"] in ("BIOMETRIC", "IDENTIFIER")
-    diverted = {d["list_ref"] for d in service.diversions(ANALYST, "contract-1")}
+        assert lead.band == "STRONG" and lead.identity_basis in ("BIOMETRIC", "IDENTIFIER")
+    diverted = {d.list_ref for d in service.diversions(ANALYST, "contract-1")}
     assert citizen_refs <= diverted  # every citizen on the list is listed for review
     sample = service.sample("contract-1", ANALYST)
-    assert sample and all(item["list_row"] for item in sample)  # the list file verified
+    assert sample and all(item.list_row for item in sample)  # the list file verified

@@ -53,8 +53,8 @@ def test_import_creates_leads_diverts_and_samples(
     # every band is sampled, including the rows below the review threshold
     assert summary["sampled"] == {"NONE": 2, "REVIEW": 1, "STRONG": 5, "WEAK": 1}
     found = leads.leads(ANALYST, ALL)
-    assert [(x["person_id"], x["state"]) for x in found] == [("P1", "NEW")]
-    listed = {d["person_id"] for d in leads.diversions(ANALYST, "job-1")}
+    assert [(x.person_id, x.state) for x in found] == [("P1", "NEW")]
+    listed = {d.person_id for d in leads.diversions(ANALYST, "job-1")}
     assert listed == {"P3", "P4"}
     # the sample is blind: no band, no probability, no reasons
     items = leads.sample("job-1", ANALYST)
@@ -143,7 +143,7 @@ def test_the_list_file_must_be_the_one_the_job_read(leads: LeadsService, tmp_pat
     assert err.value.field == "list_file"
     right = write_result(tmp_path / "r", rows, job_id="r", input_sha256=digest)
     leads.import_folder(right, ANALYST, listed)
-    shown = {i["row_number"]: i["list_row"] for i in leads.sample("r", ANALYST)}
+    shown = {i.row_number: i.list_row for i in leads.sample("r", ANALYST)}
     assert shown == {0: {"last_name": "A"}, 1: {"last_name": "B"}}
 
 

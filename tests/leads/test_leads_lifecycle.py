@@ -25,13 +25,13 @@ ALL = RowScope(ScopeKind.ALL)
 
 def _import(leads: LeadsService, tmp_path: Path, rows: list[dict[str, object]]) -> list[str]:
     leads.import_folder(write_result(tmp_path / "r", rows), ANALYST)
-    return [x["lead_id"] for x in sorted(leads.leads(ANALYST, ALL), key=lambda x: x["person_id"])]
+    return [x.lead_id for x in sorted(leads.leads(ANALYST, ALL), key=lambda x: x.person_id)]
 
 
 def _review_all(leads: LeadsService, verdict: str = "SAME") -> None:
     for item in leads.sample("job-1", ANALYST, pending_only=True):
-        given = verdict if item["candidate_person_id"] else "DIFFERENT"
-        leads.review_sample("job-1", item["item_id"], ANALYST, given, None)
+        given = verdict if item.candidate_person_id else "DIFFERENT"
+        leads.review_sample("job-1", item.item_id, ANALYST, given, None)
 
 
 def test_confirm_assign_outcome_end_to_end(
@@ -53,19 +53,19 @@ def test_confirm_assign_outcome_end_to_end(
     assert package["schema"] == "vetline.referral/1"
     assert package["recommended_aor"] == "LOS" and package["lead_id"] == lead_id
     detail = leads.lead(lead_id, ANALYST, ALL)
-    assert detail["measured_precision"]["precision"] == 1.0
-    assert detail["measured_precision"]["census"] is True
-    assert [e["to"] for e in detail["timeline"]] == ["NEW", "IDENTITY_CONFIRMED", "ASSIGNED"]
+    assert detail.measured_precision and detail.measured_precision.precision == 1.0
+    assert detail.measured_precision.census is True
+    assert [e.to for e in detail.timeline] == ["NEW", "IDENTITY_CONFIRMED", "ASSIGNED"]
     with pytest.raises(IllegalTransition, match="note"):
         leads.record_outcome(lead_id, OFFICER, RowScope(ScopeKind.OWN_AOR, "LOS"), "ARRESTED", "")
     leads.record_outcome(
         lead_id, OFFICER, RowScope(ScopeKind.OWN_AOR, "LOS"), "ARRESTED", "at home"
     )
     metrics = leads.metrics(ANALYST)
-    assert metrics["by"]["aor"]["LOS"]["counts"]["ARRESTED"] == 1
-    field = leads.job("job-1", ANALYST)["field_identity_precision"]["STRONG"]
-    assert (field["outcomes_seen"], field["right_person"], field["precision"]) == (1, 1, 1.0)
-    assert metrics["by"]["list"]["overstay"]["shares"]["ARRESTED"] == 1.0
+    assert metrics.by["aor"]["LOS"].counts["ARRESTED"] == 1
+    field = leads.job("job-1", ANALYST).field_identity_precision["STRONG"]
+    assert (field.outcomes_seen, field.right_person, field.precision) == (1, 1, 1.0)
+    assert metrics.by["list"]["overstay"].shares["ARRESTED"] == 1.0
     with UnitOfWork(database, ANALYST) as uow:
         assert uow.session.get(Lead, lead_id).open_person_id is None  # type: ignore[union-attr]
 
@@ -78,7 +78,7 @@ def test_a_citizenship_sign_at_confirmation_diverts(
     out = leads.confirm(lead_id, ANALYST, "looks right")
     assert out["state"] == "DIVERTED"
     (listed,) = leads.diversions(ANALYST, "job-1")
-    assert listed["stage"] == "confirmation" and listed["lead_id"] == lead_id
+    assert listed.stage == "confirmation" and listed.lead_id == lead_id
     with pytest.raises(IllegalTransition):
         leads.assign(lead_id, ANALYST)
 
@@ -112,9 +112,9 @@ def test_low_measured_precision_holds_every_lead_of_the_job(
     check.table["P1"] = snapshot("P1")
     ids = _import(leads, tmp_path, [row("STRONG", "P1"), row("STRONG", "P2", lead_candidate=False)])
     leads.confirm(ids[0], ANALYST, "ok")
-    items = {i["candidate_person_id"]: i for i in leads.sample("job-1", ANALYST)}
-    leads.review_sample("job-1", items["P1"]["item_id"], ANALYST, "SAME", None)
-    leads.review_sample("job-1", items["P2"]["item_id"], ANALYST, "DIFFERENT", "other person")
+    items = {i.candidate_person_id: i for i in leads.sample("job-1", ANALYST)}
+    leads.review_sample("job-1", items["P1"].item_id, ANALYST, "SAME", None)
+    leads.review_sample("job-1", items["P2"].item_id, ANALYST, "DIFFERENT", "other person")
     with pytest.raises(IllegalTransition, match="below the policy"):
         leads.assign(ids[0], ANALYST)
 
@@ -154,10 +154,10 @@ def test_us_citizen_outcome_opens_a_correction_and_lists_for_review(
     with UnitOfWork(database, ANALYST) as uow:
         item = uow.session.scalars(select(SourceCorrection)).one()
         assert (item.kind, item.person_id, item.state) == ("US_CITIZEN", "P1", "OPEN")
-    assert [d["stage"] for d in leads.diversions(ANALYST)] == ["outcome"]
+    assert [d.stage for d in leads.diversions(ANALYST)] == ["outcome"]
     metrics = leads.metrics(ANALYST)
-    assert metrics["by"]["band"]["STRONG"]["counts"]["US_CITIZEN"] == 1
-    assert metrics["open_source_corrections"] == 1
+    assert metrics.by["band"]["STRONG"].counts["US_CITIZEN"] == 1
+    assert metrics.open_source_corrections == 1
 
 
 def test_field_officer_of_another_aor_cannot_touch_the_lead(
@@ -172,7 +172,7 @@ def test_field_officer_of_another_aor_cannot_touch_the_lead(
     assert leads.leads(OFFICER, la) == []  # confirmed, not assigned: not the field's yet
     _review_all(leads)
     leads.assign(lead_id, ANALYST)
-    assert [x["lead_id"] for x in leads.leads(OFFICER, la)] == [lead_id]
+    assert [x.lead_id for x in leads.leads(OFFICER, la)] == [lead_id]
     houston = RowScope(ScopeKind.OWN_AOR, "HOU")
     assert leads.leads(OFFICER, houston) == []
     with pytest.raises(NotFound):
@@ -187,24 +187,24 @@ def test_stale_leads_expire_and_free_the_person(
     leads.confirm(lead_id, ANALYST, "ok")
     clock.advance(days=31)
     assert leads.expire_due(ANALYST) == {"expired": 1}
-    assert leads.lead(lead_id, ANALYST, ALL)["state"] == "EXPIRED"
+    assert leads.lead(lead_id, ANALYST, ALL).state == "EXPIRED"
     again = write_result(tmp_path / "again", [row("STRONG", "P1")], job_id="job-2")
     assert leads.import_folder(again, ANALYST)["leads_created"] == 1
 
 
 def test_sample_verdicts_are_checked(leads: LeadsService, tmp_path: Path) -> None:
     _import(leads, tmp_path, [row("STRONG", "P1"), row("NONE", None)])
-    items = {i["candidate_person_id"]: i for i in leads.sample("job-1", ANALYST)}
+    items = {i.candidate_person_id: i for i in leads.sample("job-1", ANALYST)}
     with pytest.raises(BadInput, match="SAME is impossible"):
-        leads.review_sample("job-1", items[None]["item_id"], ANALYST, "SAME", None)
+        leads.review_sample("job-1", items[None].item_id, ANALYST, "SAME", None)
     with pytest.raises(BadInput, match="one of"):
-        leads.review_sample("job-1", items["P1"]["item_id"], ANALYST, "MAYBE", None)
-    leads.review_sample("job-1", items[None]["item_id"], ANALYST, "missed", "is A012345678")
+        leads.review_sample("job-1", items["P1"].item_id, ANALYST, "MAYBE", None)
+    leads.review_sample("job-1", items[None].item_id, ANALYST, "missed", "is A012345678")
     with pytest.raises(BadInput, match="already reviewed"):
-        leads.review_sample("job-1", items[None]["item_id"], ANALYST, "DIFFERENT", None)
+        leads.review_sample("job-1", items[None].item_id, ANALYST, "DIFFERENT", None)
     job = leads.job("job-1", ANALYST)
-    assert job["precision"]["NONE"]["miss_rate"] == 1.0
-    assert json.dumps(job)  # JSON-safe
+    assert job.precision["NONE"].miss_rate == 1.0
+    assert json.loads(job.model_dump_json(by_alias=True))  # JSON-safe
 
 
 class RecordingVetting(OwnVetting):
@@ -231,8 +231,9 @@ def test_a_person_now_in_custody_goes_to_the_vetting_centre(
     out = service.confirm(lead_id, ANALYST, "ok")
     assert out == {"lead_id": lead_id, "state": "TO_VETTING", "vetting_case": "CASE-1"}
     assert vetting.opened[0][0] == "P1"
-    timeline = service.lead(lead_id, ANALYST, ALL)["timeline"]
-    assert "Men's Central Jail" in timeline[-1]["note"] and "CASE-1" in timeline[-1]["note"]
+    timeline = service.lead(lead_id, ANALYST, ALL).timeline
+    note = timeline[-1].note or ""
+    assert "Men's Central Jail" in note and "CASE-1" in note
 
 
 def test_two_analysts_racing_on_one_lead_one_wins(
@@ -254,5 +255,5 @@ def test_two_analysts_racing_on_one_lead_one_wins(
     with ThreadPoolExecutor(2) as pool:
         results = sorted(pool.map(attempt, [ANALYST, other]))
     assert results == ["IDENTITY_CONFIRMED", "refused: state"]
-    timeline = leads.lead(lead_id, ANALYST, ALL)["timeline"]
-    assert [e["to"] for e in timeline] == ["NEW", "IDENTITY_CONFIRMED"]
+    timeline = leads.lead(lead_id, ANALYST, ALL).timeline
+    assert [e.to for e in timeline] == ["NEW", "IDENTITY_CONFIRMED"]

@@ -32,6 +32,7 @@ A, D, V, S, L, F, AU, AD = (
     Role.ADMINISTRATOR,
 )
 CR = Role.CITIZENSHIP_REVIEWER
+P = Role.PARTNER_OFFICER
 EVERYONE = frozenset(Role)
 PUBLIC = None
 
@@ -131,6 +132,12 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/v1/iaq/{iar_id}/expedite"): frozenset({A}),
     ("POST", "/v1/iaq/{iar_id}/explain"): frozenset({A}),
     ("GET", "/v1/iaq/{iar_id}/asks"): frozenset({A}),
+    # Jail rosters (vetline.batch.rosters): 287(g) partner officers for their own agency's
+    # facilities and bookings (row scope in the service), lead analysts for any:
+    ("POST", "/v1/rosters"): frozenset({P, L}),
+    ("GET", "/v1/rosters"): frozenset({P, L}),
+    ("GET", "/v1/rosters/{job_id}"): frozenset({P, L}),
+    ("GET", "/v1/rosters/{job_id}/results"): frozenset({P, L}),
 }
 NOT_API_ROUTES = {"/openapi.json"}  # FastAPI's own schema route: structure only, no data
 
@@ -258,6 +265,6 @@ def test_separation_of_duties_over_http(app: FastAPI, database: Database) -> Non
         if role is Role.ADMINISTRATOR:
             continue
         body: dict[str, Any] = {"username": f"sod.{role.value.replace('_', '')}", "role": role}
-        body |= {"ori": "CA0194200"} if role is Role.REQUESTING_AGENCY else {}
+        body |= {"ori": "CA0194200"} if role in (Role.REQUESTING_AGENCY, P) else {}
         body |= {"aor": "LOS"} if role is Role.FIELD_OFFICER else {}
         assert two.post("/v1/users", json=body).status_code == 202, role

@@ -19,6 +19,7 @@ AOR = "LOS"
 BINDINGS: dict[Role, dict[str, str]] = {
     Role.REQUESTING_AGENCY: {"ori": ORI},
     Role.FIELD_OFFICER: {"aor": AOR},
+    Role.PARTNER_OFFICER: {"ori": ORI},
 }
 
 

@@ -68,6 +68,10 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/web/leads/{lead_id}/reject"): frozenset({L, S}),
     ("POST", "/web/leads/{lead_id}/assign"): frozenset({L, S}),
     ("POST", "/web/leads/{lead_id}/outcome"): frozenset({F}),
+    # Jail rosters: 287(g) partner officers (own ORI) and lead analysts.
+    ("GET", "/web/rosters"): frozenset({Role.PARTNER_OFFICER, L}),
+    ("POST", "/web/rosters"): frozenset({Role.PARTNER_OFFICER, L}),
+    ("GET", "/web/rosters/{job_id}"): frozenset({Role.PARTNER_OFFICER, L}),
 }
 
 

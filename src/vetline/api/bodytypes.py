@@ -33,6 +33,7 @@ FORM_PREFIXES: tuple[str, ...] = ("/web/",)
 EXTRA_TYPES: dict[str, frozenset[str]] = {
     "/v1/iaq": frozenset({"text/plain"}),
     "/v1/batch-jobs": frozenset({"multipart/form-data"}),  # the list file and its fields
+    "/v1/rosters": frozenset({"multipart/form-data"}),  # a facility's jail roster
 }
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

@@ -79,6 +79,8 @@ def bindings(role: Role, ori: str | None, aor: str | None) -> dict[str, str | No
     clean_aor = check_aor(aor) if aor else None
     if role is Role.REQUESTING_AGENCY and clean_ori is None:
         raise BadInput("ori", "a requesting-agency account needs its agency's ORI")
+    if role is Role.PARTNER_OFFICER and clean_ori is None:
+        raise BadInput("ori", "a 287(g) partner officer's account needs its agency's ORI")
     if role is Role.FIELD_OFFICER and clean_aor is None:
         raise BadInput("aor", "a field-officer account needs its area of responsibility")
     return {"ori": clean_ori, "aor": clean_aor}

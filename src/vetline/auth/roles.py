@@ -39,6 +39,9 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"
     #: Designated to determine citizenship claims and reviews (vetline.vetting.claims).
     CITIZENSHIP_REVIEWER = "citizenship_reviewer"
+    #: A 287(g) partner agency's officer (INA 287(g), 8 U.S.C. 1357(g)): bound to the agency's
+    #: ORI; submits the rosters of its own facilities and reads its own bookings' results.
+    PARTNER_OFFICER = "partner_officer"
 
 
 class Permission(StrEnum):
@@ -77,6 +80,9 @@ class Permission(StrEnum):
     VETTING_OPS_READ = "ops.vetting"  # the vetting centre's numbers
     USERS_APPROVE = "users.approve"  # approve or reject another administrator's request
     IAQ_ASK = "iaq.ask"  # an agency asks to expedite or explain one of its own queries
+    # Jail rosters (vetline.batch.rosters; row scope: a partner officer's own ORI):
+    ROSTER_SUBMIT = "roster.submit"  # submit a facility's daily booking list
+    ROSTER_READ = "roster.read"  # roster jobs and the results of their bookings
 
 
 ANALYSTS: Final = frozenset(
@@ -137,6 +143,9 @@ PERMISSIONS: Final[Mapping[Permission, frozenset[Role]]] = {
     Permission.VETTING_OPS_READ: frozenset({Role.VETTING_OFFICER, Role.SUPERVISOR}),
     Permission.USERS_APPROVE: frozenset({Role.ADMINISTRATOR}),
     Permission.IAQ_ASK: frozenset({Role.REQUESTING_AGENCY}),
+    # A partner officer only for its agency's facilities; lead analysts for any (CAP).
+    Permission.ROSTER_SUBMIT: frozenset({Role.PARTNER_OFFICER, Role.LEAD_ANALYST}),
+    Permission.ROSTER_READ: frozenset({Role.PARTNER_OFFICER, Role.LEAD_ANALYST}),
 }
 
 #: What an account must not get from one administrator alone (CJIS AC-5, AC-6): case data,
@@ -161,6 +170,8 @@ SENSITIVE: Final = frozenset(
         Permission.LEAD_REVIEW,
         Permission.LEAD_WORK,
         Permission.BATCH_RUN,
+        Permission.ROSTER_SUBMIT,
+        Permission.ROSTER_READ,
     }
 )
 
@@ -172,7 +183,9 @@ def needs_second_administrator(role: Role | str) -> bool:
 
 
 #: Roles whose accounts may (and, with ``totp_required``, must) use a TOTP second factor.
-TOTP_ROLES: Final = frozenset({*ANALYSTS, Role.FIELD_OFFICER, Role.CITIZENSHIP_REVIEWER})
+TOTP_ROLES: Final = frozenset(
+    {*ANALYSTS, Role.FIELD_OFFICER, Role.CITIZENSHIP_REVIEWER, Role.PARTNER_OFFICER}
+)
 
 
 def allowed(role: Role | str, permission: Permission) -> bool:
@@ -212,6 +225,7 @@ ROW_SCOPES: Final[Mapping[Role, ScopeKind]] = {
     Role.SUPERVISOR: ScopeKind.ALL,
     Role.LEAD_ANALYST: ScopeKind.ALL,
     Role.CITIZENSHIP_REVIEWER: ScopeKind.ALL,
+    Role.PARTNER_OFFICER: ScopeKind.OWN_ORI,
 }
 
 

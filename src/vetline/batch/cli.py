@@ -8,7 +8,7 @@ draw Rich progress that moves, print the counts. Re-running the same command on 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -29,6 +29,7 @@ from vetline.errors import BadInput
 from vetline.settings import resolve_data_dir
 
 if TYPE_CHECKING:
+    from vetline.batch.encounters import EncounterPort
     from vetline.batch.job import JobRequest
     from vetline.batch.policy import BatchPolicy
 
@@ -42,6 +43,39 @@ batch_app = typer.Typer(
     # one command, not a group of them: options may follow LIST (``vetline batch L --out D``)
     context_settings={"allow_interspersed_args": True},
 )
+
+
+#: Opens the port a roster job's in-custody persons go to (``vetline.encounters``, wired by
+#: ``vetline.cli``: batch imports no other workflow); none: they stay in encounters.csv.
+_ENCOUNTERS: list[Callable[[Path], AbstractContextManager[EncounterPort]]] = []
+
+
+def use_encounters(factory: Callable[[Path], AbstractContextManager[EncounterPort]]) -> None:
+    """Have ``vetline batch ROSTER --roster-facility F`` tell the vetting centre."""
+    _ENCOUNTERS[:] = [factory]
+
+
+def _tell(manifest: dict[str, Any], out: Path, policy: BatchPolicy, data_dir: Path) -> None:
+    """A finished roster job's in-custody persons to the vetting centre (the API's runner
+    calls the same ``BatchService.tell_encounters``)."""
+    from vetline.batch.service import BatchService
+    from vetline.db.cli import open_database
+
+    if not _ENCOUNTERS:
+        return
+    facility = manifest["list_details"]["facility"]
+    database = open_database(data_dir, None)
+    try:
+        with _ENCOUNTERS[0](data_dir) as port:
+            service = BatchService(database, data_dir, policy, encounters=port)
+            told = service.tell_encounters(manifest["job_id"], out, facility)
+    finally:
+        database.dispose()
+    if told is not None:
+        console.print(
+            f"vetting centre told of {told.told} in-custody bookings "
+            f"({told.answered} answered at once, {told.refused} refused by the desk)"
+        )
 
 
 @contextmanager
@@ -98,10 +132,29 @@ def _audited_run(
     return manifest
 
 
-def _measure(out: Path, judged: Path) -> None:
-    from vetline.batch.review import measure
+def _measure(out: Path, judged: Path, data: Path | None) -> None:
+    """The filled sample's verdicts into the one store (audited), then the precision per
+    band from every stored verdict of the job's sample (the leads' reviews included)."""
+    from vetline.batch.finish import read_manifest
+    from vetline.batch.review import measure, record_judged, stored_precision
+    from vetline.db import UnitOfWork
+    from vetline.db.cli import cli_actor, open_database
 
     result = measure(out, judged)
+    database = open_database(resolve_data_dir(data), None)
+    try:
+        with UnitOfWork(database, cli_actor(), write=True) as uow:
+            new = record_judged(uow, out, judged)
+            uow.audit(
+                "BATCH_SAMPLE_REVIEWED", object_type="batch_job",
+                object_id=str(read_manifest(out)["job_id"]),
+                details={"judged_file": judged.name, "verdicts_stored": new},
+            )  # fmt: skip
+            uow.commit()
+        with UnitOfWork(database, cli_actor(), read_only=True) as uow:
+            result = stored_precision(uow, out) or result
+    finally:
+        database.dispose()
     table = Table(title=f"measured per band (blind review by {', '.join(result['reviewers'])})")
     for column in ("band", "judged", "same person", "share", "95% CI", "meaning"):
         table.add_column(column)
@@ -165,7 +218,7 @@ def batch(
     if out is None:
         raise BadInput("out", "required: the result folder")
     if judged is not None:
-        _measure(out, judged)
+        _measure(out, judged, data)
         return
     policy = load_batch_policy(policy_file)
     if chunk_rows is not None:
@@ -196,6 +249,8 @@ def batch(
     )  # fmt: skip
     manifest = _audited_run(request, out, policy, data_dir)
     after_finish(choice, data_dir)
+    if choice.kind == "roster":
+        _tell(manifest, out, policy, data_dir)
     table = Table(title=f"batch job {manifest['job_id']}: {manifest['input_rows']} rows")
     table.add_column("band")
     table.add_column("rows", justify="right")

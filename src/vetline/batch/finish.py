@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from vetline.batch import layout
 from vetline.batch.bands import BANDS, REJECTED, RESULT_COLUMNS
 from vetline.batch.listfile import file_sha256
+from vetline.sampling import draw
 
 #: Strata of the audit sample: every band a human could be wrong about (WEAK estimates misses).
 SAMPLED_BANDS = ("STRONG", "REVIEW", "WEAK", "NONE")
@@ -54,8 +56,9 @@ def finish(out: Path, spec: dict[str, Any], now: datetime) -> dict[str, Any]:
             f"COPY (SELECT {cols} FROM r ORDER BY row_number) TO {_sql_path(tmp)} (FORMAT parquet)"
         )
         layout.publish(tmp, out / layout.RESULTS)
+        result_sha256 = file_sha256(out / layout.RESULTS)
         _citizenship(con, out)
-        _audit_sample(con, out, spec)
+        _audit_sample(con, out, spec, result_sha256)
         if spec.get("list_kind") == "roster":
             _encounters(con, out)
         counts = {band: 0 for band in BANDS}
@@ -76,7 +79,7 @@ def finish(out: Path, spec: dict[str, Any], now: datetime) -> dict[str, Any]:
     manifest.update(
         input_rows=inputs,
         finished_at=now.isoformat(timespec="seconds"),
-        result_sha256=file_sha256(out / layout.RESULTS),
+        result_sha256=result_sha256,
         counts=counts,
         rejected_rows=counts[REJECTED],
         lead_candidates=leads,
@@ -125,22 +128,37 @@ def _encounters(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     )
 
 
-def _audit_sample(con: duckdb.DuckDBPyConnection, out: Path, spec: dict[str, Any]) -> None:
+def _audit_sample(
+    con: duckdb.DuckDBPyConnection, out: Path, spec: dict[str, Any], result_sha256: str
+) -> None:
     """A stratified sample per band for blind review: the list row and the candidate
-    person, never the score or the band (the key to the strata is ``audit_key.csv``)."""
+    person, never the score or the band (the key to the strata is ``audit_key.csv``).
+
+    Drawn by ``vetline.sampling.draw`` seeded by the result's SHA-256, as the leads import
+    draws its sample of the same result: one mechanism, the same rows where the per-band
+    sizes agree. The policy's ``seed`` only shuffles the sample ids (their order must not
+    tell the band).
+    """
     per_band = int(spec["policy"]["audit_sample"]["per_band"])
     seed = int(spec["policy"]["audit_sample"]["seed"])
     bands = ", ".join(f"'{b}'" for b in SAMPLED_BANDS)
+    by_band = {
+        str(band): [int(n) for n in rows]
+        for band, rows in con.execute(
+            f"SELECT match_band, list(row_number ORDER BY row_number) FROM r "
+            f"WHERE match_band IN ({bands}) GROUP BY 1"
+        ).fetchall()
+    }
+    drawn = draw(by_band, dict.fromkeys(SAMPLED_BANDS, per_band), result_sha256)
+    picked = pa.table(
+        {"row_number": pa.array([n for rows in drawn.values() for n in rows], pa.int64())}
+    )
+    con.register("picked", picked)
     con.execute(
-        f"""CREATE TABLE sample AS
-        SELECT * FROM (
-            SELECT r.row_number, r.list_ref, r.match_band,
-                   coalesce(r.person_id, r.best_candidate) AS candidate_person_id, p.subject,
-                   row_number() OVER (PARTITION BY r.match_band
-                                      ORDER BY hash(r.row_number + {seed}), r.row_number) AS k
-            FROM r JOIN p USING (row_number)
-            WHERE r.match_band IN ({bands})
-        ) WHERE k <= {per_band}"""
+        """CREATE TABLE sample AS
+        SELECT r.row_number, r.list_ref, r.match_band,
+               coalesce(r.person_id, r.best_candidate) AS candidate_person_id, p.subject
+        FROM picked JOIN r USING (row_number) JOIN p USING (row_number)"""
     )
     con.execute(
         "CREATE TABLE sample_ids AS SELECT *, "

@@ -39,3 +39,9 @@ class BatchJob(Base):
     runner: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     manifest_json: Mapped[str | None] = mapped_column(Text)
+    #: ``file`` | ``roster`` (migration 0009_partner): a roster job is read by its agency.
+    list_kind: Mapped[str] = mapped_column(String(16), default="file", server_default="file")
+    #: The submitting agency's ORI (roster jobs of a partner officer), else NULL: the row
+    #: scope of a partner officer (``auth.roles.scope_filter``) is ``ori == own ORI``.
+    ori: Mapped[str | None] = mapped_column(String(9), index=True)
+    facility_ori: Mapped[str | None] = mapped_column(String(16))

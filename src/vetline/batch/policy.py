@@ -9,6 +9,7 @@ Edit here: a new knob (add it to the model and to ``data/batch.toml``).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -56,11 +57,40 @@ class PriorityPoints(_Strict):
     red_notice: int = Field(default=30, ge=0)
 
 
+_ORI = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")
+
+
+class Partner(_Strict):
+    """A 287(g) partner agency (its Memorandum of Agreement): the jail facilities whose
+    rosters its officers may submit, beside the agency's own ORI, and the authority a
+    roster job of it records."""
+
+    name: str = Field(min_length=1, max_length=128)
+    authority: str = Field(min_length=1, max_length=300)
+    facilities: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _oris(self) -> Partner:
+        wrong = [f for f in self.facilities if not _ORI.match(f)]
+        if wrong:
+            raise ValueError(f"facilities are ORIs (9 characters, state code first): {wrong}")
+        return self
+
+
 class BatchPolicy(_Strict):
     bands: Bands = Bands()
     job: JobSettings = JobSettings()
     audit_sample: AuditSample = AuditSample()
     priority: PriorityPoints = PriorityPoints()
+    #: agency ORI → its 287(g) agreement (``[partners.<ORI>]``); see ``rosters.py``.
+    partners: dict[str, Partner] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _partner_oris(self) -> BatchPolicy:
+        wrong = [ori for ori in self.partners if not _ORI.match(ori)]
+        if wrong:
+            raise ValueError(f"partners are keyed by agency ORI: {wrong}")
+        return self
 
     def weights(self) -> PriorityWeights:
         return PriorityWeights(**self.priority.model_dump())

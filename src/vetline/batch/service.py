@@ -16,6 +16,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,21 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from vetline.audit.events import EventType, Outcome
+from vetline.batch.encounters import EncounterPort, Told
 from vetline.batch.job import JobRequest, describe, run_job
 from vetline.batch.layout import MANIFEST, RESULTS, fsync_dir
 from vetline.batch.lifecycle import LIFECYCLE, STALE_AFTER_S, JobState
 from vetline.batch.listfile import FORMATS
+from vetline.batch.lists import ListChoice
 from vetline.batch.models import BatchJob
 from vetline.batch.policy import BatchPolicy
+from vetline.batch.shapes import (
+    BatchJobDetail,
+    BatchJobView,
+    BatchResultsPage,
+    MeasuredPrecision,
+    ResultRow,
+)
 from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
 from vetline.errors import BadInput
 
@@ -50,19 +60,29 @@ class BatchService:
         policy: BatchPolicy,
         *,
         clock: Callable[[], datetime] = utcnow,
+        encounters: EncounterPort | None = None,
     ) -> None:
         self.database = database
         self.data_dir = data_dir
         self.policy = policy
         self.clock = clock
+        #: Told of a finished roster job's in-custody persons (``encounters.py``); None:
+        #: nobody listens (the bookings stay in the job's ``encounters.csv``).
+        self.encounters = encounters
 
     def folder(self, job_id: str) -> Path:
         return self.data_dir / "batch" / job_id
 
     def submit(
-        self, content: bytes, filename: str, fields: dict[str, Any], actor: Actor
-    ) -> dict[str, Any]:
-        """Store the list and the job (QUEUED), audited; durable when this returns."""
+        self, content: bytes, filename: str, fields: dict[str, Any], actor: Actor,
+        *, facility_ori: str | None = None, ori: str | None = None,
+    ) -> BatchJobView:  # fmt: skip
+        """Store the list and the job (QUEUED), audited; durable when this returns.
+
+        With ``facility_ori`` the list is that facility's jail roster (``rosters.py``
+        checks who may send it): the runner vets only its bookings new since the
+        facility's previous roster. ``ori`` is the submitting agency's, for its row scope.
+        """
         suffix = Path(filename or "").suffix.lower()
         if suffix not in FORMATS:
             raise BadInput("file", f"a list is {', '.join(FORMATS)}, not {suffix or 'no suffix'}")
@@ -86,6 +106,8 @@ class BatchService:
             source_name=fields.get("source_name") or None,
             source_version=fields.get("source_version") or None,
             ref_column=fields.get("ref_column") or None, job_id=job_id,
+            list_kind="roster" if facility_ori else "file",
+            extra=(("facility", facility_ori),) if facility_ori else (),
         )  # fmt: skip
         request.check()
         from vetline.batch.listfile import check_list, file_sha256
@@ -100,43 +122,65 @@ class BatchService:
                 requester_id=actor.user_id, list_name=Path(filename).name[:256],
                 input_sha256=file_sha256(stored), request_json=json.dumps(describe(request)),
                 folder=str(folder / "out"), rows_done=0, created_at=now,
+                list_kind=request.list_kind, ori=ori, facility_ori=facility_ori,
             )  # fmt: skip
             uow.session.add(row)
             uow.audit(
                 EventType.BATCH_JOB_SUBMITTED, object_type="batch_job", object_id=job_id,
+                requesting_ori=ori,
                 details={"purpose": request.purpose, "authority": request.authority,
-                         "list": row.list_name,
+                         "list": row.list_name, "list_kind": request.list_kind,
+                         "facility_ori": facility_ori,
                          "input_sha256": row.input_sha256, "bytes": len(content)},
             )  # fmt: skip
             uow.commit()
             return view(row)
 
-    def get(self, job_id: str) -> dict[str, Any]:
+    def get(self, job_id: str) -> BatchJobDetail:
         """A job's view, with the measured precision per band once a sample was reviewed."""
-        from vetline.batch.review import read_precision
+        from vetline.batch.review import read_precision, stored_precision
 
+        out = self.folder(job_id) / "out"
         with UnitOfWork(self.database, Actor.system(), read_only=True) as uow:
             row = uow.session.get(BatchJob, job_id)
             if row is None:
                 raise JobNotFound(job_id)
-            shown = view(row)
-        shown["measured_precision"] = read_precision(self.folder(job_id) / "out")
-        return shown
+            # the stored verdicts (console and leads review alike), else the file's figures
+            measured = stored_precision(uow, out) or read_precision(out)
+            return BatchJobDetail(
+                **view(row).model_dump(),
+                measured_precision=MeasuredPrecision.model_validate(measured) if measured else None,
+            )
 
     def results(self, job_id: str, actor: Actor) -> tuple[Path, dict[str, Any]]:
         """The results file and manifest of a finished job; reading them is audited."""
         job = self.get(job_id)
-        if job["state"] != JobState.FINISHED.value:
-            raise BadInput("job", f"job {job_id} is {job['state']}, results come when FINISHED")
+        if job.state != JobState.FINISHED.value:
+            raise BadInput("job", f"job {job_id} is {job.state}, results come when FINISHED")
         out = self.folder(job_id) / "out"
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         with UnitOfWork(self.database, actor, clock=self.clock, write=True) as uow:
             uow.audit(
                 EventType.BATCH_RESULTS_READ, object_type="batch_job", object_id=job_id,
-                details={"purpose": job["purpose"], "result_sha256": manifest["result_sha256"]},
+                details={"purpose": job.purpose, "result_sha256": manifest["result_sha256"]},
             )  # fmt: skip
             uow.commit()
         return out / RESULTS, manifest
+
+    def results_page(
+        self, job_id: str, actor: Actor, *, offset: int = 0, limit: int = 1000
+    ) -> BatchResultsPage:
+        """A page of a finished job's result rows (reading is audited, as ``results``)."""
+        import pyarrow.parquet as pq
+
+        if offset < 0:
+            raise BadInput("offset", "offset >= 0")
+        if not 1 <= limit <= 10_000:
+            raise BadInput("limit", "1 <= limit <= 10000")
+        path, manifest = self.results(job_id, actor)
+        table = pq.read_table(path).slice(offset, limit)
+        rows = [ResultRow.model_validate(r) for r in table.to_pylist()]
+        return BatchResultsPage(manifest=manifest, offset=offset, rows=rows)
 
     def claim(self, runner: str) -> str | None:
         """Take the oldest QUEUED job, or a RUNNING one whose runner died; its id or None."""
@@ -201,6 +245,22 @@ class BatchService:
             source_version=spec["source_version"], ref_column=spec["ref_column"],
             job_id=job_id,
         )  # fmt: skip
+        choice = None
+        if spec.get("list_kind") == "roster":
+            from vetline.batch.lists import choose_list
+
+            facility = dict(spec.get("extra") or ())["facility"]
+            choice = choose_list(
+                request.list_path, None, facility, request.data_dir, folder,
+                self.clock().date(),
+            )  # fmt: skip
+            if choice.empty_reason:
+                self._finish_empty(job_id, runner, choice)
+                return
+            request = replace(
+                request, list_path=choice.path, list_kind="roster", extra=choice.details,
+                source_name=request.source_name or "roster",
+            )  # fmt: skip
         last = [0.0]
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -211,9 +271,46 @@ class BatchService:
 
         try:
             manifest = run_job(request, folder, self.policy, progress=progress, clock=self.clock)
+            if choice is not None:
+                from vetline.batch.lists import after_finish
+
+                after_finish(choice, request.data_dir)
+                self.tell_encounters(job_id, folder, dict(choice.details)["facility"])
         except Exception as exc:
             self._end(job_id, runner, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
             raise
+        self._end(job_id, runner, JobState.FINISHED, manifest=manifest)
+
+    def tell_encounters(self, job_id: str, out: Path, facility_ori: str) -> Told | None:
+        """Hand a finished roster job's in-custody persons to the encounter port, audited.
+
+        Before the job is marked FINISHED: a crash here leaves it RUNNING, the takeover
+        tells again, and the port's idempotence (one encounter id per row) keeps it once.
+        """
+        from vetline.batch.encounters import ENCOUNTERS_TOLD, bookings_of
+
+        if self.encounters is None:
+            return None
+        bookings = bookings_of(out, job_id, facility_ori)
+        told = self.encounters.tell(bookings, _RUNNER)
+        with UnitOfWork(self.database, _RUNNER, clock=self.clock, write=True) as uow:
+            uow.audit(
+                ENCOUNTERS_TOLD, object_type="batch_job", object_id=job_id,
+                details={"facility_ori": facility_ori, **asdict(told)},
+            )  # fmt: skip
+            uow.commit()
+        return told
+
+    def _finish_empty(self, job_id: str, runner: str, choice: ListChoice) -> None:
+        """A roster with no booking new since the facility's previous one: nothing to vet;
+        the job finishes with no rows and the roster becomes the facility's previous."""
+        from vetline.batch.lists import after_finish
+
+        after_finish(choice, Path(self.data_dir))
+        manifest = {
+            "job_id": job_id, "list_kind": "roster", "list_details": dict(choice.details),
+            "input_rows": 0, "counts": {}, "result_sha256": None, "note": choice.empty_reason,
+        }  # fmt: skip
         self._end(job_id, runner, JobState.FINISHED, manifest=manifest)
 
     def _end(self, job_id: str, runner: str, state: JobState, *, error: str | None = None,
@@ -244,28 +341,28 @@ class BatchService:
             uow.commit()
 
 
-def view(row: BatchJob) -> dict[str, Any]:
+def view(row: BatchJob) -> BatchJobView:
     """A job as the API shows it: state, progress figure, who, why, and the manifest."""
     total = row.rows_total
-    return {
-        "job_id": row.id,
-        "state": row.state,
-        "purpose": row.purpose,
-        "authority": row.authority,
-        "source_name": row.source_name,
-        "source_version": row.source_version,
-        "requester": row.requester,
-        "list_name": row.list_name,
-        "input_sha256": row.input_sha256,
-        "rows_total": total,
-        "rows_done": row.rows_done,
-        "progress": round(row.rows_done / total, 4) if total else 0.0,
-        "created_at": row.created_at,
-        "started_at": row.started_at,
-        "finished_at": row.finished_at,
-        "error": row.error,
-        "manifest": json.loads(row.manifest_json) if row.manifest_json else None,
-    }
+    return BatchJobView(
+        job_id=row.id,
+        state=row.state,
+        purpose=row.purpose,
+        authority=row.authority,
+        source_name=row.source_name,
+        source_version=row.source_version,
+        requester=row.requester,
+        list_name=row.list_name,
+        input_sha256=row.input_sha256,
+        rows_total=total,
+        rows_done=row.rows_done,
+        progress=round(row.rows_done / total, 4) if total else 0.0,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        error=row.error,
+        manifest=json.loads(row.manifest_json) if row.manifest_json else None,
+    )
 
 
 def audit_console_job(

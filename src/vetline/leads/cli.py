@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic_core import to_jsonable_python
 from rich.console import Console
 from rich.table import Table
 
@@ -71,7 +72,8 @@ def _service(data: Path | None, url: str | None) -> Iterator[LeadsService]:
 
 def _run(data: Path | None, url: str | None, call: Callable[[LeadsService], Any]) -> None:
     with _service(data, url) as service:
-        typer.echo(json.dumps(call(service), indent=2, sort_keys=True))
+        out = to_jsonable_python(call(service), by_alias=True)  # typed views as the API's JSON
+        typer.echo(json.dumps(out, indent=2, sort_keys=True))
 
 
 @leads_app.command("import")
@@ -94,17 +96,17 @@ def jobs_cmd(data: DataOpt = None, db_url: UrlOpt = None) -> None:
         jobs = service.jobs(cli_actor())
     table = Table("job", "source", "rows", "leads", "diverted", "strong precision [CI]")
     for job in jobs:
-        strong = job["precision"].get("STRONG") or {}
+        strong = job.precision.get("STRONG")
         shown = "not reviewed"
-        if strong.get("precision") is not None:
-            shown = f"{strong['precision']:.3f} [{strong['ci_low']:.3f}, {strong['ci_high']:.3f}]"
-            shown += f" {strong['reviewed']}/{strong['sampled']}"
+        if strong is not None and strong.precision is not None:
+            shown = f"{strong.precision:.3f} [{strong.ci_low or 0:.3f}, {strong.ci_high or 0:.3f}]"
+            shown += f" {strong.reviewed}/{strong.sampled}"
         table.add_row(
-            job["job_id"],
-            f"{job['source_name']} {job['source_version']}",
-            str(job["input_rows"]),
-            str(job["import"].get("leads_created", 0)),
-            str(job["import"].get("citizenship_diverted", 0)),
+            job.job_id,
+            f"{job.source_name} {job.source_version}",
+            str(job.input_rows),
+            str(job.import_.get("leads_created", 0)),
+            str(job.import_.get("citizenship_diverted", 0)),
             shown,
         )
     console.print(table)
@@ -129,13 +131,13 @@ def list_cmd(
     table = Table("lead", "state", "priority", "status", "aor", "expires", "list ref")
     for lead in found:
         table.add_row(
-            lead["lead_id"],
-            lead["state"],
-            str(lead["priority"]),
-            str(lead["status_code"]),
-            str(lead["aor"] or ""),
-            str(lead["expires_on"] or ""),
-            str(lead["list_ref"] or ""),
+            lead.lead_id,
+            lead.state,
+            str(lead.priority),
+            str(lead.status_code),
+            str(lead.aor or ""),
+            str(lead.expires_on or ""),
+            str(lead.list_ref or ""),
         )
     console.print(table)
 

@@ -43,7 +43,8 @@ class LeadJob(Base):
 
 
 class LeadSampleItem(Base):
-    """One row of a job's stratified audit sample and its blind human verdict."""
+    """One row of a job's stratified audit sample (its blind verdict, once given, is in
+    ``vetline.sampling.reviews``: keyed by the job's result SHA-256 and the row number)."""
 
     __tablename__ = "lead_sample_items"
     __table_args__ = (UniqueConstraint("job_id", "row_number", name="uq_lead_sample_items_job_id"),)
@@ -56,10 +57,6 @@ class LeadSampleItem(Base):
     list_ref: Mapped[str | None] = mapped_column(String(200))
     person_id: Mapped[str | None] = mapped_column(String(64))
     list_row_json: Mapped[str | None] = mapped_column(Text)  # the list's identity fields
-    verdict: Mapped[str | None] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)
-    reviewed_by: Mapped[str | None] = mapped_column(String(100))
-    reviewed_at: Mapped[str | None] = mapped_column(String(TS_WIDTH))
 
 
 class Lead(Base):

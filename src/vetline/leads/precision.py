@@ -1,5 +1,8 @@
 """Measured precision of a job, per band, from its reviewed audit sample (a read).
 
+The verdicts are read from the one store (``vetline.sampling.reviews``) for the job's
+sampled rows: a row reviewed on the console (``vetline batch --judged``) counts here too.
+
 Edit here: which rows count (the arithmetic is ``sample.band_precision``).
 """
 
@@ -13,6 +16,7 @@ from vetline.db.uow import UnitOfWork
 from vetline.leads.models import LeadJob, LeadSampleItem
 from vetline.leads.policy import LeadsPolicy
 from vetline.leads.sample import BandPrecision, band_precision
+from vetline.sampling import reviews
 
 
 def job_precision(uow: UnitOfWork, job_pk: str, policy: LeadsPolicy) -> dict[str, BandPrecision]:
@@ -22,10 +26,15 @@ def job_precision(uow: UnitOfWork, job_pk: str, policy: LeadsPolicy) -> dict[str
         return {}
     bands: dict[str, int] = json.loads(job.summary_json).get("bands", {})
     verdicts: dict[str, list[str | None]] = {band: [] for band in bands}
-    for band, verdict in uow.session.execute(
-        select(LeadSampleItem.band, LeadSampleItem.verdict).where(LeadSampleItem.job_id == job_pk)
-    ):
-        verdicts.setdefault(band, []).append(verdict)
+    sampled = uow.session.execute(
+        select(LeadSampleItem.band, LeadSampleItem.row_number).where(
+            LeadSampleItem.job_id == job_pk
+        )
+    ).all()
+    said = reviews.reviews_of(uow, job.result_sha256, {n for _, n in sampled})
+    for band, number in sampled:
+        review = said.get(number)
+        verdicts.setdefault(band, []).append(review.verdict.value if review else None)
     return {
         band: band_precision(band, bands.get(band, len(v)), v, policy.confidence)
         for band, v in sorted(verdicts.items())

@@ -28,6 +28,16 @@ from vetline.leads.importing import import_result
 from vetline.leads.policy import LeadsPolicy, load_leads_policy
 from vetline.leads.ports import OwnVetting, PersonCheck, VettingPort, snapshot_json
 from vetline.leads.results import read_result
+from vetline.leads.shapes import (
+    CorrectionView,
+    DiversionView,
+    JobDetail,
+    JobView,
+    LeadDetail,
+    LeadSummary,
+    OutcomeMetrics,
+    SampleItemView,
+)
 
 
 class LeadsService:
@@ -125,18 +135,18 @@ class LeadsService:
 
     # Reads (a lead's details are a person's records: their reads are audited) -----------
 
-    def leads(self, actor: Actor, scope: RowScope, **filters: Any) -> list[dict[str, Any]]:
+    def leads(self, actor: Actor, scope: RowScope, **filters: Any) -> list[LeadSummary]:
         with self._uow(actor, read_only=True) as uow:
             return views.list_leads(uow, scope, **filters)
 
-    def lead(self, lead_id: str, actor: Actor, scope: RowScope) -> dict[str, Any]:
+    def lead(self, lead_id: str, actor: Actor, scope: RowScope) -> LeadDetail:
         with self._uow(actor) as uow:
             out = views.lead_detail(uow, lead_id, scope, self.policy)
             uow.audit(
                 "LEAD_VIEWED",
                 object_type="lead",
                 object_id=lead_id,
-                details={"person_id": out["person_id"]},
+                details={"person_id": out.person_id},
             )
             uow.commit()
         return out
@@ -148,15 +158,15 @@ class LeadsService:
             uow.commit()
         return out
 
-    def jobs(self, actor: Actor) -> list[dict[str, Any]]:
+    def jobs(self, actor: Actor) -> list[JobView]:
         with self._uow(actor, read_only=True) as uow:
             return views.list_jobs(uow, self.policy)
 
-    def job(self, job_id: str, actor: Actor) -> dict[str, Any]:
+    def job(self, job_id: str, actor: Actor) -> JobDetail:
         with self._uow(actor, read_only=True) as uow:
             return views.job_detail(uow, job_id, self.policy)
 
-    def sample(self, job_id: str, actor: Actor, pending_only: bool = False) -> list[dict[str, Any]]:
+    def sample(self, job_id: str, actor: Actor, pending_only: bool = False) -> list[SampleItemView]:
         with self._uow(actor, read_only=True) as uow:
             return views.sample_items(uow, job_id, pending_only=pending_only)
 
@@ -167,8 +177,8 @@ class LeadsService:
         with self._uow(actor, read_only=True) as uow:
             item = views.sample_item(uow, job_id, item_id)
         candidate = None
-        if item["candidate_person_id"]:
-            snap = self.checker().check(item["candidate_person_id"], self.clock().date(), "REVIEW")
+        if item.candidate_person_id:
+            snap = self.checker().check(item.candidate_person_id, self.clock().date(), "REVIEW")
             body = snapshot_json(snap)
             candidate = {k: body[k] for k in views.CANDIDATE_FIELDS} if snap.found else None
         with self._uow(actor) as uow:
@@ -176,12 +186,12 @@ class LeadsService:
                 "LEAD_SAMPLE_VIEWED",
                 object_type="lead_sample_item",
                 object_id=item_id,
-                details={"job_id": job_id, "person_id": item["candidate_person_id"]},
+                details={"job_id": job_id, "person_id": item.candidate_person_id},
             )
             uow.commit()
-        return {**item, "candidate": candidate}
+        return {**item.model_dump(), "candidate": candidate}
 
-    def diversions(self, actor: Actor, job_id: str | None = None) -> list[dict[str, Any]]:
+    def diversions(self, actor: Actor, job_id: str | None = None) -> list[DiversionView]:
         with self._uow(actor) as uow:
             out = views.diversions(uow, job_id)
             uow.audit(
@@ -193,10 +203,10 @@ class LeadsService:
             uow.commit()
         return out
 
-    def corrections(self, actor: Actor) -> list[dict[str, Any]]:
+    def corrections(self, actor: Actor) -> list[CorrectionView]:
         with self._uow(actor, read_only=True) as uow:
             return views.corrections(uow)
 
-    def metrics(self, actor: Actor) -> dict[str, Any]:
+    def metrics(self, actor: Actor) -> OutcomeMetrics:
         with self._uow(actor, read_only=True) as uow:
             return views.outcome_metrics(uow)

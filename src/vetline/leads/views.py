@@ -30,6 +30,17 @@ from vetline.leads.models import (
 from vetline.leads.policy import LeadsPolicy
 from vetline.leads.precision import job_precision
 from vetline.leads.sample import wilson
+from vetline.leads.shapes import (
+    CorrectionView,
+    DiversionView,
+    JobDetail,
+    JobView,
+    LeadDetail,
+    LeadSummary,
+    OutcomeMetrics,
+    SampleItemView,
+)
+from vetline.sampling import reviews
 
 
 def lead_scope(scope: RowScope) -> ColumnElement[bool]:
@@ -59,7 +70,7 @@ def _summary(lead: Lead, job_id: str) -> dict[str, Any]:
         "field_office": lead.field_office,
         "expires_on": lead.expires_on,
         "created_at": lead.created_at,
-    }
+    }  # the fields of ``LeadSummary`` (and the first of ``LeadDetail``)
 
 
 def list_leads(
@@ -69,7 +80,7 @@ def list_leads(
     state: str | None = None,
     aor: str | None = None,
     limit: int = 100,
-) -> list[dict[str, Any]]:
+) -> list[LeadSummary]:
     """Leads in the caller's scope, highest priority first."""
     query = (
         select(Lead, LeadJob.job_id)
@@ -82,12 +93,10 @@ def list_leads(
         query = query.where(Lead.state == state.strip().upper())
     if aor is not None:
         query = query.where(Lead.aor == aor.strip().upper())
-    return [_summary(lead, job) for lead, job in uow.session.execute(query)]
+    return [LeadSummary(**_summary(lead, job)) for lead, job in uow.session.execute(query)]
 
 
-def lead_detail(
-    uow: UnitOfWork, lead_id: str, scope: RowScope, policy: LeadsPolicy
-) -> dict[str, Any]:
+def lead_detail(uow: UnitOfWork, lead_id: str, scope: RowScope, policy: LeadsPolicy) -> LeadDetail:
     """One lead: evidence (the confirmation snapshot), reasons, timeline, its job's precision."""
     row = uow.session.execute(
         select(Lead, LeadJob.job_id)
@@ -102,7 +111,7 @@ def lead_detail(
     ).all()
     precision = job_precision(uow, lead.job_id, policy)
     band = precision.get(lead.band)
-    return {
+    return LeadDetail.model_validate({
         **_summary(lead, job_id),
         "probability": lead.probability,
         "match_reasons": [r for r in lead.reasons.split(";") if r],
@@ -122,7 +131,7 @@ def lead_detail(
             {"at": e.at, "by": e.by, "from": e.from_state, "to": e.to_state, "note": e.note}
             for e in events
         ],
-    }
+    })  # fmt: skip
 
 
 def lead_package(uow: UnitOfWork, lead_id: str, scope: RowScope) -> dict[str, Any]:
@@ -144,7 +153,8 @@ def _job_or_404(uow: UnitOfWork, job_id: str) -> LeadJob:
     return job
 
 
-def _job_view(uow: UnitOfWork, job: LeadJob, policy: LeadsPolicy) -> dict[str, Any]:
+def _job_fields(uow: UnitOfWork, job: LeadJob, policy: LeadsPolicy) -> dict[str, Any]:
+    """The fields of ``JobView`` (by their JSON names)."""
     states = dict(
         uow.session.execute(
             select(Lead.state, func.count()).where(Lead.job_id == job.id).group_by(Lead.state)
@@ -200,67 +210,63 @@ def field_precision(uow: UnitOfWork, job_pk: str, confidence: float) -> dict[str
     return out
 
 
-def list_jobs(uow: UnitOfWork, policy: LeadsPolicy, limit: int = 100) -> list[dict[str, Any]]:
+def list_jobs(uow: UnitOfWork, policy: LeadsPolicy, limit: int = 100) -> list[JobView]:
     """Imported jobs, newest first, each with its measured precision."""
     jobs = uow.session.scalars(
         select(LeadJob).order_by(LeadJob.imported_at.desc()).limit(max(1, min(limit, 1000)))
     ).all()
-    return [_job_view(uow, job, policy) for job in jobs]
+    return [JobView.model_validate(_job_fields(uow, job, policy)) for job in jobs]
 
 
-def job_detail(uow: UnitOfWork, job_id: str, policy: LeadsPolicy) -> dict[str, Any]:
+def job_detail(uow: UnitOfWork, job_id: str, policy: LeadsPolicy) -> JobDetail:
     """One job: manifest, what the import did, leads by state, precision per band."""
     job = _job_or_404(uow, job_id)
-    view = _job_view(uow, job, policy)
-    view["manifest"] = json.loads(job.manifest_json)
-    return view
+    manifest = json.loads(job.manifest_json)
+    return JobDetail.model_validate({**_job_fields(uow, job, policy), "manifest": manifest})
+
+
+def _item_view(item: LeadSampleItem, review: reviews.Review | None) -> SampleItemView:
+    return SampleItemView(
+        item_id=item.id,
+        row_number=item.row_number,
+        list_ref=item.list_ref,
+        candidate_person_id=item.person_id,
+        list_row=json.loads(item.list_row_json) if item.list_row_json else None,
+        verdict=review.verdict.value if review else None,
+        reviewed_by=review.reviewed_by if review else None,
+    )
 
 
 def sample_items(
     uow: UnitOfWork, job_id: str, *, pending_only: bool = False
-) -> list[dict[str, Any]]:
+) -> list[SampleItemView]:
     """The job's audit sample, BLIND: no band, no probability, no match reasons."""
     job = _job_or_404(uow, job_id)
     query = select(LeadSampleItem).where(LeadSampleItem.job_id == job.id)
-    if pending_only:
-        query = query.where(LeadSampleItem.verdict.is_(None))
     items = uow.session.scalars(query.order_by(LeadSampleItem.id)).all()
+    said = reviews.reviews_of(uow, job.result_sha256, {i.row_number for i in items})
     return [
-        {
-            "item_id": i.id,
-            "row_number": i.row_number,
-            "list_ref": i.list_ref,
-            "candidate_person_id": i.person_id,
-            "list_row": json.loads(i.list_row_json) if i.list_row_json else None,
-            "verdict": i.verdict,
-            "reviewed_by": i.reviewed_by,
-        }
+        _item_view(i, said.get(i.row_number))
         for i in items
+        if not (pending_only and i.row_number in said)
     ]
 
 
-def sample_item(uow: UnitOfWork, job_id: str, item_id: str) -> dict[str, Any]:
+def sample_item(uow: UnitOfWork, job_id: str, item_id: str) -> SampleItemView:
     """One sampled row, blind (the list's identity fields, the candidate's id)."""
     job = _job_or_404(uow, job_id)
     item = uow.session.get(LeadSampleItem, item_id)
     if item is None or item.job_id != job.id:
         raise NotFound("no such sample item in this job")
-    return {
-        "item_id": item.id,
-        "row_number": item.row_number,
-        "list_ref": item.list_ref,
-        "candidate_person_id": item.person_id,
-        "list_row": json.loads(item.list_row_json) if item.list_row_json else None,
-        "verdict": item.verdict,
-        "reviewed_by": item.reviewed_by,
-    }
+    said = reviews.reviews_of(uow, job.result_sha256, {item.row_number})
+    return _item_view(item, said.get(item.row_number))
 
 
 #: What a blind reviewer sees of the candidate: identity with its sources, no status.
 CANDIDATE_FIELDS = ("subject_name", "date_of_birth", "sex", "identifiers", "addresses")
 
 
-def diversions(uow: UnitOfWork, job_id: str | None = None) -> list[dict[str, Any]]:
+def diversions(uow: UnitOfWork, job_id: str | None = None) -> list[DiversionView]:
     """The citizenship-review list (every stage), optionally of one job."""
     query = select(CitizenshipDiversion, LeadJob.job_id).join(
         LeadJob, LeadJob.id == CitizenshipDiversion.job_id
@@ -271,36 +277,36 @@ def diversions(uow: UnitOfWork, job_id: str | None = None) -> list[dict[str, Any
         query.order_by(CitizenshipDiversion.created_at, CitizenshipDiversion.id)
     )
     return [
-        {
-            "id": d.id,
-            "job_id": job,
-            "row_number": d.row_number,
-            "list_ref": d.list_ref,
-            "person_id": d.person_id,
-            "lead_id": d.lead_id,
-            "stage": d.stage,
-            "reason": d.reason,
-            "created_at": d.created_at,
-        }
+        DiversionView(
+            id=d.id,
+            job_id=job,
+            row_number=d.row_number,
+            list_ref=d.list_ref,
+            person_id=d.person_id,
+            lead_id=d.lead_id,
+            stage=d.stage,
+            reason=d.reason,
+            created_at=d.created_at,
+        )
         for d, job in rows
     ]
 
 
-def corrections(uow: UnitOfWork) -> list[dict[str, Any]]:
+def corrections(uow: UnitOfWork) -> list[CorrectionView]:
     """Source-correction items the leads opened (the in-package default's table)."""
     items = uow.session.scalars(
         select(SourceCorrection).order_by(SourceCorrection.created_at, SourceCorrection.id)
     ).all()
     return [
-        {
-            "id": c.id,
-            "lead_id": c.lead_id,
-            "person_id": c.person_id,
-            "kind": c.kind,
-            "note": c.note,
-            "state": c.state,
-            "created_at": c.created_at,
-        }
+        CorrectionView(
+            id=c.id,
+            lead_id=c.lead_id,
+            person_id=c.person_id,
+            kind=c.kind,
+            note=c.note,
+            state=c.state,
+            created_at=c.created_at,
+        )
         for c in items
     ]
 
@@ -308,7 +314,7 @@ def corrections(uow: UnitOfWork) -> list[dict[str, Any]]:
 _SHARES = ("ARRESTED", "NOT_LOCATED", "US_CITIZEN", "LAWFUL_STATUS", "WRONG_PERSON", "CLOSED_OTHER")
 
 
-def outcome_metrics(uow: UnitOfWork) -> dict[str, Any]:
+def outcome_metrics(uow: UnitOfWork) -> OutcomeMetrics:
     """Lead quality from field outcomes per list, source version, band and AOR.
 
     For each group: leads with an outcome, the count and share of each outcome. A US
@@ -341,7 +347,7 @@ def outcome_metrics(uow: UnitOfWork) -> dict[str, Any]:
     open_counts = dict(
         uow.session.execute(select(Lead.state, func.count()).group_by(Lead.state)).all()
     )
-    return {
+    return OutcomeMetrics.model_validate({
         "by": {kind: {k: shaped(v) for k, v in sorted(g.items())} for kind, g in groups.items()},
         "leads_by_state": {str(k): int(v) for k, v in sorted(open_counts.items())},
         "citizenship_diversions": int(
@@ -355,4 +361,4 @@ def outcome_metrics(uow: UnitOfWork) -> dict[str, Any]:
             )
             or 0
         ),
-    }
+    })  # fmt: skip

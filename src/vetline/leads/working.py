@@ -17,7 +17,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from vetline.auth.errors import NotFound
 from vetline.db.base import utc_iso
@@ -37,6 +37,7 @@ from vetline.leads.ports import (
 )
 from vetline.leads.precision import job_precision
 from vetline.leads.sample import Verdict, precision_gate
+from vetline.sampling import reviews
 
 #: Outcomes that prove a source record wrong: each opens a source-correction item.
 CORRECTING_OUTCOMES = frozenset({LeadState.US_CITIZEN, LeadState.WRONG_PERSON})
@@ -324,22 +325,19 @@ def review_sample(
         raise NotFound("no such sample item in this job")
     if value is Verdict.SAME and not item.person_id:
         raise BadInput("verdict", "this row has no candidate person: SAME is impossible")
-    if item.verdict is not None:
-        raise BadInput("verdict", f"already reviewed ({item.verdict} by {item.reviewed_by})")
-    # Compare-and-set: two reviewers racing on one row cannot both record a verdict.
-    written = uow.session.execute(
-        update(LeadSampleItem)
-        .where(LeadSampleItem.id == item.id, LeadSampleItem.verdict.is_(None))
-        .values(
-            verdict=value.value,
-            note=note,
-            reviewed_by=uow.actor.username,
-            reviewed_at=utc_iso(uow.now()),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if int(written.rowcount) != 1:  # type: ignore[attr-defined]
-        raise BadInput("verdict", "already reviewed by someone else meanwhile")
+    # Once, in the one store of verdicts (a racing reviewer loses on its unique key).
+    try:
+        reviews.record(
+            uow, job.result_sha256, item.row_number, value, reviewer=uow.actor.username,
+            via="leads", note=note,
+        )  # fmt: skip
+    except reviews.AlreadyReviewed as exc:
+        if exc.existing is None:
+            raise BadInput("verdict", "already reviewed by someone else meanwhile") from None
+        said = exc.existing
+        raise BadInput(
+            "verdict", f"already reviewed ({said.verdict.value} by {said.reviewed_by})"
+        ) from None
     uow.audit(
         "LEAD_SAMPLE_REVIEWED",
         object_type="lead_sample_item",

@@ -42,6 +42,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/web/agency/new", "New query", Permission.IAQ_SUBMIT),
     NavItem("/web/vetting", "Vetting", Permission.CASE_DECIDE),
     NavItem("/web/leads", "Leads", Permission.LEAD_READ),
+    NavItem("/web/rosters", "Rosters", Permission.ROSTER_READ),
     NavItem("/web/audit", "Audit", Permission.AUDIT_READ),
     NavItem("/web/admin", "Accounts", Permission.USERS_READ),
 )

@@ -12,9 +12,9 @@ Results come as JSON pages (``offset``/``limit``) or, with ``format=parquet``, a
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import Annotated, Any
 
-import pyarrow.parquet as pq
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 
@@ -24,8 +24,18 @@ from vetline.api.state import AppState
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
 from vetline.batch.policy import load_batch_policy
+from vetline.batch.rosters import (
+    RosterJob,
+    RosterResults,
+    get_roster,
+    list_rosters,
+    roster_results,
+    submit_roster,
+)
 from vetline.batch.runner import BatchRunner
 from vetline.batch.service import BatchService, JobNotFound
+from vetline.batch.shapes import BatchJobDetail, BatchJobView
+from vetline.encounters import DeskEncounters
 
 router = APIRouter(prefix="/v1", tags=["batch vetting"])
 Runner = Annotated[Principal, Depends(require(Permission.BATCH_RUN))]
@@ -49,11 +59,38 @@ def batch_runner(app: Any, state: AppState | None = None) -> BatchRunner:
             if runner is None:
                 state = state or app.state.vetline
                 assert state is not None
-                service = BatchService(state.database, state.settings.data, load_batch_policy())
+                service = BatchService(
+                    state.database, state.settings.data, load_batch_policy(),
+                    encounters=DeskEncounters(partial(_desk_with_intake, app, state)),
+                )  # fmt: skip
                 runner = BatchRunner(service)
                 app.state.batch_runner = runner
     assert isinstance(runner, BatchRunner)
     return runner
+
+
+def _desk_with_intake(app: Any, state: AppState) -> Any:
+    """The app's desk, with the vetting centre listening to its answers (its public
+    intake), built as ``desk_of`` and ``vetting_of`` would on first use: a roster's
+    in-custody persons go to the vetting centre as encounters (``vetline.encounters``)."""
+    from vetline.api.routers.desk import install_desk
+    from vetline.api.routers.vetting import install_vetting
+    from vetline.desk.service.service import DeskService
+    from vetline.person import PersonLookup
+    from vetline.status import load_policy
+    from vetline.vetting import VettingService
+
+    with _BUILD_LOCK:
+        desk = getattr(app.state, "desk", None)
+        if desk is None:
+            data = state.settings.data
+            desk = DeskService(
+                state.database, lambda: PersonLookup.open(data), policy=load_policy()
+            )
+            install_desk(app, desk)
+        if getattr(app.state, "vetting", None) is None:
+            install_vetting(app, VettingService(desk, data_dir=state.settings.data))
+    return desk
 
 
 def _runner(request: Request, state: AppState) -> BatchRunner:
@@ -75,7 +112,7 @@ async def post_batch_job(
     source_name: Annotated[str | None, Form()] = None,
     source_version: Annotated[str | None, Form()] = None,
     ref_column: Annotated[str | None, Form()] = None,
-) -> dict[str, Any]:
+) -> BatchJobView:
     """Submit a list for vetting; 202 once the list and the job are stored (QUEUED)."""
     from starlette.concurrency import run_in_threadpool
 
@@ -93,7 +130,7 @@ async def post_batch_job(
 @router.get("/batch-jobs/{job_id}", response_model=None)
 def get_batch_job(
     job_id: str, request: Request, principal: Runner, state: State
-) -> dict[str, Any] | JSONResponse:
+) -> BatchJobDetail | JSONResponse:
     """A job: state, progress (rows done of rows), manifest when finished."""
     try:
         return _runner(request, state).service.get(job_id)
@@ -116,14 +153,80 @@ def get_batch_results(
         return error_response(422, "invalid", "format: json or parquet", field="format")
     if offset < 0 or not 1 <= limit <= 10_000:
         return error_response(422, "invalid", "offset >= 0, 1 <= limit <= 10000", field="limit")
+    service = _runner(request, state).service
     try:
-        path, manifest = _runner(request, state).service.results(job_id, principal.actor())
+        if format == "json":
+            return service.results_page(job_id, principal.actor(), offset=offset, limit=limit)
+        path, manifest = service.results(job_id, principal.actor())
     except JobNotFound:
         return _not_found(job_id)
-    if format == "parquet":
-        return FileResponse(
-            path, media_type="application/vnd.apache.parquet", filename="results.parquet",
-            headers={"x-result-sha256": manifest["result_sha256"]},
-        )  # fmt: skip
-    table = pq.read_table(path).slice(offset, limit)
-    return {"manifest": manifest, "offset": offset, "rows": table.to_pylist()}
+    return FileResponse(
+        path, media_type="application/vnd.apache.parquet", filename="results.parquet",
+        headers={"x-result-sha256": manifest["result_sha256"]},
+    )  # fmt: skip
+
+
+# -- jail rosters (issue 16 items 8-9): partner officers of 287(g) agencies, lead analysts --
+Submitter = Annotated[Principal, Depends(require(Permission.ROSTER_SUBMIT))]
+RosterReader = Annotated[Principal, Depends(require(Permission.ROSTER_READ))]
+
+
+@router.post("/rosters", status_code=202)
+async def post_roster(
+    request: Request,
+    principal: Submitter,
+    state: State,
+    file: Annotated[UploadFile, File(description="The roster: .csv, .parquet or .jsonl")],
+    facility_ori: Annotated[str, Form(description="ORI of the jail the roster is of")],
+    purpose: Annotated[str | None, Form()] = None,
+    authority: Annotated[str | None, Form(description="Default: the agency's 287(g) MOA")] = None,
+) -> RosterJob:
+    """Submit a facility's daily roster; only bookings new since its previous are vetted.
+
+    A partner officer sends only rosters of its agency's facilities (403 otherwise).
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    content = await file.read()
+    runner = _runner(request, state)
+    fields = {"purpose": purpose, "authority": authority}
+    job = await run_in_threadpool(
+        submit_roster, runner.service, content, file.filename or "", facility_ori, fields,
+        principal.actor(), principal.row_scope,
+    )  # fmt: skip
+    runner.wake()
+    return job
+
+
+@router.get("/rosters")
+def get_rosters(
+    request: Request, principal: RosterReader, state: State, limit: int = 100
+) -> list[RosterJob]:
+    """The caller's roster jobs (a partner officer: its agency's), newest first."""
+    service = _runner(request, state).service
+    return list_rosters(service, principal.actor(), principal.row_scope, limit)
+
+
+@router.get("/rosters/{job_id}")
+def get_roster_job(
+    job_id: str, request: Request, principal: RosterReader, state: State
+) -> RosterJob:
+    """One roster job of the caller's: state, progress, the delta's figures, counts."""
+    service = _runner(request, state).service
+    return get_roster(service, job_id, principal.actor(), principal.row_scope)
+
+
+@router.get("/rosters/{job_id}/results")
+def get_roster_results(
+    job_id: str,
+    request: Request,
+    principal: RosterReader,
+    state: State,
+    offset: int = 0,
+    limit: int = 1000,
+) -> RosterResults:
+    """The results of the job's bookings, one row per new booking (reading is audited)."""
+    service = _runner(request, state).service
+    return roster_results(
+        service, job_id, principal.actor(), principal.row_scope, offset=offset, limit=limit
+    )

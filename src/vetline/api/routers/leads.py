@@ -28,6 +28,16 @@ from vetline.auth.roles import Permission
 from vetline.documents import referral_from_json, render_referral_pdf
 from vetline.errors import BadInput
 from vetline.leads import LeadsService
+from vetline.leads.shapes import (
+    CorrectionView,
+    DiversionView,
+    JobDetail,
+    JobView,
+    LeadDetail,
+    LeadSummary,
+    OutcomeMetrics,
+    SampleItemView,
+)
 
 router = APIRouter(prefix="/v1/leads", tags=["leads"])
 ops_router = APIRouter(prefix="/v1/ops", tags=["operations"])
@@ -146,13 +156,13 @@ def post_import(
 
 
 @router.get("/jobs")
-def get_jobs(request: Request, principal: Reviewer, state: State) -> list[dict[str, Any]]:
+def get_jobs(request: Request, principal: Reviewer, state: State) -> list[JobView]:
     """Imported jobs with their measured precision per band."""
     return leads_of(request, state).jobs(principal.actor())
 
 
 @router.get("/jobs/{job_id}")
-def get_job(job_id: JobId, request: Request, principal: Reviewer, state: State) -> dict[str, Any]:
+def get_job(job_id: JobId, request: Request, principal: Reviewer, state: State) -> JobDetail:
     """One job: manifest, import summary, leads by state, precision per band."""
     return leads_of(request, state).job(job_id, principal.actor())
 
@@ -160,7 +170,7 @@ def get_job(job_id: JobId, request: Request, principal: Reviewer, state: State) 
 @router.get("/jobs/{job_id}/sample")
 def get_sample(
     job_id: JobId, request: Request, principal: Reviewer, state: State, pending: bool = False
-) -> list[dict[str, Any]]:
+) -> list[SampleItemView]:
     """The job's audit sample, blind (no band, no score)."""
     return leads_of(request, state).sample(job_id, principal.actor(), pending)
 
@@ -193,13 +203,13 @@ def get_diversions(
     principal: Reviewer,
     state: State,
     job_id: Annotated[str | None, Query(pattern=_ID)] = None,
-) -> list[dict[str, Any]]:
+) -> list[DiversionView]:
     """The citizenship-review list: rows and leads that showed a sign of U.S. citizenship."""
     return leads_of(request, state).diversions(principal.actor(), job_id)
 
 
 @router.get("/corrections")
-def get_corrections(request: Request, principal: Reviewer, state: State) -> list[dict[str, Any]]:
+def get_corrections(request: Request, principal: Reviewer, state: State) -> list[CorrectionView]:
     """Source-correction items opened by US_CITIZEN and WRONG_PERSON outcomes."""
     return leads_of(request, state).corrections(principal.actor())
 
@@ -218,7 +228,7 @@ def get_leads(
     lead_state: Annotated[str | None, Query(pattern=_ID)] = None,
     aor: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,4}$")] = None,
     limit: int = 100,
-) -> list[dict[str, Any]]:
+) -> list[LeadSummary]:
     """Leads in the caller's scope, highest priority first."""
     service = leads_of(request, state)
     return service.leads(
@@ -227,7 +237,7 @@ def get_leads(
 
 
 @router.get("/{lead_id}")
-def get_lead(lead_id: LeadId, request: Request, principal: Reader, state: State) -> dict[str, Any]:
+def get_lead(lead_id: LeadId, request: Request, principal: Reader, state: State) -> LeadDetail:
     """A lead with its evidence, reasons, timeline and its job's measured precision."""
     return leads_of(request, state).lead(lead_id, principal.actor(), principal.row_scope)
 
@@ -284,7 +294,7 @@ def post_outcome(
 
 
 @ops_router.get("/leads")
-def get_lead_metrics(request: Request, principal: Reviewer, state: State) -> dict[str, Any]:
+def get_lead_metrics(request: Request, principal: Reviewer, state: State) -> OutcomeMetrics:
     """Lead quality from field outcomes per list, source, band and AOR."""
     return leads_of(request, state).metrics(principal.actor())
 

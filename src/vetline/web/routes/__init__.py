@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vetline.web.routes import admin, agency, audit, auth, desk, later, leads, ops
+from vetline.web.routes import admin, agency, audit, auth, desk, later, leads, ops, rosters
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -20,4 +20,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     later.router,
     leads.router,
+    rosters.router,
 )

@@ -47,7 +47,7 @@ def get_leads(request: Request, principal: Reader, state: State) -> Response:
                          limit=500)  # fmt: skip
     by_aor: dict[str, int] = {}
     for row in rows:
-        by_aor[row["aor"] or "unrouted"] = by_aor.get(row["aor"] or "unrouted", 0) + 1
+        by_aor[row.aor or "unrouted"] = by_aor.get(row.aor or "unrouted", 0) + 1
     jobs = service.jobs(principal.actor()) if principal.can(Permission.LEAD_REVIEW) else []
     return page(request, "leads.html", principal, leads=rows, jobs=jobs, by_aor=by_aor,
                 filters={"state": lead_state or "", "aor": aor or ""},
@@ -64,7 +64,8 @@ def get_batch(request: Request, principal: Runner, state: State) -> Response:
             job = batch_runner(request.app, state).service.get(job_id)
         except JobNotFound:
             raise BadInput("job_id", "no batch job with this id") from None
-    return page(request, "batch.html", principal, job=job, job_id=job_id)
+    facts = job.model_dump(mode="json", exclude={"manifest"}) if job else {}
+    return page(request, "batch.html", principal, job=job, job_id=job_id, facts=facts)
 
 
 @router.get("/jobs/{job_id}")

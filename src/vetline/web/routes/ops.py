@@ -120,9 +120,8 @@ def _lead_rows(request: Request, principal: Principal, state: State) -> dict[str
 
     metrics = leads_of(request, state).metrics(principal.actor())
     rows = []
-    for aor, group in metrics["by"]["aor"].items():
-        counts = group["counts"]
-        rows.append({"aor": aor, "outcomes": group["outcomes"], **counts})
+    for aor, group in metrics.by.get("aor", {}).items():
+        rows.append({"aor": aor, "outcomes": group.outcomes, **group.counts})
     columns = ["aor", "outcomes", *sorted({k for r in rows for k in r} - {"aor", "outcomes"})]
     return {"rows": rows, "columns": columns,
-            "diversions": metrics["citizenship_diversions"]}  # fmt: skip
+            "diversions": metrics.citizenship_diversions}  # fmt: skip
