@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vetline.web.routes import admin, agency, audit, auth, desk, later, leads, ops
+from vetline.web.routes import (
+    admin,
+    agency,
+    audit,
+    auth,
+    desk,
+    leads,
+    ops,
+    vetting,
+    vetting_actions,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -18,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     ops.router,
     audit.router,
     admin.router,
-    later.router,
+    vetting.router,
+    vetting_actions.router,
     leads.router,
 )
