@@ -115,12 +115,15 @@ def test_case_to_issued_detainer_and_citizenship_hold_through_the_pages(
     assert "not judged" in page and 'table class="records"' in page  # side by side
     assert 'id="checklist-gate"' in page  # the checklist is locked
     assert "Start the review" in page
-    # Every kind is refused from the case alone, with the service's rule and citation.
-    assert "Not possible now" in page and "blocking review; issue 15 item 2" in page
+    assert 'id="draft-note"' in page  # no draft before the review
 
     early = officer.post(f"{path}/checklist/STATUS", {"action": "CONFIRM", "note": "ok"})
     assert early.status_code == 422 and "start the review first" in early.text
     assert officer.post(f"{path}/review").status_code == 303
+    page = officer.get(path).text
+    # Every kind is refused from the case alone, with the service's rule and citation.
+    assert "Not possible now" in page and "blocking review; issue 15 item 2" in page
+    assert 'value="DETAINER" disabled' in page
     locked = officer.post(f"{path}/checklist/STATUS", {"action": "CONFIRM", "note": "ok"})
     assert locked.status_code == 422 and "mark every record" in locked.text
     no_reason = officer.post(f"{path}/mark", {"record": "x|y", "mark": "NOT_THIS_PERSON"})
@@ -166,7 +169,7 @@ def test_case_to_issued_detainer_and_citizenship_hold_through_the_pages(
     }
     assert officer.post(f"{path}/requests", draft).status_code == 303
     page = officer.get(path).text
-    request_id = re.search(r"/web/vetting/requests/([0-9a-f-]{36})/issue", page)
+    request_id = re.search(r"/web/vetting/requests/([0-9a-f-]{36})/cancel", page)
     assert request_id and "needs a supervisor other than the drafter" in page
     rid = request_id.group(1)
 
