@@ -340,6 +340,7 @@ class Row:
     status_ok: int = 0
     status_miss: Counter[str] = field(default_factory=Counter)
     bio_queued: Counter[str] = field(default_factory=Counter)
+    bio_queued_detail: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_world(spec: WorldSpec, work: Path, fresh: bool, reuse: bool = False) -> Row:
@@ -509,6 +510,18 @@ def score_query(
             if not decision.automatic:
                 for why in decision.queue_reasons:
                     row.bio_queued[why.split(" (")[0].split(":")[0]] += 1
+                row.bio_queued_detail.append(
+                    {
+                        "true_person": true,
+                        "true_status": f["true_status"],
+                        "got": result.status.code.value,
+                        "level": res.level.value,
+                        "matched_true": matched == true,
+                        "reasons": list(decision.queue_reasons),
+                        "removability": result.removability.reason,
+                        "status_rule": result.status.rule,
+                    }
+                )
     if res.level is MatchLevel.POSITIVE and matched == true and true in fact.index:
         expected, got = fact.loc[true, "true_status"], result.status.code.value
         row.status_n += 1
@@ -613,12 +626,22 @@ def main() -> None:
             {
                 k: v
                 for k, v in vars(r).items()
-                if k not in ("by_kind", "refusals", "merged_kinds", "status_miss", "bio_queued")
+                if k
+                not in (
+                    "by_kind",
+                    "refusals",
+                    "merged_kinds",
+                    "status_miss",
+                    "bio_queued",
+                    "bio_queued_detail",
+                )
             }
             | {"by_kind": {k: dict(v) for k, v in r.by_kind.items()}}
             for r in rows
         ]
         args.json.write_text(json.dumps(out, indent=2) + "\n")
+        detail = {r.label: r.bio_queued_detail for r in rows}
+        args.json.with_suffix(".queued.json").write_text(json.dumps(detail, default=str) + "\n")
 
 
 if __name__ == "__main__":

@@ -26,11 +26,12 @@ def result(
     assessment: Assessment = Assessment.NOT_REMOVABLE,
     flags: tuple[Flag, ...] = (),
     conflicts: tuple[Conflict, ...] = (),
+    before_the_court: bool = False,
 ) -> AssessmentResult:
     return AssessmentResult(
         as_of=date(2026, 11, 1),
         status=StatusFinding(code, "summary", (REF,), "rule"),
-        removability=Removability(assessment, (), "reason"),
+        removability=Removability(assessment, (), "reason", before_the_court=before_the_court),
         flags=flags,
         recommendation=Recommendation(Action.NO_ACTION, "reason"),
         conflicts=conflicts,
@@ -59,6 +60,11 @@ CONFLICT = Conflict("two records disagree", (REF,))
          "status undetermined"),
         (QueryType.IAQ, P, result(assessment=Assessment.UNDETERMINED), [], False,
          "PENDING_REVIEW", "removability undetermined"),
+        # pending proceedings: the judge decides removability, an analyst adds nothing
+        (QueryType.IAQ, P, result(StatusCode.IN_PROCEEDINGS, Assessment.UNDETERMINED,
+         before_the_court=True), [], True, "IDENTITY_AND_STATUS", None),
+        (QueryType.IAQ, PR, result(StatusCode.IN_PROCEEDINGS, Assessment.UNDETERMINED,
+         before_the_court=True), [], False, "PENDING_REVIEW", "match level PROBABLE"),
         (QueryType.IAQ, P, result(conflicts=(CONFLICT,)), [], False, "PENDING_REVIEW",
          "conflicting records"),
         (QueryType.IAQ, P, result(flags=(Flag.POSSIBLE_US_CITIZEN,)), [], False,

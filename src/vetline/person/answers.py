@@ -2,7 +2,9 @@
 
 Pure: a resolution summary, the engine's assessment and the person's rows in, a
 ``Decision`` out. The common gate is the issue's rule (a POSITIVE match, a determined status
-and removability, no conflict, no citizenship or protected-status sign → automatic); each
+and removability, no conflict, no citizenship or protected-status sign → automatic; pending
+removal proceedings with nothing else open count as determined — the judge, not an analyst,
+decides removability); each
 query type adds its own question on top, with the records it cites:
 
 * IAQ, CRITICAL_INFRASTRUCTURE: identity and status (the common gate only).
@@ -86,7 +88,8 @@ def common_gate(level: MatchLevel, result: AssessmentResult) -> list[str]:
         reasons.append(f"match level {level.value}: identity not confirmed")
     if result.status.code is StatusCode.UNKNOWN:
         reasons.append("status undetermined")
-    if result.removability.assessment is Assessment.UNDETERMINED:
+    removability = result.removability
+    if removability.assessment is Assessment.UNDETERMINED and not removability.before_the_court:
         reasons.append("removability undetermined")
     if result.conflicts:
         reasons.append(f"conflicting records ({len(result.conflicts)})")

@@ -187,7 +187,12 @@ def assess(
     return AssessmentResult(
         as_of=as_of,
         status=status,
-        removability=Removability(decision.assessment, tuple(decision.grounds), decision.reason),
+        removability=Removability(
+            decision.assessment,
+            tuple(decision.grounds),
+            decision.reason,
+            before_the_court=decision.before_the_court,
+        ),
         flags=flags,
         recommendation=rec,
         conflicts=tuple(conflicts),

@@ -52,6 +52,8 @@ class Decision:
     grounds: list[Ground]
     reason: str
     to_resolve: list[str] = field(default_factory=list)
+    #: Removal proceedings are pending and nothing else is open: the judge decides.
+    before_the_court: bool = False
 
 
 def decide(i: RemovabilityInput) -> Decision:
@@ -143,6 +145,8 @@ def decide(i: RemovabilityInput) -> Decision:
             A.UNDETERMINED,
             [],
             "Before the immigration court: removability is for the judge to decide.",
+            # lawful status on a possibly-same person is for an analyst to weigh first
+            before_the_court=not i.possible_lawful,
         )
     return Decision(
         A.NOT_REMOVABLE, [], f"{i.status.value}: no ground of removability found in the records."

@@ -48,6 +48,10 @@ class Removability:
     assessment: Assessment
     grounds: tuple[Ground, ...]
     reason: str
+    #: UNDETERMINED because removal proceedings are pending: the immigration judge decides
+    #: removability, so nothing an analyst could add settles it (the desk's gate lets such
+    #: an answer go out; every other UNDETERMINED waits for an analyst).
+    before_the_court: bool = False
 
 
 @dataclass(frozen=True, slots=True)
