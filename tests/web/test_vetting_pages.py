@@ -272,3 +272,48 @@ def test_who_may_do_what_on_the_vetting_pages(
     assert officer.post(f"{path}/review").status_code == 303
     assert case_id in officer.get("/web/vetting?mine=1").text
     assert case_id not in supervisor.get("/web/vetting?mine=1").text
+
+
+def test_correction_source_error_and_filters(
+    vetting_app: Any, candidate: tuple[dict[str, str], str]
+) -> None:
+    """A correction shows the engine's before/after; a record marked wrong in its source
+    opens a correction item; the list filters by request kind and bad input names its field."""
+    app = vetting_app
+    case_id = _case_of(app, candidate, "WEBVET-3")
+    path = f"/web/vetting/cases/{case_id}"
+    officer = PageClient(app, "vetting.one")
+    assert officer.post(f"{path}/review").status_code == 303
+    page = officer.get(path).text
+    records = re.findall(r'name="record" value="([^"]+)"', page)
+    for record in records:
+        assert (
+            officer.post(
+                f"{path}/mark", {"record": record, "mark": "SAME_PERSON", "note": "prints agree"}
+            ).status_code
+            == 303
+        )
+    bad = officer.post(
+        f"{path}/checklist/CUSTODY",
+        {"action": "CORRECT", "note": "released", "in_custody": "maybe"},
+    )
+    assert bad.status_code == 422 and "in_custody" in bad.text
+    fixed = officer.post(
+        f"{path}/checklist/CUSTODY", {"action": "CORRECT", "note": "released", "in_custody": "no"}
+    )
+    assert fixed.status_code == 303
+    page = officer.get(path).text
+    assert "What the status engine changed" in page and "CORRECTED" in page
+    assert "not in custody" in page
+    wrong = officer.post(
+        f"{path}/wrong",
+        {"record": records[0], "field": "dob", "correction": "1980-01-02 per the A-file"},
+    )
+    assert wrong.status_code == 303
+    assert "1980-01-02 per the A-file" in officer.get(path).text
+    missing = officer.post(f"{path}/wrong", {"record": records[0], "field": "dob"})
+    assert missing.status_code == 422 and "correction" in missing.text
+    assert case_id in officer.get("/web/vetting?state=IN_REVIEW").text
+    assert case_id not in officer.get("/web/vetting?kind=DETAINER").text
+    assert officer.get("/web/vetting?kind=NOPE").status_code == 422
+    assert officer.get("/web/vetting?aor=12345").status_code == 422
