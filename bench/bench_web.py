@@ -18,6 +18,11 @@ CPU ms/page is the process's CPU time (every thread) per page: the figure that d
 grow with other jobs' load on a shared machine, unlike the wall-clock percentiles.
 
 Also measured: one chart's server-side render (vl-convert) — why charts are cached.
+
+Vetting pages (issue 15 through the app): an officer opens a case by hand for up to
+``--cases`` of the answered IAQs (``intake.open_case``, the path ``POST /v1/cases``
+takes), then the case list, a case page (records side by side, checklist, rules), the
+supervisors' approvals and the citizenship-review queue are timed like the others.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from vetline.db.migrate import upgrade
 from vetline.desk.service import DeskService
 from vetline.person import PersonLookup
 from vetline.status import load_policy
+from vetline.vetting import VettingService, intake
 from vetline.web import install_web
 from vetline.web.charts import bar, to_svg
 
@@ -53,7 +59,8 @@ ORI = "CA0194200"
 HTML = {"accept": "text/html"}
 ACCOUNTS = {"bench.agency": ("requesting_agency", {"ori": ORI}),
             "bench.analyst": ("desk_analyst", {}), "bench.auditor": ("auditor", {}),
-            "bench.admin": ("administrator", {})}  # fmt: skip
+            "bench.admin": ("administrator", {}), "bench.officer": ("vetting_officer", {}),
+            "bench.super": ("supervisor", {})}  # fmt: skip
 
 
 def login(app: Any, username: str) -> TestClient:
@@ -80,6 +87,7 @@ def main() -> None:
     parser.add_argument("--facts", type=Path, required=True)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--cases", type=int, default=100)
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="vetline-bench-web-"))
     database = Database.from_url(f"sqlite:///{scratch / 'vetline.db'}")
@@ -92,6 +100,10 @@ def main() -> None:
     settings = Settings(demo_mode=True, data=args.data, rate_limit_per_minute=10**7)
     app = install_web(create_app(settings, database=database))
     install_desk(app, desk)
+    from vetline.api.routers.vetting import install_vetting
+
+    vetting = VettingService(desk, data_dir=args.data)
+    install_vetting(app, vetting)
     with UnitOfWork(database, Actor.system("bench"), write=True) as uow:
         for name, (role, bindings) in ACCOUNTS.items():
             create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD,
@@ -120,6 +132,16 @@ def main() -> None:
     queued = [s.query_id for s in iars if s.state.value == "queued"]
     iar_ids = [s.iar["iar_id"] for s in iars if s.iar]
     print(f"{len(queued)} queued, {len(iar_ids) - len(queued)} answered automatically")
+    officer_actor = Actor(user_id=None, username="bench.officer", role="vetting_officer",
+                          via="bench")  # fmt: skip
+    answered = [s.query_id for s in iars if s.state.value == "answered"]
+    case_ids: list[str] = []
+    for query_id in answered[: args.cases]:
+        opened = intake.open_case(vetting, query_id, officer_actor, via="OFFICER", reason="bench")
+        if opened["case_id"] not in case_ids:
+            case_ids.append(opened["case_id"])
+    print(f"{len(case_ids)} vetting cases open")
+    officer, supervisor = login(app, "bench.officer"), login(app, "bench.super")
     pages: list[tuple[str, TestClient, Any]] = [
         ("log-in form", TestClient(app, base_url="https://testserver"), lambda i: "/web/login"),
         ("desk queue", analyst, lambda i: "/web/desk"),
@@ -130,6 +152,10 @@ def main() -> None:
         ("dashboard (24 h)", analyst, lambda i: "/web/ops?hours=24"),
         ("audit search", auditor, lambda i: "/web/audit?event_type=IAR_SENT"),
         ("accounts", admin, lambda i: "/web/admin"),
+        ("vetting case list", officer, lambda i: "/web/vetting"),
+        ("vetting case", officer, lambda i: f"/web/vetting/cases/{case_ids[i % len(case_ids)]}"),
+        ("vetting approvals", supervisor, lambda i: "/web/vetting/approvals"),
+        ("citizenship review", officer, lambda i: "/web/vetting/claims"),
     ]
     rows = []
     for name, client, path in pages:

@@ -9,6 +9,7 @@ for serious or critical WCAG 2.1 AA violations, and photographed for the README.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,95 @@ def test_the_desk_journey_in_a_browser(live: Any, browser: Any, web_world: Any) 
     for ctx in (analyst_ctx, agency_ctx, other_ctx, auditor_ctx):
         ctx.close()
     assert violations == [], json.dumps(violations)
+
+
+def test_the_vetting_journey_in_a_browser(live: Any, browser: Any, web_world: Any,
+                                          lookup: Any) -> None:  # fmt: skip
+    """An officer takes a case from the keyboard, judges every record (the checklist and
+    the enforcement choices stay locked until then), confirms the checklist and drafts a
+    detainer; a second supervisor approves it from the approvals queue; the officer issues
+    it and the PDF is offered with its SHA-256. axe-checked at each screen."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "vetting"))
+    from vettinghelpers import biometric_iaq, detainer_candidates
+
+    from vetline.api.routers.vetting import install_vetting
+    from vetline.vetting import VettingService
+
+    app = live.server.config.app
+    install_vetting(app, VettingService(app.state.desk, data_dir=web_world.data))
+    fact, fin = detainer_candidates(lookup, web_world.facts, limit=1)[0]
+    sent = PageClient(app, AGENCY).api().post("/v1/iaq", json=biometric_iaq(fact, fin, "BRV-1"))
+    assert sent.status_code == 201, sent.text
+
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = ctx.new_page()
+    login(page, live.base, "vetting.one")
+    page.get_by_role("link", name="Vetting", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Vetting cases").is_visible()
+    assert "expected release" in page.locator("#queue").inner_text()
+    accessible(page)
+    shot(page, "vetting_cases")
+    page.keyboard.press("n")  # the next unassigned case, focused
+    assert page.evaluate("document.activeElement.classList.contains('open')")
+    page.keyboard.press("c")  # take it into review from the keyboard
+    page.wait_for_url("**/web/vetting/cases/*")
+
+    # Records first: the checklist and every request kind are locked until all are judged.
+    assert page.locator("#checklist-gate").is_visible()
+    assert page.locator("#n-STATUS").is_disabled()  # inside the locked fieldset
+    assert page.locator("input[name=kind][value=DETAINER]").is_disabled()
+    why = page.locator("#why-DETAINER").inner_text()  # the service's rule, with its citation
+    assert why.startswith("Not possible now") and "reference §" in why
+    accessible(page)
+    while page.locator("tr.unjudged form.mark").count():  # the records still to judge
+        form = page.locator("tr.unjudged form.mark").first
+        form.locator("input[name=note]").fill("prints and A-file agree")
+        form.get_by_role("button", name="Same person").click()
+        page.wait_for_load_state()
+    assert "Every record is judged" in page.locator("#records").inner_text()
+    for item in ("IDENTITY", "STATUS", "CRIMINAL", "CUSTODY", "REMOVABILITY", "CITIZENSHIP",
+                 "PROTECTED"):  # fmt: skip
+        page.locator(f"#n-{item}").fill(f"{item.lower()} read against the records")
+        page.locator(f"#n-{item}").locator("xpath=ancestor::form").get_by_role(
+            "button", name="Confirm").click()  # fmt: skip
+        page.wait_for_load_state()
+    detainer = page.locator("input[name=kind][value=DETAINER]")
+    assert detainer.is_enabled()
+    detainer.check()
+    page.locator("input[name=pc_BIOMETRIC_AND_RECORDS]").check()
+    page.get_by_label("Probable cause, in detail").fill("IDENT hit on booking prints")
+    page.get_by_label("Administrative warrant").select_option("I-200")
+    page.get_by_label("Warrant number").fill("W-2026-0100")
+    page.get_by_label("Warrant signed on (YYYY-MM-DD)").fill("2026-11-24")
+    page.get_by_role("button", name="Draft").click()
+    page.wait_for_load_state()
+    requests = page.locator("#requests table").inner_text()
+    assert "DETAINER" in requests and "needs a supervisor other than the drafter" in requests
+    accessible(page)
+    shot(page, "vetting_case")
+    case_url = page.url.split("?")[0]
+
+    sup_ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    sup = sup_ctx.new_page()
+    login(sup, live.base, "super.one")
+    sup.get_by_role("link", name="Approvals").click()
+    sup.wait_for_load_state()
+    assert "DETAINER" in sup.locator("main table").inner_text()
+    accessible(sup)
+    sup.get_by_role("button", name="Approve").first.click()
+    sup.wait_for_load_state()
+    assert "Nothing awaits approval" in sup.locator("main table").inner_text()
+
+    page.goto(case_url)
+    assert "approved by super.one" in page.locator("#requests").inner_text()
+    page.get_by_role("button", name="Issue").click()
+    page.wait_for_load_state()
+    cell = page.locator("#requests table").inner_text()
+    assert "ISSUED" in cell and "issued PDF" in cell
+    assert re.search(r"[0-9a-f]{64}", cell), "the document's SHA-256 is shown"
+    accessible(page)
+    for context in (ctx, sup_ctx):
+        context.close()

@@ -19,9 +19,10 @@ from vetline.audit.models import AuditEvent
 from vetline.auth.roles import PERMISSIONS, Permission, Role
 from vetline.db import Actor, Database, UnitOfWork
 
-A, D, V, S, L, F, AU, AD = (
+A, D, V, S, L, F, AU, AD, CR = (
     Role.REQUESTING_AGENCY, Role.DESK_ANALYST, Role.VETTING_OFFICER, Role.SUPERVISOR,
     Role.LEAD_ANALYST, Role.FIELD_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR,
+    Role.CITIZENSHIP_REVIEWER,
 )  # fmt: skip
 EVERYONE = frozenset(Role)
 PUBLIC = None
@@ -58,7 +59,28 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/web/admin/users/{user_id}"): frozenset({AD}),
     ("POST", "/web/admin/users/{user_id}/{change}"): frozenset({AD}),
     ("POST", "/web/admin/tokens/{token_id}/revoke"): frozenset({AD}),
-    ("GET", "/web/vetting"): frozenset({V, S}),
+    ("GET", "/web/vetting"): frozenset({V, S, CR}),
+    ("GET", "/web/vetting/approvals"): frozenset({S}),
+    ("GET", "/web/vetting/claims"): frozenset({V, S, CR}),
+    ("GET", "/web/vetting/cases/{case_id}"): frozenset({V, S, CR}),
+    ("GET", "/web/vetting/requests/{request_id}/document"): frozenset({A, F, V, S, CR}),
+    ("POST", "/web/vetting/revet"): frozenset({V, S}),
+    ("POST", "/web/vetting/cases/{case_id}/review"): frozenset({V, S}),
+    ("POST", "/web/vetting/cases/{case_id}/mark"): frozenset({V, S}),
+    ("POST", "/web/vetting/cases/{case_id}/wrong"): frozenset({V, S}),
+    ("POST", "/web/vetting/cases/{case_id}/checklist/{item}"): frozenset({V, S}),
+    ("POST", "/web/vetting/cases/{case_id}/requests"): frozenset({V, S}),
+    ("POST", "/web/vetting/cases/{case_id}/close"): frozenset({V, S}),
+    ("POST", "/web/vetting/cases/{case_id}/claims"): frozenset({A, V, S, CR}),
+    ("POST", "/web/vetting/claims/{claim_id}/assign"): frozenset({CR}),
+    ("POST", "/web/vetting/claims/{claim_id}/determine"): frozenset({CR}),
+    ("POST", "/web/vetting/requests/{request_id}/approve"): frozenset({S}),
+    ("POST", "/web/vetting/requests/{request_id}/return"): frozenset({S}),
+    ("POST", "/web/vetting/requests/{request_id}/issue"): frozenset({V, S}),
+    ("POST", "/web/vetting/requests/{request_id}/serve"): frozenset({A, V, S}),
+    ("POST", "/web/vetting/requests/{request_id}/cancel"): frozenset({V, S}),
+    ("POST", "/web/vetting/requests/{request_id}/custody-assumed"): frozenset({V, S}),
+    ("POST", "/web/vetting/requests/{request_id}/lapse"): frozenset({V, S}),
     ("GET", "/web/leads"): frozenset({L, F, S}),
     ("GET", "/web/leads/batch"): frozenset({L}),
     ("GET", "/web/leads/jobs/{job_id}"): frozenset({L, S}),

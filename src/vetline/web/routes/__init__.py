@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vetline.web.routes import admin, agency, audit, auth, desk, later, leads, ops, rosters
+from vetline.web.routes import (
+    admin,
+    agency,
+    audit,
+    auth,
+    desk,
+    leads,
+    ops,
+    rosters,
+    vetting,
+    vetting_actions,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -18,7 +29,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     ops.router,
     audit.router,
     admin.router,
-    later.router,
+    vetting.router,
+    vetting_actions.router,
     leads.router,
     rosters.router,
 )

@@ -2,7 +2,7 @@
 audit-sample verdicts for batch and leads.
 
 Revision ID: 0009_partner
-Revises: 0007_web
+Revises: 0008_vetops
 Create Date: 2026-12-05
 
 Adds the ``partner_officer`` role and, on ``batch_jobs``, what a roster job is scoped by:
