@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 from vetline.errors import BadInput
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from fastapi import FastAPI
 
     from vetline.desk.service.service import DeskService
@@ -75,6 +77,7 @@ def build_app(settings: Settings, say: Say = _quiet) -> FastAPI:
     ``say`` hears each loading step as it finishes, with its time (``vetline serve``
     prints them: the index of a large world takes a while, and a silent start looks hung).
     """
+
     from vetline.api.app import create_app
     from vetline.api.routers.batch import start_batch_runner
     from vetline.api.routers.desk import install_desk

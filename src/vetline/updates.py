@@ -77,15 +77,11 @@ def record_changes(database: Database, actor: Actor, report: UpdateReport) -> in
 
 
 def _database(folder: Path) -> Any:
-    from vetline.audit.anchor import AnchorLog
-    from vetline.db.engine import Database, database_url
-    from vetline.db.migrate import upgrade
-    from vetline.settings import anchor_copy, console_secret
+    """The data folder's database, migrated, its commits anchored: the settings are read
+    once here, as every console command reads them (``vetline.db.cli.open_database``)."""
+    from vetline.db.cli import open_database
 
-    database = Database.from_url(database_url(folder))
-    database.anchor = AnchorLog.for_data(folder, console_secret(), anchor_copy())
-    upgrade(database.engine)
-    return database
+    return open_database(folder, None)
 
 
 def update_cmd(
