@@ -17,6 +17,24 @@ def test_draw_is_seeded_stratified_and_takes_small_bands_whole() -> None:
     assert draw(bands, {"STRONG": 10}, "sha-b")["STRONG"] != a["STRONG"]
 
 
+def test_one_sample_a_smaller_size_is_inside_the_larger() -> None:
+    """The batch job (``per_band``) and the leads import (``sample_per_band``) size their
+    samples by two policies; of one result they still draw one sample: each band's smaller
+    sample is the start of its larger one, whatever the other bands ask (issue 16 item 4)."""
+    bands = {"STRONG": list(range(5000)), "REVIEW": list(range(5000, 5400)), "NONE": [9000]}
+    batch = draw(bands, dict.fromkeys(bands, 50), "sha-one")
+    leads = draw(bands, {"STRONG": 80, "REVIEW": 40, "NONE": 20}, "sha-one")
+    assert set(batch["STRONG"]) < set(leads["STRONG"])  # 50 inside 80
+    assert set(leads["REVIEW"]) < set(batch["REVIEW"])  # 40 inside 50
+    assert batch["NONE"] == leads["NONE"] == [9000]
+    # A band's rows do not depend on what the other bands ask for, nor on their order.
+    alone = draw({"REVIEW": list(reversed(bands["REVIEW"]))}, {"REVIEW": 40}, "sha-one")
+    assert alone["REVIEW"] == leads["REVIEW"]
+    for n in (1, 7, 33, 399):
+        small = draw(bands, {"STRONG": n}, "sha-one")["STRONG"]
+        assert set(small) <= set(draw(bands, {"STRONG": n + 1}, "sha-one")["STRONG"])
+
+
 @pytest.mark.parametrize(
     ("k", "n", "low", "high"),
     [(80, 80, 0.9542, 1.0), (95, 100, 0.8882, 0.9785), (0, 10, 0.0, 0.2775)],

@@ -135,9 +135,9 @@ def _audit_sample(
     person, never the score or the band (the key to the strata is ``audit_key.csv``).
 
     Drawn by ``vetline.sampling.draw`` seeded by the result's SHA-256, as the leads import
-    draws its sample of the same result: one mechanism, the same rows where the per-band
-    sizes agree. The policy's ``seed`` only shuffles the sample ids (their order must not
-    tell the band).
+    draws its sample of the same result: one sample (a band's smaller sample lies inside
+    the larger, whichever policy asked for more). The policy's ``seed`` only shuffles the
+    sample ids (their order must not tell the band).
     """
     per_band = int(spec["policy"]["audit_sample"]["per_band"])
     seed = int(spec["policy"]["audit_sample"]["seed"])

@@ -16,8 +16,9 @@ Verdicts: ``SAME`` (the candidate person is the listed person), ``DIFFERENT`` (i
 with ``same_person`` Y / N / U (``FILE_ANSWERS``).
 
 One sample per result: ``draw`` is seeded by the result's SHA-256 (the manifest's
-``result_sha256``), so the batch job's file sample and the leads import's sample of the
-same result are the same rows wherever their per-band sizes agree.
+``result_sha256``) and a band's smaller sample is the start of its larger one, so the
+batch job's file sample and the leads import's sample of the same result are one sample
+(the same rows where the per-band sizes agree, else the smaller inside the larger).
 
 Edit here: the verdict vocabulary, how rows are drawn, or the interval method.
 """
@@ -56,18 +57,24 @@ def draw(
     """Row numbers drawn per band: ``per_band[band]`` at random, or the whole band if smaller.
 
     Seeded from ``seed_text`` (the result's SHA-256), so the same result always gives the
-    same sample and a re-import cannot be used to fish for a kinder one.
+    same sample and a re-import cannot be used to fish for a kinder one. Each band has its
+    own seeded order of its rows and a sample is the first ``n`` of it: of one result, a
+    smaller sample of a band is always part of a larger one, so the batch job's file sample
+    and the leads' sample (sizes set by two policies) are one sample, not two that happen
+    to overlap — a row reviewed for one counts in the other wherever both drew it.
     """
-    seed = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "big")
-    rng = np.random.default_rng(seed)
     out: dict[str, list[int]] = {}
     for band in sorted(rows_by_band):
-        rows = np.asarray(rows_by_band[band], dtype=np.int64)
+        rows = np.asarray(sorted(rows_by_band[band]), dtype=np.int64)
         want = per_band.get(band, 0)
         if want <= 0 or rows.size == 0:
             continue
-        chosen = rows if rows.size <= want else rng.choice(rows, size=want, replace=False)
-        out[band] = sorted(int(r) for r in chosen)
+        if rows.size <= want:
+            out[band] = [int(r) for r in rows]
+            continue
+        digest = hashlib.sha256(f"{seed_text}|{band}".encode()).digest()
+        order = np.random.default_rng(int.from_bytes(digest[:8], "big")).permutation(rows.size)
+        out[band] = sorted(int(r) for r in rows[order[:want]])
     return out
 
 
