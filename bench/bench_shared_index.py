@@ -6,7 +6,8 @@ The real-time latency is measured in process by ``bench_resolve_cpu.py``.
 
 For each worker count: starts ``vetline serve --workers N`` on the built data folder
 (demo mode, its own SQLite database under ``--work``), waits until every worker has
-loaded and warmed its desk (its ``index-watch`` thread runs: started last), then reads
+loaded and warmed its desk (``/healthz`` answers, then each worker's CPU falls idle:
+the time given is the start of that idle second), then reads
 ``/proc/<pid>/smaps_rollup`` of every worker: RSS (every resident page, shared ones counted
 in each process), PSS (shared pages divided among the processes that map them: the sum
 over workers is what the machine pays) and USS (private pages only). Also, in a child
@@ -85,15 +86,12 @@ def serve(data: Path, work: Path, workers: int, timeout: float) -> dict[str, obj
             except httpx.HTTPError:
                 time.sleep(0.1)
         pids = children(proc.pid) if workers > 1 else [proc.pid]
-        if workers > 1:  # every worker answers /healthz only when all are up: wait for them
+        if workers > 1:  # /healthz answers when the first worker is up: wait for them all
             deadline = time.perf_counter() + timeout
             while len(pids) < workers and time.perf_counter() < deadline:
                 time.sleep(0.2)
                 pids = children(proc.pid)
-            time.sleep(1.0)
-            while time.perf_counter() < deadline and not all(_listening(p) for p in pids):
-                time.sleep(0.5)
-            ready = time.perf_counter() - started
+            ready = _all_idle(pids, deadline) - started
         time.sleep(2.0)  # let the warm-up settle
         return {"ready": ready, "workers": [rollup(p) for p in pids]}
     finally:
@@ -102,14 +100,25 @@ def serve(data: Path, work: Path, workers: int, timeout: float) -> dict[str, obj
         log.close()
 
 
-def _listening(pid: int) -> bool:
-    """Whether worker ``pid`` has finished loading (its desk is warm: it said so)."""
-    try:
-        return "index-watch" in {
-            (t / "comm").read_text().strip() for t in Path(f"/proc/{pid}/task").iterdir()
-        }
-    except OSError:
-        return False
+def _cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _all_idle(pids: list[int], deadline: float, window: float = 1.0) -> float:
+    """When every worker had finished loading: the start of the first ``window`` in
+    which none used more than 2 % of a core (a loaded worker only waits for requests)."""
+    history: list[tuple[float, list[float]]] = []
+    while time.perf_counter() < deadline:
+        history.append((time.perf_counter(), [_cpu(p) for p in pids]))
+        past = [h for h in history if h[0] <= history[-1][0] - window]
+        if past:
+            then, cpus = past[-1]
+            used = [now - before for now, before in zip(history[-1][1], cpus, strict=True)]
+            if all(u < 0.02 * window for u in used):
+                return then
+        time.sleep(0.1)
+    return float("nan")
 
 
 LOAD = """

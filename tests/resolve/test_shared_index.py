@@ -22,6 +22,7 @@ from vetline.resolve import index as index_module
 from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.comparisons import BLOCKING_RULES
 from vetline.resolve.index import CODED_COLUMNS, RecordIndex
+from vetline.resolve.links import LINK_SCHEMA, LinkTable, read_links
 from vetline.resolve.mapped import MappedStrings
 from vetline.resolve.regroup import match_rows
 
@@ -175,3 +176,15 @@ def test_resolver_answers_the_same_from_mapped_vocabularies(
             b.candidates,
         )
         assert a.explanation == b.explanation
+
+
+def test_the_link_table_answers_as_the_links_read_as_objects(built_world: BuiltWorld) -> None:
+    """``LinkTable`` (a server's links: one Arrow table, looked up) gives every person
+    the same links, in the same order, as ``read_links``."""
+    objects = read_links(built_world.data)
+    table = LinkTable.read(built_world.data)
+    assert objects, "the test world has links"
+    assert dict(table) == objects
+    assert len(table) == len(objects)
+    assert "NO SUCH PERSON" not in table and table.get("NO SUCH PERSON", []) == []
+    assert LinkTable(LINK_SCHEMA.empty_table()).get("P1") is None
