@@ -188,3 +188,20 @@ def test_the_link_table_answers_as_the_links_read_as_objects(built_world: BuiltW
     assert len(table) == len(objects)
     assert "NO SUCH PERSON" not in table and table.get("NO SUCH PERSON", []) == []
     assert LinkTable(LINK_SCHEMA.empty_table()).get("P1") is None
+
+
+def test_long_and_short_decodes_agree(
+    table: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``MappedStrings.take`` slices a few entries one by one and many through Arrow."""
+    from vetline.resolve import mapped
+
+    RecordIndex.from_match_table(table, [f"P{i}" for i in range(len(table))]).save(tmp_path)
+    loaded = RecordIndex.load(tmp_path, map_min=0)
+    for column in CODED_COLUMNS:
+        codes = [-1, *loaded.coded[column].codes[::3].tolist(), -1]
+        short = loaded.coded[column].decode(codes)
+        monkeypatch.setattr(mapped, "TAKE_MIN", 0)
+        assert loaded.coded[column].decode(codes) == short, column
+        monkeypatch.setattr(mapped, "TAKE_MIN", 10**9)
+        assert short[0] is None and short[-1] is None
