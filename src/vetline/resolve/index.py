@@ -125,6 +125,9 @@ class Coded:
         if isinstance(self.vocab, MappedStrings):
             decoded = self.vocab.take(self.codes[rows])
             out = np.empty(len(decoded), dtype=object)
+            if not self.vocab.split:
+                out[:] = decoded
+                return out
             for i, value in enumerate(decoded):  # one by one: tuples must not broadcast
                 out[i] = value
             return out

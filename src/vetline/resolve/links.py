@@ -118,6 +118,8 @@ class LinkTable(Mapping[str, list[Link]]):
     def _positions(self, person_id: str) -> npt.NDArray[np.int64]:
         key = np.bytes_(person_id.encode())
         lo = int(np.searchsorted(self._ids, key, "left"))
+        if lo == len(self._ids) or self._ids[lo] != key:
+            return self._order[:0]  # most persons have no link: one search
         hi = int(np.searchsorted(self._ids, key, "right"))
         found: npt.NDArray[np.int64] = self._order[lo:hi]
         # file order, as ``read_links`` appends: row by row, the left side first

@@ -83,6 +83,9 @@ def as_text(value: Any) -> str:
 
 #: Up to this many codes, ``MappedStrings.take`` slices entries one by one.
 TAKE_MIN = 256
+#: ``MappedStrings.index_of`` remembers this many recent answers (a query looks its
+#: surname up several times; a bounded dict, not one entry per vocabulary value).
+FOUND_MAX = 4096
 
 
 class MappedStrings(Sequence[Any]):
@@ -105,12 +108,15 @@ class MappedStrings(Sequence[Any]):
         self.base = len(array)
         self.sorted_hashes, self.order, self.split = sorted_hashes, order, split
         offsets = self.array.buffers()[1]
-        width = self.array.offset
-        self._offsets = np.frombuffer(offsets, dtype=np.int64)[width : width + self.base + 1]
+        first = self.array.offset  # a sliced array starts here
+        #: a memoryview: indexing it gives a Python int (~40 ns), no NumPy scalar
+        raw = memoryview(offsets) if offsets is not None and offsets.size else bytes(8)
+        self._offsets = memoryview(raw).cast("q")[first : first + self.base + 1]
         data = self.array.buffers()[2]
         self._data = memoryview(data) if data is not None else memoryview(b"")
         self.tail: list[Any] = []
         self._tail_codes: dict[Any, int] = {}
+        self._found: dict[Any, int] = {}  # recent ``index_of`` answers (bounded)
 
     def __len__(self) -> int:
         return self.base + len(self.tail)
@@ -119,8 +125,7 @@ class MappedStrings(Sequence[Any]):
         return tuple(text.split("|")) if self.split else text
 
     def _text(self, code: int) -> str:
-        start, end = int(self._offsets[code]), int(self._offsets[code + 1])
-        return str(self._data[start:end], "utf-8")
+        return str(self._data[self._offsets[code] : self._offsets[code + 1]], "utf-8")
 
     @overload
     def __getitem__(self, code: int) -> Any: ...
@@ -145,23 +150,22 @@ class MappedStrings(Sequence[Any]):
     def take(self, codes: Sequence[int] | npt.NDArray[np.integer[Any]]) -> list[Any]:
         """Values of ``codes`` (``None`` for −1), no per-entry objects kept.
 
-        A query's few candidates are sliced from the mapped bytes one by one (an Arrow
-        ``take`` cost ~37 µs a call whatever its size, and a query makes ~20: it doubled
-        the resolver's CPU); long lists go through one Arrow ``take``."""
-        at = np.asarray(codes, dtype=np.int64)
-        if not len(at):
+        A query's few candidates are sliced from the mapped bytes one by one, in plain
+        Python (an Arrow ``take`` cost ~37 µs a call whatever its size, and a query
+        makes several: it doubled the resolver's CPU); long lists go through one Arrow
+        ``take``."""
+        listed = codes if isinstance(codes, list) else np.asarray(codes).tolist()
+        if not listed:
             return []
-        if self.tail and int(at.max()) >= self.base:  # some added after loading
-            return [self[int(c)] if c >= 0 else None for c in at]
-        if len(at) > TAKE_MIN:
+        if self.tail and max(listed) >= self.base:  # some added after loading
+            return [self[c] if c >= 0 else None for c in listed]
+        if len(listed) > TAKE_MIN:
+            at = np.asarray(listed, dtype=np.int64)
             texts: list[Any] = self.array.take(pa.array(at, mask=at < 0)).to_pylist()
-        else:  # code −1 reads offsets[-1:0] harmlessly, then gives None
-            data = self._data
-            listed = codes if isinstance(codes, list) else at.tolist()
-            starts, ends = self._offsets[at].tolist(), self._offsets[at + 1].tolist()
+        else:
+            data, offsets = self._data, self._offsets
             texts = [
-                str(data[start:end], "utf-8") if code >= 0 else None
-                for code, start, end in zip(listed, starts, ends, strict=True)
+                str(data[offsets[c] : offsets[c + 1]], "utf-8") if c >= 0 else None for c in listed
             ]
         if not self.split:
             return texts
@@ -173,19 +177,27 @@ class MappedStrings(Sequence[Any]):
         if value is None:
             return -1
         code = self._tail_codes.get(value)
+        if code is None:
+            code = self._found.get(value)
         if code is not None:
             return code
         text = as_text(value)
         h = np.uint64(text_hash(text))
         i = int(self.sorted_hashes.searchsorted(h, "left"))
+        code = -1
         while i < len(self.sorted_hashes) and self.sorted_hashes[i] == h:
             if self._text(int(self.order[i])) == text:
-                return int(self.order[i])
+                code = int(self.order[i])
+                break
             i += 1
-        return -1
+        if len(self._found) >= FOUND_MAX:  # a query asks the same name several times
+            self._found.clear()
+        self._found[value] = code
+        return code
 
     def append(self, value: Any) -> None:
         """A value first seen after loading (an add): owned by this process."""
+        self._found.pop(value, None)  # was absent (−1): now it has a code
         self._tail_codes[value] = len(self)
         self.tail.append(value)
 
