@@ -11,7 +11,9 @@ the time given is the start of that idle second), then reads
 ``/proc/<pid>/smaps_rollup`` of every worker: RSS (every resident page, shared ones counted
 in each process), PSS (shared pages divided among the processes that map them: the sum
 over workers is what the machine pays) and USS (private pages only). Also, in a child
-process: ``RecordIndex.load`` and ``Resolver.load`` wall time, and the PSS they add.
+process: ``RecordIndex.load`` and ``Resolver.load`` wall time, and the PSS they add; with
+``--queried N``, two person lookups side by side after answering ``bench_resolve_cpu``'s
+queries (N of each kind, records fetched): the pages real traffic touches.
 
 Prints one table; the numbers go to bench/README.md (issue 18 goal 2).
 """
@@ -138,6 +140,47 @@ print(f"{index_s:.2f} {resolver_s:.2f} {pss() - before}")
 """
 
 
+QUERY = """
+import sys, time
+sys.path.insert(0, sys.argv[3])
+from pathlib import Path
+from bench_resolve_cpu import _queries
+from vetline.person import PersonLookup
+from vetline.resolve import Subject
+data = Path(sys.argv[1])
+queries = _queries(data.parent / "extract", int(sys.argv[2]), 5)
+lookup = PersonLookup.open(data)
+for _, q in queries:
+    lookup.find(Subject.from_dict(q))
+print("done", flush=True)
+time.sleep(600)
+"""
+
+
+def queried(data: Path, processes: int, per_kind: int) -> list[dict[str, int]]:
+    """``processes`` desks side by side (what each worker holds, without HTTP), each
+    having answered the same queries (``bench_resolve_cpu`` kinds, records fetched):
+    the pages a served day touches, not only those of the warm-up."""
+    bench = str(Path(__file__).parent)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", QUERY, str(data), str(per_kind), bench],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
+    try:
+        for proc in procs:
+            assert proc.stdout is not None
+            proc.stdout.readline()
+        return [rollup(p.pid) for p in procs]
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
@@ -145,6 +188,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--timeout", type=float, default=170)
     parser.add_argument("--label", default="")
+    parser.add_argument("--queried", type=int, default=0,
+                        help="also: 2 desks in process after N queries of each kind")  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"load average {os.getloadavg()}")
@@ -161,6 +206,13 @@ def main() -> None:
                   f"shared {m['Shared_Clean']} MB")  # fmt: skip
         print(f"  sum: RSS {sum(m['Rss'] for m in rows)} PSS {sum(m['Pss'] for m in rows)} "
               f"USS {sum(m['Uss'] for m in rows)} MB")  # fmt: skip
+    if args.queried:
+        rows = queried(args.data, 2, args.queried)
+        print(f"{args.label} 2 desks after {args.queried} queries of each kind:")
+        for i, m in enumerate(rows):
+            print(f"  desk {i}: RSS {m['Rss']} PSS {m['Pss']} USS {m['Uss']} "
+                  f"shared {m['Shared_Clean']} MB")  # fmt: skip
+        print(f"  sum: PSS {sum(m['Pss'] for m in rows)} USS {sum(m['Uss'] for m in rows)} MB")
     print(f"load average {os.getloadavg()}")
     shutil.rmtree(args.work / "unused", ignore_errors=True)
 
