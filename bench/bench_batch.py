@@ -175,9 +175,15 @@ def main() -> None:
         data_dir=data, workers=args.workers, as_of=AS_OF,
     )  # fmt: skip
     from vetline.batch.engines import scorer_for
+    from vetline.resolve.standardise import given_symbols
 
     cpu0, started = _cpu(), time.perf_counter()
     scorer_for(data, policy.model_dump_json(), AS_OF.isoformat())  # the load, timed apart
+    # The given-name library (rigour's data, ~5 s CPU once per process): the list's
+    # strangers carry names the index never saw, so the job loads it once before its
+    # workers fork. Loaded here, in the load row, so neither the batch nor the Splink
+    # run below (same process, same standardisation) is charged with it.
+    given_symbols("BENCHWARMUPNAME")
     load_s, load_cpu = time.perf_counter() - started, _cpu() - cpu0
     cpu0, started = _cpu(), time.perf_counter()
     run_job(request, work / "duck", policy)
@@ -189,7 +195,7 @@ def main() -> None:
     table = Table(title=title)
     for column in ("run", "wall s", "rows/s (wall)", "CPU s", "rows per CPU s"):
         table.add_column(column)
-    table.add_row("load person index + records (once per job)", f"{load_s:.1f}", "",
+    table.add_row("load person index + records + name library (once per job)", f"{load_s:.1f}", "",
                   f"{load_cpu:.1f}", "")  # fmt: skip
     table.add_row(f"vetline batch (duckdb, {args.workers} workers)", f"{duck_s:.1f}",
                   f"{args.rows / duck_s:,.0f}", f"{duck_cpu:.1f}",

@@ -222,3 +222,28 @@ def test_row_numbers_follow_the_file_as_csv_and_json_readers_count_them(
     with listed.open(newline="", encoding="utf-8") as handle:
         assert len(results) == len(list(csv_module.DictReader(handle))) == 2
     assert results["match_band"].tolist()[1] == "REJECTED"
+
+
+def test_repeated_rows_get_the_first_answer_and_workers_change_nothing(
+    job: tuple[Path, dict[str, Any], pd.DataFrame],
+    batch_world: BatchWorld,
+    tmp_path: Path,
+) -> None:
+    """A job remembers typed record sets and identical questions (``scoring.Scorer``) and
+    its parent warms the lookup before forking (``engines.run_local``): none of it may
+    change an answer. The same persons listed twice, scored by two forked workers, give
+    row for row what the one-process job of the ``job`` fixture gave (itself the
+    real-time path, previous test)."""
+    from vetline.batch import engines
+
+    _, _, alone = job
+    engines._SCORERS.clear()  # a fresh lookup: nothing remembered from the fixture's job
+    facts = batch_world.facts[:ROWS]
+    listed = write_list(tmp_path / "twice.csv", facts + facts)  # even offset: same A-numbers
+    _, twice = run(listed, batch_world.data, tmp_path / "out", workers=2)
+    assert len(twice) == 2 * ROWS
+    own = ["row_number", "list_ref"]
+    first = twice.iloc[:ROWS].drop(columns=own).reset_index(drop=True)
+    second = twice.iloc[ROWS:].drop(columns=own).reset_index(drop=True)
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(first, alone.drop(columns=own).reset_index(drop=True))

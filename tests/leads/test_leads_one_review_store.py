@@ -6,6 +6,7 @@ same rows (drawn with the same seed); a row is judged once, whichever side asks 
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -86,6 +87,19 @@ def test_console_and_leads_reviews_are_one_store(
     alone = measure(out_dir, judged)
     assert {b: m["same_person"] for b, m in stored["bands"].items()} == {
         b: m["same_person"] for b, m in alone["bands"].items()
+    }
+    # One measurement: the leads' job shows, band for band, the very figures the batch
+    # job shows (precision, Wilson interval, census), both from ``sampling.reviews.measure``.
+    counts = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    for band, figures in stored["bands"].items():
+        leads_view = job.precision[band].model_dump()
+        assert figures["measured"] == leads_view, band
+        assert figures["measured"]["band_rows"] == counts[band]
+        assert figures["measured"]["complete"] and figures["sampled"] == len(
+            key[key["match_band"] == band]
+        )
+    assert alone["bands"] == stored["bands"] | {
+        b: alone["bands"][b] for b in alone["bands"] if b not in stored["bands"]
     }
 
     # A file that says otherwise about a reviewed row is refused, naming its line.

@@ -4,7 +4,9 @@ The job draws ``audit_sample.csv`` (the list row and the candidate person, never
 score or the band); reviewers fill ``same_person`` (Y, N, or U for cannot tell) and
 ``reviewer``. ``measure`` joins the judgements with ``audit_key.csv`` and gives, per band,
 the share of judged rows that are the same person with a 95 % Wilson score interval,
-computed by ``vetline.sampling`` (the leads' review uses the same arithmetic). For STRONG and
+computed by ``vetline.sampling`` (the leads' review uses the same arithmetic); the
+stored verdicts are measured by ``vetline.sampling.reviews.measure``, the very function
+the leads' job and precision gate call. For STRONG and
 REVIEW that share is the band's precision; for WEAK and NONE it is the share of misses.
 ``vetline batch --judged`` stores the verdicts in the one store of blind verdicts
 (``vetline.sampling.reviews``, keyed by the result's SHA-256 and row), where the leads'
@@ -90,13 +92,31 @@ def read_judged(out: Path, judged: Path) -> Judged:
     return Judged(band_of, row_of, answers)
 
 
-def _per_band(band_of: dict[str, str], verdict_of: dict[str, sampling.Verdict]) -> dict[str, Any]:
+def _sampled(band_of: dict[str, str], row_of: dict[str, int]) -> dict[str, list[int]]:
+    """band → the result rows its sample drew (from ``audit_key.csv``)."""
+    out: dict[str, list[int]] = {}
+    for sample, band in band_of.items():
+        out.setdefault(band, []).append(row_of[sample])
+    return {band: sorted(rows) for band, rows in out.items()}
+
+
+def _band_rows(out: Path, sampled: dict[str, list[int]]) -> dict[str, int]:
+    """Rows per sampled band in the result (the manifest's counts), so a band reviewed
+    whole reads as a census; the sample's own size when the manifest is not there."""
+    manifest = out / MANIFEST
+    counts = (
+        json.loads(manifest.read_text(encoding="utf-8")).get("counts", {})
+        if (manifest.exists())
+        else {}
+    )
+    return {band: int(counts.get(band, len(rows))) for band, rows in sampled.items()}
+
+
+def _per_band(measured: dict[str, sampling.BandPrecision]) -> dict[str, Any]:
+    """The job's figures per band (the keys the job has always shown, plus ``measured``:
+    the leads' shape of the same ``BandPrecision``)."""
     bands: dict[str, Any] = {}
-    for band in sorted(set(band_of.values())):
-        in_band = [s for s, b in band_of.items() if b == band]
-        m = sampling.band_precision(
-            band, len(in_band), [verdict_of.get(s) for s in in_band], CONFIDENCE
-        )
+    for band, m in sorted(measured.items()):
         n = m.same + m.different
         low, high = (m.ci_low, m.ci_high) if n else (0.0, 1.0)
         assert low is not None and high is not None
@@ -106,6 +126,7 @@ def _per_band(band_of: dict[str, str], verdict_of: dict[str, sampling.Verdict]) 
             "share_same_person": round(m.precision, 4) if m.precision is not None else None,
             "ci95": [round(low, 4), round(high, 4)],
             "meaning": "precision" if band in ("STRONG", "REVIEW") else "share of misses",
+            "measured": m.to_dict(),
         }  # fmt: skip
     return bands
 
@@ -114,9 +135,20 @@ def measure(out: Path, judged: Path) -> dict[str, Any]:
     """Per-band measured precision of the job in ``out`` from the filled sample ``judged``
     alone (written to ``precision.json``); ``record_judged`` stores the verdicts."""
     checked = read_judged(out, judged)
-    verdict_of = {s: sampling.FILE_ANSWERS[a] for s, (a, _, _) in checked.answers.items()}
+    said = {
+        checked.row_of[s]: sampling.FILE_ANSWERS[a].value
+        for s, (a, _, _) in checked.answers.items()
+    }
+    sampled = _sampled(checked.band_of, checked.row_of)
+    band_rows = _band_rows(out, sampled)
+    measured = {
+        band: sampling.band_precision(
+            band, band_rows[band], [said.get(n) for n in rows], CONFIDENCE
+        )
+        for band, rows in sampled.items()
+    }
     result = {
-        "bands": _per_band(checked.band_of, verdict_of),
+        "bands": _per_band(measured),
         "reviewers": sorted({r for _, r, _ in checked.answers.values()}),
         "judged_file": judged.name,
     }
@@ -168,12 +200,14 @@ def stored_precision(uow: UnitOfWork, out: Path) -> dict[str, Any] | None:
     if not (out / "audit_key.csv").exists() or not (out / MANIFEST).exists():
         return None
     band_of, row_of = _key(out)
-    said = reviews.reviews_of(uow, _result_sha256(out), set(row_of.values()))
+    result = _result_sha256(out)
+    said = reviews.reviews_of(uow, result, set(row_of.values()))
     if not said:
         return None
-    verdict_of = {s: said[n].verdict for s, n in row_of.items() if n in said}
+    sampled = _sampled(band_of, row_of)
+    measured = reviews.measure(uow, result, sampled, _band_rows(out, sampled), CONFIDENCE)
     return {
-        "bands": _per_band(band_of, verdict_of),
+        "bands": _per_band(measured),
         "reviewers": sorted({r.reviewed_by for r in said.values()}),
         "judged_file": None,
     }

@@ -15,8 +15,9 @@ Edit here: how a list row becomes a question (``question_of_row``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,23 +29,40 @@ from vetline.person import PersonLookup, Question, work_out
 from vetline.status import Encounter, Policy
 from vetline.vocab import QueryType
 
+#: Record sets whose typed history a job's lookup keeps (``PersonLookup.read``), and
+#: identical questions whose result a job keeps: bounded, so a 5M-row list's memory does
+#: not grow with it (about 2 KiB an entry).
+MEMO_RECORD_SETS = 50_000
+MEMO_QUESTIONS = 50_000
+
 
 @dataclass(frozen=True)
 class Scorer:
-    """What scoring a row needs: the lookup, both policies, the charge categories, the date."""
+    """What scoring a row needs: the lookup, both policies, the charge categories, the date.
+
+    A job's records do not change while it runs, so two rows asking the same question
+    (same identity fields, same booking date) get the same outcome: the second is the
+    first's result row under its own row number (``_answers``), not a second walk through
+    the person core. Lists repeat people (a registry's several entries, a roster's
+    re-bookings, overlapping open files); this is the real-time path's answer, kept.
+    """
 
     lookup: PersonLookup
     policy: Policy
     batch: BatchPolicy
     categories: Mapping[str, Collection[str]]
     as_of: date
+    _answers: dict[tuple[str, str | None], dict[str, Any]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def open(cls, data_dir: Path, batch: BatchPolicy, as_of: date) -> Scorer:
         from vetline.status import load_policy
 
         policy = load_policy()
-        return cls(PersonLookup.open(data_dir), policy, batch, categories_of(policy), as_of)
+        lookup = PersonLookup.open(data_dir, memo=MEMO_RECORD_SETS)
+        return cls(lookup, policy, batch, categories_of(policy), as_of)
 
     def score(self, rows: Iterable[ListRow]) -> list[dict[str, Any]]:
         """Result rows (contract + working columns) for ``rows``, in their order."""
@@ -53,15 +71,34 @@ class Scorer:
             if row.rejected:
                 out.append(rejected_result(row.row_number, row.list_ref, row.line, "rejected"))
                 continue
-            question = question_of_row(row)
-            outcome = work_out(question, self.lookup, received=self.as_of, policy=self.policy)
-            result = result_of(
-                row.row_number, row.list_ref, outcome, question.as_of(self.as_of),
-                self.batch, self.categories,
-            )  # fmt: skip
-            result["line"] = row.line
-            out.append(result)
+            key = (json.dumps(row.subject, sort_keys=True), row.booking_date)
+            known = self._answers.get(key)
+            if known is None:
+                known = self._answer(row)
+                if len(self._answers) >= MEMO_QUESTIONS:
+                    self._answers.pop(next(iter(self._answers)))
+                self._answers[key] = known
+            out.append({**known, "row_number": row.row_number, "list_ref": row.list_ref,
+                        "line": row.line})  # fmt: skip
         return out
+
+    def warm_up(self, rows: Iterable[ListRow]) -> None:
+        """Answer ``rows`` and forget the answers: builds the lookup's lazy caches (the
+        index's decoded columns and hashes, the date parser's) in this process, so forked
+        workers share them instead of each building its own. Results are not kept, so a
+        job's answers do not depend on it."""
+        for row in rows:
+            if not row.rejected:
+                self._answer(row)
+
+    def _answer(self, row: ListRow) -> dict[str, Any]:
+        """The person core's answer to ``row``'s question, as a result row."""
+        question = question_of_row(row)
+        outcome = work_out(question, self.lookup, received=self.as_of, policy=self.policy)
+        return result_of(
+            row.row_number, row.list_ref, outcome, question.as_of(self.as_of),
+            self.batch, self.categories,
+        )  # fmt: skip
 
 
 def categories_of(policy: Policy) -> dict[str, frozenset[str]]:

@@ -3,7 +3,7 @@
 The verdicts are read from the one store (``vetline.sampling.reviews``) for the job's
 sampled rows: a row reviewed on the console (``vetline batch --judged``) counts here too.
 
-Edit here: which rows count (the arithmetic is ``sample.band_precision``).
+Edit here: which rows count (the measuring is ``vetline.sampling.reviews.measure``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from vetline.db.uow import UnitOfWork
 from vetline.leads.models import LeadJob, LeadSampleItem
 from vetline.leads.policy import LeadsPolicy
-from vetline.leads.sample import BandPrecision, band_precision
+from vetline.leads.sample import BandPrecision
 from vetline.sampling import reviews
 
 
@@ -25,17 +25,11 @@ def job_precision(uow: UnitOfWork, job_pk: str, policy: LeadsPolicy) -> dict[str
     if job is None:
         return {}
     bands: dict[str, int] = json.loads(job.summary_json).get("bands", {})
-    verdicts: dict[str, list[str | None]] = {band: [] for band in bands}
-    sampled = uow.session.execute(
+    sampled: dict[str, list[int]] = {}
+    for band, number in uow.session.execute(
         select(LeadSampleItem.band, LeadSampleItem.row_number).where(
             LeadSampleItem.job_id == job_pk
         )
-    ).all()
-    said = reviews.reviews_of(uow, job.result_sha256, {n for _, n in sampled})
-    for band, number in sampled:
-        review = said.get(number)
-        verdicts.setdefault(band, []).append(review.verdict.value if review else None)
-    return {
-        band: band_precision(band, bands.get(band, len(v)), v, policy.confidence)
-        for band, v in sorted(verdicts.items())
-    }
+    ).all():
+        sampled.setdefault(band, []).append(number)
+    return reviews.measure(uow, job.result_sha256, sampled, bands, policy.confidence)

@@ -36,6 +36,10 @@ MAX_PARENTS = 4
 MAX_POSSIBLE = 5
 
 
+#: What ``PersonLookup.read`` gives: store rows and their typed history.
+_Read = tuple[list[dict[str, object]], PersonHistory]
+
+
 class RecordSource(Protocol):
     """What the person core needs of the records (``RecordStore`` or ``MemoryRecords``)."""
 
@@ -67,21 +71,27 @@ class Found:
 class PersonLookup:
     """Resolver + record store; thread-safe for the API's worker threads."""
 
-    def __init__(self, resolver: ResolverLike, store: RecordSource) -> None:
+    def __init__(self, resolver: ResolverLike, store: RecordSource, *, memo: int = 0) -> None:
         self.resolver = resolver
         self.store = store
         self._lock = threading.Lock()
+        #: Record keys → (store rows, typed history), kept for up to ``memo`` record sets.
+        self._memo: dict[tuple[tuple[str, str], ...], _Read] = {}
+        self._memo_size = memo
 
     @classmethod
-    def open(cls, data_dir: Path, *, warm: bool = True) -> PersonLookup:
+    def open(cls, data_dir: Path, *, warm: bool = True, memo: int = 0) -> PersonLookup:
         """Load the resolver and the records of a built data folder (``BadInput`` if not).
 
         ``warm=False`` skips the warm-up query: a one-shot command (``vetline query``)
-        pays the first-call costs in its own first query anyway."""
+        pays the first-call costs in its own first query anyway. ``memo > 0`` keeps the
+        typed histories of up to that many record sets (``read``): for a batch job,
+        whose records do not change while it runs, never for a server, whose live
+        index ``vetline update`` grows."""
         from vetline.person.records import MemoryRecords
         from vetline.resolve import Resolver
 
-        lookup = cls(Resolver.load(data_dir), MemoryRecords.load(data_dir))
+        lookup = cls(Resolver.load(data_dir), MemoryRecords.load(data_dir), memo=memo)
         if warm:
             lookup.warm_up()
         return lookup
@@ -139,6 +149,27 @@ class PersonLookup:
         keys = [str(u).split("|", 1) for u in uids]
         return [(k[0], k[1]) for k in keys if len(k) == 2]
 
+    def read(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> tuple[list[dict[str, object]], PersonHistory]:
+        """The store rows of ``keys`` and their typed history (remembered when memo is on).
+
+        Why a memo: in a batch job many rows reach the same person, the same parents and
+        the same possibly-same persons; fetching and typing their records again gives the
+        very same frozen history. The rows are shared between outcomes: read-only."""
+        if self._memo_size <= 0:
+            rows = self.store.fetch(keys)
+            return rows, PersonHistory.from_rows(rows)
+        key = tuple(keys)
+        kept = self._memo.get(key)
+        if kept is None:
+            rows = self.store.fetch(key)
+            kept = (rows, PersonHistory.from_rows(rows))
+            if len(self._memo) >= self._memo_size:
+                self._memo.pop(next(iter(self._memo)))  # the oldest: insertion order
+            self._memo[key] = kept
+        return kept
+
     def _found(
         self,
         resolution: Resolution,
@@ -146,8 +177,7 @@ class PersonLookup:
         *,
         exclude: str | None = None,
     ) -> Found:
-        rows = self.store.fetch(keys) if keys else []
-        history = PersonHistory.from_rows(rows)
+        rows, history = self.read(keys) if keys else ([], PersonHistory.from_rows([]))
         related = self._parents(history)
         matched = exclude or (
             resolution.person_id if resolution.level is not MatchLevel.NO_RECORD else None
@@ -161,7 +191,7 @@ class PersonLookup:
             if not their:
                 unread.append(pid)
                 continue
-            possible[pid] = PersonHistory.from_rows(self.store.fetch(their))
+            possible[pid] = self.read(their)[1]
             records[pid] = their
             for a_number, parent in self._parents(possible[pid]).items():
                 related.setdefault(a_number, parent)
@@ -173,7 +203,7 @@ class PersonLookup:
         for a_number in wanted[:MAX_PARENTS]:
             keys = self._parent_keys(a_number)
             if keys:
-                related[a_number] = PersonHistory.from_rows(self.store.fetch(keys))
+                related[a_number] = self.read(keys)[1]
         return related
 
     def _parent_keys(self, a_number: str) -> list[tuple[str, str]]:

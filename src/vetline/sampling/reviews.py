@@ -9,13 +9,17 @@ reviewed in one is reviewed in the other and cannot be judged twice two ways.
 Once: the unique key (result, row) makes a second verdict on a row fail in the database,
 whoever races; ``record`` answers which verdict is already there.
 
-Edit here: what a stored verdict holds (``SampleReview``).
+``measure`` is the one computation of a job's measured precision per band from the stored
+verdicts of its drawn sample: the leads' job and lead views, their precision gate and the
+batch job's figures (API and console) all call it, so they cannot disagree.
+
+Edit here: what a stored verdict holds (``SampleReview``); which verdicts count (``measure``).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, String, Text, UniqueConstraint, select
@@ -24,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from vetline.db.base import TS_WIDTH, Base, utc_iso
 from vetline.db.uow import UnitOfWork
-from vetline.sampling.core import Verdict
+from vetline.sampling.core import BandPrecision, Verdict, band_precision
 
 
 class SampleReview(Base):
@@ -110,3 +114,25 @@ def record(
             reviews_of(uow, result_sha256, {row_number}).get(row_number)
         ) from None
     return Review(row_number, verdict, row.reviewed_by, row.reviewed_at, note, via)
+
+
+def measure(
+    uow: UnitOfWork,
+    result_sha256: str,
+    sampled: Mapping[str, Sequence[int]],
+    band_rows: Mapping[str, int],
+    confidence: float,
+) -> dict[str, BandPrecision]:
+    """band → what its reviewed sample measures, from the stored verdicts.
+
+    ``sampled``: the row numbers drawn per band (``core.draw``); ``band_rows``: how many
+    rows each band has in the result (a band reviewed whole is a census, exact). Every
+    band of either is answered, a band with no sample as nothing sampled.
+    """
+    said = reviews_of(uow, result_sha256, {n for rows in sampled.values() for n in rows})
+    out: dict[str, BandPrecision] = {}
+    for band in sorted(set(sampled) | set(band_rows)):
+        rows = sampled.get(band, ())
+        verdicts = [said[n].verdict.value if n in said else None for n in rows]
+        out[band] = band_precision(band, band_rows.get(band, len(rows)), verdicts, confidence)
+    return out
