@@ -127,6 +127,8 @@ def detail(desk: DeskService, query_id: str, actor: Actor, scope: RowScope) -> d
         return {
             "query_id": q.id, "iar_id": q.iar_id, "iaq_id": q.iaq_id, "state": q.state.upper(),
             "iaq": json.loads(q.iaq_json),
+            # the body as received (JSON text or Nlets message); None for older rows
+            "iaq_raw": q.iaq_raw,
             "draft": json.loads(q.draft_json or "null"), "iar": json.loads(q.iar_json or "null"),
             "reasons": json.loads(q.queue_reasons or "[]"), "due_at": q.due_at,
             "form": q.form,

@@ -384,6 +384,7 @@ class DeskService:
             state=QueryState.RECEIVED.value,
             iaq_json=canonical,
             iaq_hash=store.digest(canonical),
+            iaq_raw=intake.text or None,
             intake_json=store.canonical_json(
                 {
                     "flags": intake.flags,
