@@ -50,8 +50,9 @@
         }
         e.preventDefault();
       } else if (e.key === "c" && at >= 0) {
-        var form = rows[at].querySelector("form.claim");
-        if (form) { form.submit(); }
+        // a row's own form (vetting cases), or its button of the page's one form (desk)
+        var claim = rows[at].querySelector("button.claim, form.claim button");
+        if (claim) { claim.click(); }
         e.preventDefault();
       }
     });
