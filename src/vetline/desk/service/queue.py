@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
+import orjson
 from sqlalchemy import or_, select
 
 from vetline.audit.events import EventType
@@ -74,32 +75,35 @@ def list_items(
     now = desk.clock()
     with desk.uow(actor) as uow:  # reads only
         table = work.WorkItem.__table__.c
-        items = work.list_queue(
-            uow, QUEUE, scope_filter(scope, ori_column=table.ori, aor_column=table.aor), limit
-        )
-        ids = [i.object_id for i in items]
-        # Only the columns the list shows: the row's JSON documents (IAQ, draft, IAR) are
-        # kilobytes each and made the web queue page's time (bench/README.md, web app).
-        listed = select(
-            DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id, DeskQuery.state,
-            DeskQuery.query_type, DeskQuery.ori, DeskQuery.aor, DeskQuery.received_at,
-            DeskQuery.due_at, DeskQuery.match_level, DeskQuery.queue_reasons,
-        ).where(DeskQuery.id.in_(ids))  # fmt: skip
-        queries = {q.id: q for q in uow.session.execute(listed)}
-        out = []
-        for item in items:
-            q = queries[item.object_id]
-            due = parse_utc_iso(q.due_at)
-            out.append({
-                "query_id": q.id, "iar_id": q.iar_id, "iaq_id": q.iaq_id,
-                "work_item_id": item.id, "state": q.state.upper(),
-                "priority": item.priority, "query_type": q.query_type, "ori": q.ori,
-                "aor": q.aor, "received_at": q.received_at, "due_at": q.due_at,
-                "overdue": now > due, "seconds_left": int((due - now).total_seconds()),
-                "claimed_by": item.claimed_by, "match_level": q.match_level,
-                "reasons": json.loads(q.queue_reasons or "[]"),
-            })  # fmt: skip
-        return out
+        visible = scope_filter(scope, ori_column=table.ori, aor_column=table.aor)
+        # One query of the columns the list shows (work item joined to its query), no ORM
+        # objects: the row's JSON documents (IAQ, draft, IAR) are kilobytes each, and
+        # loading items as objects and then their queries took most of the queue page's
+        # time (bench/README.md, web app).
+        listed = work.open_items(
+            QUEUE, visible, limit,
+            work.WorkItem.id.label("work_item_id"), work.WorkItem.priority,
+            work.WorkItem.claimed_by, DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id,
+            DeskQuery.state, DeskQuery.query_type, DeskQuery.ori, DeskQuery.aor,
+            DeskQuery.received_at, DeskQuery.due_at, DeskQuery.match_level,
+            DeskQuery.queue_reasons,
+        ).join(DeskQuery, DeskQuery.id == work.WorkItem.object_id)  # fmt: skip
+        rows = uow.session.execute(listed).all()
+    out = []
+    # unpacked by position: a Row's attribute look-ups were most of this loop's time
+    for (work_item_id, priority, claimed_by, query_id, iar_id, iaq_id, state, query_type,
+         ori, aor, received_at, due_at, match_level, reasons) in rows:  # fmt: skip
+        due = parse_utc_iso(due_at)
+        out.append({
+            "query_id": query_id, "iar_id": iar_id, "iaq_id": iaq_id,
+            "work_item_id": work_item_id, "state": state.upper(),
+            "priority": priority, "query_type": query_type, "ori": ori,
+            "aor": aor, "received_at": received_at, "due_at": due_at,
+            "overdue": now > due, "seconds_left": int((due - now).total_seconds()),
+            "claimed_by": claimed_by, "match_level": match_level,
+            "reasons": orjson.loads(reasons) if reasons else [],
+        })  # fmt: skip
+    return out
 
 
 def query_id_of(desk: DeskService, key: str) -> str:
@@ -127,6 +131,8 @@ def detail(desk: DeskService, query_id: str, actor: Actor, scope: RowScope) -> d
         return {
             "query_id": q.id, "iar_id": q.iar_id, "iaq_id": q.iaq_id, "state": q.state.upper(),
             "iaq": json.loads(q.iaq_json),
+            # the body as received (JSON text or Nlets message); None for older rows
+            "iaq_raw": q.iaq_raw,
             "draft": json.loads(q.draft_json or "null"), "iar": json.loads(q.iar_json or "null"),
             "reasons": json.loads(q.queue_reasons or "[]"), "due_at": q.due_at,
             "form": q.form,
