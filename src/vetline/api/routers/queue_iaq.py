@@ -12,6 +12,7 @@ from vetline.api.deps import State, require
 from vetline.api.routers.desk import desk_of
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
+from vetline.desk.iar_model import IAR
 from vetline.desk.service import queue
 from vetline.errors import BadInput
 
@@ -87,8 +88,8 @@ def post_release(
 @router.post("/{query_id}/answer")
 def post_answer(
     query_id: str, body: AnswerIn, request: Request, principal: Analyst, state: State
-) -> dict[str, Any]:
+) -> IAR:
     """Send the analyst's answer; returns the IAR now on record."""
     fix = queue.Correction(**body.model_dump())
     desk = desk_of(request, state)
-    return queue.answer(desk, queue.query_id_of(desk, query_id), principal.actor(), fix)
+    return queue.answer_iar(desk, queue.query_id_of(desk, query_id), principal.actor(), fix)

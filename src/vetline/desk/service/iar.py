@@ -6,6 +6,11 @@ and status withheld: "pending analyst review", so an unconfirmed match never rea
 officer as a status), and the analyst's answer. Added to the v1 shape (by adding):
 ``state`` (ANSWERED | QUEUED), ``answer`` (the query type's answer), ``notes`` (intake
 notes) and ``match.confirmed_by``.
+
+Everything here builds the typed IAR (``vetline.desk.iar_model``), not dictionaries: the
+parts come straight from the resolver's ``Resolution``, the engine's ``AssessmentResult``
+and the person core's ``Answer``; the JSON is made once, at the edge (the stored IAR
+column, the API response, ``vetline query``), by ``IAR.to_json``.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vetline.desk import iar_model as m
 from vetline.desk.iaq import IAQ
 from vetline.desk.nlets_iar import has_citizen_sign, render_iar_text
 from vetline.person.answers import Answer
-from vetline.person.working import possible_records_json
-from vetline.status import Flag, MatchLevel
-from vetline.vocab import Action
+from vetline.status import AssessmentResult, Flag, MatchLevel, RecordRef
+from vetline.vocab import Action, Assessment, StatusCode
 
 if TYPE_CHECKING:
     from vetline.resolve import Resolution
@@ -40,12 +45,12 @@ class Header:
     notes: tuple[str, ...]
 
 
-def match_part(
+def match_of(
     resolution: Resolution,
     *,
     confirmed_by: str | None = None,
     possible: Mapping[str, Sequence[tuple[str, str]]] | None = None,
-) -> dict[str, Any]:
+) -> m.Match:
     """The IAR ``match`` part from a ``vetline.resolve.Resolution``.
 
     Added keys (issue 11): ``basis`` (what ties the subject to the person), and the
@@ -61,41 +66,90 @@ def match_part(
     # The build's "possible same person" links say why the two persons were kept apart;
     # the analyst sees it beside the candidate (issue 11: the link shown in the IAR).
     linked = {k.other_person_id: k for k in resolution.links}
-    candidates: list[dict[str, Any]] = []
+    candidates: list[m.Candidate] = []
     for p, q in resolution.candidates:
-        entry: dict[str, Any] = {"person_id": p, "probability": round(float(q), PROBABILITY_DIGITS)}
-        if p in maybe:
-            entry["possible_same_person"] = True
-        if (link := linked.get(p)) is not None:
-            entry["link"] = {
-                "probability": round(link.match_probability, PROBABILITY_DIGITS),
-                "reason": link.reason,
-            }
-        candidates.append(entry)
-    scored = {c["person_id"] for c in candidates}
+        link = linked.get(p)
+        shown = None
+        if link is not None:
+            shown = m.CandidateLink(
+                probability=round(link.match_probability, PROBABILITY_DIGITS), reason=link.reason
+            )
+        probability = round(float(q), PROBABILITY_DIGITS)
+        maybe_same = True if p in maybe else None
+        candidates.append(
+            m.Candidate(
+                person_id=p, probability=probability, possible_same_person=maybe_same, link=shown
+            )
+        )
+    scored = {c.person_id for c in candidates}
     candidates += [
-        {"person_id": p, "probability": None, "possible_same_person": True}
+        m.Candidate(person_id=p, probability=None, possible_same_person=True)
         for p in maybe
         if p not in scored and p != resolution.person_id
     ]
-    read = possible_records_json(possible or {})
-    out: dict[str, Any] = {
-        "level": level.value,
-        "person_id": None if no_record else resolution.person_id,
-        "probability": round(float(resolution.probability), PROBABILITY_DIGITS),
-        "explanation": [] if no_record else list(resolution.explanation),
-        "records": []
-        if no_record
-        else [{"source": s, "record_id": r} for s, r in resolution.records],
-        "candidates": candidates,
-        "possible_same_person": [
-            {"person_id": p, "records": read.get(p, [])} for p in maybe if p != resolution.person_id
+    read = possible or {}
+    return m.Match(
+        level=level,
+        person_id=None if no_record else resolution.person_id,
+        probability=round(float(resolution.probability), PROBABILITY_DIGITS),
+        explanation=[] if no_record else [m.Comparison(**step) for step in resolution.explanation],
+        records=[] if no_record else _keys(resolution.records),
+        candidates=candidates,
+        possible_same_person=[
+            m.PossiblePerson(person_id=p, records=_keys(read.get(p, ())))
+            for p in maybe
+            if p != resolution.person_id
         ],
-    }
-    out["basis"] = str(resolution.basis)
-    if confirmed_by:
-        out["confirmed_by"] = confirmed_by
-    return out
+        basis=resolution.basis,
+        confirmed_by=confirmed_by or None,
+    )
+
+
+def match_part(
+    resolution: Resolution,
+    *,
+    confirmed_by: str | None = None,
+    possible: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> dict[str, Any]:
+    """``match_of`` as JSON (for readers that still want the dictionary)."""
+    return match_of(resolution, confirmed_by=confirmed_by, possible=possible).to_json()
+
+
+def _keys(keys: Sequence[tuple[str, str]]) -> list[m.RecordRef]:
+    return [m.RecordRef(source=s, record_id=r) for s, r in keys]
+
+
+def _refs(refs: Sequence[RecordRef]) -> list[m.RecordRef]:
+    return [m.RecordRef(source=r.source, record_id=r.record_id) for r in refs]
+
+
+def assessed_of(result: AssessmentResult) -> m.Assessed:
+    """The IAR's status, removability, flags and recommendation from the engine's result:
+    the typed ``AssessmentResult.to_iar_dict()`` (the same values, key for key)."""
+    status, removability, rec = result.status, result.removability, result.recommendation
+    return m.Assessed(
+        status=m.Status(code=status.code, summary=status.summary, evidence=_refs(status.evidence)),
+        removability=m.Removability(
+            assessment=removability.assessment,
+            grounds=[
+                m.Ground(ina=g.ina, reason=g.reason, evidence=_refs(g.evidence))
+                for g in removability.grounds
+            ],
+        ),
+        flags=[f.value for f in result.flags],
+        recommendation=m.Recommendation(action=rec.action, requires_review=True, reason=rec.reason),
+    )
+
+
+def answer_of(answer: Answer) -> m.Answer:
+    """The person core's ``Answer`` as the IAR's ``answer`` part."""
+    return m.Answer(
+        query_type=answer.query_type,
+        result=answer.result,
+        reason=answer.reason,
+        evidence=[m.RecordRef.model_validate(e) for e in answer.evidence],
+        citation=answer.citation or None,
+    )
 
 
 def _flags(engine_flags: Sequence[str], header: Header) -> list[str]:
@@ -104,47 +158,51 @@ def _flags(engine_flags: Sequence[str], header: Header) -> list[str]:
 
 def assemble(
     header: Header,
-    match: Mapping[str, Any],
-    assessed: Mapping[str, Any],
+    match: m.Match,
+    assessed: m.Assessed,
     answer: Answer,
     *,
     state: str,
     iaq: IAQ,
-) -> dict[str, Any]:
-    """One IAR: ``assessed`` is ``AssessmentResult.to_iar_dict()`` (or an interim one)."""
-    iar: dict[str, Any] = {
-        "iar_id": header.iar_id,
-        "iaq_id": header.iaq_id,
-        "received_at": header.received_at,
-        "responded_at": header.responded_at,
-        "state": state,
-        "match": dict(match),
-        "status": assessed["status"],
-        "removability": assessed["removability"],
-        "flags": _flags(assessed["flags"], header),
-        "recommendation": assessed["recommendation"],
-        "answer": answer.to_dict(),
-        "routing": dict(header.routing),
-        "notes": list(header.notes),
-    }
-    if has_citizen_sign(iar["flags"], (iar["status"] or {}).get("code")):
-        iar["removability"] = withheld_removability()
-    iar["nlets_text"] = render_iar_text(iar, dest_ori=iaq.ori, iaq=iaq) + _answer_text(answer)
-    return iar
+) -> m.IAR:
+    """One IAR: ``assessed`` is ``assessed_of(result)`` (or an interim one)."""
+    flags = _flags(assessed.flags, header)
+    removability = assessed.removability
+    if has_citizen_sign(flags, assessed.status.code):
+        removability = withheld_removability()
+    iar = m.IAR(
+        iar_id=header.iar_id,
+        iaq_id=header.iaq_id,
+        received_at=header.received_at,
+        responded_at=header.responded_at,
+        state=state,
+        match=match,
+        status=assessed.status,
+        removability=removability,
+        flags=flags,
+        recommendation=assessed.recommendation,
+        answer=answer_of(answer),
+        routing=m.Routing(**header.routing),
+        notes=list(header.notes),
+    )
+    text = render_iar_text(iar, dest_ori=iaq.ori, iaq=iaq) + _answer_text(answer)
+    return iar.model_copy(update={"nlets_text": text})
 
 
 #: Why removability is withheld: the words both forms of the IAR carry.
 WITHHELD_FOR_CITIZENSHIP = "withheld pending citizenship review"
 
 
-def withheld_removability() -> dict[str, Any]:
+def withheld_removability() -> m.Removability:
     """Removability of a person with a sign of U.S. citizenship: no ground leaves the desk.
 
     The engine's grounds stay in the analyst's draft (``draft_json``); what goes to the
     agency and the field office is ``UNDETERMINED`` with the reason, so the JSON and the
-    Nlets text (rendered from this same dict) say the same thing.
+    Nlets text (rendered from this same part) say the same thing.
     """
-    return {"assessment": "UNDETERMINED", "grounds": [], "withheld": WITHHELD_FOR_CITIZENSHIP}
+    return m.Removability(
+        assessment=Assessment.UNDETERMINED, grounds=[], withheld=WITHHELD_FOR_CITIZENSHIP
+    )
 
 
 def _answer_text(answer: Answer) -> str:
@@ -153,26 +211,25 @@ def _answer_text(answer: Answer) -> str:
     return text.upper()[:200]
 
 
-def interim(engine: Mapping[str, Any], reasons: Sequence[str]) -> dict[str, Any]:
+def interim(engine: m.Assessed, reasons: Sequence[str]) -> m.Assessed:
     """The status part of a queued query's IAR: nothing an officer could act on.
 
     Flags stay (a possible citizen is told as early as possible); status and removability
     are withheld until an analyst confirms them.
     """
-    flags = list(engine.get("flags", []))
-    citizen = Flag.POSSIBLE_US_CITIZEN.value in flags
+    citizen = Flag.POSSIBLE_US_CITIZEN.value in engine.flags
     why = "; ".join(reasons)
-    return {
-        "status": {
-            "code": "UNKNOWN",
-            "summary": f"Pending analyst review ({why}); a response follows.",
-            "evidence": [],
-        },
-        "removability": {"assessment": "UNDETERMINED", "grounds": []},
-        "flags": flags,
-        "recommendation": {
-            "action": (Action.CITIZENSHIP_REVIEW if citizen else Action.NO_ACTION).value,
-            "requires_review": True,
-            "reason": f"queued for an analyst: {why}",
-        },
-    }
+    return m.Assessed(
+        status=m.Status(
+            code=StatusCode.UNKNOWN,
+            summary=f"Pending analyst review ({why}); a response follows.",
+            evidence=[],
+        ),
+        removability=m.Removability(assessment=Assessment.UNDETERMINED, grounds=[]),
+        flags=list(engine.flags),
+        recommendation=m.Recommendation(
+            action=Action.CITIZENSHIP_REVIEW if citizen else Action.NO_ACTION,
+            requires_review=True,
+            reason=f"queued for an analyst: {why}",
+        ),
+    )

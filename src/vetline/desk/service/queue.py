@@ -24,8 +24,9 @@ from vetline.db import work
 from vetline.db.base import parse_utc_iso, utc_iso
 from vetline.db.uow import Actor
 from vetline.desk.iaq import IAQ
+from vetline.desk.iar_model import IAR, RecordRef, Removability, Status
 from vetline.desk.service import store
-from vetline.desk.service.iar import Header, assemble, match_part
+from vetline.desk.service.iar import Header, assemble, assessed_of, match_of
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.question import question_of
@@ -34,6 +35,7 @@ from vetline.errors import BadInput
 from vetline.person import UnknownPerson, resolution_of_draft, review
 from vetline.status import StatusCode
 from vetline.text import check_text
+from vetline.vocab import Assessment
 
 
 @dataclass(frozen=True)
@@ -179,11 +181,18 @@ def release(desk: DeskService, query_id: str, actor: Actor, reason: str) -> bool
 
 
 def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> dict[str, Any]:
+    """``answer_iar`` as JSON (the web app's pages read the dictionary)."""
+    return answer_iar(desk, query_id, actor, fix).to_json()
+
+
+def answer_iar(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> IAR:
     """Send the analyst's answer for a query the analyst holds; returns the new IAR."""
     fix.check()
     now = desk.clock()
     iaq, header, draft, received = _held(desk, query_id, actor, now)
     iar = _build(desk, iaq, header, draft, fix, received.date(), actor)
+    document = iar.to_json()  # the stored form; the typed IAR is what the caller gets
+    person_id = iar.match.person_id
     with desk.uow(actor, write=True) as uow:
         query = store.get(uow, query_id)
         assert query is not None
@@ -191,21 +200,22 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
         moved = store.move(
             uow, query, QueryState.ANSWERED, answered_at=utc_iso(now), responded_at=utc_iso(now),
             response_ms=int((now - received).total_seconds() * 1000),
-            iar_json=store.canonical_json(iar), answered_by=actor.user_id,
-            person_id=iar["match"]["person_id"],
+            iar_json=store.canonical_json(document), answered_by=actor.user_id,
+            person_id=person_id,
         )  # fmt: skip
         if not moved or not work.complete(uow, item.id):
             raise BadInput("query", "the query changed meanwhile; reload it")
-        store.add_response(uow, query_id, iar, "analyst", actor.user_id)
+        store.add_response(uow, query_id, document, "analyst", actor.user_id)
         query_type = query.query_type
         uow.audit(
             EventType.IAR_SENT, object_type=OBJECT_TYPE, object_id=query_id,
             requesting_ori=iaq.ori, reason=fix.reason,
-            details={"iar_id": header.iar_id, "automatic": False, "status": iar["status"]["code"],
-                     "person_id": iar["match"]["person_id"], "corrected": fix.person_id is not None
-                     or fix.no_record or fix.status_code is not None,
-                     "possible_person_ids": [p["person_id"] for p in
-                                             iar["match"].get("possible_same_person", [])]},
+            details={"iar_id": header.iar_id, "automatic": False,
+                     "status": document["status"]["code"], "person_id": person_id,
+                     "corrected": fix.person_id is not None or fix.no_record
+                     or fix.status_code is not None,
+                     "possible_person_ids": [p.person_id for p in
+                                             iar.match.possible_same_person]},
         )  # fmt: skip
         uow.commit()
     desk.notify_answered(query_id, query_type, iar)  # the vetting centre's intake, if any
@@ -213,6 +223,11 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
 
 
 def preview(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> dict[str, Any]:
+    """``preview_iar`` as JSON (the web app's pages read the dictionary)."""
+    return preview_iar(desk, query_id, actor, fix).to_json()
+
+
+def preview_iar(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> IAR:
     """The IAR ``answer`` would send now, built the same way, stored nowhere.
 
     The analyst sees exactly what the agency will receive before sending it; only the
@@ -247,7 +262,7 @@ def _held(
 
 
 def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], fix: Correction,
-           received: Any, actor: Actor) -> dict[str, Any]:  # fmt: skip
+           received: Any, actor: Actor) -> IAR:  # fmt: skip
     resolution = resolution_of_draft(draft["resolution"])
     person = None if fix.no_record else (fix.person_id or resolution.person_id)
     try:
@@ -258,14 +273,16 @@ def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], f
     except UnknownPerson as exc:
         raise BadInput("person_id", str(exc)) from None
     resolution, found, result, answer = done.resolution, done.found, done.assessment, done.answer
-    assessed = result.to_iar_dict()
+    assessed = assessed_of(result)
     if fix.status_code is not None:
-        evidence = [{"source": src, "record_id": rid} for src, rid in resolution.records]
+        evidence = [RecordRef(source=src, record_id=rid) for src, rid in resolution.records]
         summary = fix.status_summary
-        assessed["status"] = {"code": fix.status_code, "summary": summary, "evidence": evidence}
-        assessed["removability"] = {"assessment": "UNDETERMINED", "grounds": []}
+        status = Status(code=StatusCode(fix.status_code), summary=summary, evidence=evidence)
+        undetermined = Removability(assessment=Assessment.UNDETERMINED, grounds=[])
+        assessed = assessed.model_copy(update={"status": status, "removability": undetermined})
         if answer.result == "IDENTITY_AND_STATUS":
             why = f"status {fix.status_code} set by an analyst: {summary}"
-            answer = replace(answer, reason=why, evidence=tuple(evidence))
-    match = match_part(resolution, confirmed_by=actor.username, possible=found.possible_records)
+            refs = tuple(r.to_json() for r in evidence)
+            answer = replace(answer, reason=why, evidence=refs)
+    match = match_of(resolution, confirmed_by=actor.username, possible=found.possible_records)
     return assemble(header, match, assessed, answer, state="ANSWERED", iaq=iaq)
