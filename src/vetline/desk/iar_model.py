@@ -10,14 +10,16 @@ every part.
 The wire format is fixed, so the models serialise to exactly the JSON the desk wrote
 before (``IAR.to_json``): keys in the same order, ``null`` where a value was ``null``, and
 the keys that were present only sometimes (``match.confirmed_by``, a candidate's
-``possible_same_person`` and ``link``, ``removability.withheld``, ``answer.citation``,
-``recommendation`` — absent from the agency's view —, ``tf_adjustment`` of an explanation
-step) still absent when unset (``exclude_if``), never ``null``. Unknown keys are kept
-(``extra="allow"``): an IAR stored by another version, or amended by the vetting centre
-(``amended``), reads back and is served unchanged.
+``possible_same_person`` and ``link``, ``removability.before_the_court`` and
+``withheld``, ``answer.citation``, ``recommendation`` — absent from the agency's view —,
+``tf_adjustment`` of an explanation step) still absent when unset (``exclude_if``),
+never ``null``. Unknown keys are kept (``extra="allow"``): an IAR stored by another
+version, or amended by the vetting centre (``amended``), reads back and is served
+unchanged.
 
-Fields the renderer tolerates missing (``_Iar`` before: an IAR built by hand, an older
-stored one) have defaults; the spec's required keys (``iar_id``, ``match.level``) do not.
+Fields the renderer tolerates missing (an IAR built by hand, an older stored one) have
+defaults; the spec's required keys (``iar_id``, ``match.level``) do not. A default is
+never written out for a key the document did not have (``to_json``: ``exclude_unset``).
 
 Edit here: a new IAR key is a new field (with a default, so stored IARs still read; with
 ``exclude_if=_unset`` when it is present only sometimes), added after the fields it
@@ -45,8 +47,13 @@ class Part(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")
 
     def to_json(self) -> dict[str, Any]:
-        """The part as the JSON object the spec shows (plain values, keys in order)."""
-        return self.model_dump(mode="json")
+        """The part as the JSON object the spec shows (plain values, keys in order).
+
+        Only the keys that were given (``exclude_unset``): the desk gives every key it
+        writes, so its IARs come out whole; a stored or hand-made IAR comes out with the
+        keys it had, none added (the wire format is the spec's, extended only by adding).
+        """
+        return self.model_dump(mode="json", exclude_unset=True)
 
 
 class RecordRef(Part):
@@ -127,11 +134,15 @@ class Ground(Part):
 
 
 class Removability(Part):
-    """The removability assessment; ``withheld`` says why no ground is shown (a sign of
-    U.S. citizenship), present only then."""
+    """The removability assessment; ``before_the_court`` says the judge decides an
+    UNDETERMINED, ``withheld`` why no ground is shown (a sign of U.S. citizenship); each
+    present only then."""
 
     assessment: Assessment
     grounds: list[Ground] = []
+    #: An UNDETERMINED whose removal proceedings are pending with nothing else open: the
+    #: judge decides (a sentence; added, present only then).
+    before_the_court: str | None = Field(default=None, exclude_if=_unset)
     withheld: str | None = Field(default=None, exclude_if=_unset)
 
 

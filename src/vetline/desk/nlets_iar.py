@@ -182,6 +182,8 @@ def _status_lines(iar: IAR, citizen_sign: bool) -> list[str]:
         lines.append("REMOVABILITY/WITHHELD PENDING CITIZENSHIP REVIEW")
         return lines
     lines.append(f"REMOVABILITY/{rem.assessment.value} (DECISION SUPPORT, NOT A FINDING)")
+    if rem.before_the_court:
+        lines.append(f"REMOVABILITY NOTE/{_text(rem.before_the_court)}")
     for ground in rem.grounds:
         reason = f" - {_text(ground.reason)}" if ground.reason else ""
         lines.append(f"GROUND/INA {_text(ground.ina)}{reason} EVIDENCE/{_refs(ground.evidence)}")

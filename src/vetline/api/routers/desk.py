@@ -118,7 +118,7 @@ class IARResponse(JSONResponse):
         return orjson.dumps(content)
 
 
-@router.get("/iar/{iar_id}")
+@router.get("/iar/{iar_id}", response_model_exclude_unset=True)  # the keys stored, no more
 def get_iar(iar_id: str, request: Request, principal: Reader, state: State) -> IAR:
     """One IAR (the agency view for agencies); 404 when outside the caller's scope."""
     desk = desk_of(request, state)

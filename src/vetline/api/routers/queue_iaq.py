@@ -85,7 +85,7 @@ def post_release(
     return {"query_id": query_id, "state": "QUEUED"}
 
 
-@router.post("/{query_id}/answer")
+@router.post("/{query_id}/answer", response_model_exclude_unset=True)  # as built, no more
 def post_answer(
     query_id: str, body: AnswerIn, request: Request, principal: Analyst, state: State
 ) -> IAR:

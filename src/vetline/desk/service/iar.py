@@ -23,13 +23,13 @@ from vetline.desk import iar_model as m
 from vetline.desk.iaq import IAQ
 from vetline.desk.nlets_iar import has_citizen_sign, render_iar_text
 from vetline.person.answers import Answer
+from vetline.person.candidates import PROBABILITY_DIGITS, Candidate, candidates_of
 from vetline.status import AssessmentResult, Flag, MatchLevel, RecordRef
+from vetline.status.result import BEFORE_THE_COURT
 from vetline.vocab import Action, Assessment, StatusCode
 
 if TYPE_CHECKING:
     from vetline.resolve import Resolution
-
-PROBABILITY_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -63,30 +63,9 @@ def match_of(
     level = MatchLevel(str(resolution.level))
     no_record = level is MatchLevel.NO_RECORD
     maybe = list(dict.fromkeys(resolution.possible))
-    # The build's "possible same person" links say why the two persons were kept apart;
-    # the analyst sees it beside the candidate (issue 11: the link shown in the IAR).
-    linked = {k.other_person_id: k for k in resolution.links}
-    candidates: list[m.Candidate] = []
-    for p, q in resolution.candidates:
-        link = linked.get(p)
-        shown = None
-        if link is not None:
-            shown = m.CandidateLink(
-                probability=round(link.match_probability, PROBABILITY_DIGITS), reason=link.reason
-            )
-        probability = round(float(q), PROBABILITY_DIGITS)
-        maybe_same = True if p in maybe else None
-        candidates.append(
-            m.Candidate(
-                person_id=p, probability=probability, possible_same_person=maybe_same, link=shown
-            )
-        )
-    scored = {c.person_id for c in candidates}
-    candidates += [
-        m.Candidate(person_id=p, probability=None, possible_same_person=True)
-        for p in maybe
-        if p not in scored and p != resolution.person_id
-    ]
+    # The person core lists the candidates (the build's "possible same person" link
+    # beside a candidate says why the two persons were kept apart: issue 11).
+    candidates = [candidate_part(c) for c in candidates_of(resolution)]
     read = possible or {}
     return m.Match(
         level=level,
@@ -115,6 +94,20 @@ def match_part(
     return match_of(resolution, confirmed_by=confirmed_by, possible=possible).to_json()
 
 
+def candidate_part(candidate: Candidate) -> m.Candidate:
+    """The person core's ``Candidate`` as the IAR's candidate entry (``possible_same_person``
+    and ``link`` present only when they apply, as before)."""
+    link = candidate.link
+    return m.Candidate(
+        person_id=candidate.person_id,
+        probability=candidate.probability,
+        possible_same_person=True if candidate.possible_same_person else None,
+        link=None if link is None else m.CandidateLink(
+            probability=link.probability, reason=link.reason
+        ),
+    )  # fmt: skip
+
+
 def _keys(keys: Sequence[tuple[str, str]]) -> list[m.RecordRef]:
     return [m.RecordRef(source=s, record_id=r) for s, r in keys]
 
@@ -135,6 +128,7 @@ def assessed_of(result: AssessmentResult) -> m.Assessed:
                 m.Ground(ina=g.ina, reason=g.reason, evidence=_refs(g.evidence))
                 for g in removability.grounds
             ],
+            before_the_court=BEFORE_THE_COURT if removability.before_the_court else None,
         ),
         flags=[f.value for f in result.flags],
         recommendation=m.Recommendation(action=rec.action, requires_review=True, reason=rec.reason),
