@@ -181,6 +181,8 @@ def test_openapi_names_the_iar(sqlite_database: Database) -> None:
     assert refs("/v1/iaq", "post", "201").endswith("/IAR")
     assert refs("/v1/iaq", "post", "200").endswith("/IAR")
     assert refs("/v1/queue/iaq/{query_id}/answer", "post", "200").endswith("/IAR")
+    listed = paths["/v1/iar"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert listed["schema"]["items"]["$ref"].endswith("/IARListing")
     iar = components["IAR"]
     assert {"iar_id", "match", "status", "removability", "flags", "recommendation"} <= set(
         iar["properties"]

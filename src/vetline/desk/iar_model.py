@@ -219,3 +219,21 @@ class IAR(Part):
 #: possibly-same persons and their records): emptied in the agency view (least data,
 #: issue 13 item 9).
 OTHER_PEOPLE: Final = ("candidates", "possible_same_person")
+
+
+class IARListing(Part):
+    """One row of ``GET /v1/iar``: a recent query of the caller's and its IAR's state.
+
+    ``query_id`` (ICE staff work the queue by it) is present only in staff's listings.
+    """
+
+    iar_id: str | None
+    iaq_id: str
+    ori: str
+    query_type: str
+    state: str
+    received_at: str
+    responded_at: str | None = None
+    aor: str | None = None
+    subject_name: str = ""
+    query_id: str | None = Field(default=None, exclude_if=_unset)

@@ -20,7 +20,7 @@ from vetline.api.errors import error_response
 from vetline.api.state import AppState
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
-from vetline.desk.iar_model import IAR
+from vetline.desk.iar_model import IAR, IARListing
 from vetline.desk.intake import Form
 from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import DeskService, DeskUnavailable
@@ -125,7 +125,7 @@ def get_iar(iar_id: str, request: Request, principal: Reader, state: State) -> I
     return desk.get_iar(iar_id, principal.actor(), principal.row_scope)
 
 
-@router.get("/iar")
+@router.get("/iar", response_model=list[IARListing], response_model_exclude_unset=True)
 def get_iars(
     request: Request,
     principal: Reader,

@@ -24,9 +24,9 @@ from vetline.db import work
 from vetline.db.base import parse_utc_iso, utc_iso
 from vetline.db.uow import Actor
 from vetline.desk.iaq import IAQ
-from vetline.desk.iar_model import IAR, RecordRef, Removability, Status
+from vetline.desk.iar_model import IAR
 from vetline.desk.service import store
-from vetline.desk.service.iar import Header, assemble, assessed_of, match_of
+from vetline.desk.service.iar import Assembled, Header, assemble, match_part
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.question import question_of
@@ -35,7 +35,6 @@ from vetline.errors import BadInput
 from vetline.person import UnknownPerson, resolution_of_draft, review
 from vetline.status import StatusCode
 from vetline.text import check_text
-from vetline.vocab import Assessment
 
 
 @dataclass(frozen=True)
@@ -190,8 +189,8 @@ def answer_iar(desk: DeskService, query_id: str, actor: Actor, fix: Correction) 
     fix.check()
     now = desk.clock()
     iaq, header, draft, received = _held(desk, query_id, actor, now)
-    iar = _build(desk, iaq, header, draft, fix, received.date(), actor)
-    document = iar.to_json()  # the stored form; the typed IAR is what the caller gets
+    made = _build(desk, iaq, header, draft, fix, received.date(), actor)
+    iar, document = made.iar, made.document  # the typed IAR is what the caller gets
     person_id = iar.match.person_id
     with desk.uow(actor, write=True) as uow:
         query = store.get(uow, query_id)
@@ -235,7 +234,7 @@ def preview_iar(desk: DeskService, query_id: str, actor: Actor, fix: Correction)
     """
     fix.check()
     iaq, header, draft, received = _held(desk, query_id, actor, desk.clock())
-    return _build(desk, iaq, header, draft, fix, received.date(), actor)
+    return _build(desk, iaq, header, draft, fix, received.date(), actor).iar
 
 
 def _held(
@@ -262,7 +261,7 @@ def _held(
 
 
 def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], fix: Correction,
-           received: Any, actor: Actor) -> IAR:  # fmt: skip
+           received: Any, actor: Actor) -> Assembled:  # fmt: skip
     resolution = resolution_of_draft(draft["resolution"])
     person = None if fix.no_record else (fix.person_id or resolution.person_id)
     try:
@@ -273,16 +272,14 @@ def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], f
     except UnknownPerson as exc:
         raise BadInput("person_id", str(exc)) from None
     resolution, found, result, answer = done.resolution, done.found, done.assessment, done.answer
-    assessed = assessed_of(result)
+    assessed = result.to_iar_dict()
     if fix.status_code is not None:
-        evidence = [RecordRef(source=src, record_id=rid) for src, rid in resolution.records]
+        evidence = [{"source": src, "record_id": rid} for src, rid in resolution.records]
         summary = fix.status_summary
-        status = Status(code=StatusCode(fix.status_code), summary=summary, evidence=evidence)
-        undetermined = Removability(assessment=Assessment.UNDETERMINED, grounds=[])
-        assessed = assessed.model_copy(update={"status": status, "removability": undetermined})
+        assessed["status"] = {"code": fix.status_code, "summary": summary, "evidence": evidence}
+        assessed["removability"] = {"assessment": "UNDETERMINED", "grounds": []}
         if answer.result == "IDENTITY_AND_STATUS":
             why = f"status {fix.status_code} set by an analyst: {summary}"
-            refs = tuple(r.to_json() for r in evidence)
-            answer = replace(answer, reason=why, evidence=refs)
-    match = match_of(resolution, confirmed_by=actor.username, possible=found.possible_records)
+            answer = replace(answer, reason=why, evidence=tuple(evidence))
+    match = match_part(resolution, confirmed_by=actor.username, possible=found.possible_records)
     return assemble(header, match, assessed, answer, state="ANSWERED", iaq=iaq)

@@ -55,7 +55,7 @@ from vetline.desk.intake import Form, Intake, accept
 from vetline.desk.ori import AgencyDirectory, shipped_agencies
 from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import store
-from vetline.desk.service.iar import Header, assemble, assessed_of, interim, match_of
+from vetline.desk.service.iar import Header, assemble, interim, match_part
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.question import question_of
@@ -483,15 +483,15 @@ class DeskService:
             intake_flags=flags,
             notes=notes,
         )
-        engine = assessed_of(result)
+        engine = result.to_iar_dict()
         assessed = engine if decision.automatic else interim(engine, decision.agency_reasons)
         state = QueryState.ANSWERED if decision.automatic else QueryState.QUEUED
-        iar = assemble(
-            header, match_of(found.resolution, possible=found.possible_records), assessed,
+        made = assemble(
+            header, match_part(found.resolution, possible=found.possible_records), assessed,
             decision.answer, state=state.name, iaq=iaq,
         )  # fmt: skip
         elapsed = int((now - received).total_seconds() * 1000)
-        document = iar.to_json()  # the one JSON form: stored, and sent by the API
+        document = made.document  # the one JSON form: stored, and sent by the API
         iar_json = store.document_json(document)
         values = {
             "iar_id": header.iar_id,
@@ -513,7 +513,7 @@ class DeskService:
             "aor": query.aor, "possible_person_ids": outcome.possible_ids,
             "possible_unread": list(found.possible_unread),
         }  # fmt: skip
-        return Worked(state, iar, iar_json, values, event, outcome, document)
+        return Worked(state, made.iar, iar_json, values, event, outcome, document)
 
     def recover(self, actor: Actor | None = None) -> int:
         """Answer every query left RECEIVED by a crash; returns how many."""

@@ -9,7 +9,6 @@ edge only: ``Submission.iar`` (the CLI's line, the API's body for staff) and ``v
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from vetline.auth.roles import RowScope, ScopeKind
@@ -32,12 +31,14 @@ class Submission:
     created: bool
     document: dict[str, Any] | None = None
 
-    @cached_property
+    def __post_init__(self) -> None:
+        if self.document is None and self.record is not None:  # read back from storage
+            object.__setattr__(self, "document", self.record.to_json())
+
+    @property
     def iar(self) -> dict[str, Any] | None:
         """The IAR as JSON (full, internal): what the CLI prints and the API sends staff."""
-        if self.document is not None:
-            return self.document
-        return None if self.record is None else self.record.to_json()
+        return self.document
 
     def view(self, scope: RowScope) -> dict[str, Any] | None:
         """The IAR JSON as the caller may see it (the edge: the API's response body)."""
