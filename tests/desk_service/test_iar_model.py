@@ -183,6 +183,8 @@ def test_openapi_names_the_iar(sqlite_database: Database) -> None:
     assert refs("/v1/queue/iaq/{query_id}/answer", "post", "200").endswith("/IAR")
     listed = paths["/v1/iar"]["get"]["responses"]["200"]["content"]["application/json"]
     assert listed["schema"]["items"]["$ref"].endswith("/IARListing")
+    item = paths["/v1/queue/iaq/{query_id}"]["get"]["responses"]["200"]["content"]
+    assert item["application/json"]["schema"]["$ref"].endswith("/QueueItem")
     iar = components["IAR"]
     assert {"iar_id", "match", "status", "removability", "flags", "recommendation"} <= set(
         iar["properties"]

@@ -237,3 +237,20 @@ class IARListing(Part):
     aor: str | None = None
     subject_name: str = ""
     query_id: str | None = Field(default=None, exclude_if=_unset)
+
+
+class QueueItem(Part):
+    """``GET /v1/queue/iaq/{id}``: a query in the analysts' queue, its current IAR (the
+    interim one while queued) and the engine's working (``draft``: the person core's
+    ``Outcome.draft()``, the analyst's answer starts from it)."""
+
+    query_id: str
+    iar_id: str | None = None
+    iaq_id: str
+    state: str
+    iaq: dict[str, Any]
+    draft: dict[str, Any] | None = None
+    iar: IAR | None = None
+    reasons: list[str] = []
+    due_at: str | None = None
+    form: str | None = None
