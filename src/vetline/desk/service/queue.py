@@ -25,8 +25,9 @@ from vetline.db import work
 from vetline.db.base import parse_utc_iso, utc_iso
 from vetline.db.uow import Actor
 from vetline.desk.iaq import IAQ
+from vetline.desk.iar_model import IAR
 from vetline.desk.service import store
-from vetline.desk.service.iar import Header, assemble, match_part
+from vetline.desk.service.iar import Assembled, Header, assemble, match_part
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.question import question_of
@@ -185,11 +186,18 @@ def release(desk: DeskService, query_id: str, actor: Actor, reason: str) -> bool
 
 
 def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> dict[str, Any]:
+    """``answer_iar`` as JSON (the web app's pages read the dictionary)."""
+    return answer_iar(desk, query_id, actor, fix).to_json()
+
+
+def answer_iar(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> IAR:
     """Send the analyst's answer for a query the analyst holds; returns the new IAR."""
     fix.check()
     now = desk.clock()
     iaq, header, draft, received = _held(desk, query_id, actor, now)
-    iar = _build(desk, iaq, header, draft, fix, received.date(), actor)
+    made = _build(desk, iaq, header, draft, fix, received.date(), actor)
+    iar, document = made.iar, made.document  # the typed IAR is what the caller gets
+    person_id = iar.match.person_id
     with desk.uow(actor, write=True) as uow:
         query = store.get(uow, query_id)
         assert query is not None
@@ -197,21 +205,22 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
         moved = store.move(
             uow, query, QueryState.ANSWERED, answered_at=utc_iso(now), responded_at=utc_iso(now),
             response_ms=int((now - received).total_seconds() * 1000),
-            iar_json=store.canonical_json(iar), answered_by=actor.user_id,
-            person_id=iar["match"]["person_id"],
+            iar_json=store.canonical_json(document), answered_by=actor.user_id,
+            person_id=person_id,
         )  # fmt: skip
         if not moved or not work.complete(uow, item.id):
             raise BadInput("query", "the query changed meanwhile; reload it")
-        store.add_response(uow, query_id, iar, "analyst", actor.user_id)
+        store.add_response(uow, query_id, document, "analyst", actor.user_id)
         query_type = query.query_type
         uow.audit(
             EventType.IAR_SENT, object_type=OBJECT_TYPE, object_id=query_id,
             requesting_ori=iaq.ori, reason=fix.reason,
-            details={"iar_id": header.iar_id, "automatic": False, "status": iar["status"]["code"],
-                     "person_id": iar["match"]["person_id"], "corrected": fix.person_id is not None
-                     or fix.no_record or fix.status_code is not None,
-                     "possible_person_ids": [p["person_id"] for p in
-                                             iar["match"].get("possible_same_person", [])]},
+            details={"iar_id": header.iar_id, "automatic": False,
+                     "status": document["status"]["code"], "person_id": person_id,
+                     "corrected": fix.person_id is not None or fix.no_record
+                     or fix.status_code is not None,
+                     "possible_person_ids": [p.person_id for p in
+                                             iar.match.possible_same_person]},
         )  # fmt: skip
         uow.commit()
     desk.notify_answered(query_id, query_type, iar)  # the vetting centre's intake, if any
@@ -219,6 +228,11 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
 
 
 def preview(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> dict[str, Any]:
+    """``preview_iar`` as JSON (the web app's pages read the dictionary)."""
+    return preview_iar(desk, query_id, actor, fix).to_json()
+
+
+def preview_iar(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> IAR:
     """The IAR ``answer`` would send now, built the same way, stored nowhere.
 
     The analyst sees exactly what the agency will receive before sending it; only the
@@ -226,7 +240,7 @@ def preview(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> 
     """
     fix.check()
     iaq, header, draft, received = _held(desk, query_id, actor, desk.clock())
-    return _build(desk, iaq, header, draft, fix, received.date(), actor)
+    return _build(desk, iaq, header, draft, fix, received.date(), actor).iar
 
 
 def _held(
@@ -253,7 +267,7 @@ def _held(
 
 
 def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], fix: Correction,
-           received: Any, actor: Actor) -> dict[str, Any]:  # fmt: skip
+           received: Any, actor: Actor) -> Assembled:  # fmt: skip
     resolution = resolution_of_draft(draft["resolution"])
     person = None if fix.no_record else (fix.person_id or resolution.person_id)
     try:
