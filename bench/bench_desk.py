@@ -11,7 +11,7 @@ throwaway database (SQLite, or a PostgreSQL 15 server started for the run with
 seconds, then checks the database: every acknowledged query stored exactly once with the
 IAR it was answered with (lost / duplicated). Prints a table.
 
-``--profile OUT``: ``py-spy`` (a development tool, not a dependency: ``pip install py-spy``)
+``--profile OUT``: ``py-spy`` (the ``bench`` extra: ``uv pip install -e '.[bench]'``)
 samples the server's processes while the measured load runs, only the threads holding the
 GIL (``--gil``: Python's CPU, not waits), writes the raw stacks to ``OUT`` and prints the
 server CPU per IAQ split by stage (:data:`STAGES`): each sample goes to the stage of its
@@ -188,7 +188,7 @@ def _spy(pid: int, out: Path) -> subprocess.Popen[bytes]:
     """``py-spy record`` of ``pid`` and its worker processes, until SIGINT."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists() and shutil.which(spy) is None:
-        sys.exit("bench_desk: --profile needs py-spy (pip install py-spy)")
+        sys.exit("bench_desk: --profile needs py-spy (the bench extra: pip install -e '.[bench]')")
     return subprocess.Popen(
         [spy, "record", "--pid", str(pid), "--subprocesses", "--gil", "--rate", "200",
          "--format", "raw", "--nonblocking", "-o", str(out)],

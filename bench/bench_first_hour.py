@@ -96,7 +96,8 @@ def known_given(data: Path) -> str:
 
 
 def query_args(data: Path, first: str, n: int) -> list[str]:
-    body = {"iaq_id": f"BENCH-{first}-{n}", "query_type": "IAQ", "ori": ORI,
+    tag = "".join(c for c in first if c.isalnum())[:12]  # an iaq_id holds no space
+    body = {"iaq_id": f"BENCH-{tag}-{n}-{os.getpid()}", "query_type": "IAQ", "ori": ORI,
             "subject": {**KNOWN, "first_name": first},
             "encounter": {"state": "CA", "county_fips": "06037"}}  # fmt: skip
     return [VETLINE, "query", "--data", str(data), "--json", json.dumps(body),

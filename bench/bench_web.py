@@ -17,6 +17,12 @@ loads (style sheet, script; chart SVGs are inside the HTML), uncompressed, no ca
 CPU ms/page is the process's CPU time (every thread) per page: the figure that does not
 grow with other jobs' load on a shared machine, unlike the wall-clock percentiles.
 
+``--pages "desk queue,dashboard (24 h)"`` times only those pages. To see where a page's
+CPU goes, run the script under ``py-spy record --format raw --rate 250 -- python
+bench/bench_web.py … --pages X`` (every thread: the test client serves the app in its
+own threads, which an in-process cProfile of the main thread does not see) and keep the
+stacks that pass through the page's handler.
+
 Also measured: one chart's server-side render (vl-convert) — why charts are cached.
 
 Vetting pages (issue 15 through the app): an officer opens a case by hand for up to
@@ -88,6 +94,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="vetline-bench-web-"))
     database = Database.from_url(f"sqlite:///{scratch / 'vetline.db'}")
@@ -157,8 +164,14 @@ def main() -> None:
         ("vetting approvals", supervisor, lambda i: "/web/vetting/approvals"),
         ("citizenship review", officer, lambda i: "/web/vetting/claims"),
     ]
+    wanted = {p.strip() for p in args.pages.split(",") if p.strip()}
+    unknown = wanted - {name for name, _, _ in pages}
+    if unknown:
+        sys.exit(f"--pages: no page named {sorted(unknown)}")
     rows = []
     for name, client, path in pages:
+        if wanted and name not in wanted:
+            continue
         for i in range(3):  # warm: first-call costs, the dashboard's first drawings
             client.get(path(i), headers=HTML).raise_for_status()
         times = []

@@ -8,8 +8,10 @@ while loading wait in its backlog instead of being refused. SIGTERM or Ctrl-C le
 uvicorn stop accepting, finish in-flight requests, and exit.
 
 ``workers > 1`` runs that many worker processes under uvicorn's supervisor (restarted when
-one dies), each with its own copy of the index: one Python process uses one core, and
-resolving plus assessing an IAQ is CPU work. The database is migrated once, by the
+one dies): one Python process uses one core, and resolving plus assessing an IAQ is CPU
+work. The workers share the index and the records: both are files each worker maps
+(``vetline.resolve.saved``, ``vetline.person.shared_rows``), so the pages are the page
+cache's, paid once (issue 18 goal 2). The database is migrated once, by the
 supervisor, before any worker starts; each worker answers RECEIVED leftovers at start
 (compare-and-set: of two workers, one answers each query). With more than one worker,
 SQLite serialises the workers' writes through a lock file (``Database.one_writer``),

@@ -18,6 +18,7 @@ from vetline.desk.service import DeskService, QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.errors import BadInput
 from vetline.person import PersonLookup
+from vetline.status.result import BEFORE_THE_COURT
 
 OPERATOR = Actor(user_id=None, username="cli:test", via="cli")
 ALL = RowScope(ScopeKind.ALL)
@@ -31,7 +32,8 @@ def events(database: Database, event_type: str) -> list[dict[str, object]]:
 
 
 def test_many_queries_follow_the_automatic_rule(desk: DeskService, desk_world: DeskWorld) -> None:
-    """Over 30 real people: an automatic IAR is always POSITIVE, determined, citizen-free;
+    """Over 30 real people: an automatic IAR is always POSITIVE, citizen-free and
+    determined, or before the immigration court (the judge decides removability);
     every other one is queued with its status withheld and the reasons stated."""
     states = set()
     for n, fact in enumerate(desk_world.facts[:30]):
@@ -46,7 +48,14 @@ def test_many_queries_follow_the_automatic_rule(desk: DeskService, desk_world: D
             assert iar["status"]["code"] != "UNKNOWN"
             assert "POSSIBLE_US_CITIZEN" not in iar["flags"]
             assert "PROTECTED_STATUS" not in iar["flags"]
-            assert iar["removability"]["assessment"] != "UNDETERMINED"
+            if iar["removability"]["assessment"] == "UNDETERMINED":
+                # the one undetermined answer that goes out: the judge decides (issue 11)
+                assert iar["status"]["code"] == "IN_PROCEEDINGS"
+                assert iar["removability"]["before_the_court"] == BEFORE_THE_COURT
+                assert iar["removability"]["grounds"] == []
+                assert (
+                    "REMOVABILITY NOTE/PENDING BEFORE THE IMMIGRATION COURT" in (iar["nlets_text"])
+                )
             assert iar["match"]["records"], "a positive match lists the person's records"
         else:
             assert sub.state is QueryState.QUEUED

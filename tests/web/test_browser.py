@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webhelpers import AGENCY, ANALYST, OTHER_AGENCY, PASSWORD, PageClient, citizens, iaq, send
+from webhelpers import (
+    AGENCY,
+    ANALYST,
+    OTHER_AGENCY,
+    PASSWORD,
+    PageClient,
+    citizens,
+    iaq,
+    nlets_message,
+    send,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -56,14 +66,18 @@ def test_the_desk_journey_in_a_browser(live: Any, browser: Any, web_world: Any) 
     agency_api = PageClient(live.server.config.app, AGENCY)
     people = citizens(web_world.facts, 4)
     held = {"in_custody": True, "release_date": "2026-11-25"}
-    sent = send(agency_api, iaq(people[0], "BROWSER-1", custody=held))
+    bodies = {"BROWSER-1": iaq(people[0], "BROWSER-1", custody=held)}
+    sent = send(agency_api, bodies["BROWSER-1"])
     assert sent["state"] == "QUEUED"
     for k, fact in enumerate(people[1:]):  # more of a queue behind it
         extra = {"custody": {"in_custody": True}} if k == 0 else {}
-        assert send(agency_api, iaq(fact, f"BROWSER-{k + 2}", **extra))["state"] == "QUEUED"
+        bodies[f"BROWSER-{k + 2}"] = iaq(fact, f"BROWSER-{k + 2}", **extra)
+        assert send(agency_api, bodies[f"BROWSER-{k + 2}"])["state"] == "QUEUED"
     violations: list[str] = []
 
-    analyst_ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    analyst_ctx = browser.new_context(
+        viewport={"width": 1366, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
+    )
     page = analyst_ctx.new_page()
     csp = "Content Security"
     page.on("console", lambda m: violations.extend([m.text] if csp in m.text else []))
@@ -91,6 +105,11 @@ def test_the_desk_journey_in_a_browser(live: Any, browser: Any, web_world: Any) 
     assert "prior" in page.locator(".waterfall").inner_text()
     assert page.locator("table.records th[id^=rec-]").count() >= 1
     assert page.locator(".timeline li").count() >= 1
+    raw = page.locator("#iaq-raw").text_content() or ""  # the IAQ as the agency sent it
+    assert raw == json.dumps(bodies[json.loads(raw)["iaq_id"]])  # as `send` posted it
+    page.get_by_role("button", name="Copy the query as received").click()
+    page.wait_for_function("document.querySelector('.copied').textContent !== ''")
+    assert page.evaluate("navigator.clipboard.readText()") == raw
     accessible(page)
     shot(page, "person")
     page.evaluate("document.getElementById('wf-h').scrollIntoView()")
@@ -106,6 +125,15 @@ def test_the_desk_journey_in_a_browser(live: Any, browser: Any, web_world: Any) 
     page.get_by_role("button", name="Send answer").click()
     page.wait_for_load_state()
     assert "Answer sent" in page.locator("main").inner_text()
+    message = nlets_message(citizens(web_world.facts, 5)[4], "BRNL")  # an Nlets terminal's IAQ
+    nlets = agency_api.api().post("/v1/iaq", content=message.encode(),
+                                  headers={"content-type": "text/plain"})  # fmt: skip
+    iar_id = nlets.json()["iar_id"]
+    detail = PageClient(live.server.config.app, ANALYST).api().get(f"/v1/queue/iaq/{iar_id}")
+    page.goto(f"{live.base}/web/desk/{detail.json()['query_id']}")
+    assert "Arrived as Nlets text" in page.locator("main").inner_text()
+    assert page.locator("#iaq-raw").text_content() == message  # CR LF and markup as sent
+    assert page.locator("#iaq-raw b").count() == 0  # shown as text, never as markup
     page.goto(f"{live.base}/web/ops")
     assert page.get_by_role("heading", name="Query desk operations").is_visible()
     assert page.locator(".panel img").count() == 5

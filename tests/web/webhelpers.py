@@ -62,6 +62,17 @@ def iaq(fact: dict[str, str], iaq_id: str, ori: str = ORI, **extra: Any) -> dict
             **extra}  # fmt: skip
 
 
+def nlets_message(fact: dict[str, str], control: str) -> str:
+    """An Nlets IAQ as a terminal sends it: CR LF, an unknown tag with markup in it."""
+    dob = fact["true_dob"].replace("-", "")
+    return (
+        f"IAQ.{ORI}.AX.{control}.TXT\r\n"
+        f"PUR/C.ATN/DEP SMITH & JONES.PHN/5555550100."
+        f"NAM/{fact['true_last_name']}, {fact['true_first_name']}.DOB/{dob}."
+        f"SEX/{fact['sex']}.POB/XX.CUS/Y.OFF/0399.XYZ/<b>zone 4</b>."
+    )
+
+
 def citizens(facts: list[dict[str, str]], n: int) -> list[dict[str, str]]:
     """Persons the desk always queues (a citizen: the citizenship panel shows)."""
     return [f for f in facts if f["us_citizen"] == "Y" and f["true_last_name"]][:n]

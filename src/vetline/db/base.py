@@ -52,5 +52,16 @@ def utc_iso(moment: datetime) -> str:
 
 
 def parse_utc_iso(text: str) -> datetime:
-    """Inverse of :func:`utc_iso`."""
+    """Inverse of :func:`utc_iso`.
+
+    A stored stamp (fixed width, ``.`` before the microseconds, ``Z``) is read by
+    ``fromisoformat``, some 30 times faster than ``strptime``: list pages read hundreds
+    (the queue's clocks, the dashboard's queue ages: bench/README.md, web app). Anything
+    else goes through the strict ``strptime`` format, as before.
+    """
+    if len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z":
+        try:
+            return datetime.fromisoformat(text)  # "Z": UTC, aware
+        except ValueError:
+            pass  # the strict parse below words the error
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

@@ -13,12 +13,14 @@ Public surface:
   ``UNKNOWN_ORI``), ``route(state, county_fips)`` -> ``Route(aor_code, field_office)``,
   ``route_query(iaq, directory)`` -> ``RoutingDecision(route, basis)`` (custody facility,
   then encounter, then requesting agency).
-* ``render_iar_text(iar, dest_ori=..., iaq=...)`` and ``agency_view(iar)``.
+* ``render_iar_text(iar, dest_ori=..., iaq=...)`` and ``agency_view(iar)``; the IAR
+  itself as typed models in ``iar_model.py`` (``IAR``: ``to_json()``, ``agency_view()``).
 
 Where to edit what: field rules in ``iaq.py``, identifier forms in ``identifiers.py``, the
-Nlets tag mapping and DOB pivot in ``nlets.py``, the IAR text in ``nlets_iar.py``, code
-systems in ``geo.py``; the tables themselves are data in ``vetline/data`` (``aor.csv``,
-``agencies.csv``, ``ncic_locations.csv``), rebuilt by the scripts named in their docstrings.
+Nlets tag mapping and DOB pivot in ``nlets.py``, the IAR text in ``nlets_iar.py``, the
+IAR's keys in ``iar_model.py``, code systems in ``geo.py``; the tables themselves are
+data in ``vetline/data`` (``aor.csv``, ``agencies.csv``, ``ncic_locations.csv``), rebuilt
+by the scripts named in their docstrings.
 Nothing here does I/O beyond reading those shipped tables, or reads the clock.
 """
 

@@ -5,7 +5,10 @@ both hand the raw body to ``accept``: it recognises the form (JSON or Nlets text
 it into the one ``IAQ`` model, refuses future dates, looks the ORI up in the agency
 directory (``UNKNOWN_ORI`` when absent) and decides the routing. Pure: the day and the
 directory are inputs, nothing is stored; persisting the raw body and auditing a refusal
-are the caller's job, done with the ``InvalidQuery.errors`` this raises.
+are the caller's job, done with the ``InvalidQuery.errors`` this raises. The body's text
+comes back on the ``Intake`` (``text``) so the caller can keep the query exactly as it
+was received (the analyst reads the Nlets message the terminal sent, not only the model
+parsed from it); it is at most ``MAX_BODY_BYTES``, checked before anything else.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class Intake:
     notes: tuple[str, ...]
     agency: Agency | None
     routing: RoutingDecision
+    #: The body exactly as received, decoded (JSON or Nlets text; at most MAX_BODY_BYTES).
+    text: str = ""
 
 
 def detect_form(text: str) -> Form:
@@ -53,12 +58,18 @@ def _decode(body: str | bytes) -> str:
     if size > MAX_BODY_BYTES:
         raise InvalidQuery([{"field": "body", "problem": f"larger than {MAX_BODY_BYTES} bytes"}])
     if isinstance(body, str):
-        return body
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problem = f"is not UTF-8 text (byte {exc.start})"
-        raise InvalidQuery([{"field": "body", "problem": problem}]) from None
+        text = body
+    else:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"is not UTF-8 text (byte {exc.start})"
+            raise InvalidQuery([{"field": "body", "problem": problem}]) from None
+    if "\x00" in text:  # no query has one, and PostgreSQL text cannot keep it as received
+        where = text.index("\x00")
+        problem = f"contains a NUL character (character {where})"
+        raise InvalidQuery([{"field": "body", "problem": problem}])
+    return text
 
 
 def accept(
@@ -93,4 +104,5 @@ def accept(
         notes=notes,
         agency=directory.get(iaq.ori),
         routing=route_query(iaq, directory, aor),
+        text=text,
     )

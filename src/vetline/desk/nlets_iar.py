@@ -19,14 +19,15 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 from unidecode import unidecode
 
 from vetline.desk.iaq import IAQ
+from vetline.desk.iar_model import IAR, OTHER_PEOPLE, Match, RecordRef
 from vetline.desk.ori import LESC_ORI, ori_problem
 from vetline.desk.problems import InvalidQuery, field_errors
 from vetline.errors import BadInput
-from vetline.vocab import CITIZEN_STATUSES, Assessment, Flag, MatchLevel, StatusCode
+from vetline.vocab import CITIZEN_STATUSES, Assessment, Flag, MatchLevel
 
 WIDTH: Final = 72
 #: Fields of the IAR JSON that only ICE staff see.
@@ -34,72 +35,11 @@ INTERNAL_FIELDS: Final = ("recommendation",)
 _ENFORCEMENT: Final = frozenset({Assessment.REMOVABLE, Assessment.REMOVABLE_IF_CONVICTED})
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _Ref(_View):
-    source: str
-    record_id: str
-
-
-class _Comparison(_View):
-    field: str
-    comparison: str
-    weight: float | None = None
-
-
-class _Match(_View):
-    level: MatchLevel
-    person_id: str | None = None
-    probability: float | None = None
-    explanation: list[_Comparison] = []
-    records: list[_Ref] = []
-
-
-class _Status(_View):
-    code: StatusCode
-    summary: str | None = None
-    evidence: list[_Ref] = []
-
-
-class _Ground(_View):
-    ina: str
-    reason: str | None = None
-    evidence: list[_Ref] = []
-
-
-class _Removability(_View):
-    assessment: Assessment
-    grounds: list[_Ground] = []
-
-
-class _Routing(_View):
-    aor: str | None = None
-    field_office: str | None = None
-
-
-class _Iar(_View):
-    iar_id: str
-    iaq_id: str | None = None
-    received_at: str | None = None
-    responded_at: str | None = None
-    match: _Match
-    status: _Status | None = None
-    removability: _Removability | None = None
-    flags: list[str] = []
-    routing: _Routing | None = None
-
-
-#: Parts of ``match`` naming OTHER people (candidate person ids and probabilities, the
-#: possibly-same persons and their records): emptied in the agency view (least data,
-#: issue 13 item 9). The keys stay, so the shape an agency parses is unchanged.
-OTHER_PEOPLE: Final = ("candidates", "possible_same_person")
-
-
 def agency_view(iar: Mapping[str, Any]) -> dict[str, Any]:
-    """The IAR as the requesting agency may see it: internal fields removed, and nothing
-    about any person other than the one matched."""
+    """The IAR JSON as the requesting agency may see it: internal fields removed, and
+    nothing about any person other than the one matched (``OTHER_PEOPLE``: the keys stay,
+    so the shape an agency parses is unchanged). ``IAR.agency_view`` does the same on the
+    typed IAR."""
     view = {key: value for key, value in iar.items() if key not in INTERNAL_FIELDS}
     match = view.get("match")
     if isinstance(match, Mapping):
@@ -123,7 +63,7 @@ def _text(value: object) -> str:
     return " ".join(unidecode(str(value)).upper().split())
 
 
-def _refs(refs: Iterable[_Ref]) -> str:
+def _refs(refs: Iterable[RecordRef]) -> str:
     return ", ".join(f"{_text(r.source)}:{_text(r.record_id)}" for r in refs) or "NONE CITED"
 
 
@@ -197,7 +137,7 @@ def _subject_lines(iaq: IAQ) -> list[str]:
     return ["SUBJECT AS QUERIED: " + ". ".join(p for p in parts if p)]
 
 
-def _match_lines(match: _Match) -> list[str]:
+def _match_lines(match: Match) -> list[str]:
     if match.level is MatchLevel.NO_RECORD:
         return [
             "MATCH/NO RECORD FOUND",
@@ -229,7 +169,7 @@ def _basis_item(field: str, comparison: str) -> str:
     return _BASIS_WORDING.get(field) or f"{_text(field)} {_text(comparison)}"
 
 
-def _status_lines(iar: _Iar, citizen_sign: bool) -> list[str]:
+def _status_lines(iar: IAR, citizen_sign: bool) -> list[str]:
     lines: list[str] = []
     if iar.status is not None:
         summary = f" - {_text(iar.status.summary)}" if iar.status.summary else ""
@@ -242,22 +182,28 @@ def _status_lines(iar: _Iar, citizen_sign: bool) -> list[str]:
         lines.append("REMOVABILITY/WITHHELD PENDING CITIZENSHIP REVIEW")
         return lines
     lines.append(f"REMOVABILITY/{rem.assessment.value} (DECISION SUPPORT, NOT A FINDING)")
+    if rem.before_the_court:
+        lines.append(f"REMOVABILITY NOTE/{_text(rem.before_the_court)}")
     for ground in rem.grounds:
         reason = f" - {_text(ground.reason)}" if ground.reason else ""
         lines.append(f"GROUND/INA {_text(ground.ina)}{reason} EVIDENCE/{_refs(ground.evidence)}")
     return lines
 
 
-def render_iar_text(iar: Mapping[str, Any], *, dest_ori: str, iaq: IAQ | None = None) -> str:
+def render_iar_text(iar: IAR | Mapping[str, Any], *, dest_ori: str, iaq: IAQ | None = None) -> str:
     """The Nlets plain-text IAR for the agency ``dest_ori`` (``recommendation`` never shown).
 
-    ``iaq``, when given, is echoed so the operator sees what was asked. Raises ``BadInput``
-    (field named) for a malformed IAR or one that pairs ``NO_RECORD`` with removability.
+    ``iar``: the typed IAR (the desk's own, read as is) or its JSON (validated here, the
+    missing parts tolerated). ``iaq``, when given, is echoed so the operator sees what was
+    asked. Raises ``BadInput`` (field named) for a malformed IAR or one that pairs
+    ``NO_RECORD`` with removability.
     """
     if (problem := ori_problem(dest_ori)) is not None:
         raise BadInput("dest_ori", problem)
     try:
-        view = _Iar.model_validate(agency_view(iar))
+        # Nothing printed reads the recommendation or other persons: the agency's view
+        # is what the text shows either way, so the typed IAR is not copied for it.
+        view = iar if isinstance(iar, IAR) else IAR.model_validate(agency_view(iar))
     except ValidationError as exc:
         raise InvalidQuery(field_errors(exc)) from None
     rem = view.removability

@@ -17,6 +17,9 @@ Public surface:
 * ``assess_found``: the status engine on a ``Found`` (an analyst's choice of person too).
 * ``decide`` (pure: the automatic-or-analyst gate) → ``Decision`` with its ``Answer``;
   ``reviewed``: the answer once an analyst has decided.
+* ``candidates_of(resolution)`` → ``Candidate`` values (person, probability, possibly the
+  same person, the build's ``LinkNote``): who else the subject may be, one rule for every
+  workflow (``Outcome.candidates``).
 * ``review(question, lookup, resolution, person_id, received=, policy=)`` → ``Reviewed``:
   the same path once a human settled the identity (another person, or no record);
   ``resolution_of_draft`` reads a stored draft's resolution back; ``UnknownPerson``
@@ -27,6 +30,7 @@ Edit here: see ``README.md`` (which module holds which rule).
 
 from vetline.person.answers import Answer, Decision, decide, reviewed
 from vetline.person.assessing import assess_found
+from vetline.person.candidates import Candidate, LinkNote, candidates_of
 from vetline.person.lookup import Found, PersonLookup, RecordSource, ResolverLike
 from vetline.person.question import Question
 from vetline.person.review import Reviewed, UnknownPerson, resolution_of_draft, review
@@ -34,8 +38,10 @@ from vetline.person.working import Outcome, work_out
 
 __all__ = [
     "Answer",
+    "Candidate",
     "Decision",
     "Found",
+    "LinkNote",
     "Outcome",
     "PersonLookup",
     "Question",
@@ -44,6 +50,7 @@ __all__ = [
     "Reviewed",
     "UnknownPerson",
     "assess_found",
+    "candidates_of",
     "decide",
     "resolution_of_draft",
     "review",

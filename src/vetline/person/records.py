@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
+from vetline.person.shared_rows import Built, open_shared
 from vetline.records.contract import SOURCE_NAMES
 from vetline.records.layout import source_file
 
@@ -109,15 +110,9 @@ class _JsonRows:
         return row
 
 
-def _encode(
-    rows: duckdb.DuckDBPyRelation, schema: pa.Schema
-) -> tuple[dict[str, int], _JsonRows] | None:
-    """The record-id → row map and the JSON rows of ``rows``; ``None`` if not JSON-exact.
-
-    ``schema`` is the Arrow schema the reference rows have (``to_pylist``); every column
-    must be of a kind JSON carries exactly, on the Arrow side and as DuckDB reads it.
-    The map and the JSON come from one result, so they agree in any row order.
-    """
+def _json_rows(rows: duckdb.DuckDBPyRelation, schema: pa.Schema) -> Built | None:
+    """The record ids and JSON rows of ``rows`` (``shared_rows.Built``); ``None`` if
+    not JSON-exact (see ``_encode``)."""
     if "record_id" not in schema.names:
         raise ValueError(f"a record table without a record_id column: {schema.names}")
     kinds = [_arrow_kind(field.type) for field in schema]
@@ -127,13 +122,29 @@ def _encode(
     result = rows.project(f"record_id, json_array({values})::VARCHAR").to_arrow_table(
         batch_size=1 << 22
     )
-    encoded = _one_array(result.column(1))
-    index = dict(zip(_record_ids(result.column(0)), range(len(encoded)), strict=True))
+    ids = _record_ids(result.column(0))
+    return ids, _one_array(result.column(1)), tuple(schema.names), "source" not in schema.names
+
+
+def _encode(
+    rows: duckdb.DuckDBPyRelation, schema: pa.Schema
+) -> tuple[dict[str, int], _JsonRows] | None:
+    """The record-id → row map and the JSON rows of ``rows``; ``None`` if not JSON-exact.
+
+    ``schema`` is the Arrow schema the reference rows have (``to_pylist``); every column
+    must be of a kind JSON carries exactly, on the Arrow side and as DuckDB reads it.
+    The map and the JSON come from one result, so they agree in any row order.
+    """
+    built = _json_rows(rows, schema)
+    if built is None:
+        return None
+    ids, encoded, columns, add_source = built
+    index = dict(zip(ids, range(len(encoded)), strict=True))
     json_rows = _JsonRows(
-        columns=tuple(schema.names),
+        columns=columns,
         offsets=_offsets(encoded),
         data=memoryview(encoded.buffers()[2] or b""),
-        add_source="source" not in schema.names,
+        add_source=add_source,
     )
     return index, json_rows
 
@@ -149,7 +160,7 @@ class MemoryRecords:
     def __init__(self, tables: Mapping[str, pa.Table | Path]) -> None:
         """``tables``: per source an Arrow table or the Parquet file holding it."""
         self._sources: dict[str, pa.Table | Path] = dict(tables)
-        self.rows: dict[str, dict[str, int]] = {}
+        self.rows: dict[str, Mapping[str, int]] = {}
         self._json: dict[str, _JsonRows] = {}
         self._arrow: dict[str, pa.Table] = {}  # sources answered by ``take``
         con = duckdb.connect()
@@ -159,6 +170,13 @@ class MemoryRecords:
                 if isinstance(held, Path):
                     schema = pq.read_schema(held)
                     relation = con.read_parquet(str(held))
+                    shared = open_shared(held, lambda: _json_rows(relation, schema))  # noqa: B023
+                    if shared is not None:  # mapped: one copy for every worker process
+                        shared_ids, strings, columns, add_source = shared
+                        self.rows[source] = shared_ids
+                        data = memoryview(strings.buffers()[2] or b"")
+                        self._json[source] = _JsonRows(columns, _offsets(strings), data, add_source)
+                        continue
                 else:
                     schema, relation = held.schema, con.from_arrow(held)
                 built = _encode(relation, schema)

@@ -8,7 +8,10 @@ out without an analyst (``decide``). Nothing is written and no clock is read: th
 stores, audits and queues what it gets back.
 
 Edit here: what the gate is told about the resolution (``decision_for``: the runner-up,
-the possibly-same persons), what the outcome carries (``Outcome``) and its draft form.
+the possibly-same persons), what the outcome carries (``Outcome``: typed values — the
+``Found`` person and records, the engine's ``AssessmentResult``, the ``Decision`` and its
+``Answer``, the ``Candidate`` list — that the workflows turn into JSON only at their
+edges) and its draft form (``draft()``: the JSON an analyst's answer starts from).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from vetline.person.answers import Decision, decide
 from vetline.person.assessing import assess_found
+from vetline.person.candidates import Candidate, candidates_of
 from vetline.person.lookup import Found, PersonLookup
 from vetline.person.question import Question
 from vetline.status import AssessmentResult, Policy
@@ -43,6 +47,11 @@ class Outcome:
     @property
     def resolution(self) -> Resolution:
         return self.found.resolution
+
+    @property
+    def candidates(self) -> tuple[Candidate, ...]:
+        """Who else the subject may be (``candidates_of``): typed, for every workflow."""
+        return candidates_of(self.found.resolution)
 
     @property
     def possible_ids(self) -> list[str]:

@@ -24,7 +24,6 @@ from the stored columns (seconds at 1M rows) instead of demanding a full build.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +32,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
-import pyarrow.feather as feather
 
+from vetline.resolve import saved
 from vetline.resolve.comparisons import BLOCKING_RULES, comparison_columns
+from vetline.resolve.mapped import MappedStrings
 from vetline.resolve.standardise import DERIVED_KEYS, INT_COLUMNS, LIST_COLUMNS
 
 _MULT_INT = 0x100000001B3
@@ -58,6 +57,9 @@ CODED_COLUMNS: tuple[str, ...] = tuple(
     )
 )
 IndexI32 = npt.NDArray[np.int32]
+#: Vocabularies of at least this many entries stay mapped when an index is loaded
+#: (shared between processes, decoded per query); smaller ones become Python lists.
+MAP_MIN = 50_000
 Rows = npt.NDArray[np.integer[Any]]
 
 
@@ -92,7 +94,7 @@ class Coded:
     """A dictionary-encoded column: ``codes`` (−1 = null) into ``vocab``."""
 
     codes: IndexI32
-    vocab: list[Any]
+    vocab: list[Any] | MappedStrings
 
     def __post_init__(self) -> None:
         self._lookup: dict[Any, int] | None = None
@@ -120,11 +122,27 @@ class Coded:
 
     def values(self, rows: Rows) -> npt.NDArray[np.object_]:
         """Decoded values of ``rows`` (``None`` for null)."""
+        if isinstance(self.vocab, MappedStrings):
+            decoded = self.vocab.take(self.codes[rows])
+            out = np.empty(len(decoded), dtype=object)
+            if not self.vocab.split:
+                out[:] = decoded
+                return out
+            for i, value in enumerate(decoded):  # one by one: tuples must not broadcast
+                out[i] = value
+            return out
         if self._values is None:
             self._values = np.empty(len(self.vocab) + 1, dtype=object)
             self._values[: len(self.vocab)] = self.vocab if self.vocab else []
             self._values[-1] = None
         return self._values[self.codes[rows]]
+
+    def decode(self, codes: list[int]) -> list[Any]:
+        """Values of ``codes`` (``None`` for −1), as a list (the real-time scorer's form)."""
+        if isinstance(self.vocab, MappedStrings):
+            return self.vocab.take(codes)
+        vocab = self.vocab
+        return [vocab[c] if c >= 0 else None for c in codes]
 
     def hashes(self) -> npt.NDArray[np.uint64]:
         if self._hashes is None:
@@ -139,6 +157,8 @@ class Coded:
 
     def code_of(self, value: Any) -> int:
         """Code of ``value``, −1 if unseen."""
+        if isinstance(self.vocab, MappedStrings):
+            return self.vocab.index_of(value)
         if self._lookup is None:
             self._lookup = {v: i for i, v in enumerate(self.vocab)}
         return self._lookup.get(value, -1)
@@ -146,7 +166,6 @@ class Coded:
     def _codes_for(self, values: Sequence[Any]) -> IndexI32:
         """Codes of ``values``, growing the vocabulary (and its caches) for unseen ones."""
         self.code_of(None)  # build the lookup
-        assert self._lookup is not None
         new = np.empty(len(values), dtype=np.int32)
         added: list[Any] = []
         for i, v in enumerate(values):
@@ -154,11 +173,12 @@ class Coded:
             if v is None or v is pd.NA or v == ():
                 new[i] = -1
                 continue
-            code = self._lookup.get(v)
-            if code is None:
+            code = self.code_of(v)
+            if code < 0:
                 code = len(self.vocab)
                 self.vocab.append(v)
-                self._lookup[v] = code
+                if self._lookup is not None:
+                    self._lookup[v] = code
                 added.append(v)
             new[i] = code
         if added:  # extend the decode and hash caches (with spare room) rather than rebuild
@@ -391,6 +411,7 @@ class RecordIndex:
         ints: dict[str, npt.NDArray[np.float64]],
         keys: list[KeyTable] | None = None,
         symbols: dict[str, tuple[str, ...]] | None = None,
+        by_person: _PersonRows | None = None,
     ) -> None:
         self.coded = coded
         self.ints = ints
@@ -399,7 +420,10 @@ class RecordIndex:
         self.keys = keys if keys is not None else self._build_keys()
         self._int_spare: dict[str, npt.NDArray[Any]] = {}  # growth buffers behind ``ints``
         self._refresh_tf()
-        self._by_person = _PersonRows.of(self.coded["person_id"].codes)
+        person = self.coded["person_id"].codes
+        if by_person is None or by_person.grouped != len(person):
+            by_person = _PersonRows.of(person)
+        self._by_person = by_person
 
     def __len__(self) -> int:
         return len(self.coded["unique_id"].codes)
@@ -556,59 +580,46 @@ class RecordIndex:
             out[rest] = [row_of.get(int(c), -1) for c in codes[rest]]
         return out
 
-    # --- persistence -----------------------------------------------------------------
+    # --- persistence (the folder's format: ``saved.py``) ------------------------------
 
     def save(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+        """Write the index as files a server's workers map and share (format 2)."""
         for key_table in self.keys:
             key_table.compact()
-        arrays: dict[str, Any] = {f"codes__{c}": col.codes for c, col in self.coded.items()}
-        arrays.update({f"int__{c}": v for c, v in self.ints.items()})
-        for i, table in enumerate(self.keys):
-            arrays[f"keys__{i}"], arrays[f"rows__{i}"] = table.keys, table.rows
-        np.savez(directory / "arrays.npz", **arrays)
-        for c, col in self.coded.items():
-            vocab = ["|".join(v) if isinstance(v, tuple) else v for v in col.vocab]
-            feather.write_feather(
-                pa.table({"v": pa.array(vocab, pa.string())}),
-                directory / f"vocab__{c}.arrow",
-                compression="uncompressed",
-            )
-        given = list(self.symbols)
-        feather.write_feather(
-            pa.table({"given": given, "symbols": ["|".join(self.symbols[g]) for g in given]}),
-            directory / "given_symbols.arrow",
-            compression="uncompressed",
+        person = self.coded["person_id"].codes
+        if self._by_person.grouped != len(person):  # rows added since grouping
+            self._by_person = _PersonRows.of(person)
+        parts = saved.Saved(
+            codes={c: col.codes for c, col in self.coded.items()},
+            vocabs={c: col.vocab for c, col in self.coded.items()},
+            ints=self.ints,
+            keys=[(t.keys, t.rows) for t in self.keys],
+            symbols=self.symbols,
+            hashes={c: col.hashes() for c, col in self.coded.items()},
+            by_person=(self._by_person.order, self._by_person.starts),
         )
-        meta = {"rules": [list(r) for r in BLOCKING_RULES], "records": len(self)}
-        (directory / "index.json").write_text(json.dumps(meta))
+        saved.write(directory, parts, [list(r) for r in BLOCKING_RULES])
 
     @classmethod
-    def load(cls, directory: Path) -> RecordIndex:
-        meta = json.loads((directory / "index.json").read_text())
-        same_rules = [tuple(r) for r in meta["rules"]] == list(BLOCKING_RULES)
-        arrays = np.load(directory / "arrays.npz")
-        missing = [c for c in CODED_COLUMNS if f"codes__{c}" not in arrays.files]
-        if missing:
-            raise ValueError(f"index lacks columns {missing}; rebuild it (`vetline build`)")
-        coded: dict[str, Coded] = {}
-        for c in CODED_COLUMNS:
-            vocab = feather.read_table(directory / f"vocab__{c}.arrow")["v"].to_pylist()
-            if c in LIST_COLUMNS:
-                vocab = [tuple(v.split("|")) for v in vocab]
-            coded[c] = Coded(arrays[f"codes__{c}"], vocab)
-        ints: dict[str, npt.NDArray[np.float64]] = {c: arrays[f"int__{c}"] for c in INT_COLUMNS}
-        keys = (
-            [
-                KeyTable(arrays[f"keys__{i}"], arrays[f"rows__{i}"])
-                for i in range(len(BLOCKING_RULES))
-            ]
-            if same_rules
-            else None  # saved under other blocking rules: rebuilt from the columns
+    def load(cls, directory: Path, map_min: int | None = None) -> RecordIndex:
+        """Map a saved index (format 2; an older ``arrays.npz`` is read into memory).
+
+        ``map_min``: vocabularies of at least this many entries stay mapped
+        (default ``MAP_MIN``; 0 maps every one, as the tests do)."""
+        parts = saved.read(
+            directory,
+            CODED_COLUMNS,
+            set(LIST_COLUMNS),
+            list(INT_COLUMNS),
+            list(BLOCKING_RULES),
+            MAP_MIN if map_min is None else map_min,
         )
-        table = feather.read_table(directory / "given_symbols.arrow").to_pydict()
-        symbols = {
-            g: tuple(v.split("|")) if v else ()
-            for g, v in zip(table["given"], table["symbols"], strict=True)
-        }
-        return cls(coded, ints, keys, symbols)
+        coded = {c: Coded(parts.codes[c], parts.vocabs[c]) for c in CODED_COLUMNS}
+        for c, hashes in parts.hashes.items():
+            coded[c]._hashes = hashes
+        keys = None if parts.keys is None else [KeyTable(k, r) for k, r in parts.keys]
+        by_person = None
+        if parts.by_person is not None:
+            order, starts = parts.by_person
+            by_person = _PersonRows(order, starts, len(order))
+        return cls(coded, parts.ints, keys, parts.symbols, by_person)

@@ -8,16 +8,25 @@ a match with a link to an analyst, and the status engine reads the linked person
 records in the safe direction only (citizenship evidence counts, removal evidence does
 not).
 
+A server holds the links as one Arrow table and a sorted array of person ids
+(``LinkTable``), not as Python objects: two ``Link`` objects and their strings per link
+were ~100 MB a worker process at 1M records (bench/README.md, issue 18 goal 2), built
+for the few links a query ever reads.
+
 Edit here: the columns of ``links.parquet`` and how they are read. The build writes it
-(``write_links``), the resolver reads it (``read_links``).
+(``write_links``), the resolver reads it (``LinkTable.read``; ``read_links``: every link
+as objects, for tests and tools).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -71,3 +80,83 @@ def read_links(data_dir: Path) -> dict[str, list[Link]]:
         out[pl].append(Link(pl, pr, ul, ur, p, w, why))
         out[pr].append(Link(pr, pl, ur, ul, p, w, why))
     return dict(out)
+
+
+class LinkTable(Mapping[str, list[Link]]):
+    """``read_links``' mapping (person id → its links, both directions, in file order),
+    answered on demand from the table: a binary search of the sorted person ids of
+    both sides, then ``Link`` objects for the rows found only."""
+
+    def __init__(self, table: pa.Table) -> None:
+        table = table.select(LINK_SCHEMA.names).cast(LINK_SCHEMA).combine_chunks()
+        self._table = table
+        self._strings = {
+            name: table.column(name).chunk(0) if table.num_rows else pa.array([], pa.string())
+            for name in ("person_id_l", "person_id_r", "unique_id_l", "unique_id_r", "reason")
+        }
+        n = table.num_rows
+        ids = np.concatenate(
+            [
+                np.array(table.column("person_id_l").to_pylist(), dtype=np.bytes_),
+                np.array(table.column("person_id_r").to_pylist(), dtype=np.bytes_),
+            ]
+            if n
+            else [np.zeros(0, dtype="S1")]
+        )
+        # stable: equal ids keep left-before-right, then row order is restored per query
+        self._order = np.argsort(ids, kind="stable").astype(np.int64)
+        self._ids = ids[self._order]
+        self._n = n
+        self._p = table.column("match_probability").to_numpy()
+        self._w = table.column("match_weight").to_numpy()
+
+    @classmethod
+    def read(cls, data_dir: Path) -> LinkTable:
+        path = links_file(data_dir)
+        table = cls(pq.read_table(path) if path.exists() else LINK_SCHEMA.empty_table())
+        # The Parquet decoder's scratch space stays in Arrow's allocator otherwise
+        # (~30 MB a process at 1M records): given back to the system here.
+        pa.default_memory_pool().release_unused()
+        return table
+
+    def _positions(self, person_id: str) -> npt.NDArray[np.int64]:
+        key = np.bytes_(person_id.encode())
+        lo = int(np.searchsorted(self._ids, key, "left"))
+        if lo == len(self._ids) or self._ids[lo] != key:
+            return self._order[:0]  # most persons have no link: one search
+        hi = int(np.searchsorted(self._ids, key, "right"))
+        found: npt.NDArray[np.int64] = self._order[lo:hi]
+        # file order, as ``read_links`` appends: row by row, the left side first
+        return found[np.lexsort((found >= self._n, found % max(self._n, 1)))]
+
+    def _text(self, column: str, row: int) -> str:
+        value = self._strings[column][row].as_py()
+        return "" if value is None else str(value)
+
+    def __getitem__(self, person_id: str) -> list[Link]:
+        if not isinstance(person_id, str):
+            raise KeyError(person_id)
+        links = []
+        for at in self._positions(person_id).tolist():
+            row, right = at % self._n, at >= self._n
+            pl, pr = self._text("person_id_l", row), self._text("person_id_r", row)
+            ul, ur = self._text("unique_id_l", row), self._text("unique_id_r", row)
+            p, w, why = float(self._p[row]), float(self._w[row]), self._text("reason", row)
+            links.append(
+                Link(pr, pl, ur, ul, p, w, why) if right else Link(pl, pr, ul, ur, p, w, why)
+            )
+        if not links:
+            raise KeyError(person_id)
+        return links
+
+    def __iter__(self) -> Iterator[str]:
+        seen: dict[str, None] = {}
+        left = self._table.column("person_id_l").to_pylist()
+        right = self._table.column("person_id_r").to_pylist()
+        for pl, pr in zip(left, right, strict=True):
+            seen.setdefault(pl)
+            seen.setdefault(pr)
+        return iter(seen)
+
+    def __len__(self) -> int:
+        return len(np.unique(self._ids))

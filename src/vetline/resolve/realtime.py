@@ -92,8 +92,7 @@ class _Query:
     def values(self, column: str) -> list[Any]:
         """The candidates' values of ``column`` (``None`` for null)."""
         if column not in self._values:
-            vocab = self.index.coded[column].vocab
-            self._values[column] = [vocab[c] if c >= 0 else None for c in self.codes(column)]
+            self._values[column] = self.index.coded[column].decode(self.codes(column))
         return self._values[column]
 
     def ints(self, column: str) -> list[float]:

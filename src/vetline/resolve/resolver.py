@@ -32,7 +32,7 @@ from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import fresh_id
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.levels import Decision, Evidence, decide
-from vetline.resolve.links import Link, read_links
+from vetline.resolve.links import Link, LinkTable
 from vetline.resolve.model import MatchModel
 from vetline.resolve.population import Population, adjust
 from vetline.resolve.realtime import SubjectScorer
@@ -173,8 +173,9 @@ class Resolver:
         self.index = index
         self.settings = settings
         self.scorer = SubjectScorer(model, index)
-        #: "possible same person" links by person id (both directions)
-        self.links: dict[str, list[Link]] = dict(links or {})
+        #: "possible same person" links by person id (both directions; a ``LinkTable``
+        #: when loaded: looked up, not held as objects)
+        self.links: Mapping[str, list[Link]] = links if links is not None else {}
         self._ids_cache: dict[str, tuple[list[set[tuple[str, str]]], list[Any]]] = {}
         self.population = Population.of(
             model,
@@ -191,7 +192,8 @@ class Resolver:
             raise BadInput(str(data_dir), "no person index; run `vetline build` first")
         index = RecordIndex.load(layout.index_dir(data_dir))
         remember_symbols(index.symbols)
-        return cls(model, index, settings or ResolveSettings.load(data_dir), read_links(data_dir))
+        links = LinkTable.read(data_dir)
+        return cls(model, index, settings or ResolveSettings.load(data_dir), links)
 
     def resolve(self, subject: Subject | Mapping[str, Any]) -> Resolution:
         if not isinstance(subject, Subject):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Final
 
 from vetline.status.history import RecordRef
 from vetline.vocab import Action, Assessment, Flag, StatusCode
@@ -41,6 +42,10 @@ class Ground:
 
     def to_dict(self) -> dict[str, object]:
         return {"ina": self.ina, "reason": self.reason, "evidence": _refs(self.evidence)}
+
+
+#: What an IAR says when removal proceedings are pending and nothing else is open.
+BEFORE_THE_COURT: Final = "pending before the immigration court: removability is for the judge"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +141,7 @@ class AssessmentResult:
         """The IAR's status, removability, flags and recommendation parts, exactly."""
         return {
             "status": self._status(),
-            "removability": {
-                "assessment": self.removability.assessment.value,
-                "grounds": [g.to_dict() for g in self.removability.grounds],
-            },
+            "removability": self._iar_removability(),
             "flags": [f.value for f in self.flags],
             "recommendation": {
                 "action": self.recommendation.action.value,
@@ -147,6 +149,17 @@ class AssessmentResult:
                 "reason": self.recommendation.reason,
             },
         }
+
+    def _iar_removability(self) -> dict[str, object]:
+        """Assessment and grounds; an UNDETERMINED before the court says so (an added key,
+        as the interface allows), so the agency reads "the judge decides", not "unknown"."""
+        part: dict[str, object] = {
+            "assessment": self.removability.assessment.value,
+            "grounds": [g.to_dict() for g in self.removability.grounds],
+        }
+        if self.removability.before_the_court:
+            part["before_the_court"] = BEFORE_THE_COURT
+        return part
 
     def to_dict(self) -> dict[str, object]:
         """Everything, for analysts and the audit record (a superset of ``to_iar_dict``)."""

@@ -12,16 +12,19 @@ Edit here: which IARs open a case by themselves (``wants``).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from vetline.auth.errors import NotFound
 from vetline.db.base import utc_iso
 from vetline.db.uow import Actor, UnitOfWork
+from vetline.desk.iar_model import IAR
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.errors import BadInput
@@ -38,17 +41,27 @@ log = logging.getLogger(__name__)
 ACTIONABLE = frozenset({*(a.value for a in ENFORCEMENT_ACTIONS), Action.CITIZENSHIP_REVIEW.value})
 
 
-def wants(query_type: str, iar: Mapping[str, Any]) -> str | None:
-    """Why a finalised IAR opens a case by itself (issue 15 item 1), or ``None``."""
-    if iar.get("state") == "QUEUED":  # not final: the analyst's answer comes later
+def wants(query_type: str, iar: IAR | Mapping[str, Any] | None) -> str | None:
+    """Why a finalised IAR opens a case by itself (issue 15 item 1), or ``None``.
+
+    ``iar``: the desk's typed IAR (the ``on_answered`` port), or a stored IAR's JSON (the
+    sweep); one that does not read as an IAR opens nothing.
+    """
+    if iar is None:
         return None
-    match = iar.get("match") or {}
-    positive = match.get("level") == MatchLevel.POSITIVE
-    if positive and (
-        query_type == QueryType.BIOMETRIC or match.get("basis") == IdentityBasis.BIOMETRIC
+    if not isinstance(iar, IAR):
+        try:
+            iar = IAR.model_validate(iar)
+        except ValidationError:
+            return None
+    if iar.state == "QUEUED":  # not final: the analyst's answer comes later
+        return None
+    match = iar.match
+    if match.level is MatchLevel.POSITIVE and (
+        query_type == QueryType.BIOMETRIC or match.basis is IdentityBasis.BIOMETRIC
     ):
         return "biometric IAR with a POSITIVE match"
-    action = (iar.get("recommendation") or {}).get("action")
+    action = iar.recommendation.action.value if iar.recommendation is not None else None
     if action in ACTIONABLE:
         return f"IAR recommends {action}"
     return None
@@ -65,12 +78,10 @@ class CaseIntake:
     def __init__(self, svc: VettingService) -> None:
         self.svc = svc
 
-    def wants(self, query_type: str, iar: Mapping[str, Any]) -> bool:
+    def wants(self, query_type: str, iar: IAR) -> bool:
         return wants(query_type, iar) is not None
 
-    def __call__(
-        self, query_id: str, query_type: str, iar: Mapping[str, Any], answered: Any = None
-    ) -> None:
+    def __call__(self, query_id: str, query_type: str, iar: IAR, answered: Any = None) -> None:
         why = wants(query_type, iar)
         if why is None:
             return
@@ -273,11 +284,9 @@ def sweep(svc: VettingService, actor: Actor, limit: int = 10_000) -> list[dict[s
             .order_by(DeskQuery.received_at)
             .limit(limit)
         ).all()
-    import json
-
     opened = []
     for query_id, query_type, iar_json in rows:
-        why = wants(query_type, json.loads(iar_json or "{}"))
+        why = wants(query_type, json.loads(iar_json) if iar_json else None)
         if why is not None:
             opened.append(open_case(svc, query_id, actor, via="SWEEP", reason=why))
     return opened

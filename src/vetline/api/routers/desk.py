@@ -20,6 +20,7 @@ from vetline.api.errors import error_response
 from vetline.api.state import AppState
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
+from vetline.desk.iar_model import IAR, IARListing
 from vetline.desk.intake import Form
 from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import DeskService, DeskUnavailable
@@ -82,7 +83,18 @@ def unavailable(exc: DeskUnavailable) -> JSONResponse:
     return error_response(503, "desk_unavailable", f"query kept, not yet answered: {exc}")
 
 
-@router.post("/iaq", openapi_extra=IAQ_BODY, response_model=None)
+#: The IAR's schema in ``/openapi.json`` for the answer of ``POST /v1/iaq``: the route
+#: itself sends the JSON the desk made (``IARResponse``) without validating it again.
+IAR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {"model": IAR, "description": "the IAR of a new query"},
+    200: {"model": IAR, "description": "the stored IAR of a resubmitted query"},
+}
+
+
+@router.post(
+    "/iaq", openapi_extra=IAQ_BODY, response_model=None, responses=IAR_RESPONSES,
+    status_code=201,
+)  # fmt: skip
 async def post_iaq(request: Request, principal: Submitter, state: State) -> Any:
     """Submit an IAQ; returns the IAR (201 new, 200 resubmitted, state QUEUED → analyst)."""
     body = await request.body()
@@ -106,14 +118,14 @@ class IARResponse(JSONResponse):
         return orjson.dumps(content)
 
 
-@router.get("/iar/{iar_id}")
-def get_iar(iar_id: str, request: Request, principal: Reader, state: State) -> dict[str, Any]:
+@router.get("/iar/{iar_id}", response_model_exclude_unset=True)  # the keys stored, no more
+def get_iar(iar_id: str, request: Request, principal: Reader, state: State) -> IAR:
     """One IAR (the agency view for agencies); 404 when outside the caller's scope."""
     desk = desk_of(request, state)
     return desk.get_iar(iar_id, principal.actor(), principal.row_scope)
 
 
-@router.get("/iar")
+@router.get("/iar", response_model=list[IARListing], response_model_exclude_unset=True)
 def get_iars(
     request: Request,
     principal: Reader,

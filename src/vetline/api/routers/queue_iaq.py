@@ -12,6 +12,7 @@ from vetline.api.deps import State, require
 from vetline.api.routers.desk import desk_of
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
+from vetline.desk.iar_model import IAR, QueueItem
 from vetline.desk.service import queue
 from vetline.errors import BadInput
 
@@ -48,7 +49,7 @@ def get_queue(
     return queue.list_items(desk_of(request, state), principal.actor(), principal.row_scope, limit)
 
 
-@router.get("/{query_id}")
+@router.get("/{query_id}", response_model=QueueItem, response_model_exclude_unset=True)
 def get_item(query_id: str, request: Request, principal: Analyst, state: State) -> dict[str, Any]:
     """A query with its candidates, the engine's working and the interim IAR.
 
@@ -84,11 +85,11 @@ def post_release(
     return {"query_id": query_id, "state": "QUEUED"}
 
 
-@router.post("/{query_id}/answer")
+@router.post("/{query_id}/answer", response_model_exclude_unset=True)  # as built, no more
 def post_answer(
     query_id: str, body: AnswerIn, request: Request, principal: Analyst, state: State
-) -> dict[str, Any]:
+) -> IAR:
     """Send the analyst's answer; returns the IAR now on record."""
     fix = queue.Correction(**body.model_dump())
     desk = desk_of(request, state)
-    return queue.answer(desk, queue.query_id_of(desk, query_id), principal.actor(), fix)
+    return queue.answer_iar(desk, queue.query_id_of(desk, query_id), principal.actor(), fix)

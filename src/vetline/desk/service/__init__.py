@@ -23,7 +23,8 @@ the demo's chosen answers in ``showcase.py``; tables in ``models.py`` (and a mig
 """
 
 from vetline.desk.service.lifecycle import TRANSITIONS, IllegalTransition, QueryState
-from vetline.desk.service.service import DeskService, DeskUnavailable, Submission, view_for
+from vetline.desk.service.service import DeskService, DeskUnavailable
+from vetline.desk.service.submission import Submission, typed_view, view_for
 
 __all__ = [
     "TRANSITIONS",
@@ -32,5 +33,6 @@ __all__ = [
     "IllegalTransition",
     "QueryState",
     "Submission",
+    "typed_view",
     "view_for",
 ]

@@ -1,8 +1,14 @@
 """The desk's tables: one row per accepted query, one row per IAR version sent.
 
-Why the query row holds the canonical IAQ and not the raw body: least data (principle 4).
-The canonical JSON is everything the answer was computed from, and its hash lets a
-resubmitted ``iaq_id`` be told apart from a different query reusing the id. ``ori`` and
+The query row holds the canonical IAQ: everything the answer was computed from, and its
+hash lets a resubmitted ``iaq_id`` be told apart from a different query reusing the id.
+Beside it, ``iaq_raw`` keeps the body exactly as received (the JSON text or the Nlets
+message, at most the intake's 64 KiB), written in the same insert as the row: an analyst
+checks the parse against what the terminal sent (an unusual tag, a name split oddly), and
+an audit of a disputed answer starts from the message itself (issue 17 item 3). It adds
+no person data the canonical form lacks beyond the message's own layout and unknown tags
+(which ``remarks`` keeps anyway), and it is read only through the same scoped reads as
+the row. NULL on rows stored before it existed. ``ori`` and
 ``aor`` are the columns the row scopes filter on (``vetline.auth.scope_filter``).
 """
 
@@ -28,6 +34,7 @@ class DeskQuery(Base):
     state: Mapped[str] = mapped_column(String(16), index=True)
     iaq_json: Mapped[str] = mapped_column(Text)
     iaq_hash: Mapped[str] = mapped_column(String(64))
+    iaq_raw: Mapped[str | None] = mapped_column(Text)  # the body as received (JSON / Nlets)
     intake_json: Mapped[str] = mapped_column(Text)  # flags, notes, routing basis
     aor: Mapped[str | None] = mapped_column(String(8), index=True)
     field_office: Mapped[str | None] = mapped_column(String(64))

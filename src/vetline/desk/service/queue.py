@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
+import orjson
 from sqlalchemy import or_, select
 
 from vetline.audit.events import EventType
@@ -24,8 +25,9 @@ from vetline.db import work
 from vetline.db.base import parse_utc_iso, utc_iso
 from vetline.db.uow import Actor
 from vetline.desk.iaq import IAQ
+from vetline.desk.iar_model import IAR
 from vetline.desk.service import store
-from vetline.desk.service.iar import Header, assemble, match_part
+from vetline.desk.service.iar import Assembled, Header, assemble, match_part
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.question import question_of
@@ -74,32 +76,35 @@ def list_items(
     now = desk.clock()
     with desk.uow(actor) as uow:  # reads only
         table = work.WorkItem.__table__.c
-        items = work.list_queue(
-            uow, QUEUE, scope_filter(scope, ori_column=table.ori, aor_column=table.aor), limit
-        )
-        ids = [i.object_id for i in items]
-        # Only the columns the list shows: the row's JSON documents (IAQ, draft, IAR) are
-        # kilobytes each and made the web queue page's time (bench/README.md, web app).
-        listed = select(
-            DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id, DeskQuery.state,
-            DeskQuery.query_type, DeskQuery.ori, DeskQuery.aor, DeskQuery.received_at,
-            DeskQuery.due_at, DeskQuery.match_level, DeskQuery.queue_reasons,
-        ).where(DeskQuery.id.in_(ids))  # fmt: skip
-        queries = {q.id: q for q in uow.session.execute(listed)}
-        out = []
-        for item in items:
-            q = queries[item.object_id]
-            due = parse_utc_iso(q.due_at)
-            out.append({
-                "query_id": q.id, "iar_id": q.iar_id, "iaq_id": q.iaq_id,
-                "work_item_id": item.id, "state": q.state.upper(),
-                "priority": item.priority, "query_type": q.query_type, "ori": q.ori,
-                "aor": q.aor, "received_at": q.received_at, "due_at": q.due_at,
-                "overdue": now > due, "seconds_left": int((due - now).total_seconds()),
-                "claimed_by": item.claimed_by, "match_level": q.match_level,
-                "reasons": json.loads(q.queue_reasons or "[]"),
-            })  # fmt: skip
-        return out
+        visible = scope_filter(scope, ori_column=table.ori, aor_column=table.aor)
+        # One query of the columns the list shows (work item joined to its query), no ORM
+        # objects: the row's JSON documents (IAQ, draft, IAR) are kilobytes each, and
+        # loading items as objects and then their queries took most of the queue page's
+        # time (bench/README.md, web app).
+        listed = work.open_items(
+            QUEUE, visible, limit,
+            work.WorkItem.id.label("work_item_id"), work.WorkItem.priority,
+            work.WorkItem.claimed_by, DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id,
+            DeskQuery.state, DeskQuery.query_type, DeskQuery.ori, DeskQuery.aor,
+            DeskQuery.received_at, DeskQuery.due_at, DeskQuery.match_level,
+            DeskQuery.queue_reasons,
+        ).join(DeskQuery, DeskQuery.id == work.WorkItem.object_id)  # fmt: skip
+        rows = uow.session.execute(listed).all()
+    out = []
+    # unpacked by position: a Row's attribute look-ups were most of this loop's time
+    for (work_item_id, priority, claimed_by, query_id, iar_id, iaq_id, state, query_type,
+         ori, aor, received_at, due_at, match_level, reasons) in rows:  # fmt: skip
+        due = parse_utc_iso(due_at)
+        out.append({
+            "query_id": query_id, "iar_id": iar_id, "iaq_id": iaq_id,
+            "work_item_id": work_item_id, "state": state.upper(),
+            "priority": priority, "query_type": query_type, "ori": ori,
+            "aor": aor, "received_at": received_at, "due_at": due_at,
+            "overdue": now > due, "seconds_left": int((due - now).total_seconds()),
+            "claimed_by": claimed_by, "match_level": match_level,
+            "reasons": orjson.loads(reasons) if reasons else [],
+        })  # fmt: skip
+    return out
 
 
 def query_id_of(desk: DeskService, key: str) -> str:
@@ -127,6 +132,8 @@ def detail(desk: DeskService, query_id: str, actor: Actor, scope: RowScope) -> d
         return {
             "query_id": q.id, "iar_id": q.iar_id, "iaq_id": q.iaq_id, "state": q.state.upper(),
             "iaq": json.loads(q.iaq_json),
+            # the body as received (JSON text or Nlets message); None for older rows
+            "iaq_raw": q.iaq_raw,
             "draft": json.loads(q.draft_json or "null"), "iar": json.loads(q.iar_json or "null"),
             "reasons": json.loads(q.queue_reasons or "[]"), "due_at": q.due_at,
             "form": q.form,
@@ -179,11 +186,18 @@ def release(desk: DeskService, query_id: str, actor: Actor, reason: str) -> bool
 
 
 def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> dict[str, Any]:
+    """``answer_iar`` as JSON (the web app's pages read the dictionary)."""
+    return answer_iar(desk, query_id, actor, fix).to_json()
+
+
+def answer_iar(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> IAR:
     """Send the analyst's answer for a query the analyst holds; returns the new IAR."""
     fix.check()
     now = desk.clock()
     iaq, header, draft, received = _held(desk, query_id, actor, now)
-    iar = _build(desk, iaq, header, draft, fix, received.date(), actor)
+    made = _build(desk, iaq, header, draft, fix, received.date(), actor)
+    iar, document = made.iar, made.document  # the typed IAR is what the caller gets
+    person_id = iar.match.person_id
     with desk.uow(actor, write=True) as uow:
         query = store.get(uow, query_id)
         assert query is not None
@@ -191,21 +205,22 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
         moved = store.move(
             uow, query, QueryState.ANSWERED, answered_at=utc_iso(now), responded_at=utc_iso(now),
             response_ms=int((now - received).total_seconds() * 1000),
-            iar_json=store.canonical_json(iar), answered_by=actor.user_id,
-            person_id=iar["match"]["person_id"],
+            iar_json=store.canonical_json(document), answered_by=actor.user_id,
+            person_id=person_id,
         )  # fmt: skip
         if not moved or not work.complete(uow, item.id):
             raise BadInput("query", "the query changed meanwhile; reload it")
-        store.add_response(uow, query_id, iar, "analyst", actor.user_id)
+        store.add_response(uow, query_id, document, "analyst", actor.user_id)
         query_type = query.query_type
         uow.audit(
             EventType.IAR_SENT, object_type=OBJECT_TYPE, object_id=query_id,
             requesting_ori=iaq.ori, reason=fix.reason,
-            details={"iar_id": header.iar_id, "automatic": False, "status": iar["status"]["code"],
-                     "person_id": iar["match"]["person_id"], "corrected": fix.person_id is not None
-                     or fix.no_record or fix.status_code is not None,
-                     "possible_person_ids": [p["person_id"] for p in
-                                             iar["match"].get("possible_same_person", [])]},
+            details={"iar_id": header.iar_id, "automatic": False,
+                     "status": document["status"]["code"], "person_id": person_id,
+                     "corrected": fix.person_id is not None or fix.no_record
+                     or fix.status_code is not None,
+                     "possible_person_ids": [p.person_id for p in
+                                             iar.match.possible_same_person]},
         )  # fmt: skip
         uow.commit()
     desk.notify_answered(query_id, query_type, iar)  # the vetting centre's intake, if any
@@ -213,6 +228,11 @@ def answer(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> d
 
 
 def preview(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> dict[str, Any]:
+    """``preview_iar`` as JSON (the web app's pages read the dictionary)."""
+    return preview_iar(desk, query_id, actor, fix).to_json()
+
+
+def preview_iar(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> IAR:
     """The IAR ``answer`` would send now, built the same way, stored nowhere.
 
     The analyst sees exactly what the agency will receive before sending it; only the
@@ -220,7 +240,7 @@ def preview(desk: DeskService, query_id: str, actor: Actor, fix: Correction) -> 
     """
     fix.check()
     iaq, header, draft, received = _held(desk, query_id, actor, desk.clock())
-    return _build(desk, iaq, header, draft, fix, received.date(), actor)
+    return _build(desk, iaq, header, draft, fix, received.date(), actor).iar
 
 
 def _held(
@@ -247,7 +267,7 @@ def _held(
 
 
 def _build(desk: DeskService, iaq: IAQ, header: Header, draft: dict[str, Any], fix: Correction,
-           received: Any, actor: Actor) -> dict[str, Any]:  # fmt: skip
+           received: Any, actor: Actor) -> Assembled:  # fmt: skip
     resolution = resolution_of_draft(draft["resolution"])
     person = None if fix.no_record else (fix.person_id or resolution.person_id)
     try:

@@ -34,12 +34,12 @@ import asyncio
 import json
 import threading
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any, Protocol
 
+import orjson
 from sqlalchemy import select
 
 from vetline.audit.events import EventType, Outcome
@@ -51,8 +51,8 @@ from vetline.db.batch import GroupCommit
 from vetline.db.engine import Database
 from vetline.db.uow import Actor, UnitOfWork
 from vetline.desk.iaq import IAQ
+from vetline.desk.iar_model import IAR
 from vetline.desk.intake import Form, Intake, accept
-from vetline.desk.nlets_iar import agency_view
 from vetline.desk.ori import AgencyDirectory, shipped_agencies
 from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import store
@@ -60,6 +60,7 @@ from vetline.desk.service.iar import Header, assemble, interim, match_part
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.question import question_of
+from vetline.desk.service.submission import Submission, typed_view
 from vetline.desk.service.triage import triage
 from vetline.desk.service.writing import (
     OBJECT_TYPE,
@@ -99,41 +100,22 @@ class AnsweredHook(Protocol):
     the desk has it (an automatic answer it has just written), is the stored row and the
     person core's ``Outcome`` the IAR was built from: the same working-out, so the hook
     need not read the row back nor work the query out again (issue 18: that doubled the
-    CPU of an actionable IAQ).
+    CPU of an actionable IAQ). ``iar`` is the typed IAR (``vetline.desk.iar_model``).
     """
 
-    def wants(self, query_type: str, iar: Mapping[str, Any]) -> bool: ...
+    def wants(self, query_type: str, iar: IAR) -> bool: ...
 
     def __call__(
         self,
         query_id: str,
         query_type: str,
-        iar: Mapping[str, Any],
+        iar: IAR,
         answered: Answered | None = None,
     ) -> None: ...
 
 
 class DeskUnavailable(Exception):
     """The person index cannot be used (not built yet): queries are kept, not answered."""
-
-
-@dataclass(frozen=True)
-class Submission:
-    """What ``submit`` returns: the IAR (full, internal), its query, and whether it is new."""
-
-    query_id: str
-    state: QueryState
-    iar: dict[str, Any] | None
-    created: bool
-
-    def view(self, scope: RowScope) -> dict[str, Any] | None:
-        """The IAR as the caller may see it."""
-        return None if self.iar is None else view_for(self.iar, scope)
-
-
-def view_for(iar: dict[str, Any], scope: RowScope) -> dict[str, Any]:
-    """ICE staff (all rows, or their AOR) see the whole IAR; anyone else the agency view."""
-    return iar if scope.kind in (ScopeKind.ALL, ScopeKind.OWN_AOR) else agency_view(iar)
 
 
 class DeskService:
@@ -239,7 +221,7 @@ class DeskService:
             return self._winner(job.row, actor, carried)
         if self._wanted(job.row.query_type, job.worked):
             self.notify_answered(job.row.id, job.row.query_type, job.worked.iar, job)
-        return Submission(job.row.id, job.worked.state, job.worked.iar, True)
+        return job.worked.submission(job.row.id, created=True)
 
     async def submit_async(
         self,
@@ -277,7 +259,7 @@ class DeskService:
             await asyncio.to_thread(
                 self.notify_answered, job.row.id, job.row.query_type, job.worked.iar, job
             )
-        return Submission(job.row.id, job.worked.state, job.worked.iar, True)
+        return job.worked.submission(job.row.id, created=True)
 
     def _wanted(self, query_type: str, worked: Worked) -> bool:
         hook = self.on_answered
@@ -291,7 +273,7 @@ class DeskService:
         self,
         query_id: str,
         query_type: str,
-        iar: Mapping[str, Any],
+        iar: IAR,
         answered: Answered | None = None,
     ) -> None:
         """Tell the hook of a committed, final IAR (the analyst's answer calls this too).
@@ -384,6 +366,7 @@ class DeskService:
             state=QueryState.RECEIVED.value,
             iaq_json=canonical,
             iaq_hash=store.digest(canonical),
+            iaq_raw=intake.text or None,
             intake_json=store.canonical_json(
                 {
                     "flags": intake.flags,
@@ -471,7 +454,7 @@ class DeskService:
             uow.commit()
         if self._wanted(query.query_type, worked):
             self.notify_answered(query_id, query.query_type, worked.iar)
-        return Submission(query_id, worked.state, worked.iar, created)
+        return worked.submission(query_id, created=created)
 
     def _work_out(self, query: DeskQuery, lookup: PersonLookup, intake: Intake | None = None
                   ) -> Worked:  # fmt: skip
@@ -505,12 +488,13 @@ class DeskService:
         engine = result.to_iar_dict()
         assessed = engine if decision.automatic else interim(engine, decision.agency_reasons)
         state = QueryState.ANSWERED if decision.automatic else QueryState.QUEUED
-        iar = assemble(
+        made = assemble(
             header, match_part(found.resolution, possible=found.possible_records), assessed,
             decision.answer, state=state.name, iaq=iaq,
         )  # fmt: skip
         elapsed = int((now - received).total_seconds() * 1000)
-        iar_json = store.document_json(iar)
+        document = made.document  # the one JSON form: stored, and sent by the API
+        iar_json = store.document_json(document)
         values = {
             "iar_id": header.iar_id,
             "responded_at": header.responded_at,
@@ -526,12 +510,12 @@ class DeskService:
         event = {
             "iar_id": header.iar_id, "automatic": decision.automatic,
             "match_level": level.value, "person_id": found.resolution.person_id,
-            "status": iar["status"]["code"], "flags": iar["flags"],
+            "status": document["status"]["code"], "flags": document["flags"],
             "answer": decision.answer.result, "queue_reasons": list(decision.queue_reasons),
             "aor": query.aor, "possible_person_ids": outcome.possible_ids,
             "possible_unread": list(found.possible_unread),
         }  # fmt: skip
-        return Worked(state, iar, iar_json, values, event, outcome)
+        return Worked(state, made.iar, iar_json, values, event, outcome, document)
 
     def recover(self, actor: Actor | None = None) -> int:
         """Answer every query left RECEIVED by a crash; returns how many."""
@@ -550,7 +534,7 @@ class DeskService:
 
     # -- reading -------------------------------------------------------------------------
 
-    def get_iar(self, iar_id: str, actor: Actor, scope: RowScope) -> dict[str, Any]:
+    def get_iar(self, iar_id: str, actor: Actor, scope: RowScope) -> IAR:
         """The current IAR ``iar_id`` if the caller's scope covers it (else ``NotFound``)."""
         with self.uow(actor, write=True) as uow:
             query = uow.session.scalar(store.visible(scope).where(DeskQuery.iar_id == iar_id))
@@ -561,7 +545,7 @@ class DeskService:
                 requesting_ori=query.ori,
             )  # fmt: skip
             uow.commit()
-            return view_for(json.loads(query.iar_json), scope)
+            return typed_view(IAR.model_validate_json(query.iar_json), scope)
 
     def list_iars(self, actor: Actor, scope: RowScope, limit: int = 100) -> list[dict[str, Any]]:
         """The caller's most recent queries with their state (scope applied in the query)."""
@@ -591,11 +575,11 @@ class DeskService:
 
 def _subject_name(iaq_json: str) -> str:
     """``LAST, FIRST MIDDLE`` of a stored query: the agency finds its queries by name."""
-    subject = json.loads(iaq_json).get("subject") or {}
+    subject = orjson.loads(iaq_json).get("subject") or {}  # a list of 500: orjson, 3x faster
     first = " ".join(p for p in (subject.get("first_name"), subject.get("middle_name")) if p)
     return ", ".join(p for p in (subject.get("last_name"), first) if p)
 
 
 def _submission(query: DeskQuery, created: bool) -> Submission:
-    iar = json.loads(query.iar_json) if query.iar_json else None
+    iar = IAR.model_validate_json(query.iar_json) if query.iar_json else None
     return Submission(query.id, QueryState(query.state), iar, created)

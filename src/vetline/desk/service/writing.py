@@ -17,10 +17,12 @@ from vetline.audit.events import EventType
 from vetline.audit.writer import CarriedEvents
 from vetline.db import work
 from vetline.db.uow import Actor, UnitOfWork
+from vetline.desk.iar_model import IAR
 from vetline.desk.intake import Intake
 from vetline.desk.service import store
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
+from vetline.desk.service.submission import Submission
 from vetline.desk.service.triage import triage
 from vetline.person import Outcome
 
@@ -30,17 +32,23 @@ OBJECT_TYPE = "desk_query"
 
 @dataclass(frozen=True)
 class Worked:
-    """A query worked out: its new state, the IAR (and its stored text), the row's new
-    column values, the details of the sent/queued audit event, and the person core's
+    """A query worked out: its new state, the typed IAR (and its stored text), the row's
+    new column values, the details of the sent/queued audit event, the person core's
     ``Outcome`` it was built from (handed to the ``on_answered`` hook, which would
-    otherwise work the same query out a second time)."""
+    otherwise work the same query out a second time), and the IAR's JSON (``document``:
+    made once for the stored text, reused for the API's response)."""
 
     state: QueryState
-    iar: dict[str, Any]
+    iar: IAR
     iar_json: str
     values: dict[str, Any]
     event: dict[str, Any]
     outcome: Outcome | None = None
+    document: dict[str, Any] | None = None
+
+    def submission(self, query_id: str, *, created: bool) -> Submission:
+        """What ``DeskService.submit`` returns for this query."""
+        return Submission(query_id, self.state, self.iar, created, self.document)
 
     @property
     def automatic(self) -> bool:

@@ -1,5 +1,5 @@
-/* vetline web: live response clocks, the queue's keyboard flow, the idle lock, and the
-   citizenship gate. No inline script anywhere (CSP script-src 'self'); no library. */
+/* vetline web: live response clocks, the queue's keyboard flow, the idle lock, the
+   citizenship gate and copy buttons. No inline script anywhere (CSP script-src 'self'); no library. */
 (function () {
   "use strict";
 
@@ -50,8 +50,9 @@
         }
         e.preventDefault();
       } else if (e.key === "c" && at >= 0) {
-        var form = rows[at].querySelector("form.claim");
-        if (form) { form.submit(); }
+        // a row's own form (vetting cases), or its button of the page's one form (desk)
+        var claim = rows[at].querySelector("button.claim, form.claim button");
+        if (claim) { claim.click(); }
         e.preventDefault();
       }
     });
@@ -85,11 +86,41 @@
     sync();
   }
 
+  // Copy buttons: button[data-copy=ID] copies the text of #ID exactly (the IAQ as
+  // received). Hidden until this script runs, so a page without it shows no dead control;
+  // where the clipboard is refused the text is selected for Ctrl+C instead.
+  function copyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.parentNode.querySelector(".copied");
+      if (!source) { return; }
+      button.hidden = false;
+      function say(text) { if (status) { status.textContent = text; } }
+      function select() {
+        var range = document.createRange();
+        range.selectNodeContents(source);
+        var sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        say("Selected: press Ctrl+C to copy.");
+      }
+      button.addEventListener("click", function () {
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(source.textContent).then(
+            function () { say("Copied."); }, select);
+        } else {
+          select();
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 1000);
     queueKeys();
     idleLock();
     citizenshipGate();
+    copyButtons();
   });
 })();

@@ -1,0 +1,121 @@
+"""One source's JSON rows in a file every server worker maps (issue 18 goal 2).
+
+Why: ``MemoryRecords`` held each source's rows as JSON text in process memory plus a
+dict of every record id (a Python ``str`` and ``int`` per record): ~470 MB a worker
+process at 1M records, so two workers paid twice (bench/README.md). The first process to
+load a source's Parquet file writes its rows, ordered by a 64-bit hash of the record
+id, into an Arrow IPC file beside the store (``<store>/.served/``), under a file lock;
+every process then maps that file: the pages are the page cache's, shared. A record id
+is found by a binary search of the hashes (checked against the id itself).
+
+The file is named after the Parquet file's inode, modification time and size, so an
+ingest (a new Parquet file) gets a new one; older ones are removed when a new one is
+written. When the folder cannot be written, ``MemoryRecords`` keeps its rows in memory
+as before (``open_shared`` returns ``None``).
+
+Edit here: the cached file's layout; ``records.py`` decides what is cached.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+FOLDER = ".served"
+#: What ``build`` returns: the record ids, their JSON rows (one string array, same
+#: order), the row columns and whether ``source`` is added to each row.
+Built = tuple[list[str], pa.Array, tuple[str, ...], bool]
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+class SharedIds(Mapping[str, int]):
+    """Record id → row of the mapped file (the last row of an id given twice, as the
+    dict it replaces kept)."""
+
+    def __init__(self, ids: pa.Array, hashes: npt.NDArray[np.uint64]) -> None:
+        self._ids, self._hashes = ids, hashes
+
+    def __getitem__(self, record_id: str) -> int:
+        if not isinstance(record_id, str):
+            raise KeyError(record_id)
+        h = np.uint64(_hash(record_id))
+        lo = int(self._hashes.searchsorted(h, "left"))
+        hi = int(self._hashes.searchsorted(h, "right"))
+        for row in range(hi - 1, lo - 1, -1):  # stable order: the last written first
+            if self._ids[row].as_py() == record_id:
+                return row
+        raise KeyError(record_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(self._ids.to_pylist()))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def _name(parquet: Path) -> str:
+    st = parquet.stat()
+    return f"{parquet.stem}.{st.st_ino}-{st.st_mtime_ns}-{st.st_size}.arrow"
+
+
+def _write(path: Path, built: Built) -> None:
+    ids, rows, columns, add_source = built
+    hashes = np.fromiter((_hash(i) for i in ids), dtype=np.uint64, count=len(ids))
+    order = np.argsort(hashes, kind="stable")
+    meta = {"columns": list(columns), "add_source": add_source}
+    batch = pa.record_batch(
+        [
+            pa.array(hashes[order], pa.uint64()),
+            pa.array(ids, pa.large_string()).take(pa.array(order)),
+            rows.cast(pa.large_string()).take(pa.array(order)),
+        ],
+        schema=pa.schema(
+            [("h", pa.uint64()), ("id", pa.large_string()), ("row", pa.large_string())],
+            metadata={"vetline": json.dumps(meta)},
+        ),
+    )
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, batch.schema) as out:
+        out.write_batch(batch)
+    os.replace(tmp, path)
+
+
+def open_shared(
+    parquet: Path, build: Callable[[], Built | None]
+) -> tuple[SharedIds, pa.Array, tuple[str, ...], bool] | None:
+    """The mapped rows of ``parquet`` (written first by ``build`` if no process has):
+    the ids, the JSON rows, the columns and ``add_source``; ``None`` if ``build`` gives
+    nothing (rows JSON cannot carry) or the folder cannot be written."""
+    folder = parquet.parent / FOLDER
+    path = folder / _name(parquet)
+    try:
+        folder.mkdir(exist_ok=True)
+        with (folder / f"{parquet.stem}.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one process writes, the others wait, then map
+            if not path.exists():
+                built = build()
+                if built is None:
+                    return None
+                _write(path, built)
+                for old in folder.glob(f"{parquet.stem}.*.arrow"):
+                    if old != path:
+                        old.unlink(missing_ok=True)
+    except OSError:
+        return None
+    table = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+    meta = json.loads((table.schema.metadata or {})[b"vetline"])
+    hashes = table.column("h").chunk(0).to_numpy() if table.num_rows else np.zeros(0, np.uint64)
+    ids = table.column("id").chunk(0) if table.num_rows else pa.array([], pa.large_string())
+    rows = table.column("row").chunk(0) if table.num_rows else pa.array([], pa.large_string())
+    return SharedIds(ids, hashes), rows, tuple(meta["columns"]), bool(meta["add_source"])
