@@ -22,7 +22,6 @@ from vetline.db import Actor, Database, UnitOfWork
 from vetline.desk.iaq import IAQ
 from vetline.desk.iar_model import IAR
 from vetline.desk.service import DeskService, QueryState
-from vetline.desk.service.iar import assessed_of
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.question import question_of
 from vetline.person import PersonLookup, work_out
@@ -128,16 +127,19 @@ def test_keys_present_only_sometimes_stay_absent() -> None:
 def test_the_engine_parts_are_to_iar_dict_key_for_key(
     desk_world: DeskWorld, lookup: PersonLookup
 ) -> None:
-    """The typed status, removability, flags and recommendation are the engine's own IAR
-    dictionary, text for text, over real people of every kind in the small world."""
+    """The typed status, removability, flags and recommendation write back the engine's
+    own IAR dictionary, text for text, over real people of every kind in the small world."""
     policy = load_policy()
     seen = set()
     for n, fact in enumerate(desk_world.facts[:60]):
         query = IAQ.model_validate(iaq(fact, iaq_id=f"T{n}"))
         outcome = work_out(question_of(query), lookup, received=date(2026, 11, 2), policy=policy)
-        typed = assessed_of(outcome.assessment).to_json()
-        assert _text(typed) == _text(outcome.assessment.to_iar_dict())
-        seen.add(typed["status"]["code"])
+        engine = outcome.assessment.to_iar_dict()
+        document = {"iar_id": "I", "match": {"level": "POSITIVE"}, **engine}
+        typed = IAR.model_validate(document)
+        assert _text(typed.to_json()) == _text(document)
+        assert typed.status is not None and typed.status.code == engine["status"]["code"]
+        seen.add(typed.status.code)
     assert len(seen) >= 4  # several kinds of status, not one path
 
 

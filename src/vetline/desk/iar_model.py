@@ -28,7 +28,6 @@ followed in the JSON. ``tests/desk_service/test_iar_model.py`` checks the round 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -171,16 +170,6 @@ class Routing(Part):
     field_office: str | None = None
 
 
-class Assessed(Part):
-    """The engine's part of an IAR (status, removability, flags, recommendation): the
-    automatic answer's, or the interim one of a queued query."""
-
-    status: Status
-    removability: Removability
-    flags: list[str] = []
-    recommendation: Recommendation
-
-
 class IAR(Part):
     """An Immigration Alien Response, as the desk stores and sends it."""
 
@@ -208,11 +197,6 @@ class IAR(Part):
         ``possible_same_person`` emptied; the keys stay, so the shape is unchanged)."""
         match = self.match.model_copy(update={key: [] for key in OTHER_PEOPLE})
         return self.model_copy(update={"recommendation": None, "match": match})
-
-    @classmethod
-    def of(cls, document: Mapping[str, Any] | IAR) -> IAR:
-        """An IAR from its JSON (a stored one, or one built by hand); itself if typed."""
-        return document if isinstance(document, IAR) else cls.model_validate(document)
 
 
 #: Parts of ``match`` naming OTHER people (candidate person ids and probabilities, the

@@ -13,8 +13,7 @@ with its JSON: the parts are put together as the spec's JSON from the resolver's
 ``AssessmentResult.to_iar_dict``, validated once into the model (so a part of the wrong
 shape fails here, not at a reader), and the Nlets text is rendered from the model.
 Readers get the model; the JSON goes only to the edges (the stored IAR column, the API's
-body, ``vetline query``). ``match_of``, ``assessed_of`` and ``answer_of`` give a part
-typed on its own.
+body, ``vetline query``).
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from vetline.desk.iaq import IAQ
 from vetline.desk.nlets_iar import has_citizen_sign, render_iar_text
 from vetline.person.answers import Answer
 from vetline.person.candidates import PROBABILITY_DIGITS, Candidate, candidates_of
-from vetline.status import AssessmentResult, Flag, MatchLevel
+from vetline.status import Flag, MatchLevel
 from vetline.vocab import Action, Assessment, StatusCode
 
 if TYPE_CHECKING:
@@ -48,13 +47,14 @@ class Header:
     notes: tuple[str, ...]
 
 
-def match_of(
+def match_part(
     resolution: Resolution,
     *,
     confirmed_by: str | None = None,
     possible: Mapping[str, Sequence[tuple[str, str]]] | None = None,
-) -> m.Match:
-    """The IAR ``match`` part from a ``vetline.resolve.Resolution``.
+) -> dict[str, Any]:
+    """The IAR ``match`` part, as JSON, from a ``vetline.resolve.Resolution``
+    (``assemble`` validates it into the typed ``Match`` with the rest of the IAR).
 
     Added keys (issue 11): ``basis`` (what ties the subject to the person), and the
     persons that MAY be the subject (``Resolution.possible``) shown among the candidates
@@ -63,23 +63,6 @@ def match_of(
     keeping the two apart); a linked person that was not scored against the query is
     added with ``probability: null``; and ``possible_same_person`` lists each with the
     records read for it (``possible``).
-    """
-    return m.Match.model_validate(
-        match_part(resolution, confirmed_by=confirmed_by, possible=possible)
-    )
-
-
-def match_part(
-    resolution: Resolution,
-    *,
-    confirmed_by: str | None = None,
-    possible: Mapping[str, Sequence[tuple[str, str]]] | None = None,
-) -> dict[str, Any]:
-    """``match_of`` as its JSON (``match_of`` validates it into the typed part).
-
-    Why JSON first: the part is a tree of some thirty small objects, and one validation
-    of the tree (pydantic's core, in Rust) costs a fraction of thirty model constructors
-    called from Python — the desk pays it per IAQ (bench/README.md, typed IAR).
     """
     level = MatchLevel(str(resolution.level))
     no_record = level is MatchLevel.NO_RECORD
@@ -120,18 +103,6 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
 
 def _keys(keys: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"source": s, "record_id": r} for s, r in keys]
-
-
-def assessed_of(result: AssessmentResult) -> m.Assessed:
-    """The IAR's status, removability, flags and recommendation from the engine's result:
-    its own IAR dictionary (``AssessmentResult.to_iar_dict``, the status package's
-    rendering of the spec's parts), validated into the typed parts once."""
-    return m.Assessed.model_validate(result.to_iar_dict())
-
-
-def answer_of(answer: Answer) -> m.Answer:
-    """The person core's ``Answer`` as the IAR's ``answer`` part."""
-    return m.Answer.model_validate(answer.to_dict())
 
 
 def _flags(engine_flags: Sequence[str], header: Header) -> list[str]:
