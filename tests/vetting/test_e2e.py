@@ -201,6 +201,9 @@ def test_biometric_iaq_to_usc_confirmed_cancellation(
     amended = officer.get(f"/v1/iar/{iar.json()['iar_id']}").json()
     assert amended["amended"]["determination"] == "USC_CONFIRMED"
     assert amended["recommendation"]["action"] == "NO_ACTION"
+    # the terminal's text follows the amendment: no removability ground left in it
+    assert "REMOVABILITY/REMOVABLE" not in amended["nlets_text"]
+    assert "GROUND/INA" not in amended["nlets_text"]
     corrections = officer.get("/v1/corrections").json()
     assert sum(corrections["counts"].values()) >= 1
 

@@ -71,6 +71,9 @@ class BandFigures(_Shape):
     share_same_person: float | None
     ci95: tuple[float, float]
     meaning: str
+    #: The same band measured as the leads show it (``vetline.sampling.reviews.measure``:
+    #: the band's true size, Wilson interval), so both workflows read one figure.
+    measured: dict[str, Any] | None = None
 
 
 class MeasuredPrecision(_Shape):

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from vetline.db.base import utc_iso
 from vetline.db.uow import Actor, UnitOfWork
+from vetline.desk.nlets_iar import render_iar_text
 from vetline.desk.service import store as desk_store
 from vetline.desk.service.models import DeskQuery
 from vetline.vetting.corrections import add_correction
@@ -100,6 +101,9 @@ def amend_iars(uow: UnitOfWork, case: VettingCase, claim: CitizenshipClaim, acto
             "determination": "USC_CONFIRMED",
             "case": case.number,
         }
+        # The terminal's text must say what the JSON now says (principle 1): rendered
+        # again from the amended IAR, never left showing the old removability.
+        iar["nlets_text"] = render_iar_text(iar, dest_ori=query.ori)
         query.iar_json = desk_store.canonical_json(iar)
         desk_store.add_response(uow, query.id, iar, "amended", actor.user_id)
         link.amended_at = claim.determined_at
