@@ -22,12 +22,16 @@ import copy
 import functools
 import hashlib
 import json
+import logging
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+_log = logging.getLogger("vetline.web.charts")
 
 CHART_WIDTH = 520
 CHART_HEIGHT = 180
@@ -85,9 +89,24 @@ def to_svg(spec: dict[str, Any]) -> str:
     return str(vl_convert.vegalite_to_svg(spec))
 
 
-def warm_up() -> None:
-    """Pay vl-convert's start-up (about two seconds) before the first dashboard."""
-    to_svg(bar([{"label": "warm", "value": 1}], "label", "value", "warm-up"))
+def warm_up(attempts: int = 3, pause: float = 2.0) -> None:
+    """Pay vl-convert's start-up (about two seconds) before the first dashboard.
+
+    It runs in a thread while the server's main thread loads the desk, and both import
+    pandas (altair reads it while validating): when the two imports meet, Python's
+    deadlock avoidance hands this thread a half-initialised pandas (``AttributeError``).
+    Nothing is wrong then but the timing, so the warm-up waits and tries again; a
+    warm-up that never succeeds only leaves the first dashboard to pay the start-up.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            to_svg(bar([{"label": "warm", "value": 1}], "label", "value", "warm-up"))
+            return
+        except (AttributeError, ImportError) as exc:
+            if attempt == attempts:
+                _log.warning("chart warm-up skipped (%s); the first chart pays it", exc)
+                return
+            time.sleep(pause)
 
 
 def bar(rows: Sequence[dict[str, Any]], x: str, y: str, title: str, *,
