@@ -7,6 +7,7 @@ import asyncio
 import multiprocessing
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,20 @@ from vetline.auth.roles import Role
 from vetline.db import Actor, Database, UnitOfWork
 
 
+def _run(coroutine: Any) -> Any:
+    """``asyncio.run`` in a thread of its own: a test run before this one (Playwright's sync
+    API in tests/web) may leave an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _load(tmp_path: Path, token: str, url: str, max_in_flight: int) -> dict[str, float]:
     server = ServerProcess(["vetline.cli", "serve", "--data", str(tmp_path)], url,
                            VETLINE_MAX_IN_FLIGHT=str(max_in_flight))  # fmt: skip
     server.start()
     try:
-        asyncio.run(_drive(server.base, token, 8, 1.0))  # warm-up
-        return asyncio.run(_drive(server.base, token, CLIENTS, 4.0))
+        _run(_drive(server.base, token, 8, 1.0))  # warm-up
+        return _run(_drive(server.base, token, CLIENTS, 4.0))
     finally:
         server.stop()
 
