@@ -5,11 +5,9 @@ of a changed person for re-vetting, in the data folder's own database (SQLite)."
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import world
 from sqlalchemy import func, select
 from test_delta import split_extract
@@ -55,7 +53,6 @@ def _open_case(data: Path, person_id: str) -> str:
     return "case-1"
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="fcntl")
 def test_update_command_audits_and_flags(tmp_path: Path) -> None:
     from vetline.audit.models import AuditEvent
     from vetline.db.engine import Database, database_url
