@@ -55,8 +55,10 @@ from vetline.db import Actor, Database, UnitOfWork
 from vetline.db.migrate import upgrade
 from vetline.desk.service import DeskService
 from vetline.person import PersonLookup
+from vetline.person.records import MemoryRecords
 from vetline.status import load_policy
 from vetline.vetting import VettingService, intake
+from vetline.vetting.demo import hits
 from vetline.web import install_web
 from vetline.web.charts import bar, to_svg
 
@@ -94,6 +96,12 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument(
+        "--hits",
+        type=int,
+        default=100,
+        help="BIOMETRIC IAQs (fingerprint hits of booked persons) sent too",
+    )
     parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="vetline-bench-web-"))
@@ -133,7 +141,15 @@ def main() -> None:
         if k % 5 == 0:
             body["custody"] = {"in_custody": True}
         iars.append(desk.submit(json.dumps(body), agency, scope))
-    print(f"{args.queries} IAQs sent in {time.perf_counter() - t:.1f} s", flush=True)
+    # Fingerprint hits of booked persons (as the demo sends them): the answers a desk gives
+    # automatically, so the portal, the IAR page and the vetting case page have them.
+    for text in hits(MemoryRecords.load(args.data), limit=args.hits * 4)[: args.hits]:
+        body = json.loads(text)
+        body["ori"] = ORI
+        body["custody"]["facility_ori"] = ORI
+        iars.append(desk.submit(json.dumps(body), agency, scope))
+    print(f"{args.queries} IAQs and {len(iars) - args.queries} fingerprint hits sent in "
+          f"{time.perf_counter() - t:.1f} s", flush=True)  # fmt: skip
     analyst, agent = login(app, "bench.analyst"), login(app, "bench.agency")
     auditor, admin = login(app, "bench.auditor"), login(app, "bench.admin")
     queued = [s.query_id for s in iars if s.state.value == "queued"]
