@@ -11,17 +11,69 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
+from typer.models import TyperInfo
 
 from vetline.errors import BadInput
 from vetline.settings import Settings, resolve_data_dir
 
+if TYPE_CHECKING:  # Typer carries its own copy of click: its types, not click's
+    from typer._click import Command, Context
+
+#: The sub-command groups, each imported when it is named (``vetline users …``) or listed
+#: (``vetline --help``), never before: ``vetline query`` and ``vetline --version`` do not
+#: import the API, the PDFs and the batch engines (1.2 of a cold query's 2.3 s, bench
+#: ``bench_first_hour.py``). Order is the help listing's. name → (module, Typer attribute).
+LAZY_GROUPS: dict[str, tuple[str, str]] = {
+    "users": ("vetline.auth.cli", "users_app"),
+    "audit": ("vetline.audit.cli", "audit_app"),
+    "db": ("vetline.db.cli", "db_app"),
+    "batch": ("vetline.batch.cli", "batch_app"),
+    "tokens": ("vetline.api.tokens_cli", "tokens_app"),
+    "leads": ("vetline.leads.cli", "leads_app"),
+    "rosters": ("vetline.batch.roster_cli", "rosters_app"),
+    "cases": ("vetline.vetting.cli", "cases_app"),
+}
+
+
+class LazyGroup(TyperGroup):
+    """The top-level group: the commands defined here, then :data:`LAZY_GROUPS` on demand."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in LAZY_GROUPS if n not in self.commands)]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        if cmd_name in LAZY_GROUPS and cmd_name not in self.commands:
+            self.add_command(_load_group(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+def _load_group(name: str) -> Command:
+    """Import one sub-command group, wire the ports its commands use, and build it."""
+    from importlib import import_module
+
+    module, attribute = LAZY_GROUPS[name]
+    sub_app = getattr(import_module(module), attribute)
+    if name in ("batch", "rosters", "leads"):
+        _wire_ports()
+    # as ``app.add_typer(sub_app, name=name)`` would build it: the top level's settings
+    # (plain help, no completion options), not the sub-app's defaults
+    return typer.main.get_group_from_info(
+        TyperInfo(sub_app, name=name),
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        suggest_commands=app.suggest_commands,
+        rich_markup_mode=app.rich_markup_mode,
+    )
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     name="vetline",
     help="Immigration-status query and vetting: synthesise, ingest, resolve, answer.",
     no_args_is_help=True,
@@ -349,26 +401,8 @@ def _print_showcase(shown: list[Any], sent: int, api: str) -> None:
     )
 
 
-from vetline.api.tokens_cli import tokens_app  # noqa: E402
-from vetline.audit.cli import audit_app  # noqa: E402 - trust sub-apps (accounts, audit, db)
-from vetline.auth.cli import users_app  # noqa: E402
-from vetline.batch.cli import batch_app, use_encounters  # noqa: E402
-from vetline.batch.roster_cli import rosters_app  # noqa: E402
-from vetline.db.cli import db_app  # noqa: E402
-from vetline.leads.cli import leads_app, use_vetting  # noqa: E402
+from vetline.updates import update_cmd  # noqa: E402 - light: its work is imported when run
 
-app.add_typer(users_app, name="users")
-app.add_typer(audit_app, name="audit")
-app.add_typer(db_app, name="db")
-app.add_typer(batch_app, name="batch")
-app.add_typer(tokens_app, name="tokens")
-app.add_typer(leads_app, name="leads")
-app.add_typer(rosters_app, name="rosters")
-
-from vetline.updates import update_cmd  # noqa: E402
-from vetline.vetting.cli import cases_app  # noqa: E402 - the vetting centre
-
-app.add_typer(cases_app, name="cases")
 app.command("update")(update_cmd)  # vetline update: a delta without a rebuild (issue 18)
 
 
@@ -379,16 +413,21 @@ def _vetting_for_leads() -> object:
     return CasesForLeads(OwnVetting())
 
 
-use_vetting(_vetting_for_leads)  # leads see open vetting cases (they import no sibling)
-
-
 def _roster_encounters(data_dir: Path) -> Any:
     from vetline.encounters import console_encounters
 
     return console_encounters(data_dir)
 
 
-use_encounters(_roster_encounters)  # roster bookings in custody go to the vetting centre
+def _wire_ports() -> None:
+    """Leads see open vetting cases, roster bookings in custody go to the vetting centre:
+    the two packages import no sibling, so the command line (their composition root) joins
+    them when either's commands are loaded."""
+    from vetline.batch.cli import use_encounters
+    from vetline.leads.cli import use_vetting
+
+    use_vetting(_vetting_for_leads)
+    use_encounters(_roster_encounters)
 
 
 @app.command()

@@ -38,6 +38,34 @@ def test_version() -> None:
     assert result.stdout.strip() == f"vetline {version('vetline')}"
 
 
+def test_a_query_imports_neither_the_api_nor_the_build() -> None:
+    """The sub-command groups load when named: a one-shot ``vetline query`` (or
+    ``--version``) does not import the HTTP API, the PDFs, the batch engines, the Splink
+    build or Alembic on an up-to-date database (a cold query's seconds, issue 14)."""
+    probe = (
+        "import sys, vetline.cli\n"
+        "from vetline.desk.service.cli import answer_all, open_desk\n"
+        "heavy = ('fastapi', 'fpdf', 'jinja2', 'splink', 'alembic', 'vetline.api',"
+        " 'vetline.batch', 'vetline.leads', 'vetline.vetting', 'vetline.resolve.build')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)  # fmt: skip
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_command_group_is_listed_and_has_the_top_levels_plain_help() -> None:
+    from vetline.cli import LAZY_GROUPS
+
+    listed = run("--help").stdout
+    for group in LAZY_GROUPS:
+        assert f"  {group} " in listed
+        result = run(group, "--help")
+        assert result.returncode == 0, result.stderr
+        assert "--install-completion" not in result.stdout and "<bool>" not in result.stdout
+        assert result.stdout.startswith(f"Usage: vetline {group} ")
+
+
 def test_help_names_no_bool_value_for_flags_and_fits_80_columns() -> None:
     for command in ("demo", "query", "build"):
         result = run(command, "--help")

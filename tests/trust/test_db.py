@@ -11,7 +11,7 @@ from vetline.audit.models import AuditEvent
 from vetline.auth.models import RoleRow
 from vetline.auth.roles import Role
 from vetline.db import Actor, Database, UnitOfWork, current_revision, upgrade
-from vetline.db.migrate import alembic_config
+from vetline.db.migrate import alembic_config, shipped_heads
 from vetline.tables import metadata
 
 
@@ -24,6 +24,20 @@ def test_migrations_produce_the_model_schema(database: Database) -> None:
     assert head is not None  # later packages add revisions after 0001_trust
     assert current_revision(database.engine) == head
     assert upgrade(database.engine) == head  # idempotent
+
+
+def test_the_fast_check_reads_the_same_heads_as_alembic(database: Database) -> None:
+    """``upgrade`` skips Alembic when the database is at ``shipped_heads()``: that reading
+    of the scripts must be Alembic's own, or a new revision would never be applied."""
+    scripts = ScriptDirectory.from_config(alembic_config(database.engine))
+    assert shipped_heads() == frozenset(scripts.get_heads())
+    from alembic import command
+
+    head = scripts.get_current_head()
+    command.downgrade(alembic_config(database.engine), "-1")  # one revision behind:
+    assert current_revision(database.engine) != head
+    assert upgrade(database.engine) == head  # … the fast check sees it and Alembic runs
+    assert current_revision(database.engine) == head
 
 
 def test_roles_table_lists_every_role(database: Database) -> None:

@@ -15,9 +15,24 @@ levels and blocking rules in ``comparisons.py``; Splink training in ``splink_mod
 engines in ``engine.py``; the level rules in ``levels.py``; stable ids in ``ids.py``.
 """
 
-from vetline.resolve.build import BuildReport, build_persons
+from typing import TYPE_CHECKING, Any
+
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.resolver import Resolution, Resolver, Subject
+
+if TYPE_CHECKING:
+    from vetline.resolve.build import BuildReport, build_persons
+
+
+def __getattr__(name: str) -> Any:
+    """The build (Splink, pandas: 0.5 s of imports) is imported when first named: the
+    real-time resolver (``vetline query``, a server) never needs it."""
+    if name in ("BuildReport", "build_persons"):
+        from vetline.resolve import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BuildReport",
