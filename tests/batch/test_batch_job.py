@@ -247,3 +247,41 @@ def test_repeated_rows_get_the_first_answer_and_workers_change_nothing(
     second = twice.iloc[ROWS:].drop(columns=own).reset_index(drop=True)
     pd.testing.assert_frame_equal(first, second)
     pd.testing.assert_frame_equal(first, alone.drop(columns=own).reset_index(drop=True))
+
+
+def test_a_repeated_question_is_answered_once_per_job(
+    batch_world: BatchWorld, tmp_path: Path
+) -> None:
+    """``chunks.prepare`` marks each later row asking an earlier row's very question
+    (same identity fields, same booking date) ``same_as`` that row; its chunk holds a
+    placeholder, and the assembly gives it the first row's answer under its own row
+    number, reference and line. So the person core answers each question once per job,
+    whichever worker or Spark task holds the repeat's chunk."""
+    import pyarrow.parquet as pq
+
+    from vetline.batch import engines
+
+    engines._SCORERS.clear()
+    facts = batch_world.facts[:ROWS]
+    listed = write_list(tmp_path / "twice.csv", facts + facts)
+    _, results = run(listed, batch_world.data, tmp_path / "out", workers=2)
+    prepared = pq.read_table(tmp_path / "out" / "prepared.parquet").to_pylist()
+    question = {r["row_number"]: (r["subject"], r["booking_date"]) for r in prepared}
+    repeats = {r["row_number"]: r["same_as"] for r in prepared if r["same_as"] is not None}
+    assert set(range(ROWS, 2 * ROWS)) - {n for n in repeats} <= {
+        r["row_number"] for r in prepared if r["rejected"]
+    }
+    firsts = [r for r in prepared if r["same_as"] is None and not r["rejected"]]
+    assert len({question[r["row_number"]] for r in firsts}) == len(firsts)  # each once
+    for row, first in repeats.items():
+        assert first < row and question[first] == question[row]
+        assert repeats.get(first) is None
+    chunks = pq.read_table(tmp_path / "out" / "chunks").to_pylist()
+    placeholders = [c for c in chunks if c["same_as"] is not None]
+    assert len(placeholders) == len(repeats)
+    assert all(c["match_band"] is None and c["person_id"] is None for c in placeholders)
+    by_row = results.set_index("row_number")
+    answer = [c for c in RESULT_COLUMNS if c not in ("row_number", "list_ref")]
+    for row, first in repeats.items():
+        assert by_row.loc[row, "list_ref"] == f"L{row}"
+        assert by_row.loc[row, answer].equals(by_row.loc[first, answer])

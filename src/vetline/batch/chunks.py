@@ -4,6 +4,16 @@
 (a local process or a Spark task) reads exactly its chunk; a result chunk is written
 whole under a temporary name and renamed (``layout.publish``): its existence is the
 durable "done" mark that resume trusts.
+
+A question asked again (same identity fields, same booking date) is answered once per
+job: ``prepare`` marks each later row ``same_as`` the first row that asked it, the
+chunk writes a placeholder for it, and the assembly (``finish``) gives it that row's
+answer under its own row number, line and reference. The person core's answer depends
+only on the question and the job's records (fixed while it runs), so this is the answer
+a second walk would give (the in-process memo, ``Scorer``, relied on it already); what it
+adds is that forked workers and Spark tasks no longer each answer a repeat that fell in
+another's chunk. The first occurrences are remembered for ``SAME_AS_WINDOW`` questions
+(oldest forgotten first), so memory stays bounded on a 5M-row list.
 """
 
 from __future__ import annotations
@@ -11,6 +21,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,8 +42,11 @@ PREPARED_SCHEMA = pa.schema(
         ("booking_date", pa.string()),
         ("facility_ori", pa.string()),
         ("rejected", pa.bool_()),
+        ("same_as", pa.int64()),
     ]
 )
+#: Distinct questions whose first row ``prepare`` remembers (about 200 bytes each).
+SAME_AS_WINDOW = 500_000
 
 _TYPES: dict[str, pa.DataType] = {
     "row_number": pa.int64(),
@@ -44,8 +58,10 @@ _TYPES: dict[str, pa.DataType] = {
     "citizenship_sign": pa.bool_(),
     "line": pa.int64(),
 }
+#: A chunk's columns: the result's, and ``same_as`` (a placeholder's first row, else null).
 RESULT_SCHEMA = pa.schema(
     [(c, _TYPES.get(c, pa.string())) for c in (*RESULT_COLUMNS, *EXTRA_COLUMNS)]
+    + [("same_as", pa.int64())]
 )
 REJECT_HEADER = ("row_number", "line", "field", "value", "reason", "action")
 
@@ -60,6 +76,7 @@ def _prepared_table(rows: list[ListRow]) -> pa.Table:
             "booking_date": [r.booking_date for r in rows],
             "facility_ori": [r.facility_ori for r in rows],
             "rejected": [r.rejected for r in rows],
+            "same_as": [r.same_as for r in rows],
         },
         schema=PREPARED_SCHEMA,
     )
@@ -79,7 +96,17 @@ def prepare(
         out_csv = csv.writer(handle)
         out_csv.writerow(REJECT_HEADER)
         batch: list[ListRow] = []
+        first: dict[tuple[str, str | None], int] = {}  # question → its first row
         for row, problems in source:
+            if not row.rejected:
+                question = (json.dumps(row.subject, sort_keys=True), row.booking_date)
+                earlier = first.get(question)
+                if earlier is not None:
+                    row = replace(row, same_as=earlier)
+                else:
+                    if len(first) >= SAME_AS_WINDOW:
+                        first.pop(next(iter(first)))  # the oldest: insertion order
+                    first[question] = row.row_number
             batch.append(row)
             total += 1
             rejected += row.rejected

@@ -38,18 +38,19 @@ def finish(out: Path, spec: dict[str, Any], now: datetime) -> dict[str, Any]:
     prepared = _sql_path(out / layout.PREPARED)
     con = duckdb.connect()
     try:
-        con.execute(f"CREATE VIEW r AS SELECT * FROM read_parquet({chunks})")
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({chunks}, union_by_name=true)")
         con.execute(f"CREATE VIEW p AS SELECT * FROM read_parquet({prepared})")
         inputs = _one(con, "SELECT count(*) FROM p")
         rows, distinct = con.execute(
-            "SELECT count(*), count(DISTINCT row_number) FROM r"
+            "SELECT count(*), count(DISTINCT row_number) FROM raw"
         ).fetchone() or (0, 0)
-        missing = _one(con, "SELECT count(*) FROM p ANTI JOIN r USING (row_number)")
+        missing = _one(con, "SELECT count(*) FROM p ANTI JOIN raw USING (row_number)")
         if rows != inputs or distinct != inputs or missing:
             raise RuntimeError(
                 f"job {spec['job_id']}: {rows} results ({distinct} distinct, {missing} missing) "
                 f"for {inputs} input rows"
             )
+        _fill_repeats(con, spec["job_id"])
         cols = ", ".join(RESULT_COLUMNS)
         tmp = out / ".results.tmp"
         con.execute(
@@ -92,6 +93,33 @@ def finish(out: Path, spec: dict[str, Any], now: datetime) -> dict[str, Any]:
     )  # fmt: skip
     layout.write_json(out / layout.MANIFEST, manifest)
     return manifest
+
+
+def _fill_repeats(con: duckdb.DuckDBPyConnection, job_id: str) -> None:
+    """Table ``r``: every chunk row, a repeated question's placeholder (``same_as``, see
+    ``chunks``) given its first row's answer under its own row number, line and reference.
+    A placeholder whose first row holds no answer stops the job here, loudly."""
+    own = ("row_number", "list_ref", "line")
+    names = [str(c[0]) for c in con.execute("DESCRIBE raw").fetchall()]
+    if "same_as" not in names:  # chunks written before repeats were answered once
+        con.execute("CREATE TABLE r AS SELECT * FROM raw")
+        return
+    orphans = _one(
+        con,
+        "SELECT count(*) FROM raw a LEFT JOIN raw b ON b.row_number = a.same_as "
+        "AND b.same_as IS NULL WHERE a.same_as IS NOT NULL AND b.row_number IS NULL",
+    )
+    if orphans:
+        raise RuntimeError(f"job {job_id}: {orphans} repeated rows without their first answer")
+    filled = ", ".join(
+        f"CASE WHEN a.same_as IS NULL THEN a.{c} ELSE b.{c} END AS {c}"
+        for c in names
+        if c not in own and c != "same_as"
+    )
+    con.execute(
+        f"CREATE TABLE r AS SELECT a.row_number, a.list_ref, a.line, {filled} FROM raw a "
+        "LEFT JOIN raw b ON b.row_number = a.same_as AND b.same_as IS NULL"
+    )
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -59,6 +59,9 @@ class ListRow:
     booking_date: str | None = None
     facility_ori: str | None = None
     rejected: bool = False
+    #: An earlier row asking the very same question (same identity fields, same booking
+    #: date): this row's answer is that row's, filled in at assembly (``chunks.prepare``).
+    same_as: int | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -69,6 +72,7 @@ class ListRow:
             "booking_date": self.booking_date,
             "facility_ori": self.facility_ori,
             "rejected": self.rejected,
+            "same_as": self.same_as,
         }
 
     @classmethod
@@ -83,6 +87,7 @@ class ListRow:
             booking_date=_opt(data.get("booking_date")),
             facility_ori=_opt(data.get("facility_ori")),
             rejected=bool(data.get("rejected")),
+            same_as=None if data.get("same_as") is None else int(str(data["same_as"])),
         )
 
 

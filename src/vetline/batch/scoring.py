@@ -65,11 +65,16 @@ class Scorer:
         return cls(lookup, policy, batch, categories_of(policy), as_of)
 
     def score(self, rows: Iterable[ListRow]) -> list[dict[str, Any]]:
-        """Result rows (contract + working columns) for ``rows``, in their order."""
+        """Result rows (contract + working columns) for ``rows``, in their order; a row
+        ``same_as`` an earlier one is a placeholder the assembly fills (``chunks``)."""
         out: list[dict[str, Any]] = []
         for row in rows:
             if row.rejected:
                 out.append(rejected_result(row.row_number, row.list_ref, row.line, "rejected"))
+                continue
+            if row.same_as is not None:  # an earlier row's question: its answer, at assembly
+                out.append({"row_number": row.row_number, "list_ref": row.list_ref,
+                            "line": row.line, "same_as": row.same_as})  # fmt: skip
                 continue
             key = (json.dumps(row.subject, sort_keys=True), row.booking_date)
             known = self._answers.get(key)
