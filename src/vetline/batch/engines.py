@@ -35,8 +35,8 @@ from vetline.batch.policy import BatchPolicy
 from vetline.batch.scoring import Scorer
 from vetline.errors import BadInput
 
-#: List rows the parent scores (and forgets) before forking, to build the lookup's lazy
-#: per-column caches once for every worker instead of once in each.
+#: List rows the parent scores before forking, to build the lookup's lazy per-column
+#: caches once for every worker instead of once in each (their answers are kept).
 WARM_ROWS = 64
 
 Progress = Callable[[int], None]  # chunks finished so far (this run)

@@ -15,7 +15,6 @@ Edit here: how a list row becomes a question (``question_of_row``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +33,8 @@ from vetline.vocab import QueryType
 #: not grow with it (about 2 KiB an entry).
 MEMO_RECORD_SETS = 50_000
 MEMO_QUESTIONS = 50_000
+#: A question: the subject's fields (sorted) and the booking date.
+QuestionKey = tuple[tuple[tuple[str, str], ...], str | None]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Scorer:
     first's result row under its own row number (``_answers``), not a second walk through
     the person core. Lists repeat people (a registry's several entries, a roster's
     re-bookings, overlapping open files); this is the real-time path's answer, kept.
+    ``prepare`` marks repeats across the whole job (``ListRow.same_as``: a placeholder
+    here, filled at assembly), so ``_answers`` mostly serves the rows the parent answered
+    before forking (``warm_up``) and repeats beyond ``prepare``'s window.
     """
 
     lookup: PersonLookup
@@ -52,7 +56,7 @@ class Scorer:
     batch: BatchPolicy
     categories: Mapping[str, Collection[str]]
     as_of: date
-    _answers: dict[tuple[str, str | None], dict[str, Any]] = field(
+    _answers: dict[QuestionKey, dict[str, Any]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -76,25 +80,30 @@ class Scorer:
                 out.append({"row_number": row.row_number, "list_ref": row.list_ref,
                             "line": row.line, "same_as": row.same_as})  # fmt: skip
                 continue
-            key = (json.dumps(row.subject, sort_keys=True), row.booking_date)
-            known = self._answers.get(key)
-            if known is None:
-                known = self._answer(row)
-                if len(self._answers) >= MEMO_QUESTIONS:
-                    self._answers.pop(next(iter(self._answers)))
-                self._answers[key] = known
+            known = self._known(row)
             out.append({**known, "row_number": row.row_number, "list_ref": row.list_ref,
                         "line": row.line})  # fmt: skip
         return out
 
+    def _known(self, row: ListRow) -> dict[str, Any]:
+        """The result row of ``row``'s question: remembered, or worked out and remembered."""
+        key = (tuple(sorted(row.subject.items())), row.booking_date)
+        known = self._answers.get(key)
+        if known is None:
+            known = self._answer(row)
+            if len(self._answers) >= MEMO_QUESTIONS:
+                self._answers.pop(next(iter(self._answers)))
+            self._answers[key] = known
+        return known
+
     def warm_up(self, rows: Iterable[ListRow]) -> None:
-        """Answer ``rows`` and forget the answers: builds the lookup's lazy caches (the
-        index's decoded columns and hashes, the date parser's) in this process, so forked
-        workers share them instead of each building its own. Results are not kept, so a
-        job's answers do not depend on it."""
+        """Answer ``rows``: builds the lookup's lazy caches (the index's decoded columns
+        and hashes, the date parser's) in this process, so forked workers share them
+        instead of each building its own. The answers are remembered by question like
+        any other (the worker that gets their chunk does not answer them again)."""
         for row in rows:
-            if not row.rejected:
-                self._answer(row)
+            if not row.rejected and row.same_as is None:
+                self._known(row)
 
     def _answer(self, row: ListRow) -> dict[str, Any]:
         """The person core's answer to ``row``'s question, as a result row."""
