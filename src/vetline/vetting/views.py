@@ -3,6 +3,8 @@
 The case list is the centre's queue: newest first, filtered by state, AOR, overdue clocks
 (a custody deadline or a citizenship claim past due), cases flagged for re-vetting, with a
 keyset cursor so the 100,000th case costs what the first does (bench/bench_vetting.py).
+Filtered on overdue, it is most overdue first (``overdue_page``): a page then costs the
+same with ten overdue cases or ten thousand.
 """
 
 from __future__ import annotations
