@@ -13,7 +13,7 @@ import functools
 import json
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, or_, select, true, union_all
+from sqlalchemy import Integer, Select, and_, bindparam, exists, or_, select, true, union_all
 
 from vetline.db.base import utc_iso
 from vetline.db.uow import UnitOfWork
@@ -423,7 +423,7 @@ def _overdue_statement(after: bool, state: bool, aor: bool, revet: bool) -> Sele
     if revet:
         where.append(cases.c.revet_reason.is_not(None))
     now: Any = bindparam("now")
-    lim: Any = bindparam("lim")
+    lim: Any = bindparam("lim", type_=Integer)
     scans: list[Any] = []
     for table, time_col, states, first in (
         (_REQUESTS, "deadline_at", _RUNNING, _first_late_request),
