@@ -7,6 +7,7 @@ records the machine's load average beside it, because the machine is shared.
 * ``--install``: the README's install line into a new virtualenv (uv + the ICU wheel).
 * demo: ``vetline demo --no-serve`` on a fresh folder — total wall and the build's stages
   (from ``model/build.json``).
+* ``vetline --version`` and ``vetline --help``: the command line's own start.
 * cold query: ``vetline query --json …`` on that world, a given name the index knows and
   one it does not (the name library's load, which only such a query pays).
 * serve: ``vetline serve`` to its "listening" line and to ``/healthz`` answering.
@@ -161,6 +162,10 @@ def main() -> None:
             rows.append(("demo --no-serve, total", f"{wall:.1f}", f"{cpu:.1f}", f"{before:.1f}"))
             rows.append((f"  of which build ({stages})",
                          f"{sum(build['seconds'].values()):.1f}", "", ""))  # fmt: skip
+        for label, flag in (("`vetline --version`", "--version"), ("`vetline --help`", "--help")):
+            before = load()
+            walls, cpus = cpu_of([timed([VETLINE, flag]) for _ in range(ns.repeat)])
+            rows.append((label, median(walls), median(cpus), f"{before:.1f}"))
         first = known_given(data)
         for label, name in ((f"cold query, known name ({first})", first),
                             ("cold query, unseen name (library loads)", "QWENDOLYNE")):  # fmt: skip

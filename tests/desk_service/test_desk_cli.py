@@ -4,6 +4,9 @@ named by line and field, exit code 2 (the console entry point turns BadInput int
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +63,33 @@ def test_samples_cover_every_query_type_and_the_nlets_form(
     kinds = {iar["answer"]["query_type"] for iar in iars}
     assert kinds == {"IAQ", "BIOMETRIC", "NCIC_WARRANT", "NICS", "CRITICAL_INFRASTRUCTURE"}
     assert any(iar["iaq_id"] == "DEMO7" for iar in iars)  # the Nlets text query
+
+
+def test_a_cold_query_on_sqlite_loads_only_what_it_uses(
+    sqlite_database_url: str, desk_world: DeskWorld, tmp_path: Path
+) -> None:
+    """A whole one-shot ``vetline query`` in a fresh process (not only its imports), a
+    given name the index knows: it answers without the HTTP API, the PDFs, the Splink
+    build, Alembic, the name library's tagger or PostgreSQL's dialect (issue 14: the
+    seconds of a cold query). Run as ``vetline query``'s own entry point."""
+    body = dumps(iaq(desk_world.facts[0], iaq_id="COLD-1"))
+    out = tmp_path / "iar.jsonl"
+    probe = (
+        "import sys\n"
+        "from vetline.cli import main\n"
+        "sys.argv = ['vetline', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    heavy = ('fastapi', 'fpdf', 'jinja2', 'splink', 'alembic', 'rigour', 'polars',"
+        " 'sqlalchemy.dialects.postgresql', 'vetline.api', 'vetline.batch',"
+        " 'vetline.resolve.build')\n"
+        "    print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    args = ["query", "--data", str(desk_world.data), "--json", body, "--out", str(out)]
+    env = {**os.environ, "VETLINE_DATABASE_URL": sqlite_database_url}
+    result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                            text=True, env=env, timeout=300, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["iaq_id"] == "COLD-1"
+    assert result.stderr.strip().splitlines()[-1] == "[]"

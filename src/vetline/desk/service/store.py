@@ -132,11 +132,15 @@ def _insert_new(dialect: str) -> Any:
     """``INSERT … ON CONFLICT (ori, iaq_id) DO NOTHING RETURNING id`` for ``dialect``."""
     statement = _INSERT_NEW.get(dialect)
     if statement is None:
-        from sqlalchemy.dialects import postgresql, sqlite
+        # only the dialect in use: ``sqlalchemy.dialects.postgresql`` alone is ~0.1 s of a
+        # cold ``vetline query`` on SQLite (bench_first_hour.py)
+        from importlib import import_module
 
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        own = import_module(
+            f"sqlalchemy.dialects.{'postgresql' if dialect == 'postgresql' else 'sqlite'}"
+        )
         statement = (
-            make(_QUERIES)
+            own.insert(_QUERIES)
             .on_conflict_do_nothing(index_elements=["ori", "iaq_id"])
             .returning(_QUERIES.c.id)
         )
