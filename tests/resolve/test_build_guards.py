@@ -49,6 +49,15 @@ CHILD2 = {"last_name": "KASPRZYKOWSKA", "first_name": "ZOFIA", "dob": "1992-02-0
           "birth_country": "PL"}  # fmt: skip
 PARENT2 = {"last_name": "KASPRZYKOWSKI", "first_name": "WLODZIMIERZ", "dob": "1960-03-03",
            "sex": "M", "birth_country": "PL"}  # fmt: skip
+#: A third child (the 1M-record world's derived citizen among a batch's lead candidates):
+#: the parent's naturalization record lost its A-number and date of birth and spells the
+#: names otherwise (a double surname, the given names run together); only the passport
+#: number ties it to the parent's LPR record: neither one person nor linked.
+CHILD3 = {"last_name": "NWACHUKWU", "first_name": "CHIDUBEM", "dob": "1998-09-07", "sex": "M",
+          "birth_country": "NG"}  # fmt: skip
+PARENT3 = {"last_name": "NWACHUKWU", "first_name": "NGOZI ADAEZE", "middle_name": "IFEOMA",
+           "dob": "1965-08-30", "sex": "F", "birth_country": "NG",
+           "passport_number": "A34599342"}  # fmt: skip
 #: The outside evaluator's pair: same name and birthday, similar street in another city.
 ELSEWHERE = {"last_name": "BRAITHWAITE", "first_name": "OSRIC", "dob": "1984-02-09", "sex": "M"}
 
@@ -107,6 +116,12 @@ def _adversarial() -> dict[str, list[dict[str, str]]]:
              "parent_a_numbers": "077665544"},
             {**PARENT2, "record_id": "pb-1", "a_number": "077665544", "status_class": "NATURALIZED",
              "start_date": "2001-09-01"},
+            {**CHILD3, "record_id": "ch-3", "a_number": "173598955", "start_date": "2008-01-14",
+             "parent_a_numbers": "068869842"},
+            {**PARENT3, "record_id": "pc-1", "a_number": "068869842", "start_date": "2008-01-14"},
+            {**PARENT3, "record_id": "pc-2", "last_name": "NWACHUKWU OKAFOR",
+             "first_name": "NGOZIADAEZE", "dob": "", "status_class": "NATURALIZED",
+             "start_date": "2016-07-15"},
         ],
         "biometric": [
             {**SENIOR, "record_id": "sr-1", "dob": "1963-09-16", "birth_country": "GB",
@@ -201,7 +216,11 @@ def test_a_middle_initial_agrees_with_the_middle_name_at_one_address(adversarial
 
 @pytest.mark.parametrize(
     ("child", "a_number", "parent_records"),
-    [(CHILD, "201234987", {"pa-1", "pa-2"}), (CHILD2, "203344556", {"pb-1"})],
+    [
+        (CHILD, "201234987", {"pa-1", "pa-2"}),
+        (CHILD2, "203344556", {"pb-1"}),
+        (CHILD3, "173598955", {"pc-1", "pc-2"}),
+    ],
 )
 def test_a_parent_named_by_a_number_is_found_with_the_naturalization(
     adversarial: Path, child: dict[str, str], a_number: str, parent_records: set[str]
@@ -237,6 +256,10 @@ def test_holders_are_exact_and_canonical(adversarial: Path) -> None:
     assert resolver.holders("a_number", "088445567") == []
     assert resolver.holders("a_number", None) == []
     assert person["pa-2"] in resolver.linked(person["pa-1"])
+    # the third parent's naturalization: apart and unlinked, found by its passport alone
+    assert person["pc-2"] != person["pc-1"]
+    assert person["pc-2"] not in resolver.linked(person["pc-1"])
+    assert resolver.holders("passport_number", "A34599342") == [person["pc-1"], person["pc-2"]]
     with pytest.raises(BadInput):
         resolver.holders("last_name", "OYELARAN")
 

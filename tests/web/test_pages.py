@@ -141,6 +141,8 @@ def test_agency_submits_with_field_errors_then_asks(app: Any, web_world: WebWorl
     assert good.status_code == 303
     iar_page = agency.get(good.headers["location"]).text
     assert "FORM-1" in iar_page and "Ask to expedite" in iar_page
+    assert "Your query as sent" in iar_page and "Sent as JSON" in iar_page
+    assert "&#34;iaq_id&#34;: &#34;FORM-1&#34;" in iar_page or '"iaq_id": "FORM-1"' in iar_page
     iar_id = good.headers["location"].rsplit("/", 1)[1]
     asked = agency.post(f"/web/agency/iar/{iar_id}/expedite", {"reason": "release at 16:00"})
     assert asked.status_code == 303

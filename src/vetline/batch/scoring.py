@@ -25,7 +25,9 @@ from typing import Any
 from vetline.batch.bands import rejected_result, result_of
 from vetline.batch.listfile import ListRow
 from vetline.batch.policy import BatchPolicy
+from vetline.batch.presolve import Presolved
 from vetline.person import PersonLookup, Question, work_out
+from vetline.resolve import Resolver, Subject
 from vetline.status import Encounter, Policy
 from vetline.vocab import QueryType
 
@@ -62,16 +64,24 @@ class Scorer:
 
         policy = load_policy()
         lookup = PersonLookup.open(data_dir, memo=MEMO_RECORD_SETS)
+        if isinstance(lookup.resolver, Resolver):
+            lookup.resolver = Presolved(lookup.resolver)
         return cls(lookup, policy, batch, categories_of(policy), as_of)
 
     def score(self, rows: Iterable[ListRow]) -> list[dict[str, Any]]:
-        """Result rows (contract + working columns) for ``rows``, in their order."""
+        """Result rows (contract + working columns) for ``rows``, in their order.
+
+        The chunk's subjects are resolved together first (``Presolved``: one vectorised
+        scoring of all their candidate pairs, the very resolutions ``resolve`` gives),
+        then each row goes through the person core as before."""
+        rows = list(rows)
+        keys = [_key(row) for row in rows]
+        self._presolve([r for r, k in zip(rows, keys, strict=True) if k not in self._answers])
         out: list[dict[str, Any]] = []
-        for row in rows:
+        for row, key in zip(rows, keys, strict=True):
             if row.rejected:
                 out.append(rejected_result(row.row_number, row.list_ref, row.line, "rejected"))
                 continue
-            key = (json.dumps(row.subject, sort_keys=True), row.booking_date)
             known = self._answers.get(key)
             if known is None:
                 known = self._answer(row)
@@ -82,11 +92,21 @@ class Scorer:
                         "line": row.line})  # fmt: skip
         return out
 
+    def _presolve(self, rows: list[ListRow]) -> None:
+        """Resolve the subjects of ``rows`` (those not rejected) all at once."""
+        resolver = self.lookup.resolver
+        if isinstance(resolver, Presolved):
+            subjects = (question_of_row(row).subject for row in rows if not row.rejected)
+            resolver.presolve(list(dict.fromkeys(subjects)))
+
     def warm_up(self, rows: Iterable[ListRow]) -> None:
         """Answer ``rows`` and forget the answers: builds the lookup's lazy caches (the
         index's decoded columns and hashes, the date parser's) in this process, so forked
         workers share them instead of each building its own. Results are not kept, so a
-        job's answers do not depend on it."""
+        job's answers do not depend on it. The rows take the chunk path (``_presolve``),
+        so its lazy caches (the index's decoded value arrays) are built here too."""
+        rows = list(rows)
+        self._presolve(rows)
         for row in rows:
             if not row.rejected:
                 self._answer(row)
@@ -101,6 +121,11 @@ class Scorer:
         )  # fmt: skip
 
 
+def _key(row: ListRow) -> tuple[str, str | None]:
+    """Rows with equal keys ask the same question (``Scorer._answers``)."""
+    return (json.dumps(row.subject, sort_keys=True), row.booking_date)
+
+
 def categories_of(policy: Policy) -> dict[str, frozenset[str]]:
     """NCIC code → its removal categories, from the status policy's charge table."""
     return {
@@ -110,8 +135,6 @@ def categories_of(policy: Policy) -> dict[str, frozenset[str]]:
 
 def question_of_row(row: ListRow) -> Question:
     """The person core's question for one validated list row."""
-    from vetline.resolve import Subject
-
     booking = date.fromisoformat(row.booking_date) if row.booking_date else None
     encounter = Encounter(date=booking, in_custody=True if booking else None)
     return Question(Subject(**row.subject), QueryType.IAQ, encounter)

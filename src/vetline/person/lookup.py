@@ -3,8 +3,9 @@
 Resolution (``vetline.resolve``) says who the subject is; the record store gives that
 person's full records; the parents named in ``parent_a_numbers`` are looked up by their
 exact A-number (``Resolver.holders``, with the holders' "possible same person" links) so
-the engine can follow the derivation path (INA 320); a parent's records are read only
-towards citizenship. The records of the persons that
+the engine can follow the derivation path (INA 320), with the persons sharing an exact
+identifier with the parent's records (a naturalization record that lost its A-number);
+a parent's records are read only towards citizenship. The records of the persons that
 MAY be the subject (``Resolution.possible``: "possible same person" links and close
 candidates) are loaded too, with their parents, for the engine's safe-direction reading
 (``vetline.status.possible``); the ids read are carried in the draft and the audit event
@@ -34,6 +35,9 @@ MAX_PARENTS = 4
 #: which sends the query to an analyst (``answers.decide``): a citizenship sign may be
 #: among them.
 MAX_POSSIBLE = 5
+#: Persons one identifier value may name and still say "this may be the parent"
+#: (``PersonLookup._sharing_an_identifier``); more is a shared or placeholder number.
+MAX_HOLDERS = 3
 
 
 #: What ``PersonLookup.read`` gives: store rows and their typed history.
@@ -235,4 +239,36 @@ class PersonLookup:
         keys: list[tuple[str, str]] = []
         for pid in dict.fromkeys(persons):
             keys += self.keys_of(pid) or []
+        keys += self._sharing_an_identifier(keys, holders, set(persons))
         return list(dict.fromkeys(keys))
+
+    def _sharing_an_identifier(
+        self, keys: Sequence[tuple[str, str]], holders: Any, known: set[str]
+    ) -> list[tuple[str, str]]:
+        """The records of persons holding an exact identifier of the parent's records.
+
+        Why one hop further: the 1M-record world's one U.S. citizen among a million-row
+        batch's lead candidates (issue 16, bench/README.md) was a derived citizen whose
+        mother's naturalization record had lost its A-number and date of birth; it shared
+        her passport number, but scored just under the join threshold, so it was neither
+        in her person nor linked to it, and the child read as a removable LPR. A record
+        carrying the parent's own passport (or SSN, FIN…) *may* be the parent, and a
+        parent's records count only towards citizenship (principle 2). A value held by
+        more than ``MAX_HOLDERS`` persons is a shared or placeholder number: skipped.
+        """
+        if not keys:
+            return []
+        from vetline.resolve.resolver import IDENTIFIER_COLUMNS
+
+        rows, _ = self.read(list(dict.fromkeys(keys)))
+        found: list[str] = []
+        with self._lock:
+            for column in IDENTIFIER_COLUMNS:
+                for value in {str(r[column]) for r in rows if r.get(column)}:
+                    persons = holders(column, value)
+                    if len(persons) <= MAX_HOLDERS:
+                        found += [p for p in persons if p not in known]
+        out: list[tuple[str, str]] = []
+        for pid in dict.fromkeys(found):
+            out += self.keys_of(pid) or []
+        return out

@@ -30,12 +30,13 @@ from vetline.resolve.aggregate import aggregate
 from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS, TYPO_LABEL
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import fresh_id
-from vetline.resolve.index import RecordIndex
+from vetline.resolve.index import IndexI32, RecordIndex
 from vetline.resolve.levels import Decision, Evidence, decide
 from vetline.resolve.links import Link, LinkTable
 from vetline.resolve.model import MatchModel
 from vetline.resolve.population import Population, adjust
 from vetline.resolve.realtime import SubjectScorer
+from vetline.resolve.scorer import Scores
 from vetline.resolve.standardise import (
     remember_symbols,
     standardise_frame,
@@ -201,12 +202,21 @@ class Resolver:
         subject.check()
         return self._resolve_row(standardise_one(subject.as_row()))
 
-    def _resolve_row(self, row: dict[str, Any]) -> Resolution:
+    def _resolve_row(
+        self, row: dict[str, Any], scored: tuple[IndexI32, Scores] | None = None
+    ) -> Resolution:
+        """``scored``: the row's candidates and their scores when already computed
+        (``chunk.resolve_chunk``: bit for bit what the lines below give)."""
         s = self.settings
-        rows = self.index.candidates(row, s.max_block_size)
+        if scored is None:
+            rows = self.index.candidates(row, s.max_block_size)
+            scores = None
+        else:
+            rows, scores = scored
         if len(rows) == 0:
             return Resolution(MatchLevel.NO_RECORD, None, 0.0, None, reasons=["no candidate"])
-        scores = self.scorer.score(row, rows)
+        if scores is None:
+            scores = self.scorer.score(row, rows)
         persons: list[str] = self.index.coded["person_id"].values(rows).tolist()
         ranked = aggregate(scores, persons, self.model.prior_weight)
         gamma_rows: list[list[int]] = ranked.gamma.tolist()

@@ -135,7 +135,8 @@ def get_cases(
     before: Annotated[str | None, Query(max_length=80)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
-    """The case queue, newest first (``next``: the cursor for the following page)."""
+    """The case queue, newest first; with ``overdue=true`` most overdue first (by the case's
+    earliest past-due clock). ``next``: the ``before`` of the following page."""
     svc = vetting_of(request, state)
     with svc.uow(p.actor(), read_only=True) as uow:
         return list_cases(

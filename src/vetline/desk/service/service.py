@@ -547,6 +547,20 @@ class DeskService:
             uow.commit()
             return typed_view(IAR.model_validate_json(query.iar_json), scope)
 
+    def iaq_as_sent(self, iar_id: str, actor: Actor, scope: RowScope) -> tuple[str, str] | None:
+        """The query ``iar_id`` answers, exactly as its agency sent it, and its form
+        (``json`` or ``nlets``): the agency's own words beside the answer. ``None`` for rows
+        stored before the desk kept the text; ``NotFound`` outside the caller's scope."""
+        with self.uow(actor, read_only=True) as uow:
+            row = uow.session.execute(
+                store.visible(scope)
+                .with_only_columns(DeskQuery.iaq_raw, DeskQuery.form)
+                .where(DeskQuery.iar_id == iar_id)
+            ).first()
+            if row is None:
+                raise NotFound.of("iar", iar_id)
+            return None if row.iaq_raw is None else (row.iaq_raw, row.form or "json")
+
     def list_iars(self, actor: Actor, scope: RowScope, limit: int = 100) -> list[dict[str, Any]]:
         """The caller's most recent queries with their state (scope applied in the query)."""
         with self.uow(actor, read_only=True) as uow:

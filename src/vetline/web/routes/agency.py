@@ -116,8 +116,9 @@ def get_iar(iar_id: str, request: Request, principal: Reader, state: State) -> R
     """One IAR as the caller may see it (404 outside the caller's scope), with its asks."""
     desk = desk_of(request, state)
     iar = desk.get_iar(iar_id, principal.actor(), principal.row_scope)
+    sent = desk.iaq_as_sent(iar_id, principal.actor(), principal.row_scope)
     mine = asks.asks_on(desk, principal.actor(), principal.row_scope, iar_id=iar_id)
-    return page(request, "iar.html", principal, iar=iar, asks=mine,
+    return page(request, "iar.html", principal, iar=iar, asks=mine, sent=sent,
                 may_ask=principal.can(Permission.IAQ_ASK))  # fmt: skip
 
 

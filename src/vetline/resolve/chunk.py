@@ -1,0 +1,134 @@
+"""Many subjects at once: the real-time resolver's answers, scored over a whole chunk.
+
+``Resolver.resolve`` scores one subject against its few candidate records in plain
+Python (``realtime.py``): right for a query, where NumPy's per-call cost would dominate.
+A batch chunk holds hundreds of subjects and thousands of candidate pairs, the shape the
+NumPy reference scorer (``scorer.score``: Splink's arithmetic, ``cpdist``) is made for.
+``resolve_chunk`` standardises each subject and finds its candidates exactly as
+``resolve`` does, scores every pair of the chunk in one ``scorer.score`` call, and hands
+each subject's slice to the resolver's own decision code (``Resolver._resolve_row``).
+
+Nothing about the answer may move: ``tests/resolve/test_realtime.py`` holds the two
+scorers equal bit for bit per pair, each subject's match weights are summed from its own
+``(n, comparisons)`` slice as ``SubjectScorer.score`` sums them, and
+``tests/resolve/test_chunk.py`` checks whole resolutions against ``resolve``. The desk's
+path is untouched (``resolve`` does not come here).
+
+Edit here: how a chunk's pairs are laid out for the scorer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vetline.resolve.comparisons import BLOCKING_RULES, COMPARISONS
+from vetline.resolve.index import IndexI32, RecordIndex, subject_key
+from vetline.resolve.resolver import Resolution, Resolver, Subject
+from vetline.resolve.scorer import Scores, score
+from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS, standardise_one
+
+_DOB_PARTS = ("dob_year", "dob_month", "dob_day")
+#: The columns the comparison levels read (date parts for the date-of-birth levels).
+_READ: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [*(c for cmp in COMPARISONS for lv in cmp.levels for c in lv.columns), *_DOB_PARTS]
+    )
+)
+
+
+def _left(rows: Sequence[dict[str, Any]], counts: npt.NDArray[np.intp]) -> dict[str, Any]:
+    """Each subject's values repeated once per candidate: ``scorer.broadcast`` of every
+    subject, laid end to end."""
+    out: dict[str, Any] = {}
+    for column in _READ:
+        if column in INT_COLUMNS:
+            values = [r.get(column) for r in rows]
+            per: npt.NDArray[Any] = np.array(
+                [np.nan if v is None else float(v) for v in values], dtype=np.float64
+            )
+        else:
+            per = np.empty(len(rows), dtype=object)
+            for i, r in enumerate(rows):  # one by one: tuples must not broadcast
+                v = r.get(column)
+                per[i] = (tuple(v) if v else None) if column in LIST_COLUMNS else v
+        out[column] = np.repeat(per, counts)
+    return out
+
+
+def _right(index: RecordIndex, rows: IndexI32) -> dict[str, Any]:
+    """``index.columns(rows)`` for the columns the levels read."""
+    return {
+        c: index.coded[c].values(rows) if c in index.coded else index.ints[c][rows] for c in _READ
+    }
+
+
+def candidates_many(
+    index: RecordIndex, rows: Sequence[dict[str, Any]], limit: int
+) -> list[IndexI32]:
+    """``index.candidates(row, limit)`` for every row: one ``searchsorted`` per blocking
+    rule for the whole chunk instead of one per rule per row (a table with a tail of
+    live additions is searched row by row, by ``KeyTable.lookup`` itself)."""
+    found: list[list[IndexI32]] = [[] for _ in rows]
+    parts: list[dict[str, int]] = [{} for _ in rows]
+    for rule, table in zip(BLOCKING_RULES, index.keys, strict=True):
+        cap = limit if len(rule) > 1 else 1_000_000  # as ``candidates`` caps a block
+        at: list[int] = []
+        keys: list[int] = []
+        for i, row in enumerate(rows):
+            key = subject_key(rule, row, parts[i])
+            if key is not None:
+                at.append(i)
+                keys.append(key)
+        if not keys:
+            continue
+        if len(table.tail_keys):
+            for i, key in zip(at, keys, strict=True):
+                hit = table.lookup(key, cap)
+                if hit is not None and len(hit):
+                    found[i].append(hit)
+            continue
+        wanted = np.array(keys, dtype=np.uint64)
+        los = table.keys.searchsorted(wanted, "left").tolist()
+        his = table.keys.searchsorted(wanted, "right").tolist()
+        for i, lo, hi in zip(at, los, his, strict=True):
+            if lo < hi <= lo + cap:  # present, and not a block over the cap
+                found[i].append(table.rows[lo:hi])
+    return [np.unique(np.concatenate(f)) if f else np.zeros(0, dtype=np.int32) for f in found]
+
+
+def score_many(
+    resolver: Resolver, rows: Sequence[dict[str, Any]], found: Sequence[IndexI32]
+) -> list[Scores]:
+    """``resolver.scorer.score(row, candidates)`` for every row, in one NumPy pass."""
+    counts = np.array([len(f) for f in found], dtype=np.intp)
+    if not counts.sum():
+        return [resolver.scorer.score(r, f) for r, f in zip(rows, found, strict=True)]
+    index, model = resolver.index, resolver.model
+    pairs: IndexI32 = np.concatenate(found).astype(np.int32, copy=False)
+    every = score(model, _left(rows, counts), _right(index, pairs), index.tf_columns(pairs))
+    out: list[Scores] = []
+    start = 0
+    for n in counts.tolist():
+        gamma, weights = every.gamma[start : start + n], every.weights[start : start + n]
+        match_weight = model.prior_weight + weights.sum(axis=1)  # as SubjectScorer sums
+        out.append(Scores(gamma, weights, match_weight, 1.0 / (1.0 + np.exp2(-match_weight))))
+        start += n
+    return out
+
+
+def resolve_chunk(resolver: Resolver, subjects: Sequence[Subject]) -> list[Resolution]:
+    """``[resolver.resolve(s) for s in subjects]``, the pairs scored together.
+
+    Every subject must pass ``Subject.check`` (its ``BadInput`` is raised as ``resolve``
+    raises it); a caller with unchecked subjects resolves those one by one."""
+    for subject in subjects:
+        subject.check()
+    rows = [standardise_one(s.as_row()) for s in subjects]
+    limit = resolver.settings.max_block_size
+    found = candidates_many(resolver.index, rows, limit)
+    scores = score_many(resolver, rows, found)
+    return [resolver._resolve_row(r, (f, sc)) for r, f, sc in zip(rows, found, scores, strict=True)]
