@@ -4,7 +4,7 @@ Nothing here decides anything; each command is a few lines that resolve paths, c
 service and print its report. Heavy imports happen inside the commands, and each
 sub-command group (``LAZY_GROUPS``) is imported when it is named (``vetline --help`` lists
 it from its help kept there), so a one-shot command imports only what it uses (a cold
-``vetline query`` 2.4 → 1.4 s, ``vetline --help`` 2.2 → 0.3 CPU s).
+``vetline query`` 2.4 → 1.4 s, ``vetline --help`` 1.8 → 0.2 s).
 
 Edit here: a new top-level command is a function with ``@app.command()``; a new group of
 commands is a Typer app in its package's ``cli.py``, named in ``LAZY_GROUPS`` with its help.
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # Typer carries its own copy of click: its types, not click's
 
 #: The sub-command groups, each imported when it is named (``vetline users …``), never
 #: before: ``vetline query``, ``--version`` and ``--help`` do not import the API, the PDFs
-#: and the batch engines (1.2 of a cold query's 2.3 s, 1.9 of ``--help``'s 2.2 CPU s,
+#: and the batch engines (1.2 of a cold query's 2.3 s, 1.6 of ``--help``'s 1.8 s,
 #: bench ``bench_first_hour.py``). Order is the help listing's. name → (module, Typer
 #: attribute, the Typer's ``help``: listed by ``vetline --help`` without the import; a
 #: test holds it equal to the module's own).

@@ -68,7 +68,7 @@ def test_every_command_group_is_listed_and_has_the_top_levels_plain_help() -> No
 
 def test_top_level_help_imports_no_group_and_lists_each_groups_own_help() -> None:
     """``vetline --help`` lists the groups from ``LAZY_GROUPS`` without importing them
-    (the first command a newcomer types: 2.2 → 0.3 CPU s); what it prints is what the
+    (the first command a newcomer types: 1.8 → 0.2 s); what it prints is what the
     groups' own help says, as the listing with every group loaded prints it."""
     probe = (
         "import sys\n"
