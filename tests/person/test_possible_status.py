@@ -134,6 +134,9 @@ def test_maybe_records_read_together_must_agree(policy: Policy) -> None:
         # two maybe-persons, two different lawful statuses
         ([fingerprint()], {MAYBE: [lpr()], OTHER: [arrival("2026-06-01", "B2", "2027-06-01")]},
          "statuses disagree"),
+        # read as one person, a minor LPR whose parents nobody named: derivation not ruled
+        # out (a citizenship question), so the maybe-status is not adopted
+        ([fingerprint()], {MAYBE: [lpr("1995-01-01")]}, "minor LPR, parents unchecked"),
         # a protection the officer must see (PROTECTED_STATUS) stays with an analyst
         ([fingerprint()], {MAYBE: [row("status", status_class="TPS", status_state="GRANTED",
                                        start_date="2024-01-01", end_date="2027-09-09")]},

@@ -136,7 +136,7 @@ def assess(
     adopted = None
     if screen.status is None and not screen.signs and not conflicts:
         # own records give no status: a lawful status on possibly-same persons may
-        adopted = status_from_possible(facts, status, maybe, possible or {}, policy)
+        adopted = status_from_possible(facts, status, maybe, possible or {}, related or {}, policy)
     if adopted is not None:
         status = adopted
         to_resolve = [t for t in to_resolve if t not in derived.to_resolve]

@@ -241,6 +241,7 @@ def status_from_possible(
     own_status: StatusFinding,
     maybe: PossibleScreen,
     possible: Mapping[str, PersonHistory],
+    related: Mapping[str, PersonHistory],
     policy: Policy,
 ) -> StatusFinding | None:
     """The lawful status the possibly-same persons' records give, when this person's own
@@ -254,7 +255,8 @@ def status_from_possible(
       anything towards removal (``PossibleScreen.removal_side``: an analyst weighs it);
     * the possible persons with a lawful status agree on one ``ADOPTABLE_CODES`` status,
       and all the records (this person's and every possible person's) read together give
-      that same status with no conflict: the answer holds whether or not they are one.
+      that same status with no conflict and raise no citizenship sign (e.g. a minor LPR
+      whose parents cannot be checked): the answer holds whether or not they are one.
 
     The finding names the possible persons and their records, and says they may be this
     person; its rule is ``FROM_POSSIBLE``.
@@ -269,7 +271,13 @@ def status_from_possible(
     union = PersonHistory.from_records(
         [*own.history.records, *(r for h in possible.values() for r in h.records)]
     )
-    together = derive_status(Facts.of(union, own.as_of), policy.admission, [])
+    joined = Facts.of(union, own.as_of)
+    # Read as one person, the records must raise no citizenship question either (a minor
+    # LPR whose parents cannot be checked, a conflict): that goes to citizenship review.
+    screen = screen_citizenship(joined, related, policy.thresholds, policy.admission.immigrant)
+    if screen.signs or screen.status is not None or screen.conflicts:
+        return None
+    together = derive_status(joined, policy.admission, [])
     if (
         together.status is None
         or together.status.code not in codes
