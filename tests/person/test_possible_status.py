@@ -137,6 +137,10 @@ def test_maybe_records_read_together_must_agree(policy: Policy) -> None:
         # read as one person, a minor LPR whose parents nobody named: derivation not ruled
         # out (a citizenship question), so the maybe-status is not adopted
         ([fingerprint()], {MAYBE: [lpr("1995-01-01")]}, "minor LPR, parents unchecked"),
+        # a U visa (nonimmigrant, but a protection the officer must see: PROTECTED_STATUS)
+        ([fingerprint()], {MAYBE: [row("status", status_class="U_VISA", status_state="GRANTED",
+                                       start_date="2023-01-01", end_date="2027-01-01")]},
+         "U visa"),
         # a protection the officer must see (PROTECTED_STATUS) stays with an analyst
         ([fingerprint()], {MAYBE: [row("status", status_class="TPS", status_state="GRANTED",
                                        start_date="2024-01-01", end_date="2027-09-09")]},

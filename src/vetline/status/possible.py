@@ -39,7 +39,7 @@ from datetime import date
 from vetline.status.citizenship import CitizenshipSign, screen_citizenship
 from vetline.status.derive import derive_status
 from vetline.status.facts import Facts
-from vetline.status.grants import current_grants
+from vetline.status.grants import PROTECTED_CLASSES, current_grants
 from vetline.status.history import PersonHistory, RecordRef
 from vetline.status.policy import Policy
 from vetline.status.result import Direction, PossibleNote, StatusFinding
@@ -256,7 +256,8 @@ def status_from_possible(
     * the possible persons with a lawful status agree on one ``ADOPTABLE_CODES`` status,
       and all the records (this person's and every possible person's) read together give
       that same status with no conflict and raise no citizenship sign (e.g. a minor LPR
-      whose parents cannot be checked): the answer holds whether or not they are one.
+      whose parents cannot be checked) and no protection that must be flagged (a U or T
+      visa): the answer holds whether or not they are one.
 
     The finding names the possible persons and their records, and says they may be this
     person; its rule is ``FROM_POSSIBLE``.
@@ -276,6 +277,10 @@ def status_from_possible(
     # LPR whose parents cannot be checked, a conflict): that goes to citizenship review.
     screen = screen_citizenship(joined, related, policy.thresholds, policy.admission.immigrant)
     if screen.signs or screen.status is not None or screen.conflicts:
+        return None
+    # A protection the officer must see (a U or T visa, TPS...) is flagged on this
+    # person's own records and queues there; read from maybe-records it must queue too.
+    if any(g.status_class in PROTECTED_CLASSES for g in current_grants(joined)):
         return None
     together = derive_status(joined, policy.admission, [])
     if (
