@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from vetline.status import AssessmentResult, Flag, MatchLevel, StatusCode
+from vetline.status.possible import FROM_POSSIBLE
+from vetline.status.result import Direction
 from vetline.vocab import CITIZEN_STATUSES, Assessment, QueryType
 
 ICE_WARRANT_TYPES: Final = frozenset({"I200", "I205"})
@@ -145,6 +147,25 @@ def _delay(why: str) -> Answer:
     return Answer("NICS", "DELAY", f"DELAY: research pending ({why})")
 
 
+def _status_words(result: AssessmentResult, confidence: Mapping[str, float] | None = None) -> str:
+    """``status X``, and when the status rests on possibly-same persons' records
+    (``vetline.status.possible.status_from_possible``) which persons, with what confidence,
+    and that they only may be this person."""
+    words = f"status {result.status.code.value}"
+    if FROM_POSSIBLE not in result.status.rule:
+        return words
+    pids = sorted({n.person_id for n in result.possible if n.direction is Direction.LAWFUL_STATUS})
+    shown = ", ".join(
+        f"{p} (p = {confidence[p]:.3f})" if confidence and p in confidence else p for p in pids
+    )
+    refs = ", ".join(f"{r.source}/{r.record_id}" for r in result.status.evidence)
+    return (
+        f"{words} on records {refs} of possibly-same person {shown}, which MAY be this person "
+        "(biographic agreement only); this person's own records establish no status and "
+        "nothing towards removal, and no record read points towards removal"
+    )
+
+
 def _fin_reason(fin: str | None, rows: Sequence[Mapping[str, object]]) -> str | None:
     if fin is None:
         return "a BIOMETRIC query needs the FIN the fingerprint search returned"
@@ -200,12 +221,14 @@ def decide(
     needs_review: bool = False,
     possible: Sequence[str] = (),
     unread: Sequence[str] = (),
+    confidence: Mapping[str, float] | None = None,
 ) -> Decision:
     """The answer for ``query_type`` and whether it goes out automatically.
 
     ``runner_up``: the probability of the best candidate person other than the match.
     ``needs_review``, ``possible``, ``unread``: the resolution's possibly-same persons
-    (``possible_reasons``).
+    (``possible_reasons``). ``confidence``: the candidates' probabilities, shown when the
+    status rests on a possibly-same person's records (``_status_words``).
     """
     reasons = common_gate(level, result)
     private = possible_reasons(needs_review, possible, unread)
@@ -227,7 +250,7 @@ def decide(
     else:
         answer = Answer(
             query_type.value, "IDENTITY_AND_STATUS",
-            f"identity confirmed; status {result.status.code.value}", _status_refs(result),
+            f"identity confirmed; {_status_words(result, confidence)}", _status_refs(result),
         )  # fmt: skip
     if reasons and query_type is QueryType.NCIC_WARRANT:
         answer = _pending(query_type)
@@ -268,7 +291,7 @@ def reviewed(
         return _warrant(rows)
     if query_type is QueryType.NICS:
         return _nics(result)
-    reason = f"identity confirmed by an analyst; status {result.status.code.value}"
+    reason = f"identity confirmed by an analyst; {_status_words(result)}"
     if Flag.POSSIBLE_US_CITIZEN in result.flags or result.status.code in CITIZEN_STATUSES:
         reason += "; removability withheld pending citizenship review"
     return Answer(query_type.value, "IDENTITY_AND_STATUS", reason, _status_refs(result))

@@ -113,7 +113,7 @@ def decision_for(question: Question, found: Found, assessment: AssessmentResult)
         question.kind, res.level, assessment, found.rows, fin=question.subject.fin,
         runner_up=runner_up, needs_review=res.needs_review,
         possible=list(found.possible_records) + list(found.possible_unread),
-        unread=found.possible_unread,
+        unread=found.possible_unread, confidence=dict(res.candidates),
     )  # fmt: skip
 
 

@@ -8,9 +8,12 @@ evidence turn the answer into UNDETERMINED rather than a guess.
 ``possible``: the records of persons that MAY be this one (``Resolution.possible``), read
 only in the safe direction by ``possible.screen_possible`` (a citizenship sign there blocks
 enforcement, a lawful status there withholds removability, anything towards removal is a
-note and never a ground). ``identifier_records``: the records that carry an identifier
-the query gave and that agreed, so a final order or proceedings can be tied to the person
-by identifier (I-247A bases 1-2, ``recommend.custody_basis``).
+note and never a ground). When this person's own records establish no status and nothing
+towards removal, a lawful status there that nothing contradicts becomes the status, saying
+it rests on records that may be this person (``possible.status_from_possible``).
+``identifier_records``: the records that carry an identifier the query gave and that
+agreed, so a final order or proceedings can be tied to the person by identifier (I-247A
+bases 1-2, ``recommend.custody_basis``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from vetline.status.grants import ADMITTED_GRANTS, PROTECTED_CLASSES, current_gr
 from vetline.status.grounds import Context, collect_charges, conviction_grounds
 from vetline.status.history import Encounter, PersonHistory, RecordRef
 from vetline.status.policy import Policy
-from vetline.status.possible import screen_possible
+from vetline.status.possible import screen_possible, status_from_possible
 from vetline.status.recommend import (
     NO_RECORD_REASON,
     ORDER_BASES,
@@ -130,6 +133,13 @@ def assess(
 
     status = screen.status or derived.status
     assert status is not None  # derive_status always decides (UNKNOWN at worst)
+    adopted = None
+    if screen.status is None and not screen.signs and not conflicts:
+        # own records give no status: a lawful status on possibly-same persons may
+        adopted = status_from_possible(facts, status, maybe, possible or {}, related or {}, policy)
+    if adopted is not None:
+        status = adopted
+        to_resolve = [t for t in to_resolve if t not in derived.to_resolve]
     if (
         screen.status is not None
         and derived.status is not None
@@ -165,6 +175,11 @@ def assess(
         )
     )
     to_resolve += decision.to_resolve
+    if adopted is not None:
+        decision.reason += (
+            " The status rests on records of a possibly-same person, which may be this "
+            "person (see the status and the possibly-same notes)."
+        )
     rec = recommend(
         RecommendationInput(
             match_level=match_level,

@@ -16,11 +16,18 @@ analyst a minute, acting on a stranger's conviction can cost a citizen their lib
 * a conviction, a charge, a removal order, proceedings, a removal, a warrant or a notice
   there is shown to the analyst as a note and is NEVER a ground, a flag or a status.
 
+When this person's own records establish no status and nothing towards removal, and the
+possibly-same persons' records show one lawful status and nothing towards removal (and
+their records read together say the same), that status is the answer's status — resting on
+records that *may* be this person, which the finding says (``status_from_possible``). It
+moves an answer only from "undetermined" towards lawful status, never towards removal.
+
 "Minor LPR, parents not checked" signs are not carried over: they say the records cannot
 rule derivation out, which is an absence of evidence, not evidence of citizenship.
 
 Edit here: which signs cross over (``CARRIED_SIGNS``), which statuses count as lawful
-(``LAWFUL_CODES``), and the wording of the notes.
+(``LAWFUL_CODES``), which of them may become the answer's status (``ADOPTABLE_CODES``,
+``status_from_possible``), and the wording of the notes.
 """
 
 from __future__ import annotations
@@ -32,10 +39,10 @@ from datetime import date
 from vetline.status.citizenship import CitizenshipSign, screen_citizenship
 from vetline.status.derive import derive_status
 from vetline.status.facts import Facts
-from vetline.status.grants import current_grants
+from vetline.status.grants import PROTECTED_CLASSES, current_grants
 from vetline.status.history import PersonHistory, RecordRef
 from vetline.status.policy import Policy
-from vetline.status.result import Direction, PossibleNote
+from vetline.status.result import Direction, PossibleNote, StatusFinding
 from vetline.vocab import StatusCode
 
 #: The principle every note cites.
@@ -73,6 +80,18 @@ LAWFUL_CODES: frozenset[StatusCode] = frozenset(
     }
 )
 
+#: Lawful statuses a possibly-same person's records may give the answer when this person's
+#: own records establish none. Protections that must be flagged to the officer (TPS,
+#: DACA, a pending asylum claim: ``PROTECTED_STATUS``) stay with an analyst.
+ADOPTABLE_CODES: frozenset[StatusCode] = LAWFUL_CODES - {
+    StatusCode.TPS,
+    StatusCode.DACA,
+    StatusCode.ASYLUM_PENDING,
+}
+
+#: What the adopted status's rule says (the IAR shows it beside the records it rests on).
+FROM_POSSIBLE = "status from possibly-same persons' records"
+
 
 @dataclass
 class PossibleScreen:
@@ -84,6 +103,12 @@ class PossibleScreen:
     lawful_short: list[str] = field(default_factory=list)
     notes: list[PossibleNote] = field(default_factory=list)
     to_resolve: list[str] = field(default_factory=list)
+    #: Each possible person's derived lawful status (``LAWFUL_CODES``), by person.
+    lawful_status: dict[str, StatusFinding] = field(default_factory=dict)
+    #: Possible persons whose records point towards removal: a status that is neither
+    #: lawful nor unknown (an overstay, an entry without inspection, an order...), or a
+    #: conviction, charge, order, proceedings, removal, warrant or notice (the notes).
+    removal_side: list[str] = field(default_factory=list)
 
 
 def _refs(refs: tuple[RecordRef, ...]) -> str:
@@ -113,8 +138,14 @@ def _lawful(pid: str, facts: Facts, policy: Policy, out: PossibleScreen) -> None
     # never move anything towards removal, not even their own status reading here.
     derived = derive_status(facts, policy.admission, [])
     found = derived.status
+    if found is not None and found.code not in LAWFUL_CODES | {StatusCode.UNKNOWN}:
+        out.removal_side.append(pid)
+    if found is not None and derived.grounds:
+        out.removal_side.append(pid)
     if found is not None and found.code in LAWFUL_CODES:
         what, refs, law = found.code.value, found.evidence, found.rule
+        if not derived.conflicts and not derived.blocking:
+            out.lawful_status[pid] = found
     else:
         grants = current_grants(facts)
         if not grants:
@@ -157,6 +188,8 @@ def _not_grounds(pid: str, facts: Facts, out: PossibleScreen) -> None:
                          ("warrant_type", "warrant_state")))  # fmt: skip
     for n in facts.interpol:
         seen.append((n.ref, f"INTERPOL {n.kind or ''} notice", ("notice_type",)))
+    if seen:
+        out.removal_side.append(pid)
     for ref, what, fields in seen:
         out.notes.append(
             PossibleNote(
@@ -184,6 +217,8 @@ def screen_possible(
         _citizenship(pid, facts, related, policy, out)
         if len(out.notes) == before:  # a citizen there: the lawful status says no more
             _lawful(pid, facts, policy, out)
+        else:
+            out.removal_side.append(pid)  # a citizen sign: nothing is adopted from it
         _not_grounds(pid, facts, out)
         if len(out.notes) > before:
             out.to_resolve.append(
@@ -191,3 +226,78 @@ def screen_possible(
                 "read only towards citizenship or lawful status)"
             )
     return out
+
+
+def removal_records(facts: Facts) -> bool:
+    """Whether ``facts`` hold anything that bears on removal: a criminal or court record,
+    an encounter, an ICE warrant, an INTERPOL notice (this person's own records)."""
+    return bool(facts.criminal or facts.court or facts.encounters or facts.interpol) or any(
+        w.active for w in facts.warrants
+    )
+
+
+def status_from_possible(
+    own: Facts,
+    own_status: StatusFinding,
+    maybe: PossibleScreen,
+    possible: Mapping[str, PersonHistory],
+    related: Mapping[str, PersonHistory],
+    policy: Policy,
+) -> StatusFinding | None:
+    """The lawful status the possibly-same persons' records give, when this person's own
+    records give none (issue 11 principle 2: evidence towards lawful status counts from
+    any record that may be this person). ``None`` unless all of these hold:
+
+    * this person's own records establish no status (UNKNOWN) and hold nothing that bears
+      on removal (``removal_records``): the answer then cannot combine a maybe-record's
+      admission with this person's conviction into a ground;
+    * no possible person carries a citizenship sign (that goes to citizenship review) or
+      anything towards removal (``PossibleScreen.removal_side``: an analyst weighs it);
+    * the possible persons with a lawful status agree on one ``ADOPTABLE_CODES`` status,
+      and all the records (this person's and every possible person's) read together give
+      that same status with no conflict and raise no citizenship sign (e.g. a minor LPR
+      whose parents cannot be checked) and no protection that must be flagged (a U or T
+      visa): the answer holds whether or not they are one.
+
+    The finding names the possible persons and their records, and says they may be this
+    person; its rule is ``FROM_POSSIBLE``.
+    """
+    if own_status.code is not StatusCode.UNKNOWN or removal_records(own):
+        return None
+    if maybe.citizen_signs or maybe.removal_side or not maybe.lawful_status:
+        return None
+    codes = {f.code for f in maybe.lawful_status.values()}
+    if len(codes) != 1 or not codes <= ADOPTABLE_CODES:
+        return None
+    union = PersonHistory.from_records(
+        [*own.history.records, *(r for h in possible.values() for r in h.records)]
+    )
+    joined = Facts.of(union, own.as_of)
+    # Read as one person, the records must raise no citizenship question either (a minor
+    # LPR whose parents cannot be checked, a conflict): that goes to citizenship review.
+    screen = screen_citizenship(joined, related, policy.thresholds, policy.admission.immigrant)
+    if screen.signs or screen.status is not None or screen.conflicts:
+        return None
+    # A protection the officer must see (a U or T visa, TPS...) is flagged on this
+    # person's own records and queues there; read from maybe-records it must queue too.
+    if any(g.status_class in PROTECTED_CLASSES for g in current_grants(joined)):
+        return None
+    together = derive_status(joined, policy.admission, [])
+    if (
+        together.status is None
+        or together.status.code not in codes
+        or together.grounds
+        or together.conflicts
+        or together.blocking
+    ):
+        return None
+    pids = sorted(maybe.lawful_status)
+    refs = tuple(r for pid in pids for r in maybe.lawful_status[pid].evidence)
+    return StatusFinding(
+        together.status.code,
+        f"{together.status.summary} On records of possibly-same person "
+        f"{', '.join(pids)} ({_refs(refs)}), which MAY be this person (biographic agreement "
+        "only); this person's own records establish no status and nothing towards removal.",
+        refs,
+        f"{together.status.rule}; {FROM_POSSIBLE} ({PRINCIPLE})",
+    )
