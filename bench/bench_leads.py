@@ -1,7 +1,7 @@
 """Importing a large batch result into leads: verify (SHA-256, schema, rows), divert,
 create leads, draw the audit sample — one transaction, on SQLite (default) or a URL.
 
-The result is synthetic in the CONTRACTS.md shape: ``--rows`` rows with a band mix like a
+The result is synthetic in the docs/batch-results.md shape: ``--rows`` rows with a band mix like a
 list run (STRONG 2 %, of which 70 % lead candidates; 0.3 % citizenship signs; REVIEW 3 %,
 WEAK 5 %, NONE the rest) over ``--rows / 4`` distinct persons (so duplicates are met).
 Prints one JSON line: rows, leads, timings, peak RSS. Also times reading the blind sample

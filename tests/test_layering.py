@@ -91,7 +91,7 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     ),
     # Leads sit beside the other workflows: they reach vetting through their ports
     # (``leads/ports.py``, wired by the caller) and never an entry point or the batch runner
-    # (they read its result files, CONTRACTS.md).
+    # (they read its result files, docs/batch-results.md).
     "leads": frozenset({"api", "cli", "serve", "demo", "web", "batch", "vetting"}),
     # The vetting centre rides on the desk and the person core; nothing it serves (the
     # API, the CLI) and no other workflow may be imported by it.

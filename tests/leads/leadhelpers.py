@@ -1,4 +1,4 @@
-"""Builders for the leads tests: batch result folders written to the CONTRACTS.md shape,
+"""Builders for the leads tests: batch result folders written to the docs/batch-results.md shape,
 and person snapshots for the re-check port."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The contract between the batch runner and the leads import (CONTRACTS.md), with the real
+"""The contract between the batch runner and the leads import (docs/batch-results.md), with the real
 ``vetline.batch.run_job`` on the built world: its result verifies, imports, and keeps
 every guard (no citizen becomes a lead; every lead is a STRONG, non-biographic, removable
 row). SQLite only: the subject is the file contract, not the backend."""

@@ -1,4 +1,4 @@
-"""Pure: a person-core outcome → the band and the contract's result columns (CONTRACTS.md).
+"""Pure: a person-core outcome → the band and the contract's result columns (docs/batch-results.md).
 
 Bands (reference §11.3 item 2): STRONG (a person confirmed by a human may become a lead),
 REVIEW (a human looks before anything), WEAK (below the review threshold: auto-rejected,
@@ -43,7 +43,7 @@ NONE: Final = "NONE"
 REJECTED: Final = "REJECTED"
 BANDS: Final[tuple[str, ...]] = (STRONG, REVIEW, WEAK, NONE, REJECTED)
 
-#: Result columns of results.parquet, in order (CONTRACTS.md).
+#: Result columns of results.parquet, in order (docs/batch-results.md).
 RESULT_COLUMNS: Final[tuple[str, ...]] = (
     "row_number", "list_ref", "match_band", "person_id", "probability", "status_code",
     "removable", "removability", "flags", "priority", "priority_reasons", "reasons",

@@ -9,10 +9,10 @@ job.json            the job as started (spec; refuses a different input on resum
 prepared.parquet    validated rows, one row group per chunk
 rejects.csv         row_number, line, field, value, reason, action
 chunks/NNNNNN.parquet   result rows of one chunk (exists = done)
-results.parquet     all result rows in input order (CONTRACTS.md)
+results.parquet     all result rows in input order (docs/batch-results.md)
 citizenship.csv     rows with a citizenship sign: for citizenship review, never leads
 audit_sample.csv    stratified blind-review sample (no score, no band)
-manifest.json       written last: the reproducible run manifest (CONTRACTS.md)
+manifest.json       written last: the reproducible run manifest (docs/batch-results.md)
 ```
 """
 

@@ -50,7 +50,7 @@ from vetline.db import Actor, UnitOfWork
 from vetline.errors import BadInput
 
 ROSTER = "roster"
-#: What a partner officer reads of each of its bookings' result rows (CONTRACTS.md names).
+#: What a partner officer reads of each of its bookings' result rows (docs/batch-results.md names).
 PARTNER_COLUMNS: Final[tuple[str, ...]] = (
     "row_number", "list_ref", "match_band", "person_id", "probability", "status_code",
     "removable", "removability", "flags", "identity_basis", "needs_review",

@@ -2,7 +2,7 @@
 ``BatchService`` and ``rosters`` to the API, the CLI and the web app.
 
 The JSON they serialise to is the one the API answered before (the spec's shapes, and
-``CONTRACTS.md`` for a result row): these models name and type the fields so a caller
+``docs/batch-results.md`` for a result row): these models name and type the fields so a caller
 cannot read a key that is not there. The job's ``manifest`` stays the JSON document the
 job wrote (``manifest.json``: the reproducible record of the run, whose keys are the
 contract's), carried verbatim.
@@ -23,7 +23,7 @@ class _Shape(BaseModel):
 
 
 class ResultRow(_Shape):
-    """One row of ``results.parquet`` (CONTRACTS.md), in its types."""
+    """One row of ``results.parquet`` (docs/batch-results.md), in its types."""
 
     row_number: int
     list_ref: str | None

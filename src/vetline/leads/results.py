@@ -1,4 +1,4 @@
-"""Reading a batch job's output (``results.parquet`` + ``manifest.json``, CONTRACTS.md).
+"""Reading a batch job's output (``results.parquet`` + ``manifest.json``, docs/batch-results.md).
 
 Why the checks: a lead can put an officer on someone's doorstep, so the import trusts
 nothing it can verify. The result's SHA-256 must equal the manifest's ``result_sha256``
