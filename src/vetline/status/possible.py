@@ -42,6 +42,7 @@ from vetline.status.facts import Facts
 from vetline.status.grants import PROTECTED_CLASSES, current_grants
 from vetline.status.history import PersonHistory, RecordRef
 from vetline.status.policy import Policy
+from vetline.status.removability import Decision
 from vetline.status.result import Direction, PossibleNote, StatusFinding
 from vetline.vocab import StatusCode
 
@@ -88,6 +89,9 @@ ADOPTABLE_CODES: frozenset[StatusCode] = LAWFUL_CODES - {
     StatusCode.DACA,
     StatusCode.ASYLUM_PENDING,
 }
+
+#: The reading with every possibly-same person's records at once (``would_change``).
+ALL_TOGETHER = "(all possibly-same persons together)"
 
 #: What the adopted status's rule says (the IAR shows it beside the records it rests on).
 FROM_POSSIBLE = "status from possibly-same persons' records"
@@ -301,3 +305,45 @@ def status_from_possible(
         refs,
         f"{together.status.rule}; {FROM_POSSIBLE} ({PRINCIPLE})",
     )
+
+
+def would_change(
+    own: Decision, readings: Mapping[str, Decision], maybe: PossibleScreen
+) -> tuple[list[str], list[str]]:
+    """Possibly-same persons whose records, read as this person's, take the conclusion away.
+
+    A removal conclusion (its grounds) or "before the court" holds here only if it holds
+    whether or not the possibly-same persons are this person (principle 2: evidence
+    towards lawful status counts from any record that may be this person). ``readings``
+    are the engine's conclusions with each person's records (and ``ALL_TOGETHER``) read
+    as this person's: one that keeps the assessment and every ground of ``own`` changes
+    nothing, whatever it adds (an added ground is never used); one that drops a ground or
+    changes the assessment withholds it. A lawful status that the person's own records
+    already give (an LPR's own arrival, split off by name and date of birth only) then no
+    longer withholds; a departure that ends an overstay does.
+
+    Returns (lawful-status descriptions, other descriptions) for ``RemovabilityInput``.
+    """
+    kept = {g.ina for g in own.grounds}
+    lawful_of = {n.person_id: t for n, t in zip(maybe.lawful, maybe.lawful_short, strict=True)}
+    lawful: list[str] = []
+    other: list[str] = []
+    for pid, reading in readings.items():
+        same = reading.assessment is own.assessment and reading.before_the_court == (
+            own.before_the_court
+        )
+        if same and kept <= {g.ina for g in reading.grounds}:
+            continue
+        if pid == ALL_TOGETHER and (lawful or other):
+            continue  # a person alone already takes it away
+        if pid in lawful_of:
+            lawful.append(lawful_of[pid])
+            continue
+        grounds = ", ".join(g.ina for g in reading.grounds) or "no ground"
+        who = (
+            "the possibly-same persons together"
+            if pid == ALL_TOGETHER
+            else (f"possibly-same person {pid}")
+        )
+        other.append(f"read with the records of {who}: {reading.assessment.value}, {grounds}")
+    return lawful, other
