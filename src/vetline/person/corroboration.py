@@ -44,6 +44,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from vetline.resolve.cluster import UNCORROBORATED
 from vetline.resolve.links import Link
 from vetline.resolve.standardise import clean_name, surname_tokens, translit_key
@@ -54,6 +56,8 @@ Row = Mapping[str, object]
 IDENTIFIERS: Final = ("a_number", "fin", "fbi_number", "ssn", "passport_number", "sid")
 #: One per person: every value the other person holds must be one of this person's.
 ONE_PER_PERSON: Final = frozenset({"a_number", "fin"})
+#: Keystrokes between two values of one identifier that still count as one (a typo).
+TYPO: Final = 1
 #: Events an enrolment can be taken at: source → (date column, filter column and value,
 #: the column that must equal the enrolling ORI, or None), with the words for the note.
 EVENTS: Final[dict[str, tuple[str, tuple[str, str] | None, str | None, str]]] = {
@@ -94,28 +98,52 @@ def _full_date(row: Row, column: str) -> str | None:
     return value if value is not None and len(value) == 10 and value[4] == "-" else None
 
 
-def _keys(tokens: Sequence[str]) -> set[str]:
-    return {k for t in tokens if (k := translit_key(t))}
+def _key(token: str) -> str:
+    return translit_key(token) or token
 
 
-def _name_keys(row: Row) -> tuple[set[str], set[str]]:
-    """(surname keys, first-given-name key) with spelling variants folded."""
+def _names(row: Row) -> tuple[list[str], list[str]]:
+    """(surname tokens, given-name tokens: first name then middle names), cleaned."""
     surname = clean_name(row.get("last_name"))
-    given = clean_name(row.get("first_name"))
-    first = given.split(" ")[0] if given else None
-    return _keys(surname_tokens(surname)), _keys([first] if first else [])
+    given = [clean_name(row.get("first_name")), clean_name(row.get("middle_name"))]
+    return surname_tokens(surname), " ".join(g for g in given if g).split()
+
+
+def _surnames_agree(a: list[str], b: list[str]) -> bool:
+    """A surname token in common, or the same letters without the spaces ("DE VERA" /
+    "DEVERA", "GONZALEZ-ORTIZ" / "GONZALEZORTIZ"); spelling variants folded."""
+    if not a or not b:
+        return False
+    return bool({_key(t) for t in a} & {_key(t) for t in b}) or _key("".join(a)) == _key("".join(b))
+
+
+def _given_agree(a: list[str], b: list[str]) -> bool:
+    """The same given names written together or apart ("LINA MARIA" / "LINAMARIA"), or
+    the same first given name and no second one that differs: twins are often "MARIA
+    JOSE" and "MARIA FERNANDA", so a second given name on both sides must agree too (an
+    initial agrees with its name)."""
+    if not a or not b:
+        return False
+    if _key("".join(a)) == _key("".join(b)):
+        return True
+    if _key(a[0]) != _key(b[0]):
+        return False
+    if len(a) == 1 or len(b) == 1:
+        return True
+    x, y = a[1], b[1]
+    if len(x) == 1 or len(y) == 1:
+        return x[0] == y[0]
+    return _key(x) == _key(y)
 
 
 def names_agree(a: Row, b: Row) -> bool:
-    """The surnames share a token and the first given names agree (as written or swapped),
-    transliteration variants folded; a missing name agrees with nothing."""
-    sur_a, first_a = _name_keys(a)
-    sur_b, first_b = _name_keys(b)
-    if not (sur_a and first_a and sur_b and first_b):
-        return False
-    straight = bool(sur_a & sur_b) and bool(first_a & first_b)
-    swapped = bool(first_a & sur_b) and bool(sur_a & first_b)
-    return straight or swapped
+    """Surnames and given names agree (``_surnames_agree``, ``_given_agree``), as written
+    or with surname and first name swapped; a missing name agrees with nothing."""
+    sur_a, given_a = _names(a)
+    sur_b, given_b = _names(b)
+    if _surnames_agree(sur_a, sur_b) and _given_agree(given_a, given_b):
+        return True
+    return _surnames_agree(sur_a, given_b[:1]) and _surnames_agree(given_a[:1], sur_b)
 
 
 def _identifiers(rows: Sequence[Row]) -> dict[str, set[str]]:
@@ -127,14 +155,22 @@ def _identifiers(rows: Sequence[Row]) -> dict[str, set[str]]:
     return out
 
 
+def _close(x: str, ys: set[str]) -> bool:
+    """``x`` is one of ``ys`` or one keystroke from one (a typo, as the build allows)."""
+    return any(DamerauLevenshtein.distance(x, y, score_cutoff=TYPO) <= TYPO for y in ys)
+
+
 def identifier_conflict(own: Sequence[Row], other: Sequence[Row]) -> str | None:
-    """The first identifier type both persons hold with no value in common, if any."""
+    """The first identifier type both persons hold with no value in common (a typo apart
+    counts as in common, as at build), if any; for one-per-person identifiers (A-number,
+    FIN) every value of the other person must be one of this person's."""
     mine, theirs = _identifiers(own), _identifiers(other)
     for column in IDENTIFIERS:
         a, b = mine.get(column), theirs.get(column)
         if not a or not b:
             continue
-        if not a & b or (column in ONE_PER_PERSON and not b <= a):
+        shared = [x for x in b if _close(x, a)]
+        if not shared or (column in ONE_PER_PERSON and len(shared) < len(b)):
             return column
     return None
 
@@ -161,7 +197,7 @@ def _event_on(row: Row, day: str, ori: str | None) -> str | None:
     return words
 
 
-def _key(row: Row) -> tuple[str, str]:
+def _ref(row: Row) -> tuple[str, str]:
     return str(row["source"]), str(row["record_id"])
 
 
@@ -197,10 +233,10 @@ def _event_ties(
 
 
 def _event_tie(pid: str, bio: Row, other: Row, day: str, words: str) -> Tie:
-    src, rid = _key(other)
+    src, rid = _ref(other)
     return Tie(
         pid,
-        (_key(bio), (src, rid)),
+        (_ref(bio), (src, rid)),
         f"records of {pid} read as this person's: this person's fingerprints were "
         f"enrolled on {day} (biometric/{bio['record_id']}), the day of the {words} "
         f"{src}/{rid}, which has the same names and date of birth and no conflicting "
@@ -219,10 +255,10 @@ def _fin_ties(own: Sequence[Row], possible: Mapping[str, Sequence[Row]]) -> dict
         for pid, rows in possible.items():
             hit = next((r for r in rows if _text(r, "fin") == fin), None)
             if hit is not None and pid not in ties:
-                src, rid = _key(hit)
+                src, rid = _ref(hit)
                 ties[pid] = Tie(
                     pid,
-                    (_key(bio), (src, rid)),
+                    (_ref(bio), (src, rid)),
                     f"records of {pid} read as this person's: {src}/{rid} carries the FIN "
                     f"of this person's fingerprint record biometric/{bio['record_id']}",
                     ("fin",),

@@ -265,7 +265,7 @@ def _reading(
     policy: Policy,
     encounter: Encounter | None,
     related: Mapping[str, PersonHistory] | None,
-) -> Decision:
+) -> tuple[StatusCode, Decision]:
     """The removability conclusion if ``others``' records were this person's too.
 
     Only ever compared with this person's own conclusion (``possible.would_change``): a
@@ -283,9 +283,8 @@ def _reading(
     assert status is not None  # derive_status always decides (UNKNOWN at worst)
     inputs = _removability_input(facts, status.code, derived, charges, policy)
     citizen = bool(screen.signs) or bool(screen.conflicts)
-    return decide(
-        replace(inputs, citizenship_documented=screen.documented, possible_citizen=citizen)
-    )
+    reading = replace(inputs, citizenship_documented=screen.documented, possible_citizen=citizen)
+    return status.code, decide(reading)
 
 
 def _order_tied(status: StatusFinding, tied: Collection[RecordRef]) -> tuple[RecordRef, ...]:

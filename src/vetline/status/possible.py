@@ -44,7 +44,7 @@ from vetline.status.history import PersonHistory, RecordRef
 from vetline.status.policy import Policy
 from vetline.status.removability import Decision
 from vetline.status.result import Direction, PossibleNote, StatusFinding
-from vetline.vocab import StatusCode
+from vetline.vocab import Assessment, StatusCode
 
 #: The principle every note cites.
 PRINCIPLE = (
@@ -92,6 +92,11 @@ ADOPTABLE_CODES: frozenset[StatusCode] = LAWFUL_CODES - {
 
 #: The reading with every possibly-same person's records at once (``would_change``).
 ALL_TOGETHER = "(all possibly-same persons together)"
+#: Statuses under an order: a reading that reaches one and stays removable has not taken
+#: the conclusion away, though the status grounds it names are the order's.
+ORDERED: frozenset[StatusCode] = frozenset(
+    {StatusCode.FINAL_ORDER, StatusCode.REMOVED_AND_REENTERED}
+)
 
 #: What the adopted status's rule says (the IAR shows it beside the records it rests on).
 FROM_POSSIBLE = "status from possibly-same persons' records"
@@ -308,14 +313,16 @@ def status_from_possible(
 
 
 def would_change(
-    own: Decision, readings: Mapping[str, Decision], maybe: PossibleScreen
+    own: Decision,
+    readings: Mapping[str, tuple[StatusCode, Decision]],
+    maybe: PossibleScreen,
 ) -> tuple[list[str], list[str]]:
     """Possibly-same persons whose records, read as this person's, take the conclusion away.
 
     A removal conclusion (its grounds) or "before the court" holds here only if it holds
     whether or not the possibly-same persons are this person (principle 2: evidence
     towards lawful status counts from any record that may be this person). ``readings``
-    are the engine's conclusions with each person's records (and ``ALL_TOGETHER``) read
+    are the engine's status and conclusion with each person's records (and ``ALL_TOGETHER``) read
     as this person's: one that keeps the assessment and every ground of ``own`` changes
     nothing, whatever it adds (an added ground is never used); one that drops a ground or
     changes the assessment withholds it. A lawful status that the person's own records
@@ -325,15 +332,18 @@ def would_change(
     Returns (lawful-status descriptions, other descriptions) for ``RemovabilityInput``.
     """
     kept = {g.ina for g in own.grounds}
+    removable = own.assessment is Assessment.REMOVABLE
     lawful_of = {n.person_id: t for n, t in zip(maybe.lawful, maybe.lawful_short, strict=True)}
     lawful: list[str] = []
     other: list[str] = []
-    for pid, reading in readings.items():
+    for pid, (status, reading) in readings.items():
         same = reading.assessment is own.assessment and reading.before_the_court == (
             own.before_the_court
         )
         if same and kept <= {g.ina for g in reading.grounds}:
             continue
+        if same and removable and status in ORDERED:
+            continue  # an order there replaces this person's grounds; it takes none away
         if pid == ALL_TOGETHER and (lawful or other):
             continue  # a person alone already takes it away
         if pid in lawful_of:
