@@ -103,10 +103,12 @@ def _key(token: str) -> str:
 
 
 def _names(row: Row) -> tuple[list[str], list[str]]:
-    """(surname tokens, given-name tokens: first name then middle names), cleaned."""
+    """(surname tokens without particles, then the whole surname written together; given
+    names: first name then middle names), cleaned."""
     surname = clean_name(row.get("last_name"))
     given = [clean_name(row.get("first_name")), clean_name(row.get("middle_name"))]
-    return surname_tokens(surname), " ".join(g for g in given if g).split()
+    together = [surname.replace(" ", "")] if surname else []
+    return surname_tokens(surname) + together, " ".join(g for g in given if g).split()
 
 
 def _surnames_agree(a: list[str], b: list[str]) -> bool:
@@ -114,7 +116,7 @@ def _surnames_agree(a: list[str], b: list[str]) -> bool:
     "DEVERA", "GONZALEZ-ORTIZ" / "GONZALEZORTIZ"); spelling variants folded."""
     if not a or not b:
         return False
-    return bool({_key(t) for t in a} & {_key(t) for t in b}) or _key("".join(a)) == _key("".join(b))
+    return bool({_key(t) for t in a} & {_key(t) for t in b})
 
 
 def _given_agree(a: list[str], b: list[str]) -> bool:
@@ -136,14 +138,17 @@ def _given_agree(a: list[str], b: list[str]) -> bool:
     return _key(x) == _key(y)
 
 
+def _straight(a: Row, b: Row) -> bool:
+    sur_a, given_a = _names(a)
+    sur_b, given_b = _names(b)
+    return _surnames_agree(sur_a, sur_b) and _given_agree(given_a, given_b)
+
+
 def names_agree(a: Row, b: Row) -> bool:
     """Surnames and given names agree (``_surnames_agree``, ``_given_agree``), as written
     or with surname and first name swapped; a missing name agrees with nothing."""
-    sur_a, given_a = _names(a)
-    sur_b, given_b = _names(b)
-    if _surnames_agree(sur_a, sur_b) and _given_agree(given_a, given_b):
-        return True
-    return _surnames_agree(sur_a, given_b[:1]) and _surnames_agree(given_a[:1], sur_b)
+    swapped = {"last_name": b.get("first_name"), "first_name": b.get("last_name")}
+    return _straight(a, b) or _straight(a, swapped)
 
 
 def _identifiers(rows: Sequence[Row]) -> dict[str, set[str]]:
