@@ -82,9 +82,13 @@ def assess_found(
 
 def same_person_notes(found: Found) -> list[PossibleNote]:
     """Why records of once possibly-same persons are read as this person's (the IAR and
-    the analyst see the tie: the two records and the fields compared)."""
+    the analyst see the tie: the two records and the fields compared). A tie whose record
+    is no longer among the rows (an officer ruled it out, ``vetline.vetting``) says nothing."""
+    read = {(str(r["source"]), str(r["record_id"])) for r in found.rows}
     notes = []
     for tie in found.same_person.values():
+        if tie.evidence[1] not in read:
+            continue
         refs = tuple(RecordRef(s, r) for s, r in tie.evidence)
         notes.append(
             PossibleNote(tie.person_id, Direction.SAME_PERSON, tie.text, refs, tie.fields, LAW)
