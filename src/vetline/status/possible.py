@@ -12,7 +12,10 @@ analyst a minute, acting on a stranger's conviction can cost a citizen their lib
   every enforcement action and routes to citizenship review (ICE Directive 16001.2,
   reference §5.7, §6.3);
 * a current lawful status or protection there withholds any removability conclusion
-  here (the stay may rest on it);
+  here (the stay may rest on it) — unless, read as this person's, those records leave the
+  conclusion and every ground as they are (``would_change``: an LPR's own admission split
+  off by name and date of birth takes nothing away); and any other record there that
+  would take the conclusion away (a departure ending an overstay) withholds it too;
 * a conviction, a charge, a removal order, proceedings, a removal, a warrant or a notice
   there is shown to the analyst as a note and is NEVER a ground, a flag or a status.
 
@@ -25,7 +28,8 @@ moves an answer only from "undetermined" towards lawful status, never towards re
 "Minor LPR, parents not checked" signs are not carried over: they say the records cannot
 rule derivation out, which is an absence of evidence, not evidence of citizenship.
 
-Edit here: which signs cross over (``CARRIED_SIGNS``), which statuses count as lawful
+Edit here: which signs cross over (``CARRIED_SIGNS``), what takes a conclusion away
+(``would_change``, ``ORDERED``), which statuses count as lawful
 (``LAWFUL_CODES``), which of them may become the answer's status (``ADOPTABLE_CODES``,
 ``status_from_possible``), and the wording of the notes.
 """
