@@ -15,7 +15,7 @@ from vetline.vocab import Flag as F
 from vetline.vocab import IdentityBasis as B
 from vetline.vocab import StatusCode as S
 
-from .builders import Case, arr, court, crim, cust, enc, f, g, person, st, warrant
+from .builders import Case, arr, court, crim, cust, dep, enc, f, g, person, st, warrant
 
 OVERSTAY = g("237(a)(1)(B)", "237(a)(1)(C)(i)")
 AF = "237(a)(2)(A)(iii)"
@@ -302,5 +302,57 @@ CASES: list[Case] = [
         grounds=g(AF, "237(a)(2)(B)(i)"),
         basis=B.BIOGRAPHIC,
         reason_has="INA 101(a)(48)",
+    ),
+    # --- a removal conclusion must hold whether or not a possibly-same person is this one --
+    Case(
+        "possible_person_own_lpr_admission_does_not_withhold",
+        person(
+            st("LPR", "2010-05-01"),
+            arr("2010-05-01", "IR1"),
+            crim("0901", "2015-01-01", sentence=9000),
+            cust("2026-10-20"),
+        ),
+        S.LPR,
+        R.REMOVABLE,
+        A.DETAINER,
+        "the LPR's own admission split off by name and date of birth: read as this person's it "
+        "gives the same status and the same aggravated felony, so the lawful status there "
+        "takes nothing away (issue 11, the synth queue); the note is still shown",
+        grounds=g(AF),
+        flags=C,
+        basis=B.BIOMETRIC,
+        possible={LOOK: person(arr("2010-05-01", "IR1"))},
+        note_has="lawful status LPR",
+    ),
+    Case(
+        "possible_person_departure_withholds_the_overstay",
+        overstay_in_jail(),
+        S.OVERSTAY,
+        R.UNDETERMINED,
+        A.NO_ACTION,
+        "a departure on a possibly-same person ends the stay the overstay rests on: read as "
+        "this person's it takes the conclusion away, so no detainer until an analyst settles "
+        "the identity (evidence towards lawful status counts from any record that may be "
+        "this person)",
+        flags=C,
+        basis=B.BIOMETRIC,
+        possible={LOOK: person(dep("2015-08-01"))},
+        reason_has="would take this conclusion away",
+        resolve_has="candidate grounds once the identity is settled",
+    ),
+    Case(
+        "possible_person_order_takes_no_conclusion_away",
+        person(enc("2019-01-03", "BORDER_APPREHENSION", "RELEASED"), cust("2026-10-20")),
+        S.ENTERED_WITHOUT_INSPECTION,
+        R.REMOVABLE,
+        A.DETAINER,
+        "an order on a possibly-same person, read as this person's, replaces the entry "
+        "without inspection by the order: still removable, nothing taken away, and the order "
+        "is never a ground here",
+        grounds=g("212(a)(6)(A)(i)"),
+        flags=C,
+        basis=B.BIOMETRIC,
+        possible={LOOK: person(court("REMOVAL_ORDER", "2020-03-01"))},
+        note_has="removal order",
     ),
 ]

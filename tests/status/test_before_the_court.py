@@ -42,3 +42,9 @@ def test_open_questions_or_doubted_alienage_keep_it_for_an_analyst() -> None:
     assert not decide(_input(open_questions=1)).before_the_court
     assert not decide(_input(possible_citizen=True)).before_the_court
     assert not decide(_input(status=StatusCode.UNKNOWN)).before_the_court
+
+
+def test_a_possibly_same_persons_records_that_would_change_it_keep_it_for_an_analyst() -> None:
+    d = decide(_input(possible_other=("read with the records of P-2: NOT_REMOVABLE",)))
+    assert d.assessment is Assessment.UNDETERMINED
+    assert not d.before_the_court

@@ -17,9 +17,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Final, Protocol
 
+from vetline.person.corroboration import LAW
 from vetline.person.lookup import Found
 from vetline.person.question import Question
 from vetline.status import AssessmentResult, Policy, RecordRef, assess
+from vetline.status.result import Direction, PossibleNote
 
 #: Identifier fields compared between the question and a record (canonical on both sides:
 #: intake and the loader share ``vetline.records.identifiers``).
@@ -74,4 +76,21 @@ def assess_found(
         identity_basis=found.resolution.basis,
         possible=found.possible,
         identifier_records=identifier_records(question.subject, found.rows),
+        same_person=same_person_notes(found),
     )
+
+
+def same_person_notes(found: Found) -> list[PossibleNote]:
+    """Why records of once possibly-same persons are read as this person's (the IAR and
+    the analyst see the tie: the two records and the fields compared). A tie whose record
+    is no longer among the rows (an officer ruled it out, ``vetline.vetting``) says nothing."""
+    read = {(str(r["source"]), str(r["record_id"])) for r in found.rows}
+    notes = []
+    for tie in found.same_person.values():
+        if tie.evidence[1] not in read:
+            continue
+        refs = tuple(RecordRef(s, r) for s, r in tie.evidence)
+        notes.append(
+            PossibleNote(tie.person_id, Direction.SAME_PERSON, tie.text, refs, tie.fields, LAW)
+        )
+    return notes

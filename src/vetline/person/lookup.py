@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from vetline.person.corroboration import Tie, same_person
 from vetline.status import MatchLevel, PersonHistory
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ class Found:
     possible_records: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: Possible persons whose records could not be read (over the cap, or no index).
     possible_unread: tuple[str, ...] = ()
+    #: Possibly-same persons whose records are read as this person's (``rows`` and
+    #: ``history`` hold them; ``possible`` does not), and why (``corroboration``).
+    same_person: dict[str, Tie] = field(default_factory=dict)
 
 
 class PersonLookup:
@@ -188,6 +192,7 @@ class PersonLookup:
         )
         wanted = [p for p in dict.fromkeys(resolution.possible) if p != matched]
         possible: dict[str, PersonHistory] = {}
+        possible_rows: dict[str, list[dict[str, object]]] = {}
         records: dict[str, list[tuple[str, str]]] = {}
         unread: list[str] = []
         for pid in wanted:
@@ -195,11 +200,18 @@ class PersonLookup:
             if not their:
                 unread.append(pid)
                 continue
-            possible[pid] = self.read(their)[1]
+            possible_rows[pid], possible[pid] = self.read(their)
             records[pid] = their
             for a_number, parent in self._parents(possible[pid]).items():
                 related.setdefault(a_number, parent)
-        return Found(resolution, rows, history, related, possible, records, tuple(unread))
+        # the build's links are the resolved person's: an analyst's other choice has none here
+        links = getattr(resolution, "links", []) if matched == resolution.person_id else []
+        ties = same_person(rows, possible_rows, links) if matched else {}
+        if ties:  # records tied to this person by an event or the FIN: this person's
+            rows = [*rows, *(r for p in ties for r in possible_rows[p])]
+            history = PersonHistory.from_rows(rows)
+            possible = {p: h for p, h in possible.items() if p not in ties}
+        return Found(resolution, rows, history, related, possible, records, tuple(unread), ties)
 
     def _parents(self, history: PersonHistory) -> dict[str, PersonHistory]:
         wanted = list(dict.fromkeys(a for s in history.status for a in s.parent_a_numbers))

@@ -18,7 +18,8 @@ bases 1-2, ``recommend.custody_basis``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from itertools import pairwise
 
@@ -27,11 +28,21 @@ from vetline.status.citizenship import screen_citizenship
 from vetline.status.dates import DateSpan
 from vetline.status.derive import derive_status
 from vetline.status.facts import Facts
-from vetline.status.grants import ADMITTED_GRANTS, PROTECTED_CLASSES, current_grants
-from vetline.status.grounds import Context, collect_charges, conviction_grounds
+from vetline.status.grants import (
+    ADMITTED_GRANTS,
+    PROTECTED_CLASSES,
+    Derivation,
+    current_grants,
+)
+from vetline.status.grounds import ChargeFacts, Context, collect_charges, conviction_grounds
 from vetline.status.history import Encounter, PersonHistory, RecordRef
 from vetline.status.policy import Policy
-from vetline.status.possible import screen_possible, status_from_possible
+from vetline.status.possible import (
+    ALL_TOGETHER,
+    screen_possible,
+    status_from_possible,
+    would_change,
+)
 from vetline.status.recommend import (
     NO_RECORD_REASON,
     ORDER_BASES,
@@ -41,12 +52,14 @@ from vetline.status.recommend import (
 from vetline.status.removability import (
     ADMITTED_STATUSES,
     SHIELDS,
+    Decision,
     RemovabilityInput,
     decide,
 )
 from vetline.status.result import (
     AssessmentResult,
     Conflict,
+    PossibleNote,
     Recommendation,
     Removability,
     StatusFinding,
@@ -113,8 +126,13 @@ def assess(
     identity_basis: IdentityBasis | None = None,
     possible: Mapping[str, PersonHistory] | None = None,
     identifier_records: Collection[RecordRef] = (),
+    same_person: Sequence[PossibleNote] = (),
 ) -> AssessmentResult:
-    """Assess one person as of ``as_of`` (decision support: every action needs review)."""
+    """Assess one person as of ``as_of`` (decision support: every action needs review).
+
+    ``same_person``: why records of persons once possibly-same are in ``history`` (an
+    event or the FIN tied them, ``vetline.person.corroboration``); shown with the notes.
+    """
     if match_level is MatchLevel.NO_RECORD or history.empty:
         return _no_record(as_of, "No record of this person in the searched systems.")
     facts = Facts.of(history, as_of)
@@ -152,28 +170,28 @@ def assess(
     protected = sorted({g.status_class for g in grants if g.status_class in PROTECTED_CLASSES})
     flags = _flags(facts, encounter, bool(screen.signs), bool(protected))
 
-    admission = _admission_date(facts, policy)
-    admitted = status.code in ADMITTED_STATUSES or (
-        status.code not in {*SHIELDS, StatusCode.ENTERED_WITHOUT_INSPECTION}
-        and admission is not None
-    )
-    ctx = Context(policy.thresholds, admission, as_of)
-    conv_grounds, pending_grounds = conviction_grounds(charges, ctx, admitted)
-
+    inputs = _removability_input(facts, status.code, derived, charges, policy)
     decision = decide(
-        RemovabilityInput(
-            status=status.code,
+        replace(
+            inputs,
             citizenship_documented=screen.documented,
             possible_citizen=Flag.POSSIBLE_US_CITIZEN in flags,
-            blocking_conflict=derived.blocking,
-            status_grounds=derived.grounds,
-            conviction_grounds=conv_grounds,
-            pending_grounds=pending_grounds,
-            open_questions=charges.open_questions,
-            removable_if_convicted_statuses=policy.gates.removable_if_convicted_statuses,
-            possible_lawful=maybe.lawful_short,
         )
     )
+    removal = decision.assessment in {Assessment.REMOVABLE, Assessment.REMOVABLE_IF_CONVICTED}
+    if adopted is None and (removal or decision.before_the_court):
+        # the conclusion must not depend on whether the possibly-same persons are this one
+        readings = {
+            pid: _reading(history, [h], as_of, policy, encounter, related)
+            for pid, h in (possible or {}).items()
+            if not h.empty
+        }
+        if len(readings) > 1:
+            every = [h for h in (possible or {}).values() if not h.empty]
+            readings[ALL_TOGETHER] = _reading(history, every, as_of, policy, encounter, related)
+        lawful, other = would_change(decision, readings, maybe)
+        if lawful or other:
+            decision = decide(replace(inputs, possible_lawful=lawful, possible_other=other))
     to_resolve += decision.to_resolve
     if adopted is not None:
         decision.reason += (
@@ -213,8 +231,60 @@ def assess(
         conflicts=tuple(conflicts),
         to_resolve=tuple(dict.fromkeys(to_resolve)),
         timeline=build_timeline(facts),
-        possible=tuple(maybe.notes),
+        possible=(*same_person, *maybe.notes),
     )
+
+
+def _removability_input(
+    facts: Facts, status: StatusCode, derived: Derivation, charges: ChargeFacts, policy: Policy
+) -> RemovabilityInput:
+    """What ``decide`` needs from one reading of the records (nothing from maybe-records)."""
+    admission = _admission_date(facts, policy)
+    admitted = status in ADMITTED_STATUSES or (
+        status not in {*SHIELDS, StatusCode.ENTERED_WITHOUT_INSPECTION} and admission is not None
+    )
+    ctx = Context(policy.thresholds, admission, facts.as_of)
+    conv_grounds, pending_grounds = conviction_grounds(charges, ctx, admitted)
+    return RemovabilityInput(
+        status=status,
+        citizenship_documented=False,
+        possible_citizen=False,
+        blocking_conflict=derived.blocking,
+        status_grounds=derived.grounds,
+        conviction_grounds=conv_grounds,
+        pending_grounds=pending_grounds,
+        open_questions=charges.open_questions,
+        removable_if_convicted_statuses=policy.gates.removable_if_convicted_statuses,
+    )
+
+
+def _reading(
+    history: PersonHistory,
+    others: Sequence[PersonHistory],
+    as_of: date,
+    policy: Policy,
+    encounter: Encounter | None,
+    related: Mapping[str, PersonHistory] | None,
+) -> tuple[StatusCode, Decision]:
+    """The removability conclusion if ``others``' records were this person's too.
+
+    Only ever compared with this person's own conclusion (``possible.would_change``): a
+    conclusion it takes away is withheld; nothing it adds is ever used.
+    """
+    union = PersonHistory.from_records([*history.records, *(r for h in others for r in h.records)])
+    facts = Facts.of(union, as_of)
+    screen = screen_citizenship(facts, related or {}, policy.thresholds, policy.admission.immigrant)
+    charges = collect_charges(facts.criminal, encounter, policy.charges)
+    illegal_entry = [
+        c.ref for c in charges.convictions if RemovalCategory.ILLEGAL_ENTRY in c.categories
+    ]
+    derived = derive_status(facts, policy.admission, illegal_entry)
+    status = screen.status or derived.status
+    assert status is not None  # derive_status always decides (UNKNOWN at worst)
+    inputs = _removability_input(facts, status.code, derived, charges, policy)
+    citizen = bool(screen.signs) or bool(screen.conflicts)
+    reading = replace(inputs, citizenship_documented=screen.documented, possible_citizen=citizen)
+    return status.code, decide(reading)
 
 
 def _order_tied(status: StatusFinding, tied: Collection[RecordRef]) -> tuple[RecordRef, ...]:

@@ -12,7 +12,10 @@ analyst a minute, acting on a stranger's conviction can cost a citizen their lib
   every enforcement action and routes to citizenship review (ICE Directive 16001.2,
   reference §5.7, §6.3);
 * a current lawful status or protection there withholds any removability conclusion
-  here (the stay may rest on it);
+  here (the stay may rest on it) — unless, read as this person's, those records leave the
+  conclusion and every ground as they are (``would_change``: an LPR's own admission split
+  off by name and date of birth takes nothing away); and any other record there that
+  would take the conclusion away (a departure ending an overstay) withholds it too;
 * a conviction, a charge, a removal order, proceedings, a removal, a warrant or a notice
   there is shown to the analyst as a note and is NEVER a ground, a flag or a status.
 
@@ -25,7 +28,8 @@ moves an answer only from "undetermined" towards lawful status, never towards re
 "Minor LPR, parents not checked" signs are not carried over: they say the records cannot
 rule derivation out, which is an absence of evidence, not evidence of citizenship.
 
-Edit here: which signs cross over (``CARRIED_SIGNS``), which statuses count as lawful
+Edit here: which signs cross over (``CARRIED_SIGNS``), what takes a conclusion away
+(``would_change``, ``ORDERED``), which statuses count as lawful
 (``LAWFUL_CODES``), which of them may become the answer's status (``ADOPTABLE_CODES``,
 ``status_from_possible``), and the wording of the notes.
 """
@@ -42,8 +46,9 @@ from vetline.status.facts import Facts
 from vetline.status.grants import PROTECTED_CLASSES, current_grants
 from vetline.status.history import PersonHistory, RecordRef
 from vetline.status.policy import Policy
+from vetline.status.removability import Decision
 from vetline.status.result import Direction, PossibleNote, StatusFinding
-from vetline.vocab import StatusCode
+from vetline.vocab import Assessment, StatusCode
 
 #: The principle every note cites.
 PRINCIPLE = (
@@ -88,6 +93,14 @@ ADOPTABLE_CODES: frozenset[StatusCode] = LAWFUL_CODES - {
     StatusCode.DACA,
     StatusCode.ASYLUM_PENDING,
 }
+
+#: The reading with every possibly-same person's records at once (``would_change``).
+ALL_TOGETHER = "(all possibly-same persons together)"
+#: Statuses under an order: a reading that reaches one and stays removable has not taken
+#: the conclusion away, though the status grounds it names are the order's.
+ORDERED: frozenset[StatusCode] = frozenset(
+    {StatusCode.FINAL_ORDER, StatusCode.REMOVED_AND_REENTERED}
+)
 
 #: What the adopted status's rule says (the IAR shows it beside the records it rests on).
 FROM_POSSIBLE = "status from possibly-same persons' records"
@@ -301,3 +314,50 @@ def status_from_possible(
         refs,
         f"{together.status.rule}; {FROM_POSSIBLE} ({PRINCIPLE})",
     )
+
+
+def would_change(
+    own: Decision,
+    readings: Mapping[str, tuple[StatusCode, Decision]],
+    maybe: PossibleScreen,
+) -> tuple[list[str], list[str]]:
+    """Possibly-same persons whose records, read as this person's, take the conclusion away.
+
+    A removal conclusion (its grounds) or "before the court" holds here only if it holds
+    whether or not the possibly-same persons are this person (principle 2: evidence
+    towards lawful status counts from any record that may be this person). ``readings``
+    are the engine's status and conclusion with each person's records (and ``ALL_TOGETHER``) read
+    as this person's: one that keeps the assessment and every ground of ``own`` changes
+    nothing, whatever it adds (an added ground is never used); one that drops a ground or
+    changes the assessment withholds it. A lawful status that the person's own records
+    already give (an LPR's own arrival, split off by name and date of birth only) then no
+    longer withholds; a departure that ends an overstay does.
+
+    Returns (lawful-status descriptions, other descriptions) for ``RemovabilityInput``.
+    """
+    kept = {g.ina for g in own.grounds}
+    removable = own.assessment is Assessment.REMOVABLE
+    lawful_of = {n.person_id: t for n, t in zip(maybe.lawful, maybe.lawful_short, strict=True)}
+    lawful: list[str] = []
+    other: list[str] = []
+    for pid, (status, reading) in readings.items():
+        same = reading.assessment is own.assessment and reading.before_the_court == (
+            own.before_the_court
+        )
+        if same and kept <= {g.ina for g in reading.grounds}:
+            continue
+        if same and removable and status in ORDERED:
+            continue  # an order there replaces this person's grounds; it takes none away
+        if pid == ALL_TOGETHER and (lawful or other):
+            continue  # a person alone already takes it away
+        if pid in lawful_of:
+            lawful.append(lawful_of[pid])
+            continue
+        grounds = ", ".join(g.ina for g in reading.grounds) or "no ground"
+        who = (
+            "the possibly-same persons together"
+            if pid == ALL_TOGETHER
+            else (f"possibly-same person {pid}")
+        )
+        other.append(f"read with the records of {who}: {reading.assessment.value}, {grounds}")
+    return lawful, other

@@ -44,6 +44,9 @@ class RemovabilityInput:
     #: Lawful status or protection recorded on a possibly-same person (``possible.py``):
     #: the stay may rest on it, so no removability conclusion is drawn here.
     possible_lawful: Sequence[str] = ()
+    #: Other possibly-same persons whose records, read as this person's, would take the
+    #: conclusion away (a departure that ends an overstay...): withheld the same way.
+    possible_other: Sequence[str] = ()
 
 
 @dataclass
@@ -107,18 +110,22 @@ def decide(i: RemovabilityInput) -> Decision:
         return Decision(
             A.NOT_REMOVABLE, [], f"{i.status.value} in effect; no conviction that is a ground."
         )
-    if i.possible_lawful and (
+    maybe = [*i.possible_lawful, *i.possible_other]
+    if maybe and (
         every or (i.pending_grounds and i.status.value in i.removable_if_convicted_statuses)
     ):
         candidates = ", ".join(g.ina for g in [*every, *i.pending_grounds])
+        what = (
+            "Lawful status is recorded on a person who may be this one ("
+            if i.possible_lawful
+            else "Records of a person who may be this one would take this conclusion away ("
+        )
         return Decision(
             A.UNDETERMINED,
             [],
-            "Lawful status is recorded on a person who may be this one ("
-            + "; ".join(i.possible_lawful)
-            + "): no removability conclusion until an analyst settles the identity "
-            "(issue 11: evidence towards lawful status counts from any record that may be "
-            "this person).",
+            what + "; ".join(maybe) + "): no removability conclusion until an analyst settles "
+            "the identity (issue 11: evidence towards lawful status counts from any record "
+            "that may be this person).",
             [f"candidate grounds once the identity is settled: {candidates}"],
         )
     if every:
@@ -146,7 +153,7 @@ def decide(i: RemovabilityInput) -> Decision:
             [],
             "Before the immigration court: removability is for the judge to decide.",
             # lawful status on a possibly-same person is for an analyst to weigh first
-            before_the_court=not i.possible_lawful,
+            before_the_court=not (i.possible_lawful or i.possible_other),
         )
     return Decision(
         A.NOT_REMOVABLE, [], f"{i.status.value}: no ground of removability found in the records."

@@ -83,6 +83,9 @@ class Direction(StrEnum):
     CITIZENSHIP = "CITIZENSHIP"  # blocks enforcement, routes to citizenship review
     LAWFUL_STATUS = "LAWFUL_STATUS"  # withholds removability
     NOT_A_GROUND = "NOT_A_GROUND"  # shown to the analyst, never used
+    #: Not a "maybe" any more: an event or the FIN ties its records to this person
+    #: (``vetline.person.corroboration``), so they are read as this person's own.
+    SAME_PERSON = "SAME_PERSON"
 
 
 @dataclass(frozen=True, slots=True)
