@@ -16,8 +16,8 @@ reading unit starts a plain snapshot transaction, takes no lock, and refuses ``a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -132,6 +132,21 @@ class UnitOfWork:
         self._events = []
         self._carried = []
         self.session.rollback()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: when the block raises, its statements and the audit events
+        recorded in it are undone, the exception goes on, and the unit stays usable (the
+        desk's group commit runs the case intake so: a failure there never takes back
+        the IARs of the same transaction, issue 18)."""
+        events, carried = len(self._events), len(self._carried)
+        with self.session.begin_nested():
+            try:
+                yield
+            except BaseException:
+                del self._events[events:]
+                del self._carried[carried:]
+                raise
 
     def include(self, carried: CarriedEvents | None) -> None:
         """Write events drafted before this unit (the API gate's) with it, if it commits."""
