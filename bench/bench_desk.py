@@ -58,6 +58,8 @@ ORI = "CA0194200"
 #: inner steps before the ones that call them) ...
 STAGES: tuple[tuple[str, str], ...] = (
     ("notify_answered", "vetting case intake (on_answered hook)"),
+    ("DeskService._follow", "vetting case intake (in the desk's transaction)"),
+    ("still_authenticated", "write: API token checked again"),
     ("append_events", "write: audit chain append (hash, insert, head)"),
     ("AnchorLog.record", "write: audit anchor line"),
     ("UnitOfWork.commit", "write: commit"),
