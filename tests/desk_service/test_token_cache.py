@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from deskhelpers import ORI, DeskWorld, add_user, client_for, iaq
+from deskhelpers import DeskWorld, iaq, token_client
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from vetline.api.state import AppState
@@ -20,22 +19,8 @@ from vetline.api.tokencache import TokenCache
 from vetline.audit.models import AuditEvent
 from vetline.audit.verify import verify_chain
 from vetline.auth.models import ApiToken, User
-from vetline.auth.roles import Role
 from vetline.db import Actor, Database, UnitOfWork
 from vetline.desk.service.models import DeskQuery
-
-
-def _token_client(app: FastAPI, database: Database) -> TestClient:
-    add_user(database, "agency.cad", Role.REQUESTING_AGENCY, ori=ORI)
-    session = client_for(app, "agency.cad")
-    issued = session.post("/v1/tokens", json={"name": "cad", "scopes": ["iaq.submit"]})
-    assert issued.status_code in (200, 201), issued.text
-    return TestClient(
-        app,
-        base_url="https://testserver",
-        raise_server_exceptions=False,
-        headers={"Authorization": f"Bearer {issued.json()['token']}"},
-    )
 
 
 def _events(database: Database) -> list[tuple[str, str | None, str | None]]:
@@ -78,7 +63,7 @@ CHANGES = {
 def test_a_token_ended_elsewhere_stops_the_next_iaq_though_cached(
     app: FastAPI, database: Database, desk_world: DeskWorld, change: str
 ) -> None:
-    client = _token_client(app, database)
+    client = token_client(app, database)
     state: AppState = app.state.vetline
     for n in range(3):  # the first records the token's use, the next ones are cached
         answer = client.post("/v1/iaq", json=iaq(desk_world.facts[n], iaq_id=f"C{n}"))
@@ -98,7 +83,7 @@ def test_a_token_ended_elsewhere_stops_the_next_iaq_though_cached(
 def test_a_change_that_still_allows_the_call_stores_the_query_once(
     app: FastAPI, database: Database, desk_world: DeskWorld
 ) -> None:
-    client = _token_client(app, database)
+    client = token_client(app, database)
     for n in range(2):
         assert client.post("/v1/iaq", json=iaq(desk_world.facts[n], iaq_id=f"R{n}")).is_success
     before = _events(database)
