@@ -64,6 +64,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("AnchorLog.record", "write: audit anchor line"),
     ("UnitOfWork.commit", "write: commit"),
     ("write_answered", "write: INSERT query, IAR version, work item; events drafted"),
+    ("GroupCommit._hand_over", "desk: hand-over to the group commit"),
     ("GroupCommit._", "write: group commit (queue, lock, session)"),
     ("GroupCommit.", "desk: hand-over to the group commit"),
     ("_token_principal", "gate: token look-up"),
