@@ -58,10 +58,13 @@ ORI = "CA0194200"
 #: inner steps before the ones that call them) ...
 STAGES: tuple[tuple[str, str], ...] = (
     ("notify_answered", "vetting case intake (on_answered hook)"),
+    ("DeskService._follow", "vetting case intake (in the desk's transaction)"),
+    ("still_authenticated", "write: API token checked again"),
     ("append_events", "write: audit chain append (hash, insert, head)"),
     ("AnchorLog.record", "write: audit anchor line"),
     ("UnitOfWork.commit", "write: commit"),
     ("write_answered", "write: INSERT query, IAR version, work item; events drafted"),
+    ("GroupCommit._hand_over", "desk: hand-over to the group commit"),
     ("GroupCommit._", "write: group commit (queue, lock, session)"),
     ("GroupCommit.", "desk: hand-over to the group commit"),
     ("_token_principal", "gate: token look-up"),

@@ -72,6 +72,25 @@ def client_for(app: Any, username: str) -> Any:
     return client
 
 
+def token_client(app: Any, database: Any, username: str = "agency.cad") -> Any:
+    """A TestClient sending an ``iaq.submit`` API token of a new agency account at ``ORI``
+    (the token issued from the account's session, as an agency's system gets it)."""
+    from fastapi.testclient import TestClient
+
+    from vetline.auth.roles import Role
+
+    add_user(database, username, Role.REQUESTING_AGENCY, ori=ORI)
+    session = client_for(app, username)
+    issued = session.post("/v1/tokens", json={"name": "cad", "scopes": ["iaq.submit"]})
+    assert issued.status_code in (200, 201), issued.text
+    return TestClient(
+        app,
+        base_url="https://testserver",
+        raise_server_exceptions=False,
+        headers={"Authorization": f"Bearer {issued.json()['token']}"},
+    )
+
+
 @dataclass(frozen=True)
 class DeskWorld:
     data: Path

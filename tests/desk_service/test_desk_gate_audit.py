@@ -5,29 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from deskhelpers import ORI, DeskWorld, add_user, client_for, iaq
+from deskhelpers import ORI, DeskWorld, iaq, token_client
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from vetline.audit.models import AuditEvent
 from vetline.audit.verify import verify_chain
 from vetline.auth.models import ApiToken
-from vetline.auth.roles import Role
 from vetline.db import Actor, Database, UnitOfWork
-
-
-def _token_client(app: FastAPI, database: Database) -> TestClient:
-    add_user(database, "agency.cad", Role.REQUESTING_AGENCY, ori=ORI)
-    session = client_for(app, "agency.cad")
-    issued = session.post("/v1/tokens", json={"name": "cad", "scopes": ["iaq.submit"]})
-    assert issued.status_code in (200, 201), issued.text
-    return TestClient(
-        app,
-        base_url="https://testserver",
-        raise_server_exceptions=False,
-        headers={"Authorization": f"Bearer {issued.json()['token']}"},
-    )
 
 
 def _chain(database: Database) -> list[dict[str, Any]]:
@@ -40,7 +25,7 @@ def _chain(database: Database) -> list[dict[str, Any]]:
 def test_every_token_call_is_audited_once_and_new_queries_in_one_transaction(
     app: FastAPI, database: Database, desk_world: DeskWorld
 ) -> None:
-    client = _token_client(app, database)
+    client = token_client(app, database)
     answers: list[Any] = []
     for n in range(3):
         answers.append(client.post("/v1/iaq", json=iaq(desk_world.facts[n], iaq_id=f"T{n}")))
@@ -68,7 +53,7 @@ def test_every_token_call_is_audited_once_and_new_queries_in_one_transaction(
 def test_token_use_is_recorded_to_the_minute(
     app: FastAPI, database: Database, desk_world: DeskWorld
 ) -> None:
-    client = _token_client(app, database)
+    client = token_client(app, database)
     assert client.post("/v1/iaq", json=iaq(desk_world.facts[0], iaq_id="U0")).status_code == 201
     with UnitOfWork(database, Actor.system(), write=True) as uow:
         first = uow.session.scalar(select(ApiToken.last_used_at))

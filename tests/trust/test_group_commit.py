@@ -3,6 +3,7 @@ caller gets its own job's outcome only after the commit, and one bad job fails n
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -124,3 +125,43 @@ def test_many_threads_lose_nothing_and_close_writes_what_is_queued(database: Dat
     assert len(_chain(database)) == 201
     assert group.run("after close") == "stored after close"  # a new writer thread starts
     group.close()
+
+
+def test_jobs_of_one_loop_turn_are_handed_over_together(database: Database) -> None:
+    """``run_async``: what a loop produces in one turn is one queue item, one transaction,
+    and each caller still gets its own outcome, only after the commit."""
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"))
+
+    async def burst() -> list[object]:
+        names = ["a", "refuse-b", "c", "d"]
+        return await asyncio.gather(*(group.run_async(n) for n in names), return_exceptions=True)
+
+    outcomes = asyncio.run(burst())
+    assert outcomes[0] == "stored a" and outcomes[2:] == ["stored c", "stored d"]
+    assert isinstance(outcomes[1], ValueError)
+    assert writer.batch_sizes == [4] and (group.batches, group.jobs) == (1, 4)
+    group.close()
+    assert len(_chain(database)) == 3
+
+
+def test_a_loop_job_cancelled_before_the_writer_takes_it_is_not_written(
+    database: Database,
+) -> None:
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"))
+    held = _held(group, writer)
+
+    async def cancel_one() -> str:
+        gone = asyncio.ensure_future(group.run_async("gone"))
+        kept = asyncio.ensure_future(group.run_async("kept"))
+        await asyncio.sleep(0.05)  # both handed over; the writer is still held
+        gone.cancel()
+        await asyncio.sleep(0)
+        writer.release.set()
+        return await kept
+
+    assert asyncio.run(cancel_one()) == "stored kept"
+    assert held.result(30) == "stored hold"
+    group.close()
+    assert [d for d in _chain(database) if "gone" in d] == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -26,6 +27,7 @@ from vetline.auth.errors import Forbidden, Unauthenticated
 from vetline.auth.login import authenticate_session
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
+from vetline.auth.secrets import digest
 from vetline.auth.tokens import authenticate_token, note_token_use, token_use_due
 from vetline.db.base import utcnow
 from vetline.db.uow import Actor, UnitOfWork
@@ -60,19 +62,27 @@ def _authenticate(uow: UnitOfWork, state: AppState, request: Request) -> Princip
 
 
 def _token_principal(
-    state: AppState, request: Request, token: str
+    state: AppState, request: Request, token: str, *, cached: bool = False
 ) -> tuple[Principal | None, bool]:
     """The caller of an API token, and whether its last use must be recorded now.
 
     Read in a read-only unit: agency systems send bursts of IAQs with one token, and
     reading it outside the write transaction leaves the gate nothing to write but its
-    audit event (bench/README.md).
+    audit event (bench/README.md). ``cached``: from the gate's token cache when there
+    (``vetline.api.tokencache``), for a caller whose authentication the route has
+    re-checked where it writes (``POST /v1/iaq``: ``gate_credential``).
     """
     client = client_address(request)
+    key = digest(state.policy.pepper, token) if cached else ""
+    if cached and (hit := state.tokens.get(key)) is not None:
+        caller = hit if hit.client == client else replace(hit, client=client)
+        return caller, token_use_due(caller, utcnow())
     with state.uow(Actor.anonymous(client, via="token"), read_only=True) as uow:
         principal = authenticate_token(uow, state.policy, token, client)
         due = principal is not None and token_use_due(principal, uow.now())
-        return principal, due
+    if cached and principal is not None and not due:  # a due use is recorded, then read
+        state.tokens.put(key, principal)
+    return principal, due
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -144,7 +154,9 @@ def require(
         try:
             yield principal
         finally:
-            if carried is not None and not carried.written:
+            # ``regate`` drops the event of a call found not allowed after all
+            kept = getattr(request.state, "vetline_gate_events", None) is carried
+            if carried is not None and kept and not carried.written:
                 await run_in_threadpool(_write_carried, state, principal, carried)
 
     carrying.vetline_permission = permission  # type: ignore[attr-defined]
@@ -155,6 +167,32 @@ def gate_events(request: Request) -> CarriedEvents | None:
     """The gate's drafted event for the route's unit of work to include (or None)."""
     carried = getattr(request.state, "vetline_gate_events", None)
     return carried if isinstance(carried, CarriedEvents) else None
+
+
+def gate_credential(request: Request) -> Principal | None:
+    """The token caller the gate let through on the loop (possibly from its cache), for
+    the route's writing transaction to check again (``still_authenticated``); else None."""
+    principal = getattr(request.state, "vetline_gate_credential", None)
+    return principal if isinstance(principal, Principal) else None
+
+
+async def regate(request: Request, state: AppState, permission: Permission) -> Principal:
+    """The full gate again, after the route's transaction found the gate's caller no longer
+    authenticated (a token revoked, an account disabled, a role changed meanwhile).
+
+    The cached caller is dropped and the gate's drafted ``API_CALL`` event with it (the
+    call was not allowed after all); the full gate reads the token afresh and refuses
+    and audits as always (``Unauthenticated``, ``Forbidden``), or returns the caller as
+    the database has it now, its allowed call audited in its own transaction.
+    """
+    token = _bearer(request)
+    if token is not None:
+        state.tokens.forget(digest(state.policy.pepper, token))
+    request.state.vetline_gate_events = None
+    request.state.vetline_gate_credential = None
+    principal = await run_in_threadpool(_gate, request, state, permission, "")
+    remember_principal(request, principal)
+    return principal
 
 
 def _write_carried(state: AppState, principal: Principal, carried: CarriedEvents) -> None:
@@ -176,11 +214,13 @@ def _gate_inline(
     token = _bearer(request)
     if token is None:
         return None
-    principal, use_due = _token_principal(state, request, token)
+    principal, use_due = _token_principal(state, request, token, cached=True)
     if principal is None or use_due or _refusal(principal, permission, request, csrf_sent):
+        state.tokens.forget(digest(state.policy.pepper, token))
         return None
     remember_principal(request, principal)
     state.limiter.hit(f"{principal.via}:{principal.credential_id}")
+    request.state.vetline_gate_credential = principal
     return principal, CarriedEvents([_api_call(principal, request, permission)])
 
 

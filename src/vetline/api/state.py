@@ -1,13 +1,15 @@
-"""What a running app holds: the database, the auth policy, the rate limiter, the settings."""
+"""What a running app holds: the database, the auth policy, the rate limiter, the settings,
+the gate's token cache."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from vetline.api.ratelimit import RateLimiter, SharedRateLimiter
 from vetline.api.settings import Settings
+from vetline.api.tokencache import TokenCache
 from vetline.auth.policy import AuthPolicy
 from vetline.db.engine import Database
 from vetline.db.uow import Actor, UnitOfWork
@@ -21,6 +23,8 @@ class AppState:
     database: Database
     policy: AuthPolicy
     limiter: RateLimiter | SharedRateLimiter
+    #: Callers of API tokens, for the gate of ``POST /v1/iaq`` (``tokencache``).
+    tokens: TokenCache = field(default_factory=TokenCache)
 
     def uow(
         self, actor: Actor, *, write: bool = False, read_only: bool | None = None

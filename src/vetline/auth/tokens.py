@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, or_, select, update
 
@@ -90,22 +91,28 @@ def issue_token(
 # The columns a request's authentication needs, by token hash: a Core statement built
 # once (every agency request runs it; ORM entity loading was most of its cost). An
 # account is active when neither disabled nor locked out (``User.active``).
+_COLUMNS = (
+    ApiToken.id.label("token_id"),
+    ApiToken.revoked_at,
+    ApiToken.expires_at,
+    ApiToken.scopes,
+    ApiToken.last_used_at,
+    User.id.label("user_id"),
+    User.username,
+    User.role,
+    User.ori,
+    User.aor,
+    User.disabled_at,
+)
 _BY_HASH = (
-    select(
-        ApiToken.id.label("token_id"),
-        ApiToken.revoked_at,
-        ApiToken.expires_at,
-        ApiToken.scopes,
-        ApiToken.last_used_at,
-        User.id.label("user_id"),
-        User.username,
-        User.role,
-        User.ori,
-        User.aor,
-        User.disabled_at,
-    )
+    select(*_COLUMNS)
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+_BY_ID = (
+    select(*_COLUMNS)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.id.in_(bindparam("ids", expanding=True)))
 )
 _PERMISSION_NAMES = frozenset(p.value for p in Permission)
 
@@ -125,9 +132,11 @@ def authenticate_token(
         .execute(_BY_HASH, {"token_hash": digest(policy.pepper, clear)})
         .first()
     )
-    if row is None:
-        return None
-    now = uow.now()
+    return None if row is None else _principal(row, uow.now(), client)
+
+
+def _principal(row: Any, now: datetime, client: str | None) -> Principal | None:
+    """The caller a token's row authenticates ``now``, or None."""
     # A lockout (AC-7) stops interactive log-in only: five wrong password guesses on an
     # agency's username must not cut off its systems' tokens (issue 13 item 3). A
     # disabled account ends everything.
@@ -149,6 +158,36 @@ def authenticate_token(
         client=client,
         last_used_at=row.last_used_at,
     )
+
+
+def still_authenticated(uow: UnitOfWork, callers: Iterable[Principal]) -> set[str]:
+    """The credential ids of token ``callers`` whose token still authenticates the very
+    same caller now: not revoked, not expired, the account not disabled, the same user,
+    role, scopes, ORI and AOR. One read for them all.
+
+    Why: the API gate may authenticate a token from its per-process cache
+    (``vetline.api.tokencache``); the desk's writer asks this in the transaction that
+    stores the query, so a revocation (or a disabled account, a role change) made
+    anywhere — another worker, the web app, the CLI — stops every query not yet
+    committed, and nothing is stored for a caller the database no longer knows.
+    """
+    wanted = {c.credential_id: c for c in callers if c.via == "token"}
+    if not wanted:
+        return set()
+    rows = uow.session.connection().execute(_BY_ID, {"ids": sorted(wanted)}).all()
+    now = uow.now()
+    live: set[str] = set()
+    for row in rows:
+        fresh, seen = _principal(row, now, None), wanted[str(row.token_id)]
+        if fresh is not None and _same_caller(fresh, seen):
+            live.add(fresh.credential_id)
+    return live
+
+
+def _same_caller(a: Principal, b: Principal) -> bool:
+    return (a.user_id, a.username, a.role, a.ori, a.aor, a.scopes) == (
+        b.user_id, b.username, b.role, b.ori, b.aor, b.scopes,
+    )  # fmt: skip
 
 
 def token_use_due(principal: Principal, now: datetime) -> bool:

@@ -43,6 +43,21 @@ class _Stop:
     """Sentinel: the writer thread ends after the jobs queued before it."""
 
 
+class _Handover(Generic[J, R]):
+    """The jobs one event loop handed over in one turn: one queue item, one wake-up of
+    the writer thread, and their outcomes sent back in one call into the loop."""
+
+    __slots__ = ("entries", "loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.entries: list[tuple[J, asyncio.Future[R]]] = []
+
+
+#: A job and where its outcome goes: the caller's thread future, or a loop's future.
+_Entry = tuple[J, "Future[R] | tuple[asyncio.AbstractEventLoop, asyncio.Future[R]]"]
+
+
 class GroupCommit(Generic[J, R]):
     """One writer thread that commits the queued jobs of many callers together.
 
@@ -67,9 +82,13 @@ class GroupCommit(Generic[J, R]):
         self._clock = clock
         self._max_batch = max(1, max_batch)
         self._name = name
-        self._queue: queue.SimpleQueue[tuple[J, Future[R]] | _Stop] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[J, Future[R]] | _Handover[J, R] | _Stop] = (
+            queue.SimpleQueue()
+        )
         self._thread: threading.Thread | None = None
         self._started = threading.Lock()
+        #: Per event loop, the jobs of its current turn not yet handed over.
+        self._turn: dict[asyncio.AbstractEventLoop, _Handover[J, R]] = {}
         self.batches = 0
         self.jobs = 0
 
@@ -85,8 +104,28 @@ class GroupCommit(Generic[J, R]):
         return self.submit(job).result()
 
     async def run_async(self, job: J) -> R:
-        """``run`` for the event loop: the loop serves other requests meanwhile."""
-        return await asyncio.wrap_future(self.submit(job))
+        """``run`` for the event loop: the loop serves other requests meanwhile.
+
+        The jobs a loop produces in one turn go to the writer together, at the end of
+        the turn (one queue item, one wake-up of the writer thread), and their outcomes
+        come back in one call into the loop: per job, a thread wake-up each way cost
+        more CPU than the job's share of the write (issue 18, bench/README.md).
+        Cancelled before the writer takes it, a job is not written (as with ``submit``).
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        turn = self._turn.get(loop)
+        if turn is None:
+            turn = self._turn[loop] = _Handover(loop)
+            loop.call_soon(self._hand_over, loop)
+        turn.entries.append((job, future))
+        return await future
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
+        turn = self._turn.pop(loop, None)
+        if turn is not None and turn.entries:
+            self._ensure_thread()
+            self._queue.put(turn)
 
     def close(self, timeout: float = 30.0) -> None:
         """Write what is queued, then stop the thread (a later ``submit`` starts a new one)."""
@@ -114,7 +153,8 @@ class GroupCommit(Generic[J, R]):
             first = self._queue.get()
             if isinstance(first, _Stop):
                 return
-            batch = [first]
+            batch: list[_Entry[J, R]] = []
+            self._take(first, batch)
             stop = False
             while len(batch) < self._max_batch:
                 try:
@@ -124,30 +164,35 @@ class GroupCommit(Generic[J, R]):
                 if isinstance(more, _Stop):
                     stop = True
                     break
-                batch.append(more)
-            live = [(job, future) for job, future in batch if future.set_running_or_notify_cancel()]
-            if live:
-                self._commit(live)
+                self._take(more, batch)
+            if batch:
+                self._commit(batch)
             if stop:
                 return
 
-    def _commit(self, live: list[tuple[J, Future[R]]]) -> None:
+    @staticmethod
+    def _take(item: tuple[J, Future[R]] | _Handover[J, R], batch: list[_Entry[J, R]]) -> None:
+        """Add ``item``'s jobs still wanted to ``batch`` (a cancelled one is dropped)."""
+        if isinstance(item, _Handover):
+            loop = item.loop
+            batch.extend((job, (loop, future)) for job, future in item.entries
+                         if not future.cancelled())  # fmt: skip
+        elif item[1].set_running_or_notify_cancel():
+            batch.append(item)
+
+    def _commit(self, live: list[_Entry[J, R]]) -> None:
         try:
             outcomes = self._transaction([job for job, _ in live])
         except Exception as exc:  # the batch as a whole failed
             if len(live) == 1:
-                live[0][1].set_exception(exc)
+                _deliver([(live[0][1], exc)])
                 return
             log.warning("group commit of %d jobs failed (%s); writing each alone",
                         len(live), type(exc).__name__)  # fmt: skip
             for one in live:
                 self._commit([one])
             return
-        for (_, future), outcome in zip(live, outcomes, strict=True):
-            if isinstance(outcome, Exception):
-                future.set_exception(outcome)
-            else:
-                future.set_result(outcome)
+        _deliver([(sink, outcome) for (_, sink), outcome in zip(live, outcomes, strict=True)])
 
     def _transaction(self, jobs: list[J]) -> Sequence[R | Exception]:
         with UnitOfWork(self.database, self._actor, clock=self._clock, write=True) as uow:
@@ -158,3 +203,37 @@ class GroupCommit(Generic[J, R]):
         self.batches += 1
         self.jobs += len(jobs)
         return outcomes
+
+
+def _deliver(
+    results: Sequence[
+        tuple[Future[R] | tuple[asyncio.AbstractEventLoop, asyncio.Future[R]], R | Exception]
+    ],
+) -> None:
+    """Send each outcome to its caller: a thread's future at once, a loop's futures in one
+    call into each loop."""
+    loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[R], R | Exception]]] = {}
+    for sink, outcome in results:
+        if isinstance(sink, Future):
+            if isinstance(outcome, Exception):
+                sink.set_exception(outcome)
+            else:
+                sink.set_result(outcome)
+        else:
+            loops.setdefault(sink[0], []).append((sink[1], outcome))
+    for loop, settled in loops.items():
+        try:
+            loop.call_soon_threadsafe(_settle, settled)
+        except RuntimeError:  # the loop is closed: nobody is waiting any more
+            log.warning("group commit: %d outcomes for a closed event loop", len(settled))
+
+
+def _settle(settled: Sequence[tuple[asyncio.Future[R], R | Exception]]) -> None:
+    """In the loop: resolve each future still awaited."""
+    for future, outcome in settled:
+        if future.done():  # cancelled meanwhile
+            continue
+        if isinstance(outcome, Exception):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)

@@ -16,8 +16,8 @@ reading unit starts a plain snapshot transaction, takes no lock, and refuses ``a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -31,6 +31,7 @@ from vetline.db.events import CarriedEvents, EventDraft, event_writer
 
 __all__ = ["Actor", "UnitOfWork"]  # Actor re-exported: it lived here before vetline.actor
 
+SAVEPOINT = "vetline_unit_savepoint"
 READ_ONLY_ERROR = (
     "this unit of work is read-only (the default) and cannot {what}: "
     "open it with UnitOfWork(..., write=True)"
@@ -132,6 +133,46 @@ class UnitOfWork:
         self._events = []
         self._carried = []
         self.session.rollback()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: when the block raises, its statements and the audit events
+        recorded in it are undone, the exception goes on, and the unit stays usable (the
+        desk's group commit runs the case intake so: a failure there never takes back
+        the IARs of the same transaction, issue 18).
+
+        When the session holds no ORM objects (the group commit writes Core statements
+        only) the savepoint is two plain statements: the ORM's nested transaction cost
+        six times as much, per transaction of the desk. ORM objects loaded or added in
+        the block are let go of when it fails (their rows were rolled back).
+        """
+        events, carried = len(self._events), len(self._carried)
+        session = self.session
+        try:
+            if session.new or session.dirty or session.deleted or len(session.identity_map):
+                with session.begin_nested():
+                    yield
+            else:
+                with self._plain_savepoint():
+                    yield
+        except BaseException:
+            del self._events[events:]
+            del self._carried[carried:]
+            raise
+
+    @contextmanager
+    def _plain_savepoint(self) -> Iterator[None]:
+        session = self.session
+        connection = session.connection()
+        connection.exec_driver_sql(f"SAVEPOINT {SAVEPOINT}")
+        try:
+            yield
+        except BaseException:
+            connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+            connection.exec_driver_sql(f"RELEASE SAVEPOINT {SAVEPOINT}")
+            session.expunge_all()  # whatever the block loaded is no longer in the database
+            raise
+        connection.exec_driver_sql(f"RELEASE SAVEPOINT {SAVEPOINT}")
 
     def include(self, carried: CarriedEvents | None) -> None:
         """Write events drafted before this unit (the API gate's) with it, if it commits."""

@@ -59,8 +59,13 @@ def has_citizen_sign(flags: Iterable[str], status_code: str | None) -> bool:
 
 
 def _text(value: object) -> str:
-    """Upper-case ASCII on one line: what every Nlets terminal can show."""
-    return " ".join(unidecode(str(value)).upper().split())
+    """Upper-case ASCII on one line: what every Nlets terminal can show.
+
+    ``unidecode`` leaves ASCII as it is, so ASCII text (nearly every value) skips it: it
+    was the renderer's largest single cost, run on every value and again on every line.
+    """
+    text = str(value)
+    return " ".join((text if text.isascii() else unidecode(text)).upper().split())
 
 
 def _refs(refs: Iterable[RecordRef]) -> str:

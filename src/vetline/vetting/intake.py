@@ -1,7 +1,10 @@
 """Opening cases: automatically when the desk finalises an actionable IAR, by an officer for
 any answered IAQ, and by the sweep (``vetline cases intake``) for anything the first two
-missed. All three call ``open_case``, which re-runs the person core (``working.py``) so no
-path skips the identity and citizenship checks.
+missed. The officer's and the sweep's call ``open_case``, which re-runs the person core
+(``working.py``) so no path skips the identity and citizenship checks; the automatic one
+uses the working-out the IAR itself was built from, inside the desk's own transaction
+(``intake_batch``, issue 18), or after its commit through ``open_case`` when that could
+not be done there. Every path writes the same rows (``case_values`` and its siblings).
 
 One open case per person and encounter (the unique ``open_key``): a second IAR for the same
 person at the same encounter attaches to the open case. A citizenship sign opens a
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,9 +27,11 @@ from sqlalchemy.exc import IntegrityError
 from vetline.auth.errors import NotFound
 from vetline.db.base import utc_iso
 from vetline.db.uow import Actor, UnitOfWork
+from vetline.desk.iaq import IAQ
 from vetline.desk.iar_model import IAR
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
+from vetline.desk.service.writing import Answered
 from vetline.errors import BadInput
 from vetline.person import Outcome
 from vetline.vetting import claims
@@ -80,6 +85,14 @@ class CaseIntake:
 
     def wants(self, query_type: str, iar: IAR) -> bool:
         return wants(query_type, iar) is not None
+
+    def in_transaction(self, uow: UnitOfWork, answered: Sequence[Answered]) -> set[str]:
+        """Open or attach the cases of automatic IARs inside the desk's own transaction
+        (``intake_batch``); the query ids done. The others come to ``__call__`` after
+        the commit."""
+        from vetline.vetting.intake_batch import open_in_transaction
+
+        return open_in_transaction(uow, answered, Actor.system("vetting-intake"))
 
     def __call__(self, query_id: str, query_type: str, iar: IAR, answered: Any = None) -> None:
         why = wants(query_type, iar)
@@ -139,10 +152,7 @@ def _write(
     svc: VettingService, query: DeskQuery, outcome: Outcome, actor: Actor, via: str, reason: str
 ) -> dict[str, Any]:
     iaq = iaq_of(query)
-    res = outcome.found.resolution
-    person = res.person_id if res.level is not MatchLevel.NO_RECORD else None
-    encounter = f"{iaq.ori}|{outcome.question.as_of(date_of(query))}"
-    key = f"{person}|{encounter}" if person else f"query|{query.id}"
+    key, encounter, person = case_keys(query, iaq, outcome)
     now = utc_iso(svc.now())
     with svc.uow(actor) as uow:
         known = uow.session.scalar(select(CaseIAR.case_id).where(CaseIAR.query_id == query.id))
@@ -150,52 +160,18 @@ def _write(
             return {"case_id": known, "created": False, "attached": False}
         found = uow.session.scalar(select(VettingCase).where(VettingCase.open_key == key))
         if found is not None:
-            _attach(uow, found.id, query, now)
-            uow.audit(
-                VettingEvent.CASE_ATTACHED,
-                object_type="case",
-                object_id=found.id,
-                requesting_ori=iaq.ori,
-                details={"query_id": query.id, "via": via},
-            )
+            uow.session.add(CaseIAR(**attach_values(found.id, query, now)))
+            uow.audit(**attached_event(found.id, query, iaq, via))
             uow.commit()
             return {"case_id": found.id, "created": False, "attached": True}
-        case = _new_case(svc, query, outcome, key, encounter, via, reason, actor, now)
+        values = case_values(query, iaq, outcome, key, encounter, via, reason, actor, now)
+        case = VettingCase(**values)
         uow.session.add(case)
         uow.session.flush()
-        _attach(uow, case.id, query, now)
-        found_items = checklist_found(outcome, iaq)
-        for item in ITEMS:
-            uow.session.add(
-                ChecklistItem(
-                    id=new_id(),
-                    case_id=case.id,
-                    item=item,
-                    state="PENDING",
-                    found_json=dumps(found_items[item]),
-                    version=1,
-                )
-            )
-        for source, record_id in record_keys(outcome.found):
-            uow.session.add(
-                RecordMark(id=new_id(), case_id=case.id, source=source, record_id=record_id)
-            )
-        uow.audit(
-            VettingEvent.CASE_OPENED,
-            object_type="case",
-            object_id=case.id,
-            requesting_ori=iaq.ori,
-            reason=reason,
-            details={
-                "query_id": query.id,
-                "via": via,
-                "person_id": person,
-                "citizenship_sign": case.citizenship_sign,
-                "match_level": case.match_level,
-                "identity_basis": case.identity_basis,
-                "possible_person_ids": outcome.possible_ids,
-            },
-        )
+        uow.session.add(CaseIAR(**attach_values(case.id, query, now)))
+        uow.session.add_all(ChecklistItem(**row) for row in checklist_rows(case.id, outcome, iaq))
+        uow.session.add_all(RecordMark(**row) for row in mark_rows(case.id, outcome))
+        uow.audit(**opened_event(values, query, iaq, outcome, via, reason, person))
         if case.citizenship_sign:
             claims.open_review(
                 uow,
@@ -216,17 +192,73 @@ def date_of(query: DeskQuery) -> Any:
     return date.fromisoformat(query.received_at[:10])
 
 
-def _attach(uow: UnitOfWork, case_id: str, query: DeskQuery, now: str) -> None:
-    uow.session.add(
-        CaseIAR(
-            id=new_id(), case_id=case_id, query_id=query.id, iar_id=query.iar_id, attached_at=now
-        )
-    )
+def attach_values(case_id: str, query: DeskQuery, now: str) -> dict[str, Any]:
+    """The ``vetting_case_iars`` row attaching ``query``'s IAR to case ``case_id``."""
+    return {"id": new_id(), "case_id": case_id, "query_id": query.id, "iar_id": query.iar_id,
+            "attached_at": now, "amended_at": None}  # fmt: skip
 
 
-def _new_case(
-    svc: VettingService,
+def checklist_rows(case_id: str, outcome: Outcome, iaq: IAQ) -> list[dict[str, Any]]:
+    """A new case's checklist lines, each PENDING with what the engine found."""
+    found_items = checklist_found(outcome, iaq)
+    return [
+        {
+            "id": new_id(),
+            "case_id": case_id,
+            "item": item,
+            "state": "PENDING",
+            "found_json": dumps(found_items[item]),
+            "version": 1,
+        }
+        for item in ITEMS
+    ]
+
+
+def mark_rows(case_id: str, outcome: Outcome) -> list[dict[str, Any]]:
+    """A new case's records, each waiting for the officer's mark."""
+    return [
+        {"id": new_id(), "case_id": case_id, "source": source, "record_id": record_id}
+        for source, record_id in record_keys(outcome.found)
+    ]
+
+
+def attached_event(case_id: str, query: DeskQuery, iaq: IAQ, via: str) -> dict[str, Any]:
+    """``uow.audit`` arguments of CASE_ATTACHED."""
+    return {"event_type": VettingEvent.CASE_ATTACHED, "object_type": "case", "object_id": case_id,
+            "requesting_ori": iaq.ori, "details": {"query_id": query.id, "via": via}}  # fmt: skip
+
+
+def opened_event(
+    case: dict[str, Any],
     query: DeskQuery,
+    iaq: IAQ,
+    outcome: Outcome,
+    via: str,
+    reason: str,
+    person: str | None,
+) -> dict[str, Any]:
+    """``uow.audit`` arguments of CASE_OPENED for the new case's columns ``case``."""
+    return {
+        "event_type": VettingEvent.CASE_OPENED,
+        "object_type": "case",
+        "object_id": case["id"],
+        "requesting_ori": iaq.ori,
+        "reason": reason,
+        "details": {
+            "query_id": query.id,
+            "via": via,
+            "person_id": person,
+            "citizenship_sign": case["citizenship_sign"],
+            "match_level": case["match_level"],
+            "identity_basis": case["identity_basis"],
+            "possible_person_ids": outcome.possible_ids,
+        },
+    }
+
+
+def case_values(
+    query: DeskQuery,
+    iaq: IAQ,
     outcome: Outcome,
     key: str,
     encounter: str,
@@ -234,42 +266,53 @@ def _new_case(
     reason: str,
     actor: Actor,
     now: str,
-) -> VettingCase:
+    working_json: str | None = None,
+) -> dict[str, Any]:
+    """The columns of a new case (the ORM path here and the desk's batched intake in
+    ``intake_batch`` build the same row). ``working_json``: the person core's working
+    as the desk already stored it (``draft_json``), else serialised here."""
     from vetline.vetting.working import citizenship_sign, protected_sign
 
-    iaq = iaq_of(query)
     res, a = outcome.found.resolution, outcome.assessment
     custody = iaq.custody
     release = custody.release_date if custody else None
-    return VettingCase(
-        id=new_id(),
-        number=number("VC"),
-        state=CaseState.OPEN.value,
-        open_key=key,
-        person_id=res.person_id if res.level is not MatchLevel.NO_RECORD else None,
-        encounter=encounter,
-        ori=iaq.ori,
-        aor=query.aor,
-        field_office=query.field_office,
-        opened_via=via,
-        opened_reason=reason[:200],
-        opened_at=now,
-        opened_by=actor.username,
-        query_id=query.id,
-        match_level=res.level.value,
-        identity_basis=str(res.basis),
-        recommendation=a.recommendation.action.value,
-        citizenship_sign=citizenship_sign(a),
-        protected_status=protected_sign(a),
-        in_custody=bool(custody and custody.in_custody),
-        criminal_arrest=bool(iaq.charges),
-        facility_ori=(custody.facility_ori if custody else None) or iaq.ori,
-        expected_release=f"{release.isoformat()}T00:00:00.000000Z" if release else None,
-        subject_json=dumps(iaq.subject.model_dump(mode="json")),
-        working_json=dumps(outcome.draft()),
-        checklist_version=1,
-        updated_at=now,
-    )
+    return {
+        "id": new_id(),
+        "number": number("VC"),
+        "state": CaseState.OPEN.value,
+        "open_key": key,
+        "person_id": res.person_id if res.level is not MatchLevel.NO_RECORD else None,
+        "encounter": encounter,
+        "ori": iaq.ori,
+        "aor": query.aor,
+        "field_office": query.field_office,
+        "opened_via": via,
+        "opened_reason": reason[:200],
+        "opened_at": now,
+        "opened_by": actor.username,
+        "query_id": query.id,
+        "match_level": res.level.value,
+        "identity_basis": str(res.basis),
+        "recommendation": a.recommendation.action.value,
+        "citizenship_sign": citizenship_sign(a),
+        "protected_status": protected_sign(a),
+        "in_custody": bool(custody and custody.in_custody),
+        "criminal_arrest": bool(iaq.charges),
+        "facility_ori": (custody.facility_ori if custody else None) or iaq.ori,
+        "expected_release": f"{release.isoformat()}T00:00:00.000000Z" if release else None,
+        "subject_json": dumps(iaq.subject.model_dump(mode="json")),
+        "working_json": working_json if working_json is not None else dumps(outcome.draft()),
+        "checklist_version": 1,
+        "updated_at": now,
+    }
+
+
+def case_keys(query: DeskQuery, iaq: IAQ, outcome: Outcome) -> tuple[str, str, str | None]:
+    """``(open_key, encounter, person_id)``: one open case per person and encounter."""
+    res = outcome.found.resolution
+    person = res.person_id if res.level is not MatchLevel.NO_RECORD else None
+    encounter = f"{iaq.ori}|{outcome.question.as_of(date_of(query))}"
+    return (f"{person}|{encounter}" if person else f"query|{query.id}"), encounter, person
 
 
 def sweep(svc: VettingService, actor: Actor, limit: int = 10_000) -> list[dict[str, Any]]:

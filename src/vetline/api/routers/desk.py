@@ -15,7 +15,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from vetline.api.deps import State, gate_events, require
+from vetline.api.deps import State, gate_credential, gate_events, regate, require
 from vetline.api.errors import error_response
 from vetline.api.state import AppState
 from vetline.auth.principal import Principal
@@ -24,6 +24,7 @@ from vetline.desk.iar_model import IAR, IARListing
 from vetline.desk.intake import Form
 from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import DeskService, DeskUnavailable
+from vetline.desk.service.service import CredentialChanged
 from vetline.person import PersonLookup
 from vetline.status import load_policy
 
@@ -100,10 +101,16 @@ async def post_iaq(request: Request, principal: Submitter, state: State) -> Any:
     body = await request.body()
     desk = desk_of(request, state)
     try:
-        sub = await desk.submit_async(
-            body, principal.actor(), principal.row_scope,
-            form=_form(request), carried=gate_events(request),
-        )  # fmt: skip
+        try:
+            sub = await desk.submit_async(
+                body, principal.actor(), principal.row_scope, form=_form(request),
+                carried=gate_events(request), credential=gate_credential(request),
+            )  # fmt: skip
+        except CredentialChanged:  # revoked (or changed) meanwhile: nothing was stored
+            principal = await regate(request, state, Permission.IAQ_SUBMIT)  # 401/403
+            sub = await desk.submit_async(
+                body, principal.actor(), principal.row_scope, form=_form(request)
+            )
     except InvalidQuery as exc:
         return error_response(422, "invalid_query", str(exc), fields=exc.errors)
     except DeskUnavailable as exc:

@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any, Protocol
@@ -45,6 +46,7 @@ from sqlalchemy import select
 from vetline.audit.events import EventType, Outcome
 from vetline.audit.writer import CarriedEvents
 from vetline.auth.errors import Forbidden, NotFound
+from vetline.auth.principal import Principal
 from vetline.auth.roles import RowScope, ScopeKind
 from vetline.db.base import parse_utc_iso, utc_iso, utcnow
 from vetline.db.batch import GroupCommit
@@ -66,7 +68,9 @@ from vetline.desk.service.writing import (
     OBJECT_TYPE,
     QUEUE,
     Answered,
+    CredentialChanged,
     Duplicate,
+    Stored,
     Worked,
     received_event,
     record,
@@ -81,12 +85,14 @@ __all__ = [
     "QUEUE",
     "Answered",
     "AnsweredHook",
+    "CredentialChanged",
     "DeskService",
     "DeskUnavailable",
     "Submission",
     "Worked",
 ]
 
+log = logging.getLogger(__name__)
 #: A well-formed ORI for the warm-up query (never stored).
 WARM_UP_ORI = "CA0194200"
 
@@ -101,9 +107,20 @@ class AnsweredHook(Protocol):
     person core's ``Outcome`` the IAR was built from: the same working-out, so the hook
     need not read the row back nor work the query out again (issue 18: that doubled the
     CPU of an actionable IAQ). ``iar`` is the typed IAR (``vetline.desk.iar_model``).
+    ``in_transaction`` comes first, for the desk's automatic answers: what the hook does
+    there is durable with the IAR, in the same commit (issue 18 goal 1: a second
+    transaction per IAQ after the commit was the largest cost outside the person core).
     """
 
     def wants(self, query_type: str, iar: IAR) -> bool: ...
+
+    def in_transaction(self, uow: UnitOfWork, answered: Sequence[Answered]) -> set[str]:
+        """Act on ``answered`` (jobs the hook wants, just inserted) inside the desk's own
+        group-commit transaction, before its commit; the query ids acted on. The desk
+        runs it under a savepoint (``UnitOfWork.savepoint``): when it raises, its
+        statements and audit events are undone and the IARs written without it. The
+        jobs not returned go to ``__call__`` after the commit."""
+        ...
 
     def __call__(
         self,
@@ -139,8 +156,8 @@ class DeskService:
         self.clock = clock
         #: Told of every finalised IAR (``AnsweredHook``); None: nobody listens.
         self.on_answered: AnsweredHook | None = None
-        self.writes: GroupCommit[Answered, str] = GroupCommit(
-            database, write_answered, actor=Actor.system("desk-writer"), clock=clock,
+        self.writes: GroupCommit[Answered, Stored] = GroupCommit(
+            database, self._write_batch, actor=Actor.system("desk-writer"), clock=clock,
             name="desk-writer",
         )  # fmt: skip
 
@@ -202,11 +219,14 @@ class DeskService:
         *,
         form: Form | None = None,
         carried: CarriedEvents | None = None,
+        credential: Principal | None = None,
     ) -> Submission:
         """Accept, store, answer one query body; see the module docstring for the order.
 
         ``carried``: audit events drafted before (the API gate's), written by the first
-        unit here that commits.
+        unit here that commits. ``credential``: the API-token caller the gate let through,
+        checked again where the query is stored (``CredentialChanged`` when the token no
+        longer authenticates it: nothing stored).
         """
         received = self.clock()
         try:
@@ -214,12 +234,12 @@ class DeskService:
         except (InvalidQuery, Forbidden) as exc:
             self._refuse(actor, exc, form, carried)
             raise
-        job = self._prepare(intake, actor, received, carried)
+        job = self._prepare(intake, actor, received, carried, credential)
         try:
-            self.writes.run(job)
+            stored = self.writes.run(job)
         except Duplicate:
             return self._winner(job.row, actor, carried)
-        if self._wanted(job.row.query_type, job.worked):
+        if job.wanted and not stored.followed:
             self.notify_answered(job.row.id, job.row.query_type, job.worked.iar, job)
         return job.worked.submission(job.row.id, created=True)
 
@@ -231,6 +251,7 @@ class DeskService:
         *,
         form: Form | None = None,
         carried: CarriedEvents | None = None,
+        credential: Principal | None = None,
     ) -> Submission:
         """``submit`` for the event loop (``POST /v1/iaq``): the same steps, no thread hops.
 
@@ -242,7 +263,7 @@ class DeskService:
         yet) still run in a thread.
         """
         if self._lookup is None:  # first use opens the index: seconds, not for the loop
-            call = partial(self.submit, form=form, carried=carried)
+            call = partial(self.submit, form=form, carried=carried, credential=credential)
             return await asyncio.to_thread(call, body, actor, scope)
         received = self.clock()
         try:
@@ -250,12 +271,12 @@ class DeskService:
         except (InvalidQuery, Forbidden) as exc:
             await asyncio.to_thread(self._refuse, actor, exc, form, carried)
             raise
-        job = self._prepare(intake, actor, received, carried)
+        job = self._prepare(intake, actor, received, carried, credential)
         try:
-            await self.writes.run_async(job)
+            stored = await self.writes.run_async(job)
         except Duplicate:
             return await asyncio.to_thread(self._winner, job.row, actor, carried)
-        if self._wanted(job.row.query_type, job.worked):  # rare: off the loop
+        if job.wanted and not stored.followed:  # rare (done in the transaction): a thread
             await asyncio.to_thread(
                 self.notify_answered, job.row.id, job.row.query_type, job.worked.iar, job
             )
@@ -308,7 +329,12 @@ class DeskService:
             self._refused(actor, BadInput("ori", "not the ORI of this account"), form, carried)
 
     def _prepare(
-        self, intake: Intake, actor: Actor, received: datetime, carried: CarriedEvents | None
+        self,
+        intake: Intake,
+        actor: Actor,
+        received: datetime,
+        carried: CarriedEvents | None,
+        credential: Principal | None = None,
     ) -> Answered:
         """Work out an accepted query: the row to insert already answered (or queued).
 
@@ -324,7 +350,33 @@ class DeskService:
         for name, value in worked.values.items():
             setattr(row, name, value)
         row.state = worked.state.value
-        return Answered(intake, row, worked, actor, carried)
+        wanted = self._wanted(row.query_type, worked)
+        return Answered(intake, row, worked, actor, carried, wanted=wanted, credential=credential)
+
+    def _write_batch(self, uow: UnitOfWork, jobs: Sequence[Answered]) -> list[Stored | Exception]:
+        """The group commit's writer: the queries (``write_answered``), then, in the same
+        transaction, what the ``on_answered`` hook does with the automatic IARs it wants
+        (``AnsweredHook.in_transaction``) under a savepoint, so that a failure there never
+        takes back an IAR: those jobs go to the hook after the commit instead."""
+        outcomes = write_answered(uow, jobs)
+        wanted = [job for job, out in zip(jobs, outcomes, strict=True)
+                  if job.wanted and not isinstance(out, Exception)]  # fmt: skip
+        followed = self._follow(uow, wanted) if wanted else set()
+        return [out if isinstance(out, Exception) else Stored(out, out in followed)
+                for out in outcomes]  # fmt: skip
+
+    def _follow(self, uow: UnitOfWork, jobs: Sequence[Answered]) -> set[str]:
+        hook = self.on_answered
+        act = getattr(hook, "in_transaction", None)
+        if act is None:
+            return set()
+        try:
+            with uow.savepoint():
+                done = act(uow, jobs)
+        except Exception:  # the IARs stand: the hook is told after the commit instead
+            log.exception("on_answered in the desk's transaction failed; told after the commit")
+            return set()
+        return {query_id for query_id in done if isinstance(query_id, str)}
 
     def _refused(
         self,

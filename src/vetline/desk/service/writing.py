@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from vetline.audit.events import EventType
 from vetline.audit.writer import CarriedEvents
+from vetline.auth.principal import Principal
+from vetline.auth.tokens import still_authenticated
 from vetline.db import work
 from vetline.db.uow import Actor, UnitOfWork
 from vetline.desk.iar_model import IAR
@@ -58,17 +60,37 @@ class Worked:
 
 @dataclass(frozen=True)
 class Answered:
-    """One new query, worked out, waiting to be stored (a group-commit job)."""
+    """One new query, worked out, waiting to be stored (a group-commit job).
+
+    ``wanted``: the ``on_answered`` hook wants this IAR (asked on the desk's path).
+    ``credential``: the API-token caller the gate let through (perhaps from its cache),
+    checked again in the transaction that stores the query (``write_answered``).
+    """
 
     intake: Intake
     row: DeskQuery
     worked: Worked
     actor: Actor
     carried: CarriedEvents | None = None
+    wanted: bool = False
+    credential: Principal | None = None
+
+
+class Stored(NamedTuple):
+    """A group-commit job written: its query id, and whether the ``on_answered`` hook
+    acted on it in the same transaction (else it is told after the commit)."""
+
+    query_id: str
+    followed: bool = False
 
 
 class Duplicate(Exception):
     """The ``(ori, iaq_id)`` was already stored (a resubmission or a lost race)."""
+
+
+class CredentialChanged(Exception):
+    """The caller's API token no longer authenticates it (revoked, expired, its account
+    disabled or changed) by the time its query was to be stored: nothing was stored."""
 
 
 def write_answered(uow: UnitOfWork, jobs: Sequence[Answered]) -> list[str | Exception]:
@@ -77,14 +99,25 @@ def write_answered(uow: UnitOfWork, jobs: Sequence[Answered]) -> list[str | Exce
     One statement per table for the whole batch. A job whose ``(ori, iaq_id)`` exists
     (stored earlier, or earlier in this very batch) gets :class:`Duplicate` and leaves no
     trace here, not even its carried gate event: its caller answers from the stored row
-    and the gate writes its own event.
+    and the gate writes its own event. A job whose token caller the database no longer
+    authenticates (one read for the batch) gets :class:`CredentialChanged`, no trace either.
     """
-    inserted = store.insert_new_queries(uow, [job.row for job in jobs])
+    callers = [job.credential for job in jobs if job.credential is not None]
+    live = still_authenticated(uow, callers) if callers else set()
+    refused = {
+        job.row.id
+        for job in jobs
+        if job.credential is not None and job.credential.credential_id not in live
+    }
+    inserted = store.insert_new_queries(uow, [job.row for job in jobs if job.row.id not in refused])
     outcomes: list[str | Exception] = []
     responses: list[dict[str, Any]] = []
     items: list[dict[str, object]] = []
     for job in jobs:
         row = job.row
+        if row.id in refused:
+            outcomes.append(CredentialChanged(f"{row.ori}/{row.iaq_id}"))
+            continue
         if row.id not in inserted:
             outcomes.append(Duplicate(f"{row.ori}/{row.iaq_id}"))
             continue
