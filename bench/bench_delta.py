@@ -117,6 +117,7 @@ def run(out: Path) -> None:
         "ingest_cpu_s": round(c1 - c0, 2),
         "update_cpu_s": round(c2 - c1, 2),
         "update_stages": report.seconds,
+        "update_cpu_stages": report.cpu_seconds,
         "records_new": report.records_new,
         "records_changed": report.records_changed,
         "persons_created": report.created,

@@ -175,6 +175,53 @@ def test_failed_hook_swaps_nothing(delta_world: dict[str, Path], tmp_path: Path)
     assert update_persons(data).records_new > 0  # still pending, applied next time
 
 
+def _halves(delta: Path, first: Path, second: Path) -> None:
+    """Each delta file's rows split in two: two days' extracts."""
+    for folder in (first, second):
+        folder.mkdir(parents=True)
+    for path in sorted(delta.glob("*.csv")):
+        with path.open(newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        if not rows:
+            continue
+        half = len(rows) // 2
+        for folder, chosen in ((first, rows[:half]), (second, rows[half:])):
+            if chosen:
+                with (folder / path.name).open("w", newline="") as fh:
+                    writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+                    writer.writeheader()
+                    writer.writerows(chosen)
+
+
+def test_two_successive_deltas_both_found(delta_world: dict[str, Path], tmp_path: Path) -> None:
+    """Day one's update, then day two's on top of it: every record of both days is in
+    the index a query reads, with the person ``records.parquet`` gives it, and the
+    persons are the full rebuild's (the same final store)."""
+    from vetline.resolve import Resolver
+
+    data = tmp_path / "data"
+    shutil.copytree(delta_world["base"], data)
+    _halves(delta_world["root"] / "delta", tmp_path / "day1", tmp_path / "day2")
+    added: list[str] = []
+    for day in ("day1", "day2"):
+        ingest_extract(tmp_path / day, data)
+        report = update_persons(data)
+        assert report.records_new + report.records_changed > 0
+        added += [u for c in report.changes for u in c.added]
+    assert update_persons(data).records_new == 0  # nothing left pending
+    records = pd.read_parquet(data / "persons" / "records.parquet").set_index("unique_id")
+    resolver = Resolver.load(data)
+    assert len(resolver.index) == len(records)
+    rows = resolver.index.rows_of_keys(added)
+    assert (rows >= 0).all()
+    persons = resolver.index.coded["person_id"].values(rows)
+    assert list(persons) == records.loc[added, "person_id"].tolist()
+    mine, theirs = partition(data), partition(delta_world["rebuilt"])
+    assert mine.keys() == theirs.keys()
+    share = sum(mine[u] == theirs[u] for u in mine) / len(mine)
+    assert share >= 0.999, share
+
+
 def test_ids_merge_keeps_older_split_gets_new() -> None:
     before = {"a1": "PA", "a2": "PA", "b1": "PB", "c1": "PC", "c2": "PC"}
     clusters = pd.Series(

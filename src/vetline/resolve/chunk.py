@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from vetline.resolve.comparisons import BLOCKING_RULES, COMPARISONS
 from vetline.resolve.index import IndexI32, RecordIndex, subject_key
+from vetline.resolve.model import MatchModel
 from vetline.resolve.resolver import Resolution, Resolver, Subject
 from vetline.resolve.scorer import Scores, score
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS, standardise_one
@@ -70,8 +71,9 @@ def candidates_many(
     index: RecordIndex, rows: Sequence[dict[str, Any]], limit: int
 ) -> list[IndexI32]:
     """``index.candidates(row, limit)`` for every row: one ``searchsorted`` per blocking
-    rule for the whole chunk instead of one per rule per row (a table with a tail of
-    live additions is searched row by row, by ``KeyTable.lookup`` itself)."""
+    rule (and per tail of live additions) for the whole chunk instead of one per rule per
+    row; a block over the cap counts main table and tail together, as ``KeyTable.lookup``
+    does."""
     found: list[list[IndexI32]] = [[] for _ in rows]
     parts: list[dict[str, int]] = [{} for _ in rows]
     for rule, table in zip(BLOCKING_RULES, index.keys, strict=True):
@@ -85,19 +87,41 @@ def candidates_many(
                 keys.append(key)
         if not keys:
             continue
-        if len(table.tail_keys):
-            for i, key in zip(at, keys, strict=True):
-                hit = table.lookup(key, cap)
-                if hit is not None and len(hit):
-                    found[i].append(hit)
-            continue
         wanted = np.array(keys, dtype=np.uint64)
         los = table.keys.searchsorted(wanted, "left").tolist()
         his = table.keys.searchsorted(wanted, "right").tolist()
-        for i, lo, hi in zip(at, los, his, strict=True):
-            if lo < hi <= lo + cap:  # present, and not a block over the cap
+        if not len(table.tail_keys):
+            for i, lo, hi in zip(at, los, his, strict=True):
+                if lo < hi <= lo + cap:  # present, and not a block over the cap
+                    found[i].append(table.rows[lo:hi])
+            continue
+        tlos = table.tail_keys.searchsorted(wanted, "left").tolist()
+        this = table.tail_keys.searchsorted(wanted, "right").tolist()
+        for i, lo, hi, tlo, thi in zip(at, los, his, tlos, this, strict=True):
+            if not 0 < (hi - lo) + (thi - tlo) <= cap:
+                continue
+            if hi > lo:
                 found[i].append(table.rows[lo:hi])
+            if thi > tlo:
+                found[i].append(table.tail_rows[tlo:thi])
     return [np.unique(np.concatenate(f)) if f else np.zeros(0, dtype=np.int32) for f in found]
+
+
+def score_found(
+    model: MatchModel,
+    index: RecordIndex,
+    rows: Sequence[dict[str, Any]],
+    found: Sequence[IndexI32],
+) -> Scores:
+    """Every ``(rows[i], found[i][j])`` pair scored in one NumPy pass, laid end to end
+    (row by row, candidates in order): ``scorer.score`` on the pairs."""
+    counts = np.array([len(f) for f in found], dtype=np.intp)
+    pairs: IndexI32 = (
+        np.concatenate(found).astype(np.int32, copy=False)
+        if len(found)
+        else np.zeros(0, dtype=np.int32)
+    )
+    return score(model, _left(rows, counts), _right(index, pairs), index.tf_columns(pairs))
 
 
 def score_many(
@@ -107,14 +131,12 @@ def score_many(
     counts = np.array([len(f) for f in found], dtype=np.intp)
     if not counts.sum():
         return [resolver.scorer.score(r, f) for r, f in zip(rows, found, strict=True)]
-    index, model = resolver.index, resolver.model
-    pairs: IndexI32 = np.concatenate(found).astype(np.int32, copy=False)
-    every = score(model, _left(rows, counts), _right(index, pairs), index.tf_columns(pairs))
+    every = score_found(resolver.model, resolver.index, rows, found)
     out: list[Scores] = []
     start = 0
     for n in counts.tolist():
         gamma, weights = every.gamma[start : start + n], every.weights[start : start + n]
-        match_weight = model.prior_weight + weights.sum(axis=1)  # as SubjectScorer sums
+        match_weight = resolver.model.prior_weight + weights.sum(axis=1)  # as SubjectScorer sums
         out.append(Scores(gamma, weights, match_weight, 1.0 / (1.0 + np.exp2(-match_weight))))
         start += n
     return out

@@ -361,12 +361,20 @@ class KeyTable:
         self.rows = np.insert(self.rows, pos, self.tail_rows)
         self.tail_keys, self.tail_rows = _empty_keys(), _empty_rows()
 
-    def remove(self, rows: Rows) -> None:
-        """Drop every entry of ``rows`` (a changed record's old keys)."""
-        keep = ~np.isin(self.rows, rows)
+    def remove(self, rows: Rows, size: int | None = None) -> None:
+        """Drop every entry of ``rows`` (a changed record's old keys).
+
+        ``size``: the index's row count; with it the rows are marked in a boolean array
+        and each entry looked up there (one gather, O(table)), instead of ``np.isin``'s
+        sort of the whole table (O(table log table), per rule, per update)."""
+        if size is None:
+            size = int(max(self.rows.max(initial=-1), self.tail_rows.max(initial=-1))) + 1
+        marked = np.zeros(max(size, 1), dtype=bool)
+        marked[np.asarray(rows, dtype=np.intp)] = True
+        keep = ~marked[self.rows]
         if not keep.all():
             self.keys, self.rows = self.keys[keep], self.rows[keep]
-        keep = ~np.isin(self.tail_rows, rows)
+        keep = ~marked[self.tail_rows]
         if not keep.all():
             self.tail_keys, self.tail_rows = self.tail_keys[keep], self.tail_rows[keep]
 
@@ -547,7 +555,7 @@ class RecordIndex:
         for c in INT_COLUMNS:
             self.ints[c][rows] = table[c].astype("float64").to_numpy()
         for rule, key_table in zip(BLOCKING_RULES, self.keys, strict=True):
-            key_table.remove(rows)
+            key_table.remove(rows, len(self))
             h, ok = _row_hashes(rule, self.coded, self.ints, rows=at)
             key_table.insert(h[ok], at[ok])
         self._count_tf(rows, 1)
