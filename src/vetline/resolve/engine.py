@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -31,15 +32,37 @@ def check_engine(engine: str) -> Engine:
     return engine  # type: ignore[return-value]
 
 
-def open_engine(engine: str, spark_master: str = "local[2]") -> Any:
-    """A Splink ``db_api`` for ``engine``."""
+#: DuckDB's own memory budget for the build (its default is 80 % of the machine's RAM,
+#: which at 10M records let predict hold every blocked pair in memory beside the
+#: build's frames). Over it, DuckDB spills to ``temp_directory``; results are the same.
+DUCKDB_MEMORY_LIMIT = "4GB"
+
+
+def open_engine(
+    engine: str, spark_master: str = "local[2]", *, work_dir: Path | None = None
+) -> Any:
+    """A Splink ``db_api`` for ``engine``; DuckDB spills to ``work_dir`` (if given)."""
     engine = check_engine(engine)
     logging.getLogger("splink").setLevel(logging.ERROR)
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        con = duckdb.connect(":memory:")
+        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        if work_dir is not None:
+            spill = work_dir / "duckdb.tmp"
+            spill.mkdir(parents=True, exist_ok=True)
+            con.execute(f"SET temp_directory = '{spill.as_posix()}'")
+        return DuckDBAPI(con)
     return spark_api(spark_master)
+
+
+def close(db_api: Any) -> None:
+    """Release a DuckDB ``db_api``'s memory (its tables live in the connection)."""
+    con = getattr(db_api, "duckdb_con", None)
+    if con is not None:
+        con.close()
 
 
 def spark_api(master: str = "local[2]") -> Any:
