@@ -241,7 +241,8 @@ def link_table(
     """
     s = settings or ResolveSettings.load(data_dir)
     seconds: dict[str, float] = {}
-    db_api = engines.open_engine(engine, work_dir=layout.model_file(data_dir).parent)
+    work_dir = layout.model_file(data_dir).parent
+    db_api = engines.open_engine(engine, work_dir=work_dir)
     model_path = layout.model_file(data_dir)
     model: MatchModel | None = None
     if not retrain and model_path.exists():
@@ -262,8 +263,8 @@ def link_table(
     t = time.perf_counter()
     if by_row and engine == "duckdb":
         # A fresh connection: nothing training cached stays in memory beside the pairs.
-        engines.close(db_api)
-        db_api = engines.open_engine(engine, work_dir=layout.model_file(data_dir).parent)
+        engines.close(db_api, work_dir)
+        db_api = engines.open_engine(engine, work_dir=work_dir, to_parquet=True)
         rows = bulk.link_rows(
             db_api,
             table,
@@ -272,7 +273,7 @@ def link_table(
             cluster_threshold=s.cluster_threshold,
             progress=progress,
         )
-        engines.close(db_api)
+        engines.close(db_api, work_dir)
         seconds["predict_cluster"] = time.perf_counter() - t
         return model, rows, trained, seconds
     linkage = engines.link(
@@ -283,6 +284,7 @@ def link_table(
         cluster_threshold=s.cluster_threshold,
         progress=progress,
     )
+    engines.close(db_api, work_dir)
     seconds["predict_cluster"] = time.perf_counter() - t
     return model, linkage, trained, seconds
 
