@@ -168,12 +168,23 @@ def _standardise_store(identities: pa.Table, progress: ProgressFn = no_progress)
         chunk = identities.slice(start, STANDARDISE_ROWS).to_pandas()
         part = standardise_frame(chunk)
         del chunk
+        # The two per-record strings are made once below, in a row: made here they sat
+        # scattered among each chunk's freed temporaries, which then kept their memory.
+        part["unique_id"] = None
+        part["record_id"] = None
         _share(part, pools)
         parts.append(part)
         progress("standardise", step, steps)
     del pools
     table = pd.concat(parts, ignore_index=True)
     del parts
+    # As standardise_frame makes them: source (or "query") | record_id (or "").
+    source = pc.fill_null(identities["source"], "query")
+    record_id = pc.fill_null(identities["record_id"], "")
+    table["record_id"] = record_id.to_numpy(zero_copy_only=False)
+    table["unique_id"] = pc.binary_join_element_wise(source, record_id, "|").to_numpy(
+        zero_copy_only=False
+    )
     if not table["unique_id"].is_monotonic_increasing:
         table = table.sort_values("unique_id", kind="stable").reset_index(drop=True)
     if table["unique_id"].duplicated().any():
