@@ -19,15 +19,19 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
+from vetline.resolve import bulk, layout, splink_model, symbol_cache
 from vetline.resolve import engine as engines
-from vetline.resolve import layout, splink_model, symbol_cache
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import assign_person_ids, smallest_per_group
@@ -81,6 +85,152 @@ def _read_records(data_dir: Path) -> pd.DataFrame:
     return records
 
 
+#: Store columns standardisation never reads (provenance, originals, aliases): not
+#: carried through the build (at 10M records they are ≈ 1 GB of Arrow strings).
+UNUSED_COLUMNS: tuple[str, ...] = (
+    "aliases",
+    "citizenship",
+    "passport_country",
+    "county_fips",
+    "record_date",
+    "last_name_orig",
+    "first_name_orig",
+    "middle_name_orig",
+    "aliases_orig",
+    "dob_year",
+    "dob_month",
+    "dob_day",
+    "extract_id",
+    "line",
+)
+#: Records standardised at a time. The whole store as pandas objects at once (every
+#: record's row and its match row side by side) peaked at 6.7 GB at 3M records.
+STANDARDISE_ROWS = 250_000
+
+
+def _read_identities(data_dir: Path) -> pa.Table:
+    """Every record's identity columns and ``content_hash``, as Arrow, sorted by key.
+
+    Read from the store's files, only the columns standardisation reads (what
+    ``RecordStore.read_identities`` returns, less ``UNUSED_COLUMNS``): at 10M records the
+    whole identity table, cast and then sorted, was 6.4 GB resident before standardising.
+    """
+    from vetline.records import RecordStore
+    from vetline.records.layout import CONTENT_HASH, IDENTITY_STORE_COLUMNS
+
+    store = RecordStore(data_dir)
+    try:
+        files = [Path(store.parquet_glob(s)) for s in store.sources()]
+    finally:
+        store.close()
+    wanted = [c for c in IDENTITY_STORE_COLUMNS if c not in UNUSED_COLUMNS] + [CONTENT_HASH]
+    schema = pa.schema([(c, pa.string()) for c in wanted])
+    parts = []
+    for path in files:
+        present = set(pq.read_schema(path).names)
+        part = pq.read_table(path, columns=[c for c in wanted if c in present])
+        for c in wanted:
+            if c not in present:
+                part = part.append_column(c, pa.nulls(part.num_rows, pa.string()))
+        parts.append(part.select(wanted).cast(schema))
+    identities = pa.concat_tables(parts) if parts else schema.empty_table()
+    del parts
+    if identities.num_rows == 0:
+        raise BadInput(str(data_dir), "the record store is empty; run `vetline ingest` first")
+    # The match table's key, ``source|record_id`` (standardise_frame's), sorted as pandas
+    # sorts it: Arrow compares UTF-8 bytes, i.e. code points, as Python compares str.
+    source = pc.fill_null(identities["source"], "query")
+    record_id = pc.fill_null(identities["record_id"], "")
+    order = pc.sort_indices(pc.binary_join_element_wise(source, record_id, "|"))
+    del source, record_id
+    columns = {}
+    for name in wanted:  # one column at a time: the unsorted one is freed as we go
+        columns[name] = identities[name].take(order)
+        identities = identities.drop_columns([name])
+    pa.default_memory_pool().release_unused()
+    return pa.table(columns)
+
+
+#: Match columns ``standardise_frame`` makes a fresh object for per row (the others are
+#: made once per distinct value already).
+PER_ROW_COLUMNS: tuple[str, ...] = (
+    "surname",
+    "surname_tokens",
+    "forename",
+    "middle",
+    "name_key",
+    "dob",
+)
+
+
+def _share(part: pd.DataFrame, pools: dict[str, dict[Any, Any]]) -> None:
+    """Make equal values of the per-row columns one Python object, across chunks.
+
+    ``standardise_frame`` makes a fresh string (or list) per row for the joined surname,
+    the name key, the date of birth, forename and middle name: ≈ 0.2 GB of duplicates per
+    million records. Shared lists are never mutated (``given_symbols`` always shared).
+    """
+    for column in PER_ROW_COLUMNS:
+        if column not in part.columns or part[column].dtype != object:
+            continue
+        pool = pools.setdefault(column, {})
+        values = part[column].to_numpy()
+        if column == "surname_tokens":  # lists: keyed by their tuple
+            out = np.empty(len(values), dtype=object)
+            for i, value in enumerate(values.tolist()):
+                shared = pool.setdefault(tuple(value), value) if isinstance(value, list) else value
+                out[i] = shared
+        else:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            canon = np.empty(len(uniques), dtype=object)
+            canon[:] = [pool.setdefault(u, u) for u in uniques]
+            out = values.copy()
+            known = codes >= 0
+            out[known] = canon[codes[known]]
+        part[column] = out
+
+
+def _standardise_store(identities: pa.Table, progress: ProgressFn = no_progress) -> pd.DataFrame:
+    """``build_match_table`` of the (key-sorted) store, a chunk of records at a time.
+
+    Row for row the same table: standardisation reads one record per row, and the
+    chunks come in key order (checked: otherwise the whole table is sorted as there).
+    """
+    n = identities.num_rows
+    steps = max(1, -(-n // STANDARDISE_ROWS))
+    progress("standardise", 0, steps)
+    parts: list[pd.DataFrame] = []
+    pools: dict[str, dict[Any, Any]] = {}
+    for step, start in enumerate(range(0, n, STANDARDISE_ROWS), start=1):
+        chunk = identities.slice(start, STANDARDISE_ROWS).to_pandas()
+        part = standardise_frame(chunk)
+        del chunk
+        # The two per-record strings are made once below, in a row: made here they sat
+        # scattered among each chunk's freed temporaries, which then kept their memory.
+        part["unique_id"] = None
+        part["record_id"] = None
+        _share(part, pools)
+        parts.append(part)
+        progress("standardise", step, steps)
+    del pools
+    table = pd.concat(parts, ignore_index=True)
+    del parts
+    pa.default_memory_pool().release_unused()
+    # As standardise_frame makes them: source (or "query") | record_id (or "").
+    source = pc.fill_null(identities["source"], "query")
+    record_id = pc.fill_null(identities["record_id"], "")
+    table["record_id"] = record_id.to_numpy(zero_copy_only=False)
+    table["unique_id"] = pc.binary_join_element_wise(source, record_id, "|").to_numpy(
+        zero_copy_only=False
+    )
+    if not table["unique_id"].is_monotonic_increasing:
+        table = table.sort_values("unique_id", kind="stable").reset_index(drop=True)
+    if table["unique_id"].duplicated().any():
+        dup = table.loc[table["unique_id"].duplicated(), "unique_id"].iloc[0]
+        raise BadInput("record_id", f"duplicate record key {dup!r}")
+    return table
+
+
 def content_hashes(records: pd.DataFrame) -> pd.Series:
     """``content_hash`` by record key (``source|record_id``, the match table's ``unique_id``)."""
     keys = records["source"].astype(str) + "|" + records["record_id"].astype(str)
@@ -131,11 +281,17 @@ def link_table(
     retrain: bool = False,
     settings: ResolveSettings | None = None,
     progress: ProgressFn = no_progress,
-) -> tuple[MatchModel, engines.Linkage, bool, dict[str, float]]:
-    """Train (if needed) and link a match table; the model lives in ``data_dir``."""
+    by_row: bool = False,
+) -> tuple[MatchModel, engines.Linkage | bulk.RowLinkage, bool, dict[str, float]]:
+    """Train (if needed) and link a match table; the model lives in ``data_dir``.
+
+    ``by_row`` (DuckDB; the build's way): link over row numbers (``bulk.py``) and return
+    a ``bulk.RowLinkage`` — no pair frame, which at 10M records does not fit.
+    """
     s = settings or ResolveSettings.load(data_dir)
     seconds: dict[str, float] = {}
-    db_api = engines.open_engine(engine)
+    work_dir = layout.model_file(data_dir).parent
+    db_api = engines.open_engine(engine, work_dir=work_dir)
     model_path = layout.model_file(data_dir)
     model: MatchModel | None = None
     if not retrain and model_path.exists():
@@ -154,6 +310,21 @@ def link_table(
         progress("train model", 1, 1)  # reused: nothing to train
     seconds["train"] = time.perf_counter() - t
     t = time.perf_counter()
+    if by_row and engine == "duckdb":
+        # A fresh connection: nothing training cached stays in memory beside the pairs.
+        engines.close(db_api, work_dir)
+        db_api = engines.open_engine(engine, work_dir=work_dir, to_parquet=True)
+        rows = bulk.link_rows(
+            db_api,
+            table,
+            model,
+            predict_threshold=s.predict_threshold,
+            cluster_threshold=s.cluster_threshold,
+            progress=progress,
+        )
+        engines.close(db_api, work_dir)
+        seconds["predict_cluster"] = time.perf_counter() - t
+        return model, rows, trained, seconds
     linkage = engines.link(
         db_api,
         table,
@@ -162,6 +333,7 @@ def link_table(
         cluster_threshold=s.cluster_threshold,
         progress=progress,
     )
+    engines.close(db_api, work_dir)
     seconds["predict_cluster"] = time.perf_counter() - t
     return model, linkage, trained, seconds
 
@@ -186,28 +358,39 @@ def build_persons(
     s = settings or ResolveSettings.load(data_dir)
     t0 = time.perf_counter()
     progress("read records", 0, 1)
-    records = _read_records(data_dir)
-    hashes = content_hashes(records)
-    records = records.drop(columns=["content_hash"])
+    identities = _read_identities(data_dir)
+    hashes = identities["content_hash"]  # Arrow, in the table's (key) order
+    identities = identities.drop_columns(["content_hash"])
     progress("read records", 1, 1)
-    if "first_name" in records.columns:
-        given = records["first_name"].dropna().unique().tolist()
+    if "first_name" in identities.column_names:
+        given = pc.unique(identities["first_name"]).drop_null().to_pylist()
         symbol_cache.prime(data_dir, (clean_name(g) or "" for g in given), names, progress)
-    table = build_match_table(records, progress)
+    table = _standardise_store(identities, progress)
+    del identities  # the match table holds what the rest needs
     seconds = {"read_standardise": time.perf_counter() - t0}
     _, linkage, trained, link_seconds = link_table(
-        table, data_dir, engine=engine, retrain=retrain, settings=s, progress=progress
+        table, data_dir, engine=engine, retrain=retrain, settings=s, progress=progress, by_row=True
     )
     seconds.update(link_seconds)
     t = time.perf_counter()
     progress("persons + index", 0, 2)
-    clusters = table[["unique_id"]].merge(linkage.clusters, on="unique_id", how="left")
-    clusters["cluster_id"] = clusters["cluster_id"].fillna(clusters["unique_id"])
+    keys = table["unique_id"]
+    if isinstance(linkage, bulk.RowLinkage):
+        cluster_ids = keys.to_numpy()[linkage.cluster_row]
+        pair_count = linkage.pair_count
+    else:
+        found = keys.to_frame().merge(linkage.clusters, on="unique_id", how="left")
+        cluster_ids = found["cluster_id"].fillna(found["unique_id"]).to_numpy()
+        pair_count = len(linkage.pairs)
+    clusters = pd.DataFrame({"unique_id": keys.to_numpy(), "cluster_id": cluster_ids})
+    del cluster_ids
     previous = _previous_ids(data_dir)
     person_ids = assign_person_ids(clusters, previous)
+    del clusters
     links = person_links(linkage.links, table, person_ids)
     since = previous_since(data_dir)
-    _write_persons(data_dir, table, person_ids, links, hashes, since)
+    _write_persons(data_dir, table, person_ids, links, hashes.to_numpy(zero_copy_only=False), since)
+    del hashes
     progress("persons + index", 1, 2)
     index = RecordIndex.from_match_table(table, person_ids.tolist())
     symbol_cache.save(data_dir, index.symbols)
@@ -223,7 +406,7 @@ def build_persons(
         engine=engine,
         records=len(table),
         persons=int(person_ids.nunique()),
-        pairs=len(linkage.pairs),
+        pairs=pair_count,
         trained=trained,
         persons_kept=len(kept),
         persons_new=int(person_ids.nunique()) - len(kept),
@@ -272,7 +455,7 @@ def _write_persons(
     table: pd.DataFrame,
     person_ids: pd.Series,
     links: pa.Table,
-    hashes: pd.Series | None = None,
+    hashes: pd.Series | npt.NDArray[np.object_] | None = None,
     since: dict[str, str] | None = None,
 ) -> None:
     """``records.parquet`` (with each record's ``content_hash``: the version resolved, so
@@ -287,7 +470,11 @@ def _write_persons(
             "unique_id": table["unique_id"],
             "person_id": person_ids.to_numpy(),
             "content_hash": (
-                table["unique_id"].map(hashes).to_numpy() if hashes is not None else None
+                hashes
+                if isinstance(hashes, np.ndarray)  # one per row of ``table``
+                else table["unique_id"].map(hashes).to_numpy()
+                if hashes is not None
+                else None
             ),
         }
     )

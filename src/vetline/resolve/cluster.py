@@ -229,11 +229,22 @@ def _level_is(pairs: pd.DataFrame, model: MatchModel, name: str, label: str) -> 
 
 
 def classify(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.DataFrame:
-    """Pairs ≥ ``threshold`` with ``id_agrees``, ``clean`` and, if not clean, ``reason``.
+    """Pairs ≥ ``threshold`` with ``id_agrees``, ``clean`` and, if not clean, ``reason``,
+    identifier-agreeing pairs first, then strongest first (the order persons grow in).
 
     The reason names the first conflict found (identifiers first: they are the strongest
     evidence of two people), else the missing corroboration.
     """
+    out = classify_unsorted(pairs, threshold, model)
+    ordered: pd.DataFrame = out.sort_values(
+        ["id_agrees", "match_weight", "unique_id_l", "unique_id_r"],
+        ascending=[False, False, True, True],
+    )
+    return ordered
+
+
+def classify_unsorted(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.DataFrame:
+    """``classify`` without the sort (the build sorts the pairs of all batches at once)."""
     strong = pairs[pairs["match_probability"] >= threshold]
     n = len(strong)
     agrees = np.zeros(n, dtype=bool)
@@ -270,11 +281,7 @@ def classify(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.Dat
     out["clean"] = clean
     out["by_address"] = clean & ~agrees & ~by_number  # the address was the corroboration
     out["reason"] = reason
-    ordered: pd.DataFrame = out.sort_values(
-        ["id_agrees", "match_weight", "unique_id_l", "unique_id_r"],
-        ascending=[False, False, True, True],
-    )
-    return ordered
+    return out
 
 
 def clean_edges(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.DataFrame:
@@ -326,18 +333,52 @@ def middles_conflict(a: set[str], b: set[str]) -> bool:
     return bool(a and b) and not any(_middle_compatible(x, y) for x in a for y in b)
 
 
+#: A person's values of one column: ``None`` (none known), the one value (a ``str``), or a
+#: ``frozenset`` of two or more. One string is stored as itself (the column's own object),
+#: so a person costs a tuple of pointers, not a set per column: at 10M records the build
+#: holds millions of partial persons at once (a dict of sets each was ~2.5 KB a person).
+Held = str | frozenset[str] | None
+
+
+def _members(held: Held) -> tuple[str, ...] | frozenset[str]:
+    if held is None:
+        return ()
+    if isinstance(held, str):
+        return (held,)
+    return held
+
+
+def _union(a: Held, b: Held) -> Held:
+    if a is None or a == b:
+        return b if a is None else a
+    if b is None:
+        return a
+    return frozenset((*_members(a), *_members(b)))
+
+
+def _differ(a: Held, b: Held) -> bool:
+    """Both known and not the same set (a ``str`` and a ``frozenset`` always differ: a
+    ``frozenset`` holds two values or more)."""
+    return a is not None and b is not None and a != b
+
+
 class _Persons:
-    """Union-find whose roots carry the identifier and attribute values of their person."""
+    """Union-find whose roots carry the identifier and attribute values of their person.
+
+    A root that never joined reads its values from its own row; only joined persons keep
+    theirs (``values``: root → one ``Held`` per column of ``names``).
+    """
 
     def __init__(self, table: pd.DataFrame) -> None:
         n = len(table)
         self.parent = np.arange(n)
-        self.columns = {
-            c: table[c].astype(object).where(table[c].notna(), None).to_numpy()
-            for c in (*IDENTIFIERS, *SOFT_ATTRIBUTES, "dob", "middle")
-            if c in table.columns
-        }
-        self.values: dict[int, dict[str, set[str]]] = {}
+        wanted = (*IDENTIFIERS, *SOFT_ATTRIBUTES, "dob", "middle")
+        self.names: tuple[str, ...] = tuple(c for c in wanted if c in table.columns)
+        self.slot = {c: i for i, c in enumerate(self.names)}
+        self.columns = [
+            table[c].astype(object).where(table[c].notna(), None).to_numpy() for c in self.names
+        ]
+        self.values: dict[int, tuple[Held, ...]] = {}
 
     def find(self, i: int) -> int:
         root = i
@@ -347,13 +388,20 @@ class _Persons:
             self.parent[i], i = root, self.parent[i]
         return int(root)
 
-    def _values(self, root: int) -> dict[str, set[str]]:
+    def _values(self, root: int) -> tuple[Held, ...]:
         found = self.values.get(root)
         if found is None:
-            found = {c: ({v} if (v := col[root]) is not None else set())
-                     for c, col in self.columns.items()}  # fmt: skip
-            self.values[root] = found
+            return tuple(col[root] for col in self.columns)
         return found
+
+    def _held(self, values: tuple[Held, ...], column: str) -> Held:
+        i = self.slot.get(column)
+        return None if i is None else values[i]
+
+    def _merge(self, keep: int, gone: int, va: tuple[Held, ...], vb: tuple[Held, ...]) -> None:
+        self.parent[gone] = keep
+        self.values[keep] = tuple(_union(a, b) for a, b in zip(va, vb, strict=True))
+        self.values.pop(gone, None)
 
     def seed(self, groups: np.ndarray) -> None:
         """Start from persons already built: rows with one ``groups`` label are one person.
@@ -368,11 +416,7 @@ class _Persons:
             root = first.setdefault(label, i)
             if root == i:
                 continue
-            merged = self._values(root)
-            for c, vals in self._values(i).items():
-                merged[c] = merged[c] | vals
-            self.values.pop(i, None)
-            self.parent[i] = root
+            self._merge(root, i, self._values(root), self._values(i))
 
     def try_join(self, a: int, b: int, id_agrees: bool, by_address: bool = False) -> str | None:
         """Join the persons of records ``a`` and ``b``; ``None``, or why not.
@@ -383,36 +427,34 @@ class _Persons:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
-        middle = self.columns.get("middle")
-        if by_address and middle is not None and not middles_agree(middle[a], middle[b]):
-            return MIDDLE_AT_ADDRESS
+        middle = self.slot.get("middle")
+        if by_address and middle is not None:
+            column = self.columns[middle]
+            if not middles_agree(column[a], column[b]):
+                return MIDDLE_AT_ADDRESS
         va, vb = self._values(ra), self._values(rb)
         for c in IDENTIFIERS:
-            if (
-                va[c]
-                and vb[c]
-                and va[c] != vb[c]
-                and not _typo_compatible(va[c], vb[c], TYPO_DISTANCE[c])
+            x, y = self._held(va, c), self._held(vb, c)
+            if _differ(x, y) and not _typo_compatible(
+                set(_members(x)), set(_members(y)), TYPO_DISTANCE[c]
             ):
                 return CONFLICT_REASONS[c]
         if not id_agrees:
             for c in SOFT_ATTRIBUTES:
-                if va[c] and vb[c] and va[c] != vb[c]:
-                    if c == "birth_country" and ("US" in va[c]) != ("US" in vb[c]):
+                x, y = self._held(va, c), self._held(vb, c)
+                if _differ(x, y):
+                    if c == "birth_country" and ("US" in _members(x)) != ("US" in _members(y)):
                         return CITIZENSHIP_CONFLICT
                     return CONFLICT_REASONS[c]
-            da = {d for d in va.get("dob", ()) if len(d) == 10}
-            db = {d for d in vb.get("dob", ()) if len(d) == 10}
+            da = {d for d in _members(self._held(va, "dob")) if len(d) == 10}
+            db = {d for d in _members(self._held(vb, "dob")) if len(d) == 10}
             if da and db and not _typo_compatible(da, db, DOB_DISTANCE):
                 return CONFLICT_REASONS["dob"]
-            if middles_conflict(va.get("middle", set()), vb.get("middle", set())):
+            ma, mb = self._held(va, "middle"), self._held(vb, "middle")
+            if middles_conflict(set(_members(ma)), set(_members(mb))):
                 return MIDDLES_DIFFER
         keep, gone = (ra, rb) if ra < rb else (rb, ra)
-        self.parent[gone] = keep
-        merged = self.values[keep] = self.values.get(keep) or (va if keep == ra else vb)
-        for c, vals in (vb if keep == ra else va).items():
-            merged[c] = merged[c] | vals
-        self.values.pop(gone, None)
+        self._merge(keep, gone, va, vb)
         return None
 
 

@@ -8,8 +8,10 @@ pyspark; asking for Spark without it is a user error naming what to install.
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -31,15 +33,55 @@ def check_engine(engine: str) -> Engine:
     return engine  # type: ignore[return-value]
 
 
-def open_engine(engine: str, spark_master: str = "local[2]") -> Any:
-    """A Splink ``db_api`` for ``engine``."""
+#: DuckDB's own memory budget for the build (its default is 80 % of the machine's RAM,
+#: which at 10M records let predict hold every blocked pair in memory beside the
+#: build's frames). Over it, DuckDB spills to ``temp_directory``; results are the same.
+DUCKDB_MEMORY_LIMIT = "4GB"
+
+
+def open_engine(
+    engine: str,
+    spark_master: str = "local[2]",
+    *,
+    work_dir: Path | None = None,
+    to_parquet: bool = False,
+) -> Any:
+    """A Splink ``db_api`` for ``engine``; DuckDB spills to ``work_dir`` (if given).
+
+    ``to_parquet`` (with ``work_dir``): Splink writes each intermediate table (the
+    records with term frequencies, the blocked pairs, the scored pairs) as compressed
+    Parquet files under ``work_dir`` instead of DuckDB tables. At 3M records the scored
+    pairs as a table spilled 3.4 GB uncompressed to the temporary directory.
+    """
     engine = check_engine(engine)
     logging.getLogger("splink").setLevel(logging.ERROR)
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        con = duckdb.connect(":memory:")
+        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        if work_dir is None:
+            return DuckDBAPI(con)
+        spill = work_dir / "duckdb.tmp"
+        spill.mkdir(parents=True, exist_ok=True)
+        con.execute(f"SET temp_directory = '{spill.as_posix()}'")
+        if not to_parquet:
+            return DuckDBAPI(con)
+        tables = work_dir / "duckdb.parquet"
+        tables.mkdir(parents=True, exist_ok=True)
+        return DuckDBAPI(con, materialisation="parquet", materialisation_dir=tables)
     return spark_api(spark_master)
+
+
+def close(db_api: Any, work_dir: Path | None = None) -> None:
+    """Release a DuckDB ``db_api``'s memory and its files under ``work_dir``."""
+    con = getattr(db_api, "duckdb_con", None)
+    if con is not None:
+        con.close()
+    if work_dir is not None:
+        for name in ("duckdb.tmp", "duckdb.parquet"):
+            shutil.rmtree(work_dir / name, ignore_errors=True)
 
 
 def spark_api(master: str = "local[2]") -> Any:
