@@ -288,6 +288,22 @@ def link_table(
     ``by_row`` (DuckDB; the build's way): link over row numbers (``bulk.py``) and return
     a ``bulk.RowLinkage`` — no pair frame, which at 10M records does not fit.
     """
+    work_dir = layout.model_file(data_dir).parent
+    try:
+        return _train_and_link(table, data_dir, engine, retrain, settings, progress, by_row)
+    finally:  # a failed predict (a full disk at 10M) must not leave its spill behind
+        engines.remove_spill(work_dir)
+
+
+def _train_and_link(
+    table: pd.DataFrame,
+    data_dir: Path,
+    engine: str,
+    retrain: bool,
+    settings: ResolveSettings | None,
+    progress: ProgressFn,
+    by_row: bool,
+) -> tuple[MatchModel, engines.Linkage | bulk.RowLinkage, bool, dict[str, float]]:
     s = settings or ResolveSettings.load(data_dir)
     seconds: dict[str, float] = {}
     work_dir = layout.model_file(data_dir).parent

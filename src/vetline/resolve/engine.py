@@ -80,8 +80,13 @@ def close(db_api: Any, work_dir: Path | None = None) -> None:
     if con is not None:
         con.close()
     if work_dir is not None:
-        for name in ("duckdb.tmp", "duckdb.parquet"):
-            shutil.rmtree(work_dir / name, ignore_errors=True)
+        remove_spill(work_dir)
+
+
+def remove_spill(work_dir: Path) -> None:
+    """Remove DuckDB's spill and Splink's Parquet intermediates under ``work_dir``."""
+    for name in ("duckdb.tmp", "duckdb.parquet"):
+        shutil.rmtree(work_dir / name, ignore_errors=True)
 
 
 def spark_api(master: str = "local[2]") -> Any:
