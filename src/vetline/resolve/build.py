@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -326,22 +327,13 @@ def _train_and_link(
         progress("train model", 1, 1)  # reused: nothing to train
     seconds["train"] = time.perf_counter() - t
     t = time.perf_counter()
+    link: Callable[..., engines.Linkage | bulk.RowLinkage] = engines.link
     if by_row and engine == "duckdb":
         # A fresh connection: nothing training cached stays in memory beside the pairs.
         engines.close(db_api, work_dir)
         db_api = engines.open_engine(engine, work_dir=work_dir, to_parquet=True)
-        rows = bulk.link_rows(
-            db_api,
-            table,
-            model,
-            predict_threshold=s.predict_threshold,
-            cluster_threshold=s.cluster_threshold,
-            progress=progress,
-        )
-        engines.close(db_api, work_dir)
-        seconds["predict_cluster"] = time.perf_counter() - t
-        return model, rows, trained, seconds
-    linkage = engines.link(
+        link = bulk.link_rows
+    linkage = link(
         db_api,
         table,
         model,
