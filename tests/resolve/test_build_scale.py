@@ -27,9 +27,11 @@ def test_chunked_standardisation_is_the_whole_frames(
     pd.testing.assert_frame_equal(chunked, whole)
 
 
+@pytest.mark.parametrize("chunks", [1, 3], ids=["one predict", "3x3 predict chunks"])
 def test_linking_by_row_gives_the_persons_and_links_of_the_pair_frame(
-    built_world: BuiltWorld,
+    built_world: BuiltWorld, chunks: int
 ) -> None:
+    """In chunks too: every pair falls in one chunk, with the unchunked weight."""
     table = build.build_match_table(_read_records(built_world.data))
     model = MatchModel.load(layout.model_file(built_world.data))
     s = ResolveSettings.load(built_world.data)
@@ -38,7 +40,11 @@ def test_linking_by_row_gives_the_persons_and_links_of_the_pair_frame(
         "cluster_threshold": s.cluster_threshold,
     }
     plain = engine.link(engine.open_engine("duckdb"), table, model, **thresholds)
-    rows = bulk.link_rows(engine.open_engine("duckdb"), table, model, **thresholds)
+    per_chunk = -(-len(table) // chunks)
+    assert bulk.chunks_per_side(len(table), per_chunk) == chunks
+    rows = bulk.link_rows(
+        engine.open_engine("duckdb"), table, model, chunk_records=per_chunk, **thresholds
+    )
     assert rows.pair_count == len(plain.pairs)
     by_row = table["unique_id"].to_numpy()[rows.cluster_row]
     assert list(by_row) == list(plain.clusters["cluster_id"])

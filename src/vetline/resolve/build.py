@@ -328,11 +328,13 @@ def _train_and_link(
     seconds["train"] = time.perf_counter() - t
     t = time.perf_counter()
     link: Callable[..., engines.Linkage | bulk.RowLinkage] = engines.link
+    chunking: dict[str, int] = {}
     if by_row and engine == "duckdb":
         # A fresh connection: nothing training cached stays in memory beside the pairs.
         engines.close(db_api, work_dir)
         db_api = engines.open_engine(engine, work_dir=work_dir, to_parquet=True)
         link = bulk.link_rows
+        chunking["chunk_records"] = s.predict_chunk_records
     linkage = link(
         db_api,
         table,
@@ -340,6 +342,7 @@ def _train_and_link(
         predict_threshold=s.predict_threshold,
         cluster_threshold=s.cluster_threshold,
         progress=progress,
+        **chunking,
     )
     engines.close(db_api, work_dir)
     seconds["predict_cluster"] = time.perf_counter() - t

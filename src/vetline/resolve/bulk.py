@@ -88,13 +88,14 @@ def _reason_codes(reason: npt.NDArray[np.object_], names: list[str]) -> npt.NDAr
     return out
 
 
-def scored_rows(
-    db_api: Any, table_name: str, threshold: float, model: MatchModel
-) -> tuple[pd.DataFrame, list[str]]:
-    """Pairs ≥ ``threshold`` classified, numeric, in ``classify``'s order.
+def scored_batches(
+    db_api: Any, table_name: str, threshold: float, model: MatchModel, names: list[str]
+) -> list[pd.DataFrame]:
+    """One predict table's pairs ≥ ``threshold``, classified, numeric (unsorted).
 
     Columns ``pos_l``, ``pos_r`` (int32 rows), ``match_weight``, ``match_probability``,
-    ``id_agrees``, ``clean``, ``by_address``, ``reason`` (code into the returned names).
+    ``id_agrees``, ``clean``, ``by_address``, ``reason`` (code into ``names``, which grows
+    as new reasons appear, shared across calls).
     """
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     columns += weight_columns()
@@ -105,7 +106,6 @@ def scored_rows(
         f"where match_probability >= {threshold - 1e-6!r}"
     )
     reader = db_api.duckdb_con.sql(sql).to_arrow_reader(BATCH)
-    names: list[str] = []
     parts: list[pd.DataFrame] = []
     for batch in reader:
         pairs = pa.Table.from_batches([batch]).to_pandas()
@@ -125,6 +125,12 @@ def scored_rows(
             )
         )
         del pairs, scored
+    return parts
+
+
+def in_classify_order(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The classified pairs of every chunk as one frame in ``classify``'s order:
+    identifier-agreeing first, strongest first, then by keys (= rows)."""
     if parts:
         rows = pd.concat(parts, ignore_index=True)
     else:
@@ -140,8 +146,6 @@ def scored_rows(
                 "reason": np.empty(0, np.int8),
             }
         )
-    del parts
-    # classify's order: identifier-agreeing first, strongest first, then by keys (= rows).
     order = np.lexsort(
         (
             rows["pos_r"].to_numpy(),
@@ -150,7 +154,19 @@ def scored_rows(
             ~rows["id_agrees"].to_numpy(),
         )
     )
-    return rows.take(order).reset_index(drop=True), names
+    return rows.take(order).reset_index(drop=True)
+
+
+def chunks_per_side(records: int, chunk_records: int) -> int:
+    """Predict in n × n chunks of the records (left × right, by a hash of the row).
+
+    Why: Splink materialises a predict's blocked pairs before it scores them, and
+    blocks such as ``dob + zip`` grow with the world, so blocked pairs grow faster than
+    records: 2.65M records spilled more than 13 GB to disk in one predict (issue 11's
+    1M-person world). Chunks bound each predict's blocked pairs (≈ total / n²); every pair
+    falls in exactly one chunk, so the pairs and their weights are the unchunked ones.
+    """
+    return max(1, -(-records // chunk_records))
 
 
 def roots_of(parent: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -247,22 +263,41 @@ def link_rows(
     *,
     predict_threshold: float,
     cluster_threshold: float,
+    chunk_records: int = 1_500_000,
     progress: ProgressFn = no_progress,
 ) -> RowLinkage:
-    """Predict on DuckDB, classify, cluster and link ``table`` (sorted by key)."""
+    """Predict on DuckDB (in chunks, ``chunks_per_side``), classify, cluster and link
+    ``table`` (sorted by key)."""
     stage = "predict + cluster"
-    progress(stage, 0, 5)
+    n = chunks_per_side(len(table), chunk_records)
+    steps = n * n + 3
+    progress(stage, 0, steps)
     linker = splink_model.make_linker(db_api, row_frame(table), model)
-    predictions = linker.inference.predict(threshold_match_probability=predict_threshold)
-    name = predictions.physical_name
-    count = db_api.duckdb_con.sql(f"select count(*) from {name}").fetchall()[0][0]
-    progress(stage, 1, 5)
-    scored, names = scored_rows(db_api, name, cluster_threshold, model)
-    predictions.drop_table_from_database_and_remove_from_cache()
-    progress(stage, 2, 5)  # pairs read back and classified (one pass)
-    progress(stage, 3, 5)
+    count = 0
+    names: list[str] = []
+    parts: list[pd.DataFrame] = []
+    done = 0
+    for left in range(1, n + 1):
+        for right in range(1, n + 1):
+            predictions = linker.inference.predict_chunk(
+                left_chunk=(left, n),
+                right_chunk=(right, n),
+                threshold_match_probability=predict_threshold,
+                warning_mode="never",
+            )
+            try:
+                name = predictions.physical_name
+                count += db_api.duckdb_con.sql(f"select count(*) from {name}").fetchall()[0][0]
+                parts += scored_batches(db_api, name, cluster_threshold, model, names)
+            finally:
+                predictions.drop_table_from_database_and_remove_from_cache()
+            done += 1
+            progress(stage, done, steps)
+    scored = in_classify_order(parts)
+    del parts
+    progress(stage, done + 1, steps)
     cluster_row, refused = cluster_rows(table, scored)
-    progress(stage, 4, 5)
+    progress(stage, done + 2, steps)
     links = links_of(table, scored, names, cluster_row, refused)
-    progress(stage, 5, 5)
+    progress(stage, steps, steps)
     return RowLinkage(int(count), cluster_row, links)
