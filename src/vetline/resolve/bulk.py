@@ -270,7 +270,7 @@ def link_rows(
     ``table`` (sorted by key)."""
     stage = "predict + cluster"
     n = chunks_per_side(len(table), chunk_records)
-    steps = n * n + 3
+    steps = n * n + 4
     progress(stage, 0, steps)
     linker = splink_model.make_linker(db_api, row_frame(table), model)
     count = 0
@@ -298,6 +298,7 @@ def link_rows(
     progress(stage, done + 1, steps)
     cluster_row, refused = cluster_rows(table, scored)
     progress(stage, done + 2, steps)
+    progress(stage, done + 3, steps)
     links = links_of(table, scored, names, cluster_row, refused)
     progress(stage, steps, steps)
     return RowLinkage(int(count), cluster_row, links)
