@@ -13,6 +13,7 @@ a failed build leaves the previous one in place.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import time
@@ -328,13 +329,11 @@ def _train_and_link(
     seconds["train"] = time.perf_counter() - t
     t = time.perf_counter()
     link: Callable[..., engines.Linkage | bulk.RowLinkage] = engines.link
-    chunking: dict[str, int] = {}
     if by_row and engine == "duckdb":
         # A fresh connection: nothing training cached stays in memory beside the pairs.
         engines.close(db_api, work_dir)
         db_api = engines.open_engine(engine, work_dir=work_dir, to_parquet=True)
-        link = bulk.link_rows
-        chunking["chunk_records"] = s.predict_chunk_records
+        link = functools.partial(bulk.link_rows, chunk_records=s.predict_chunk_records)
     linkage = link(
         db_api,
         table,
@@ -342,7 +341,6 @@ def _train_and_link(
         predict_threshold=s.predict_threshold,
         cluster_threshold=s.cluster_threshold,
         progress=progress,
-        **chunking,
     )
     engines.close(db_api, work_dir)
     seconds["predict_cluster"] = time.perf_counter() - t

@@ -161,10 +161,11 @@ def chunks_per_side(records: int, chunk_records: int) -> int:
     """Predict in n × n chunks of the records (left × right, by a hash of the row).
 
     Why: Splink materialises a predict's blocked pairs before it scores them, and
-    blocks such as ``dob + zip`` grow with the world, so blocked pairs grow faster than
-    records: 2.65M records spilled more than 13 GB to disk in one predict (issue 11's
-    1M-person world). Chunks bound each predict's blocked pairs (≈ total / n²); every pair
-    falls in exactly one chunk, so the pairs and their weights are the unchunked ones.
+    blocks such as ``surname + forename`` and ``forename + zip`` grow with the world, so
+    blocked pairs grow faster than records: 2.65M records spilled more than 13 GB to
+    disk in one predict (issue 11's 1M-person world). Chunks bound each predict's
+    blocked pairs (≈ total / n²); every pair falls in exactly one chunk, so the pairs
+    and their weights are the unchunked ones.
     """
     return max(1, -(-records // chunk_records))
 
@@ -263,14 +264,14 @@ def link_rows(
     *,
     predict_threshold: float,
     cluster_threshold: float,
-    chunk_records: int = 1_500_000,
+    chunk_records: int,
     progress: ProgressFn = no_progress,
 ) -> RowLinkage:
     """Predict on DuckDB (in chunks, ``chunks_per_side``), classify, cluster and link
     ``table`` (sorted by key)."""
     stage = "predict + cluster"
     n = chunks_per_side(len(table), chunk_records)
-    steps = n * n + 4
+    steps = 2 * n * n + 3  # each chunk predicted, then read back; order, cluster, links
     progress(stage, 0, steps)
     linker = splink_model.make_linker(db_api, row_frame(table), model)
     count = 0
@@ -288,17 +289,17 @@ def link_rows(
             try:
                 name = predictions.physical_name
                 count += db_api.duckdb_con.sql(f"select count(*) from {name}").fetchall()[0][0]
+                progress(stage, done + 1, steps)
                 parts += scored_batches(db_api, name, cluster_threshold, model, names)
             finally:
                 predictions.drop_table_from_database_and_remove_from_cache()
-            done += 1
+            done += 2
             progress(stage, done, steps)
     scored = in_classify_order(parts)
     del parts
     progress(stage, done + 1, steps)
     cluster_row, refused = cluster_rows(table, scored)
     progress(stage, done + 2, steps)
-    progress(stage, done + 3, steps)
     links = links_of(table, scored, names, cluster_row, refused)
     progress(stage, steps, steps)
     return RowLinkage(int(count), cluster_row, links)
