@@ -20,7 +20,7 @@ from conftest import BuiltWorld
 from vetline.records import ingest_extract
 from vetline.records.contract import columns_of
 from vetline.resolve import build_persons
-from vetline.resolve.cluster import MIDDLE_AT_ADDRESS, UNCORROBORATED
+from vetline.resolve.cluster import FORENAME_AT_ADDRESS, MIDDLE_AT_ADDRESS, UNCORROBORATED
 from vetline.resolve.links import LINK_SCHEMA, read_links
 
 #: Rare names, so that name + date of birth scores as strongly as it can: the pair is
@@ -34,6 +34,11 @@ SENIOR = {"last_name": "FAIRWEATHER", "first_name": "TYRONE", "sex": "M"}
 #: second's first name carries a middle name the first's records lack.
 TWIN = {"dob": "1991-07-14", "sex": "F", "address": "88 ORCHARD RD", "city": "DAYTON",
         "state": "OH", "zip": "45402", "birth_country": "MX"}  # fmt: skip
+#: Twin sisters at one address (the 1M-person otherworld's merged pair): one record of
+#: the first has no first name but her FBI number; the second's only record has neither.
+SISTERS = {"last_name": "ABERNETHY-QUISPE", "dob": "1999-01-18", "sex": "F",
+           "birth_country": "US", "address": "15589 ELM LN", "city": "PHOENIX", "state": "AZ",
+           "zip": "85009"}  # fmt: skip
 #: One woman at one address, her middle name spelt out once and as an initial once.
 INITIAL = {"last_name": "PENHALIGON", "first_name": "WINIFRED", "dob": "1975-01-30", "sex": "F",
            "address": "5 BIRCH CT", "city": "TOPEKA", "state": "KS", "zip": "66603"}  # fmt: skip
@@ -92,6 +97,10 @@ def _adversarial() -> dict[str, list[dict[str, str]]]:
             {**TWIN, "record_id": "tw-1", "last_name": "QUARTERMAINE TELLWRIGHT",
              "first_name": "ISOLDE"},
             {**INITIAL, "record_id": "mi-1", "middle_name": "M"},
+            {**SISTERS, "record_id": "sis-1", "first_name": "", "fbi_number": "2738972WK"},
+            {**SISTERS, "record_id": "sis-2", "first_name": "CLAUDINE",
+             "fbi_number": "2738972WK"},
+            {**SISTERS, "record_id": "sis-3", "first_name": "CARMELITA"},
         ],
         "status": [
             # The removable stranger: FIN + A-number, California.
@@ -190,6 +199,22 @@ def test_twins_whose_names_nest_stay_apart_with_a_link(adversarial: Path) -> Non
     links = read_links(adversarial)
     reasons = {k.reason for k in links.get(person["tw-2"], [])}
     assert MIDDLE_AT_ADDRESS in reasons, reasons
+
+
+def test_a_record_without_first_name_does_not_join_twins_at_their_address(
+    adversarial: Path,
+) -> None:
+    """sis-1 (no first name) joins sis-2 by their FBI number; sis-3, her twin, agrees
+    with sis-1 on everything sis-1 gives (surname, birthday, sex, address), but a missing
+    first name at one address is what tells twins apart: no join, a link with the reason."""
+    person = _person(adversarial)
+    assert person["sis-1"] == person["sis-2"], "her FBI number joins her own records"
+    assert person["sis-3"] != person["sis-1"], "the twin stays a person of her own"
+    links = read_links(adversarial)
+    reasons = {
+        k.reason for k in links.get(person["sis-3"], []) if k.other_person_id == person["sis-1"]
+    }
+    assert reasons == {FORENAME_AT_ADDRESS}, reasons
 
 
 def test_a_twin_queried_by_name_is_never_positive(adversarial: Path) -> None:

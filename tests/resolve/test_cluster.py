@@ -46,9 +46,14 @@ SWAP = "first and last name swapped, similar spelling (Jaro-Winkler ≥ 0.88)"
     ("levels", "kept", "why"),
     [
         (
-            {"address": "exact", "zip": "exact", "dob": "exact"},
+            {"address": "exact", "zip": "exact", "dob": "exact", "forename": "exact"},
             True,
             "the street address in the same ZIP corroborates name and birth date",
+        ),
+        (
+            {"address": "exact", "zip": "exact", "dob": "exact"},
+            False,
+            "not for a record without a first name (a twin's record at the twins' address)",
         ),
         (
             {"address": "exact", "zip": "exact"},

@@ -12,8 +12,9 @@ What joins (an edge is *clean*):
 * the pair is probable (≥ ``cluster_threshold``) on biographic fields *and* something
   independent of the name-and-birthday coincidence corroborates it (``CORROBORATION``):
   the street address agrees exactly *in the same ZIP code or city* and both records'
-  dates of birth agree *and* the two records give the same middle names (a household
-  holds same-surname, same-birthday people: twins), or a hand-keyed number (A-number,
+  dates of birth agree *and* both records give a first name *and* the two records give
+  the same middle names (a household holds same-surname, same-birthday people: twins),
+  or a hand-keyed number (A-number,
   SSN) is one keystroke from the other record's — and nothing conflicts
   on the pair (no identifier, birth country, sex, date of birth or first name in its
   "different" level; a first name "different" only because the names are swapped and
@@ -78,6 +79,15 @@ so an address corroborates only records whose given names agree in full: a middl
 on one record only, or two different middle names, leave the pair a link. A middle name
 is not treated as a conflict elsewhere: clerks drop it all the time, and a typo-close
 number or an agreeing identifier is corroboration a household does not share.
+
+First names at one address (issue 11, the 1M-person otherworld, seed 31): a twin's
+record with no first name ("DE LA CRUZ, , 1999-01-18", her sister's FBI number on it)
+agreed with the other twin's record ("DE LA CRUZ, CARMEN") on everything else at their
+address, so the address joined CARMEN's record to CLAUDIA's person through it — two
+citizens in one person. A missing first name is no conflict (clerks leave it out), but
+at one address it is exactly what tells two same-birthday siblings apart, so an address
+corroborates only a pair whose records both give a first name (the record still joins
+its own person by an identifier, as that one did by its FBI number).
 
 The edge kinds and the guards they meet (tested in ``tests/resolve/test_cluster.py``):
 
@@ -201,6 +211,8 @@ MIDDLE_AT_ADDRESS = (
     "same address, but a middle name on one record only or two different middle names "
     "(a household member?)"
 )
+#: Reason when an address was the only corroboration and one record has no first name.
+FORENAME_AT_ADDRESS = "same address, but a first name on one record only (a household member?)"
 #: Reason when the persons hold different middle names.
 MIDDLES_DIFFER = "middle names differ"
 #: Reason when the persons (not the pair) hold a U.S. and a foreign birth country.
@@ -226,6 +238,19 @@ def _level_is(pairs: pd.DataFrame, model: MatchModel, name: str, label: str) -> 
     values = pairs[f"mw_{name}"].to_numpy(dtype=float)
     same: np.ndarray = np.abs(values - weight) <= 1e-9
     return same
+
+
+def _level_given(pairs: pd.DataFrame, name: str) -> np.ndarray:
+    """Whether the comparison ``name`` took a level other than "missing on one side".
+
+    The null level weighs exactly 0 (a Bayes factor of 1) in Splink's ``mw_*`` columns
+    and in the NumPy scorer's (whose exact-name weights include the term-frequency
+    adjustment, so they are not the level's constant: ``_level_is`` cannot name them).
+    A trained level of weight 0 (m = u exactly) would read as missing too: the refusal
+    side, which costs a join, never a merge.
+    """
+    given: np.ndarray = np.abs(pairs[f"mw_{name}"].to_numpy(dtype=float)) > 1e-9
+    return given
 
 
 def classify(pairs: pd.DataFrame, threshold: float, model: MatchModel) -> pd.DataFrame:
@@ -271,10 +296,13 @@ def classify_unsorted(pairs: pd.DataFrame, threshold: float, model: MatchModel) 
     dob_agrees = np.zeros(n, dtype=bool)
     for name, label in DOB_AGREES:
         dob_agrees |= _level_is(strong, model, name, label)
+    named = _level_given(strong, "forename")
     by_number = corroborated.copy()
-    corroborated |= at_address & in_place & dob_agrees
+    household = at_address & in_place & dob_agrees
+    corroborated |= household & named
     clean = agrees | (~conflict & corroborated)
     reason[~conflict & ~clean] = UNCORROBORATED
+    reason[~conflict & ~clean & household & ~named] = FORENAME_AT_ADDRESS
     reason[clean] = None
     out = strong[["unique_id_l", "unique_id_r", "match_weight", "match_probability"]].copy()
     out["id_agrees"] = agrees
