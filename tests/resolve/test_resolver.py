@@ -290,12 +290,18 @@ def test_a_disagreeing_date_of_birth_counts_against_the_candidate(
 ) -> None:
     """λ = N·Π u / Π m over the disagreeing identity levels (``population.py``): an exact
     name with a date of birth "different" has the namesakes of an exact name with none,
-    divided by how rarely the loaded person's own records disagree so (m, floored at 1 %);
+    divided by how rarely the loaded person's own records disagree so (m, floored at 1 %,
+    capped at 5 %);
     an agreeing level leaves λ as it was, an address "different" too (people move)."""
     from vetline.resolve import layout
     from vetline.resolve.comparisons import COMPARISONS
     from vetline.resolve.model import MatchModel
-    from vetline.resolve.population import DISAGREEMENT_M_FLOOR, Population
+    from vetline.resolve.population import (
+        DISAGREEMENT_M_CEILING,
+        DISAGREEMENT_M_FLOOR,
+        Population,
+        disagreement_m,
+    )
 
     model = MatchModel.load(layout.model_file(built_world.data))
     pop = Population.of(model, 10_500_000, 1e-5, 1e-4)
@@ -313,7 +319,9 @@ def test_a_disagreeing_date_of_birth_counts_against_the_candidate(
     unknown = namesakes()
     different = next(p for p in model.comparisons["dob"] if p.label == "different")
     assert different.m is not None and different.u is not None and different.m < different.u
-    expected = unknown * different.u / max(different.m, DISAGREEMENT_M_FLOOR)
+    expected = unknown * different.u / disagreement_m(different.m)
+    assert disagreement_m(0.0001) == DISAGREEMENT_M_FLOOR
+    assert disagreement_m(0.16) == DISAGREEMENT_M_CEILING  # EM pulled by look-alikes
     assert math.isclose(namesakes(dob="different"), expected, rel_tol=1e-9)
     assert namesakes(dob="different") > 3 * unknown
     assert math.isclose(namesakes(dob="exact"), unknown / 18_250, rel_tol=1e-9)

@@ -342,6 +342,18 @@ class KeyTable:
             return None
         return self.rows[lo:hi]
 
+    def count(self, key: int) -> int:
+        """How many records have this key (no limit: a count, not the rows)."""
+        k = np.uint64(key)
+        n = int(self.keys.searchsorted(k, "right")) - int(self.keys.searchsorted(k, "left"))
+        if len(self.tail_keys):
+            n += int(self.tail_keys.searchsorted(k, "right"))
+            n -= int(self.tail_keys.searchsorted(k, "left"))
+        return n
+
+    def __len__(self) -> int:
+        return len(self.keys) + len(self.tail_keys)
+
     def insert(self, keys: npt.NDArray[np.uint64], rows: IndexI32) -> None:
         """Insert into the tail (sorted); merge it into the main arrays once it is large."""
         order = np.argsort(keys, kind="stable")
@@ -492,6 +504,17 @@ class RecordIndex:
     def tf_of(self, column: str, value: Any) -> float:
         code = self.coded[column].code_of(value)
         return float(self.tf[column][code]) if code >= 0 else float("nan")
+
+    #: The blocking rule whose key is a record's whole name (``full_name_count``).
+    FULL_NAME_RULE: tuple[str, ...] = ("surname", "forename")
+
+    def full_name_count(self, row: dict[str, Any]) -> tuple[int, int]:
+        """(records with ``row``'s exact surname *and* first name, records with both):
+        the whole name's term frequency, read from its blocking rule's key table."""
+        at = BLOCKING_RULES.index(self.FULL_NAME_RULE)
+        key = subject_key(self.FULL_NAME_RULE, row)
+        table = self.keys[at]
+        return (table.count(key) if key is not None else 0), len(table)
 
     def candidates(self, row: dict[str, Any], limit: int) -> IndexI32:
         """Rows sharing at least one blocking key with ``row``."""

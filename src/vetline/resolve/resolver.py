@@ -25,7 +25,7 @@ import pandas as pd
 from rapidfuzz.distance import DamerauLevenshtein
 
 from vetline.errors import BadInput
-from vetline.resolve import layout
+from vetline.resolve import fullname, layout
 from vetline.resolve.aggregate import aggregate
 from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS, TYPO_LABEL
 from vetline.resolve.config import ResolveSettings
@@ -178,6 +178,7 @@ class Resolver:
         #: when loaded: looked up, not held as objects)
         self.links: Mapping[str, list[Link]] = links if links is not None else {}
         self._ids_cache: dict[str, tuple[list[set[tuple[str, str]]], list[Any]]] = {}
+        self._log2_m_names = fullname.log2_m_names(model)
         self.population = Population.of(
             model,
             settings.population_size,
@@ -221,8 +222,10 @@ class Resolver:
         ranked = aggregate(scores, persons, self.model.prior_weight)
         gamma_rows: list[list[int]] = ranked.gamma.tolist()
         namesakes = self._namesakes(row, gamma_rows)
+        whole = self._whole_name(row, scores, persons, ranked.persons, gamma_rows, ranked.weights)
         weight = [
-            adjust(w, n) for w, n in zip(ranked.match_weight.tolist(), namesakes, strict=True)
+            adjust(w + f, n)
+            for w, f, n in zip(ranked.match_weight.tolist(), whole, namesakes, strict=True)
         ]
         probabilities = [1.0 / (1.0 + 2.0**-w) if w > -1000 else 0.0 for w in weight]
         # The model's ranking stands (namesakes lower a probability, they do not say who
@@ -259,7 +262,16 @@ class Resolver:
         decision = decide(evidence, ranked.persons[best], s)
         top = ranked.persons.index(decision.person_id) if decision.person_id else best
         explanation = self._explain(ranked.gamma[top], ranked.weights[top], decision.decisive)
-        lost = weight[top] - float(ranked.match_weight[top])
+        if whole[top] < -1e-4:
+            explanation.append(
+                {
+                    "field": "full_name",
+                    "comparison": "the whole name is more common in the loaded records than "
+                    "its surname and first name multiplied",
+                    "weight": round(whole[top], 4),
+                }
+            )
+        lost = weight[top] - float(ranked.match_weight[top]) - whole[top]
         if lost < -1e-4:
             explanation.append(
                 {
@@ -349,6 +361,30 @@ class Resolver:
             ):
                 possible.append(p)
         return out, possible
+
+    def _whole_name(
+        self,
+        row: dict[str, Any],
+        scores: Scores,
+        row_persons: list[str],
+        persons: list[str],
+        gamma: list[list[int]],
+        weights: np.ndarray[Any, Any],
+    ) -> list[float]:
+        """Per ranked person: ``fullname.full_name_fix`` (≤ 0), when some candidate
+        record agrees exactly on both names."""
+        both = (scores.gamma[:, fullname.SURNAME] == fullname.EXACT_NAME) & (
+            scores.gamma[:, fullname.FORENAME] == fullname.EXACT_NAME
+        )
+        if not both.any():
+            return [0.0] * len(persons)
+        own: dict[str, int] = {}
+        for i in np.flatnonzero(both).tolist():
+            own[row_persons[i]] = own.get(row_persons[i], 0) + 1
+        count, total = self.index.full_name_count(row)
+        return fullname.full_name_fix(
+            self._log2_m_names, gamma, weights.tolist(), persons, own, count, total
+        )
 
     def _namesakes(self, row: dict[str, Any], gamma: list[list[int]]) -> list[float]:
         """λ per candidate person: namesakes in the booking population (``population.py``)."""

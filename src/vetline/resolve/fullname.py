@@ -1,0 +1,79 @@
+"""A whole name is more common than its two names' frequencies multiplied.
+
+Why: Fellegi-Sunter weighs the surname and the first name as independent evidence, so
+agreement on both is worth ``−log2(u_surname · u_forename)`` bits. Names are not
+independent: first names go with surnames (a language, a community, a generation), so
+"TRAN, VIKRAM" or "ZAMORA ROMERO, EDUARDO" is shared by many more people than the
+product of the two frequencies says. Issue 11 (the 1M-person otherworld, seed 31):
+people in no system were answered POSSIBLE on a loaded namesake whose date of birth was
+one keystroke away (0.87 NO_RECORD; 0.95 is the target) — the model scored the two exact
+names as if the whole name were ~4-40 times rarer than the loaded records show it is.
+
+The loaded records say how common the whole name is: the ``surname + forename`` blocking
+rule's key table counts the records holding exactly this surname and this first name.
+The candidate's own records are left out of that count (a name held only by the candidate
+tells nothing about namesakes, exactly as for a rare surname), so
+
+    u_whole = (records with this whole name − the candidate's own) / records with both,
+
+and when it exceeds the product the model used, the two names' weight is lowered to
+``log2(m_surname · m_forename / u_whole)``: the fix is
+``min(0, log2(u_surname · u_forename) − log2(u_whole))``, where the product is read back
+from the weights the scorer gave (term-frequency adjustments included). It only lowers a
+probability — never raises one — and, like the namesakes outside the records
+(``population.py``), it does not re-rank candidates: every candidate with the same
+exact name gets the same evidence from it.
+
+Edit here: the correction; the count comes from ``RecordIndex.full_name_count``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from vetline.resolve.comparisons import COMPARISONS
+from vetline.resolve.model import MatchModel
+
+SURNAME = next(i for i, c in enumerate(COMPARISONS) if c.name == "surname")
+FORENAME = next(i for i, c in enumerate(COMPARISONS) if c.name == "forename")
+#: The exact (term-frequency adjusted) level of both name comparisons.
+EXACT_NAME = 1
+
+
+def log2_m_names(model: MatchModel) -> float:
+    """log2 (m_surname · m_forename) of the exact levels."""
+    total = 0.0
+    for name in ("surname", "forename"):
+        m = model.comparisons[name][EXACT_NAME].m
+        total += math.log2(m) if m else 0.0
+    return total
+
+
+def full_name_fix(
+    log2_m: float,
+    gamma: Sequence[Sequence[int]],
+    weights: Sequence[Sequence[float]],
+    persons: Sequence[str],
+    own: Mapping[str, int],
+    count: int,
+    total: int,
+) -> list[float]:
+    """Per candidate person (≤ 0): the bits its two exact names are worth too much.
+
+    ``gamma``/``weights``: each person's levels and weights (``aggregate``); ``own``:
+    how many of the person's candidate records hold the subject's exact whole name;
+    ``count``/``total``: ``RecordIndex.full_name_count``.
+    """
+    out = [0.0] * len(persons)
+    if count <= 0 or total <= 0:
+        return out
+    for i, person in enumerate(persons):
+        if gamma[i][SURNAME] != EXACT_NAME or gamma[i][FORENAME] != EXACT_NAME:
+            continue
+        others = count - own.get(person, 0)
+        if others <= 0:
+            continue
+        log2_product = log2_m - (weights[i][SURNAME] + weights[i][FORENAME])
+        out[i] = min(0.0, log2_product - math.log2(others / total))
+    return out
