@@ -300,6 +300,7 @@ def test_a_disagreeing_date_of_birth_counts_against_the_candidate(
         DISAGREEMENT_M_CEILING,
         DISAGREEMENT_M_FLOOR,
         Population,
+        disagreement_fix,
         disagreement_m,
     )
 
@@ -325,6 +326,19 @@ def test_a_disagreeing_date_of_birth_counts_against_the_candidate(
     assert math.isclose(namesakes(dob="different"), expected, rel_tol=1e-9)
     assert namesakes(dob="different") > 3 * unknown
     assert math.isclose(namesakes(dob="exact"), unknown / 18_250, rel_tol=1e-9)
+
+    def weight_fix(**levels: str) -> float:
+        gamma = [0] * len(COMPARISONS)
+        for name, label in levels.items():
+            gamma[at[name]] = next(
+                i for i, lv in enumerate(COMPARISONS[at[name]].levels) if lv.label == label
+            )
+        return float(disagreement_fix(pop, [gamma])[0])
+
+    # the candidate's own weight for a disagreement uses the same capped m
+    expected_fix = math.log2(disagreement_m(different.m) / different.m)
+    assert math.isclose(weight_fix(dob="different"), expected_fix, abs_tol=1e-12)
+    assert weight_fix(dob="exact") == 0.0 and weight_fix(address="different") == 0.0
     moved = next(p for p in model.comparisons["address"] if p.label == "different")
     assert moved.u is not None
     assert math.isclose(namesakes(address="different"), unknown * moved.u, rel_tol=1e-9)

@@ -90,7 +90,7 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -177,6 +177,7 @@ _DOB = next(i for i, c in enumerate(COMPARISONS) if c.name == "dob")
 _COUNTRY = next(i for i, c in enumerate(COMPARISONS) if c.name == "birth_country")
 #: Comparisons whose disagreeing levels count against the candidate (``m`` divides λ).
 DISAGREEMENT_COMPARISONS: Final = ("surname", "forename", "dob", "sex", "birth_country")
+_DISAGREEING: Final = [i for i, c in enumerate(COMPARISONS) if c.name in DISAGREEMENT_COMPARISONS]
 #: The smallest m a disagreeing level may divide λ by (see the module docstring).
 DISAGREEMENT_M_FLOOR: Final = 0.01
 #: The largest m a disagreeing level may divide λ by (see the module docstring).
@@ -196,6 +197,10 @@ class Population:
     #: per comparison, per level: log2 u of the level (0 for the null level), less
     #: log2 m where the level is evidence against the match (``DISAGREEMENT_COMPARISONS``)
     log2_u: list[list[float]]
+    #: per comparison, per level: log2 (m capped at ``DISAGREEMENT_M_CEILING`` / m) for a
+    #: level that is evidence against the match (else 0): what the candidate's own
+    #: weight loses when EM's m of a disagreement is more than a clerk's error rate
+    disagreement: list[list[float]] = field(default_factory=list)
 
     @classmethod
     def of(
@@ -208,6 +213,7 @@ class Population:
     ) -> Population:
         width = max(len(c.levels) for c in COMPARISONS)
         table = np.zeros((len(COMPARISONS), width), dtype=np.float64)
+        capped = np.zeros((len(COMPARISONS), width), dtype=np.float64)
         for c, comparison in enumerate(COMPARISONS):
             for i, params in enumerate(model.comparisons[comparison.name]):
                 if params.u is not None and params.u > 0:
@@ -219,11 +225,12 @@ class Population:
                     ):
                         # the candidate shows this level rarely: λ / m
                         table[c, i] -= np.log2(disagreement_m(params.m))
+                        capped[c, i] = np.log2(disagreement_m(params.m) / params.m)
         table[_DOB, _EXACT_DOB] = -np.log2(dob_spread_days)
         for c, comparison in enumerate(COMPARISONS):
             if comparison.name in IDENTIFIER_COMPARISONS:
                 table[c, _EXACT_ID] = -np.inf  # no outsider holds this person's number
-        return cls(size, surname_floor, forename_floor, table.tolist())
+        return cls(size, surname_floor, forename_floor, table.tolist(), capped.tolist())
 
     def surname_frequency(self, surname: str | None, index_tf: float) -> float:
         """Share of the population with this (standardised) surname."""
@@ -265,6 +272,19 @@ class Population:
                 total += country_fix
             out.append(self.size * 2.0**total if total > -1075 else 0.0)
         return out
+
+
+def disagreement_fix(population: Population, gamma: list[list[int]]) -> list[float]:
+    """Per candidate (≤ 0): the bits its disagreeing identity levels lose when EM's m
+    exceeds ``DISAGREEMENT_M_CEILING`` (the weight becomes log2(m capped / u))."""
+    table = population.disagreement
+    out: list[float] = []
+    for levels in gamma:
+        total = 0.0
+        for c in _DISAGREEING:
+            total += table[c][levels[c]]
+        out.append(total)
+    return out
 
 
 def disagreement_m(m: float) -> float:

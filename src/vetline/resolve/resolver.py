@@ -34,7 +34,12 @@ from vetline.resolve.index import IndexI32, RecordIndex
 from vetline.resolve.levels import Decision, Evidence, decide
 from vetline.resolve.links import Link, LinkTable
 from vetline.resolve.model import MatchModel
-from vetline.resolve.population import Population, adjust
+from vetline.resolve.population import (
+    DISAGREEMENT_M_CEILING,
+    Population,
+    adjust,
+    disagreement_fix,
+)
 from vetline.resolve.realtime import SubjectScorer
 from vetline.resolve.scorer import Scores
 from vetline.resolve.standardise import (
@@ -223,9 +228,12 @@ class Resolver:
         gamma_rows: list[list[int]] = ranked.gamma.tolist()
         namesakes = self._namesakes(row, gamma_rows)
         whole = self._whole_name(row, scores, persons, ranked.persons, gamma_rows, ranked.weights)
+        against = disagreement_fix(self.population, gamma_rows)
         weight = [
-            adjust(w + f, n)
-            for w, f, n in zip(ranked.match_weight.tolist(), whole, namesakes, strict=True)
+            adjust(w + f + d, n)
+            for w, f, d, n in zip(
+                ranked.match_weight.tolist(), whole, against, namesakes, strict=True
+            )
         ]
         probabilities = [1.0 / (1.0 + 2.0**-w) if w > -1000 else 0.0 for w in weight]
         # The model's ranking stands (namesakes lower a probability, they do not say who
@@ -271,7 +279,17 @@ class Resolver:
                     "weight": round(whole[top], 4),
                 }
             )
-        lost = weight[top] - float(ranked.match_weight[top]) - whole[top]
+        if against[top] < -1e-4:
+            explanation.append(
+                {
+                    "field": "disagreement",
+                    "comparison": "a disagreement weighed as a clerk's error rate at most "
+                    f"({DISAGREEMENT_M_CEILING:.0%} of a person's records), not as often "
+                    "as the trained model found it among look-alikes",
+                    "weight": round(against[top], 4),
+                }
+            )
+        lost = weight[top] - float(ranked.match_weight[top]) - whole[top] - against[top]
         if lost < -1e-4:
             explanation.append(
                 {
