@@ -339,6 +339,8 @@ def test_a_disagreeing_date_of_birth_counts_against_the_candidate(
     expected_fix = math.log2(disagreement_m(different.m) / different.m)
     assert math.isclose(weight_fix(dob="different"), expected_fix, abs_tol=1e-12)
     assert weight_fix(dob="exact") == 0.0 and weight_fix(address="different") == 0.0
+    # a wrong birthplace is the citizens' documented failure: EM's m stands there
+    assert weight_fix(birth_country="different") == 0.0
     moved = next(p for p in model.comparisons["address"] if p.label == "different")
     assert moved.u is not None
     assert math.isclose(namesakes(address="different"), unknown * moved.u, rel_tol=1e-9)

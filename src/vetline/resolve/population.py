@@ -49,7 +49,9 @@ country) each level that is evidence *against* the match (m < u) divides λ by i
 
     λ = N · Π_c u_c / Π_{c: m_c < u_c} m_c.
 
-An ``m`` is capped at ``DISAGREEMENT_M_CEILING`` (5 %): EM, pulled by the look-alikes
+For the names and the date of birth (``CAPPED_COMPARISONS``; not the birth country,
+whose wrong records are the citizens' documented failure) an ``m`` is capped at
+``DISAGREEMENT_M_CEILING`` (5 %): EM, pulled by the look-alikes
 every world holds (namesakes born on other days, juniors, twins), estimated "date of birth
 different" at m = 0.16 and "first name different" at 0.09 on the otherworld (seed 41,
 120,000 persons), so an exact, rare double surname with another birthday kept people in
@@ -177,7 +179,13 @@ _DOB = next(i for i, c in enumerate(COMPARISONS) if c.name == "dob")
 _COUNTRY = next(i for i, c in enumerate(COMPARISONS) if c.name == "birth_country")
 #: Comparisons whose disagreeing levels count against the candidate (``m`` divides λ).
 DISAGREEMENT_COMPARISONS: Final = ("surname", "forename", "dob", "sex", "birth_country")
-_DISAGREEING: Final = [i for i, c in enumerate(COMPARISONS) if c.name in DISAGREEMENT_COMPARISONS]
+#: Comparisons whose disagreeing m is capped (``DISAGREEMENT_M_CEILING``): the ones
+#: look-alikes pull (namesakes born on other days). Not the birth country: a wrongly
+#: recorded birthplace is the documented citizen failure (reference §6.1, Gonzalez), and
+#: a lower weight there would push a citizen's own U.S.-birth record out of the persons
+#: that may be the subject, whose citizenship evidence counts (issue 11, principle 2).
+CAPPED_COMPARISONS: Final = ("surname", "forename", "dob")
+_CAPPED: Final = [i for i, c in enumerate(COMPARISONS) if c.name in CAPPED_COMPARISONS]
 #: The smallest m a disagreeing level may divide λ by (see the module docstring).
 DISAGREEMENT_M_FLOOR: Final = 0.01
 #: The largest m a disagreeing level may divide λ by (see the module docstring).
@@ -224,8 +232,11 @@ class Population:
                         and 0 < params.m < params.u
                     ):
                         # the candidate shows this level rarely: λ / m
-                        table[c, i] -= np.log2(disagreement_m(params.m))
-                        capped[c, i] = np.log2(disagreement_m(params.m) / params.m)
+                        m = params.m
+                        if comparison.name in CAPPED_COMPARISONS:
+                            m = disagreement_m(m)
+                            capped[c, i] = np.log2(m / params.m)
+                        table[c, i] -= np.log2(max(m, DISAGREEMENT_M_FLOOR))
         table[_DOB, _EXACT_DOB] = -np.log2(dob_spread_days)
         for c, comparison in enumerate(COMPARISONS):
             if comparison.name in IDENTIFIER_COMPARISONS:
@@ -281,7 +292,7 @@ def disagreement_fix(population: Population, gamma: list[list[int]]) -> list[flo
     out: list[float] = []
     for levels in gamma:
         total = 0.0
-        for c in _DISAGREEING:
+        for c in _CAPPED:
             total += table[c][levels[c]]
         out.append(total)
     return out
