@@ -507,6 +507,8 @@ def score_query(
         if f["true_status"] != "UNKNOWN" and f["true_status"] not in CITIZEN_STATUSES and not open_:
             row.bio_det += 1
             row.bio_det_auto += decision.automatic
+            stats["BIO_DET"] += 1  # the BIOMETRIC automation share, per query kind
+            stats["BIO_DET_AUTO"] += decision.automatic
             if not decision.automatic:
                 for why in decision.queue_reasons:
                     row.bio_queued[why.split(" (")[0].split(":")[0]] += 1
