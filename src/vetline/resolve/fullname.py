@@ -7,7 +7,9 @@ independent: first names go with surnames (a language, a community, a generation
 product of the two frequencies says. Issue 11 (the 1M-person otherworld, seed 31):
 people in no system were answered POSSIBLE on a loaded namesake whose date of birth was
 one keystroke away (0.87 NO_RECORD; 0.95 is the target) — the model scored the two exact
-names as if the whole name were ~4-40 times rarer than the loaded records show it is.
+names as if the whole name were rarer than the loaded records show it is (that world,
+like the booking population, draws a person's first name and surname from one
+community's names).
 
 The loaded records say how common the whole name is: the ``surname + forename`` blocking
 rule's key table counts the records holding exactly this surname and this first name.
@@ -62,8 +64,9 @@ def full_name_fix(
     """Per candidate person (≤ 0): the bits its two exact names are worth too much.
 
     ``gamma``/``weights``: each person's levels and weights (``aggregate``); ``own``:
-    how many of the person's candidate records hold the subject's exact whole name;
-    ``count``/``total``: ``RecordIndex.full_name_count``.
+    how many of the person's candidate records hold the subject's exact whole name (a
+    name block beyond the candidate limit may leave some out: the fix then comes out
+    larger, the safe side); ``count``/``total``: ``RecordIndex.full_name_count``.
     """
     out = [0.0] * len(persons)
     if count <= 0 or total <= 0:
