@@ -92,7 +92,7 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -208,7 +208,7 @@ class Population:
     #: per comparison, per level: log2 (m capped at ``DISAGREEMENT_M_CEILING`` / m) for a
     #: level that is evidence against the match (else 0): what the candidate's own
     #: weight loses when EM's m of a disagreement is more than a clerk's error rate
-    disagreement: list[list[float]] = field(default_factory=list)
+    disagreement: list[list[float]]
 
     @classmethod
     def of(
