@@ -276,13 +276,23 @@ def build(
     retrain: Annotated[
         bool, typer.Option("--retrain", help="Re-estimate the model even if one exists.")
     ] = False,
+    spark_master: Annotated[
+        str,
+        typer.Option(
+            "--spark-master",
+            envvar="VETLINE_SPARK_MASTER",
+            help="With --engine spark: local[N], or a cluster's master URL (spark://HOST:7077).",
+        ),
+    ] = "local[2]",
 ) -> None:
     """Resolve all loaded records into persons (stable ids) and build the query index."""
     from vetline.resolve import build_persons
 
     data_dir = resolve_data_dir(data)
     with rich_progress() as progress:
-        report = build_persons(data_dir, engine=engine, progress=progress, retrain=retrain)
+        report = build_persons(
+            data_dir, engine=engine, progress=progress, retrain=retrain, spark_master=spark_master
+        )
     _print_build(report, data_dir)
 
 

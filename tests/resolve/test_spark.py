@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+
+import pandas as pd
 import pytest
 
 from conftest import BuiltWorld
-from vetline.resolve import engine
+from vetline.errors import BadInput
+from vetline.resolve import build_persons, engine, layout
 from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.layout import model_file
@@ -29,3 +33,45 @@ def test_spark_and_duckdb_give_the_same_persons(built_world: BuiltWorld) -> None
     assert (d["match_weight"] - p["match_weight"]).abs().max() < 1e-6
     link_key = ["unique_id_l", "unique_id_r", "reason"]
     assert duck.links[link_key].equals(spark.links[link_key])
+
+
+def test_a_spark_build_gives_the_duckdb_builds_persons(world_copy: BuiltWorld) -> None:
+    """``vetline build --engine spark`` end to end (issue 18 goal 3): with the same model,
+    the persons (ids kept), their records and the "possible same person" links are the
+    DuckDB build's, and Splink's Parquet tables under the work folder are gone afterwards."""
+    data = world_copy.data
+    duck = {
+        name: pd.read_parquet(path(data))
+        for name, path in (
+            ("records", layout.person_records_file),
+            ("persons", layout.persons_file),
+            ("links", layout.links_file),
+        )
+    }
+    shutil.rmtree(layout.index_dir(data))
+    report = build_persons(data, engine="spark", spark_master="local[2]")
+    # Every person keeps its id (and its date): the same records grouped the same way.
+    assert (report.engine, report.trained, report.persons_new) == ("spark", False, 0)
+    spark = {
+        "records": pd.read_parquet(layout.person_records_file(data)),
+        "persons": pd.read_parquet(layout.persons_file(data)),
+        "links": pd.read_parquet(layout.links_file(data)),
+    }
+    for name, frame in duck.items():
+        weights = [c for c in frame.columns if c.startswith("match_")]
+        key = [c for c in frame.columns if c not in weights]
+        left = frame.sort_values(key[:2]).reset_index(drop=True)
+        right = spark[name].sort_values(key[:2]).reset_index(drop=True)
+        assert left[key].astype(str).equals(right[key].astype(str)), name
+        for column in weights:
+            assert (left[column] - right[column]).abs().max() < 1e-6, (name, column)
+    assert not (layout.model_file(data).parent / engine.SPARK_TABLES).exists()
+
+
+def test_a_cluster_master_needs_a_shared_work_folder() -> None:
+    """On a cluster the executors cannot see the driver's temporary folder: asking for a
+    cluster without the work folder is refused, naming the option, before any Spark."""
+    with pytest.raises(BadInput, match="--spark-master"):
+        engine.spark_api("spark://nowhere.invalid:7077")
+    assert engine.is_local("local[*]") and engine.is_local("local")
+    assert not engine.is_local("spark://host:7077") and not engine.is_local("yarn")

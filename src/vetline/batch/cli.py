@@ -182,7 +182,9 @@ def batch(
         str | None, typer.Option("--ref-column", help="The list's own reference column.")
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
-    spark_master: Annotated[str, typer.Option("--spark-master")] = "local[*]",
+    spark_master: Annotated[
+        str, typer.Option("--spark-master", envvar="VETLINE_SPARK_MASTER")
+    ] = "local[*]",
     workers: Annotated[int, typer.Option("--workers", min=1, max=64)] = 1,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default: today).")

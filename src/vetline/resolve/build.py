@@ -36,6 +36,7 @@ from vetline.resolve import bulk, layout, splink_model, symbol_cache
 from vetline.resolve import engine as engines
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.config import ResolveSettings
+from vetline.resolve.engine import DEFAULT_SPARK_MASTER
 from vetline.resolve.ids import assign_person_ids, smallest_per_group
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.links import LINK_SCHEMA
@@ -284,6 +285,7 @@ def link_table(
     settings: ResolveSettings | None = None,
     progress: ProgressFn = no_progress,
     by_row: bool = False,
+    spark_master: str = DEFAULT_SPARK_MASTER,
 ) -> tuple[MatchModel, engines.Linkage | bulk.RowLinkage, bool, dict[str, float]]:
     """Train (if needed) and link a match table; the model lives in ``data_dir``.
 
@@ -292,7 +294,9 @@ def link_table(
     """
     work_dir = layout.model_file(data_dir).parent
     try:
-        return _train_and_link(table, data_dir, engine, retrain, settings, progress, by_row)
+        return _train_and_link(
+            table, data_dir, engine, retrain, settings, progress, by_row, spark_master
+        )
     finally:  # a failed predict (a full disk at 10M) must not leave its spill behind
         engines.remove_spill(work_dir)
 
@@ -305,11 +309,12 @@ def _train_and_link(
     settings: ResolveSettings | None,
     progress: ProgressFn,
     by_row: bool,
+    spark_master: str,
 ) -> tuple[MatchModel, engines.Linkage | bulk.RowLinkage, bool, dict[str, float]]:
     s = settings or ResolveSettings.load(data_dir)
     seconds: dict[str, float] = {}
     work_dir = layout.model_file(data_dir).parent
-    db_api = engines.open_engine(engine, work_dir=work_dir)
+    db_api = engines.open_engine(engine, spark_master, work_dir=work_dir)
     model_path = layout.model_file(data_dir)
     model: MatchModel | None = None
     if not retrain and model_path.exists():
@@ -355,8 +360,12 @@ def build_persons(
     retrain: bool = False,
     settings: ResolveSettings | None = None,
     names: SymbolWorker | None = None,
+    spark_master: str = DEFAULT_SPARK_MASTER,
 ) -> BuildReport:
     """Resolve every record in the store into persons and build the real-time index.
+
+    ``spark_master`` (``engine="spark"``): ``local[N]`` here, or a cluster's master URL;
+    on a cluster the data folder must be on storage every executor sees (README).
 
     ``names``: a running :class:`SymbolWorker` computes given-name symbols the folder's
     cache lacks in its own process (``symbol_cache.py``); without one they are computed
@@ -378,7 +387,14 @@ def build_persons(
     del identities  # the match table holds what the rest needs
     seconds = {"read_standardise": time.perf_counter() - t0}
     _, linkage, trained, link_seconds = link_table(
-        table, data_dir, engine=engine, retrain=retrain, settings=s, progress=progress, by_row=True
+        table,
+        data_dir,
+        engine=engine,
+        retrain=retrain,
+        settings=s,
+        progress=progress,
+        by_row=True,
+        spark_master=spark_master,
     )
     seconds.update(link_seconds)
     t = time.perf_counter()

@@ -7,6 +7,7 @@ pyspark; asking for Spark without it is a user error naming what to install.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import shutil
 import tempfile
@@ -24,6 +25,8 @@ from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
 
 Engine = Literal["duckdb", "spark"]
+#: Spark's master when none is given: local mode on this machine's two cores.
+DEFAULT_SPARK_MASTER = "local[2]"
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 
 
@@ -41,12 +44,16 @@ DUCKDB_MEMORY_LIMIT = "4GB"
 
 def open_engine(
     engine: str,
-    spark_master: str = "local[2]",
+    spark_master: str = DEFAULT_SPARK_MASTER,
     *,
     work_dir: Path | None = None,
     to_parquet: bool = False,
 ) -> Any:
     """A Splink ``db_api`` for ``engine``; DuckDB spills to ``work_dir`` (if given).
+
+    Spark writes the tables Splink materialises under ``work_dir`` (``spark.parquet``),
+    which on a cluster must be storage every executor sees at the same path, like the
+    data folder itself (README "Running on a Spark cluster").
 
     ``to_parquet`` (with ``work_dir``): Splink writes each intermediate table (the
     records with term frequencies, the blocked pairs, the scored pairs) as compressed
@@ -71,7 +78,7 @@ def open_engine(
         tables = work_dir / "duckdb.parquet"
         tables.mkdir(parents=True, exist_ok=True)
         return DuckDBAPI(con, materialisation="parquet", materialisation_dir=tables)
-    return spark_api(spark_master)
+    return spark_api(spark_master, None if work_dir is None else work_dir / SPARK_TABLES)
 
 
 def close(db_api: Any, work_dir: Path | None = None) -> None:
@@ -85,12 +92,17 @@ def close(db_api: Any, work_dir: Path | None = None) -> None:
 
 def remove_spill(work_dir: Path) -> None:
     """Remove DuckDB's spill and Splink's Parquet intermediates under ``work_dir``."""
-    for name in ("duckdb.tmp", "duckdb.parquet"):
+    for name in ("duckdb.tmp", "duckdb.parquet", SPARK_TABLES):
         shutil.rmtree(work_dir / name, ignore_errors=True)
 
 
-def spark_api(master: str = "local[2]") -> Any:
-    """A Splink ``SparkAPI`` on a (cached) Spark session with Splink's similarity jar."""
+def spark_api(master: str = DEFAULT_SPARK_MASTER, tables_dir: Path | None = None) -> Any:
+    """A Splink ``SparkAPI`` on a (cached) Spark session with Splink's similarity jar.
+
+    ``tables_dir``: where Splink writes the tables it materialises (as Parquet, to cut
+    Spark's lineage); a fresh temporary folder when not given (local mode only: a
+    cluster's executors cannot see the driver's temporary folder).
+    """
     try:
         import pyspark  # noqa: F401
     except ImportError as exc:
@@ -99,33 +111,61 @@ def spark_api(master: str = "local[2]") -> Any:
         ) from exc
     from splink import SparkAPI
 
+    if tables_dir is None and not is_local(master):
+        raise BadInput("--spark-master", "a cluster needs a shared work folder (the data folder)")
+    session = spark_session(master)
+    folder = tables_dir or Path(tempfile.mkdtemp(prefix="vetline-spark-ckpt-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    session.sparkContext.setCheckpointDir(folder.as_posix())
     return SparkAPI(  # type: ignore[no-untyped-call]
-        spark_session=spark_session(master), break_lineage_method="parquet"
+        spark_session=session, break_lineage_method="parquet"
     )
 
+
+#: Splink's materialised tables on Spark, under the build's work folder.
+SPARK_TABLES = "spark.parquet"
 
 _SESSIONS: dict[str, Any] = {}
 
 
-def spark_session(master: str = "local[2]") -> Any:
-    """One Spark session per process and master (Spark start-up costs ~7 s)."""
+def is_local(master: str) -> bool:
+    """Spark's local mode (``local``, ``local[N]``, ``local[*]``): driver and executor in
+    one JVM on this machine."""
+    return master == "local" or master.startswith("local[")
+
+
+def spark_session(master: str = DEFAULT_SPARK_MASTER) -> Any:
+    """One Spark session per process and master (Spark start-up costs ~7 s).
+
+    Local mode gets settings sized for this machine (4 shuffle partitions instead of
+    200: a 2-core machine spends more on 200 tiny tasks than on the work; 4 GB for the
+    driver, which is also the executor). On a cluster (``spark://…``, ``yarn``,
+    ``k8s://…``) the cluster's own ``spark-defaults.conf`` decides partitions and
+    memory: vetline only ships Splink's similarity functions (``spark.jars``).
+    """
     if master in _SESSIONS:
         return _SESSIONS[master]
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
-    session = (
+    builder = (
         SparkSession.builder.master(master)
-        .appName("vetline-build")
+        .appName("vetline")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.default.parallelism", "4")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "4g")
-        .getOrCreate()
+        .config("spark.ui.showConsoleProgress", "false")  # the console shows Rich's
     )
+    if is_local(master):
+        builder = (
+            builder.config("spark.sql.shuffle.partitions", "4")
+            .config("spark.default.parallelism", "4")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", "4g")
+        )
+    session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
-    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="vetline-spark-ckpt-"))
+    # Stopped before the interpreter exits: a cluster's executors are told the job ended
+    # instead of finding their driver gone (a screen of stack traces at every exit).
+    atexit.register(session.stop)
     _SESSIONS[master] = session
     return session
 
