@@ -60,6 +60,8 @@ IndexI32 = npt.NDArray[np.int32]
 #: Vocabularies of at least this many entries stay mapped when an index is loaded
 #: (shared between processes, decoded per query); smaller ones become Python lists.
 MAP_MIN = 50_000
+#: Above this many rows, ``Coded.values`` of a mapped vocabulary decodes distinct codes.
+DISTINCT_MIN = 64
 Rows = npt.NDArray[np.integer[Any]]
 
 
@@ -121,9 +123,21 @@ class Coded:
         return cls(codes.astype(np.int32), list(uniques))
 
     def values(self, rows: Rows) -> npt.NDArray[np.object_]:
-        """Decoded values of ``rows`` (``None`` for null)."""
+        """Decoded values of ``rows`` (``None`` for null).
+
+        From a mapped vocabulary, a long list of rows decodes each distinct code once
+        and spreads it (a chunk of an update's pairs repeats the same candidates'
+        names, dates and addresses many times; each decode slices and builds a string)."""
         if isinstance(self.vocab, MappedStrings):
-            decoded = self.vocab.take(self.codes[rows])
+            codes = self.codes[rows]
+            if len(codes) > DISTINCT_MIN:
+                distinct, spread = np.unique(codes, return_inverse=True)
+                once = np.empty(len(distinct), dtype=object)
+                for i, value in enumerate(self.vocab.take(distinct)):  # tuples stay whole
+                    once[i] = value
+                spread_out: npt.NDArray[np.object_] = once[spread.reshape(-1)]
+                return spread_out
+            decoded = self.vocab.take(codes)
             out = np.empty(len(decoded), dtype=object)
             if not self.vocab.split:
                 out[:] = decoded
@@ -154,6 +168,13 @@ class Coded:
         if column not in self._derived:
             self._derived[column] = _derive(column, self.vocab)
         return self._derived[column]
+
+    def codes_of(self, values: Sequence[Any]) -> npt.NDArray[np.int64]:
+        """``code_of`` of each value (−1 if unseen); a mapped vocabulary searches all
+        the values' hashes at once (``MappedStrings.index_many``)."""
+        if isinstance(self.vocab, MappedStrings):
+            return self.vocab.index_many(values)
+        return np.fromiter((self.code_of(v) for v in values), np.int64, len(values))
 
     def code_of(self, value: Any) -> int:
         """Code of ``value``, −1 if unseen."""
@@ -544,6 +565,21 @@ class RecordIndex:
         code = self.coded["person_id"].code_of(person_id)
         return self._by_person.rows(code, self.coded["person_id"].codes)
 
+    def rows_of_persons(self, person_ids: Iterable[str]) -> IndexI32:
+        """Ascending rows of every person in ``person_ids`` (unknown ids: none): the
+        persons' slices of the grouped order, gathered at once, and the rows appended
+        since grouping scanned once (an update's touched persons, ~50k at a time)."""
+        col = self.coded["person_id"]
+        found = col.codes_of(sorted(set(person_ids)))
+        codes = np.unique(found[found >= 0])
+        by = self._by_person
+        grouped = codes[codes + 1 < len(by.starts)]
+        lo, hi = by.starts[grouped], by.starts[grouped + 1]
+        sizes = (hi - lo).astype(np.int64)
+        at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        tail = np.flatnonzero(np.isin(col.codes[by.grouped :], codes)) + by.grouped
+        return np.sort(np.concatenate([by.order[at], tail.astype(np.int32)])).astype(np.int32)
+
     def add(self, table: pd.DataFrame, person_ids: Sequence[str]) -> None:
         """Append standardised rows with their person ids; keys inserted in place.
 
@@ -597,7 +633,7 @@ class RecordIndex:
         by one scan when it does not hold.
         """
         col = self.coded["unique_id"]
-        codes = np.fromiter((col.code_of(u) for u in unique_ids), np.int64, len(unique_ids))
+        codes = col.codes_of(unique_ids)
         out = np.full(len(codes), -1, dtype=np.int32)
         known = codes >= 0
         n = len(col.codes)

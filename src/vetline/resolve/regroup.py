@@ -30,7 +30,7 @@ Edit here: which persons are touched (``touched_persons``), the id rule (``assig
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,7 +190,7 @@ def assign_ids(
     clusters: pd.Series,
     before: Mapping[str, str],
     since: Mapping[str, str],
-    taken: set[str],
+    taken: Container[str],
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Cluster → person id, and retired id → the id it was merged into.
 
@@ -221,12 +221,12 @@ def assign_ids(
         chosen[str(cluster)] = str(prev)
         used.add(str(prev))
     earliest = frame.sort_values("unique_id").drop_duplicates("cluster")
-    names = set(taken)
+    names: set[str] = set()  # given here, beside ``taken``
     for cluster, key in zip(earliest["cluster"], earliest["unique_id"], strict=True):
         if cluster in chosen:
             continue
         candidate, n = fresh_id(str(key)), 1
-        while candidate in names:
+        while candidate in names or candidate in taken:
             n += 1
             candidate = fresh_id(f"{key}#{n}")
         chosen[str(cluster)] = candidate
