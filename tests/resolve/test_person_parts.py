@@ -95,6 +95,14 @@ def test_base_and_parts_read_as_one_file(tmp_path: Path) -> None:
     assert layout.read_persons(data, ids=["PA"]).num_rows == 1
     assert layout.Manifest.read(data) == manifest
 
+    whole = (layout.read_person_records(data), layout.read_persons(data))
+    assert layout.compact(data)  # the parts folded into the base: the same rows
+    assert layout.Manifest.read(data) == layout.Manifest([], 5, 4, 2, 1)
+    assert not list(layout.parts_dir(data).iterdir())
+    assert layout.read_person_records(data).equals(whole[0])
+    assert layout.read_persons(data).equals(whole[1])
+    assert layout.read_person_links(data).num_rows == 0  # type: ignore[union-attr]
+
     layout.write_base(data, 6, (4, 2, 0))  # a build: parts gone
     assert not list(layout.parts_dir(data).iterdir())
-    assert layout.read_person_records(data).num_rows == 3  # the (old) base alone
+    assert layout.read_person_records(data).num_rows == 4  # the base alone

@@ -408,6 +408,9 @@ def _update(
     clock.lap("on_changes")
     delta_files.swap(data_dir, tmp, manifest)
     clock.lap("swap")
+    if len(manifest.parts) >= layout.COMPACT_PARTS:
+        layout.compact(data_dir)
+        clock.lap("compact")
     clock.into(report)
     summary = report.summary() | {"at": datetime.now(UTC).isoformat(timespec="seconds")}
     (layout.model_file(data_dir).parent / "update.json").write_text(json.dumps(summary, indent=1))

@@ -260,6 +260,35 @@ def read_person_links(data_dir: Path, *, naming: Iterable[str] | None = None) ->
     return _stable(data_dir, "links", None, keep)
 
 
+#: An update folds the parts into the base when there are this many (a read applies
+#: every part's rules; one rewrite per this many updates keeps reads near one file's).
+COMPACT_PARTS = 32
+
+
+def compact(data_dir: Path) -> bool:
+    """Fold every part into the base files (what they read as, written whole), then list
+    no parts. Safe beside readers: applying a part again to a base that already holds it
+    gives the same rows, and a reader that meets a removed part reads again."""
+    manifest = Manifest.read(data_dir)
+    if manifest is None or not manifest.parts:
+        return False
+    for kind in KINDS:
+        base = _base_file(data_dir, kind)
+        if not base.exists():
+            continue
+        table = _read(data_dir, kind, None, None)
+        tmp = base.with_name(base.name + ".compact.tmp")
+        pq.write_table(table, tmp)
+        os.replace(tmp, base)
+    parts = manifest.parts
+    manifest.parts = []
+    manifest.write(data_dir)
+    for number in parts:
+        for kind in (*KINDS, "superseded"):
+            part_file(data_dir, number, kind).unlink(missing_ok=True)
+    return True
+
+
 def write_base(data_dir: Path, journal: int | None, totals: tuple[int, int, int]) -> None:
     """After a build wrote the base files: a manifest with no parts, old parts removed."""
     Manifest(parts=[], journal=journal, records=totals[0], persons=totals[1],
