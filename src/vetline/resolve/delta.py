@@ -153,7 +153,7 @@ def _manifest(data_dir: Path) -> layout.Manifest:
     manifest = layout.Manifest.read(data_dir)
     if manifest is not None:
         return manifest
-    hashes = pq.read_table(path, columns=None).schema.names
+    hashes = pq.read_schema(path).names
     if (
         "content_hash" not in hashes
         or pq.read_table(path, columns=["content_hash"]).column("content_hash").null_count
