@@ -231,6 +231,10 @@ class MappedStrings(Sequence[Any]):
                 out[i] = code if self._text(code) == text else self.index_of(value)
         return out
 
+    def tail_code(self, value: Any) -> int:
+        """Code of ``value`` among the values added after loading, −1 if not one."""
+        return self._tail_codes.get(value, -1)
+
     def append(self, value: Any) -> None:
         """A value first seen after loading (an add): owned by this process."""
         self._found.pop(value, None)  # was absent (−1): now it has a code

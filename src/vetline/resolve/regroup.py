@@ -30,18 +30,18 @@ Edit here: which persons are touched (``touched_persons``), the id rule (``assig
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from vetline.resolve.chunk import candidates_many, score_found
+from vetline.resolve.chunk import candidates_of_rows, score_rows
 from vetline.resolve.cluster import classify, components, possible_links, weight_columns
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.ids import fresh_id
-from vetline.resolve.index import RecordIndex
+from vetline.resolve.index import IndexI32, RecordIndex
 from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import LIST_COLUMNS
 
@@ -76,48 +76,50 @@ SCORE_CHUNK = 2_048
 def score_pairs(
     model: MatchModel,
     index: RecordIndex,
-    rows: Sequence[dict[str, Any]],
+    rows: IndexI32,
     threshold: float,
     *,
     within: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Pairs (``unique_id_l`` < ``unique_id_r``) of ``rows`` with the index's records at
-    or above ``threshold``, with ``match_weight``, ``match_probability`` and ``mw_*``.
+    """Pairs (``unique_id_l`` < ``unique_id_r``) of the index's ``rows`` with the index's
+    records at or above ``threshold``, with ``match_weight``, ``match_probability`` and
+    ``mw_*``.
 
     ``within``: record → group; only pairs inside one group are kept (a person's own
     records, when a person that lost a record is re-clustered).
 
-    Scored a chunk of rows at a time (``chunk.candidates_many``, ``chunk.score_found``:
-    the NumPy reference scorer, equal bit for bit to the real-time one), not row by row:
-    25 s → a few for a 48k-record delta at 1M (bench/README.md).
+    The records are the index's own (an update writes the delta into the index first),
+    so their keys and values are read from it, vectorised (``chunk.candidates_of_rows``,
+    ``chunk.score_rows``: the NumPy reference scorer, equal bit for bit to the real-time
+    one), a chunk of rows at a time: no Python row per record, no key per row and rule
+    (bench/README.md).
     """
     uid_col = index.coded["unique_id"]
+    rows = np.asarray(rows, dtype=np.int32)
     frames: list[pd.DataFrame] = []
     for start in range(0, len(rows), SCORE_CHUNK):
         part = rows[start : start + SCORE_CHUNK]
-        found = candidates_many(index, part, NO_LIMIT)
+        found = candidates_of_rows(index, part, NO_LIMIT)
         counts = np.array([len(f) for f in found], dtype=np.intp)
         if not counts.sum():
             continue
         owner = np.repeat(np.arange(len(part)), counts)
         cands = np.concatenate(found)
-        uids = uid_col.values(cands)
-        mine = np.array([str(r["unique_id"]) for r in part], dtype=object)
-        keep = uids != mine[owner]
+        keep = cands != part[owner]
         if within is not None:
+            mine = uid_col.values(part)
             groups = np.array([within.get(str(u)) for u in mine], dtype=object)
-            theirs = np.array([within.get(u) for u in uids], dtype=object)
+            theirs = np.array([within.get(u) for u in uid_col.values(cands)], dtype=object)
             keep &= theirs == groups[owner]
         if not keep.any():
             continue
-        owner, cands, uids = owner[keep], cands[keep], uids[keep]
-        kept = np.bincount(owner, minlength=len(part))
-        split = np.split(cands, np.cumsum(kept)[:-1])
-        scores = score_found(model, index, part, split)
+        owner, cands = owner[keep], cands[keep]
+        scores = score_rows(model, index, part[owner], cands)
         strong = np.flatnonzero(scores.probability >= threshold)
         if not len(strong):
             continue
-        me, other = mine[owner[strong]], uids[strong]
+        me = uid_col.values(part[owner[strong]])
+        other = uid_col.values(cands[strong])
         left = np.where(me < other, me, other)
         frame = pd.DataFrame(
             {
