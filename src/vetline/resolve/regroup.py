@@ -96,21 +96,23 @@ def score_pairs(
     """
     uid_col = index.coded["unique_id"]
     rows = np.asarray(rows, dtype=np.int32)
+    group = None
+    if within is not None:  # each row's group as a number (−1: in none), by row
+        names: dict[str, int] = {}
+        held = [names.setdefault(g, len(names)) for g in within.values()]
+        group = np.full(len(index), -1, dtype=np.int64)
+        at = index.rows_of_keys(list(within))
+        group[at[at >= 0]] = np.asarray(held, dtype=np.int64)[at >= 0]
     frames: list[pd.DataFrame] = []
     for start in range(0, len(rows), SCORE_CHUNK):
         part = rows[start : start + SCORE_CHUNK]
-        found = candidates_of_rows(index, part, NO_LIMIT)
-        counts = np.array([len(f) for f in found], dtype=np.intp)
-        if not counts.sum():
+        owner, cands = candidates_of_rows(index, part, NO_LIMIT)
+        if not len(cands):
             continue
-        owner = np.repeat(np.arange(len(part)), counts)
-        cands = np.concatenate(found)
         keep = cands != part[owner]
-        if within is not None:
-            mine = uid_col.values(part)
-            groups = np.array([within.get(str(u)) for u in mine], dtype=object)
-            theirs = np.array([within.get(u) for u in uid_col.values(cands)], dtype=object)
-            keep &= theirs == groups[owner]
+        if group is not None:
+            mine = group[part[owner]]
+            keep &= (mine >= 0) & (group[cands] == mine)
         if not keep.any():
             continue
         owner, cands = owner[keep], cands[keep]
