@@ -191,18 +191,14 @@ class Coded:
         added: list[Any] = []
         keyed = [tuple(v) if isinstance(v, list | np.ndarray) else v for v in values]
         keyed = [None if (v is None or v is pd.NA or v == ()) else v for v in keyed]
-        # a mapped vocabulary's codes searched at once (one lookup per value cost ~5 µs)
         mapped = self.vocab if isinstance(self.vocab, MappedStrings) else None
-        known = mapped.index_many(keyed) if mapped is not None else None
+        if mapped is not None and not any(isinstance(v, float) for v in keyed):
+            return self._mapped_codes_for(mapped, keyed)
         for i, v in enumerate(keyed):
             if v is None:
                 new[i] = -1
                 continue
-            if known is None:
-                code = self.code_of(v)
-            else:  # unseen before this call, or added by it (in the tail)
-                code = int(known[i])
-                code = code if code >= 0 else mapped.tail_code(v)  # type: ignore[union-attr]
+            code = self.code_of(v)
             if code < 0:
                 code = len(self.vocab)
                 self.vocab.append(v)
@@ -210,6 +206,29 @@ class Coded:
                     self._lookup[v] = code
                 added.append(v)
             new[i] = code
+        self._grow_caches(added)
+        return new
+
+    def _mapped_codes_for(self, mapped: MappedStrings, keyed: list[Any]) -> IndexI32:
+        """``_codes_for`` into a mapped vocabulary: each distinct value looked up once,
+        all at once (``index_many``; a value per row, one search each, cost ~10 µs a
+        value: most of an update's index writes), unseen ones appended in the order
+        they first appear — the codes the loop gives."""
+        first, distinct = pd.factorize(pd.Series(keyed, dtype=object), use_na_sentinel=True)
+        codes = mapped.index_many(list(distinct))
+        added: list[Any] = []
+        for j in np.flatnonzero(codes < 0).tolist():
+            value = distinct[j]
+            codes[j] = len(self.vocab)
+            self.vocab.append(value)
+            added.append(value)
+        self._grow_caches(added)
+        if not len(codes):  # nothing but nulls
+            return np.full(len(keyed), -1, dtype=np.int32)
+        return np.where(first >= 0, codes[np.maximum(first, 0)], -1).astype(np.int32)
+
+    def _grow_caches(self, added: list[Any]) -> None:
+        """Extend the decode and hash caches by ``added`` vocabulary entries."""
         if added:  # extend the decode and hash caches (with spare room) rather than rebuild
             if self._values is not None:
                 self._extend_values(added)
@@ -221,7 +240,6 @@ class Coded:
                 h, spare[f"h:{column}"] = _grown(h, spare.get(f"h:{column}"), more_h)
                 ok, spare[f"ok:{column}"] = _grown(ok, spare.get(f"ok:{column}"), more_ok)
                 self._derived[column] = (h, ok)
-        return new
 
     def _extend_values(self, added: list[Any]) -> None:
         """Append to the decode cache, whose last entry is the ``None`` of code −1.
