@@ -93,8 +93,11 @@ def make_list(
 def resolved_to_true(data: Path, extract: Path) -> dict[str, str]:
     import duckdb
 
+    from vetline.resolve.layout import read_person_records
+
+    persons_ = read_person_records(data, ["source", "record_id", "person_id"])  # noqa: F841
     sql = f"""
-    WITH r AS (SELECT source, record_id, person_id FROM '{data}/persons/records.parquet'),
+    WITH r AS (SELECT source, record_id, person_id FROM persons_),
          t AS (SELECT source, record_id, person_id AS true_id FROM read_csv(
                  '{extract}/truth.csv', all_varchar = true)),
          c AS (SELECT r.person_id, t.true_id, count(*) n FROM r JOIN t USING (source, record_id)

@@ -120,9 +120,9 @@ def same_persons(a: Path, b: Path) -> tuple[int, int]:
     """(records whose person holds the same records in both folders, records)."""
 
     def groups(folder: Path) -> pd.Series:
-        frame = pd.read_parquet(
-            folder / "persons" / "records.parquet", columns=["unique_id", "person_id"]
-        )
+        from vetline.resolve.layout import read_person_records
+
+        frame = read_person_records(folder, ["unique_id", "person_id"]).to_pandas()
         first = frame.groupby("person_id")["unique_id"].transform("min")
         size = frame.groupby("person_id")["unique_id"].transform("size")
         return pd.Series(

@@ -22,6 +22,11 @@ records whose person (as a set of records) is the same, and the differing ones l
 
     python bench/bench_delta.py run --out /tmp/delta
 
+``run`` also compares the person files with ``OUT/main-delta-data`` when that folder
+exists (the same delta applied by another version of the code, e.g. main's: ``run
+--work main-delta-data`` with that code), record for record through the one reader
+(``compare-files A B`` does it for any two folders): "persons identical to main's".
+
 ``live``: the cost of one live ``Resolver.add_records`` per record (the old per-record
 array copies) on the built base world, for ``--records`` records.
 """
@@ -79,10 +84,38 @@ def prepare(world: Path, out: Path, new: int, changed: int, seed: int) -> None:
 
 
 def _persons(data: Path) -> pd.Series:
-    frame = pd.read_parquet(
-        data / "persons" / "records.parquet", columns=["unique_id", "person_id"]
-    )
+    from vetline.resolve.layout import read_person_records
+
+    frame = read_person_records(data, ["unique_id", "person_id"]).to_pandas()
     return pd.Series(frame["person_id"].to_numpy(), index=frame["unique_id"].to_numpy())
+
+
+def compare_files(a: Path, b: Path) -> dict[str, object]:
+    """Whether two updated folders hold the same person files, read through the one
+    reader (a build's base alone, or base + an update's parts): records (key, person,
+    version), persons (every column but ``since``, the time a new person was made: its
+    differences counted) and links, row for row."""
+    from vetline.resolve.layout import read_person_links, read_person_records, read_persons
+
+    out: dict[str, object] = {}
+    for name, read in (("records", read_person_records), ("persons", read_persons)):
+        left, right = read(a).to_pandas(), read(b).to_pandas()
+        cols = [c for c in left.columns if c != "since"]
+        same = left[cols].reset_index(drop=True).equals(right[cols].reset_index(drop=True))
+        out[name] = {"rows": [len(left), len(right)], "identical": bool(same)}
+        if name == "persons" and same:  # new persons are stamped when each update ran
+            differ = left["since"].to_numpy() != right["since"].to_numpy()
+            out["persons_since_differing"] = int(differ.sum())
+    la, lb = read_person_links(a), read_person_links(b)
+    same_links = la is not None and lb is not None and la.to_pandas().equals(lb.to_pandas())
+    out["links"] = {
+        "rows": [la.num_rows if la else 0, lb.num_rows if lb else 0],
+        "identical": bool(same_links),
+    }
+    ra, rb = (pd.read_parquet(f / "persons" / "retired.parquet") for f in (a, b))
+    out["retired"] = {"rows": [len(ra), len(rb)], "identical": ra.drop(columns="at").equals(
+        rb.drop(columns="at"))}  # fmt: skip
+    return out
 
 
 def agreement(a: pd.Series, b: pd.Series) -> tuple[float, list[str]]:
@@ -98,13 +131,14 @@ def agreement(a: pd.Series, b: pd.Series) -> tuple[float, list[str]]:
     return float(equal.mean()), differ
 
 
-def run(out: Path) -> None:
+def run(out: Path, work_name: str = "delta-data") -> None:
     from vetline.records import ingest_extract
     from vetline.resolve.delta import update_persons
 
-    work = out / "delta-data"
+    work = out / work_name
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(out / "base-data", work)
+    adopt = _adopt(work)
     t0, c0 = time.perf_counter(), time.process_time()
     ingest = ingest_extract(out / "delta", work)
     t1, c1 = time.perf_counter(), time.process_time()
@@ -126,15 +160,35 @@ def run(out: Path) -> None:
         "changes": len(report.changes),
         "peak_rss_mb": round(rss),
         "accepted": sum(c.accepted for c in ingest.sources.values()),
+        "adopt_cpu_s": adopt,
     }
-    result.update(compare(out))
+    result.update(compare(out, work_name))
+    if (out / "main-delta-data").exists() and work_name != "main-delta-data":
+        result["vs_main_update"] = compare_files(out / "main-delta-data", work)
     print(json.dumps(result, indent=1))
 
 
-def compare(out: Path) -> dict[str, object]:
+def _adopt(work: Path) -> float | None:
+    """A base built before the ingest journal (main's build): one update with nothing
+    pending compares the store whole once and records the journal position, as the first
+    ``vetline update`` on such a folder does; the measured update then reads the
+    journal. Its CPU seconds are returned (None: nothing to adopt)."""
+    from vetline.resolve import layout
+
+    if not hasattr(layout, "Manifest") or layout.Manifest.read(work) is not None:
+        return None
+    from vetline.resolve.delta import update_persons
+
+    c = time.process_time()
+    report = update_persons(work)
+    assert report.records_new == report.records_changed == 0, "the base has pending records"
+    return round(time.process_time() - c, 2)
+
+
+def compare(out: Path, work_name: str = "delta-data") -> dict[str, object]:
     """Agreement of the updated persons with the reference rebuild's (when it is built
     over the same records: a half-finished reference still holds the base's persons)."""
-    work, full = out / "delta-data", out / "full-data"
+    work, full = out / work_name, out / "full-data"
     if not (full / "persons" / "records.parquet").exists():
         return {"agreement": "no reference rebuild"}
     mine, theirs = _persons(work), _persons(full)
@@ -178,6 +232,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=18)
     r = sub.add_parser("run")
     r.add_argument("--out", type=Path, required=True)
+    r.add_argument("--work", default="delta-data", help="folder under --out updated")
+    cf = sub.add_parser("compare-files")
+    cf.add_argument("a", type=Path)
+    cf.add_argument("b", type=Path)
     c = sub.add_parser("compare")
     c.add_argument("--out", type=Path, required=True)
     lv = sub.add_parser("live")
@@ -187,7 +245,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.cmd == "prepare":
         prepare(args.world, args.out, args.new, args.changed, args.seed)
     elif args.cmd == "run":
-        run(args.out)
+        run(args.out, args.work)
+    elif args.cmd == "compare-files":
+        print(json.dumps(compare_files(args.a, args.b), indent=1))
     elif args.cmd == "compare":
         print(json.dumps(compare(args.out), indent=1))
     else:

@@ -72,6 +72,7 @@ from vetline.desk.service.question import question_of
 from vetline.person import PersonLookup, work_out
 from vetline.records import ingest_extract
 from vetline.resolve import build_persons
+from vetline.resolve.layout import read_person_records
 from vetline.status import load_policy
 from vetline.vocab import (
     CITIZEN_STATUSES,
@@ -358,7 +359,7 @@ def run_world(spec: WorldSpec, work: Path, fresh: bool, reuse: bool = False) -> 
     else:
         row.rejects = json.loads((root / "ingest.json").read_text())["reject_lines"]
     if reuse and (data / "persons" / "records.parquet").exists():
-        records = pd.read_parquet(data / "persons" / "records.parquet", columns=["person_id"])
+        records = read_person_records(data, ["person_id"]).to_pandas()
         row.records = len(records)
         print(f"  [{spec.label}] reusing the existing build ({row.records:,} records)", flush=True)
     else:
@@ -376,9 +377,7 @@ def run_world(spec: WorldSpec, work: Path, fresh: bool, reuse: bool = False) -> 
 
     truth = pd.read_csv(extract / "truth.csv", dtype=str)
     facts = pd.read_csv(extract / "person_facts.csv", dtype=str)
-    built = pd.read_parquet(
-        data / "persons" / "records.parquet", columns=["source", "record_id", "person_id"]
-    )
+    built = read_person_records(data, ["source", "record_id", "person_id"]).to_pandas()
     built = built.merge(truth.rename(columns={"person_id": "truth"}), on=["source", "record_id"])
     row.precision, row.recall = pairwise(built)
     citizen = set(facts.loc[facts["us_citizen"] == "Y", "person_id"])

@@ -34,6 +34,7 @@ import pandas as pd
 from vetline.person.records import MemoryRecords
 from vetline.records import ingest_extract
 from vetline.resolve import Resolver, Subject, build_persons
+from vetline.resolve.layout import read_person_records
 from vetline.synth import NoiseConfig, generate_extract
 
 BANDS = ((0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99), (0.99, 0.999),
@@ -77,8 +78,7 @@ def main() -> None:
     print(f"world ready in {time.perf_counter() - started:.1f} s", flush=True)
     truth = pd.read_csv(extract / "truth.csv", dtype=str)
     facts = pd.read_csv(extract / "person_facts.csv", dtype=str).set_index("person_id")
-    built = pd.read_parquet(data / "persons" / "records.parquet",
-                            columns=["source", "record_id", "person_id"])  # fmt: skip
+    built = read_person_records(data, ["source", "record_id", "person_id"]).to_pandas()
     built = built.merge(truth.rename(columns={"person_id": "truth"}), on=["source", "record_id"])
     owner = built.groupby("person_id")["truth"].agg(lambda s: s.value_counts().index[0])
     resolver, records = Resolver.load(data), MemoryRecords.load(data)

@@ -99,7 +99,9 @@ def main() -> None:
             f"{report.persons:,} persons; stages {report.seconds}"
         )
     truth = pd.read_csv(extract / "truth.csv", dtype=str)
-    records = pd.read_parquet(data / "persons" / "records.parquet")
+    from vetline.resolve.layout import read_person_records
+
+    records = read_person_records(data).to_pandas()
     records = records.merge(
         truth.rename(columns={"person_id": "truth"}), on=["source", "record_id"]
     )

@@ -22,6 +22,7 @@ import world
 from vetline.records import ingest_extract
 from vetline.resolve import build_persons
 from vetline.resolve.delta import update_persons
+from vetline.resolve.layout import Manifest, read_person_links, read_person_records
 from vetline.resolve.regroup import assign_ids
 
 IDENTIFIERS = ("a_number", "fin", "ssn")
@@ -58,9 +59,14 @@ def split_extract(full: Path, base: Path, delta: Path, seed: int = 5) -> tuple[i
     return held, changed
 
 
+def _records(data: Path) -> pd.DataFrame:
+    """The person records as every reader sees them: the build's base and the parts."""
+    return read_person_records(data).to_pandas()
+
+
 def partition(data: Path) -> dict[str, frozenset[str]]:
     """Record → the set of records of its person."""
-    frame = pd.read_parquet(data / "persons" / "records.parquet")
+    frame = _records(data)
     groups = frame.groupby("person_id")["unique_id"].agg(frozenset)
     return {u: groups[p] for u, p in zip(frame["unique_id"], frame["person_id"], strict=True)}
 
@@ -118,8 +124,8 @@ def test_person_ids_stable(delta_world: dict[str, Path], applied: object) -> Non
     from vetline.resolve.delta import UpdateReport
 
     assert isinstance(applied, UpdateReport)
-    base = pd.read_parquet(delta_world["base"] / "persons" / "records.parquet")
-    now = pd.read_parquet(delta_world["updated"] / "persons" / "records.parquet")
+    base = _records(delta_world["base"])
+    now = _records(delta_world["updated"])
     changed_persons = {c.person_id for c in applied.changes}
     retired = {c.person_id for c in applied.changes if c.kind == "RETIRED"}
     was = dict(zip(base["unique_id"], base["person_id"], strict=True))
@@ -142,7 +148,7 @@ def test_updated_index_answers_a_delta_record(
 ) -> None:
     from vetline.resolve import Resolver
 
-    now = pd.read_parquet(delta_world["updated"] / "persons" / "records.parquet")
+    now = _records(delta_world["updated"])
     resolver = Resolver.load(delta_world["updated"])
     added = next(c for c in applied.changes if c.added)  # type: ignore[attr-defined]
     uid = added.added[0]
@@ -164,6 +170,7 @@ def test_failed_hook_swaps_nothing(delta_world: dict[str, Path], tmp_path: Path)
     shutil.copytree(delta_world["base"], data)
     ingest_extract(delta_world["root"] / "delta", data)
     before = (data / "persons" / "records.parquet").read_bytes()
+    manifest = Manifest.read(data)
 
     def refuse(_: object) -> None:
         raise RuntimeError("audit down")
@@ -171,7 +178,9 @@ def test_failed_hook_swaps_nothing(delta_world: dict[str, Path], tmp_path: Path)
     with pytest.raises(RuntimeError):
         update_persons(data, on_changes=refuse)
     assert (data / "persons" / "records.parquet").read_bytes() == before
+    assert Manifest.read(data) == manifest  # no part listed, the journal position kept
     assert not list((data / "persons").glob("*.tmp"))
+    assert not list((data / "persons" / "parts").glob("*"))
     assert update_persons(data).records_new > 0  # still pending, applied next time
 
 
@@ -209,7 +218,7 @@ def test_two_successive_deltas_both_found(delta_world: dict[str, Path], tmp_path
         assert report.records_new + report.records_changed > 0
         added += [u for c in report.changes for u in c.added]
     assert update_persons(data).records_new == 0  # nothing left pending
-    records = pd.read_parquet(data / "persons" / "records.parquet").set_index("unique_id")
+    records = _records(data).set_index("unique_id")
     resolver = Resolver.load(data)
     assert len(resolver.index) == len(records)
     rows = resolver.index.rows_of_keys(added)
@@ -220,6 +229,12 @@ def test_two_successive_deltas_both_found(delta_world: dict[str, Path], tmp_path
     assert mine.keys() == theirs.keys()
     share = sum(mine[u] == theirs[u] for u in mine) / len(mine)
     assert share >= 0.999, share
+    manifest = Manifest.read(data)
+    assert manifest is not None and len(manifest.parts) == 2  # one part a day
+    assert manifest.records == len(records)
+    assert manifest.persons == records["person_id"].nunique()
+    links = read_person_links(data)
+    assert links is not None and manifest.links == links.num_rows
 
 
 def test_ids_merge_keeps_older_split_gets_new() -> None:
@@ -274,10 +289,12 @@ def test_delta_keeps_the_builds_guards(delta_world: dict[str, Path], tmp_path: P
     ingest_extract(tmp_path / "look", data)
     report = update_persons(data)
     assert report.records_new == 2
-    person = pd.read_parquet(data / "persons" / "records.parquet").set_index("unique_id")
+    person = _records(data).set_index("unique_id")
     for new, original in pairs.items():
         assert person.loc[new, "person_id"] != person.loc[original, "person_id"], new
     # the guards were consulted: the pairs are probable, kept apart as links with a reason
-    links = pd.read_parquet(data / "persons" / "links.parquet")
+    found = read_person_links(data)
+    assert found is not None
+    links = found.to_pandas()
     linked = set(links["unique_id_l"]) | set(links["unique_id_r"])
     assert set(pairs) & linked

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import world
 from sqlalchemy import func, select
 from test_delta import split_extract
@@ -17,6 +16,7 @@ from vetline.cli import app
 from vetline.records import ingest_extract
 from vetline.resolve import build_persons
 from vetline.resolve.delta import pending
+from vetline.resolve.layout import read_person_records
 
 
 def _open_case(data: Path, person_id: str) -> str:
@@ -65,8 +65,9 @@ def test_update_command_audits_and_flags(tmp_path: Path) -> None:
     ingest_extract(tmp_path / "base", data)
     build_persons(data)
     ingest_extract(tmp_path / "delta", data)
-    built = pd.read_parquet(data / "persons" / "records.parquet")
-    new, changed, _ = pending(data, built)
+    built = read_person_records(data).to_pandas()
+    found = pending(data)
+    new, changed = found.new, found.changed
     assert new and changed
     person = built.set_index("unique_id").loc[changed[0], "person_id"]
     case_id = _open_case(data, str(person))

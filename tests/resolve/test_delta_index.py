@@ -71,3 +71,35 @@ def test_replace_moves_a_records_keys(table: pd.DataFrame) -> None:
     index.set_persons(rows, ["PNEW"])
     assert index.rows_of_person("PNEW").tolist() == [5]
     assert index.rows_of_person(ids[5]).tolist() == []
+
+
+def test_candidates_and_scores_of_indexed_rows_equal_the_rows(
+    table: pd.DataFrame, built_world: BuiltWorld, tmp_path: Path
+) -> None:
+    """An update scores its delta from the index's own rows (``candidates_of_rows``,
+    ``score_rows``): the same candidates and the same weights as from the standardised
+    rows (``candidates_many``, ``score_found``), saved and mapped, with tails, too."""
+    from vetline.resolve.chunk import candidates_many, candidates_of_rows, score_found, score_rows
+    from vetline.resolve.layout import model_file
+    from vetline.resolve.model import MatchModel
+
+    ids = [f"P{i}" for i in range(len(table))]
+    head = len(table) // 2
+    RecordIndex.from_match_table(table.iloc[:head], ids[:head]).save(tmp_path / "half")
+    index = RecordIndex.load(tmp_path / "half", map_min=0)  # every vocabulary mapped
+    index.add(table.iloc[head:], ids[head:])  # tails, as an update's adds
+    sample = table.iloc[::3]
+    rows = index.rows_of_keys(sample["unique_id"].tolist())
+    assert (rows >= 0).all()
+    owner, cands = candidates_of_rows(index, rows, 1 << 31)
+    subjects = match_rows(sample)
+    found = candidates_many(index, subjects, 1 << 31)
+    assert np.array_equal(owner, np.repeat(np.arange(len(found)), [len(f) for f in found]))
+    assert np.array_equal(cands, np.concatenate(found))
+    model = MatchModel.load(model_file(built_world.data))
+    mine, theirs = (
+        score_rows(model, index, rows[owner], cands),
+        score_found(model, index, subjects, found),
+    )
+    assert np.array_equal(mine.gamma, theirs.gamma)
+    assert np.array_equal(mine.weights, theirs.weights)

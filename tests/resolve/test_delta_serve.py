@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pandas as pd
 import pytest
 import world
 from test_delta import split_extract
@@ -21,6 +20,7 @@ from vetline.db import Actor, Database, UnitOfWork
 from vetline.records import ingest_extract
 from vetline.resolve import build_persons
 from vetline.resolve.delta import update_persons
+from vetline.resolve.layout import read_person_records
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery staple"
@@ -97,7 +97,7 @@ def test_running_server_answers_a_delta_record(
         ingest_extract(tmp_path / "delta", data)
         report = update_persons(data)
         assert report.records_new
-        records = pd.read_parquet(data / "persons" / "records.parquet").set_index("unique_id")
+        records = read_person_records(data).to_pandas().set_index("unique_id")
         person = records.loc[f"{row['source']}|{row['record_id']}", "person_id"]
         assert person not in str(before)  # the old generation did not know this person
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import duckdb
 
@@ -46,10 +46,13 @@ def _store(data_dir: Path, source: str) -> Path:
     return path
 
 
-def _copy(sql: str, out: Path) -> Path:
+def _copy(sql: str, out: Path, tables: dict[str, Any] | None = None) -> Path:
+    """``sql``'s rows to ``out``; ``tables``: Arrow tables the query reads by name."""
     tmp = out.with_name(f".{out.name}.tmp")
     con = duckdb.connect()
     try:
+        for name, table in (tables or {}).items():
+            con.register(name, table)
         con.execute(f"COPY ({sql}) TO {_q(tmp)} (FORMAT parquet)")
     finally:
         con.close()
@@ -68,13 +71,16 @@ def interpol_list(data_dir: Path, out: Path) -> Path:
 
 def overstay_list(data_dir: Path, as_of: date, nonimmigrant: frozenset[str], out: Path) -> Path:
     """Overstays derived from the loaded entry/exit records (module docstring)."""
-    persons = data_dir / "persons" / "records.parquet"
-    if not persons.exists():
+    from vetline.resolve import layout as resolve_layout
+
+    if not resolve_layout.has_persons(data_dir):
         raise BadInput("list", f"no persons in {data_dir}; run `vetline build` first")
+    # the one reader of the person files: the build's base and every update's part
+    persons = resolve_layout.read_person_records(data_dir, ["source", "record_id", "person_id"])
     classes = ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(nonimmigrant))
     ee, st = _q(_store(data_dir, "entry_exit")), _q(_store(data_dir, "status"))
     sql = f"""
-    WITH p AS (SELECT source, record_id, person_id FROM read_parquet({_q(persons)})),
+    WITH p AS (SELECT source, record_id, person_id FROM persons_),
     ee AS (SELECT e.*, p.person_id FROM read_parquet({ee}) e
            JOIN p ON p.source = 'entry_exit' AND p.record_id = e.record_id),
     arrivals AS (
@@ -97,7 +103,7 @@ def overstay_list(data_dir: Path, as_of: date, nonimmigrant: frozenset[str], out
                                      ORDER BY event_date DESC, record_id) AS k FROM open)
     SELECT 'entry_exit|' || record_id AS list_ref, {_IDENTITY}
     FROM latest WHERE k = 1 ORDER BY record_id"""
-    return _copy(sql, out)
+    return _copy(sql, out, {"persons_": persons})
 
 
 def _roster_key(columns: list[str]) -> str:

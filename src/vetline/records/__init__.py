@@ -14,7 +14,8 @@ Public surface (everything else is internal and may change):
 Where to edit what: identity-field rules and forms in ``identifiers.py`` (shared with
 intake), other row rules in ``checks.py``, other canonical forms in ``canonical.py``, file
 formats in ``readers.py``, idempotence and history in ``merge.py``, the on-disk layout in
-``layout.py``.
+``layout.py``, the ingest journal (the keys each ingest added or changed, read by
+``vetline update`` instead of the whole store) in ``journal.py``.
 """
 
 from __future__ import annotations

@@ -9,9 +9,11 @@ The key of a record is ``(source, record_id)``. For each incoming row:
   replaces the stored one, and the replaced version is kept in
   ``<data>/history/<source>/<extract_id>.parquet`` so a changed record can be explained.
 
-A source file is rewritten only when something is new or updated. Every write goes to a
-temporary file in the same folder, is flushed to disk, then renamed over the old file, so a
-crash leaves either the old store or the new one, never a torn file.
+Every merge that adds or updates records first writes an entry of the ingest journal
+(``journal.py``: the keys and their new hashes), which ``vetline update`` reads instead of
+scanning the store. A source file is rewritten only when something is new or updated.
+Every write goes to a temporary file in the same folder, is flushed to disk, then renamed
+over the old file, so a crash leaves either the old store or the new one, never a torn file.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from vetline.records import journal
 from vetline.records.layout import CONTENT_HASH, history_dir, source_file
 
 
@@ -68,7 +71,7 @@ def remove_stale_temp(data_dir: Path) -> list[Path]:
     They are never read (readers open the final names only), so this is tidiness, not repair.
     """
     removed = []
-    for pattern in ("store/.*.tmp-*", "history/*/.*.tmp-*", "rejects/.*.tmp-*"):
+    for pattern in ("store/.*.tmp-*", "history/*/.*.tmp-*", "rejects/.*.tmp-*", "journal/.*.tmp-*"):
         for path in data_dir.glob(pattern):
             path.unlink(missing_ok=True)
             removed.append(path)
@@ -87,6 +90,12 @@ def merge_source(
     n_in = int(con.sql(f"SELECT count(*) FROM {incoming}").fetchall()[0][0])
     if not target.is_file():
         if n_in:
+            journal.write(
+                con,
+                data_dir,
+                source,
+                f"SELECT record_id, {CONTENT_HASH}, 'new' AS kind FROM {incoming}",
+            )
             copy_atomic(con, f"SELECT * FROM {incoming} ORDER BY record_id", target)
         return MergeCounts(n_in, 0, 0)
     old = f"read_parquet({_q(target)})"
@@ -111,6 +120,13 @@ def merge_source(
             history_dir(data_dir, source) / f"{extract_id}.parquet",
         )
     if counts.new or counts.updated:
+        journal.write(  # before the store file: an entry may name a change, never miss one
+            con,
+            data_dir,
+            source,
+            f"SELECT o.record_id, i.{CONTENT_HASH}, o.kind FROM outcome o "
+            f"JOIN {incoming} i USING (record_id) WHERE o.kind <> 'duplicate'",
+        )
         changed = "(SELECT record_id FROM outcome WHERE kind <> 'duplicate')"
         copy_atomic(
             con,

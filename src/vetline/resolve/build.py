@@ -17,7 +17,7 @@ import functools
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
+from vetline.records import journal
 from vetline.resolve import bulk, layout, splink_model, symbol_cache
 from vetline.resolve import engine as engines
 from vetline.resolve.comparisons import COMPARISONS
@@ -66,11 +67,12 @@ class BuildReport:
 
 
 def _previous_ids(data_dir: Path) -> dict[str, str]:
-    path = layout.person_records_file(data_dir)
-    if not path.exists():
+    if not layout.has_persons(data_dir):
         return {}
-    prev = pd.read_parquet(path, columns=["unique_id", "person_id"])
-    return dict(zip(prev["unique_id"], prev["person_id"], strict=True))
+    prev = layout.read_person_records(data_dir, ["unique_id", "person_id"])
+    return dict(
+        zip(prev.column("unique_id").to_pylist(), prev.column("person_id").to_pylist(), strict=True)
+    )
 
 
 def _read_records(data_dir: Path) -> pd.DataFrame:
@@ -240,15 +242,17 @@ def content_hashes(records: pd.DataFrame) -> pd.Series:
     return pd.Series(records["content_hash"].to_numpy(), index=keys.to_numpy())
 
 
-def previous_since(data_dir: Path) -> dict[str, str]:
-    """When each person id of the last build or update was first made (``since``)."""
-    path = layout.persons_file(data_dir)
-    if not path.exists():
+def previous_since(data_dir: Path, ids: Iterable[str] | None = None) -> dict[str, str]:
+    """When each person id of the last build or update was first made (``since``);
+    ``ids``: only these persons (an update's touched ones)."""
+    if not layout.persons_file(data_dir).exists():
         return {}
-    frame = pd.read_parquet(path)
-    if "since" not in frame.columns:
+    table = layout.read_persons(data_dir, ["person_id", "since"], ids=ids)
+    if "since" not in table.column_names:
         return {}
-    return dict(zip(frame["person_id"], frame["since"], strict=True))
+    return dict(
+        zip(table.column("person_id").to_pylist(), table.column("since").to_pylist(), strict=True)
+    )
 
 
 def build_match_table(records: pd.DataFrame, progress: ProgressFn = no_progress) -> pd.DataFrame:
@@ -376,6 +380,9 @@ def build_persons(
     s = settings or ResolveSettings.load(data_dir)
     t0 = time.perf_counter()
     progress("read records", 0, 1)
+    # Before the store is read: ingests after this entry are applied again by the next
+    # update, which finds those already resolved unchanged (records/journal.py).
+    journal_at = journal.position(data_dir)
     identities = _read_identities(data_dir)
     hashes = identities["content_hash"]  # Arrow, in the table's (key) order
     identities = identities.drop_columns(["content_hash"])
@@ -415,6 +422,7 @@ def build_persons(
     links = person_links(linkage.links, table, person_ids)
     since = previous_since(data_dir)
     _write_persons(data_dir, table, person_ids, links, hashes.to_numpy(zero_copy_only=False), since)
+    layout.write_base(data_dir, journal_at, (len(table), int(person_ids.nunique()), links.num_rows))
     del hashes
     progress("persons + index", 1, 2)
     index = RecordIndex.from_match_table(table, person_ids.tolist())

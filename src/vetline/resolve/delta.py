@@ -1,11 +1,14 @@
 """``vetline update``: the records an ingest added or changed, applied to the built persons
 and the real-time index without a rebuild (issue 18 goal 4).
 
-What is pending is found by comparing the store with the build: every record the last
-build or update resolved is listed in ``persons/records.parquet`` with the
-``content_hash`` of the version it resolved, so a key not there is **new** and a key
-whose hash differs is **changed** — whatever number of ingests ran in between, and an
-interrupted update is simply redone.
+What is pending: the keys the ingest journal (``vetline.records.journal``) names after
+the position the persons reflect (``persons/manifest.json``), each checked against the
+store and the version last resolved (every resolved record is listed, through
+``layout.read_person_records``, with the ``content_hash`` of the version it resolved): a
+key never resolved is **new**, one whose hash differs **changed** — whatever number of
+ingests ran in between; an interrupted update is simply redone (the position moves only
+when the update is swapped in). Persons built before the journal are compared whole
+once (``_scan``).
 
 Then (``regroup.py`` for the pure part): the pending records are standardised (the
 build's functions), written into the index (new rows appended, changed rows rewritten in
@@ -18,40 +21,41 @@ Every person whose records changed gets one ``PersonChange`` (records added, upd
 moved in and out, persons merged in, the person split from or retired into). The caller's
 ``on_changes`` hook receives the report *before* anything is swapped in: the command
 writes one audit event per change and flags the open vetting cases of those persons in
-one transaction (``vetline.updates``); if it fails, nothing is swapped. Files are
-written to temporary names and renamed at the end, the index folder last: a running
-server reloads when the index's ``index.json`` changes (``generation.py``).
+one transaction (``vetline.updates``); if it fails, nothing is swapped. What it writes is
+proportional to the delta (``delta_files.py``): one *part* of the person files (the
+touched persons' records, rows and links), listed in the manifest last, the index
+folder renamed in after it: a running server reloads when the index's ``index.json``
+changes (``generation.py``). Old records' persons come from the index (its person
+column and rows grouped by person), not from a read of every record.
 
 Edit here: what counts as pending (``pending``), the change events (``PersonChange``),
-the order of the writes (``_swap``).
+the order of the writes (``delta_files.swap``).
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
-from vetline.resolve import layout, symbol_cache
-from vetline.resolve.build import build_match_table, person_links, previous_since
+from vetline.resolve import delta_files, layout, symbol_cache
+from vetline.resolve.build import build_match_table, previous_since
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.index import RecordIndex
-from vetline.resolve.links import LINK_SCHEMA
 from vetline.resolve.model import MatchModel
-from vetline.resolve.regroup import assign_ids, match_rows, regroup, score_pairs
+from vetline.resolve.regroup import assign_ids, regroup, score_pairs
 from vetline.resolve.standardise import clean_name
 
 STAGE = "update persons"
@@ -105,8 +109,9 @@ class UpdateReport:
     changes: list[PersonChange] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.pop("changes")
+        # not ``asdict(self)``: it would copy every change (~4 s for 41k) to drop them
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "changes"}
+        out["seconds"], out["cpu_seconds"] = dict(self.seconds), dict(self.cpu_seconds)
         out["changed_persons"] = len(self.changes)
         return out
 
@@ -141,27 +146,89 @@ def _update_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _built(data_dir: Path) -> pd.DataFrame:
+def _manifest(data_dir: Path) -> layout.Manifest:
+    """The persons' manifest; for a folder built before parts, one made from its base."""
     path = layout.person_records_file(data_dir)
     if not path.exists() or not (layout.index_dir(data_dir) / "index.json").exists():
         raise BadInput(str(data_dir), "no built persons; run `vetline build` first")
-    frame = pd.read_parquet(path)
-    if "content_hash" not in frame.columns or frame["content_hash"].isna().all():
+    manifest = layout.Manifest.read(data_dir)
+    if manifest is not None:
+        return manifest
+    hashes = pq.read_schema(path).names
+    if (
+        "content_hash" not in hashes
+        or pq.read_table(path, columns=["content_hash"]).column("content_hash").null_count
+        == pq.ParquetFile(path).metadata.num_rows
+    ):
         raise BadInput(
             str(data_dir),
             "the last build predates incremental updates (no record versions kept); "
             "run `vetline build` once",
         )
-    return frame
+
+    def rows(file: Path) -> int:
+        return pq.ParquetFile(file).metadata.num_rows if file.exists() else 0
+
+    return layout.Manifest(
+        parts=[],
+        journal=None,
+        records=rows(path),
+        persons=rows(layout.persons_file(data_dir)),
+        links=rows(layout.links_file(data_dir)),
+    )
 
 
-def pending(data_dir: Path, built: pd.DataFrame) -> tuple[list[str], list[str], pd.Series]:
-    """New and changed record keys (``source|record_id``), and their current hashes.
+@dataclass
+class Pending:
+    """New and changed record keys (``source|record_id``), their rows as the store holds
+    them now (with ``content_hash``), and the journal entry they reach."""
 
-    One DuckDB query joins the store's hashes with the versions last resolved (handed in
-    as ``built``) and returns only the keys that differ: the scan stays in DuckDB's
-    vectorised, multi-threaded C++ and only the delta becomes Python objects (the whole
-    store as a pandas index cost 3.7 s at 1M records, bench/README.md)."""
+    new: list[str]
+    changed: list[str]
+    rows: pd.DataFrame
+    journal: int
+
+
+def pending(data_dir: Path, manifest: layout.Manifest | None = None) -> Pending:
+    """What an update applies: the keys the ingest journal names since the persons'
+    position (``records/journal.py``), each checked against the store and the version
+    last resolved — new if never resolved, changed if its hash differs, else dropped.
+    A folder whose persons hold no journal position (built before the journal) is
+    compared whole instead (``_scan``), once: the update records the position."""
+    from vetline.records import journal
+
+    manifest = manifest or _manifest(data_dir)
+    if manifest.journal is None:
+        at = journal.position(data_dir)  # before the scan: later ingests are re-checked
+        keys = _scan(data_dir)
+    else:
+        entries, at = journal.read_after(data_dir, manifest.journal)
+        keys = sorted(
+            set(
+                pc.binary_join_element_wise(
+                    entries.column("source"), entries.column("record_id"), "|"
+                ).to_pylist()
+            )
+        )
+    rows = _read(data_dir, keys)
+    now = _hashes(rows)
+    then_table = layout.read_person_records(data_dir, ["unique_id", "content_hash"], keys=now.index)
+    then = pd.Series(
+        then_table.column("content_hash").to_numpy(zero_copy_only=False),
+        index=then_table.column("unique_id").to_numpy(zero_copy_only=False),
+    )
+    known = now.index.isin(then.index)
+    differs = known & (then.reindex(now.index).to_numpy() != now.to_numpy())
+    new = sorted(now.index[~known])
+    changed = sorted(now.index[differs])
+    wanted = ~known | differs
+    return Pending(new, changed, rows[wanted].reset_index(drop=True), at)
+
+
+def _scan(data_dir: Path) -> list[str]:
+    """Keys whose store hash differs from the version resolved (or that were never
+    resolved): one DuckDB join of the store's hashes with the persons' (whole files:
+    only for persons built before the ingest journal)."""
     from vetline.records import RecordStore
     from vetline.records.sqlparts import connect
 
@@ -175,40 +242,38 @@ def pending(data_dir: Path, built: pd.DataFrame) -> tuple[list[str], list[str], 
     finally:
         store.close()
     if not parts:
-        return [], [], pd.Series(dtype=object)
-    then = pa.table(
-        {
-            "k": pa.array(built["unique_id"].to_numpy(), pa.string()),
-            "h": pa.array(built["content_hash"].to_numpy(), pa.string()),
-        }
+        return []
+    then = layout.read_person_records(data_dir, ["unique_id", "content_hash"]).rename_columns(
+        ["k", "h"]
     )
     con = connect()
     try:
         con.register("then_", then)
         found = con.sql(
-            f"SELECT now_.k, now_.h, then_.k IS NULL AS is_new "
-            f"FROM ({' UNION ALL '.join(parts)}) AS now_ LEFT JOIN then_ USING (k) "
+            f"SELECT now_.k FROM ({' UNION ALL '.join(parts)}) AS now_ LEFT JOIN then_ USING (k) "
             f"WHERE then_.k IS NULL OR then_.h IS DISTINCT FROM now_.h"
         ).fetch_arrow_table()
     finally:
         con.close()
-    keys = found.column("k").to_pylist()
-    is_new = found.column("is_new").to_pylist()
-    new = sorted(k for k, n in zip(keys, is_new, strict=True) if n)
-    changed = sorted(k for k, n in zip(keys, is_new, strict=True) if not n)
-    return new, changed, pd.Series(found.column("h").to_pylist(), index=keys, dtype=object)
+    return sorted(found.column("k").to_pylist())
 
 
 def _read(data_dir: Path, keys: list[str]) -> pd.DataFrame:
+    """The store's current rows of ``keys``, with their ``content_hash``."""
     from vetline.records import RecordStore
 
     store = RecordStore(data_dir)
     try:
         pairs = [(k.split("|", 1)[0], k.split("|", 1)[1]) for k in keys]
-        frame: pd.DataFrame = store.read_identities(pairs).to_pandas()
+        frame: pd.DataFrame = store.read_identities(pairs, with_hash=True).to_pandas()
         return frame
     finally:
         store.close()
+
+
+def _hashes(rows: pd.DataFrame) -> pd.Series:
+    keys = (rows["source"] + "|" + rows["record_id"]).to_numpy()
+    return pd.Series(rows["content_hash"].to_numpy(), index=keys, dtype=object)
 
 
 def update_persons(
@@ -226,6 +291,16 @@ def update_persons(
         return _update(data_dir, s, progress, on_changes)
 
 
+class _Taken:
+    """Person ids a fresh id must not repeat: every id the index has ever named."""
+
+    def __init__(self, index: RecordIndex) -> None:
+        self._column = index.coded["person_id"]
+
+    def __contains__(self, person_id: object) -> bool:
+        return isinstance(person_id, str) and self._column.code_of(person_id) >= 0
+
+
 def _update(
     data_dir: Path,
     s: ResolveSettings,
@@ -234,18 +309,22 @@ def _update(
 ) -> UpdateReport:
     clock = _Clock()
     progress(STAGE, 0, STEPS)
-    built = _built(data_dir)
-    new, changed, hashes = pending(data_dir, built)
+    manifest = _manifest(data_dir)
+    found = pending(data_dir, manifest)
+    new, changed = found.new, found.changed
     report = UpdateReport(records_new=len(new), records_changed=len(changed))
     clock.lap("find_pending")
     if not new and not changed:
+        if manifest.journal != found.journal:  # nothing to apply: remember the position
+            manifest.journal = found.journal
+            manifest.write(data_dir)
         progress(STAGE, STEPS, STEPS)
-        report.records, report.persons = len(built), int(built["person_id"].nunique())
+        report.records, report.persons = manifest.records, manifest.persons
         clock.into(report)
         return report
-    before = pd.Series(built["person_id"].to_numpy(), index=built["unique_id"].to_numpy())
     delta_keys = set(new) | set(changed)
-    raw = _read(data_dir, sorted(delta_keys))
+    raw = found.rows.drop(columns=["content_hash"])
+    hashes = _hashes(found.rows)
     clock.lap("read_delta")
     given = raw["first_name"].dropna().unique().tolist() if "first_name" in raw else []
     symbol_cache.prime(data_dir, (clean_name(g) or "" for g in given))
@@ -260,62 +339,81 @@ def _update(
     rows = index.rows_of_keys(table.loc[is_changed, "unique_id"].tolist())
     index.replace(rows[rows >= 0], table.loc[is_changed].iloc[rows >= 0])
     fresh = pd.concat([table.loc[~is_changed], table.loc[is_changed].iloc[rows < 0]])
+    changed_rows = rows[rows >= 0]
     index.add(fresh, [""] * len(fresh))  # one provisional person id, set below
     progress(STAGE, 2, STEPS)
     clock.lap("index_write")
 
     threshold = s.cluster_threshold
-    new_pairs = score_pairs(model, index, match_rows(table), threshold)
-    dirty = set(before.reindex(changed).dropna())
-    partners = set(new_pairs["unique_id_l"]) | set(new_pairs["unique_id_r"])
-    touched = dirty | set(before.reindex(list(partners - delta_keys)).dropna())
-    members = before[before.isin(touched)].index.difference(list(delta_keys)).tolist()
+    delta_rows = index.rows_of_keys(table["unique_id"].tolist())
+    new_pairs = score_pairs(model, index, delta_rows, threshold)
+    person = index.coded["person_id"]
+    dirty = set(person.values(changed_rows).tolist())
+    partners = (set(new_pairs["unique_id_l"]) | set(new_pairs["unique_id_r"])) - delta_keys
+    partner_rows = index.rows_of_keys(sorted(partners))
+    touched = dirty | set(person.values(partner_rows[partner_rows >= 0]).tolist())
+    touched_rows = index.rows_of_persons(touched)
+    before = pd.Series(
+        person.values(touched_rows), index=index.coded["unique_id"].values(touched_rows)
+    )
+    members = before.index.difference(list(delta_keys)).tolist()
     clock.lap("score")
-    old_table = build_match_table(_read(data_dir, members)) if members else table.iloc[:0]
+    old_rows = _read(data_dir, members) if members else found.rows.iloc[:0]
+    hashes = pd.concat([hashes, _hashes(old_rows)])
+    old_table = (
+        build_match_table(old_rows.drop(columns=["content_hash"])) if members else table.iloc[:0]
+    )
     clock.lap("read_touched")
     remaining = old_table[old_table["unique_id"].map(before).isin(dirty)]
     within = dict(zip(remaining["unique_id"], remaining["unique_id"].map(before), strict=True))
-    inner_pairs = score_pairs(model, index, match_rows(remaining), threshold, within=within)
+    inner_rows = index.rows_of_keys(remaining["unique_id"].tolist())
+    inner_pairs = score_pairs(model, index, inner_rows, threshold, within=within)
     progress(STAGE, 3, STEPS)
     clock.lap("score")
 
     everything = pd.concat([old_table, table], ignore_index=True)
-    chosen_rows = before[before.isin(touched)]
-    known = dict(zip(chosen_rows.index.astype(str), chosen_rows.astype(str), strict=True))
+    known = dict(zip(before.index.astype(str), before.astype(str), strict=True))
     grouped = regroup(
         everything, known, delta_keys, dirty, new_pairs, inner_pairs, model, threshold
     )
-    since = previous_since(data_dir)
-    chosen, retired = assign_ids(grouped.clusters, known, since, set(before.unique()))
+    since = previous_since(data_dir, touched)
+    chosen, retired = assign_ids(grouped.clusters, known, since, _Taken(index))
     after = grouped.clusters.map(chosen)
     report.changes = _changes(after, known, set(new), set(changed), retired)
     progress(STAGE, 4, STEPS)
     clock.lap("regroup")
 
-    records = _records(built, after, hashes, everything)
-    clock.lap("write_records_frame")
-    links = _links(data_dir, records, grouped.links, delta_keys)
-    clock.lap("write_links_frame")
-    persons = _persons(data_dir, records, after, touched, since)
-    clock.lap("write_persons_frame")
+    part = delta_files.Part.of(
+        data_dir, manifest, after, hashes, everything, grouped.links, touched, since,
+        delta_keys, len(new),
+    )  # fmt: skip
+    clock.lap("part_frames")
     rows = index.rows_of_keys(after.index.tolist())
     index.set_persons(rows, after.tolist())
     symbol_cache.save(data_dir, index.symbols)
     clock.lap("write_set_persons")
-    _tally(report, records, persons, links, grouped.scored, touched, retired)
+    manifest = part.manifest(found.journal)
+    report.pairs, report.links = grouped.scored, manifest.links
+    kinds = [c.kind for c in report.changes]
+    report.created, report.split = kinds.count("CREATED"), kinds.count("SPLIT")
+    report.merged, report.retired = kinds.count("MERGED"), len(retired)
+    report.persons_touched = len(touched)
+    report.records, report.persons = manifest.records, manifest.persons
     progress(STAGE, 5, STEPS)
-    tmp = _write_tmp(data_dir, records, persons, links, retired, index, clock)
+    tmp = delta_files.write_tmp(data_dir, part, retired, index, clock)
     clock.into(report)
     try:
         if on_changes is not None:
             on_changes(report)
     except BaseException:
-        for path in tmp:
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(True)
+        delta_files.discard(tmp)
         raise
     clock.lap("on_changes")
-    _swap(data_dir, tmp)
+    delta_files.swap(data_dir, tmp, manifest)
     clock.lap("swap")
+    if len(manifest.parts) >= layout.COMPACT_PARTS:
+        layout.compact(data_dir)
+        clock.lap("compact")
     clock.into(report)
     summary = report.summary() | {"at": datetime.now(UTC).isoformat(timespec="seconds")}
     (layout.model_file(data_dir).parent / "update.json").write_text(json.dumps(summary, indent=1))
@@ -362,146 +460,3 @@ def _changes(
         gone = tuple(sorted((u, str(now[u])) for u in held_before.get(old, [])))
         out.append(PersonChange(old, "RETIRED", moved_out=gone, retired_into=into))
     return out
-
-
-def _records(
-    built: pd.DataFrame, after: pd.Series, hashes: pd.Series, table: pd.DataFrame
-) -> pd.DataFrame:
-    """``records.parquet`` after the update: touched records re-personed, new appended,
-    every resolved record with the hash of the version now resolved."""
-    keep = built[~built["unique_id"].isin(after.index)]
-    touched = table.drop_duplicates("unique_id").set_index("unique_id").loc[after.index]
-    fresh = pd.DataFrame(
-        {
-            "source": touched["source"].to_numpy(),
-            "record_id": touched["record_id"].to_numpy(),
-            "unique_id": after.index.to_numpy(),
-            "person_id": after.to_numpy(),
-            "content_hash": hashes.reindex(after.index)
-            .fillna(built.set_index("unique_id")["content_hash"].reindex(after.index))
-            .to_numpy(),
-        }
-    )
-    out = pd.concat([keep[fresh.columns], fresh], ignore_index=True)
-    return out.sort_values("unique_id", kind="stable").reset_index(drop=True)
-
-
-def _links(
-    data_dir: Path, records: pd.DataFrame, new_links: pd.DataFrame, delta: set[str]
-) -> pa.Table:
-    """Old links re-personed (those of a re-scored record dropped) plus the new ones."""
-    path = layout.links_file(data_dir)
-    old = pq.read_table(path).to_pandas() if path.exists() else pd.DataFrame()
-    if len(old):
-        old = old[~old["unique_id_l"].isin(delta) & ~old["unique_id_r"].isin(delta)]
-    columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight", "reason"]
-    frames = [f[columns] for f in (old, new_links) if len(f)]
-    both = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    return person_links(both, records[["unique_id"]], records["person_id"])
-
-
-def _persons(
-    data_dir: Path,
-    records: pd.DataFrame,
-    after: pd.Series,
-    touched: set[str],
-    since: dict[str, str],
-) -> pd.DataFrame:
-    """``persons.parquet``: untouched rows kept, the touched persons' rows recomputed."""
-    path = layout.persons_file(data_dir)
-    old = pd.read_parquet(path)
-    now_ids = set(after.unique())
-    keep = old[~old["person_id"].isin(touched | now_ids)]
-    mine = records[records["person_id"].isin(now_ids)]
-    pairs = mine[["person_id", "source"]].drop_duplicates().sort_values(["person_id", "source"])
-    fresh = (
-        pd.DataFrame(
-            {
-                "records": mine.groupby("person_id", sort=True).size(),
-                "first_record": mine.sort_values("unique_id")
-                .drop_duplicates("person_id")
-                .set_index("person_id")["unique_id"],
-                "sources": pairs.groupby("person_id", sort=True)["source"].agg(",".join),
-            }
-        )
-        .rename_axis("person_id")
-        .reset_index()
-    )
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    fresh["since"] = fresh["person_id"].map(since).fillna(stamp)
-    if "since" not in keep.columns:
-        keep = keep.assign(since=keep["person_id"].map(since))
-    out = pd.concat([keep[fresh.columns], fresh], ignore_index=True)
-    return out.sort_values("person_id").reset_index(drop=True)
-
-
-def _tally(
-    report: UpdateReport,
-    records: pd.DataFrame,
-    persons: pd.DataFrame,
-    links: pa.Table,
-    scored: int,
-    touched: set[str],
-    retired: dict[str, str],
-) -> None:
-    kinds = [c.kind for c in report.changes]
-    report.created, report.split = kinds.count("CREATED"), kinds.count("SPLIT")
-    report.merged, report.retired = kinds.count("MERGED"), len(retired)
-    report.pairs, report.links = scored, links.num_rows
-    report.persons_touched = len(touched)
-    report.records, report.persons = len(records), len(persons)
-
-
-def _write_tmp(
-    data_dir: Path,
-    records: pd.DataFrame,
-    persons: pd.DataFrame,
-    links: pa.Table,
-    retired: dict[str, str],
-    index: RecordIndex,
-    clock: _Clock,
-) -> list[Path]:
-    """Everything the update writes, under temporary names (``_swap`` renames them)."""
-    out = []
-    for frame, path in (
-        (records, layout.person_records_file(data_dir)),
-        (persons, layout.persons_file(data_dir)),
-    ):
-        tmp = path.with_suffix(".update.tmp")
-        frame.to_parquet(tmp, index=False)
-        out.append(tmp)
-    tmp = layout.links_file(data_dir).with_suffix(".update.tmp")
-    pq.write_table(links.select(LINK_SCHEMA.names).cast(LINK_SCHEMA), tmp)
-    out.append(tmp)
-    retired_path = layout.persons_dir(data_dir) / "retired.parquet"
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    rows = pd.DataFrame(
-        {"person_id": list(retired), "merged_into": list(retired.values()), "at": stamp}
-    )
-    if retired_path.exists():
-        rows = pd.concat([pd.read_parquet(retired_path), rows], ignore_index=True)
-    tmp = retired_path.with_suffix(".update.tmp")
-    rows.to_parquet(tmp, index=False)
-    out.append(tmp)
-    folder = layout.index_dir(data_dir).with_name("index.update.tmp")
-    shutil.rmtree(folder, ignore_errors=True)
-    clock.lap("write_files")
-    index.save(folder)
-    clock.lap("write_index")
-    out.append(folder)
-    return out
-
-
-def _swap(data_dir: Path, tmp: list[Path]) -> None:
-    """Rename the temporary files over the live ones; the index folder last (a server
-    reloads when it sees a new ``index.json``, so it never sees new persons with an old
-    index)."""
-    *files, folder = tmp
-    for path in files:
-        path.replace(path.with_suffix("").with_suffix(".parquet"))
-    live = layout.index_dir(data_dir)
-    old = live.with_name("index.old")
-    shutil.rmtree(old, ignore_errors=True)
-    live.rename(old)
-    folder.rename(live)
-    shutil.rmtree(old, ignore_errors=True)

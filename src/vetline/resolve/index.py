@@ -60,6 +60,8 @@ IndexI32 = npt.NDArray[np.int32]
 #: Vocabularies of at least this many entries stay mapped when an index is loaded
 #: (shared between processes, decoded per query); smaller ones become Python lists.
 MAP_MIN = 50_000
+#: Above this many rows, ``Coded.values`` of a mapped vocabulary decodes distinct codes.
+DISTINCT_MIN = 64
 Rows = npt.NDArray[np.integer[Any]]
 
 
@@ -121,9 +123,21 @@ class Coded:
         return cls(codes.astype(np.int32), list(uniques))
 
     def values(self, rows: Rows) -> npt.NDArray[np.object_]:
-        """Decoded values of ``rows`` (``None`` for null)."""
+        """Decoded values of ``rows`` (``None`` for null).
+
+        From a mapped vocabulary, a long list of rows decodes each distinct code once
+        and spreads it (a chunk of an update's pairs repeats the same candidates'
+        names, dates and addresses many times; each decode slices and builds a string)."""
         if isinstance(self.vocab, MappedStrings):
-            decoded = self.vocab.take(self.codes[rows])
+            codes = self.codes[rows]
+            if len(codes) > DISTINCT_MIN:
+                distinct, spread = np.unique(codes, return_inverse=True)
+                once = np.empty(len(distinct), dtype=object)
+                for i, value in enumerate(self.vocab.take(distinct)):  # tuples stay whole
+                    once[i] = value
+                spread_out: npt.NDArray[np.object_] = once[spread.reshape(-1)]
+                return spread_out
+            decoded = self.vocab.take(codes)
             out = np.empty(len(decoded), dtype=object)
             if not self.vocab.split:
                 out[:] = decoded
@@ -155,6 +169,13 @@ class Coded:
             self._derived[column] = _derive(column, self.vocab)
         return self._derived[column]
 
+    def codes_of(self, values: Sequence[Any]) -> npt.NDArray[np.int64]:
+        """``code_of`` of each value (−1 if unseen); a mapped vocabulary searches all
+        the values' hashes at once (``MappedStrings.index_many``)."""
+        if isinstance(self.vocab, MappedStrings):
+            return self.vocab.index_many(values)
+        return np.fromiter((self.code_of(v) for v in values), np.int64, len(values))
+
     def code_of(self, value: Any) -> int:
         """Code of ``value``, −1 if unseen."""
         if isinstance(self.vocab, MappedStrings):
@@ -168,9 +189,13 @@ class Coded:
         self.code_of(None)  # build the lookup
         new = np.empty(len(values), dtype=np.int32)
         added: list[Any] = []
-        for i, v in enumerate(values):
-            v = tuple(v) if isinstance(v, list | np.ndarray) else v
-            if v is None or v is pd.NA or v == ():
+        keyed = [tuple(v) if isinstance(v, list | np.ndarray) else v for v in values]
+        keyed = [None if (v is None or v is pd.NA or v == ()) else v for v in keyed]
+        mapped = self.vocab if isinstance(self.vocab, MappedStrings) else None
+        if mapped is not None and not any(isinstance(v, float) for v in keyed):
+            return self._mapped_codes_for(mapped, keyed)
+        for i, v in enumerate(keyed):
+            if v is None:
                 new[i] = -1
                 continue
             code = self.code_of(v)
@@ -181,6 +206,29 @@ class Coded:
                     self._lookup[v] = code
                 added.append(v)
             new[i] = code
+        self._grow_caches(added)
+        return new
+
+    def _mapped_codes_for(self, mapped: MappedStrings, keyed: list[Any]) -> IndexI32:
+        """``_codes_for`` into a mapped vocabulary: each distinct value looked up once,
+        all at once (``index_many``; a value per row, one search each, cost ~10 µs a
+        value: most of an update's index writes), unseen ones appended in the order
+        they first appear — the codes the loop gives."""
+        first, distinct = pd.factorize(pd.Series(keyed, dtype=object), use_na_sentinel=True)
+        codes = mapped.index_many(list(distinct))
+        added: list[Any] = []
+        for j in np.flatnonzero(codes < 0).tolist():
+            value = distinct[j]
+            codes[j] = len(self.vocab)
+            self.vocab.append(value)
+            added.append(value)
+        self._grow_caches(added)
+        if not len(codes):  # nothing but nulls
+            return np.full(len(keyed), -1, dtype=np.int32)
+        return np.where(first >= 0, codes[np.maximum(first, 0)], -1).astype(np.int32)
+
+    def _grow_caches(self, added: list[Any]) -> None:
+        """Extend the decode and hash caches by ``added`` vocabulary entries."""
         if added:  # extend the decode and hash caches (with spare room) rather than rebuild
             if self._values is not None:
                 self._extend_values(added)
@@ -192,7 +240,6 @@ class Coded:
                 h, spare[f"h:{column}"] = _grown(h, spare.get(f"h:{column}"), more_h)
                 ok, spare[f"ok:{column}"] = _grown(ok, spare.get(f"ok:{column}"), more_ok)
                 self._derived[column] = (h, ok)
-        return new
 
     def _extend_values(self, added: list[Any]) -> None:
         """Append to the decode cache, whose last entry is the ``None`` of code −1.
@@ -501,6 +548,13 @@ class RecordIndex:
             np.add.at(counts, codes[codes >= 0], sign)
             self._tf_counts[column] = counts
 
+    def row_keys(
+        self, rule: tuple[str, ...], rows: Rows
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+        """The key hash of ``rule`` of each of ``rows`` and whether it has one: what the
+        key tables hold for those rows (``subject_key`` of the row, vectorised)."""
+        return _row_hashes(rule, self.coded, self.ints, rows=np.asarray(rows))
+
     def tf_of(self, column: str, value: Any) -> float:
         code = self.coded[column].code_of(value)
         return float(self.tf[column][code]) if code >= 0 else float("nan")
@@ -543,6 +597,21 @@ class RecordIndex:
     def rows_of_person(self, person_id: str) -> IndexI32:
         code = self.coded["person_id"].code_of(person_id)
         return self._by_person.rows(code, self.coded["person_id"].codes)
+
+    def rows_of_persons(self, person_ids: Iterable[str]) -> IndexI32:
+        """Ascending rows of every person in ``person_ids`` (unknown ids: none): the
+        persons' slices of the grouped order, gathered at once, and the rows appended
+        since grouping scanned once (an update's touched persons, ~50k at a time)."""
+        col = self.coded["person_id"]
+        found = col.codes_of(sorted(set(person_ids)))
+        codes = np.unique(found[found >= 0])
+        by = self._by_person
+        grouped = codes[codes + 1 < len(by.starts)]
+        lo, hi = by.starts[grouped], by.starts[grouped + 1]
+        sizes = (hi - lo).astype(np.int64)
+        at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        tail = np.flatnonzero(np.isin(col.codes[by.grouped :], codes)) + by.grouped
+        return np.sort(np.concatenate([by.order[at], tail.astype(np.int32)])).astype(np.int32)
 
     def add(self, table: pd.DataFrame, person_ids: Sequence[str]) -> None:
         """Append standardised rows with their person ids; keys inserted in place.
@@ -597,7 +666,7 @@ class RecordIndex:
         by one scan when it does not hold.
         """
         col = self.coded["unique_id"]
-        codes = np.fromiter((col.code_of(u) for u in unique_ids), np.int64, len(unique_ids))
+        codes = col.codes_of(unique_ids)
         out = np.full(len(codes), -1, dtype=np.int32)
         known = codes >= 0
         n = len(col.codes)

@@ -14,7 +14,8 @@ were ~100 MB a worker process at 1M records (bench/README.md, issue 18 goal 2), 
 for the few links a query ever reads.
 
 Edit here: the columns of ``links.parquet`` and how they are read. The build writes it
-(``write_links``), the resolver reads it (``LinkTable.read``; ``read_links``: every link
+(``write_links``), an update writes a part beside it (``layout.py``: base + parts, one
+reader), the resolver reads it (``LinkTable.read``; ``read_links``: every link
 as objects, for tests and tools).
 """
 
@@ -30,7 +31,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vetline.resolve.layout import links_file
+from vetline.resolve.layout import links_file, read_person_links
 
 #: Column order of ``<data>/persons/links.parquet``.
 LINK_SCHEMA = pa.schema(
@@ -69,11 +70,11 @@ def write_links(data_dir: Path, table: pa.Table) -> Path:
 
 def read_links(data_dir: Path) -> dict[str, list[Link]]:
     """Links by person id, both directions; ``{}`` when the build wrote none."""
-    path = links_file(data_dir)
-    if not path.exists():
+    table = read_person_links(data_dir)  # the build's base and every update's part
+    if table is None:
         return {}
     out: dict[str, list[Link]] = defaultdict(list)
-    for row in pq.read_table(path).to_pylist():
+    for row in table.to_pylist():
         pl, pr = row["person_id_l"], row["person_id_r"]
         ul, ur = row["unique_id_l"], row["unique_id_r"]
         p, w, why = float(row["match_probability"]), float(row["match_weight"]), row["reason"] or ""
@@ -112,8 +113,8 @@ class LinkTable(Mapping[str, list[Link]]):
 
     @classmethod
     def read(cls, data_dir: Path) -> LinkTable:
-        path = links_file(data_dir)
-        table = cls(pq.read_table(path) if path.exists() else LINK_SCHEMA.empty_table())
+        found = read_person_links(data_dir)  # the build's base and every update's part
+        table = cls(found if found is not None else LINK_SCHEMA.empty_table())
         # The Parquet decoder's scratch space stays in Arrow's allocator otherwise
         # (~30 MB a process at 1M records): given back to the system here.
         pa.default_memory_pool().release_unused()

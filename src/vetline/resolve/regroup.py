@@ -30,18 +30,18 @@ Edit here: which persons are touched (``touched_persons``), the id rule (``assig
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from vetline.resolve.chunk import candidates_many, score_found
+from vetline.resolve.chunk import candidates_of_rows, score_rows
 from vetline.resolve.cluster import classify, components, possible_links, weight_columns
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.ids import fresh_id
-from vetline.resolve.index import RecordIndex
+from vetline.resolve.index import IndexI32, RecordIndex
 from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import LIST_COLUMNS
 
@@ -76,48 +76,52 @@ SCORE_CHUNK = 2_048
 def score_pairs(
     model: MatchModel,
     index: RecordIndex,
-    rows: Sequence[dict[str, Any]],
+    rows: IndexI32,
     threshold: float,
     *,
     within: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Pairs (``unique_id_l`` < ``unique_id_r``) of ``rows`` with the index's records at
-    or above ``threshold``, with ``match_weight``, ``match_probability`` and ``mw_*``.
+    """Pairs (``unique_id_l`` < ``unique_id_r``) of the index's ``rows`` with the index's
+    records at or above ``threshold``, with ``match_weight``, ``match_probability`` and
+    ``mw_*``.
 
     ``within``: record → group; only pairs inside one group are kept (a person's own
     records, when a person that lost a record is re-clustered).
 
-    Scored a chunk of rows at a time (``chunk.candidates_many``, ``chunk.score_found``:
-    the NumPy reference scorer, equal bit for bit to the real-time one), not row by row:
-    25 s → a few for a 48k-record delta at 1M (bench/README.md).
+    The records are the index's own (an update writes the delta into the index first),
+    so their keys and values are read from it, vectorised (``chunk.candidates_of_rows``,
+    ``chunk.score_rows``: the NumPy reference scorer, equal bit for bit to the real-time
+    one), a chunk of rows at a time: no Python row per record, no key per row and rule
+    (bench/README.md).
     """
     uid_col = index.coded["unique_id"]
+    rows = np.asarray(rows, dtype=np.int32)
+    group = None
+    if within is not None:  # each row's group as a number (−1: in none), by row
+        names: dict[str, int] = {}
+        held = [names.setdefault(g, len(names)) for g in within.values()]
+        group = np.full(len(index), -1, dtype=np.int64)
+        at = index.rows_of_keys(list(within))
+        group[at[at >= 0]] = np.asarray(held, dtype=np.int64)[at >= 0]
     frames: list[pd.DataFrame] = []
     for start in range(0, len(rows), SCORE_CHUNK):
         part = rows[start : start + SCORE_CHUNK]
-        found = candidates_many(index, part, NO_LIMIT)
-        counts = np.array([len(f) for f in found], dtype=np.intp)
-        if not counts.sum():
+        owner, cands = candidates_of_rows(index, part, NO_LIMIT)
+        if not len(cands):
             continue
-        owner = np.repeat(np.arange(len(part)), counts)
-        cands = np.concatenate(found)
-        uids = uid_col.values(cands)
-        mine = np.array([str(r["unique_id"]) for r in part], dtype=object)
-        keep = uids != mine[owner]
-        if within is not None:
-            groups = np.array([within.get(str(u)) for u in mine], dtype=object)
-            theirs = np.array([within.get(u) for u in uids], dtype=object)
-            keep &= theirs == groups[owner]
+        keep = cands != part[owner]
+        if group is not None:
+            mine = group[part[owner]]
+            keep &= (mine >= 0) & (group[cands] == mine)
         if not keep.any():
             continue
-        owner, cands, uids = owner[keep], cands[keep], uids[keep]
-        kept = np.bincount(owner, minlength=len(part))
-        split = np.split(cands, np.cumsum(kept)[:-1])
-        scores = score_found(model, index, part, split)
+        owner, cands = owner[keep], cands[keep]
+        scores = score_rows(model, index, part[owner], cands)
         strong = np.flatnonzero(scores.probability >= threshold)
         if not len(strong):
             continue
-        me, other = mine[owner[strong]], uids[strong]
+        me = uid_col.values(part[owner[strong]])
+        other = uid_col.values(cands[strong])
         left = np.where(me < other, me, other)
         frame = pd.DataFrame(
             {
@@ -190,7 +194,7 @@ def assign_ids(
     clusters: pd.Series,
     before: Mapping[str, str],
     since: Mapping[str, str],
-    taken: set[str],
+    taken: Container[str],
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Cluster → person id, and retired id → the id it was merged into.
 
@@ -221,12 +225,12 @@ def assign_ids(
         chosen[str(cluster)] = str(prev)
         used.add(str(prev))
     earliest = frame.sort_values("unique_id").drop_duplicates("cluster")
-    names = set(taken)
+    names: set[str] = set()  # given here, beside ``taken``
     for cluster, key in zip(earliest["cluster"], earliest["unique_id"], strict=True):
         if cluster in chosen:
             continue
         candidate, n = fresh_id(str(key)), 1
-        while candidate in names:
+        while candidate in names or candidate in taken:
             n += 1
             candidate = fresh_id(f"{key}#{n}")
         chosen[str(cluster)] = candidate
