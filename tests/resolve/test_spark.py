@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -35,28 +36,28 @@ def test_spark_and_duckdb_give_the_same_persons(built_world: BuiltWorld) -> None
     assert duck.links[link_key].equals(spark.links[link_key])
 
 
+def _person_files(data: Path) -> dict[str, pd.DataFrame]:
+    """The persons, their records and their links, through the one reader of them."""
+    links = layout.read_person_links(data)
+    assert links is not None
+    return {
+        "records": layout.read_person_records(data).to_pandas(),
+        "persons": layout.read_persons(data).to_pandas(),
+        "links": links.to_pandas(),
+    }
+
+
 def test_a_spark_build_gives_the_duckdb_builds_persons(world_copy: BuiltWorld) -> None:
     """``vetline build --engine spark`` end to end (issue 18 goal 3): with the same model,
     the persons (ids kept), their records and the "possible same person" links are the
     DuckDB build's, and Splink's Parquet tables under the work folder are gone afterwards."""
     data = world_copy.data
-    duck = {
-        name: pd.read_parquet(path(data))
-        for name, path in (
-            ("records", layout.person_records_file),
-            ("persons", layout.persons_file),
-            ("links", layout.links_file),
-        )
-    }
+    duck = _person_files(data)
     shutil.rmtree(layout.index_dir(data))
     report = build_persons(data, engine="spark", spark_master="local[2]")
     # Every person keeps its id (and its date): the same records grouped the same way.
     assert (report.engine, report.trained, report.persons_new) == ("spark", False, 0)
-    spark = {
-        "records": pd.read_parquet(layout.person_records_file(data)),
-        "persons": pd.read_parquet(layout.persons_file(data)),
-        "links": pd.read_parquet(layout.links_file(data)),
-    }
+    spark = _person_files(data)
     for name, frame in duck.items():
         weights = [c for c in frame.columns if c.startswith("match_")]
         key = [c for c in frame.columns if c not in weights]
