@@ -28,7 +28,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vetline.records.layout import CONTENT_HASH
+from vetline.records.layout import CONTENT_HASH, fsync
 
 JOURNAL_DIR = "journal"
 SCHEMA = pa.schema(
@@ -77,7 +77,11 @@ def write(con: duckdb.DuckDBPyConnection, data_dir: Path, source: str, select_sq
             f"FROM ({select_sql})) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' "
             "(FORMAT parquet)"
         )
+        # On disk before the store file it names is replaced: after a power cut a landed
+        # change must still have its entry (an entry without a change is harmless).
+        fsync(tmp)
         os.replace(tmp, path)
+        fsync(folder)
     finally:
         tmp.unlink(missing_ok=True)
     return path

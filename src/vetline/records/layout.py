@@ -9,6 +9,7 @@ every ingest run. The layout follows the comment in ``contract.py``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Final
 
@@ -66,3 +67,13 @@ def history_dir(data_dir: Path, source: str) -> Path:
 def rejects_dir(data_dir: Path) -> Path:
     """The folder of rejects files, one per ingest run plus ``latest.csv``."""
     return data_dir / REJECTS_DIR
+
+
+def fsync(path: Path) -> None:
+    """Flush a file (or a folder's entries, after a rename) to disk: what the store
+    acknowledges must survive a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from vetline.records import journal
-from vetline.records.layout import CONTENT_HASH, history_dir, source_file
+from vetline.records.layout import CONTENT_HASH, fsync, history_dir, source_file
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,6 @@ def _q(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def copy_atomic(con: duckdb.DuckDBPyConnection, select_sql: str, target: Path) -> None:
     """Write a query's result to ``target`` as Parquet via a temporary file and a rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -58,9 +50,9 @@ def copy_atomic(con: duckdb.DuckDBPyConnection, select_sql: str, target: Path) -
             f"COPY ({select_sql}) TO {_q(tmp)} (FORMAT parquet, COMPRESSION snappy, "
             "ROW_GROUP_SIZE 16384)"
         )
-        _fsync(tmp)
+        fsync(tmp)
         os.replace(tmp, target)
-        _fsync(target.parent)
+        fsync(target.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
