@@ -274,6 +274,32 @@ def _int(row: Mapping[str, object], key: str, where: str) -> int | None:
     return number
 
 
+_KIND_NAMES: tuple[str, ...] = (
+    "status", "entry_exit", "encounters", "court", "criminal", "custody", "interpol",
+    "warrants",
+)  # fmt: skip
+#: The kind of a record of exactly these classes (a ``NoticeRec`` goes by its source).
+_KIND_OF: dict[type[Record], str] = {
+    StatusRec: "status",
+    EntryExitRec: "entry_exit",
+    EncounterRec: "encounters",
+    CourtRec: "court",
+    CriminalRec: "criminal",
+    CustodyRec: "custody",
+}
+
+
+def _kind_of(r: Record) -> str | None:
+    """The ``PersonHistory`` field a record belongs to (``None``: only ``records``),
+    by ``isinstance`` as the grouping always went."""
+    for cls, name in _KIND_OF.items():
+        if isinstance(r, cls):
+            return name
+    if isinstance(r, NoticeRec) and r.ref.source in ("interpol", "warrants"):
+        return r.ref.source
+    return None
+
+
 @dataclass(frozen=True)
 class PersonHistory:
     """All records of one person, grouped by kind. Order within a kind is not meaningful."""
@@ -298,20 +324,24 @@ class PersonHistory:
     def from_records(cls, parsed: Iterable[Record]) -> PersonHistory:
         """Group already-typed records (callers that reject bad rows one by one)."""
         records = tuple(parsed)
+        # One pass, each record into its kind's list (was a pass per kind: eight scans of
+        # every record a batch job types). A subclass of a kind goes where ``isinstance``
+        # puts it, in the same order.
+        kinds: dict[str, list[Record]] = {name: [] for name in _KIND_NAMES}
+        for r in records:
+            name = _KIND_OF.get(type(r)) or _kind_of(r)
+            if name is not None:
+                kinds[name].append(r)
         return cls(
             records=records,
-            status=tuple(r for r in records if isinstance(r, StatusRec)),
-            entry_exit=tuple(r for r in records if isinstance(r, EntryExitRec)),
-            encounters=tuple(r for r in records if isinstance(r, EncounterRec)),
-            court=tuple(r for r in records if isinstance(r, CourtRec)),
-            criminal=tuple(r for r in records if isinstance(r, CriminalRec)),
-            custody=tuple(r for r in records if isinstance(r, CustodyRec)),
-            interpol=tuple(
-                r for r in records if isinstance(r, NoticeRec) and r.ref.source == "interpol"
-            ),
-            warrants=tuple(
-                r for r in records if isinstance(r, NoticeRec) and r.ref.source == "warrants"
-            ),
+            status=tuple(kinds["status"]),  # type: ignore[arg-type]
+            entry_exit=tuple(kinds["entry_exit"]),  # type: ignore[arg-type]
+            encounters=tuple(kinds["encounters"]),  # type: ignore[arg-type]
+            court=tuple(kinds["court"]),  # type: ignore[arg-type]
+            criminal=tuple(kinds["criminal"]),  # type: ignore[arg-type]
+            custody=tuple(kinds["custody"]),  # type: ignore[arg-type]
+            interpol=tuple(kinds["interpol"]),  # type: ignore[arg-type]
+            warrants=tuple(kinds["warrants"]),  # type: ignore[arg-type]
             a_numbers=frozenset(r.a_number for r in records if r.a_number),
         )
 
