@@ -88,6 +88,8 @@ class PersonLookup:
         self._memo_size = memo
         #: A parent's A-number → its record keys (``_parent_keys``), with the memo only.
         self._parent_memo: dict[str, list[tuple[str, str]]] = {}
+        #: A person's record keys (``keys_of``), with the memo only.
+        self._keys_memo: dict[str, tuple[tuple[str, str], ...]] = {}
 
     @classmethod
     def open(cls, data_dir: Path, *, warm: bool = True, memo: int = 0) -> PersonLookup:
@@ -149,7 +151,15 @@ class PersonLookup:
         return self._found(resolution, [])
 
     def keys_of(self, person_id: str) -> list[tuple[str, str]] | None:
-        """The record keys of one person (None: this resolver cannot list them)."""
+        """The record keys of one person (None: this resolver cannot list them).
+
+        Remembered per person when the memo is on (a batch job: its index is fixed while
+        it runs; the same possibly-same persons and parents' holders come back row after
+        row); a server, whose live index grows, looks each time."""
+        if self._memo_size > 0:
+            kept = self._keys_memo.get(person_id)
+            if kept is not None:
+                return list(kept)
         index = getattr(self.resolver, "index", None)
         if index is None:
             return None
@@ -157,7 +167,12 @@ class PersonLookup:
             rows = index.rows_of_person(person_id)
             uids = index.coded["unique_id"].values(rows)
         keys = [str(u).split("|", 1) for u in uids]
-        return [(k[0], k[1]) for k in keys if len(k) == 2]
+        found = [(k[0], k[1]) for k in keys if len(k) == 2]
+        if self._memo_size > 0:
+            if len(self._keys_memo) >= self._memo_size:
+                self._keys_memo.pop(next(iter(self._keys_memo)))  # the oldest
+            self._keys_memo[person_id] = tuple(found)
+        return found
 
     def read(
         self, keys: Sequence[tuple[str, str]]
