@@ -3,8 +3,10 @@ plain Splink ``link_only`` prediction of the same list against the same records 
 same trained model, and accuracy per band against the generator's truth.
 
 Run: ``.venv/bin/python bench/bench_batch.py [--persons 8000] [--rows 20000]
-[--workers 2] [--spark] [--seed 2031] [--noise bench/noise_heldout.toml]`` (``--noise``:
-a held-out world, other noise rates and another seed, for the thresholds' check).
+[--workers 2] [--spark] [--seed 2031] [--noise bench/noise_heldout.toml]
+[--keep-result FILE]`` (``--noise``: a held-out world, other noise rates and another
+seed, for the thresholds' check; ``--keep-result``: keep the job's ``results.parquet``
+to compare two commits' results with ``bench/batch_same_results.py``).
 
 The world (synth → ingest → build) is cached under ``/tmp/vetline-bench-batch/``. The
 list: ``--rows`` rows drawn with replacement from the world's persons (their true names
@@ -158,6 +160,11 @@ def main() -> None:
     parser.add_argument("--spark", action="store_true")
     parser.add_argument("--chunk-rows", type=int, default=500)
     parser.add_argument("--noise", type=Path, help="held-out noise TOML for the world")
+    parser.add_argument(
+        "--keep-result", type=Path,
+        help="copy the DuckDB job's results.parquet here (compare two commits' results "
+        "with bench/batch_same_results.py)",
+    )  # fmt: skip
     args = parser.parse_args()
     console = Console()
     base = world(args.persons, args.seed, noise=args.noise)
@@ -207,6 +214,8 @@ def main() -> None:
                   f"{args.rows / splink_s:,.0f}", f"{splink_cpu:.1f}",
                   f"{args.rows / splink_cpu:,.0f}")  # fmt: skip
     results = pd.read_parquet(work / "duck" / "results.parquet")
+    if args.keep_result is not None:
+        shutil.copyfile(work / "duck" / "results.parquet", args.keep_result)
     if args.spark:
         from dataclasses import replace
 

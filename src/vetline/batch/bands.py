@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from vetline.batch.policy import Bands, BatchPolicy
 from vetline.person import Outcome
-from vetline.priority import priority_of
+from vetline.priority import PriorityWeights, priority_of
 from vetline.status.result import Direction
 from vetline.vocab import (
     CITIZEN_STATUSES,
@@ -115,8 +115,12 @@ def result_of(
     as_of: date,
     policy: BatchPolicy,
     categories: Mapping[str, Collection[str]],
+    weights: PriorityWeights | None = None,
 ) -> dict[str, Any]:
-    """The result row (contract columns + ``EXTRA_COLUMNS``) of one worked-out row."""
+    """The result row (contract columns + ``EXTRA_COLUMNS``) of one worked-out row.
+
+    ``weights``: ``policy.weights()`` when the caller already holds them (a job builds
+    them once, not once per row)."""
     res, a = outcome.resolution, outcome.assessment
     band = band_of(res.level, res.probability, res.needs_review, policy.bands)
     read = res.level is not MatchLevel.NO_RECORD and bool(outcome.found.rows)
@@ -124,7 +128,7 @@ def result_of(
     removable = (a.removability.assessment is Assessment.REMOVABLE) if read else None
     needs_review = res.needs_review or band == REVIEW
     priority = (
-        priority_of(outcome.found.rows, as_of, categories, policy.weights())
+        priority_of(outcome.found.rows, as_of, categories, weights or policy.weights())
         if read and band in (STRONG, REVIEW)
         else None
     )

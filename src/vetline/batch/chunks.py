@@ -66,13 +66,19 @@ RESULT_SCHEMA = pa.schema(
 REJECT_HEADER = ("row_number", "line", "field", "value", "reason", "action")
 
 
-def _prepared_table(rows: list[ListRow]) -> pa.Table:
+def _subject_json(row: ListRow) -> str:
+    """A row's subject as the prepared file stores it (and ``prepare`` keys questions by)."""
+    return json.dumps(row.subject, sort_keys=True)
+
+
+def _prepared_table(rows: list[ListRow], subjects: list[str] | None = None) -> pa.Table:
+    """``subjects``: each row's ``_subject_json`` when the caller has it already."""
     return pa.table(
         {
             "row_number": [r.row_number for r in rows],
             "line": [r.line for r in rows],
             "list_ref": [r.list_ref for r in rows],
-            "subject": [json.dumps(r.subject, sort_keys=True) for r in rows],
+            "subject": subjects if subjects is not None else [_subject_json(r) for r in rows],
             "booking_date": [r.booking_date for r in rows],
             "facility_ori": [r.facility_ori for r in rows],
             "rejected": [r.rejected for r in rows],
@@ -96,10 +102,12 @@ def prepare(
         out_csv = csv.writer(handle)
         out_csv.writerow(REJECT_HEADER)
         batch: list[ListRow] = []
+        subjects: list[str] = []  # each batch row's subject JSON, written once
         first: dict[tuple[str, str | None], int] = {}  # question → its first row
         for row, problems in source:
+            subject = _subject_json(row)
             if not row.rejected:
-                question = (json.dumps(row.subject, sort_keys=True), row.booking_date)
+                question = (subject, row.booking_date)
                 earlier = first.get(question)
                 if earlier is not None:
                     row = replace(row, same_as=earlier)
@@ -108,15 +116,16 @@ def prepare(
                         first.pop(next(iter(first)))  # the oldest: insertion order
                     first[question] = row.row_number
             batch.append(row)
+            subjects.append(subject)
             total += 1
             rejected += row.rejected
             for p in problems:
                 out_csv.writerow((p.row_number, p.line, p.field, p.value, p.reason, p.action))
             if len(batch) == chunk_rows:
-                writer.write_table(_prepared_table(batch), row_group_size=chunk_rows)
-                batch = []
+                writer.write_table(_prepared_table(batch, subjects), row_group_size=chunk_rows)
+                batch, subjects = [], []
         if batch or total == 0:
-            writer.write_table(_prepared_table(batch), row_group_size=chunk_rows)
+            writer.write_table(_prepared_table(batch, subjects), row_group_size=chunk_rows)
     layout.publish(tmp_r, rejects)
     layout.publish(tmp_p, prepared)
     return total, rejected

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from vetline.batch.listfile import ListRow
 from vetline.batch.policy import BatchPolicy
 from vetline.batch.presolve import Presolved
 from vetline.person import PersonLookup, Question, work_out
+from vetline.priority import PriorityWeights
 from vetline.resolve import Resolver, Subject
 from vetline.status import Encounter, Policy
 from vetline.vocab import QueryType
@@ -61,6 +63,11 @@ class Scorer:
     _answers: dict[QuestionKey, dict[str, Any]] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    @cached_property
+    def weights(self) -> PriorityWeights:
+        """The batch policy's priority points, built once per job (not once per row)."""
+        return self.batch.weights()
 
     @classmethod
     def open(cls, data_dir: Path, batch: BatchPolicy, as_of: date) -> Scorer:
@@ -133,10 +140,12 @@ class Scorer:
     def _answer(self, row: ListRow) -> dict[str, Any]:
         """The person core's answer to ``row``'s question, as a result row."""
         question = question_of_row(row)
-        outcome = work_out(question, self.lookup, received=self.as_of, policy=self.policy)
+        outcome = work_out(
+            question, self.lookup, received=self.as_of, policy=self.policy, timeline=False
+        )
         return result_of(
             row.row_number, row.list_ref, outcome, question.as_of(self.as_of),
-            self.batch, self.categories,
+            self.batch, self.categories, self.weights,
         )  # fmt: skip
 
 

@@ -63,9 +63,10 @@ def identifier_records(
 
 
 def assess_found(
-    found: Found, question: Question, received: date, policy: Policy
+    found: Found, question: Question, received: date, policy: Policy, *, timeline: bool = True
 ) -> AssessmentResult:
-    """Assess the found person as of the encounter date (else ``received``)."""
+    """Assess the found person as of the encounter date (else ``received``); without the
+    timeline when its reader never shows one (``timeline=False``: batch, ``assess``)."""
     return assess(
         found.history,
         question.as_of(received),
@@ -77,6 +78,7 @@ def assess_found(
         possible=found.possible,
         identifier_records=identifier_records(question.subject, found.rows),
         same_person=same_person_notes(found),
+        timeline=timeline,
     )
 
 

@@ -118,9 +118,17 @@ def decision_for(question: Question, found: Found, assessment: AssessmentResult)
 
 
 def work_out(
-    question: Question, lookup: PersonLookup, *, received: date, policy: Policy
+    question: Question,
+    lookup: PersonLookup,
+    *,
+    received: date,
+    policy: Policy,
+    timeline: bool = True,
 ) -> Outcome:
-    """Resolve, read, assess and decide ``question`` (received on ``received``). Reads only."""
+    """Resolve, read, assess and decide ``question`` (received on ``received``). Reads only.
+
+    ``timeline=False``: the assessment without its timeline (a batch result row shows
+    none); the answer, the decision and everything else are the same."""
     found = lookup.find(question.subject)
-    assessment = assess_found(found, question, received, policy)
+    assessment = assess_found(found, question, received, policy, timeline=timeline)
     return Outcome(question, found, assessment, decision_for(question, found, assessment))

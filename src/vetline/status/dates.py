@@ -72,6 +72,24 @@ def _parse(text: str) -> DateSpan | None:
     return None
 
 
+#: Recorded date texts already parsed, as given (the store's strings): the span each
+#: means. A batch job types hundreds of thousands of records; the checks below cost more
+#: than the parse they guard. Bounded: emptied when full.
+_SPANS: dict[str, DateSpan] = {}
+_SPANS_SIZE = 262_144
+
+
+def parse_span_at(value: object, where: str, key: str) -> DateSpan | None:
+    """``parse_span(value, f"{where}.{key}")``, the field's name written only when needed."""
+    if value is None:
+        return None
+    if type(value) is str:
+        span = _SPANS.get(value)
+        if span is not None:
+            return span
+    return parse_span(value, f"{where}.{key}")
+
+
 def parse_span(value: object, field: str) -> DateSpan | None:
     """Parse a recorded date (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or a ``date``).
 
@@ -80,6 +98,10 @@ def parse_span(value: object, field: str) -> DateSpan | None:
     """
     if value is None:
         return None
+    if type(value) is str:
+        known = _SPANS.get(value)
+        if known is not None:
+            return known
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
@@ -90,6 +112,10 @@ def parse_span(value: object, field: str) -> DateSpan | None:
     span = _parse(text)
     if span is None:
         raise BadInput(field, f"not a date (YYYY-MM-DD, YYYY-MM or YYYY): {text!r}")
+    if type(value) is str:
+        if len(_SPANS) >= _SPANS_SIZE:
+            _SPANS.clear()
+        _SPANS[value] = span
     return span
 
 
