@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert, Update, UpdateBase
 
 __all__ = ["Prebuilt"]
@@ -83,9 +84,13 @@ class Prebuilt:
         cursor = _cursor(connection)
         try:
             if len(rows) == 1:
-                cursor.execute(plan.sql, plan.parameters(rows[0]))
+                parameters: Any = plan.parameters(rows[0])
+                cursor.execute(plan.sql, parameters)
             else:
-                cursor.executemany(plan.sql, [plan.parameters(row) for row in rows])
+                parameters = [plan.parameters(row) for row in rows]
+                cursor.executemany(plan.sql, parameters)
+        except _dbapi_error(connection) as exc:
+            raise _wrapped(connection, plan.sql, exc) from exc
         finally:
             cursor.close()
 
@@ -98,6 +103,8 @@ class Prebuilt:
         try:
             cursor.execute(plan.sql, plan.parameters(row))
             return [tuple(r) for r in cursor.fetchall()]
+        except _dbapi_error(connection) as exc:
+            raise _wrapped(connection, plan.sql, exc) from exc
         finally:
             cursor.close()
 
@@ -134,6 +141,19 @@ def _compile(statement: Any, dialect: Any, keys: tuple[str, ...]) -> _Plan | Non
             fixed[name] = literal.get(name)  # the statement's own value (a WHERE literal)
     processors = dict(getattr(compiled, "_bind_processors", {}) or {})
     return _Plan(compiled.string, names, positional, fixed, processors)
+
+
+def _dbapi_error(connection: Connection) -> type[Exception]:
+    """The driver's base error class (``sqlite3.Error``, ``psycopg.Error``)."""
+    error: type[Exception] = connection.dialect.loaded_dbapi.Error
+    return error
+
+
+def _wrapped(connection: Connection, sql: str, exc: Exception) -> Exception:
+    """The driver's error as SQLAlchemy raises it from ``Connection.execute``
+    (``OperationalError``, ``IntegrityError``…, with the driver's as ``orig``), so the
+    callers' handling is unchanged: a full disk is still a 503 (``db.storage``)."""
+    return DBAPIError.instance(sql, None, exc, _dbapi_error(connection), dialect=connection.dialect)
 
 
 def _cursor(connection: Connection) -> Any:
