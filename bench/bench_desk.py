@@ -210,7 +210,7 @@ def _token(base: str) -> str:
 
 
 def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, workers: int,
-          rate: float | None = None,
+          rate: float | None = None, raw: dict[int, bytes] | None = None,
           ) -> tuple[list[tuple[float, int, dict[str, Any] | None]], float]:  # fmt: skip
     """``workers`` threads, each with one keep-alive connection, send the bodies in turn.
 
@@ -220,7 +220,8 @@ def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, w
     that falls behind shows it in the percentiles (no coordinated omission).
     ``http.client`` rather than httpx: the generator shares the machine's two cores with
     the server, and its per-request cost (about a fifth of httpx's) is then the server's
-    gain. Bodies are encoded before the clock starts.
+    gain. Bodies are encoded before the clock starts. ``raw``: each response's status
+    line's code and body bytes kept by query number (``--dump``).
     """
     results: list[tuple[float, int, dict[str, Any] | None]] = []
     lock = threading.Lock()
@@ -251,6 +252,8 @@ def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, w
                 ok = response.status in (200, 201)
                 with lock:
                     results.append((took, response.status, json.loads(payload) if ok else None))
+                    if raw is not None:
+                        raw[n] = b"%d " % response.status + payload
         finally:
             connection.close()
 
@@ -331,6 +334,10 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--select", type=int, default=4000,
                         help="subjects tried before --stream automatic")  # fmt: skip
+    parser.add_argument("--dump", type=Path,
+                        help="write each measured response (status, body bytes) to this "
+                        "file, one line per query in order: compare two runs' bytes with "
+                        "bench/compare_iar_bytes.py")  # fmt: skip
     parser.add_argument("--profile", type=Path,
                         help="py-spy the server during the measured load: raw stacks to "
                         "this file, CPU per IAQ by stage printed")  # fmt: skip
@@ -369,7 +376,11 @@ def main() -> None:
             spy = _spy(proc.pid, args.profile) if args.profile else None
             cpu_before, client_before = _cpu_seconds(proc.pid), time.process_time()
             db_before = sum(_cpu_seconds(postmaster)) if postmaster else 0.0
-            results, elapsed = _load(base, token, bodies, args.seconds, args.concurrency, args.rate)
+            raw: dict[int, bytes] | None = {} if args.dump else None
+            results, elapsed = _load(base, token, bodies, args.seconds, args.concurrency,
+                                     args.rate, raw)  # fmt: skip
+            if args.dump and raw is not None:
+                args.dump.write_bytes(b"".join(raw[n] + b"\n" for n in sorted(raw)))
             cpu_after = _cpu_seconds(proc.pid)
             if spy is not None:
                 spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits

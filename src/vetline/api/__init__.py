@@ -5,7 +5,9 @@ shapes (``errors.py``) and the 403 reasons (``denials.py``), size limit and secu
 headers (``guard.py``), the accepted body types (``bodytypes.py``), admission control
 (``admission.py``), rate limiting (``ratelimit.py``), the shared response schemas
 (``schemas.py``), what a request sees of the app (``state.py``), routers (``routers/``;
-register new ones in ``routers/__init__.py``), the ``vetline tokens`` CLI
+register new ones in ``routers/__init__.py``), the dedicated ASGI route of the common
+``POST /v1/iaq`` (``fastiaq.py``: what it takes; the route's behaviour stays in
+``routers/desk.py``'s ``answer_iaq`` and the gate's in ``deps.py``), the ``vetline tokens`` CLI
 (``tokens_cli.py``). The settings are vetline's one settings object
 (``vetline/settings.py``; ``settings.py`` here only re-exports it).
 """

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from vetline.api.admission import Admission
 from vetline.api.bodytypes import BodyTypes
 from vetline.api.errors import install_error_handlers
+from vetline.api.fastiaq import FastIAQ
 from vetline.api.guard import Guard
 from vetline.api.ratelimit import RateLimiter, SharedRateLimiter
 from vetline.api.routers import ROUTERS
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
+    app.add_middleware(FastIAQ)  # innermost: the common POST /v1/iaq without FastAPI's routing
     app.add_middleware(BodyTypes)  # inside the guard: sizes are checked first
     app.add_middleware(Admission, max_in_flight=settings.max_in_flight)
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)

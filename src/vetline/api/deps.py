@@ -89,7 +89,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CSRF_FIELD = "csrf_token"
 
 
-async def _csrf_sent(request: Request) -> str:
+async def csrf_sent(request: Request) -> str:
     """The CSRF token a request carries: the header (API clients, scripts) or, for an HTML
     form post, the hidden ``csrf_token`` field (Starlette caches the parsed form)."""
     header = request.headers.get(CSRF_HEADER)
@@ -129,7 +129,7 @@ def require(
     if not audit_in_route:
 
         async def dependency(request: Request, state: State) -> Principal:
-            sent = await _csrf_sent(request)
+            sent = await csrf_sent(request)
             principal = await run_in_threadpool(_gate, request, state, permission, sent)
             remember_principal(request, principal)
             return principal
@@ -138,29 +138,56 @@ def require(
         return dependency
 
     async def carrying(request: Request, state: State) -> AsyncIterator[Principal]:
-        sent = await _csrf_sent(request)
-        if state.database.dialect == "sqlite":  # a local read: microseconds, on the loop
-            inline = _gate_inline(request, state, permission, sent)
-        else:  # network round trips: the loop serves other requests meanwhile
-            inline = await run_in_threadpool(_gate_inline, request, state, permission, sent)
+        sent = await csrf_sent(request)
+        inline = await gate_carrying(request, state, permission, sent)
         carried: CarriedEvents | None
         if inline is not None:
             principal, carried = inline
         else:  # something to write now (a refusal, a session, a token use): the full gate
             principal = await run_in_threadpool(_gate, request, state, permission, sent)
             carried = None
-        request.state.vetline_gate_events = carried
-        remember_principal(request, principal)
+            request.state.vetline_gate_events = None
+            remember_principal(request, principal)
         try:
             yield principal
         finally:
-            # ``regate`` drops the event of a call found not allowed after all
-            kept = getattr(request.state, "vetline_gate_events", None) is carried
-            if carried is not None and kept and not carried.written:
-                await run_in_threadpool(_write_carried, state, principal, carried)
+            await release_carried(request, state, principal, carried)
 
     carrying.vetline_permission = permission  # type: ignore[attr-defined]
     return carrying
+
+
+async def gate_carrying(
+    request: Request, state: AppState, permission: Permission, sent: str
+) -> tuple[Principal, CarriedEvents] | None:
+    """The gate of ``require(permission, audit_in_route=True)`` for an allowed API-token
+    call: the caller and its drafted ``API_CALL`` event (for the route's unit of work to
+    carry), nothing written; None when the full gate must run (something to write now:
+    a refusal, a session, a token use). Shared by the dependency and the dedicated route
+    of ``POST /v1/iaq`` (``vetline.api.fastiaq``), so the two cannot drift apart.
+    """
+    sent = await csrf_sent(request)
+    if state.database.dialect == "sqlite":  # a local read: microseconds, on the loop
+        inline = _gate_inline(request, state, permission, sent)
+    else:  # network round trips: the loop serves other requests meanwhile
+        inline = await run_in_threadpool(_gate_inline, request, state, permission, sent)
+    if inline is not None:
+        request.state.vetline_gate_events = inline[1]
+        remember_principal(request, inline[0])
+    return inline
+
+
+async def release_carried(
+    request: Request, state: AppState, principal: Principal, carried: CarriedEvents | None
+) -> None:
+    """After the route (returned or failed, before the response is sent): the gate's
+    drafted event is written in a transaction of its own if no unit of work carried it.
+
+    ``regate`` drops the event of a call found not allowed after all.
+    """
+    kept = getattr(request.state, "vetline_gate_events", None) is carried
+    if carried is not None and kept and not carried.written:
+        await run_in_threadpool(_write_carried, state, principal, carried)
 
 
 def gate_events(request: Request) -> CarriedEvents | None:

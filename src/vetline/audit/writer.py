@@ -24,20 +24,25 @@ from vetline.audit.chain import canonical_json, event_hash
 from vetline.audit.models import HASHED_COLUMNS, HEAD_ID, AuditChainHead, AuditEvent
 from vetline.db.base import utc_iso
 from vetline.db.events import CarriedEvents, EventDraft, install_event_writer
+from vetline.db.prebuilt import Prebuilt
 
 _HEAD = cast(Table, AuditChainHead.__table__)
 _EVENTS = cast(Table, AuditEvent.__table__)
 # Built once: Core statements on the session's connection, not ORM-enabled ones through
 # ``Session.execute`` (the ORM's bulk-update path and per-call expression building were
 # a third of a one-IAQ write transaction's CPU; bench/README.md).
-_LOCK_HEAD = (
+# Run on the DBAPI cursor (``vetline.db.prebuilt``): the desk's group commit appends in
+# every transaction, and Core's execution path cost more than these statements (issue 18).
+_LOCK_HEAD = Prebuilt(
     update(_HEAD)
     .where(_HEAD.c.id == HEAD_ID)
     .values(last_seq=_HEAD.c.last_seq + bindparam("count"))
     .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
 )
-_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bindparam("new_hash"))
-_INSERT_EVENTS = insert(_EVENTS)
+_MOVE_HEAD = Prebuilt(
+    update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bindparam("new_hash"))
+)
+_INSERT_EVENTS = Prebuilt(insert(_EVENTS))
 MAX_REASON = 2000
 
 
@@ -94,7 +99,8 @@ def append_events(session: Session, drafts: Sequence[EventDraft]) -> list[dict[s
     if not drafts:
         return []
     connection = session.connection()
-    moved = connection.execute(_LOCK_HEAD, {"count": len(drafts)}).first()
+    locked = _LOCK_HEAD.returning(connection, {"count": len(drafts)})
+    moved = locked[0] if locked else None
     if moved is None:
         raise RuntimeError("audit chain head missing: run `vetline db upgrade`")
     last_seq, prev_hash = int(moved[0]), str(moved[1])
@@ -103,8 +109,8 @@ def append_events(session: Session, drafts: Sequence[EventDraft]) -> list[dict[s
         row = {**draft.fields, "seq": seq, "prev_hash": prev_hash}
         row["hash"] = prev_hash = event_hash({name: row[name] for name in HASHED_COLUMNS})
         rows.append(row)
-    connection.execute(_INSERT_EVENTS, rows)
-    connection.execute(_MOVE_HEAD, {"new_hash": prev_hash})
+    _INSERT_EVENTS.execute(connection, rows)
+    _MOVE_HEAD.execute(connection, [{"new_hash": prev_hash}])
     return rows
 
 

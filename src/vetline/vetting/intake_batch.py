@@ -25,6 +25,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select
 
 from vetline.db.base import utc_iso
+from vetline.db.prebuilt import Prebuilt
 from vetline.db.uow import Actor, UnitOfWork
 from vetline.desk.service.writing import Answered
 from vetline.vetting.intake import (
@@ -41,13 +42,14 @@ from vetline.vetting.models import CaseIAR, ChecklistItem, RecordMark, VettingCa
 
 VIA = "AUTOMATIC"
 _CASES = cast(Table, VettingCase.__table__)
-# Core statements built once, run on the unit's connection (as the desk's own inserts).
+# Core statements built once, run on the unit's connection (as the desk's own inserts:
+# ``vetline.db.prebuilt``).
 # (A statement built per call, ``.in_(keys)``, cost five times its execution.)
 _OPEN_BY_KEY = select(_CASES.c.open_key, _CASES.c.id).where(
     _CASES.c.open_key.in_(bindparam("keys", expanding=True))
 )
 _INSERTS = tuple(
-    (name, insert(cast(Table, model.__table__)))
+    (name, Prebuilt(insert(cast(Table, model.__table__))))
     for name, model in (
         ("cases", VettingCase),
         ("checklist", ChecklistItem),
@@ -93,8 +95,7 @@ def open_in_transaction(uow: UnitOfWork, jobs: Sequence[Answered], actor: Actor)
         rows["attached"].append(attach_values(case_id, row, now))
         done.add(row.id)
     for name, statement in _INSERTS:
-        if rows[name]:
-            connection.execute(statement, rows[name])
+        statement.execute(connection, rows[name])
     for event in events:
         uow.audit(actor=actor, **event)
     return done

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from vetline.api.deps import State, gate_credential, gate_events, regate, require
 from vetline.api.errors import error_response
@@ -99,7 +99,15 @@ IAR_RESPONSES: dict[int | str, dict[str, Any]] = {
 async def post_iaq(request: Request, principal: Submitter, state: State) -> Any:
     """Submit an IAQ; returns the IAR (201 new, 200 resubmitted, state QUEUED → analyst)."""
     body = await request.body()
-    desk = desk_of(request, state)
+    return await answer_iaq(request, state, desk_of(request, state), principal, body)
+
+
+async def answer_iaq(
+    request: Request, state: AppState, desk: DeskService, principal: Principal, body: bytes
+) -> Response:
+    """The route's body after the gate, shared with the dedicated ASGI route of the same
+    path (``vetline.api.fastiaq``): submit, take the full gate again when the credential
+    changed meanwhile, answer the IAR or the error."""
     try:
         try:
             sub = await desk.submit_async(

@@ -177,6 +177,11 @@ class DeskService:
                         raise DeskUnavailable(str(exc)) from exc
         return self._lookup
 
+    @property
+    def loaded(self) -> bool:
+        """The person lookup is open (the first query does not load it)."""
+        return self._lookup is not None
+
     def replace_lookup(self, lookup: PersonLookup) -> None:
         """Serve from ``lookup`` from now on (a new index generation, issue 18); queries
         in flight keep the lookup they took."""

@@ -19,15 +19,18 @@ from sqlalchemy import Select, Table, insert, select
 
 from vetline.auth.roles import RowScope, scope_filter
 from vetline.db.base import utc_iso
+from vetline.db.prebuilt import Prebuilt
 from vetline.db.uow import UnitOfWork
 from vetline.desk.service.lifecycle import LIFECYCLE, QueryState
 from vetline.desk.service.models import DeskQuery, DeskResponse
 
 _QUERIES = cast(Table, DeskQuery.__table__)
 _RESPONSES = cast(Table, DeskResponse.__table__)
-# Core statements built once and run on the session's connection: the ORM's execution
-# path and per-call statement building cost more than the inserts themselves.
-_INSERT_RESPONSE = insert(_RESPONSES)
+_QUERY_KEYS = tuple(column.key for column in _QUERIES.columns)
+# Core statements built once and run on the DBAPI cursor of the session's connection
+# (``vetline.db.prebuilt``): the ORM's execution path, per-call statement building and
+# Core's execution context each cost more than the inserts themselves.
+_INSERT_RESPONSE = Prebuilt(insert(_RESPONSES))
 
 
 def canonical_json(data: Any) -> str:
@@ -109,7 +112,7 @@ def add_response(
         )
     text = iar if isinstance(iar, str) else canonical_json(iar)
     row = response_row(uow, query_id, text, kind, sent_by, version)
-    uow.session.connection().execute(_INSERT_RESPONSE, row)
+    _INSERT_RESPONSE.execute(uow.session.connection(), [row])
     return str(row["id"])
 
 
@@ -123,12 +126,16 @@ def insert_new_queries(uow: UnitOfWork, queries: Sequence[DeskQuery]) -> set[str
     """
     if not queries:
         return set()
-    rows = [{column.key: getattr(q, column.key) for column in _QUERIES.columns} for q in queries]
-    inserted = uow.session.connection().execute(_insert_new(uow.dialect), rows)
-    return {str(query_id) for query_id in inserted.scalars()}
+    connection = uow.session.connection()
+    statement = _insert_new(uow.dialect)
+    inserted: set[str] = set()
+    for query in queries:  # one statement each: a batch holds a few, RETURNING per row
+        row = {key: getattr(query, key) for key in _QUERY_KEYS}
+        inserted.update(str(found[0]) for found in statement.returning(connection, row))
+    return inserted
 
 
-def _insert_new(dialect: str) -> Any:
+def _insert_new(dialect: str) -> Prebuilt:
     """``INSERT … ON CONFLICT (ori, iaq_id) DO NOTHING RETURNING id`` for ``dialect``."""
     statement = _INSERT_NEW.get(dialect)
     if statement is None:
@@ -139,7 +146,7 @@ def _insert_new(dialect: str) -> Any:
         own = import_module(
             f"sqlalchemy.dialects.{'postgresql' if dialect == 'postgresql' else 'sqlite'}"
         )
-        statement = (
+        statement = Prebuilt(
             own.insert(_QUERIES)
             .on_conflict_do_nothing(index_elements=["ori", "iaq_id"])
             .returning(_QUERIES.c.id)
@@ -148,13 +155,13 @@ def _insert_new(dialect: str) -> Any:
     return statement
 
 
-_INSERT_NEW: dict[str, Any] = {}
+_INSERT_NEW: dict[str, Prebuilt] = {}
 
 
 def add_responses(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert IAR versions built by :func:`response_row`: one statement for a batch."""
     if rows:
-        uow.session.connection().execute(_INSERT_RESPONSE, [dict(row) for row in rows])
+        _INSERT_RESPONSE.execute(uow.session.connection(), rows)
 
 
 def response_row(
