@@ -168,6 +168,37 @@ def test_frame_and_one_row_standardise_identically() -> None:
             assert got == value or (got is None and value is None), column
 
 
+def test_repeated_and_missing_values_standardise_as_one_row_each() -> None:
+    """``standardise_frame`` runs each function once per distinct value (or pair of
+    values) and spreads the results by code: every row must still get its own row's
+    standardisation, nulls and repeats included, on any index."""
+    firsts = ["BOB", "BOB JOHN", None, "Mary", "BOB", "", "UNKNOWN", "ANNE"]
+    middles = [None, "LEE", "LEE", None, "LEE", "KAY", None, None]
+    rows = [
+        {
+            "source": ["status", None, "court"][i % 3],
+            "record_id": None if i == 5 else str(i % 5),
+            "last_name": ["GARCIA LOPEZ", "DE LA CRUZ", None, "NGUYEN", "GARCIA LOPEZ"][i % 5],
+            "first_name": firsts[i % len(firsts)],
+            "middle_name": middles[(i * 3) % len(middles)],
+            "dob": ["1985-03-02", "1985", None, "19850302", "bad", "1985-03"][i % 6],
+            "ssn": ["223-45-6789", None, "000000000", "223456789"][i % 4],
+            "sex": ["M", "F", None, "Q"][i % 4],
+            "zip": ["90011", None][i % 2],
+        }
+        for i in range(40)
+    ]
+    frame = pd.DataFrame(rows, index=[3 * i + 7 for i in range(40)])
+    table = standardise_frame(frame)
+    assert list(table.index) == list(range(40))
+    assert str(table["dob_year"].dtype) == "Int64"
+    for i, row in enumerate(rows):
+        for column, value in standardise_one(row).items():
+            got = table.iloc[i][column]
+            got = None if got is pd.NA else got
+            assert got == value or (got is None and value is None), (i, column)
+
+
 @pytest.mark.parametrize(
     ("right", "typo"),
     [

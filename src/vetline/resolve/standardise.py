@@ -40,6 +40,8 @@ import pandas as pd
 from doublemetaphone import doublemetaphone
 from unidecode import unidecode
 
+from vetline.resolve import distinct
+
 #: Surname particles dropped for comparison (kept in the original name for display).
 PARTICLES: Final[frozenset[str]] = frozenset(
     {
@@ -376,62 +378,72 @@ _ID_CANON: Final[dict[str, Callable[[object], str | None]]] = {
 }
 
 
-def _mapped(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
-    """Apply ``fn`` once per distinct value (names repeat: 1M rows, ~50k names)."""
-    uniques = pd.unique(values.to_numpy(dtype=object))
-    table = {u: fn(u) for u in uniques}
-    return values.map(lambda v: table.get(v))
-
-
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame.columns:
         return frame[name].astype(object).where(frame[name].notna(), None)
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
+def _surname_parts(surname: str | None) -> tuple[str | None, list[str], str | None, str | None]:
+    """(comparison surname, its tokens, Double Metaphone of its first token, its
+    transliteration key) of a cleaned surname."""
+    tokens = surname_tokens(surname)
+    std = " ".join(tokens) if tokens else None
+    return std, tokens, phonetic(std.split(" ")[0]) if std else None, translit_key(std)
+
+
 def standardise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Contract-shaped rows (``source``, ``record_id``, identity columns) → match table.
 
     Works for store rows, FEBRL rows mapped to the contract, and query subjects alike, so
-    the build and the real-time path standardise with the very same code.
+    the build and the real-time path standardise with the very same code. Each function
+    runs once per distinct value (or pair of values) and the results are spread to the
+    rows by code (``distinct.py``): no Python per row. Rows with one surname (forename,
+    …) share one ``surname_tokens`` list (and ``given_symbols`` list): never mutated.
     """
-    out = pd.DataFrame(index=frame.index)
+    out: dict[str, Any] = {}
     source = _col(frame, "source").fillna("query")
     record_id = _col(frame, "record_id").fillna("").astype(str)
-    out["unique_id"] = source.astype(str) + "|" + record_id
-    out["source"] = source
-    out["record_id"] = record_id
-    surname = _mapped(_col(frame, "last_name"), clean_name)
-    first = _mapped(_col(frame, "first_name"), clean_name)
-    middle = _mapped(_col(frame, "middle_name"), clean_name)
-    tokens = _mapped(surname, surname_tokens)
-    out["surname"] = tokens.map(lambda t: " ".join(t) if t else None)
-    out["surname_tokens"] = tokens.map(lambda t: list(t))
-    out["surname_dm"] = _mapped(out["surname"], lambda s: phonetic(s.split(" ")[0]) if s else None)
-    out["surname_tk"] = _mapped(out["surname"], translit_key)
-    pairs = pd.Series(list(zip(first, middle, strict=True)), index=frame.index, dtype=object)
-    out["forename"] = pairs.map(lambda fm: forename_parts(fm[0], fm[1])[0])
-    out["forename_dm"] = _mapped(out["forename"], phonetic)
+    out["unique_id"] = (source.astype(str) + "|" + record_id).to_numpy()
+    out["source"] = source.to_numpy()
+    out["record_id"] = record_id.to_numpy()
+    codes, raw = distinct.codes_of(_col(frame, "last_name"))
+    parts = distinct.apply(_surname_parts, distinct.apply(clean_name, raw))
+    for i, column in enumerate(("surname", "surname_tokens", "surname_dm", "surname_tk")):
+        out[column] = distinct.take(distinct.field(parts, i), codes)
+    codes, raw = distinct.codes_of(_col(frame, "first_name"))
+    first = distinct.take(distinct.apply(clean_name, raw), codes)
+    first_codes = distinct.codes_of(first)
+    middle = distinct.mapped(_col(frame, "middle_name"), clean_name)
+    codes, firsts, middles = distinct.pair_codes(first_codes, distinct.codes_of(middle))
+    names = distinct.apply(forename_parts, firsts, middles)
+    forenames = distinct.field(names, 0)
+    out["forename"] = distinct.take(forenames, codes)
+    out["forename_dm"] = distinct.take(distinct.apply(phonetic, forenames), codes)
     out["given"] = first
-    out["given_symbols"] = _mapped(first, lambda g: list(given_symbols(g)))
-    out["middle"] = pairs.map(lambda fm: forename_parts(fm[0], fm[1])[1])
-    keys = pd.Series(list(zip(out["surname"], out["forename"], strict=True)), index=frame.index)
-    out["name_key"] = keys.map(lambda sf: name_key(sf[0], sf[1]))
-    dob_parts = _mapped(_col(frame, "dob"), parse_dob)
+    symbols = distinct.apply(lambda g: list(given_symbols(g)), first_codes[1])
+    out["given_symbols"] = distinct.take(symbols, first_codes[0])
+    out["middle"] = distinct.take(distinct.field(names, 1), codes)
+    codes, surnames, forenames = distinct.pair_codes(
+        distinct.codes_of(out["surname"]), distinct.codes_of(out["forename"])
+    )
+    out["name_key"] = distinct.take(distinct.apply(name_key, surnames, forenames), codes)
+    codes, raw = distinct.codes_of(_col(frame, "dob"))
+    dob_parts = distinct.apply(parse_dob, raw)
     for i, part in enumerate(INT_COLUMNS):
-        out[part] = dob_parts.map(lambda p, i=i: p[i]).astype("Int64")
-    out["dob"] = dob_parts.map(lambda p: dob_string(*p))
-    out["sex"] = _mapped(_col(frame, "sex"), lambda v: v if v in {"M", "F", "X"} else None)
-    out["birth_country"] = _mapped(_col(frame, "birth_country"), canon_identifier)
+        out[part] = distinct.int_column(distinct.field(dob_parts, i), codes)
+    out["dob"] = distinct.take(distinct.apply(lambda p: dob_string(*p), dob_parts), codes)
+    out["sex"] = distinct.mapped(_col(frame, "sex"), lambda v: v if v in {"M", "F", "X"} else None)
+    out["birth_country"] = distinct.mapped(_col(frame, "birth_country"), canon_identifier)
     for column, canon in _ID_CANON.items():
-        out[column] = _mapped(_col(frame, column), canon)
+        out[column] = distinct.mapped(_col(frame, column), canon)
     for column, (base, derive) in DERIVED_KEYS.items():
-        out[column] = _mapped(out[base], derive)
-    out["address"] = _mapped(_col(frame, "address"), clean_address)
-    out["city"] = _mapped(_col(frame, "city"), clean_name)
-    out["state"] = _mapped(_col(frame, "state"), canon_identifier)
-    out["zip"] = _mapped(_col(frame, "zip"), canon_identifier)
-    return out.reset_index(drop=True)
+        out[column] = distinct.mapped(out[base], derive)
+    out["address"] = distinct.mapped(_col(frame, "address"), clean_address)
+    out["city"] = distinct.mapped(_col(frame, "city"), clean_name)
+    out["state"] = distinct.mapped(_col(frame, "state"), canon_identifier)
+    out["zip"] = distinct.mapped(_col(frame, "zip"), canon_identifier)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
 def standardise_one(row: dict[str, Any]) -> dict[str, Any]:
