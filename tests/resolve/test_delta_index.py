@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from conftest import BuiltWorld
-from vetline.resolve import index as index_module
+from vetline.resolve import keys as keys_module
 from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.regroup import match_rows
@@ -37,7 +37,7 @@ def _same(a: RecordIndex, b: RecordIndex, rows: list[dict[str, object]]) -> None
 def test_adds_one_by_one_equal_a_full_index(
     table: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(index_module, "TAIL_MIN", 16)  # merge tails often, too
+    monkeypatch.setattr(keys_module, "TAIL_MIN", 16)  # merge tails often, too
     ids = [f"P{i}" for i in range(len(table))]
     full = RecordIndex.from_match_table(table, ids)
     head = 200

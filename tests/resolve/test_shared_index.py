@@ -19,6 +19,7 @@ import pytest
 from conftest import BuiltWorld
 from vetline.resolve import Resolver
 from vetline.resolve import index as index_module
+from vetline.resolve import keys as keys_module
 from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.comparisons import BLOCKING_RULES
 from vetline.resolve.index import CODED_COLUMNS, RecordIndex
@@ -84,7 +85,7 @@ def test_live_adds_and_rewrites_leave_the_files_alone(
 ) -> None:
     """A live add moves columns to owned buffers; a rewrite in place writes a
     copy-on-write page: the mapped files (another worker's pages) never change."""
-    monkeypatch.setattr(index_module, "TAIL_MIN", 16)
+    monkeypatch.setattr(keys_module, "TAIL_MIN", 16)
     ids = [f"P{i}" for i in range(len(table))]
     head = len(table) - 40
     RecordIndex.from_match_table(table.iloc[:head], ids[:head]).save(tmp_path / "base")

@@ -15,6 +15,8 @@ and every key table: ~65 ms a record at 1M rows. A changed record is rewritten i
 (``replace``): its old keys leave the key tables and its new ones enter. Term
 frequencies are kept as counts and adjusted by the rows that come and go, not recounted.
 
+The blocking keys and their sorted key tables are ``keys.py``'s.
+
 Blocking-only columns derived from another (``standardise.DERIVED_KEYS``: the SSN
 halves) are not stored: their key hashes come from the source column's vocabulary. So
 an index saved before a blocking rule was added still loads; its key tables are rebuilt
@@ -23,9 +25,8 @@ from the stored columns (seconds at 1M rows) instead of demanding a full build.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,12 @@ import pandas as pd
 
 from vetline.resolve import saved
 from vetline.resolve.comparisons import BLOCKING_RULES, comparison_columns
+from vetline.resolve.keys import _MULT, KeyTable, Rows, _hash_values
+from vetline.resolve.keys import IndexI32 as IndexI32  # re-exported: the index's row arrays
+from vetline.resolve.keys import subject_key as subject_key  # re-exported
 from vetline.resolve.mapped import MappedStrings
 from vetline.resolve.standardise import DERIVED_KEYS, INT_COLUMNS, LIST_COLUMNS
 
-_MULT_INT = 0x100000001B3
-_MULT = np.uint64(_MULT_INT)
 #: Coded columns: everything a comparison or a blocking rule reads, plus ids.
 CODED_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys(
@@ -56,23 +58,11 @@ CODED_COLUMNS: tuple[str, ...] = tuple(
         )
     )
 )
-IndexI32 = npt.NDArray[np.int32]
 #: Vocabularies of at least this many entries stay mapped when an index is loaded
 #: (shared between processes, decoded per query); smaller ones become Python lists.
 MAP_MIN = 50_000
 #: Above this many rows, ``Coded.values`` of a mapped vocabulary decodes distinct codes.
 DISTINCT_MIN = 64
-Rows = npt.NDArray[np.integer[Any]]
-
-
-def _stable_hash(value: Any) -> int:
-    """64-bit BLAKE2b of the value's text (tuples joined by ``|``): same in every process."""
-    text = "|".join(value) if isinstance(value, tuple) else str(value)
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
-
-
-def _hash_values(values: Sequence[Any]) -> npt.NDArray[np.uint64]:
-    return np.fromiter((_stable_hash(v) for v in values), dtype=np.uint64, count=len(values))
 
 
 def _grown(
@@ -317,125 +307,6 @@ def _row_hashes(
             h = (h * _MULT) ^ part
         ok &= present
     return h, ok
-
-
-_MASK = (1 << 64) - 1
-
-
-def subject_key(
-    rule: tuple[str, ...], row: dict[str, Any], parts: dict[str, int] | None = None
-) -> int | None:
-    """The key hash of ``rule`` for one standardised row, ``None`` if a part is missing.
-
-    Python integers modulo 2**64: the uint64 arithmetic of ``_row_hashes``, without
-    creating NumPy arrays per query. ``parts`` caches each column's hash across the rules
-    of one row (``dob`` alone is in four).
-    """
-    h = 0
-    for column in rule:
-        part = parts.get(column) if parts is not None else None
-        if part is None:
-            value = row.get(column)
-            if value is None or value == [] or value == ():
-                return None
-            key = int(value) if column in INT_COLUMNS else value
-            part = _stable_hash(tuple(key) if isinstance(key, list) else key)
-            if parts is not None:
-                parts[column] = part
-        h = ((h * _MULT_INT) & _MASK) ^ part
-    return h
-
-
-#: A key table's tail is merged into its main arrays past this many entries, or 1/16
-#: of the main table, whichever is larger: each merge copies the table once, so a day's
-#: additions cost a few copies in all instead of one per record.
-TAIL_MIN = 65_536
-
-
-def _empty_keys() -> npt.NDArray[np.uint64]:
-    return np.zeros(0, dtype=np.uint64)
-
-
-def _empty_rows() -> IndexI32:
-    return np.zeros(0, dtype=np.int32)
-
-
-@dataclass
-class KeyTable:
-    """One blocking rule: sorted key hashes and the row of each, plus a small sorted
-    tail of recent insertions (searched beside the main arrays, merged when it grows)."""
-
-    keys: npt.NDArray[np.uint64]
-    rows: IndexI32
-    tail_keys: npt.NDArray[np.uint64] = field(default_factory=_empty_keys)
-    tail_rows: IndexI32 = field(default_factory=_empty_rows)
-
-    def lookup(self, key: int, limit: int) -> IndexI32 | None:
-        k = np.uint64(key)
-        lo = int(self.keys.searchsorted(k, "left"))
-        if len(self.tail_keys):
-            tlo = int(self.tail_keys.searchsorted(k, "left"))
-            thi = int(self.tail_keys.searchsorted(k, "right"))
-            hi = int(self.keys.searchsorted(k, "right")) if lo < len(self.keys) else lo
-            if (hi - lo) + (thi - tlo) > limit:
-                return None
-            if thi == tlo:
-                return self.rows[lo:hi]
-            return np.concatenate([self.rows[lo:hi], self.tail_rows[tlo:thi]])
-        if lo == len(self.keys) or self.keys[lo] != k:
-            return self.rows[lo:lo]  # most keys of a query are absent: one search
-        hi = int(self.keys.searchsorted(k, "right"))
-        if hi - lo > limit:
-            return None
-        return self.rows[lo:hi]
-
-    def count(self, key: int) -> int:
-        """How many records have this key (no limit: a count, not the rows)."""
-        k = np.uint64(key)
-        n = int(self.keys.searchsorted(k, "right")) - int(self.keys.searchsorted(k, "left"))
-        if len(self.tail_keys):
-            n += int(self.tail_keys.searchsorted(k, "right"))
-            n -= int(self.tail_keys.searchsorted(k, "left"))
-        return n
-
-    def __len__(self) -> int:
-        return len(self.keys) + len(self.tail_keys)
-
-    def insert(self, keys: npt.NDArray[np.uint64], rows: IndexI32) -> None:
-        """Insert into the tail (sorted); merge it into the main arrays once it is large."""
-        order = np.argsort(keys, kind="stable")
-        keys, rows = keys[order], rows[order]
-        pos = np.searchsorted(self.tail_keys, keys, "right")
-        self.tail_keys = np.insert(self.tail_keys, pos, keys)
-        self.tail_rows = np.insert(self.tail_rows, pos, rows.astype(np.int32))
-        if len(self.tail_keys) > max(TAIL_MIN, len(self.keys) // 16):
-            self.compact()
-
-    def compact(self) -> None:
-        """Merge the tail into the main arrays (one copy of the table)."""
-        if not len(self.tail_keys):
-            return
-        pos = np.searchsorted(self.keys, self.tail_keys, "right")
-        self.keys = np.insert(self.keys, pos, self.tail_keys)
-        self.rows = np.insert(self.rows, pos, self.tail_rows)
-        self.tail_keys, self.tail_rows = _empty_keys(), _empty_rows()
-
-    def remove(self, rows: Rows, size: int | None = None) -> None:
-        """Drop every entry of ``rows`` (a changed record's old keys).
-
-        ``size``: the index's row count; with it the rows are marked in a boolean array
-        and each entry looked up there (one gather, O(table)), instead of ``np.isin``'s
-        sort of the whole table (O(table log table), per rule, per update)."""
-        if size is None:
-            size = int(max(self.rows.max(initial=-1), self.tail_rows.max(initial=-1))) + 1
-        marked = np.zeros(max(size, 1), dtype=bool)
-        marked[np.asarray(rows, dtype=np.intp)] = True
-        keep = ~marked[self.rows]
-        if not keep.all():
-            self.keys, self.rows = self.keys[keep], self.rows[keep]
-        keep = ~marked[self.tail_rows]
-        if not keep.all():
-            self.tail_keys, self.tail_rows = self.tail_keys[keep], self.tail_rows[keep]
 
 
 @dataclass
