@@ -105,6 +105,18 @@ class Coded:
         return cls(codes.astype(np.int32), list(uniques))
 
     @classmethod
+    def encode_lists(cls, values: pd.Series) -> Coded:
+        """``encode`` for a column of lists (and nulls) whose rows share list objects
+        (``standardise_frame`` gives rows of one name one list): each distinct object
+        is made a tuple once, not each row (≈ 1.5 CPU s a million records). Same codes:
+        objects are numbered in order of first appearance, then their values."""
+        column = values.to_numpy(dtype=object)
+        by_object, _ = pd.factorize(np.fromiter(map(id, column), np.uint64, len(column)))
+        first = np.unique(by_object, return_index=True)[1]
+        distinct = cls.encode(column[first].tolist())
+        return cls(distinct.codes[by_object], distinct.vocab)
+
+    @classmethod
     def encode_scalars(cls, values: pd.Series) -> Coded:
         """``encode`` for a column of strings and nulls (no lists): one factorize, no
         Python pass per row (≈ 9 s saved over the 23 columns of a 1M-record build)."""
@@ -368,17 +380,22 @@ class RecordIndex:
 
     @classmethod
     def from_match_table(cls, table: pd.DataFrame, person_ids: Sequence[str]) -> RecordIndex:
-        frame = table.assign(person_id=list(person_ids))
+        """The index of a (built) match table, ``person_ids`` one per row.
+
+        Reads the table's columns in place: a copy with the person ids beside (as
+        ``assign`` made) was every column's pointers again, ≈ 2.5 GB at 10M records."""
         coded = {
-            c: Coded.encode(frame[c].tolist())
+            c: Coded.encode_scalars(pd.Series(list(person_ids), dtype=object))
+            if c == "person_id"
+            else Coded.encode_lists(table[c])
             if c in LIST_COLUMNS
-            else Coded.encode_scalars(frame[c])
+            else Coded.encode_scalars(table[c])
             for c in CODED_COLUMNS
         }
-        ints = {c: np.asarray(frame[c].astype("float64"), dtype=np.float64) for c in INT_COLUMNS}
+        ints = {c: np.asarray(table[c].astype("float64"), dtype=np.float64) for c in INT_COLUMNS}
         symbols: dict[str, tuple[str, ...]] = {}
-        if "given" in frame.columns:
-            pairs = frame[["given", "given_symbols"]].dropna(subset=["given"])
+        if "given" in table.columns:
+            pairs = table[["given", "given_symbols"]].dropna(subset=["given"])
             pairs = pairs.drop_duplicates(subset=["given"])
             symbols = {
                 g: tuple(v) for g, v in zip(pairs["given"], pairs["given_symbols"], strict=True)
