@@ -71,6 +71,16 @@ def take(results: Objects, codes: Codes) -> Objects:
     return out
 
 
+def shared(results: Objects, pool: dict[Any, Any] | None) -> Objects:
+    """``results`` with each value replaced by the pool's equal one (added if new): one
+    object per value across calls (lists keyed by their tuple; never mutated)."""
+    if pool is None:
+        return results
+    return objects(
+        pool.setdefault(tuple(v) if isinstance(v, list) else v, v) for v in results.tolist()
+    )
+
+
 def mapped(values: Any, fn: Callable[[Any], Any]) -> Objects:
     """``fn(value)`` for every row, ``fn`` called once per distinct value."""
     codes, uniques = codes_of(values)
