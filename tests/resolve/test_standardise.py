@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from vetline.resolve.standardise import (
@@ -17,6 +18,7 @@ from vetline.resolve.standardise import (
     phonetic,
     ssn_head,
     ssn_tail,
+    standardise_arrow,
     standardise_frame,
     standardise_one,
     surname_tokens,
@@ -197,6 +199,33 @@ def test_repeated_and_missing_values_standardise_as_one_row_each() -> None:
             got = table.iloc[i][column]
             got = None if got is pd.NA else got
             assert got == value or (got is None and value is None), (i, column)
+
+
+def test_arrow_and_frame_standardise_identically() -> None:
+    """The build standardises Arrow chunks (``standardise_arrow``: Arrow's dictionary
+    codes, pools across chunks); the real-time path, frames. Same table."""
+    rows = [
+        {"source": None, "record_id": "9", "last_name": "DE LA CRUZ", "first_name": "BOB",
+         "dob": "1985-03", "ssn": "223-45-6789", "city": "San José"},
+        {"source": "court", "record_id": None, "last_name": None, "first_name": "ANNE MARIE",
+         "middle_name": "KAY", "sex": "F", "zip": "90011"},
+        {"source": "court", "record_id": "2", "last_name": "DE LA CRUZ", "first_name": "BOB",
+         "dob": "bad", "sex": "Q", "address": "17 Linden Avenue"},
+    ] * 3  # fmt: skip
+    columns = ["source", "record_id", "last_name", "first_name", "middle_name", "dob",
+               "sex", "ssn", "city", "zip", "address"]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=columns)
+    table = pa.Table.from_pandas(frame, preserve_index=False).cast(
+        pa.schema([(c, pa.string()) for c in columns])
+    )
+    expected = standardise_frame(frame)
+    pd.testing.assert_frame_equal(standardise_arrow(table), expected)
+    pools: dict[str, dict[object, object]] = {}
+    halves = [standardise_arrow(table.slice(0, 4), pools), standardise_arrow(table.slice(4), pools)]
+    pd.testing.assert_frame_equal(pd.concat(halves, ignore_index=True), expected)
+    assert halves[0]["surname_tokens"][0] is halves[1]["surname_tokens"][4]  # one list
+    no_keys = standardise_arrow(table, keys=False)
+    assert no_keys["unique_id"].isna().all() and no_keys["record_id"].isna().all()
 
 
 @pytest.mark.parametrize(

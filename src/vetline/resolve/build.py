@@ -42,7 +42,7 @@ from vetline.resolve.ids import assign_person_ids, smallest_per_group
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.links import LINK_SCHEMA
 from vetline.resolve.model import MatchModel
-from vetline.resolve.standardise import clean_name, standardise_frame
+from vetline.resolve.standardise import clean_name, standardise_arrow, standardise_frame
 from vetline.resolve.symbol_cache import SymbolWorker
 
 
@@ -174,9 +174,8 @@ def _standardise_store(identities: pa.Table, progress: ProgressFn = no_progress)
     others: dict[str, list[pd.Series]] = {}
     pools: dict[str, dict[Any, Any]] = {}
     for step, start in enumerate(range(0, n, STANDARDISE_ROWS), start=1):
-        chunk = identities.slice(start, STANDARDISE_ROWS).to_pandas()
-        part = standardise_frame(chunk, pools)  # equal values: one object across chunks
-        del chunk
+        # Equal values one object across chunks (``pools``); the keys are made below.
+        part = standardise_arrow(identities.slice(start, STANDARDISE_ROWS), pools, keys=False)
         if not columns:
             columns = list(part.columns)
             objects_at = [c for c in columns if part[c].dtype == object]

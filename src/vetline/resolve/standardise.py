@@ -37,6 +37,8 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from doublemetaphone import doublemetaphone
 from unidecode import unidecode
 
@@ -405,6 +407,10 @@ SHARED_COLUMNS: Final[frozenset[str]] = frozenset(
 )  # fmt: skip
 
 
+#: A column as ``distinct.codes_of`` gives it: (code per row, distinct values + ``None``).
+Column = tuple[distinct.Codes, distinct.Objects]
+
+
 def standardise_frame(
     frame: pd.DataFrame, pools: dict[str, dict[Any, Any]] | None = None
 ) -> pd.DataFrame:
@@ -420,32 +426,82 @@ def standardise_frame(
     of ``SHARED_COLUMNS`` become one object across calls — the build standardises a
     chunk at a time, and each chunk's own copies were ≈ 0.1 GB a million records.
     """
-    out: dict[str, Any] = {}
+    source = _col(frame, "source").fillna("query")
+    record_id = _col(frame, "record_id").fillna("").astype(str)
+    keys = {
+        "unique_id": (source.astype(str) + "|" + record_id).to_numpy(),
+        "source": source.to_numpy(),
+        "record_id": record_id.to_numpy(),
+    }
+    return _standardise(keys, lambda name: distinct.codes_of(_col(frame, name)), pools)
+
+
+def standardise_arrow(
+    table: pa.Table, pools: dict[str, dict[Any, Any]] | None = None, *, keys: bool = True
+) -> pd.DataFrame:
+    """``standardise_frame`` of an Arrow table of string columns (the store's identity
+    columns, as the build reads them), without a Python string per row and column:
+    each column is dictionary-encoded by Arrow and only its distinct values become
+    Python objects (≈ 0.6 CPU s saved per 250,000 records). ``keys=False``: the
+    ``unique_id`` and ``record_id`` columns are left ``None`` (the build makes them
+    once for the whole store).
+    """
+    n = table.num_rows
+    source = _arrow_codes(table, "source", fill="query")
+    keys_of: dict[str, Any] = {"source": distinct.take(source[1], source[0])}
+    if keys and n:
+        record_id = pc.fill_null(table["record_id"], "")
+        joined = pc.binary_join_element_wise(pc.fill_null(table["source"], "query"), record_id, "|")
+        keys_of["unique_id"] = joined.to_numpy(zero_copy_only=False)
+        keys_of["record_id"] = record_id.to_numpy(zero_copy_only=False)
+    else:
+        keys_of["unique_id"] = keys_of["record_id"] = np.full(n, None, dtype=object)
+    keys_of = {c: keys_of[c] for c in ("unique_id", "source", "record_id")}
+    return _standardise(keys_of, lambda name: _arrow_codes(table, name), pools)
+
+
+def _arrow_codes(table: pa.Table, name: str, fill: str | None = None) -> Column:
+    """``distinct.codes_of`` of an Arrow string column (absent: all null), by Arrow."""
+    n = table.num_rows
+    if name not in table.column_names:
+        return np.zeros(n, dtype=np.intp), distinct.objects([fill])
+    column = table[name].combine_chunks() if n else pa.array([], pa.string())
+    if fill is not None:
+        column = pc.fill_null(column, fill)
+    encoded = pc.dictionary_encode(column)
+    values = encoded.dictionary.to_pylist()
+    codes = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
+    return codes.astype(np.intp, copy=False), distinct.objects([*values, None])
+
+
+def _standardise(
+    keys: dict[str, Any],
+    col: Callable[[str], Column],
+    pools: dict[str, dict[Any, Any]] | None,
+) -> pd.DataFrame:
+    """The match table from its key columns and ``col``: each input column's codes."""
+    out: dict[str, Any] = dict(keys)
 
     def spread(column: str, results: distinct.Objects, codes: distinct.Codes) -> None:
         pool = pools.setdefault(column, {}) if pools is not None else None
         out[column] = distinct.take(distinct.shared(results, pool), codes)
 
-    def mapped(column: str, values: Any, fn: Callable[[Any], Any]) -> None:
-        codes, uniques = distinct.codes_of(values)
+    def mapped(column: str, values: Column, fn: Callable[[Any], Any]) -> None:
+        codes, uniques = values
         if column in SHARED_COLUMNS:
             spread(column, distinct.apply(fn, uniques), codes)
         else:
             out[column] = distinct.take(distinct.apply(fn, uniques), codes)
 
-    source = _col(frame, "source").fillna("query")
-    record_id = _col(frame, "record_id").fillna("").astype(str)
-    out["unique_id"] = (source.astype(str) + "|" + record_id).to_numpy()
-    out["source"] = source.to_numpy()
-    out["record_id"] = record_id.to_numpy()
-    codes, raw = distinct.codes_of(_col(frame, "last_name"))
+    codes, raw = col("last_name")
     parts = distinct.apply(_surname_parts, distinct.apply(clean_name, raw))
     for i, column in enumerate(("surname", "surname_tokens", "surname_dm", "surname_tk")):
         spread(column, distinct.field(parts, i), codes)
-    codes, raw = distinct.codes_of(_col(frame, "first_name"))
+    codes, raw = col("first_name")
     first = distinct.take(distinct.apply(clean_name, raw), codes)
     first_codes = distinct.codes_of(first)
-    middle = distinct.mapped(_col(frame, "middle_name"), clean_name)
+    codes, raw = col("middle_name")
+    middle = distinct.take(distinct.apply(clean_name, raw), codes)
     codes, firsts, middles = distinct.pair_codes(first_codes, distinct.codes_of(middle))
     names = distinct.apply(forename_parts, firsts, middles)
     forenames = distinct.field(names, 0)
@@ -459,22 +515,22 @@ def standardise_frame(
         distinct.codes_of(out["surname"]), distinct.codes_of(out["forename"])
     )
     spread("name_key", distinct.apply(name_key, surnames, forenames), codes)
-    codes, raw = distinct.codes_of(_col(frame, "dob"))
+    codes, raw = col("dob")
     dob_parts = distinct.apply(parse_dob, raw)
     for i, part in enumerate(INT_COLUMNS):
         out[part] = distinct.int_column(distinct.field(dob_parts, i), codes)
     spread("dob", distinct.apply(lambda p: dob_string(*p), dob_parts), codes)
-    mapped("sex", _col(frame, "sex"), lambda v: v if v in {"M", "F", "X"} else None)
-    mapped("birth_country", _col(frame, "birth_country"), canon_identifier)
+    mapped("sex", col("sex"), lambda v: v if v in {"M", "F", "X"} else None)
+    mapped("birth_country", col("birth_country"), canon_identifier)
     for column, canon in _ID_CANON.items():
-        mapped(column, _col(frame, column), canon)
+        mapped(column, col(column), canon)
     for column, (base, derive) in DERIVED_KEYS.items():
-        mapped(column, out[base], derive)
-    mapped("address", _col(frame, "address"), clean_address)
-    mapped("city", _col(frame, "city"), clean_name)
-    mapped("state", _col(frame, "state"), canon_identifier)
-    mapped("zip", _col(frame, "zip"), canon_identifier)
-    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+        mapped(column, distinct.codes_of(out[base]), derive)
+    mapped("address", col("address"), clean_address)
+    mapped("city", col("city"), clean_name)
+    mapped("state", col("state"), canon_identifier)
+    mapped("zip", col("zip"), canon_identifier)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(out["source"])))
 
 
 def standardise_one(row: dict[str, Any]) -> dict[str, Any]:
