@@ -62,3 +62,15 @@ def test_an_index_saved_under_fewer_rules_loads_with_rebuilt_keys(tmp_path: Path
         assert fresh.keys.tolist() == old.keys.tolist()
         assert fresh.rows.tolist() == old.rows.tolist()
     assert pd.Series(loaded.coded["unique_id"].vocab).tolist() == ["s|1", "s|2", "s|3"]
+
+
+def test_vocabulary_hashes_are_each_values_stable_hash() -> None:
+    """``_hash_values`` reads the joined digests at once; each must be the value's own
+    ``_stable_hash`` (what a query's ``subject_key`` computes), tuples and non-strings too."""
+    from vetline.resolve.keys import _hash_values, _stable_hash
+
+    values = ["GARCIA", "", "status|A123", ("A", "B"), 1985, None]
+    hashes = _hash_values(values)
+    assert str(hashes.dtype) == "uint64" and hashes.flags.writeable
+    assert [int(h) for h in hashes] == [_stable_hash(v) for v in values]
+    assert _hash_values([]).shape == (0,)

@@ -29,14 +29,23 @@ _MULT_INT = 0x100000001B3
 _MULT = np.uint64(_MULT_INT)
 
 
+def _digest(value: Any) -> bytes:
+    """8-byte BLAKE2b of the value's text (tuples joined by ``|``)."""
+    text = "|".join(value) if isinstance(value, tuple) else str(value)
+    return hashlib.blake2b(text.encode(), digest_size=8).digest()
+
+
 def _stable_hash(value: Any) -> int:
     """64-bit BLAKE2b of the value's text (tuples joined by ``|``): same in every process."""
-    text = "|".join(value) if isinstance(value, tuple) else str(value)
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+    return int.from_bytes(_digest(value), "little")
 
 
 def _hash_values(values: Sequence[Any]) -> npt.NDArray[np.uint64]:
-    return np.fromiter((_stable_hash(v) for v in values), dtype=np.uint64, count=len(values))
+    """``_stable_hash`` of each value: the digests joined and read as little-endian
+    uint64 at once (a Python int per value cost ≈ 30 % more: ≈ 3.5M vocabulary entries
+    are hashed at a 1M-record build)."""
+    digests = b"".join([_digest(v) for v in values])
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
 
 
 _MASK = (1 << 64) - 1
