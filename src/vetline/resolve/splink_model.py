@@ -23,8 +23,8 @@ import pandas as pd
 
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve.comparisons import (
-    BLOCKING_RULES,
     BLOCKING_FILTERS,
+    BLOCKING_RULES,
     COMPARISONS,
     DETERMINISTIC_RULES,
     EM_FALLBACK_SESSIONS,
