@@ -34,7 +34,7 @@ from rich.table import Table
 from vetline.resolve.build import _read_identities, _standardise_store
 from vetline.resolve.comparisons import BLOCKING_RULES
 from vetline.resolve.engine import open_engine
-from vetline.resolve.splink_model import blocked_pairs
+from vetline.resolve.splink_model import blocked_pairs, prediction_rules
 
 console = Console(width=220)  # a table of several worlds side by side
 
@@ -46,7 +46,6 @@ def _cpu() -> float:
 
 def measure(data: Path, sample: float) -> dict[str, object]:
     """Records, standardise CPU, exact pairs per rule, Splink's marginal count per rule."""
-    from splink import block_on
     from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
     cpu = _cpu()
@@ -62,7 +61,7 @@ def measure(data: Path, sample: float) -> dict[str, object]:
     t = time.perf_counter()
     records = count_comparisons_from_blocking_rules(
         frame,
-        blocking_rules=[block_on(*rule) for rule in BLOCKING_RULES],
+        blocking_rules=prediction_rules(),
         link_type="dedupe_only",
         record_sample_proportion=sample,
     )

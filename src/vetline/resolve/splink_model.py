@@ -23,6 +23,7 @@ import pandas as pd
 
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve.comparisons import (
+    BLOCKING_FILTERS,
     BLOCKING_RULES,
     COMPARISONS,
     DETERMINISTIC_RULES,
@@ -124,15 +125,29 @@ def splink_comparison(comparison: Comparison, model: MatchModel | None = None) -
 MAX_ITERATIONS = 25
 
 
+def prediction_rules() -> list[Any]:
+    """Splink's blocking rules for predict: each ``BLOCKING_RULES`` entry's equal keys,
+    and its ``BLOCKING_FILTERS`` condition where it has one (the equal keys stay the hash
+    join's keys; the condition filters the joined pairs before they are scored)."""
+    from splink import block_on
+    from splink.blocking_rule_library import And, CustomRule
+
+    made: list[Any] = []
+    for rule in BLOCKING_RULES:
+        extra = BLOCKING_FILTERS.get(rule)
+        made.append(And(block_on(*rule), CustomRule(extra)) if extra else block_on(*rule))
+    return made
+
+
 def settings(model: MatchModel | None = None, max_iterations: int = MAX_ITERATIONS) -> Any:
     """A Splink ``SettingsCreator`` for vetline's model (dedupe across all sources)."""
-    from splink import SettingsCreator, block_on
+    from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[splink_comparison(c, model) for c in COMPARISONS],
-        blocking_rules_to_generate_predictions=[block_on(*r) for r in BLOCKING_RULES],
+        blocking_rules_to_generate_predictions=prediction_rules(),
         probability_two_random_records_match=model.prior if model else 1e-4,
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,  # mw_ columns for cluster.py
