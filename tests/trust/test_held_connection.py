@@ -22,6 +22,7 @@ class Writer:
     def __init__(self) -> None:
         self.calls = 0
         self.kill: Database | None = None  # the next call first loses its connection
+        self.kill_late: Database | None = None  # ... after its own statements
 
     def __call__(self, uow: UnitOfWork, jobs: Sequence[str]) -> list[str | Exception]:
         self.calls += 1
@@ -34,6 +35,9 @@ class Writer:
             connection.execute(text("INSERT INTO scratch (name) VALUES (:n)"), {"n": job})
             if job == "boom":
                 raise RuntimeError("the batch cannot be written")
+        if self.kill_late is not None:  # the chain append, on the DBAPI cursor, meets it
+            _lose(self.kill_late, connection)
+            self.kill_late = None
         return [f"stored {job}" for job in jobs]
 
 
@@ -104,6 +108,19 @@ def test_a_lost_connection_is_replaced_and_the_batch_written_once(scratch: Datab
     group.close()
     assert sorted(_names(scratch)) == ["first", "second", "third"]
     assert _events(scratch) == 3
+
+
+def test_a_connection_lost_before_the_chain_append_is_replaced(scratch: Database) -> None:
+    """The first statement to meet the lost connection runs on the DBAPI cursor
+    (``db.prebuilt``): it is marked lost as Core marks it, and the batch runs again."""
+    writer = Writer()
+    group = GroupCommit(scratch, writer, actor=Actor.system("test"))
+    writer.kill_late = scratch
+    assert group.run("only") == "stored only"
+    assert group.held.opened == 2 and writer.calls == 2
+    group.close()
+    assert _names(scratch) == ["only"]
+    assert _events(scratch) == 1
 
 
 def test_a_connection_lost_between_transactions_is_replaced(scratch: Database) -> None:
