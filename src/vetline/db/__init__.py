@@ -4,7 +4,8 @@ Edit here: the engine factory (``engine.py``), the unit of work that owns every
 transaction (``uow.py``), migrations (``migrations/versions/``, one file per change, chained
 by ``down_revision``), the generic work-item claim (``work.py``) the desk's queue reuses, and
 the group commit (``batch.py``) that lets many request threads share one write transaction,
-the statements it runs in every transaction compiled once and sent to the DBAPI cursor
+the one connection its writer thread keeps between transactions (``held.py``), the
+statements it runs in every transaction compiled once and sent to the DBAPI cursor
 (``prebuilt.py``),
 the port through which a unit of work's audit events are written (``events.py``: the
 audit trail installs its writer; persistence imports nothing above it), the column

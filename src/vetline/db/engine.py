@@ -21,6 +21,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from vetline.db.prebuilt import driver_sql
 from vetline.errors import BadInput
 from vetline.settings import sqlite_url
 
@@ -77,8 +78,10 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # A read-only unit reads a snapshot and takes no write lock (see Database.readers).
+        # On the DBAPI cursor: every transaction begins here, and ``exec_driver_sql``'s
+        # execution context cost several times the statement (issue 18).
         readonly = conn.get_execution_options().get(READ_ONLY_OPTION, False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        driver_sql(conn, "BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine
 

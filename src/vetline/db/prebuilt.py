@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert, Update, UpdateBase
 
-__all__ = ["Prebuilt"]
+__all__ = ["Prebuilt", "driver_sql"]
 
 
 class _Plan:
@@ -143,6 +143,20 @@ def _compile(statement: Any, dialect: Any, keys: tuple[str, ...]) -> _Plan | Non
     return _Plan(compiled.string, names, positional, fixed, processors)
 
 
+def driver_sql(connection: Connection, sql: str) -> None:
+    """Run one statement without parameters or rows (``SAVEPOINT``, ``BEGIN IMMEDIATE``)
+    on ``connection``'s DBAPI cursor: what ``exec_driver_sql`` sends, without its
+    execution context, which cost several times the statement (issue 18)."""
+    try:
+        cursor = _cursor(connection)  # a closed connection fails here already
+        try:
+            cursor.execute(sql)
+        finally:
+            cursor.close()
+    except _dbapi_error(connection) as exc:
+        raise _wrapped(connection, sql, exc) from exc
+
+
 def _dbapi_error(connection: Connection) -> type[Exception]:
     """The driver's base error class (``sqlite3.Error``, ``psycopg.Error``)."""
     error: type[Exception] = connection.dialect.loaded_dbapi.Error
@@ -152,8 +166,18 @@ def _dbapi_error(connection: Connection) -> type[Exception]:
 def _wrapped(connection: Connection, sql: str, exc: Exception) -> Exception:
     """The driver's error as SQLAlchemy raises it from ``Connection.execute``
     (``OperationalError``, ``IntegrityError``…, with the driver's as ``orig``), so the
-    callers' handling is unchanged: a full disk is still a 503 (``db.storage``)."""
-    return DBAPIError.instance(sql, None, exc, _dbapi_error(connection), dialect=connection.dialect)
+    callers' handling is unchanged: a full disk is still a 503 (``db.storage``).
+
+    A lost connection is marked and invalidated as ``Connection.execute`` would: a
+    writer that keeps its connection (``vetline.db.held``) must see it is gone.
+    """
+    dialect = connection.dialect
+    lost = bool(dialect.is_disconnect(exc, connection.connection.dbapi_connection, None))  # type: ignore[arg-type]
+    if lost:
+        connection.invalidate(exc)
+    return DBAPIError.instance(
+        sql, None, exc, _dbapi_error(connection), dialect=dialect, connection_invalidated=lost
+    )
 
 
 def _cursor(connection: Connection) -> Any:

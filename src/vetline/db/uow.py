@@ -28,6 +28,8 @@ from vetline.actor import Actor
 from vetline.db.base import utcnow
 from vetline.db.engine import Database
 from vetline.db.events import CarriedEvents, EventDraft, event_writer
+from vetline.db.held import HeldConnection
+from vetline.db.prebuilt import driver_sql
 
 __all__ = ["Actor", "UnitOfWork"]  # Actor re-exported: it lived here before vetline.actor
 
@@ -49,14 +51,21 @@ class UnitOfWork:
         clock: Callable[[], datetime] = utcnow,
         write: bool = False,
         read_only: bool | None = None,
+        held: HeldConnection | None = None,
     ) -> None:
+        """``held``: a writing unit runs its transaction on this long-lived connection and
+        session (a writer thread's, ``vetline.db.held``) instead of a pooled session of its
+        own; the transaction begins, commits and rolls back exactly as with its own."""
         self.database = database
         self.actor = actor
         self.clock = clock
         # ``read_only`` is the older spelling, still accepted: ``read_only=False`` writes.
         self.read_only = not write if read_only is None else read_only
         self._session: Session | None = None
+        self._held = held if not self.read_only else None
         self._committed = False
+        #: COMMIT was sent: from here a lost connection leaves the outcome unknown.
+        self.committing = False
         self._events: list[EventDraft] = []
         self._carried: list[CarriedEvents] = []
         self._writer: AbstractContextManager[object] = nullcontext()
@@ -68,8 +77,14 @@ class UnitOfWork:
         else:
             self._writer = self.database.one_writer()
             self._writer.__enter__()
-            self._session = self.database.sessions()
+            try:
+                held = self._held
+                self._session = held.session() if held is not None else self.database.sessions()
+            except BaseException:
+                self._writer.__exit__(None, None, None)
+                raise
         self._committed = False
+        self.committing = False
         self._events = []
         self._carried = []
         return self
@@ -82,10 +97,13 @@ class UnitOfWork:
     ) -> None:
         session = self.session
         try:
-            if not self._committed:
+            if self._held is not None:
+                self._held.end(self._committed)
+            elif not self._committed:
                 session.rollback()
         finally:
-            session.close()
+            if self._held is None:
+                session.close()
             self._session = None
             self._events = []
             self._carried = []
@@ -118,6 +136,7 @@ class UnitOfWork:
         events, self._events = self._events, []
         carried, self._carried = self._carried, []
         rows = event_writer().append(self.session, events) if events else []
+        self.committing = True
         self.session.commit()
         self._committed = True
         for one in carried:
@@ -164,15 +183,15 @@ class UnitOfWork:
     def _plain_savepoint(self) -> Iterator[None]:
         session = self.session
         connection = session.connection()
-        connection.exec_driver_sql(f"SAVEPOINT {SAVEPOINT}")
+        driver_sql(connection, f"SAVEPOINT {SAVEPOINT}")
         try:
             yield
         except BaseException:
-            connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
-            connection.exec_driver_sql(f"RELEASE SAVEPOINT {SAVEPOINT}")
+            driver_sql(connection, f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+            driver_sql(connection, f"RELEASE SAVEPOINT {SAVEPOINT}")
             session.expunge_all()  # whatever the block loaded is no longer in the database
             raise
-        connection.exec_driver_sql(f"RELEASE SAVEPOINT {SAVEPOINT}")
+        driver_sql(connection, f"RELEASE SAVEPOINT {SAVEPOINT}")
 
     def include(self, carried: CarriedEvents | None) -> None:
         """Write events drafted before this unit (the API gate's) with it, if it commits."""
