@@ -213,4 +213,24 @@ def resolve_chunk(resolver: Resolver, subjects: Sequence[Subject]) -> list[Resol
     limit = resolver.settings.max_block_size
     found = candidates_many(resolver.index, rows, limit)
     scores = score_many(resolver, rows, found)
-    return [resolver._resolve_row(r, (f, sc)) for r, f, sc in zip(rows, found, scores, strict=True)]
+    persons = persons_many(resolver.index, found)
+    return [
+        resolver._resolve_row(r, (f, sc), p)
+        for r, f, sc, p in zip(rows, found, scores, persons, strict=True)
+    ]
+
+
+def persons_many(index: RecordIndex, found: Sequence[IndexI32]) -> list[list[str]]:
+    """Each row's candidates' person ids (``_resolve_row``'s ``persons``), decoded in one
+    ``Coded.values`` call for the whole chunk: a candidate record shared by several
+    subjects, or a person's several records, is decoded once (``Coded.values`` spreads
+    each distinct code), not once per row."""
+    if not len(found):
+        return []
+    every: list[str] = index.coded["person_id"].values(np.concatenate(found)).tolist()
+    out: list[list[str]] = []
+    start = 0
+    for f in found:
+        out.append(every[start : start + len(f)])
+        start += len(f)
+    return out

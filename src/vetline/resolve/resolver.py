@@ -209,10 +209,14 @@ class Resolver:
         return self._resolve_row(standardise_one(subject.as_row()))
 
     def _resolve_row(
-        self, row: dict[str, Any], scored: tuple[IndexI32, Scores] | None = None
+        self,
+        row: dict[str, Any],
+        scored: tuple[IndexI32, Scores] | None = None,
+        persons: list[str] | None = None,
     ) -> Resolution:
-        """``scored``: the row's candidates and their scores when already computed
-        (``chunk.resolve_chunk``: bit for bit what the lines below give)."""
+        """``scored``: the row's candidates and their scores when already computed, and
+        ``persons`` the candidates' person ids when already decoded (``chunk.resolve_chunk``:
+        bit for bit what the lines below give)."""
         s = self.settings
         if scored is None:
             rows = self.index.candidates(row, s.max_block_size)
@@ -223,7 +227,8 @@ class Resolver:
             return Resolution(MatchLevel.NO_RECORD, None, 0.0, None, reasons=["no candidate"])
         if scores is None:
             scores = self.scorer.score(row, rows)
-        persons: list[str] = self.index.coded["person_id"].values(rows).tolist()
+        if persons is None:
+            persons = self.index.coded["person_id"].values(rows).tolist()
         ranked = aggregate(scores, persons, self.model.prior_weight)
         gamma_rows: list[list[int]] = ranked.gamma.tolist()
         namesakes = self._namesakes(row, gamma_rows)
