@@ -235,3 +235,38 @@ def persons_many(index: RecordIndex, found: Sequence[IndexI32]) -> list[list[str
         out.append(every[start : start + len(f)])
         start += len(f)
     return out
+
+
+def holders_many(resolver: Resolver, wanted: Sequence[tuple[str, str]]) -> list[list[str]]:
+    """``[resolver.holders(column, value) for column, value in wanted]``, the candidate
+    blocks of all the values looked up together (``candidates_many``: one ``searchsorted``
+    per rule) and the index columns decoded once: a parent's identifiers, each of which
+    ``PersonLookup`` asks about (the holders of a passport number the parent's
+    naturalization record carries...)."""
+    from vetline.resolve.resolver import IDENTIFIER_COLUMNS
+
+    for column, _ in wanted:
+        if column not in IDENTIFIER_COLUMNS:
+            return [resolver.holders(c, v) for c, v in wanted]  # its BadInput, as asked
+    rows = [standardise_one({column: value}) for column, value in wanted]
+    index = resolver.index
+    found = candidates_many(index, rows, resolver.settings.max_block_size)
+    every: IndexI32 = (
+        np.concatenate(found).astype(np.int32, copy=False)
+        if len(found)
+        else np.zeros(0, dtype=np.int32)
+    )
+    persons = index.coded["person_id"].values(every).tolist()
+    out: list[list[str]] = []
+    start = 0
+    for (column, _), row, rows_found in zip(wanted, rows, found, strict=True):
+        stop = start + len(rows_found)
+        canon = row.get(column)
+        if canon is None:
+            out.append([])
+        else:
+            values = index.coded[column].values(rows_found)
+            held = (str(p) for v, p in zip(values, persons[start:stop], strict=True) if v == canon)
+            out.append(list(dict.fromkeys(held)))
+        start = stop
+    return out
