@@ -1,10 +1,10 @@
 """``aggregate`` (persons from scored candidate records) equals its plain-Python form.
 
-The function takes one-record persons as arrays and walks only the several-record
-persons in Python (batch CPU, bench/README.md "Batch CPU per row, round 5"); this holds
-it to the per-person loop it replaced, bit for bit, on random candidate sets: many or
-one record per person, exact / conflicting / null identifiers, missing dates of birth,
-ties and NaN weights.
+The function reads a one-record person's levels straight from its record and walks
+the identifier evidence only for several-record persons (batch CPU, bench/README.md
+"Batch CPU per row, round 5"); this holds it to the plain per-person loop, bit for
+bit, on random candidate sets: many or one record per person, exact / conflicting /
+null identifiers, missing dates of birth, ties and NaN weights.
 """
 
 from __future__ import annotations
