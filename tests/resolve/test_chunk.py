@@ -76,3 +76,23 @@ def test_chunk_candidates_equal_one_by_one(built_world: BuiltWorld, resolver: Re
             want = index.candidates(row, limit)
             assert got.dtype == want.dtype
             assert got.tolist() == want.tolist()
+
+
+def test_holders_many_equals_holders_one_by_one(
+    built_world: BuiltWorld, resolver: Resolver
+) -> None:
+    """A parent's identifiers looked up together (batch): the persons ``holders`` gives
+    for each, in its order; an unusable value holds nobody."""
+    from vetline.resolve.chunk import holders_many
+
+    wanted = [
+        (column, p[column])
+        for p in built_world.people[:120]
+        for column in ("a_number", "fin", "ssn", "passport_number")
+        if p.get(column)
+    ]
+    wanted += [("a_number", "A000-000-000"), ("fin", "NOT-A-FIN"), ("ssn", "")]
+    one_by_one = [resolver.holders(c, v) for c, v in wanted]
+    assert holders_many(resolver, wanted) == one_by_one
+    assert sum(1 for h in one_by_one if h) >= 50  # most values name their holders
+    assert holders_many(resolver, []) == []

@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any, Final
 
 from vetline.batch.policy import Bands, BatchPolicy
-from vetline.person import Outcome
+from vetline.person import Assessed
 from vetline.priority import PriorityWeights, priority_of
 from vetline.status.result import Direction
 from vetline.vocab import (
@@ -65,7 +65,7 @@ def band_of(level: MatchLevel, probability: float, needs_review: bool, bands: Ba
     return NONE
 
 
-def citizenship_signs(outcome: Outcome) -> list[str]:
+def citizenship_signs(outcome: Assessed) -> list[str]:
     """Every sign of U.S. citizenship in what the person core read, in words."""
     a = outcome.assessment
     signs: list[str] = []
@@ -111,7 +111,7 @@ def strongest_reasons(explanation: list[dict[str, Any]], n: int = 3) -> str:
 def result_of(
     row_number: int,
     list_ref: str | None,
-    outcome: Outcome,
+    outcome: Assessed,
     as_of: date,
     policy: BatchPolicy,
     categories: Mapping[str, Collection[str]],

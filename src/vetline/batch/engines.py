@@ -39,6 +39,10 @@ from vetline.errors import BadInput
 #: caches once for every worker instead of once in each (their answers are kept).
 WARM_ROWS = 64
 
+#: The collector's thresholds while a job's chunks run here (``run_local``; Python's
+#: default is (700, 10, 10)).
+GC_THRESHOLD = (50_000, 20, 100)
+
 Progress = Callable[[int], None]  # chunks finished so far (this run)
 
 #: The scorer of this process, keyed by what it was opened for (workers reuse it).
@@ -105,6 +109,12 @@ def run_local(
     # headers, copying every page they sit on. Measured (bench/README.md, batch CPU):
     # 2 workers cost ~45 % more CPU than 1 without this. Undone when the chunks are done.
     gc.freeze()
+    # And collect rarely: a row allocates thousands of short-lived objects (typed records,
+    # resolutions, result rows) and almost none are cyclic garbage, yet at the default
+    # thresholds the collector ran every 700 allocations and walked the growing memos in
+    # its full collections: ~5 % of a row's CPU (bench/README.md, "round 5").
+    threshold = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         if not forking:
             for n, chunk in enumerate(pending, start=1):
@@ -118,6 +128,7 @@ def run_local(
                 future.result()
                 progress(n)
     finally:
+        gc.set_threshold(*threshold)
         gc.unfreeze()
 
 

@@ -8,7 +8,8 @@ resolution out once, when the person core asks for that subject. Anything else (
 subject, a parent's A-number, a second row with the same subject) goes to the resolver
 itself, so an answer never depends on whether it was presolved.
 
-Edit here: which calls are served from the chunk's resolutions (only ``resolve``).
+Edit here: which calls are served from the chunk's resolutions (only ``resolve``); a
+parent's identifiers looked up together (``holders_many``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ class Presolved:
             if ready is not None:
                 return ready
         return self.resolver.resolve(subject)
+
+    def holders_many(self, wanted: Sequence[tuple[str, str]]) -> list[list[str]]:
+        """``[holders(column, value) ...]`` looked up together (``chunk.holders_many``:
+        the same persons, in the same order, as one ``holders`` call per value)."""
+        from vetline.resolve.chunk import holders_many
+
+        return holders_many(self.resolver, wanted)
 
     def __getattr__(self, name: str) -> Any:
         """``index``, ``holders``, ``linked``…: the resolver's own."""

@@ -1,11 +1,12 @@
 """One chunk of list rows through the person core: the same path as a real-time query.
 
-Every row becomes the person core's ``Question`` and goes through
-``vetline.person.work_out`` (resolver, records, status engine, the automatic-answer gate)
-exactly as ``vetline query`` and ``POST /v1/iaq`` do: same trained model, same
-thresholds, same guards; ``tests/batch/test_batch_same_answer.py`` checks person and
-probability against the real-time resolver to 1e-9. Only the band, the priority and the
-lead-candidate guard are batch's own (``bands.py``).
+Every row becomes the person core's ``Question`` and goes through the steps of
+``vetline.person.work_out`` (``assess_question``: resolver, records, status engine; not
+the automatic-answer gate, whose answer no result column shows) exactly as ``vetline
+query`` and ``POST /v1/iaq`` do: same trained model, same thresholds, same guards;
+``tests/batch/test_batch_same_answer.py`` checks person and probability against the
+real-time resolver to 1e-9. Only the band, the priority and the lead-candidate guard are
+batch's own (``bands.py``).
 
 A roster row's booking is the encounter (its date the assessment date, the person in
 custody); other lists are assessed as of the job's date.
@@ -26,7 +27,7 @@ from vetline.batch.bands import rejected_result, result_of
 from vetline.batch.listfile import ListRow
 from vetline.batch.policy import BatchPolicy
 from vetline.batch.presolve import Presolved
-from vetline.person import PersonLookup, Question, work_out
+from vetline.person import PersonLookup, Question, assess_question
 from vetline.priority import PriorityWeights
 from vetline.resolve import Resolver, Subject
 from vetline.status import Encounter, Policy
@@ -88,15 +89,14 @@ class Scorer:
         then each row goes through the person core as before."""
         rows = list(rows)
         keys = [_key(row) for row in rows]
-        self._presolve(
-            [
-                r
-                for r, k in zip(rows, keys, strict=True)
-                if r.same_as is None and k not in self._answers
-            ]
-        )
+        asked = {
+            i: question_of_row(row)
+            for i, (row, key) in enumerate(zip(rows, keys, strict=True))
+            if not row.rejected and row.same_as is None and key not in self._answers
+        }  # each question built once: for the chunk's resolution and for its answer
+        self._presolve(list(asked.values()))
         out: list[dict[str, Any]] = []
-        for row, key in zip(rows, keys, strict=True):
+        for i, (row, key) in enumerate(zip(rows, keys, strict=True)):
             if row.rejected:
                 out.append(rejected_result(row.row_number, row.list_ref, row.line, "rejected"))
                 continue
@@ -104,26 +104,28 @@ class Scorer:
                 out.append({"row_number": row.row_number, "list_ref": row.list_ref,
                             "line": row.line, "same_as": row.same_as})  # fmt: skip
                 continue
-            out.append({**self._known(row, key), "row_number": row.row_number,
+            out.append({**self._known(row, key, asked.get(i)), "row_number": row.row_number,
                         "list_ref": row.list_ref, "line": row.line})  # fmt: skip
         return out
 
-    def _known(self, row: ListRow, key: QuestionKey) -> dict[str, Any]:
-        """The result row of ``row``'s question: remembered, or worked out and remembered."""
+    def _known(
+        self, row: ListRow, key: QuestionKey, question: Question | None = None
+    ) -> dict[str, Any]:
+        """The result row of ``row``'s question: remembered, or worked out and remembered
+        (``question``: the row's question when already built)."""
         known = self._answers.get(key)
         if known is None:
-            known = self._answer(row)
+            known = self._answer(row, question or question_of_row(row))
             if len(self._answers) >= MEMO_QUESTIONS:
                 self._answers.pop(next(iter(self._answers)))
             self._answers[key] = known
         return known
 
-    def _presolve(self, rows: list[ListRow]) -> None:
-        """Resolve the subjects of ``rows`` (those not rejected) all at once."""
+    def _presolve(self, questions: list[Question]) -> None:
+        """Resolve the subjects of ``questions`` all at once."""
         resolver = self.lookup.resolver
         if isinstance(resolver, Presolved):
-            subjects = (question_of_row(row).subject for row in rows if not row.rejected)
-            resolver.presolve(list(dict.fromkeys(subjects)))
+            resolver.presolve(list(dict.fromkeys(q.subject for q in questions)))
 
     def warm_up(self, rows: Iterable[ListRow]) -> None:
         """Answer ``rows``: builds the lookup's lazy caches (the index's decoded columns
@@ -133,14 +135,16 @@ class Scorer:
         take the chunk path (``_presolve``), so its lazy caches (the index's decoded value
         arrays) are built here too."""
         rows = [row for row in rows if not row.rejected and row.same_as is None]
-        self._presolve(rows)
-        for row in rows:
-            self._known(row, _key(row))
+        questions = [question_of_row(row) for row in rows]
+        self._presolve(questions)
+        for row, question in zip(rows, questions, strict=True):
+            self._known(row, _key(row), question)
 
-    def _answer(self, row: ListRow) -> dict[str, Any]:
-        """The person core's answer to ``row``'s question, as a result row."""
-        question = question_of_row(row)
-        outcome = work_out(
+    def _answer(self, row: ListRow, question: Question) -> dict[str, Any]:
+        """The person core's answer to ``row``'s question, as a result row: resolved,
+        read and assessed as ``work_out`` does (``assess_question``: its very steps); the
+        gate's decision is not taken, no result column shows it."""
+        outcome = assess_question(
             question, self.lookup, received=self.as_of, policy=self.policy, timeline=False
         )
         return result_of(

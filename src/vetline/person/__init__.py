@@ -9,7 +9,8 @@ does.
 Public surface:
 
 * ``work_out(question, lookup, received=, policy=)`` → ``Outcome`` (``found``,
-  ``assessment``, ``decision``; ``draft()`` its JSON): the one path.
+  ``assessment``, ``decision``; ``draft()`` its JSON): the one path;
+  ``assess_question`` → ``Assessed``: its first steps, without the decision (batch).
 * ``Question(subject, kind, encounter)``: who is asked about, which answer rules apply,
   the encounter (its date, else the received day, is the assessment date).
 * ``PersonLookup.open(data_dir)`` (resolver + in-memory records) → ``find`` / ``person``
@@ -34,10 +35,11 @@ from vetline.person.candidates import Candidate, LinkNote, candidates_of
 from vetline.person.lookup import Found, PersonLookup, RecordSource, ResolverLike
 from vetline.person.question import Question
 from vetline.person.review import Reviewed, UnknownPerson, resolution_of_draft, review
-from vetline.person.working import Outcome, work_out
+from vetline.person.working import Assessed, Outcome, assess_question, work_out
 
 __all__ = [
     "Answer",
+    "Assessed",
     "Candidate",
     "Decision",
     "Found",
@@ -50,6 +52,7 @@ __all__ = [
     "Reviewed",
     "UnknownPerson",
     "assess_found",
+    "assess_question",
     "candidates_of",
     "decide",
     "resolution_of_draft",

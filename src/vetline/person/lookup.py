@@ -308,13 +308,18 @@ class PersonLookup:
         from vetline.resolve.resolver import IDENTIFIER_COLUMNS
 
         rows, _ = self.read(list(dict.fromkeys(keys)))
-        found: list[str] = []
+        wanted = [
+            (column, value)
+            for column in IDENTIFIER_COLUMNS
+            for value in {str(r[column]) for r in rows if r.get(column)}
+        ]
+        many = getattr(self.resolver, "holders_many", None)  # a batch job's: all at once
         with self._lock:
-            for column in IDENTIFIER_COLUMNS:
-                for value in {str(r[column]) for r in rows if r.get(column)}:
-                    persons = holders(column, value)
-                    if len(persons) <= MAX_HOLDERS:
-                        found += [p for p in persons if p not in known]
+            held = many(wanted) if many is not None else [holders(c, v) for c, v in wanted]
+        found: list[str] = []
+        for persons in held:
+            if len(persons) <= MAX_HOLDERS:
+                found += [p for p in persons if p not in known]
         out: list[tuple[str, str]] = []
         for pid in dict.fromkeys(found):
             out += self.keys_of(pid) or []

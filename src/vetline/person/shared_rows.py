@@ -24,6 +24,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -47,15 +48,32 @@ class SharedIds(Mapping[str, int]):
         self._ids, self._hashes = ids, hashes
 
     def __getitem__(self, record_id: str) -> int:
-        if not isinstance(record_id, str):
+        row = self._row(record_id)
+        if row is None:
             raise KeyError(record_id)
-        h = np.uint64(_hash(record_id))
-        lo = int(self._hashes.searchsorted(h, "left"))
-        hi = int(self._hashes.searchsorted(h, "right"))
+        return row
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``Mapping.get`` without its ``KeyError`` round trip (every record a batch job
+        reads is looked up here)."""
+        row = self._row(key)
+        return default if row is None else row
+
+    def _row(self, record_id: object) -> int | None:
+        """One binary search, then the rows of equal hash (almost always one) walked
+        from the last (was a second binary search for the end of the run)."""
+        if not isinstance(record_id, str):
+            return None
+        h = _hash(record_id)
+        hashes = self._hashes
+        lo = int(hashes.searchsorted(np.uint64(h), "left"))
+        hi, n = lo, len(hashes)
+        while hi < n and int(hashes[hi]) == h:
+            hi += 1
         for row in range(hi - 1, lo - 1, -1):  # stable order: the last written first
             if self._ids[row].as_py() == record_id:
                 return row
-        raise KeyError(record_id)
+        return None
 
     def __iter__(self) -> Iterator[str]:
         return iter(dict.fromkeys(self._ids.to_pylist()))

@@ -35,18 +35,26 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What ``work_out`` found: the question, the person and records read, the engine's
-    assessment, and the decision (the answer; automatic or the analyst's reasons)."""
+class Assessed:
+    """What ``assess_question`` found: the question, the person and records read, and the
+    engine's assessment; no decision (a batch result row shows none, and the gate's
+    answer text was 2 % of a batch row's CPU)."""
 
     question: Question
     found: Found
     assessment: AssessmentResult
-    decision: Decision
 
     @property
     def resolution(self) -> Resolution:
         return self.found.resolution
+
+
+@dataclass(frozen=True)
+class Outcome(Assessed):
+    """What ``work_out`` found: the question, the person and records read, the engine's
+    assessment, and the decision (the answer; automatic or the analyst's reasons)."""
+
+    decision: Decision
 
     @property
     def candidates(self) -> tuple[Candidate, ...]:
@@ -129,6 +137,22 @@ def work_out(
 
     ``timeline=False``: the assessment without its timeline (a batch result row shows
     none); the answer, the decision and everything else are the same."""
+    done = assess_question(question, lookup, received=received, policy=policy, timeline=timeline)
+    found, assessment = done.found, done.assessment
+    return Outcome(question, found, assessment, decision_for(question, found, assessment))
+
+
+def assess_question(
+    question: Question,
+    lookup: PersonLookup,
+    *,
+    received: date,
+    policy: Policy,
+    timeline: bool = True,
+) -> Assessed:
+    """``work_out`` without the decision: resolve, read and assess ``question``, the
+    very steps ``work_out`` takes (it calls this). For a reader that never shows the
+    gate's answer (batch result rows); reads only."""
     found = lookup.find(question.subject)
     assessment = assess_found(found, question, received, policy, timeline=timeline)
-    return Outcome(question, found, assessment, decision_for(question, found, assessment))
+    return Assessed(question, found, assessment)

@@ -85,35 +85,35 @@ def aggregate(scores: Scores, persons: Sequence[Any], prior_weight: float) -> Pe
 
     Candidate sets are small (a median of 4 records on the 1M-record world), so the
     per-person bookkeeping is plain Python; the sums stay NumPy reductions over the same
-    matrices, so every weight rounds exactly as before.
+    matrices, so every weight rounds exactly as before. Most persons own one candidate
+    record (``_one``: no best record to choose, no other record's identifier or date of
+    birth to weigh), and the biographic sums that choose a best record are only taken
+    when some person owns several.
     """
     gamma_rows: list[list[int]] = scores.gamma.tolist()
     weight_rows: list[list[float]] = scores.weights.tolist()
     members: dict[Any, list[int]] = {}  # person → its candidate rows, in first-seen order
     for r, person in enumerate(persons):
         members.setdefault(person, []).append(r)
-    bio: list[float] = (prior_weight + scores.weights[:, _BIO].sum(axis=1)).tolist()
+    bio: list[float] = (
+        (prior_weight + scores.weights[:, _BIO].sum(axis=1)).tolist()
+        if len(members) < len(persons)
+        else []
+    )
     best: list[int] = []
     gamma: list[list[int]] = []
     weights: list[list[float]] = []
     agrees: list[bool] = []
     for rows in members.values():
-        b = rows[0]
-        for r in rows[1:]:  # the best-scoring record; the first of equals
-            if bio[r] > bio[b]:
-                b = r
-        g_row, w_row = list(gamma_rows[b]), list(weight_rows[b])
-        for c in _ID_COLS:
-            g_row[c], w_row[c] = _identifier(rows, c, gamma_rows, weight_rows)
-        if g_row[_DOB] == 0:  # no date of birth on the best record: the person's others
-            dated = [r for r in rows if gamma_rows[r][_DOB] != 0]
-            if dated:
-                d = max(dated, key=lambda r: weight_rows[r][_DOB])
-                g_row[_DOB], w_row[_DOB] = gamma_rows[d][_DOB], weight_rows[d][_DOB]
+        if len(rows) == 1:
+            b = rows[0]
+            g_row, w_row, agree = _one(gamma_rows[b], weight_rows[b])
+        else:
+            b, g_row, w_row, agree = _many(rows, bio, gamma_rows, weight_rows)
         best.append(b)
         gamma.append(g_row)
         weights.append(w_row)
-        agrees.append(any(g_row[c] == _EXACT for c in _ID_COLS))
+        agrees.append(agree)
     total: list[float] = (prior_weight + np.array(weights).sum(axis=1)).tolist()
     if any(math.isnan(x) for x in total):
         rank: list[int] = np.argsort(-np.array(total), kind="stable").tolist()
@@ -128,3 +128,38 @@ def aggregate(scores: Scores, persons: Sequence[Any], prior_weight: float) -> Pe
         np.array([weights[i] for i in rank], dtype=np.float64),
         np.array([agrees[i] for i in rank], dtype=bool),
     )
+
+
+def _one(g_row: list[int], w_row: list[float]) -> tuple[list[int], list[float], bool]:
+    """A person with one candidate record: that record's levels and weights, with an
+    identifier level below exact read as null (``_identifier`` of one row). The lists
+    are changed in place: they are this record's own (``tolist``), and a record has one
+    person."""
+    agree = False
+    for c in _ID_COLS:
+        level = g_row[c]
+        if level == _EXACT:
+            agree = True
+        elif level < _EXACT:
+            g_row[c], w_row[c] = 0, 0.0
+    return g_row, w_row, agree
+
+
+def _many(
+    rows: list[int], bio: list[float], gamma_rows: list[list[int]], weight_rows: list[list[float]]
+) -> tuple[int, list[int], list[float], bool]:
+    """A person with several candidate records: the best biographic record, identifier
+    evidence from all of them, the date of birth from the others when the best lacks it."""
+    b = rows[0]
+    for r in rows[1:]:  # the best-scoring record; the first of equals
+        if bio[r] > bio[b]:
+            b = r
+    g_row, w_row = list(gamma_rows[b]), list(weight_rows[b])
+    for c in _ID_COLS:
+        g_row[c], w_row[c] = _identifier(rows, c, gamma_rows, weight_rows)
+    if g_row[_DOB] == 0:  # no date of birth on the best record: the person's others
+        dated = [r for r in rows if gamma_rows[r][_DOB] != 0]
+        if dated:
+            d = max(dated, key=lambda r: weight_rows[r][_DOB])
+            g_row[_DOB], w_row[_DOB] = gamma_rows[d][_DOB], weight_rows[d][_DOB]
+    return b, g_row, w_row, any(g_row[c] == _EXACT for c in _ID_COLS)

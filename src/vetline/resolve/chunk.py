@@ -41,6 +41,10 @@ _READ: tuple[str, ...] = tuple(
 )
 
 
+#: The subjects (or rows) that have a key for a blocking rule (``_pairs``'s ``keys_of``).
+_Owners = Sequence[int] | npt.NDArray[np.intp]
+
+
 def _left(rows: Sequence[dict[str, Any]], counts: npt.NDArray[np.intp]) -> dict[str, Any]:
     """Each subject's values repeated once per candidate: ``scorer.broadcast`` of every
     subject, laid end to end."""
@@ -97,29 +101,45 @@ def candidates_of_rows(
     ``rows``, ascending, each owner's candidates ascending — ``candidates_many``'s lists
     laid end to end. Each rule's keys are the index's own key hashes of those rows
     (``index.row_keys``: the keys the key tables were filled with), and the blocks are
-    gathered with array arithmetic, not a ``subject_key`` per row and rule and a
-    ``np.unique`` per row in Python (1.1M and 48k calls for a 48k-record delta)."""
+    gathered with array arithmetic (``_pairs``), not a ``subject_key`` per row and rule
+    and a ``np.unique`` per row in Python (1.1M and 48k calls for a 48k-record delta)."""
+
+    def keys_of(rule: tuple[str, ...]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
+        h, ok = index.row_keys(rule, rows)
+        return np.flatnonzero(ok), h[ok]
+
+    return _pairs(index, keys_of, limit)
+
+
+def _pairs(
+    index: RecordIndex,
+    keys_of: Callable[[tuple[str, ...]], tuple[_Owners, npt.NDArray[np.uint64]]],
+    limit: int,
+) -> tuple[npt.NDArray[np.intp], IndexI32]:
+    """Every ``(owner, row)`` pair sharing a blocking key (``keys_of(rule)``: the owners
+    that have a key for the rule, and those keys), unique, ordered by owner then row:
+    one ``searchsorted`` per rule and the blocks gathered with array arithmetic; a block
+    over the cap counts main table and tail together, as ``KeyTable.lookup`` does."""
     owners: list[npt.NDArray[np.int64]] = []
     found: list[npt.NDArray[np.int64]] = []
     for rule, table in zip(BLOCKING_RULES, index.keys, strict=True):
         cap = limit if len(rule) > 1 else 1_000_000  # as ``candidates`` caps a block
-        h, ok = index.row_keys(rule, rows)
-        at = np.flatnonzero(ok)
+        at, wanted = keys_of(rule)
         if not len(at):
             continue
-        wanted = h[ok]
         lo = table.keys.searchsorted(wanted, "left")
         hi = table.keys.searchsorted(wanted, "right")
         tlo = table.tail_keys.searchsorted(wanted, "left")
         thi = table.tail_keys.searchsorted(wanted, "right")
         size = (hi - lo) + (thi - tlo)
         fits = (size > 0) & (size <= cap)  # present, and not a block over the cap
+        fit_at = np.asarray(at, dtype=np.int64)[fits]
         for start, stop, source in ((lo, hi, table.rows), (tlo, thi, table.tail_rows)):
             a, n = start[fits], (stop - start)[fits]
             if not n.sum():
                 continue
             offsets = np.repeat(a - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
-            owners.append(np.repeat(at[fits], n).astype(np.int64))
+            owners.append(np.repeat(fit_at, n))
             found.append(source[offsets].astype(np.int64))
     if not owners:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int32)
@@ -134,30 +154,11 @@ def _lookup(
     limit: int,
 ) -> list[IndexI32]:
     """Rows sharing a key with each of ``n`` subjects (``keys_of(rule)``: the subjects
-    that have a key for the rule, and those keys): one ``searchsorted`` per rule."""
-    found: list[list[IndexI32]] = [[] for _ in range(n)]
-    for rule, table in zip(BLOCKING_RULES, index.keys, strict=True):
-        cap = limit if len(rule) > 1 else 1_000_000  # as ``candidates`` caps a block
-        at, wanted = keys_of(rule)
-        if not len(at):
-            continue
-        los = table.keys.searchsorted(wanted, "left").tolist()
-        his = table.keys.searchsorted(wanted, "right").tolist()
-        if not len(table.tail_keys):
-            for i, lo, hi in zip(at, los, his, strict=True):
-                if lo < hi <= lo + cap:  # present, and not a block over the cap
-                    found[i].append(table.rows[lo:hi])
-            continue
-        tlos = table.tail_keys.searchsorted(wanted, "left").tolist()
-        this = table.tail_keys.searchsorted(wanted, "right").tolist()
-        for i, lo, hi, tlo, thi in zip(at, los, his, tlos, this, strict=True):
-            if not 0 < (hi - lo) + (thi - tlo) <= cap:
-                continue
-            if hi > lo:
-                found[i].append(table.rows[lo:hi])
-            if thi > tlo:
-                found[i].append(table.tail_rows[tlo:thi])
-    return [np.unique(np.concatenate(f)) if f else np.zeros(0, dtype=np.int32) for f in found]
+    that have a key for the rule, and those keys), each subject's ascending and unique:
+    ``_pairs`` of the whole chunk cut at each subject (was a ``np.unique`` per subject)."""
+    owner, rows = _pairs(index, keys_of, limit)
+    bounds: list[int] = np.searchsorted(owner, np.arange(n + 1), "left").tolist()
+    return [rows[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
 def score_rows(model: MatchModel, index: RecordIndex, left: IndexI32, right: IndexI32) -> Scores:
@@ -213,4 +214,59 @@ def resolve_chunk(resolver: Resolver, subjects: Sequence[Subject]) -> list[Resol
     limit = resolver.settings.max_block_size
     found = candidates_many(resolver.index, rows, limit)
     scores = score_many(resolver, rows, found)
-    return [resolver._resolve_row(r, (f, sc)) for r, f, sc in zip(rows, found, scores, strict=True)]
+    persons = persons_many(resolver.index, found)
+    return [
+        resolver._resolve_row(r, (f, sc), p)
+        for r, f, sc, p in zip(rows, found, scores, persons, strict=True)
+    ]
+
+
+def persons_many(index: RecordIndex, found: Sequence[IndexI32]) -> list[list[str]]:
+    """Each row's candidates' person ids (``_resolve_row``'s ``persons``), decoded in one
+    ``Coded.values`` call for the whole chunk: a candidate record shared by several
+    subjects, or a person's several records, is decoded once (``Coded.values`` spreads
+    each distinct code), not once per row."""
+    if not len(found):
+        return []
+    every: list[str] = index.coded["person_id"].values(np.concatenate(found)).tolist()
+    out: list[list[str]] = []
+    start = 0
+    for f in found:
+        out.append(every[start : start + len(f)])
+        start += len(f)
+    return out
+
+
+def holders_many(resolver: Resolver, wanted: Sequence[tuple[str, str]]) -> list[list[str]]:
+    """``[resolver.holders(column, value) for column, value in wanted]``, the candidate
+    blocks of all the values looked up together (``candidates_many``: one ``searchsorted``
+    per rule) and the index columns decoded once: a parent's identifiers, each of which
+    ``PersonLookup`` asks about (the holders of a passport number the parent's
+    naturalization record carries...)."""
+    from vetline.resolve.resolver import IDENTIFIER_COLUMNS
+
+    for column, _ in wanted:
+        if column not in IDENTIFIER_COLUMNS:
+            return [resolver.holders(c, v) for c, v in wanted]  # its BadInput, as asked
+    rows = [standardise_one({column: value}) for column, value in wanted]
+    index = resolver.index
+    found = candidates_many(index, rows, resolver.settings.max_block_size)
+    every: IndexI32 = (
+        np.concatenate(found).astype(np.int32, copy=False)
+        if len(found)
+        else np.zeros(0, dtype=np.int32)
+    )
+    persons = index.coded["person_id"].values(every).tolist()
+    out: list[list[str]] = []
+    start = 0
+    for (column, _), row, rows_found in zip(wanted, rows, found, strict=True):
+        stop = start + len(rows_found)
+        canon = row.get(column)
+        if canon is None:
+            out.append([])
+        else:
+            values = index.coded[column].values(rows_found)
+            held = (str(p) for v, p in zip(values, persons[start:stop], strict=True) if v == canon)
+            out.append(list(dict.fromkeys(held)))
+        start = stop
+    return out

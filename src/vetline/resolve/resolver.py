@@ -209,10 +209,14 @@ class Resolver:
         return self._resolve_row(standardise_one(subject.as_row()))
 
     def _resolve_row(
-        self, row: dict[str, Any], scored: tuple[IndexI32, Scores] | None = None
+        self,
+        row: dict[str, Any],
+        scored: tuple[IndexI32, Scores] | None = None,
+        persons: list[str] | None = None,
     ) -> Resolution:
-        """``scored``: the row's candidates and their scores when already computed
-        (``chunk.resolve_chunk``: bit for bit what the lines below give)."""
+        """``scored``: the row's candidates and their scores when already computed, and
+        ``persons`` the candidates' person ids when already decoded (``chunk.resolve_chunk``:
+        bit for bit what the lines below give)."""
         s = self.settings
         if scored is None:
             rows = self.index.candidates(row, s.max_block_size)
@@ -223,10 +227,15 @@ class Resolver:
             return Resolution(MatchLevel.NO_RECORD, None, 0.0, None, reasons=["no candidate"])
         if scores is None:
             scores = self.scorer.score(row, rows)
-        persons: list[str] = self.index.coded["person_id"].values(rows).tolist()
+        if persons is None:
+            persons = self.index.coded["person_id"].values(rows).tolist()
         ranked = aggregate(scores, persons, self.model.prior_weight)
         gamma_rows: list[list[int]] = ranked.gamma.tolist()
-        namesakes = self._namesakes(row, gamma_rows)
+        # the subject's name frequencies, looked up once (the namesakes and the chance
+        # agreement both read them)
+        tf_s = self.index.tf_of("surname", row.get("surname"))
+        tf_f = self.index.tf_of("forename", row.get("forename"))
+        namesakes = self._namesakes(row, gamma_rows, tf_s, tf_f)
         whole = self._whole_name(row, scores, persons, ranked.persons, gamma_rows, ranked.weights)
         against = disagreement_fix(self.population, gamma_rows)
         weight = [
@@ -255,7 +264,7 @@ class Resolver:
             runner_up_probability=max(probabilities[1:]) if runner is not None else None,
             identifier_agrees=agrees,
             fin_person=fin_person,
-            name_expected_records=self._name_expected(row),
+            name_expected_records=self._name_expected(tf_s, tf_f),
             birth_country_agrees=_label(best_gamma, "birth_country") == "exact",
             conflicts=tuple(
                 name for name in ("birth_country", "sex", "dob")
@@ -404,16 +413,19 @@ class Resolver:
             self._log2_m_names, gamma, weights.tolist(), persons, own, count, total
         )
 
-    def _namesakes(self, row: dict[str, Any], gamma: list[list[int]]) -> list[float]:
-        """λ per candidate person: namesakes in the booking population (``population.py``)."""
+    def _namesakes(
+        self, row: dict[str, Any], gamma: list[list[int]], tf_s: float, tf_f: float
+    ) -> list[float]:
+        """λ per candidate person: namesakes in the booking population (``population.py``);
+        ``tf_s``, ``tf_f``: the index's term frequencies of the subject's two names."""
         pop = self.population
         if pop.size <= 0:
             return [0.0] * len(gamma)
         surname, forename = row.get("surname"), row.get("forename")
         return pop.namesakes(
             gamma,
-            pop.surname_frequency(surname, self.index.tf_of("surname", surname)),
-            pop.forename_frequency(forename, self.index.tf_of("forename", forename)),
+            pop.surname_frequency(surname, tf_s),
+            pop.forename_frequency(forename, tf_f),
             row.get("birth_country"),
         )
 
@@ -488,10 +500,8 @@ class Resolver:
                     break
         return tuple(out)
 
-    def _name_expected(self, row: dict[str, Any]) -> float:
+    def _name_expected(self, tf_s: float, tf_f: float) -> float:
         """N · tf(surname) · tf(forename): same-name records expected by chance."""
-        tf_s = self.index.tf_of("surname", row.get("surname"))
-        tf_f = self.index.tf_of("forename", row.get("forename"))
         n = len(self.index)
         if math.isnan(tf_s):
             tf_s = 1.0 / max(n, 1)

@@ -19,9 +19,9 @@ bases 1-2, ``recommend.custody_basis``).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 from itertools import pairwise
+from typing import Any
 
 from vetline.status.charges import RemovalCategory
 from vetline.status.citizenship import screen_citizenship
@@ -176,7 +176,7 @@ def assess(
 
     inputs = _removability_input(facts, status.code, derived, charges, policy)
     decision = decide(
-        replace(
+        _with(
             inputs,
             citizenship_documented=screen.documented,
             possible_citizen=Flag.POSSIBLE_US_CITIZEN in flags,
@@ -195,7 +195,7 @@ def assess(
             readings[ALL_TOGETHER] = _reading(history, every, as_of, policy, encounter, related)
         lawful, other = would_change(decision, readings, maybe)
         if lawful or other:
-            decision = decide(replace(inputs, possible_lawful=lawful, possible_other=other))
+            decision = decide(_with(inputs, possible_lawful=lawful, possible_other=other))
     to_resolve += decision.to_resolve
     if adopted is not None:
         decision.reason += (
@@ -287,8 +287,15 @@ def _reading(
     assert status is not None  # derive_status always decides (UNKNOWN at worst)
     inputs = _removability_input(facts, status.code, derived, charges, policy)
     citizen = bool(screen.signs) or bool(screen.conflicts)
-    reading = replace(inputs, citizenship_documented=screen.documented, possible_citizen=citizen)
+    reading = _with(inputs, citizenship_documented=screen.documented, possible_citizen=citizen)
     return status.code, decide(reading)
+
+
+def _with(inputs: RemovabilityInput, **changes: Any) -> RemovabilityInput:
+    """``dataclasses.replace(inputs, **changes)``: every field is an ``__init__`` field, so
+    its values and the changes make the same new value, without ``replace``'s walk of the
+    class's fields (twice per assessment, each as dear as a small assessment step)."""
+    return RemovabilityInput(**{**inputs.__dict__, **changes})
 
 
 def _order_tied(status: StatusFinding, tied: Collection[RecordRef]) -> tuple[RecordRef, ...]:
