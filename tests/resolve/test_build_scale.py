@@ -27,7 +27,7 @@ def test_chunked_standardisation_is_the_whole_frames(
     pd.testing.assert_frame_equal(chunked, whole)
 
 
-@pytest.mark.parametrize("chunks", [1, 3], ids=["one predict", "3x3 predict chunks"])
+@pytest.mark.parametrize("chunks", [1, 3], ids=["one predict", "3 predict chunks"])
 def test_linking_by_row_gives_the_persons_and_links_of_the_pair_frame(
     built_world: BuiltWorld, chunks: int
 ) -> None:

@@ -158,14 +158,20 @@ def in_classify_order(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def chunks_per_side(records: int, chunk_records: int) -> int:
-    """Predict in n × n chunks of the records (left × right, by a hash of the row).
+    """Predict in n chunks of the left records (by a hash of the row), each against all.
 
-    Why: Splink materialises a predict's blocked pairs before it scores them, and
-    blocks such as ``surname + forename`` and ``forename + zip`` grow with the world, so
-    blocked pairs grow faster than records: 2.65M records spilled more than 13 GB to
-    disk in one predict (issue 11's 1M-person world). Chunks bound each predict's
-    blocked pairs (≈ total / n²); every pair falls in exactly one chunk, so the pairs
-    and their weights are the unchunked ones.
+    Why chunks: Splink materialises a predict's blocked pairs before it scores them, and
+    blocks such as ``surname + forename`` grow with the world, so blocked pairs grow
+    faster than records: 2.65M records spilled more than 13 GB to disk in one predict
+    (issue 11's 1M-person world). A chunk bounds its predict's blocked pairs (≈ total /
+    n); every pair falls in exactly one chunk, so the pairs and their weights are the
+    unchunked ones.
+
+    Why the left side only (stop 31): every chunk runs every blocking rule's join over
+    the records it reads, so chunking both sides (n × n predicts, as before) cost n²
+    passes over the world — at 10M records n = 7 meant 49 predicts of ≈ 90 CPU s each,
+    most of it the joins and the pruned input, not the pairs (bench/README.md, "Building
+    at scale"); chunking one side costs n.
     """
     return max(1, -(-records // chunk_records))
 
@@ -267,11 +273,11 @@ def link_rows(
     chunk_records: int,
     progress: ProgressFn = no_progress,
 ) -> RowLinkage:
-    """Predict on DuckDB (in chunks, ``chunks_per_side``), classify, cluster and link
+    """Predict on DuckDB (in left chunks, ``chunks_per_side``), classify, cluster and link
     ``table`` (sorted by key)."""
     stage = "predict + cluster"
     n = chunks_per_side(len(table), chunk_records)
-    steps = 2 * n * n + 3  # each chunk predicted, then read back; order, cluster, links
+    steps = 2 * n + 3  # each chunk predicted, then read back; order, cluster, links
     progress(stage, 0, steps)
     linker = splink_model.make_linker(db_api, row_frame(table), model)
     count = 0
@@ -279,22 +285,21 @@ def link_rows(
     parts: list[pd.DataFrame] = []
     done = 0
     for left in range(1, n + 1):
-        for right in range(1, n + 1):
-            predictions = linker.inference.predict_chunk(
-                left_chunk=(left, n),
-                right_chunk=(right, n),
-                threshold_match_probability=predict_threshold,
-                warning_mode="never",
-            )
-            try:
-                name = predictions.physical_name
-                count += db_api.duckdb_con.sql(f"select count(*) from {name}").fetchall()[0][0]
-                progress(stage, done + 1, steps)
-                parts += scored_batches(db_api, name, cluster_threshold, model, names)
-            finally:
-                predictions.drop_table_from_database_and_remove_from_cache()
-            done += 2
-            progress(stage, done, steps)
+        predictions = linker.inference.predict_chunk(
+            left_chunk=(left, n),
+            right_chunk=None,  # each left chunk against every record: n predicts, not n²
+            threshold_match_probability=predict_threshold,
+            warning_mode="never",
+        )
+        try:
+            name = predictions.physical_name
+            count += db_api.duckdb_con.sql(f"select count(*) from {name}").fetchall()[0][0]
+            progress(stage, done + 1, steps)
+            parts += scored_batches(db_api, name, cluster_threshold, model, names)
+        finally:
+            predictions.drop_table_from_database_and_remove_from_cache()
+        done += 2
+        progress(stage, done, steps)
     scored = in_classify_order(parts)
     del parts
     progress(stage, done + 1, steps)

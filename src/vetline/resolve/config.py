@@ -46,8 +46,9 @@ class ResolveSettings(BaseSettings):
     cluster_threshold: float = Field(0.999, gt=0, lt=1)
     #: Pairs below this are not kept by the build's predict step.
     predict_threshold: float = Field(0.5, gt=0, lt=1)
-    #: The build predicts in n × n chunks, n = ⌈records / this⌉ (``bulk.chunks_per_side``):
-    #: Splink materialises a predict's blocked pairs, which grow faster than the records.
+    #: The build predicts in n chunks of the records, each against all of them, n =
+    #: ⌈records / this⌉ (``bulk.chunks_per_side``): Splink materialises a predict's
+    #: blocked pairs, which grow faster than the records.
     #: One chunk up to this many records (the 1M world's build unchanged); 2.65M records
     #: in one predict spilled more than 13 GB.
     predict_chunk_records: int = Field(1_500_000, ge=1_000)
