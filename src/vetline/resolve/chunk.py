@@ -251,22 +251,15 @@ def holders_many(resolver: Resolver, wanted: Sequence[tuple[str, str]]) -> list[
     rows = [standardise_one({column: value}) for column, value in wanted]
     index = resolver.index
     found = candidates_many(index, rows, resolver.settings.max_block_size)
-    every: IndexI32 = (
-        np.concatenate(found).astype(np.int32, copy=False)
-        if len(found)
-        else np.zeros(0, dtype=np.int32)
-    )
-    persons = index.coded["person_id"].values(every).tolist()
     out: list[list[str]] = []
-    start = 0
-    for (column, _), row, rows_found in zip(wanted, rows, found, strict=True):
-        stop = start + len(rows_found)
+    for (column, _), row, rows_found, persons in zip(
+        wanted, rows, found, persons_many(index, found), strict=True
+    ):
         canon = row.get(column)
         if canon is None:
             out.append([])
-        else:
-            values = index.coded[column].values(rows_found)
-            held = (str(p) for v, p in zip(values, persons[start:stop], strict=True) if v == canon)
-            out.append(list(dict.fromkeys(held)))
-        start = stop
+            continue
+        values = index.coded[column].values(rows_found)
+        held = (str(p) for v, p in zip(values, persons, strict=True) if v == canon)
+        out.append(list(dict.fromkeys(held)))
     return out
