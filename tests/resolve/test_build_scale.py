@@ -27,11 +27,12 @@ def test_chunked_standardisation_is_the_whole_frames(
     pd.testing.assert_frame_equal(chunked, whole)
 
 
-@pytest.mark.parametrize("chunks", [1, 3], ids=["one predict", "3 predict chunks"])
+@pytest.mark.parametrize("slices", [1, 3], ids=["one predict", "3 predict slices"])
 def test_linking_by_row_gives_the_persons_and_links_of_the_pair_frame(
-    built_world: BuiltWorld, chunks: int
+    built_world: BuiltWorld, slices: int
 ) -> None:
-    """In chunks too: every pair falls in one chunk, with the unchunked weight."""
+    """The NumPy candidate pairs scored by Splink, in one predict or in slices, give the
+    persons and links of Splink's own blocking: every pair once, with its weight."""
     table = build.build_match_table(_read_records(built_world.data))
     model = MatchModel.load(layout.model_file(built_world.data))
     s = ResolveSettings.load(built_world.data)
@@ -40,10 +41,11 @@ def test_linking_by_row_gives_the_persons_and_links_of_the_pair_frame(
         "cluster_threshold": s.cluster_threshold,
     }
     plain = engine.link(engine.open_engine("duckdb"), table, model, **thresholds)
-    per_chunk = -(-len(table) // chunks)
-    assert bulk.chunks_per_side(len(table), per_chunk) == chunks
+    pairs = sum(len(left) for left, _ in bulk.pair_slices(table, 10**9))
+    per_slice = -(-pairs // slices)
+    assert len(list(bulk.pair_slices(table, per_slice))) == slices
     rows = bulk.link_rows(
-        engine.open_engine("duckdb"), table, model, chunk_records=per_chunk, **thresholds
+        engine.open_engine("duckdb"), table, model, slice_pairs=per_slice, **thresholds
     )
     assert rows.pair_count == len(plain.pairs)
     by_row = table["unique_id"].to_numpy()[rows.cluster_row]

@@ -23,6 +23,7 @@ frame was joined back by key. Here (same decisions, measured equal on the 1M wor
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vetline.progress import ProgressFn, no_progress
-from vetline.resolve import splink_model
+from vetline.resolve import blocked, splink_model
 from vetline.resolve.cluster import (
     LINK_COLUMNS,
     UNCORROBORATED,
@@ -42,6 +43,8 @@ from vetline.resolve.cluster import (
 )
 from vetline.resolve.comparisons import BLOCKING_RULES, comparison_columns
 from vetline.resolve.model import MatchModel
+
+Rows64 = npt.NDArray[np.int64]
 
 #: Pairs per Arrow batch read back from the engine.
 BATCH = 1_000_000
@@ -157,23 +160,33 @@ def in_classify_order(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return rows.take(order).reset_index(drop=True)
 
 
-def chunks_per_side(records: int, chunk_records: int) -> int:
-    """Predict in n chunks of the left records (by a hash of the row), each against all.
+def pair_slices(table: pd.DataFrame, slice_pairs: int) -> Iterator[tuple[Rows64, Rows64]]:
+    """The candidate pairs as ``(left, right)`` int64 row arrays of ≤ ``slice_pairs``
+    (a rule's batch may be split; concatenated across rules up to the bound).
 
-    Why chunks: Splink materialises a predict's blocked pairs before it scores them, and
-    blocks such as ``surname + forename`` grow with the world, so blocked pairs grow
-    faster than records: 2.65M records spilled more than 13 GB to disk in one predict
-    (issue 11's 1M-person world). A chunk bounds its predict's blocked pairs (≈ total /
-    n); every pair falls in exactly one chunk, so the pairs and their weights are the
-    unchunked ones.
-
-    Why the left side only (stop 31): every chunk runs every blocking rule's join over
-    the records it reads, so chunking both sides (n × n predicts, as before) cost n²
-    passes over the world — at 10M records n = 7 meant 49 predicts of ≈ 90 CPU s each,
-    most of it the joins and the pruned input, not the pairs (bench/README.md, "Building
-    at scale"); chunking one side costs n.
+    Why slices: each predict materialises its pairs and the records they touch; a
+    bound keeps one predict's spill bounded however the world grows. Why not chunks of
+    records any more (stop 31's n left chunks, each against every record): every chunk
+    re-ran every blocking join over the world and re-wrote nearly every record as its
+    pruned input — at 3M records 49 of a chunk's 68 CPU s (bench/README.md, "Candidate
+    pairs in NumPy").
     """
-    return max(1, -(-records // chunk_records))
+    lefts: list[Rows64] = []
+    rights: list[Rows64] = []
+    held = 0
+    for left, right in blocked.candidate_pairs(table):
+        at = 0
+        while at < len(left):
+            take = min(len(left) - at, slice_pairs - held)
+            lefts.append(left[at : at + take].astype(np.int64, copy=False))
+            rights.append(right[at : at + take].astype(np.int64, copy=False))
+            held += take
+            at += take
+            if held >= slice_pairs:
+                yield np.concatenate(lefts), np.concatenate(rights)
+                lefts, rights, held = [], [], 0
+    if held:
+        yield np.concatenate(lefts), np.concatenate(rights)
 
 
 def roots_of(parent: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -270,41 +283,46 @@ def link_rows(
     *,
     predict_threshold: float,
     cluster_threshold: float,
-    chunk_records: int,
+    slice_pairs: int,
     progress: ProgressFn = no_progress,
 ) -> RowLinkage:
-    """Predict on DuckDB (in left chunks, ``chunks_per_side``), classify, cluster and link
+    """Find the candidate pairs in NumPy (``blocked.candidate_pairs``), have DuckDB's
+    Splink score them in slices of at most ``slice_pairs``, classify, cluster and link
     ``table`` (sorted by key)."""
     stage = "predict + cluster"
-    n = chunks_per_side(len(table), chunk_records)
-    steps = 2 * n + 3  # each chunk predicted, then read back; order, cluster, links
-    progress(stage, 0, steps)
+    progress(stage, 0, 4)
     linker = splink_model.make_linker(db_api, row_frame(table), model)
     count = 0
     names: list[str] = []
     parts: list[pd.DataFrame] = []
-    done = 0
-    for left in range(1, n + 1):
-        predictions = linker.inference.predict_chunk(
-            left_chunk=(left, n),
-            right_chunk=None,  # each left chunk against every record: n predicts, not n²
-            threshold_match_probability=predict_threshold,
-            warning_mode="never",
+    for left, right in pair_slices(table, slice_pairs):
+        registered = db_api.register(
+            pa.table(
+                {
+                    "match_key": pa.nulls(len(left), pa.string()),
+                    "join_key_l": left,
+                    "join_key_r": right,
+                }
+            )
+        )
+        del left, right
+        linker.table_management.register_blocked_pairs_for_predict(registered)
+        predictions = linker.inference.predict(
+            threshold_match_probability=predict_threshold, warning_mode="never"
         )
         try:
             name = predictions.physical_name
             count += db_api.duckdb_con.sql(f"select count(*) from {name}").fetchall()[0][0]
-            progress(stage, done + 1, steps)
             parts += scored_batches(db_api, name, cluster_threshold, model, names)
         finally:
             predictions.drop_table_from_database_and_remove_from_cache()
-        done += 2
-        progress(stage, done, steps)
+            db_api.duckdb_con.unregister(registered.physical_name)  # the Arrow view
+        progress(stage, 1, 4)
     scored = in_classify_order(parts)
     del parts
-    progress(stage, done + 1, steps)
+    progress(stage, 2, 4)
     cluster_row, refused = cluster_rows(table, scored)
-    progress(stage, done + 2, steps)
+    progress(stage, 3, 4)
     links = links_of(table, scored, names, cluster_row, refused)
-    progress(stage, steps, steps)
+    progress(stage, 4, 4)
     return RowLinkage(int(count), cluster_row, links)

@@ -46,12 +46,10 @@ class ResolveSettings(BaseSettings):
     cluster_threshold: float = Field(0.999, gt=0, lt=1)
     #: Pairs below this are not kept by the build's predict step.
     predict_threshold: float = Field(0.5, gt=0, lt=1)
-    #: The build predicts in n chunks of the records, each against all of them, n =
-    #: ⌈records / this⌉ (``bulk.chunks_per_side``): Splink materialises a predict's
-    #: blocked pairs, which grow faster than the records.
-    #: One chunk up to this many records (the 1M world's build unchanged); 2.65M records
-    #: in one predict spilled more than 13 GB.
-    predict_chunk_records: int = Field(1_500_000, ge=1_000)
+    #: The build's candidate pairs are scored by Splink in slices of at most this many
+    #: (``bulk.pair_slices``): one predict's materialised pairs and spill stay bounded
+    #: as the world grows (the 1M world's ≈ 3M pairs: one slice; 10M: a few).
+    predict_slice_pairs: int = Field(30_000_000, ge=1_000)
     #: Real-time candidate lookups skip a name block larger than this.
     max_block_size: int = Field(5_000, ge=10)
     #: Candidates (persons) returned with a resolution.
