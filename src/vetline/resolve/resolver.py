@@ -312,7 +312,7 @@ class Resolver:
                     "weight": round(lost, 4),
                 }
             )
-        candidates = [(ranked.persons[i], probabilities[i]) for i in order][: s.max_candidates]
+        candidates = [(ranked.persons[i], probabilities[i]) for i in order[: s.max_candidates]]
         records: list[tuple[str, str]] = []
         links: list[Link] = []
         possible: list[str] = []
@@ -373,7 +373,8 @@ class Resolver:
         else the link's probability), and the ``possible`` persons: linked ones first,
         then other candidates at or above ``possible_threshold``."""
         listed = {p for p, _ in candidates}
-        scored = {persons[i]: probabilities[i] for i in order}
+        # (built only when there are links: thousands of candidate persons at 10M)
+        scored = {persons[i]: probabilities[i] for i in order} if links else {}
         out = list(candidates)
         possible: list[str] = []
         for link in links:
