@@ -195,12 +195,8 @@ _TESTS: dict[str, Callable[[Level, _Block], Mask]] = {
     "array_intersect": _intersect,
     "reversed_similar": _reversed_similar,
     "jaro_winkler": _jaro_winkler,
-    "levenshtein": _edits,
-    "damerau": _edits,
-    "dob_exact": _dob,
-    "dob_partial": _dob,
-    "dob_swap": _dob,
-    "year_within": _dob,
+    **dict.fromkeys(("levenshtein", "damerau"), _edits),
+    **dict.fromkeys(("dob_exact", "dob_partial", "dob_swap", "year_within"), _dob),
 }
 
 
