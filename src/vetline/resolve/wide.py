@@ -10,12 +10,13 @@ string column tests each *distinct* value of the block once (a block of one surn
 a few hundred distinct forenames, one surname), then spreads the answer by code.
 
 Bit for bit ``SubjectScorer.score``: every test is the same Python function of the
-subject's value and the candidate's value (``realtime``'s own ``_jw_at_least``, the
-same ``==``), evaluated once per distinct value instead of once per candidate; dates
+subject's value and the candidate's value (``_jw_at_least``, shared with ``realtime``;
+the same ``==``), evaluated once per distinct value instead of once per candidate; dates
 compare as floats with NaN as Python compares them; a term-frequency weight is read
 from the same per-code table; and the weights become the same (n, comparisons) matrix,
-summed by the same NumPy reduction. ``tests/resolve/test_wide.py`` checks both on every
-pair of a built world.
+summed by the same NumPy reduction. ``tests/resolve/test_realtime.py`` runs its checks
+against the reference on both paths (every level reached; a built world's candidates,
+small vocabularies as lists and all mapped).
 """
 
 from __future__ import annotations
