@@ -39,7 +39,8 @@ _BIO: slice | list[int] = (
     slice(0, len(_BIO_COLS)) if list(range(len(_BIO_COLS))) == _BIO_COLS else _BIO_COLS
 )
 #: From this many candidate records on, persons are formed with array operations
-#: (``_wide``: the same answer bit for bit); below, the plain-Python loop is cheaper.
+#: (``_wide``: the same answer bit for bit); below, the plain-Python loop is cheaper
+#: (the two cost the same at ≈ 64-96 records, bench/README.md "serve32").
 WIDE_MIN = 64
 
 

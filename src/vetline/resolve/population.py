@@ -200,8 +200,9 @@ _EXACT_ID = 1
 #: Each candidate person's level per comparison: rows of a list, or an (n, comparisons)
 #: array (``aggregate``'s ``gamma``).
 Levels = list[list[int]] | npt.NDArray[np.int8]
-#: From this many persons on, λ and the disagreement fix are summed with NumPy.
-WIDE_MIN = 32
+#: From this many persons on, λ and the disagreement fix are summed with NumPy (the two
+#: ways cost the same at ≈ 48 persons, bench/README.md "serve32").
+WIDE_MIN = 48
 
 
 @dataclass(frozen=True)
