@@ -94,8 +94,9 @@ def serve(data: Path, work: Path, workers: int, timeout: float) -> dict[str, obj
                 time.sleep(0.2)
                 pids = children(proc.pid)
             ready = _all_idle(pids, deadline) - started
+        cpu = sum(_cpu(p) for p in pids)  # the workers' CPU s to ready (wall grows with load)
         time.sleep(2.0)  # let the warm-up settle
-        return {"ready": ready, "workers": [rollup(p) for p in pids]}
+        return {"ready": ready, "cpu": cpu, "workers": [rollup(p) for p in pids]}
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
@@ -200,7 +201,8 @@ def main() -> None:
         result = serve(args.data, args.work, n, args.timeout)
         rows = result["workers"]
         assert isinstance(rows, list)
-        print(f"{args.label} workers={n} ready {result['ready']:.1f} s")
+        print(f"{args.label} workers={n} ready {result['ready']:.1f} s, "
+              f"workers' CPU {result['cpu']:.1f} s")  # fmt: skip
         for i, m in enumerate(rows):
             print(f"  worker {i}: RSS {m['Rss']} PSS {m['Pss']} USS {m['Uss']} "
                   f"shared {m['Shared_Clean']} MB")  # fmt: skip

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from vetline.resolve import aggregate as aggregate_module
 from vetline.resolve.aggregate import _DOB, _ID_COLS, aggregate
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.scorer import Scores
@@ -54,23 +55,27 @@ def _loop(scores: Scores, persons: list[Any], prior: float) -> tuple[list[str], 
     return [str(names[i]) for i in rank], [(total[i], *out[i]) for i in rank]
 
 
-def _scores(rng: random.Random, n: int) -> Scores:
+def _scores(rng: random.Random, n: int, nan: float = 0.05) -> Scores:
     k = len(COMPARISONS)
     gamma = np.array([[rng.choice([0, 0, 1, 2, 3]) for _ in range(k)] for _ in range(n)])
-    weights = np.array([[rng.choice([-3.5, -1.25, 0.0, 2.0, 7.75, rng.uniform(-9, 9)])
+    weights = np.array([[rng.choice([-3.5, -1.25, 0.0, -0.0, 2.0, 7.75, rng.uniform(-9, 9)])
                          for _ in range(k)] for _ in range(n)])  # fmt: skip
     weights[gamma == 0] = 0.0
-    if rng.random() < 0.05:
+    if rng.random() < nan:
         weights[rng.randrange(n), rng.randrange(k)] = math.nan
     mw = weights.sum(axis=1)
     return Scores(gamma.astype(np.int8), weights, mw, 1.0 / (1.0 + np.exp2(-mw)))
 
 
+@pytest.mark.parametrize("wide_min", [1, 10**9])  # every set by arrays (``_wide``), or none
 @pytest.mark.parametrize("seed", range(40))
-def test_aggregate_equals_the_per_person_loop(seed: int) -> None:
+def test_aggregate_equals_the_per_person_loop(
+    seed: int, wide_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(aggregate_module, "WIDE_MIN", wide_min)
     rng = random.Random(seed)
     n = rng.choice([1, 2, 4, 9, 60, 300])
-    scores = _scores(rng, n)
+    scores = _scores(rng, n, nan=0.05 if seed % 4 else 0.0)
     persons = [f"P{rng.randrange(max(1, n // rng.choice([1, 2, 4])))}" for _ in range(n)]
     got = aggregate(scores, persons, -12.5)
     names, rows = _loop(scores, persons, -12.5)
@@ -87,3 +92,9 @@ def test_aggregate_equals_the_per_person_loop(seed: int) -> None:
         ]
         assert bool(got.identifier_agrees[i]) == agrees
     assert got.gamma.dtype == np.int8 and got.weights.dtype == np.float64
+    # bit for bit, not only equal (−0.0 is 0.0 to ``==``): the loop's own answer
+    monkeypatch.setattr(aggregate_module, "WIDE_MIN", 10**9)
+    loop = aggregate(scores, persons, -12.5)
+    for field in ("match_weight", "best_record", "gamma", "weights", "identifier_agrees"):
+        a, b = getattr(got, field), getattr(loop, field)
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), field

@@ -18,7 +18,7 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
 from conftest import BuiltWorld
-from vetline.resolve import layout
+from vetline.resolve import layout, realtime
 from vetline.resolve.aggregate import PersonScores, aggregate
 from vetline.resolve.comparisons import BLOCKING_RULES, COMPARISONS, IDENTIFIER_COMPARISONS
 from vetline.resolve.index import RecordIndex, _row_hashes, subject_key
@@ -91,6 +91,14 @@ def model(built_world: BuiltWorld) -> MatchModel:
     return MatchModel.load(layout.model_file(built_world.data))
 
 
+@pytest.fixture(params=["narrow", "wide"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both scoring paths: candidate by candidate, and level by level (``wide.py``)."""
+    monkeypatch.setattr(realtime, "WIDE_MIN", 10**9 if request.param == "narrow" else 1)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("path")
 def test_every_level_against_the_reference_on_all_pairs(model: MatchModel) -> None:
     rng = random.Random(3)
     table = standardise_rows([_row(rng, n) for n in range(150)])
@@ -108,8 +116,12 @@ def test_every_level_against_the_reference_on_all_pairs(model: MatchModel) -> No
         assert not missing, (comparison.name, missing)
 
 
-def test_world_candidates_against_the_reference(built_world: BuiltWorld, model: MatchModel) -> None:
-    index = RecordIndex.load(layout.index_dir(built_world.data))
+@pytest.mark.usefixtures("path")
+@pytest.mark.parametrize("map_min", [None, 0])  # small vocabularies as lists, or all mapped
+def test_world_candidates_against_the_reference(
+    built_world: BuiltWorld, model: MatchModel, map_min: int | None
+) -> None:
+    index = RecordIndex.load(layout.index_dir(built_world.data), map_min=map_min)
     scorer = SubjectScorer(model, index)
     rng = random.Random(5)
     for person in built_world.people[:150]:
@@ -122,6 +134,7 @@ def test_world_candidates_against_the_reference(built_world: BuiltWorld, model: 
             _assert_same(scorer.score(row, rows), _reference(model, index, row, rows))
 
 
+@pytest.mark.usefixtures("path")
 def test_added_records_refresh_term_frequency_weights(model: MatchModel) -> None:
     rng = random.Random(9)
     table = standardise_rows([_row(rng, n) for n in range(40)])

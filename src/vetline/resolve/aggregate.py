@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS
 from vetline.resolve.scorer import Scores
@@ -37,6 +38,10 @@ _DOB = next(i for i, c in enumerate(COMPARISONS) if c.name == "dob")
 _BIO: slice | list[int] = (
     slice(0, len(_BIO_COLS)) if list(range(len(_BIO_COLS))) == _BIO_COLS else _BIO_COLS
 )
+#: From this many candidate records on, persons are formed with array operations
+#: (``_wide``: the same answer bit for bit); below, the plain-Python loop is cheaper
+#: (the two cost the same at ≈ 64-96 records, bench/README.md "serve32").
+WIDE_MIN = 64
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,10 @@ def aggregate(scores: Scores, persons: Sequence[Any], prior_weight: float) -> Pe
     birth to weigh), and the biographic sums that choose a best record are only taken
     when some person owns several.
     """
+    if len(persons) >= WIDE_MIN:
+        wide = _wide(scores, persons, prior_weight)
+        if wide is not None:
+            return wide
     gamma_rows: list[list[int]] = scores.gamma.tolist()
     weight_rows: list[list[float]] = scores.weights.tolist()
     members: dict[Any, list[int]] = {}  # person → its candidate rows, in first-seen order
@@ -163,3 +172,68 @@ def _many(
             d = max(dated, key=lambda r: weight_rows[r][_DOB])
             g_row[_DOB], w_row[_DOB] = gamma_rows[d][_DOB], weight_rows[d][_DOB]
     return b, g_row, w_row, any(g_row[c] == _EXACT for c in _ID_COLS)
+
+
+def _first_of_each(keys: npt.NDArray[Any], order: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """Of ``order`` (sorted by ``keys`` first), the first position of each key."""
+    ks = keys[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ks[1:] != ks[:-1]
+    out: npt.NDArray[np.intp] = order[first]
+    return out
+
+
+def _wide(scores: Scores, persons: Sequence[Any], prior_weight: float) -> PersonScores | None:
+    """``aggregate`` of a large candidate set (at 10M records a common name and date of
+    birth meet thousands of records): each rule of the loop as a sort, per person.
+
+    The loop's choices, restated: the best record is the first of the highest
+    biographic sums; an identifier takes the *last* exact agreement's weight, else the
+    lowest conflict weight (of equal weights the higher level, then the first); a
+    missing date of birth the first of the highest weights among the person's dated
+    records. Stable sorts with the row number as the last key keep every "first".
+    None when a weight is NaN (the loop's comparisons with NaN are order-dependent):
+    the caller then runs the loop.
+    """
+    weights, gamma = scores.weights, scores.gamma
+    k, uniques = pd.factorize(np.asarray(persons, dtype=object))
+    bio = prior_weight + weights[:, _BIO].sum(axis=1)
+    if (k < 0).any() or np.isnan(weights).any() or np.isnan(bio).any():
+        return None
+    k = k.astype(np.intp)
+    n, count = len(k), len(uniques)
+    row = np.arange(n)
+    best = _first_of_each(k, np.lexsort((row, -bio, k)))  # person by person, in code order
+    g_p, w_p = gamma[best], weights[best]
+    for c in _ID_COLS:
+        level = np.zeros(count, dtype=np.int8)
+        weight = np.zeros(count, dtype=np.float64)
+        g, w = gamma[:, c], weights[:, c]
+        worse = np.flatnonzero(g > _EXACT)
+        if len(worse):
+            by = np.lexsort((worse, -g[worse].astype(np.int16), w[worse], k[worse]))
+            pick = worse[_first_of_each(k[worse], by)]
+            level[k[pick]], weight[k[pick]] = g[pick], w[pick]
+        exact = np.flatnonzero(g == _EXACT)[::-1]  # last first: the loop keeps the last
+        if len(exact):
+            pick = exact[_first_of_each(k[exact], np.argsort(k[exact], kind="stable"))]
+            level[k[pick]], weight[k[pick]] = _EXACT, w[pick]
+        g_p[:, c], w_p[:, c] = level, weight
+    undated = g_p[:, _DOB] == 0
+    dated = np.flatnonzero((gamma[:, _DOB] != 0) & undated[k])
+    if len(dated):
+        by = np.lexsort((dated, -weights[dated, _DOB], k[dated]))
+        pick = dated[_first_of_each(k[dated], by)]
+        g_p[k[pick], _DOB], w_p[k[pick], _DOB] = gamma[pick, _DOB], weights[pick, _DOB]
+    total = prior_weight + w_p.sum(axis=1)
+    if np.isnan(total).any():
+        return None
+    rank = np.argsort(-total, kind="stable")
+    return PersonScores(
+        [str(uniques[i]) for i in rank.tolist()],
+        total[rank],
+        best[rank].astype(np.intp),
+        g_p[rank],
+        w_p[rank],
+        (g_p[:, _ID_COLS] == _EXACT).any(axis=1)[rank],
+    )

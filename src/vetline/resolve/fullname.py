@@ -33,6 +33,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.model import MatchModel
@@ -54,8 +58,8 @@ def log2_m_names(model: MatchModel) -> float:
 
 def full_name_fix(
     log2_m: float,
-    gamma: Sequence[Sequence[int]],
-    weights: Sequence[Sequence[float]],
+    gamma: Sequence[Sequence[int]] | npt.NDArray[Any],
+    weights: Sequence[Sequence[float]] | npt.NDArray[np.float64],
     persons: Sequence[str],
     own: Mapping[str, int],
     count: int,
@@ -69,14 +73,17 @@ def full_name_fix(
     larger, the safe side); ``count``/``total``: ``RecordIndex.full_name_count``.
     """
     out = [0.0] * len(persons)
-    if count <= 0 or total <= 0:
+    if count <= 0 or total <= 0 or not len(persons):
         return out
-    for i, person in enumerate(persons):
-        if gamma[i][SURNAME] != EXACT_NAME or gamma[i][FORENAME] != EXACT_NAME:
-            continue
-        others = count - own.get(person, 0)
+    # only the persons exact on both names, found at once (thousands of candidate
+    # persons at 10M records; the arithmetic per person is the loop's, unchanged)
+    g, w = np.asarray(gamma), np.asarray(weights, dtype=np.float64)
+    both = np.flatnonzero((g[:, SURNAME] == EXACT_NAME) & (g[:, FORENAME] == EXACT_NAME))
+    names = zip(both.tolist(), w[both, SURNAME].tolist(), w[both, FORENAME].tolist(), strict=True)
+    for i, surname_w, forename_w in names:
+        others = count - own.get(persons[i], 0)
         if others <= 0:
             continue
-        log2_product = log2_m - (weights[i][SURNAME] + weights[i][FORENAME])
+        log2_product = log2_m - (surname_w + forename_w)
         out[i] = min(0.0, log2_product - math.log2(others / total))
     return out

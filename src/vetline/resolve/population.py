@@ -92,12 +92,14 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS
 from vetline.resolve.model import MatchModel
@@ -195,6 +197,14 @@ _EXACT_DOB = 1
 _EXACT_ID = 1
 
 
+#: Each candidate person's level per comparison: rows of a list, or an (n, comparisons)
+#: array (``aggregate``'s ``gamma``).
+Levels = list[list[int]] | npt.NDArray[np.int8]
+#: From this many persons on, λ and the disagreement fix are summed with NumPy (the two
+#: ways cost the same at ≈ 48 persons, bench/README.md "serve32").
+WIDE_MIN = 48
+
+
 @dataclass(frozen=True)
 class Population:
     """The booking population: its size and the chance agreements of its members."""
@@ -254,7 +264,7 @@ class Population:
 
     def namesakes(
         self,
-        gamma: list[list[int]],
+        gamma: Levels,
         surname_u: float,
         forename_u: float,
         birth_country: str | None,
@@ -263,6 +273,8 @@ class Population:
 
         Plain Python over a median of a handful of persons: cheaper than NumPy's per-call
         overhead at this size (the real-time path's budget is a fraction of a millisecond).
+        Many persons (a common name at 10M records) are summed column by column in NumPy,
+        in the loop's order, so every λ is the loop's to the bit (``_sum_levels``).
         """
         table = self.log2_u
         surname_fix = math.log2(surname_u) - table[_SURNAME][_EXACT_NAME]
@@ -270,8 +282,18 @@ class Population:
         country_fix = 0.0
         if birth_country == "US":
             country_fix = max(table[_COUNTRY][1], math.log2(US_BORN_SHARE)) - table[_COUNTRY][1]
+        if isinstance(gamma, np.ndarray) and len(gamma) >= WIDE_MIN:
+            sums = _sum_levels(table, gamma, range(len(table)))
+            for c, level, fix in (
+                (_SURNAME, _EXACT_NAME, surname_fix),
+                (_FORENAME, _EXACT_NAME, forename_fix),
+                (_COUNTRY, 1, country_fix),
+            ):
+                sums = np.where(gamma[:, c] == level, sums + fix, sums)
+            size = self.size
+            return [size * 2.0**t if t > -1075 else 0.0 for t in sums.tolist()]
         out: list[float] = []
-        for levels in gamma:
+        for levels in _rows(gamma):
             total = 0.0
             for row, level in zip(table, levels, strict=True):
                 total += row[level]
@@ -285,12 +307,32 @@ class Population:
         return out
 
 
-def disagreement_fix(population: Population, gamma: list[list[int]]) -> list[float]:
+def _rows(gamma: Levels) -> list[list[int]]:
+    rows: list[list[int]] = gamma.tolist() if isinstance(gamma, np.ndarray) else gamma
+    return rows
+
+
+def _sum_levels(
+    table: list[list[float]], gamma: npt.NDArray[np.int8], columns: Iterable[int]
+) -> npt.NDArray[np.float64]:
+    """Per person: ``table[c][gamma[c]]`` summed over ``columns`` one column at a time
+    from 0.0, the plain loop's additions in the plain loop's order (IEEE addition is
+    exact to repeat; a NumPy row sum would pair them otherwise and round differently)."""
+    total = np.zeros(len(gamma), dtype=np.float64)
+    for c in columns:
+        total = total + np.asarray(table[c], dtype=np.float64)[gamma[:, c]]
+    return total
+
+
+def disagreement_fix(population: Population, gamma: Levels) -> list[float]:
     """Per candidate (≤ 0): the bits its disagreeing identity levels lose when EM's m
     exceeds ``DISAGREEMENT_M_CEILING`` (the weight becomes log2(m capped / u))."""
     table = population.disagreement
+    if isinstance(gamma, np.ndarray) and len(gamma) >= WIDE_MIN:
+        fix: list[float] = _sum_levels(table, gamma, _CAPPED).tolist()
+        return fix
     out: list[float] = []
-    for levels in gamma:
+    for levels in _rows(gamma):
         total = 0.0
         for c in _CAPPED:
             total += table[c][levels[c]]

@@ -31,30 +31,20 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 
 from vetline.resolve.comparisons import COMPARISONS, Level
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.model import LevelParams, MatchModel
 from vetline.resolve.scorer import Scores
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
+from vetline.resolve.wide import _DISTANCE, score_block
+from vetline.resolve.wide import _jw_at_least as _jw_at_least  # re-exported (tests)
 
-_JW = JaroWinkler.normalized_similarity
-_DISTANCE: dict[str, Callable[..., int]] = {
-    "levenshtein": Levenshtein.distance,
-    "damerau": DamerauLevenshtein.distance,
-}
-#: Far from the threshold, float32 rounding of a similarity cannot change the comparison
-#: (float32 spacing near 1 is 6e-8); closer, compare exactly as ``cpdist`` + NumPy do.
-_NEAR = 1e-6
-
-
-def _jw_at_least(left: str, right: str, threshold: float) -> bool:
-    """Jaro-Winkler similarity ≥ ``threshold``, decided as ``cpdist`` + NumPy decide it."""
-    sim = _JW(left, right)
-    if abs(sim - threshold) > _NEAR:
-        return sim >= threshold
-    return bool((np.array([sim], dtype=np.float32) >= threshold)[0])
+#: From this many candidate records on, a query is scored level by level over all of
+#: them (``wide.score_block``: the same answer bit for bit); below, candidate by
+#: candidate in plain Python, cheaper than NumPy's per-call overhead. The two cost the
+#: same at ≈ 160-190 candidates at 10M records (bench/README.md, "serve32").
+WIDE_MIN = 160
 
 
 def _tf_table(params: LevelParams, tf: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -278,8 +268,10 @@ class SubjectScorer:
         """Score ``row`` (a standardised subject) against index ``rows``; ``scorer.score``'s
         result for the same pairs."""
         n, width = len(rows), len(COMPARISONS)
-        q = _Query(self.index, row, rows)
         tables = self._tables()
+        if n >= WIDE_MIN:
+            return score_block(self.index, self._levels, tables, self.model.prior_weight, row, rows)
+        q = _Query(self.index, row, rows)
         gamma = [0] * (n * width)  # row-major (n, width), as the matrices it becomes
         weights = [0.0] * (n * width)
         everyone = list(range(n))

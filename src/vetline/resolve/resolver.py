@@ -36,6 +36,8 @@ from vetline.resolve.links import Link, LinkTable
 from vetline.resolve.model import MatchModel
 from vetline.resolve.population import (
     DISAGREEMENT_M_CEILING,
+    WIDE_MIN,
+    Levels,
     Population,
     adjust,
     disagreement_fix,
@@ -235,9 +237,11 @@ class Resolver:
         # agreement both read them)
         tf_s = self.index.tf_of("surname", row.get("surname"))
         tf_f = self.index.tf_of("forename", row.get("forename"))
-        namesakes = self._namesakes(row, gamma_rows, tf_s, tf_f)
-        whole = self._whole_name(row, scores, persons, ranked.persons, gamma_rows, ranked.weights)
-        against = disagreement_fix(self.population, gamma_rows)
+        # many persons (a common name at 10M records): the arrays, summed column-wise
+        levels = ranked.gamma if len(gamma_rows) >= WIDE_MIN else gamma_rows
+        namesakes = self._namesakes(row, levels, tf_s, tf_f)
+        whole = self._whole_name(row, scores, persons, ranked.persons, ranked.gamma, ranked.weights)
+        against = disagreement_fix(self.population, levels)
         weight = [
             adjust(w + f + d, n)
             for w, f, d, n in zip(
@@ -308,7 +312,7 @@ class Resolver:
                     "weight": round(lost, 4),
                 }
             )
-        candidates = [(ranked.persons[i], probabilities[i]) for i in order][: s.max_candidates]
+        candidates = [(ranked.persons[i], probabilities[i]) for i in order[: s.max_candidates]]
         records: list[tuple[str, str]] = []
         links: list[Link] = []
         possible: list[str] = []
@@ -369,7 +373,8 @@ class Resolver:
         else the link's probability), and the ``possible`` persons: linked ones first,
         then other candidates at or above ``possible_threshold``."""
         listed = {p for p, _ in candidates}
-        scored = {persons[i]: probabilities[i] for i in order}
+        # (built only when there are links: thousands of candidate persons at 10M)
+        scored = {persons[i]: probabilities[i] for i in order} if links else {}
         out = list(candidates)
         possible: list[str] = []
         for link in links:
@@ -395,7 +400,7 @@ class Resolver:
         scores: Scores,
         row_persons: list[str],
         persons: list[str],
-        gamma: list[list[int]],
+        gamma: np.ndarray[Any, Any],
         weights: np.ndarray[Any, Any],
     ) -> list[float]:
         """Per ranked person: ``fullname.full_name_fix`` (≤ 0), when some candidate
@@ -410,11 +415,11 @@ class Resolver:
             own[row_persons[i]] = own.get(row_persons[i], 0) + 1
         count, total = self.index.full_name_count(row)
         return fullname.full_name_fix(
-            self._log2_m_names, gamma, weights.tolist(), persons, own, count, total
+            self._log2_m_names, gamma, weights, persons, own, count, total
         )
 
     def _namesakes(
-        self, row: dict[str, Any], gamma: list[list[int]], tf_s: float, tf_f: float
+        self, row: dict[str, Any], gamma: Levels, tf_s: float, tf_f: float
     ) -> list[float]:
         """λ per candidate person: namesakes in the booking population (``population.py``);
         ``tf_s``, ``tf_f``: the index's term frequencies of the subject's two names."""
