@@ -127,7 +127,9 @@ def candidates_of_rows(
 def dob_compatible(index: RecordIndex, left: IndexI32, right: IndexI32) -> _Mask:
     """``BLOCKING_FILTERS``' date-of-birth condition on index rows, pair by pair: either
     date missing, the same year, the same month and day, or the dates within two edits
-    (Levenshtein, as DuckDB's ``levenshtein``)."""
+    (Levenshtein, as DuckDB's ``levenshtein``). The one condition ``BLOCKING_FILTERS``
+    holds, written again in NumPy: ``test_filtered_candidates_are_the_builds_blocked_pairs``
+    checks it against the SQL, and fails when another condition is added."""
     dob = index.coded["dob"].codes
     ints = index.ints
     year, month, day = (ints[c] for c in _DOB_PARTS)
