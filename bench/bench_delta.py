@@ -27,6 +27,21 @@ exists (the same delta applied by another version of the code, e.g. main's: ``ru
 --work main-delta-data`` with that code), record for record through the one reader
 (``compare-files A B`` does it for any two folders): "persons identical to main's".
 
+``grow``: a delta for a world already built from a whole extract (the 10M world, where
+no base is split off and no reference rebuild is affordable): every record of a second,
+independent synthetic extract (``--add``, e.g. ``vetline synth --persons 11250 --seed 77
+--format parquet``) with its record ids prefixed so they are new to the store (new
+persons), plus ``--changed`` records of the world's extract re-issued with the A-number
+their person holds (``person_facts.csv``) where the record had none (a source completing
+a record)::
+
+    python bench/bench_delta.py grow --world W --add S77 --out OUT --changed 5000
+
+Known flaw: synthetic worlds number their identifiers alike whatever the seed, so most
+of the added world's FINs (9,028 of 10,197 biometric ones at 10M) and some A-numbers
+already belong to persons of ``W``: the "new persons" share identifiers with old ones.
+The added world's identifiers should be re-numbered (not done yet; bench/README.md).
+
 ``live``: the cost of one live ``Resolver.add_records`` per record (the old per-record
 array copies) on the built base world, for ``--records`` records.
 """
@@ -83,6 +98,57 @@ def prepare(world: Path, out: Path, new: int, changed: int, seed: int) -> None:
     print(json.dumps(counts))
 
 
+def grow(world: Path, add: Path, out: Path, changed: int, prefix: str, seed: int) -> None:
+    """Write ``OUT/delta``: ``add``'s records (ids prefixed) and ``changed`` records of
+    ``world`` given their person's A-number (see module). Only the ids and A-numbers of
+    the world's records are read whole."""
+    import pyarrow.compute as pc
+    import pyarrow.csv as pv
+    import pyarrow.parquet as pq
+
+    truth = pv.read_csv(world / "truth.csv").to_pandas()
+    facts = pv.read_csv(
+        world / "person_facts.csv",
+        convert_options=pv.ConvertOptions(
+            include_columns=["person_id", "a_number"], column_types={"a_number": "string"}
+        ),
+    ).to_pandas()
+    facts = facts[facts["a_number"].fillna("") != ""]
+    a_number = facts.set_index("person_id")["a_number"]
+    truth = truth[truth["person_id"].isin(a_number.index)]
+    candidates: list[tuple[str, str, str]] = []
+    for path in sorted(world.glob("*.parquet")):
+        if "a_number" not in pq.read_schema(path).names:
+            continue
+        ids = pq.read_table(path, columns=["record_id", "a_number"])
+        empty = pc.fill_null(pc.equal(ids.column("a_number"), ""), True)
+        lacking = ids.filter(empty).column("record_id").to_pandas()
+        mine = truth[(truth["source"] == path.stem) & truth["record_id"].isin(lacking)]
+        candidates += list(zip(mine["source"], mine["record_id"], mine["person_id"], strict=True))
+    picked = random.Random(seed).sample(sorted(candidates), min(changed, len(candidates)))
+    (out / "delta").mkdir(parents=True, exist_ok=True)
+    counts = {"new": 0, "changed": 0}
+    for source in sorted({s for s, _, _ in picked} | {p.stem for p in add.glob("*.parquet")}):
+        parts = []
+        given = {r: p for s, r, p in picked if s == source}
+        if given:
+            table = pq.read_table(
+                world / f"{source}.parquet", filters=[("record_id", "in", list(given))]
+            )
+            rows = table.to_pandas()
+            rows["a_number"] = rows["record_id"].map(given).map(a_number)
+            parts.append(rows)
+            counts["changed"] += len(rows)
+        if (add / f"{source}.parquet").exists():
+            rows = pd.read_parquet(add / f"{source}.parquet")
+            rows["record_id"] = prefix + rows["record_id"]
+            parts.append(rows)
+            counts["new"] += len(rows)
+        pd.concat(parts, ignore_index=True).to_parquet(out / "delta" / f"{source}.parquet")
+    (out / "delta.json").write_text(json.dumps(counts))
+    print(json.dumps(counts))
+
+
 def _persons(data: Path) -> pd.Series:
     from vetline.resolve.layout import read_person_records
 
@@ -131,13 +197,33 @@ def agreement(a: pd.Series, b: pd.Series) -> tuple[float, list[str]]:
     return float(equal.mean()), differ
 
 
-def run(out: Path, work_name: str = "delta-data") -> None:
+def _copy_linking(src: str, dst: str) -> object:
+    """Hard-link the big files that ingest and update only ever replace by rename (the
+    store's source files, the index's columns), copy the rest: a 10M-record data folder
+    (9 GB) is ready in seconds and the base is never written through the link."""
+    path = Path(src)
+    if (path.parent.name == "store" and path.suffix == ".parquet") or (
+        path.parent.name == "index" and path.suffix in (".npy", ".arrow")
+    ):
+        Path(dst).hardlink_to(path)
+        return dst
+    return shutil.copy2(src, dst)
+
+
+def run(
+    out: Path, work_name: str = "delta-data", link: bool = False, unfiltered: bool = False
+) -> None:
     from vetline.records import ingest_extract
+    from vetline.resolve import delta
     from vetline.resolve.delta import update_persons
+
+    if unfiltered:  # every pair sharing a key scored, not only the build's (before)
+        delta.FILTER_BLOCKS = False
 
     work = out / work_name
     shutil.rmtree(work, ignore_errors=True)
-    shutil.copytree(out / "base-data", work)
+    copy = _copy_linking if link else shutil.copy2
+    shutil.copytree(out / "base-data", work, copy_function=copy)
     adopt = _adopt(work)
     t0, c0 = time.perf_counter(), time.process_time()
     ingest = ingest_extract(out / "delta", work)
@@ -233,11 +319,20 @@ def main(argv: list[str] | None = None) -> None:
     r = sub.add_parser("run")
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--work", default="delta-data", help="folder under --out updated")
+    r.add_argument("--link", action="store_true", help="hard-link the big files (10M)")
+    r.add_argument("--unfiltered", action="store_true", help="no BLOCKING_FILTERS (before)")
     cf = sub.add_parser("compare-files")
     cf.add_argument("a", type=Path)
     cf.add_argument("b", type=Path)
     c = sub.add_parser("compare")
     c.add_argument("--out", type=Path, required=True)
+    g = sub.add_parser("grow")
+    g.add_argument("--world", type=Path, required=True)
+    g.add_argument("--add", type=Path, required=True)
+    g.add_argument("--out", type=Path, required=True)
+    g.add_argument("--changed", type=int, default=5_000)
+    g.add_argument("--prefix", default="D77")
+    g.add_argument("--seed", type=int, default=32)
     lv = sub.add_parser("live")
     lv.add_argument("--out", type=Path, required=True)
     lv.add_argument("--records", type=int, default=200)
@@ -245,9 +340,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.cmd == "prepare":
         prepare(args.world, args.out, args.new, args.changed, args.seed)
     elif args.cmd == "run":
-        run(args.out, args.work)
+        run(args.out, args.work, args.link, args.unfiltered)
     elif args.cmd == "compare-files":
         print(json.dumps(compare_files(args.a, args.b), indent=1))
+    elif args.cmd == "grow":
+        grow(args.world, args.add, args.out, args.changed, args.prefix, args.seed)
     elif args.cmd == "compare":
         print(json.dumps(compare(args.out), indent=1))
     else:

@@ -103,3 +103,68 @@ def test_candidates_and_scores_of_indexed_rows_equal_the_rows(
     )
     assert np.array_equal(mine.gamma, theirs.gamma)
     assert np.array_equal(mine.weights, theirs.weights)
+
+
+def test_filtered_candidates_are_the_builds_blocked_pairs(table: pd.DataFrame) -> None:
+    """``candidates_of_rows(filtered=True)`` keeps a pair exactly when some blocking
+    rule finds it and that rule's ``BLOCKING_FILTERS`` condition — evaluated by DuckDB,
+    as the build's predict does — holds: an update scores the pairs a rebuild scores."""
+    from vetline.records.sqlparts import connect
+    from vetline.resolve.chunk import candidates_of_rows
+    from vetline.resolve.comparisons import BLOCKING_FILTERS, BLOCKING_RULES
+
+    index = RecordIndex.from_match_table(table, [f"P{i}" for i in range(len(table))])
+    rows = np.arange(len(table), dtype=np.int32)
+    owner, cands = candidates_of_rows(index, rows, 1 << 31)
+    f_owner, f_cands = candidates_of_rows(index, rows, 1 << 31, filtered=True)
+    got = set(zip(f_owner.tolist(), f_cands.tolist(), strict=True))
+    frame = pd.DataFrame(
+        {
+            "row": rows,
+            "dob": index.coded["dob"].values(rows),
+            **{c: index.ints[c] for c in ("dob_year", "dob_month", "dob_day")},
+        }
+    )
+    pairs = pd.DataFrame({"l": owner, "r": cands})
+    con = connect()
+    con.register("recs", frame)
+    con.register("pairs", pairs)
+    (condition,) = BLOCKING_FILTERS.values()
+    kept = con.sql(
+        "SELECT p.l, p.r, " + condition + " AS ok FROM pairs p "
+        "JOIN recs l ON l.row = p.l JOIN recs r ON r.row = p.r"
+    ).df()
+    other = np.zeros(len(owner), dtype=bool)  # found by a rule without a condition
+    for rule in BLOCKING_RULES:
+        if rule not in BLOCKING_FILTERS:
+            h, ok = index.row_keys(rule, rows)
+            other |= ok[owner] & ok[cands] & (h[owner] == h[cands])
+    by_other = set(zip(owner[other].tolist(), cands[other].tolist(), strict=True))
+    met = kept["ok"].fillna(False).astype(bool)
+    want = set(zip(kept["l"][met].tolist(), kept["r"][met].tolist(), strict=True)) | by_other
+    assert got == want
+    assert len(got) < len(owner)  # the condition removes some pairs in this world
+
+
+def test_saved_hash_order_of_a_grown_mapped_index_is_a_full_sort(
+    table: pd.DataFrame, tmp_path: Path
+) -> None:
+    """An update saves a loaded (mapped) index with rows added: each vocabulary's sorted
+    hashes and codes are the loaded ones with the added entries merged in, the same
+    arrays as sorting every hash again (``saved._hash_order``)."""
+    from vetline.resolve.mapped import hash_order, load_array
+
+    ids = [f"P{i}" for i in range(len(table))]
+    head = len(table) // 2
+    RecordIndex.from_match_table(table.iloc[:head], ids[:head]).save(tmp_path / "half")
+    index = RecordIndex.load(tmp_path / "half", map_min=0)
+    index.add(table.iloc[head:], ids[head:])
+    index.save(tmp_path / "grown")
+    grown = 0
+    for column in index.coded:
+        hashes = load_array(tmp_path / "grown" / f"vhash__{column}.npy")
+        ordered, order = hash_order(hashes)
+        assert np.array_equal(load_array(tmp_path / "grown" / f"vsorted__{column}.npy"), ordered)
+        assert np.array_equal(load_array(tmp_path / "grown" / f"vorder__{column}.npy"), order)
+        grown += len(hashes) > len(load_array(tmp_path / "half" / f"vhash__{column}.npy"))
+    assert grown >= 10  # most vocabularies gained entries

@@ -60,6 +60,9 @@ from vetline.resolve.standardise import clean_name
 
 STAGE = "update persons"
 STEPS = 6
+#: Score only the pairs the build's predict scores (``comparisons.BLOCKING_FILTERS``);
+#: False scores every pair sharing a key (before; ``bench_delta.py run --unfiltered``).
+FILTER_BLOCKS = True
 
 
 @dataclass(frozen=True)
@@ -346,7 +349,7 @@ def _update(
 
     threshold = s.cluster_threshold
     delta_rows = index.rows_of_keys(table["unique_id"].tolist())
-    new_pairs = score_pairs(model, index, delta_rows, threshold)
+    new_pairs = score_pairs(model, index, delta_rows, threshold, filtered=FILTER_BLOCKS)
     person = index.coded["person_id"]
     dirty = set(person.values(changed_rows).tolist())
     partners = (set(new_pairs["unique_id_l"]) | set(new_pairs["unique_id_r"])) - delta_keys
@@ -367,7 +370,9 @@ def _update(
     remaining = old_table[old_table["unique_id"].map(before).isin(dirty)]
     within = dict(zip(remaining["unique_id"], remaining["unique_id"].map(before), strict=True))
     inner_rows = index.rows_of_keys(remaining["unique_id"].tolist())
-    inner_pairs = score_pairs(model, index, inner_rows, threshold, within=within)
+    inner_pairs = score_pairs(
+        model, index, inner_rows, threshold, within=within, filtered=FILTER_BLOCKS
+    )
     progress(STAGE, 3, STEPS)
     clock.lap("score")
 

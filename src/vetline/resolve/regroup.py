@@ -80,6 +80,7 @@ def score_pairs(
     threshold: float,
     *,
     within: Mapping[str, str] | None = None,
+    filtered: bool = True,
 ) -> pd.DataFrame:
     """Pairs (``unique_id_l`` < ``unique_id_r``) of the index's ``rows`` with the index's
     records at or above ``threshold``, with ``match_weight``, ``match_probability`` and
@@ -87,6 +88,9 @@ def score_pairs(
 
     ``within``: record → group; only pairs inside one group are kept (a person's own
     records, when a person that lost a record is re-clustered).
+
+    ``filtered``: the blocking rules' ``BLOCKING_FILTERS`` conditions apply, as in the
+    build's predict (``chunk.candidates_of_rows``): the pairs a rebuild would score.
 
     The records are the index's own (an update writes the delta into the index first),
     so their keys and values are read from it, vectorised (``chunk.candidates_of_rows``,
@@ -106,7 +110,7 @@ def score_pairs(
     frames: list[pd.DataFrame] = []
     for start in range(0, len(rows), SCORE_CHUNK):
         part = rows[start : start + SCORE_CHUNK]
-        owner, cands = candidates_of_rows(index, part, NO_LIMIT)
+        owner, cands = candidates_of_rows(index, part, NO_LIMIT, filtered=filtered)
         if not len(cands):
             continue
         keep = cands != part[owner]
