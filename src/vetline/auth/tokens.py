@@ -135,6 +135,7 @@ class _TokenRow(NamedTuple):
     aor: str | None
     disabled_at: str | None
 
+
 _PERMISSION_NAMES = frozenset(p.value for p in Permission)
 
 

@@ -71,7 +71,7 @@ class Prebuilt:
 
     __slots__ = ("_plans", "statement")
 
-    def __init__(self, statement: Insert | Update | UpdateBase | Select[Any]) -> None:
+    def __init__(self, statement: Insert | Update | UpdateBase | Select[*tuple[Any, ...]]) -> None:
         self.statement = statement
         self._plans: dict[tuple[str, tuple[str, ...]], _Plan | None] = {}
 
