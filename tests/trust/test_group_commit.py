@@ -165,3 +165,71 @@ def test_a_loop_job_cancelled_before_the_writer_takes_it_is_not_written(
     assert held.result(30) == "stored hold"
     group.close()
     assert [d for d in _chain(database) if "gone" in d] == []
+
+
+def test_inline_a_loop_turn_is_one_transaction_written_by_the_loop_itself(
+    database: Database,
+) -> None:
+    """``inline``: a turn's jobs are one transaction on the loop's own thread, committed
+    before any caller hears of it; no writer thread is started; a batch that fails as a
+    whole is written job by job; the chain stays whole."""
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"), inline=True)
+    threads: set[int] = set()
+
+    def write(uow: UnitOfWork, jobs: Sequence[str]) -> list[str | Exception]:
+        threads.add(threading.get_ident())
+        return writer(uow, jobs)
+
+    group._write = write  # type: ignore[method-assign]
+
+    async def turns() -> tuple[list[object], list[object], list[str]]:
+        first = await asyncio.gather(
+            *(group.run_async(n) for n in ["a", "refuse-b", "c"]), return_exceptions=True
+        )
+        second = await asyncio.gather(
+            *(group.run_async(n) for n in ["d", "explode", "e"]), return_exceptions=True
+        )
+        # a caller answered has its job durable: another connection reads it at once
+        with UnitOfWork(database, Actor.system(), read_only=True) as uow:
+            rows = uow.session.execute(text("SELECT details FROM audit_events")).all()
+        return first, second, [str(r[0]) for r in rows]
+
+    first, second, seen = asyncio.run(turns())
+    assert first[0] == "stored a" and first[2] == "stored c"
+    assert isinstance(first[1], ValueError)
+    assert second[0] == "stored d" and second[2] == "stored e"
+    assert isinstance(second[1], RuntimeError)
+    assert threads == {threading.get_ident()} and group._thread is None
+    assert writer.batch_sizes == [3, 3, 1, 1, 1]  # the failed turn again, job by job
+    assert (group.batches, group.jobs) == (3, 5)  # the whole-batch failure counts none
+    assert sum('"job"' in d for d in seen) == 4  # a, c, d, e: committed before answered
+    group.close()
+    assert len(_chain(database)) == 4
+    assert group.run("a blocking caller") == "stored a blocking caller"  # the thread's way
+    group.close()
+
+
+def test_inline_and_the_thread_share_the_chain_without_losing_a_job(database: Database) -> None:
+    """Blocking callers (the writer thread) and a loop writing inline at the same time:
+    every job written once, the chain whole (the writer lock orders them)."""
+    group = GroupCommit(database, Writer(), actor=Actor.system("test"), inline=True)
+
+    def blocking(k: int) -> None:
+        for n in range(20):
+            assert group.run(f"t{k}-{n}") == f"stored t{k}-{n}"
+
+    async def loop_jobs() -> list[str]:
+        done: list[str] = []
+        for n in range(20):
+            done += await asyncio.gather(*(group.run_async(f"l{n}-{m}") for m in range(3)))
+        return done
+
+    workers = [threading.Thread(target=blocking, args=(k,)) for k in range(3)]
+    for worker in workers:
+        worker.start()
+    assert len(asyncio.run(loop_jobs())) == 60
+    for worker in workers:
+        worker.join(60)
+    group.close()
+    assert len(_chain(database)) == 120

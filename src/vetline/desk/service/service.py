@@ -158,7 +158,7 @@ class DeskService:
         self.on_answered: AnsweredHook | None = None
         self.writes: GroupCommit[Answered, Stored] = GroupCommit(
             database, self._write_batch, actor=Actor.system("desk-writer"), clock=clock,
-            name="desk-writer",
+            name="desk-writer", inline=database.dialect == "sqlite",
         )  # fmt: skip
 
     def close(self) -> None:
