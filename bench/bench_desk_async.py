@@ -11,7 +11,7 @@ thread), wall the time from an IAQ's start to its answer. Compare two versions o
 code by running the same script with ``PYTHONPATH`` on each one's ``src/``, alternated.
 
     .venv/bin/python bench/bench_desk_async.py --data D [--facts person_facts.csv]
-        [--count 2000] [--rate 80] [--rounds 2] [--inline]
+        [--count 2000] [--rate 80] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -72,9 +72,6 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=80.0)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument(
-        "--inline", action="store_true", help="DeskService(inline_writes=True): the loop writes"
-    )
     args = parser.parse_args()
     facts = args.facts or args.data.parent / "extract" / "person_facts.csv"
     if not facts.is_file():
@@ -83,8 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database = Database.from_url(f"sqlite:///{tmp}/desk.db")
         upgrade(database.engine)
-        options = {"inline_writes": True} if args.inline else {}  # older code: no such option
-        desk = DeskService(database, lookup, policy=load_policy(), **options)
+        desk = DeskService(database, lookup, policy=load_policy())
         pool = _automatic(desk, _bodies(facts, 2000))
         print(f"{len(pool)} automatic subjects")
         try:

@@ -20,10 +20,6 @@ as the transaction's statements (issue 18). A batch whose connection turns out l
 before its COMMIT was sent ran nothing that lasts, so it runs once more on a new
 connection, as the pool's pre-ping would have given it one; lost during the COMMIT, the
 outcome is unknown and the callers get the error, as before.
-
-On a local database (``inline``: SQLite) the event loop's jobs skip the thread: each loop
-turn's jobs are one transaction written by the loop's own thread at the end of the turn
-(``run_async``), on a connection of its own; the thread serves the callers that block.
 """
 
 from __future__ import annotations
@@ -89,7 +85,6 @@ class GroupCommit(Generic[J, R]):
         clock: Callable[[], datetime] = utcnow,
         max_batch: int = MAX_BATCH,
         name: str = "group-commit",
-        inline: bool = False,
     ) -> None:
         self.database = database
         self._write = write
@@ -106,11 +101,6 @@ class GroupCommit(Generic[J, R]):
         self.held = HeldConnection(database)
         #: Per event loop, the jobs of its current turn not yet handed over.
         self._turn: dict[asyncio.AbstractEventLoop, _Handover[J, R]] = {}
-        #: ``run_async``'s jobs are written on the event loop itself, not by the thread
-        #: (see :meth:`run_async`); their own connection, one loop's turn at a time.
-        self._inline = inline
-        self._inline_held = HeldConnection(database)
-        self._inline_lock = threading.Lock()
         self.batches = 0
         self.jobs = 0
 
@@ -133,16 +123,6 @@ class GroupCommit(Generic[J, R]):
         come back in one call into the loop: per job, a thread wake-up each way cost
         more CPU than the job's share of the write (issue 18, bench/README.md).
         Cancelled before the writer takes it, a job is not written (as with ``submit``).
-
-        ``inline`` (a local database: SQLite): the turn's jobs are written at the end of
-        the turn by the loop's own thread, in one transaction on a connection of its own,
-        and their outcomes set once its COMMIT returned — the same transaction, the same
-        durability, without the writer thread. Why: a writer thread hands the GIL back and
-        forth with the loop at every statement while the loop works queries out, which
-        doubled the writer's CPU per transaction and stretched its wall time (and the
-        SQLite write lock) from about 1 to 7-10 ms (bench/README.md, "Desk CPU per IAQ,
-        round 6"). The loop waits for the COMMIT's fsync meanwhile; queries arriving then
-        are worked out in the next turn and share its transaction.
         """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
@@ -155,23 +135,12 @@ class GroupCommit(Generic[J, R]):
 
     def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
         turn = self._turn.pop(loop, None)
-        if turn is None or not turn.entries:
-            return
-        if not self._inline:
+        if turn is not None and turn.entries:
             self._ensure_thread()
             self._queue.put(turn)
-            return
-        batch: list[_Entry[J, R]] = []
-        self._take(turn, batch)
-        with self._inline_lock:  # one loop at a time on the inline connection
-            for start in range(0, len(batch), self._max_batch):
-                self._commit(batch[start : start + self._max_batch], self._inline_held)
 
     def close(self, timeout: float = 30.0) -> None:
-        """Write what is queued, then stop the thread (a later ``submit`` starts a new one)
-        and give back the connection ``run_async`` writes on inline (opened again if used)."""
-        with self._inline_lock:
-            self._inline_held.close()
+        """Write what is queued, then stop the thread (a later ``submit`` starts a new one)."""
         with self._started:
             thread, self._thread = self._thread, None
             if thread is None:
@@ -215,7 +184,7 @@ class GroupCommit(Generic[J, R]):
                     break
                 self._take(more, batch)
             if batch:
-                self._commit(batch, self.held)
+                self._commit(batch)
             if stop:
                 return
 
@@ -229,9 +198,9 @@ class GroupCommit(Generic[J, R]):
         elif item[1].set_running_or_notify_cancel():
             batch.append(item)
 
-    def _commit(self, live: list[_Entry[J, R]], held: HeldConnection) -> None:
+    def _commit(self, live: list[_Entry[J, R]]) -> None:
         try:
-            outcomes = self._transaction([job for job, _ in live], held)
+            outcomes = self._transaction([job for job, _ in live])
         except Exception as exc:  # the batch as a whole failed
             if len(live) == 1:
                 _deliver([(live[0][1], exc)])
@@ -239,18 +208,15 @@ class GroupCommit(Generic[J, R]):
             log.warning("group commit of %d jobs failed (%s); writing each alone",
                         len(live), type(exc).__name__)  # fmt: skip
             for one in live:
-                self._commit([one], held)
+                self._commit([one])
             return
         _deliver([(sink, outcome) for (_, sink), outcome in zip(live, outcomes, strict=True)])
 
-    def _transaction(
-        self, jobs: list[J], held: HeldConnection | None = None
-    ) -> Sequence[R | Exception]:
+    def _transaction(self, jobs: list[J]) -> Sequence[R | Exception]:
         for last in (False, True):
             uow = UnitOfWork(
-                self.database, self._actor, clock=self._clock, write=True,
-                held=held or self.held,
-            )  # fmt: skip
+                self.database, self._actor, clock=self._clock, write=True, held=self.held
+            )
             try:
                 with uow:
                     outcomes = self._write(uow, jobs)
@@ -277,10 +243,6 @@ def _deliver(
     """Send each outcome to its caller: a thread's future at once, a loop's futures in one
     call into each loop."""
     loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[R], R | Exception]]] = {}
-    try:
-        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-    except RuntimeError:  # the writer thread
-        running = None
     for sink, outcome in results:
         if isinstance(sink, Future):
             if isinstance(outcome, Exception):
@@ -290,9 +252,6 @@ def _deliver(
         else:
             loops.setdefault(sink[0], []).append((sink[1], outcome))
     for loop, settled in loops.items():
-        if loop is running:  # written inline, by this loop's own thread
-            _settle(settled)
-            continue
         try:
             loop.call_soon_threadsafe(_settle, settled)
         except RuntimeError:  # the loop is closed: nobody is waiting any more

@@ -146,14 +146,7 @@ class DeskService:
         policy: Policy,
         directory: AgencyDirectory | None = None,
         clock: Callable[[], datetime] = utcnow,
-        inline_writes: bool = False,
     ) -> None:
-        """``inline_writes``: on SQLite, ``submit_async``'s queries are written by the event
-        loop's own thread at the end of its turn instead of by the writer thread
-        (``GroupCommit(inline=True)``): less CPU per IAQ (no GIL hand-over at every
-        statement), but the loop waits for each COMMIT's fsync and for the other
-        workers' write lock meanwhile. Off by default until measured at the target rate on
-        a quiet machine (bench/README.md, "Desk CPU per IAQ, round 6")."""
         self.database = database
         self._lookup = lookup if isinstance(lookup, PersonLookup) else None
         self._factory = None if isinstance(lookup, PersonLookup) else lookup
@@ -165,7 +158,7 @@ class DeskService:
         self.on_answered: AnsweredHook | None = None
         self.writes: GroupCommit[Answered, Stored] = GroupCommit(
             database, self._write_batch, actor=Actor.system("desk-writer"), clock=clock,
-            name="desk-writer", inline=inline_writes and database.dialect == "sqlite",
+            name="desk-writer",
         )  # fmt: skip
 
     def close(self) -> None:
