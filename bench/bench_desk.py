@@ -165,6 +165,37 @@ def _cpu_seconds(pid: int) -> tuple[float, float]:
     return user, system
 
 
+def _thread_cpu(pid: int) -> tuple[float, float, float]:
+    """CPU seconds (user + system) so far of the server's supervisor ``pid``, of its
+    workers' event-loop (main) threads and of their other threads (the group commit's
+    writer, thread-pool calls): a split no sampler's GIL attribution can blur."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    workers = [int(c) for c in children.read_text().split()] if children.is_file() else []
+    supervisor, loops, others = sum(_cpu_seconds_one(pid, pid)), 0.0, 0.0
+    for worker in workers:
+        try:
+            tids = [int(t.name) for t in Path(f"/proc/{worker}/task").iterdir()]
+        except OSError:
+            continue
+        for tid in tids:
+            spent = sum(_cpu_seconds_one(worker, tid))
+            if tid == worker:
+                loops += spent
+            else:
+                others += spent
+    return supervisor / tick, loops / tick, others / tick
+
+
+def _cpu_seconds_one(pid: int, tid: int) -> tuple[int, int]:
+    """Clock ticks of user and system CPU of thread ``tid`` of ``pid`` (0, 0 if gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0, 0
+    return int(fields[11]), int(fields[12])
+
+
 def _stage(stack: str) -> str:
     for mark, stage in STAGES:
         if mark in stack:
@@ -375,6 +406,7 @@ def main() -> None:
                 _load(base, token, warm, 120.0, args.concurrency)
             spy = _spy(proc.pid, args.profile) if args.profile else None
             cpu_before, client_before = _cpu_seconds(proc.pid), time.process_time()
+            threads_before = _thread_cpu(proc.pid)
             db_before = sum(_cpu_seconds(postmaster)) if postmaster else 0.0
             raw: dict[int, bytes] | None = {} if args.dump else None
             results, elapsed = _load(base, token, bodies, args.seconds, args.concurrency,
@@ -382,6 +414,7 @@ def main() -> None:
             if args.dump and raw is not None:
                 args.dump.write_bytes(b"".join(raw[n] + b"\n" for n in sorted(raw)))
             cpu_after = _cpu_seconds(proc.pid)
+            threads = [a - b for a, b in zip(_thread_cpu(proc.pid), threads_before, strict=True)]
             if spy is not None:
                 spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits
                 spy.wait(timeout=120)
@@ -422,6 +455,9 @@ def main() -> None:
     )  # fmt: skip
     console = Console(width=200)
     console.print(table)
+    console.print("server CPU ms/IAQ by thread (usr+sys): supervisor {:.2f}, workers' event "
+                  "loops {:.2f}, their other threads (group-commit writer) {:.2f}".format(
+                      *(t * 1000 / n for t in threads)))  # fmt: skip
     if args.profile and args.profile.is_file():
         cpu_ms = (server_user + server_sys) * 1000 / n
         split = Table(title=f"server CPU per IAQ by stage ({cpu_ms:.2f} ms measured; "

@@ -262,3 +262,11 @@ def test_inactive_accounts_are_disabled(
         disabled = [u.username for u in accounts.disable_inactive(uow, 90)]
         uow.commit()
     assert disabled == ["idle.one"]
+
+
+def test_the_token_recheck_reads_its_columns_by_name() -> None:
+    """The writer's re-check reads the token's row from the cursor as a tuple: its
+    names must be the statement's columns, in order."""
+    from vetline.auth import tokens
+
+    assert tokens._TokenRow._fields == tuple(c.key for c in tokens._COLUMNS)

@@ -53,3 +53,20 @@ def test_a_driver_error_is_sqlalchemys(database: Database) -> None:
         PREBUILT.execute(connection, [_row(1)])
         with pytest.raises(IntegrityError):
             PREBUILT.execute(connection, [_row(1)])  # the same primary key
+
+
+def test_a_select_reads_what_core_reads(database: Database) -> None:
+    """A SELECT of columns the driver returns as they are goes to the cursor; one with a
+    column Core converts (a boolean) is read through Core: the same rows either way."""
+    strings = Prebuilt(select(QUERIES.c.iaq_id, QUERIES.c.aor).where(QUERIES.c.ori == "CA0194200"))
+    converted = Prebuilt(select(QUERIES.c.iaq_id, QUERIES.c.automatic))
+    with UnitOfWork(database, Actor.system(), write=True) as uow:
+        connection = uow.session.connection()
+        PREBUILT.execute(connection, [_row(1), _row(2, automatic=False, aor="LOS")])
+        core = connection.execute(strings.statement).all()
+        assert sorted(strings.returning(connection, {})) == sorted(tuple(r) for r in core)
+        assert sorted(converted.returning(connection, {})) == [("I1", True), ("I2", False)]
+        uow.session.rollback()
+    if database.engine.dialect.name == "sqlite":  # stores booleans as 0 and 1
+        assert list(converted._plans.values()) == [None]  # Core's path, not the cursor's
+    assert all(plan is not None for plan in strings._plans.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, or_, select, update
 
@@ -17,6 +17,7 @@ from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission, Role, permissions_of
 from vetline.auth.secrets import digest, new_secret
 from vetline.db.base import parse_utc_iso, utc_iso
+from vetline.db.prebuilt import Prebuilt
 from vetline.db.uow import UnitOfWork
 from vetline.errors import BadInput
 from vetline.text import check_text
@@ -109,11 +110,32 @@ _BY_HASH = (
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
-_BY_ID = (
+# The desk's writer re-checks its token callers in every transaction (issue 18): one
+# token per statement, compiled once and run on the DBAPI cursor (``vetline.db.prebuilt``;
+# an expanding ``IN`` through Core cost several times the read itself).
+_ONE_BY_ID = Prebuilt(
     select(*_COLUMNS)
     .join(User, User.id == ApiToken.user_id)
-    .where(ApiToken.id.in_(bindparam("ids", expanding=True)))
+    .where(ApiToken.id == bindparam("token_id"))
 )
+
+
+class _TokenRow(NamedTuple):
+    """A row of ``_COLUMNS``, by name, as ``_principal`` reads it (same order)."""
+
+    token_id: str
+    revoked_at: str | None
+    expires_at: str | None
+    scopes: str
+    last_used_at: str | None
+    user_id: str
+    username: str
+    role: str
+    ori: str | None
+    aor: str | None
+    disabled_at: str | None
+
+
 _PERMISSION_NAMES = frozenset(p.value for p in Permission)
 
 
@@ -163,7 +185,7 @@ def _principal(row: Any, now: datetime, client: str | None) -> Principal | None:
 def still_authenticated(uow: UnitOfWork, callers: Iterable[Principal]) -> set[str]:
     """The credential ids of token ``callers`` whose token still authenticates the very
     same caller now: not revoked, not expired, the account not disabled, the same user,
-    role, scopes, ORI and AOR. One read for them all.
+    role, scopes, ORI and AOR. One indexed read per distinct token.
 
     Why: the API gate may authenticate a token from its per-process cache
     (``vetline.api.tokencache``); the desk's writer asks this in the transaction that
@@ -174,10 +196,14 @@ def still_authenticated(uow: UnitOfWork, callers: Iterable[Principal]) -> set[st
     wanted = {c.credential_id: c for c in callers if c.via == "token"}
     if not wanted:
         return set()
-    rows = uow.session.connection().execute(_BY_ID, {"ids": sorted(wanted)}).all()
+    connection = uow.session.connection()
     now = uow.now()
     live: set[str] = set()
-    for row in rows:
+    for token_id in sorted(wanted):  # a batch's callers: nearly always one token
+        rows = _ONE_BY_ID.returning(connection, {"token_id": token_id})
+        if not rows:
+            continue
+        row = _TokenRow(*rows[0])
         fresh, seen = _principal(row, now, None), wanted[str(row.token_id)]
         if fresh is not None and _same_caller(fresh, seen):
             live.add(fresh.credential_id)

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert, Update, UpdateBase
+from sqlalchemy.sql.selectable import Select
 
 __all__ = ["Prebuilt", "driver_sql"]
 
@@ -65,11 +66,12 @@ class _Plan:
 
 
 class Prebuilt:
-    """A Core INSERT or UPDATE run on the DBAPI cursor of the caller's connection."""
+    """A Core INSERT or UPDATE (or a SELECT, read with :meth:`returning`) run on the DBAPI
+    cursor of the caller's connection."""
 
     __slots__ = ("_plans", "statement")
 
-    def __init__(self, statement: Insert | Update | UpdateBase) -> None:
+    def __init__(self, statement: Insert | Update | UpdateBase | Select[*tuple[Any, ...]]) -> None:
         self.statement = statement
         self._plans: dict[tuple[str, tuple[str, ...]], _Plan | None] = {}
 
@@ -95,7 +97,9 @@ class Prebuilt:
             cursor.close()
 
     def returning(self, connection: Connection, row: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """Run the statement for one row and return the rows of its ``RETURNING`` clause."""
+        """Run the statement for one row and return the rows of its ``RETURNING`` clause
+        (of a SELECT: its rows, as the driver gives them — no result processors, so only
+        for columns whose type has none, such as strings and integers)."""
         plan = self._plan(connection, row)
         if plan is None:
             return [tuple(r) for r in connection.execute(self.statement, dict(row)).all()]
@@ -122,6 +126,8 @@ def _compile(statement: Any, dialect: Any, keys: tuple[str, ...]) -> _Plan | Non
     """The statement compiled for ``dialect`` and rows with ``keys`` (None: use Core)."""
     is_insert = isinstance(statement, Insert)
     compiled = statement.compile(dialect=dialect, column_keys=list(keys) if is_insert else None)
+    if isinstance(statement, Select) and _converts_results(compiled, dialect):
+        return None  # a column Core would convert on the way out: Core reads it
     positional = bool(compiled.positional)
     names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.binds)
     literal = compiled.construct_params(_check=False)
@@ -141,6 +147,14 @@ def _compile(statement: Any, dialect: Any, keys: tuple[str, ...]) -> _Plan | Non
             fixed[name] = literal.get(name)  # the statement's own value (a WHERE literal)
     processors = dict(getattr(compiled, "_bind_processors", {}) or {})
     return _Plan(compiled.string, names, positional, fixed, processors)
+
+
+def _converts_results(compiled: Any, dialect: Any) -> bool:
+    """Whether any result column's type converts the driver's value (a result processor)."""
+    for entry in compiled._result_columns:
+        if entry.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
+            return True
+    return False
 
 
 def driver_sql(connection: Connection, sql: str) -> None:
