@@ -50,7 +50,7 @@ class RuleCodes:
     codes: Codes
 
 
-ColumnCodes = dict[str, tuple[Codes, int]]
+ColumnCodes = dict[str, tuple[npt.NDArray[np.int32], int]]
 
 
 def rule_codes(
@@ -64,9 +64,10 @@ def rule_codes(
     combined: Codes | None = None
     for column in rule:
         if column not in columns:
-            codes, uniques = pd.factorize(table[column], use_na_sentinel=True)
-            columns[column] = (codes.astype(np.int64), len(uniques))
-        codes, count = columns[column]
+            found, uniques = pd.factorize(table[column], use_na_sentinel=True)
+            columns[column] = (found.astype(np.int32), len(uniques))  # < rows
+        held, count = columns[column]
+        codes = held.astype(np.int64)
         if combined is None:
             combined = codes
             continue
@@ -116,19 +117,23 @@ def _group_pairs(codes: npt.NDArray[np.integer[Any]]) -> Iterator[tuple[Rows, Ro
 
 @dataclass(frozen=True)
 class DobParts:
-    """Per row: the canonical date text, whether present, its length, and its parts
-    (NaN where missing, so that a missing part equals nothing, as NULL in SQL)."""
+    """Per row: whether a date of birth is present and its parts (NaN where missing, so
+    that a missing part equals nothing, as NULL in SQL); ``texts`` gives the canonical
+    date texts of some rows; ``length`` (when known) their lengths, so that dates of
+    different lengths (4, 7 or 10 characters: at least 3 edits apart) skip Levenshtein.
+    The build reads them from its match table (``dob_parts``), an update from the index
+    (``chunk.dob_compatible``)."""
 
-    dob: npt.NDArray[np.object_]
     present: npt.NDArray[np.bool_]
-    length: npt.NDArray[np.int64]
     year: npt.NDArray[np.float64]
     month: npt.NDArray[np.float64]
     day: npt.NDArray[np.float64]
+    texts: Callable[[npt.NDArray[np.integer[Any]]], list[str]]
+    length: npt.NDArray[np.int64] | None = None
 
 
 def dob_parts(table: pd.DataFrame) -> DobParts:
-    """The date-of-birth columns the filter reads, as arrays."""
+    """The date-of-birth columns of the build's match table, as arrays."""
 
     def part(column: str) -> npt.NDArray[np.float64]:
         return pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=np.float64)
@@ -136,43 +141,50 @@ def dob_parts(table: pd.DataFrame) -> DobParts:
     present = pd.notna(table["dob"]).to_numpy()
     length = np.zeros(len(table), dtype=np.int64)
     length[present] = table["dob"][present].str.len().to_numpy(dtype=np.int64)
-    return DobParts(
-        table["dob"].to_numpy(dtype=object),
-        present,
-        length,
-        part("dob_year"),
-        part("dob_month"),
-        part("dob_day"),
-    )
+    dob = table["dob"].to_numpy(dtype=object)
+
+    def texts(rows: npt.NDArray[np.integer[Any]]) -> list[str]:
+        out: list[str] = dob[rows].tolist()
+        return out
+
+    return DobParts(present, part("dob_year"), part("dob_month"), part("dob_day"), texts, length)
 
 
-def dob_compatible(parts: DobParts, left: Rows, right: Rows) -> npt.NDArray[np.bool_]:
+def dob_compatible(
+    parts: DobParts,
+    left: npt.NDArray[np.integer[Any]],
+    right: npt.NDArray[np.integer[Any]],
+    workers: int = -1,
+) -> npt.NDArray[np.bool_]:
     """The ``surname + forename`` filter (``comparisons.BLOCKING_FILTERS``) per pair.
 
     ``l.dob IS NULL OR r.dob IS NULL OR l.dob_year = r.dob_year OR (l.dob_month =
     r.dob_month AND l.dob_day = r.dob_day) OR levenshtein(l.dob, r.dob) <= 2`` — with
-    SQL's NULLs (a comparison with a missing part is not true). Levenshtein only for the
-    pairs the cheap tests leave, and only between dates of equal length (the canonical
-    dates are 4, 7 or 10 characters: two lengths differ by at least 3 edits).
+    SQL's NULLs (a comparison with a missing part is not true). Levenshtein (as DuckDB's)
+    only for the pairs the cheap tests leave. The one place this condition is written in
+    NumPy: the build's candidate pairs and an update's scoring both call it, and
+    ``tests/resolve/test_blocked_pairs.py`` holds it to the SQL.
     """
     from rapidfuzz.distance import Levenshtein
     from rapidfuzz.process import cpdist
 
     present, year, month, day = parts.present, parts.year, parts.month, parts.day
-    ok = ~present[left] | ~present[right]
+    ok: npt.NDArray[np.bool_] = ~present[left] | ~present[right]
     ok |= year[left] == year[right]  # NaN == NaN is False, as NULL = NULL in SQL
     ok |= (month[left] == month[right]) & (day[left] == day[right])
-    rest = np.flatnonzero(~ok & (parts.length[left] == parts.length[right]))
-    if len(rest):
-        dob = parts.dob
+    rest = ~ok
+    if parts.length is not None:
+        rest &= parts.length[left] == parts.length[right]
+    at = np.flatnonzero(rest)
+    if len(at):
         distance = cpdist(
-            dob[left[rest]].tolist(),
-            dob[right[rest]].tolist(),
+            parts.texts(left[at]),
+            parts.texts(right[at]),
             scorer=Levenshtein.distance,
             score_cutoff=2,
-            workers=-1,
+            workers=workers,
         )
-        ok[rest[np.asarray(distance) <= 2]] = True
+        ok[at[np.asarray(distance) <= 2]] = True
     return ok
 
 

@@ -161,8 +161,7 @@ def in_classify_order(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def pair_slices(table: pd.DataFrame, slice_pairs: int) -> Iterator[tuple[Rows64, Rows64]]:
-    """The candidate pairs as ``(left, right)`` int64 row arrays of ≤ ``slice_pairs``
-    (a rule's batch may be split; concatenated across rules up to the bound).
+    """The candidate pairs as ``(left, right)`` int64 row arrays of ≤ ``slice_pairs``.
 
     Why slices: each predict materialises its pairs and the records they touch; a
     bound keeps one predict's spill bounded however the world grows. Why not chunks of
@@ -171,22 +170,20 @@ def pair_slices(table: pd.DataFrame, slice_pairs: int) -> Iterator[tuple[Rows64,
     pruned input — at 3M records 49 of a chunk's 68 CPU s (bench/README.md, "Candidate
     pairs in NumPy").
     """
-    lefts: list[Rows64] = []
-    rights: list[Rows64] = []
-    held = 0
+    # all pairs first (int32 rows: 8 bytes a pair), so the rules' codes are freed before
+    # DuckDB scores: at 10M records they held ≈ 2.5 GB beside the first predict
+    lefts: list[npt.NDArray[np.int32]] = []
+    rights: list[npt.NDArray[np.int32]] = []
     for left, right in blocked.candidate_pairs(table):
-        at = 0
-        while at < len(left):
-            take = min(len(left) - at, slice_pairs - held)
-            lefts.append(left[at : at + take].astype(np.int64, copy=False))
-            rights.append(right[at : at + take].astype(np.int64, copy=False))
-            held += take
-            at += take
-            if held >= slice_pairs:
-                yield np.concatenate(lefts), np.concatenate(rights)
-                lefts, rights, held = [], [], 0
-    if held:
-        yield np.concatenate(lefts), np.concatenate(rights)
+        lefts.append(left)
+        rights.append(right)
+    all_left = np.concatenate(lefts) if lefts else np.empty(0, np.int32)
+    del lefts
+    all_right = np.concatenate(rights) if rights else np.empty(0, np.int32)
+    del rights
+    for at in range(0, len(all_left), slice_pairs):
+        end = at + slice_pairs
+        yield all_left[at:end].astype(np.int64), all_right[at:end].astype(np.int64)
 
 
 def roots_of(parent: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -290,12 +287,14 @@ def link_rows(
     Splink score them in slices of at most ``slice_pairs``, classify, cluster and link
     ``table`` (sorted by key)."""
     stage = "predict + cluster"
-    progress(stage, 0, 4)
+    progress(stage, 0, 5)  # pairs found, scored, ordered, clustered, linked
     linker = splink_model.make_linker(db_api, row_frame(table), model)
     count = 0
     names: list[str] = []
     parts: list[pd.DataFrame] = []
-    for left, right in pair_slices(table, slice_pairs):
+    for k, (left, right) in enumerate(pair_slices(table, slice_pairs)):
+        if k == 0:
+            progress(stage, 1, 5)  # the first slice's pairs found: scoring starts
         registered = db_api.register(
             pa.table(
                 {
@@ -317,12 +316,12 @@ def link_rows(
         finally:
             predictions.drop_table_from_database_and_remove_from_cache()
             db_api.duckdb_con.unregister(registered.physical_name)  # the Arrow view
-        progress(stage, 1, 4)
+    progress(stage, 2, 5)
     scored = in_classify_order(parts)
     del parts
-    progress(stage, 2, 4)
+    progress(stage, 3, 5)
     cluster_row, refused = cluster_rows(table, scored)
-    progress(stage, 3, 4)
+    progress(stage, 4, 5)
     links = links_of(table, scored, names, cluster_row, refused)
-    progress(stage, 4, 4)
+    progress(stage, 5, 5)
     return RowLinkage(int(count), cluster_row, links)

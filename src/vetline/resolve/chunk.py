@@ -24,9 +24,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import cpdist
 
+from vetline.resolve import blocked
 from vetline.resolve.comparisons import BLOCKING_FILTERS, BLOCKING_RULES, COMPARISONS
 from vetline.resolve.index import IndexI32, RecordIndex, subject_key
 from vetline.resolve.model import MatchModel
@@ -125,27 +124,17 @@ def candidates_of_rows(
 
 
 def dob_compatible(index: RecordIndex, left: IndexI32, right: IndexI32) -> _Mask:
-    """``BLOCKING_FILTERS``' date-of-birth condition on index rows, pair by pair: either
-    date missing, the same year, the same month and day, or the dates within two edits
-    (Levenshtein, as DuckDB's ``levenshtein``). The one condition ``BLOCKING_FILTERS``
-    holds, written again in NumPy: ``test_filtered_candidates_are_the_builds_blocked_pairs``
-    checks it against the SQL, and fails when another condition is added."""
-    dob = index.coded["dob"].codes
-    ints = index.ints
-    year, month, day = (ints[c] for c in _DOB_PARTS)
-    ok: _Mask = (dob[left] < 0) | (dob[right] < 0) | (year[left] == year[right])
-    ok |= (month[left] == month[right]) & (day[left] == day[right])
-    rest = np.flatnonzero(~ok)
-    if len(rest):
-        column = index.coded["dob"]
-        near = cpdist(
-            list(column.values(left[rest])),
-            list(column.values(right[rest])),
-            scorer=Levenshtein.distance,
-            workers=1,
-        )
-        ok[rest] = np.asarray(near) <= 2
-    return ok
+    """``BLOCKING_FILTERS``' date-of-birth condition on index rows, pair by pair: the
+    build's own NumPy condition (``blocked.dob_compatible``) read from the index's coded
+    date and its parts, so an update scores the pairs a rebuild scores."""
+    column = index.coded["dob"]
+
+    def texts(rows: npt.NDArray[np.integer[Any]]) -> list[str]:
+        return list(column.values(rows))
+
+    year, month, day = (index.ints[c] for c in _DOB_PARTS)
+    parts = blocked.DobParts(column.codes >= 0, year, month, day, texts)
+    return blocked.dob_compatible(parts, left, right, workers=1)
 
 
 def _pairs(

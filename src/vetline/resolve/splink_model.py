@@ -223,6 +223,25 @@ def _em_iterations(step: Callable[[], None]) -> Iterator[None]:
         em_log.propagate = propagate
 
 
+#: Random pairs per record for u (with ``max_pairs`` as the floor): see ``u_pairs``.
+U_PAIRS_PER_RECORD = 1.5
+
+
+def u_pairs(max_pairs: float, records: int) -> float:
+    """Random pairs sampled for u: ``max_pairs``, or 1.5 a record if more.
+
+    Why grow with the world (stop 32): an exact identifier's u comes from the sampled
+    pairs that agree on it, and a fixed sample holds fewer of them as the world grows
+    (≈ 1.5 same-identifier pairs a record among N²/2 pairs: about 6 in 2M pairs at 1M
+    records, under 1 at 10M). At 10M the 2M-pair sample held none, every identifier's
+    exact level fell back to one default u (10 bits instead of 16–18.5 at 1M), and an
+    SSN alone no longer found its person (bench/README.md "serve32"). Pairs in
+    proportion to the records keep the count — and, up to 1.33M records, the floor keeps
+    every model trained so far unchanged.
+    """
+    return max(max_pairs, U_PAIRS_PER_RECORD * records)
+
+
 def train(
     db_api: Any,
     frame: pd.DataFrame,
@@ -263,7 +282,7 @@ def train(
     floor = 1.0 / max(n * (n - 1) / 2, 1.0)  # at least one expected matching pair
     if not linker._settings_obj._probability_two_random_records_match > floor:
         linker._settings_obj._probability_two_random_records_match = floor
-    training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    training.estimate_u_using_random_sampling(max_pairs=u_pairs(max_pairs, n), seed=seed)
     progress("train model", 2, total)
     sessions = [c for c in EM_SESSIONS if blocked_pairs(frame, c) > 0]
     if len(sessions) < len(EM_SESSIONS):
