@@ -42,14 +42,6 @@ Rows = npt.NDArray[np.int32]
 PAIR_BATCH = 8_000_000
 
 
-@dataclass(frozen=True)
-class RuleCodes:
-    """One blocking rule as a group code per row (-1: a column missing)."""
-
-    rule: tuple[str, ...]
-    codes: Codes
-
-
 ColumnCodes = dict[str, tuple[npt.NDArray[np.int32], int]]
 
 
