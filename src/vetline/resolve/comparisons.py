@@ -287,10 +287,12 @@ BLOCKING_RULES: Final[tuple[tuple[str, ...], ...]] = (
 )
 
 #: Extra conditions (Splink SQL over the pair's ``l.``/``r.`` match columns) that a blocking
-#: rule's pairs must also meet in the build's predict (``splink_model.prediction_rules``)
-#: and in an update's scoring (``chunk.dob_compatible``: the pairs a rebuild scores). The
-#: real-time index looks candidates up by the rule's equal keys alone, a superset: what
-#: the build would have linked the resolver still finds.
+#: rule's pairs must also meet: in Splink's own blocking (``splink_model.prediction_rules``:
+#: Spark, ``engine.link``) and, by their NumPy twins (``blocked.py``, held to this SQL by a
+#: test), in the DuckDB build's candidate pairs and an update's scoring
+#: (``chunk.dob_compatible``: the pairs a rebuild scores). The real-time index looks
+#: candidates up by the rule's equal keys alone, a superset: what the build would have
+#: linked the resolver still finds.
 #:
 #: ``surname + forename`` (stop 31, issue 18 goal 2): a whole-name block grows with the
 #: square of the population (exponent 1.96; ≈ 136M of the ≈ 210M pairs projected at 10M
