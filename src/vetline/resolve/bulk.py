@@ -294,7 +294,7 @@ def link_rows(
     parts: list[pd.DataFrame] = []
     for k, (left, right) in enumerate(pair_slices(table, slice_pairs)):
         if k == 0:
-            progress(stage, 1, 5)  # the first slice's pairs found: scoring starts
+            progress(stage, 1, 5)  # every pair found (pair_slices finds all first): scoring
         registered = db_api.register(
             pa.table(
                 {
