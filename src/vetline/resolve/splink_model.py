@@ -29,9 +29,11 @@ from vetline.resolve.comparisons import (
     DETERMINISTIC_RULES,
     EM_FALLBACK_SESSIONS,
     EM_SESSIONS,
+    IDENTIFIER_COMPARISONS,
     Comparison,
     Level,
 )
+from vetline.resolve.identifier_u import exact_agreement_rate
 from vetline.resolve.model import LevelParams, MatchModel
 
 _log = logging.getLogger(__name__)
@@ -285,6 +287,7 @@ def train(
     if not linker._settings_obj._probability_two_random_records_match > floor:
         linker._settings_obj._probability_two_random_records_match = floor
     training.estimate_u_using_random_sampling(max_pairs=u_pairs(max_pairs, n), seed=seed)
+    unobserved_identifier_u(linker, frame)
     progress("train model", 2, total)
     sessions = [c for c in EM_SESSIONS if blocked_pairs(frame, c) > 0]
     if len(sessions) < len(EM_SESSIONS):
@@ -318,6 +321,31 @@ def train(
             done = 2 + iterations * k  # converged early: the session's remaining steps
             progress("train model", done, total)
     return export(linker)
+
+
+def unobserved_identifier_u(linker: Any, frame: pd.DataFrame) -> dict[str, float]:
+    """Give an identifier's exact level the u of its value frequencies where random
+    sampling saw no two records agree (``identifier_u``); returns what was set."""
+    spec = {c.name: c for c in COMPARISONS}
+    found: dict[str, float] = {}
+    for comparison in linker._settings_obj.comparisons:
+        name = comparison.output_column_name
+        if name not in IDENTIFIER_COMPARISONS:
+            continue
+        exact = next(level for level in comparison.comparison_levels if not level.is_null_level)
+        column = spec[name].levels[1].columns[0]  # the exact level's column
+        if exact._u_is_trained or column not in frame.columns:
+            continue
+        u = exact_agreement_rate(frame[column])
+        if u is None:
+            continue
+        # as Splink records a sampled u: the level's value and its training history,
+        # which a later EM session's re-population reads back
+        exact._add_trained_u_probability(u, "estimate u from value frequencies")
+        exact.u_probability = u
+        found[name] = u
+        _log.info("u of %s exact from value frequencies: %.3g (sampling saw none)", name, u)
+    return found
 
 
 def blocked_pairs(frame: pd.DataFrame, columns: tuple[str, ...]) -> int:
