@@ -17,13 +17,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import febrl  # the bench's FEBRL loader (not in the package)
 from conftest import BuiltWorld
-from vetline.resolve import blocked, bulk, engine, splink_model
+from vetline.resolve import blocked, engine, match_rows, splink_model
 from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.comparisons import BLOCKING_FILTERS
 
 
 def _splink_pairs(table: pd.DataFrame) -> set[tuple[int, int]]:
-    linker = splink_model.make_linker(engine.open_engine("duckdb"), bulk.row_frame(table))
+    linker = splink_model.make_linker(engine.open_engine("duckdb"), match_rows.row_frame(table))
     pairs = linker.inference.compute_blocked_pairs_for_predict().as_pandas_dataframe()
     return set(zip(pairs["join_key_l"].astype(int), pairs["join_key_r"].astype(int), strict=True))
 

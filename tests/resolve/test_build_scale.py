@@ -27,12 +27,17 @@ def test_chunked_standardisation_is_the_whole_frames(
     pd.testing.assert_frame_equal(chunked, whole)
 
 
-@pytest.mark.parametrize("slices", [1, 3], ids=["one predict", "3 predict slices"])
+@pytest.mark.parametrize(
+    ("slices", "blocks"),
+    [(1, 1), (3, 1), (1, 3), (4, 2)],
+    ids=["one predict", "3 predict slices", "3×3 row blocks", "2×2 row blocks in slices"],
+)
 def test_linking_by_row_gives_the_persons_and_links_of_the_pair_frame(
-    built_world: BuiltWorld, slices: int
+    built_world: BuiltWorld, slices: int, blocks: int
 ) -> None:
-    """The NumPy candidate pairs scored by Splink, in one predict or in slices, give the
-    persons and links of Splink's own blocking: every pair once, with its weight."""
+    """The NumPy candidate pairs scored by Splink, in one predict, in slices or by
+    blocks of rows, give the persons and links of Splink's own blocking: every pair
+    once, with its weight."""
     table = build.build_match_table(_read_records(built_world.data))
     model = MatchModel.load(layout.model_file(built_world.data))
     s = ResolveSettings.load(built_world.data)
@@ -43,9 +48,23 @@ def test_linking_by_row_gives_the_persons_and_links_of_the_pair_frame(
     plain = engine.link(engine.open_engine("duckdb"), table, model, **thresholds)
     pairs = sum(len(left) for left, _ in bulk.pair_slices(table, 10**9))
     per_slice = -(-pairs // slices)
-    assert len(list(bulk.pair_slices(table, per_slice))) == slices
+    block_rows = -(-len(table) // blocks)
+    found = list(bulk.pair_slices(table, per_slice, block_rows))
+    if blocks == 1:
+        assert len(found) == slices
+    else:  # every slice within one block of rows: each side from one range
+        assert len(found) >= blocks * (blocks + 1) // 2
+        for left, right in found:
+            assert len(set((left // block_rows).tolist())) == 1
+            assert len(set((right // block_rows).tolist())) == 1
+    assert sum(len(left) for left, _ in found) == pairs
     rows = bulk.link_rows(
-        engine.open_engine("duckdb"), table, model, slice_pairs=per_slice, **thresholds
+        engine.open_engine("duckdb"),
+        table,
+        model,
+        slice_pairs=per_slice,
+        block_rows=block_rows,
+        **thresholds,
     )
     assert rows.pair_count == len(plain.pairs)
     by_row = table["unique_id"].to_numpy()[rows.cluster_row]

@@ -318,7 +318,12 @@ def _train_and_link(
         # A fresh connection: nothing training cached stays in memory beside the pairs.
         engines.close(db_api, work_dir)
         db_api = engines.open_engine(engine, work_dir=work_dir, to_parquet=True)
-        link = functools.partial(bulk.link_rows, slice_pairs=s.predict_slice_pairs)
+        link = functools.partial(
+            bulk.link_rows,
+            slice_pairs=s.predict_slice_pairs,
+            block_rows=s.predict_block_rows,
+            work_dir=work_dir,
+        )
     linkage = link(
         db_api,
         table,

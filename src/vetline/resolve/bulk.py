@@ -10,7 +10,8 @@ frame was joined back by key. Here (same decisions, measured equal on the 1M wor
 * Splink predicts on the match table with ``unique_id`` replaced by the record's **row
   number** (the table is sorted by key, so row order *is* key order: Splink's
   ``l.unique_id < r.unique_id`` orients every pair as before, and every sort by key
-  below sorts the same way), and only the columns Splink reads;
+  below sorts the same way), and only the columns Splink reads, handed to DuckDB as a
+  Parquet file (``match_rows``);
 * pairs are read back as Arrow batches, only those ≥ the cluster threshold, each batch
   classified (``cluster.classify``'s own code) down to a few numeric columns: two int32
   row numbers, weight, probability, three flags and the reason;
@@ -23,8 +24,10 @@ frame was joined back by key. Here (same decisions, measured equal on the 1M wor
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,7 +44,7 @@ from vetline.resolve.cluster import (
     classify_unsorted,
     weight_columns,
 )
-from vetline.resolve.comparisons import BLOCKING_RULES, comparison_columns
+from vetline.resolve.match_rows import match_rows_view
 from vetline.resolve.model import MatchModel
 
 Rows64 = npt.NDArray[np.int64]
@@ -59,25 +62,6 @@ class RowLinkage:
     pair_count: int  # scored pairs ≥ the predict threshold
     cluster_row: npt.NDArray[np.int64]  # per row: the smallest row of its person
     links: pd.DataFrame  # cluster.LINK_COLUMNS, by record key (as ``engine.Linkage.links``)
-
-
-def splink_columns() -> list[str]:
-    """Columns Splink reads: the comparisons' and the blocking rules'."""
-    seen = dict.fromkeys(["unique_id", *comparison_columns()])
-    for rule in BLOCKING_RULES:
-        seen.update(dict.fromkeys(rule))
-    return list(seen)
-
-
-def row_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The match table as Splink sees it here: ``unique_id`` = row number."""
-    keys = table["unique_id"]
-    if not keys.is_monotonic_increasing or keys.duplicated().any():
-        raise ValueError("the match table must be sorted by unique_id, without duplicates")
-    wanted = [c for c in splink_columns() if c in table.columns]
-    frame = table[wanted].copy(deep=False)
-    frame["unique_id"] = np.arange(len(table), dtype=np.int64)
-    return frame
 
 
 def _reason_codes(reason: npt.NDArray[np.object_], names: list[str]) -> npt.NDArray[np.int8]:
@@ -160,15 +144,25 @@ def in_classify_order(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return rows.take(order).reset_index(drop=True)
 
 
-def pair_slices(table: pd.DataFrame, slice_pairs: int) -> Iterator[tuple[Rows64, Rows64]]:
-    """The candidate pairs as ``(left, right)`` int64 row arrays of ≤ ``slice_pairs``.
+def pair_slices(
+    table: pd.DataFrame, slice_pairs: int, block_rows: int | None = None
+) -> Iterator[tuple[Rows64, Rows64]]:
+    """The candidate pairs as ``(left, right)`` int64 row arrays: by block of rows, then
+    ≤ ``slice_pairs`` a slice.
 
-    Why slices: each predict materialises its pairs and the records they touch; a
-    bound keeps one predict's spill bounded however the world grows. Why not chunks of
-    records any more (stop 31's n left chunks, each against every record): every chunk
-    re-ran every blocking join over the world and re-wrote nearly every record as its
-    pruned input — at 3M records 49 of a chunk's 68 CPU s (bench/README.md, "Candidate
-    pairs in NumPy").
+    Why blocks of rows (stop 33): Splink scores a slice by joining its pairs with the
+    records on each side, and DuckDB holds each side's records in a hash table. At 10M
+    records either side of a slice held nearly every record, the join spilled past its
+    memory limit and the scoring cost ≈ 39 µs a pair against ≈ 4 at 3M (bench/README.md
+    "Scoring in blocks of rows"). With the rows cut into k ranges of at most
+    ``block_rows``, a slice takes only the pairs of one range × range block: each side
+    holds at most ``block_rows`` records, as at 3M. One block (the whole world, as
+    before) while the world has at most ``block_rows`` records.
+
+    Why slices: each predict materialises its pairs; a bound keeps one predict's spill
+    bounded however the world grows. Why not chunks of records (stop 31's n left
+    chunks, each against every record): every chunk re-ran every blocking join over the
+    world (bench/README.md, "Candidate pairs in NumPy").
     """
     # all pairs first (int32 rows: 8 bytes a pair), so the rules' codes are freed before
     # DuckDB scores: at 10M records they held ≈ 2.5 GB beside the first predict
@@ -181,9 +175,39 @@ def pair_slices(table: pd.DataFrame, slice_pairs: int) -> Iterator[tuple[Rows64,
     del lefts
     all_right = np.concatenate(rights) if rights else np.empty(0, np.int32)
     del rights
-    for at in range(0, len(all_left), slice_pairs):
-        end = at + slice_pairs
+    for at, end in _block_bounds(all_left, all_right, len(table), block_rows, slice_pairs):
         yield all_left[at:end].astype(np.int64), all_right[at:end].astype(np.int64)
+
+
+def _block_bounds(
+    left: npt.NDArray[np.int32],
+    right: npt.NDArray[np.int32],
+    rows: int,
+    block_rows: int | None,
+    slice_pairs: int,
+) -> list[tuple[int, int]]:
+    """Reorder ``left``/``right`` in place by row block; the ``[at, end)`` of each slice.
+
+    Scores do not depend on the order (``in_classify_order`` sorts every scored pair
+    by a total order), so the blocks change only what DuckDB holds at once.
+    """
+    k = 1 if not block_rows or rows <= block_rows else -(-rows // block_rows)
+    bounds: list[int] = [0]
+    if k > 1 and len(left):
+        width = -(-rows // k)
+        kind = np.int16 if k * k < 2**15 else np.int32  # 16 bits: NumPy's radix sort
+        code = (left // width).astype(kind) * k + (right // width).astype(kind)
+        order = np.argsort(code, kind="stable")
+        left[:] = left[order]
+        right[:] = right[order]
+        code = code[order]
+        del order
+        bounds += (np.flatnonzero(np.diff(code)) + 1).tolist()
+    bounds.append(len(left))
+    out: list[tuple[int, int]] = []
+    for start, stop in itertools.pairwise(bounds):
+        out += [(at, min(at + slice_pairs, stop)) for at in range(start, stop, slice_pairs)]
+    return out
 
 
 def roots_of(parent: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -281,41 +305,46 @@ def link_rows(
     predict_threshold: float,
     cluster_threshold: float,
     slice_pairs: int,
+    block_rows: int | None = None,
+    work_dir: Path | None = None,
     progress: ProgressFn = no_progress,
 ) -> RowLinkage:
     """Find the candidate pairs in NumPy (``blocked.candidate_pairs``), have DuckDB's
-    Splink score them in slices of at most ``slice_pairs``, classify, cluster and link
-    ``table`` (sorted by key)."""
+    Splink score them by blocks of at most ``block_rows`` rows a side, in slices of at
+    most ``slice_pairs`` (``pair_slices``), classify, cluster and link ``table`` (sorted
+    by key). The records DuckDB reads are written under ``work_dir`` (a temporary folder
+    if None) and removed once scored."""
     stage = "predict + cluster"
     progress(stage, 0, 5)  # pairs found, scored, ordered, clustered, linked
-    linker = splink_model.make_linker(db_api, row_frame(table), model)
     count = 0
     names: list[str] = []
     parts: list[pd.DataFrame] = []
-    for k, (left, right) in enumerate(pair_slices(table, slice_pairs)):
-        if k == 0:
-            progress(stage, 1, 5)  # every pair found (pair_slices finds all first): scoring
-        registered = db_api.register(
-            pa.table(
-                {
-                    "match_key": pa.nulls(len(left), pa.string()),
-                    "join_key_l": left,
-                    "join_key_r": right,
-                }
+    with match_rows_view(db_api.duckdb_con, table, work_dir) as view:
+        linker = splink_model.make_linker(db_api, view, model)
+        for k, (left, right) in enumerate(pair_slices(table, slice_pairs, block_rows)):
+            if k == 0:
+                progress(stage, 1, 5)  # every pair found (pair_slices finds all first)
+            registered = db_api.register(
+                pa.table(
+                    {
+                        "match_key": pa.nulls(len(left), pa.string()),
+                        "join_key_l": left,
+                        "join_key_r": right,
+                    }
+                )
             )
-        )
-        del left, right
-        linker.table_management.register_blocked_pairs_for_predict(registered)
-        predictions = linker.inference.predict(
-            threshold_match_probability=predict_threshold, warning_mode="never"
-        )
-        try:
-            name = predictions.physical_name
-            count += db_api.duckdb_con.sql(f"select count(*) from {name}").fetchall()[0][0]
-            parts += scored_batches(db_api, name, cluster_threshold, model, names)
-        finally:
-            predictions.drop_table_from_database_and_remove_from_cache()
-            db_api.duckdb_con.unregister(registered.physical_name)  # the Arrow view
+            del left, right
+            linker.table_management.register_blocked_pairs_for_predict(registered)
+            predictions = linker.inference.predict(
+                threshold_match_probability=predict_threshold, warning_mode="never"
+            )
+            try:
+                name = predictions.physical_name
+                count += db_api.duckdb_con.sql(f"select count(*) from {name}").fetchall()[0][0]
+                parts += scored_batches(db_api, name, cluster_threshold, model, names)
+            finally:
+                predictions.drop_table_from_database_and_remove_from_cache()
+                db_api.duckdb_con.unregister(registered.physical_name)  # the Arrow view
     progress(stage, 2, 5)
     scored = in_classify_order(parts)
     del parts
