@@ -2,7 +2,8 @@
 
 Why: ``RecordStore.fetch`` runs a DuckDB query per source per call (~20 ms for one
 person), which alone would cap the desk far below its target rate. The desk reads the
-same Parquet files once at start-up and answers ``fetch`` from memory. It is a snapshot,
+same Parquet files (a source's base and its segments, each key's newest version) once at
+start-up and answers ``fetch`` from memory. It is a snapshot,
 like the resolver's index: ``vetline serve`` is restarted after an ingest and build.
 
 Why rows are kept as JSON text and not as Arrow tables: ``Table.take(...).to_pylist()``
@@ -33,6 +34,7 @@ from numpy.typing import NDArray
 
 from vetline.person.shared_rows import Built, open_shared
 from vetline.records.contract import SOURCE_NAMES
+from vetline.records.current import files_rows_sql, store_files
 from vetline.records.layout import source_file
 
 _DUCKDB_INTEGERS = frozenset(
@@ -149,6 +151,20 @@ def _encode(
     return index, json_rows
 
 
+def _read(held: pa.Table | Path | tuple[Path, ...]) -> pa.Table:
+    """A source's rows as Arrow: the table itself, its file, or its store files' current
+    rows (sorted by ``record_id``, as a base file alone is)."""
+    if isinstance(held, pa.Table):
+        return held
+    if isinstance(held, Path):
+        return pq.read_table(held)
+    con = duckdb.connect()
+    try:
+        return con.sql(files_rows_sql(held) + " ORDER BY record_id").to_arrow_table()
+    finally:
+        con.close()
+
+
 class MemoryRecords:
     """``fetch(keys)`` over an in-memory copy of a data folder's current records.
 
@@ -157,9 +173,13 @@ class MemoryRecords:
     ``load`` they are read from the files on first use, since ``fetch`` never needs them.
     """
 
-    def __init__(self, tables: Mapping[str, pa.Table | Path]) -> None:
-        """``tables``: per source an Arrow table or the Parquet file holding it."""
-        self._sources: dict[str, pa.Table | Path] = dict(tables)
+    def __init__(self, tables: Mapping[str, pa.Table | Path | tuple[Path, ...]]) -> None:
+        """``tables``: per source an Arrow table, the Parquet file holding it, or the
+        store's files of it (its base then its segments: ``records.current``)."""
+        self._sources: dict[str, pa.Table | Path | tuple[Path, ...]] = {
+            s: held[0] if isinstance(held, tuple) and len(held) == 1 else held
+            for s, held in tables.items()
+        }
         self.rows: dict[str, Mapping[str, int]] = {}
         self._json: dict[str, _JsonRows] = {}
         self._arrow: dict[str, pa.Table] = {}  # sources answered by ``take``
@@ -167,9 +187,14 @@ class MemoryRecords:
         try:
             con.execute("SET arrow_large_buffer_size = true")  # int64 offsets, no 2 GiB cap
             for source, held in self._sources.items():
-                if isinstance(held, Path):
-                    schema = pq.read_schema(held)
-                    relation = con.read_parquet(str(held))
+                if isinstance(held, Path | tuple):
+                    files = (held,) if isinstance(held, Path) else held
+                    schema = pq.read_schema(files[0])
+                    relation = (
+                        con.read_parquet(str(held))
+                        if isinstance(held, Path)
+                        else con.sql(files_rows_sql(files))  # newest version of each key
+                    )
                     shared = open_shared(held, lambda: _json_rows(relation, schema))  # noqa: B023
                     if shared is not None:  # mapped: one copy for every worker process
                         shared_ids, strings, columns, add_source = shared
@@ -185,7 +210,7 @@ class MemoryRecords:
                     continue
                 # One chunk per column: ``take`` on a many-chunk table costs
                 # milliseconds, on one chunk ~0.3 ms (1M records, 3 rows).
-                table = (pq.read_table(held) if isinstance(held, Path) else held).combine_chunks()
+                table = _read(held).combine_chunks()
                 self._arrow[source] = table
                 ids = _record_ids(table.column("record_id"))
                 self.rows[source] = dict(zip(ids, range(table.num_rows), strict=True))
@@ -194,10 +219,10 @@ class MemoryRecords:
 
     @classmethod
     def load(cls, data_dir: Path) -> MemoryRecords:
-        """Read every source's Parquet file of ``data_dir``."""
+        """Read every source's store files of ``data_dir`` (base and segments)."""
         return cls(
             {
-                source: source_file(data_dir, source)
+                source: tuple(store_files(data_dir, source))
                 for source in SOURCE_NAMES
                 if source_file(data_dir, source).is_file()
             }
@@ -207,9 +232,9 @@ class MemoryRecords:
     def tables(self) -> dict[str, pa.Table]:
         """Each source's rows as an Arrow table (files are read here, then kept)."""
         for source, held in self._sources.items():
-            if isinstance(held, Path):
+            if not isinstance(held, pa.Table):
                 kept = self._arrow.get(source)
-                self._sources[source] = pq.read_table(held) if kept is None else kept
+                self._sources[source] = _read(held) if kept is None else kept
         return {s: t for s, t in self._sources.items() if isinstance(t, pa.Table)}
 
     def fetch(self, keys: Iterable[tuple[str, str]]) -> list[dict[str, object]]:
