@@ -111,12 +111,30 @@ def test_every_reader_sees_each_record_once_in_its_newest_version(
     assert sorted(built.column("record_id").to_pylist()) == ["S1", "S2", "S3", "S4"]
 
 
-def test_a_new_segment_gives_the_desk_new_mapped_rows(tmp_path: Path, data_dir: Path) -> None:
-    """The served rows are named after base and segments: an ingest is seen at reload."""
-    _load(tmp_path / "v1", data_dir, [good("status", record_id="S1")])
-    assert MemoryRecords.load(data_dir).fetch([("status", "S1")])[0]["status_class"] == "LPR"
-    _load(tmp_path / "v2", data_dir, [good("status", record_id="S1", status_class="ASYLEE")])
-    assert MemoryRecords.load(data_dir).fetch([("status", "S1")])[0]["status_class"] == "ASYLEE"
+def test_a_reload_maps_the_base_as_it_was_and_writes_only_the_segments_rows(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """The desk's mapped rows come in two layers: the base's file, kept across ingests,
+    and the segments' (each key's newest version) over it: a reload sees an ingest."""
+    _load(tmp_path / "v1", data_dir, [good("status", record_id=f"S{i}") for i in (1, 2, 3)])
+    first = MemoryRecords.load(data_dir)
+    assert first.fetch([("status", "S1")])[0]["status_class"] == "LPR"
+    served = source_file(data_dir, "status").parent / ".served"
+    (base_layer,) = served.glob("status.*.arrow")
+    inode = base_layer.stat().st_ino
+    _three_loads(tmp_path / "more", data_dir)  # v1 again, then S2 changed twice, S4 new
+    again = MemoryRecords.load(data_dir)
+    assert [p.stat().st_ino for p in served.glob("status.*.arrow")] == [inode]  # not rewritten
+    assert len(list((segment_dir(data_dir, "status") / ".served").glob("*.arrow"))) == 1
+    rows = again.fetch([("status", s) for s in (*WANT, "NO", "S2")])
+    assert [r["status_class"] for r in rows] == [*WANT.values(), "ASYLEE"]
+    reference = RecordStore(data_dir).read_source("status").to_pylist()
+    assert rows[:4] == reference  # value for value, type for type
+    assert len(again.rows["status"]) == 4
+    assert sorted(again.rows["status"]) == sorted(WANT)
+    assert again.rows["status"]["S2"] == again.rows["status"].get("S2")
+    # the first reader's mapped rows are still whole (an old file is unlinked, not torn)
+    assert first.fetch([("status", "S2")])[0]["status_class"] == "LPR"
 
 
 def test_the_batch_presets_read_the_newest_version(tmp_path: Path, data_dir: Path) -> None:
