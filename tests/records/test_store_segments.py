@@ -236,3 +236,32 @@ def test_a_merge_folds_when_segments_pass_the_bound(
     _load(tmp_path / "v4", data_dir, [good("status", record_id="S5")])
     assert segment_files(data_dir, "status") == []  # folded: one base again
     assert _classes(RecordStore(data_dir).read_source("status")) == {**WANT, "S5": "LPR"}
+
+
+def test_a_read_that_listed_segments_a_fold_removed_reads_again(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers take no lock: a fold may remove segments a read has just listed. The read
+    fails on the missing file, lists again and reads the new base (never a wrong row)."""
+    from vetline.records import current
+
+    _three_loads(tmp_path, data_dir)
+    listed = segment_files(data_dir, "status")
+    merge.fold(duckdb.connect(), data_dir, "status")
+    stale = [listed]  # what a read listed just before the fold
+
+    def listing(data: Path, source: str) -> list[Path]:
+        return stale.pop() if stale else segment_files(data, source)
+
+    monkeypatch.setattr(current, "segment_files", listing)
+    store = RecordStore(data_dir)
+    with pytest.raises(duckdb.IOException):  # what a read without the retry meets
+        duckdb.sql(store.rows_sql("status")).fetchall()
+    stale.append(listed)
+    assert [r["status_class"] for r in store.fetch([("status", "S2")])] == ["ASYLEE"]
+    assert stale == []  # the stale listing was used, then the read listed again
+    for read in (store.counts, lambda: store.read_identities(), lambda: store.content_hashes()):
+        stale.append(listed)
+        assert read()
+        assert stale == []
+    assert _classes(store.read_source("status")) == WANT

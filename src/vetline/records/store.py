@@ -10,11 +10,14 @@ an ingest adds segments atomically underneath them.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -47,6 +50,31 @@ def identity_schema() -> pa.Schema:
         else:
             fields.append(pa.field(name, pa.string()))
     return pa.schema(fields)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _once_more_after_a_fold(
+    read: Callable[Concatenate[RecordStore, P], R],
+) -> Callable[Concatenate[RecordStore, P], R]:
+    """Run ``read`` again, once, when a file it listed is gone.
+
+    Why: readers take no lock; a fold (``merge.fold``, under the ingest lock) removes a
+    source's segments after writing the new base, so a read that listed them a moment
+    before finds one missing. Its query fails (never a wrong version); listed again, the
+    files are the new base, which holds every row the segments held.
+    """
+
+    def again(store: RecordStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return read(store, *args, **kwargs)
+        except (duckdb.IOException, FileNotFoundError):
+            return read(store, *args, **kwargs)
+
+    functools.update_wrapper(again, read)  # the name and docstring of ``read``
+    return again
 
 
 class RecordStore:
@@ -93,12 +121,14 @@ class RecordStore:
         finally:
             cur.close()
 
+    @_once_more_after_a_fold
     def read_source(self, source: str) -> pa.Table:
         """Every current record of ``source``, all store columns, sorted by ``record_id``."""
         segments = store_files(self.data_dir, source)[1:]
         order = " ORDER BY record_id" if segments else ""  # the base alone is sorted
         return self._query(self.rows_sql(source) + order)
 
+    @_once_more_after_a_fold
     def read_columns(self, source: str, columns: Sequence[str]) -> pa.Table:
         """The current rows of ``source``, only those of ``columns`` the store holds (a
         column of ``columns`` the files lack is left out), in no particular order.
@@ -157,6 +187,7 @@ class RecordStore:
             "record_id"
         )
 
+    @_once_more_after_a_fold
     def read_identities(
         self, keys: Iterable[tuple[str, str]] | None = None, *, with_hash: bool = False
     ) -> pa.Table:
@@ -186,6 +217,7 @@ class RecordStore:
         ]
         return pa.concat_tables(tables) if tables else schema.empty_table()
 
+    @_once_more_after_a_fold
     def content_hashes(self) -> pa.Table:
         """``source``, ``record_id``, ``content_hash`` of every current record: what an
         incremental update compares with the versions the persons were built from."""
@@ -198,6 +230,7 @@ class RecordStore:
             return schema.empty_table()
         return self._query(" UNION ALL ".join(parts)).cast(schema)
 
+    @_once_more_after_a_fold
     def fetch(self, keys: Iterable[tuple[str, str]]) -> list[dict[str, object]]:
         """Full rows for ``(source, record_id)`` keys, in the order asked; unknown keys skipped.
 
@@ -215,6 +248,7 @@ class RecordStore:
                 found[(source, str(row["record_id"]))] = row
         return [found[key] for key in wanted if key in found]
 
+    @_once_more_after_a_fold
     def counts(self) -> dict[str, int]:
         """Number of current records per source that has data."""
         out: dict[str, int] = {}
