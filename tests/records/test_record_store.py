@@ -116,9 +116,8 @@ def test_read_identities_unions_all_sources(store: RecordStore) -> None:
     assert sorted(table.column("source").to_pylist()) == ["status", "status", "warrants"]
 
 
-def test_parquet_glob_reads_in_duckdb(store: RecordStore) -> None:
-    glob = store.parquet_glob("status")
-    rel = duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}')")
+def test_rows_sql_reads_in_duckdb(store: RecordStore) -> None:
+    rel = duckdb.sql(f"SELECT count(*) FROM ({store.rows_sql('status')})")
     assert rel is not None
     n = rel.fetchall()[0][0]
     assert n == 2
@@ -128,7 +127,7 @@ def test_unknown_or_empty_source_is_bad_input(store: RecordStore) -> None:
     with pytest.raises(BadInput, match="source: unknown source"):
         store.read_source("facebook")
     with pytest.raises(BadInput, match="no records of 'court'"):
-        store.parquet_glob("court")
+        store.rows_sql("court")
 
 
 def test_empty_store_reads_empty(tmp_path: Path) -> None:

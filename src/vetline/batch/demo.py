@@ -46,14 +46,15 @@ DEMO_PARTNER_ORI = "CA0370000"
 DEMO_FACILITY = "CA037013C"
 
 
-def _roster_file(store: Path, as_of: date, newest_left_out: int, out: Path) -> Path:
+def _roster_file(data_dir: Path, as_of: date, newest_left_out: int, out: Path) -> Path:
     """The jail's roster: the demo world's 40 latest arrests up to ``as_of`` as bookings of
     the demo facility, less the ``newest_left_out`` newest (not booked yet that day)."""
     import duckdb
 
     from vetline.batch.layout import publish
+    from vetline.records.current import current_rows_sql
 
-    source = str(store / "criminal.parquet").replace("'", "''")
+    criminal = current_rows_sql(data_dir, "criminal")  # each record's newest version
     tmp = out.with_name(f".{out.name}.tmp")
     target = str(tmp).replace("'", "''")
     con = duckdb.connect()
@@ -62,7 +63,7 @@ def _roster_file(store: Path, as_of: date, newest_left_out: int, out: Path) -> P
             f"""COPY (
             WITH recent AS (
                 SELECT *, row_number() OVER (ORDER BY arrest_date DESC, record_id DESC) AS k
-                FROM read_parquet('{source}')
+                FROM ({criminal})
                 WHERE length(arrest_date) = 10 AND arrest_date <= '{as_of.isoformat()}')
             SELECT record_id AS booking_id, last_name, first_name, middle_name, dob, sex,
                    a_number, fin, fbi_number, sid, arrest_date AS booking_date,
@@ -101,7 +102,7 @@ def demo_rosters(database: Any, data_dir: Path, as_of: date, encounters: Any = N
     scope = RowScope(ScopeKind.OWN_ORI, DEMO_PARTNER_ORI)
     shown = []
     for day, left_out in (("day1", 10), ("day2", 0)):  # day 2: ten new bookings
-        roster = _roster_file(store, as_of, left_out, folder / f"roster-{day}.csv")
+        roster = _roster_file(data_dir, as_of, left_out, folder / f"roster-{day}.csv")
         job = submit_roster(service, roster.read_bytes(), roster.name, DEMO_FACILITY, {},
                             actor, scope)  # fmt: skip
         BatchRunner(service).run_pending()

@@ -30,6 +30,8 @@ import duckdb
 from vetline.batch.layout import publish
 from vetline.batch.listfile import IDENTITY_FIELDS, ROSTER_FIELDS, list_columns
 from vetline.errors import BadInput
+from vetline.records.current import current_rows_sql
+from vetline.records.layout import source_file
 
 PRESETS: Final[tuple[str, ...]] = ("interpol", "overstays")
 _IDENTITY = ", ".join(IDENTITY_FIELDS)
@@ -39,11 +41,12 @@ def _q(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _store(data_dir: Path, source: str) -> Path:
-    path = data_dir / "store" / f"{source}.parquet"
-    if not path.exists():
+def _store(data_dir: Path, source: str) -> str:
+    """The loaded records of ``source`` as a SQL subquery (the store's one reader: each
+    record's newest version, base or segment)."""
+    if not source_file(data_dir, source).exists():
         raise BadInput("list", f"no loaded {source} records in {data_dir}; run `vetline ingest`")
-    return path
+    return f"({current_rows_sql(data_dir, source)})"
 
 
 def _copy(sql: str, out: Path, tables: dict[str, Any] | None = None) -> Path:
@@ -64,7 +67,7 @@ def interpol_list(data_dir: Path, out: Path) -> Path:
     """The loaded INTERPOL notices as a list file (Parquet), in record order."""
     return _copy(
         f"SELECT coalesce(notice_id, record_id) AS list_ref, {_IDENTITY} "
-        f"FROM read_parquet({_q(_store(data_dir, 'interpol'))}) ORDER BY record_id",
+        f"FROM {_store(data_dir, 'interpol')} ORDER BY record_id",
         out,
     )
 
@@ -78,10 +81,10 @@ def overstay_list(data_dir: Path, as_of: date, nonimmigrant: frozenset[str], out
     # the one reader of the person files: the build's base and every update's part
     persons = resolve_layout.read_person_records(data_dir, ["source", "record_id", "person_id"])
     classes = ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(nonimmigrant))
-    ee, st = _q(_store(data_dir, "entry_exit")), _q(_store(data_dir, "status"))
+    ee, st = _store(data_dir, "entry_exit"), _store(data_dir, "status")
     sql = f"""
     WITH p AS (SELECT source, record_id, person_id FROM persons_),
-    ee AS (SELECT e.*, p.person_id FROM read_parquet({ee}) e
+    ee AS (SELECT e.*, p.person_id FROM {ee} e
            JOIN p ON p.source = 'entry_exit' AND p.record_id = e.record_id),
     arrivals AS (
         SELECT * FROM ee
@@ -95,7 +98,7 @@ def overstay_list(data_dir: Path, as_of: date, nonimmigrant: frozenset[str], out
         UNION
         SELECT a.record_id FROM arrivals a
           JOIN p ON p.person_id = a.person_id AND p.source = 'status'
-          JOIN read_parquet({st}) s ON s.record_id = p.record_id
+          JOIN {st} s ON s.record_id = p.record_id
          WHERE s.start_date > a.event_date),
     open AS (SELECT * FROM arrivals WHERE record_id NOT IN (SELECT record_id FROM later)),
     latest AS (

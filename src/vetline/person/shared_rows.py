@@ -8,8 +8,9 @@ id, into an Arrow IPC file beside the store (``<store>/.served/``), under a file
 every process then maps that file: the pages are the page cache's, shared. A record id
 is found by a binary search of the hashes (checked against the id itself).
 
-The file is named after the Parquet file's inode, modification time and size, so an
-ingest (a new Parquet file) gets a new one; older ones are removed when a new one is
+The file is named after the Parquet file's inode, modification time and size (and a
+digest of its segments', ``records/current.py``), so an ingest (a new segment) gets a new
+one; older ones are removed when a new one is
 written. When the folder cannot be written, ``MemoryRecords`` keeps its rows in memory
 as before (``open_shared`` returns ``None``).
 
@@ -22,7 +23,7 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,20 @@ class SharedIds(Mapping[str, int]):
         return len(self._ids)
 
 
-def _name(parquet: Path) -> str:
-    st = parquet.stat()
-    return f"{parquet.stem}.{st.st_ino}-{st.st_mtime_ns}-{st.st_size}.arrow"
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+def _name(files: Sequence[Path]) -> str:
+    """The cached file's name: the base's stamp, and a digest of the segments' stamps
+    when the source has segments (an ingest adds one, so the name changes)."""
+    base, *segments = files
+    name = f"{base.stem}.{_stamp(base)}"
+    if segments:
+        digest = hashlib.blake2b("|".join(map(_stamp, segments)).encode(), digest_size=8)
+        name += f"+{digest.hexdigest()}"
+    return name + ".arrow"
 
 
 def _write(path: Path, built: Built) -> None:
@@ -110,13 +122,16 @@ def _write(path: Path, built: Built) -> None:
 
 
 def open_shared(
-    parquet: Path, build: Callable[[], Built | None]
+    files: Path | Sequence[Path], build: Callable[[], Built | None]
 ) -> tuple[SharedIds, pa.Array, tuple[str, ...], bool] | None:
-    """The mapped rows of ``parquet`` (written first by ``build`` if no process has):
-    the ids, the JSON rows, the columns and ``add_source``; ``None`` if ``build`` gives
-    nothing (rows JSON cannot carry) or the folder cannot be written."""
+    """The mapped rows of a source's Parquet file, or of its store files (base, then
+    segments), written first by ``build`` if no process has: the ids, the JSON rows, the
+    columns and ``add_source``; ``None`` if ``build`` gives nothing (rows JSON cannot
+    carry) or the folder cannot be written."""
+    listed = [files] if isinstance(files, Path) else list(files)
+    parquet = listed[0]
     folder = parquet.parent / FOLDER
-    path = folder / _name(parquet)
+    path = folder / _name(listed)
     try:
         folder.mkdir(exist_ok=True)
         with (folder / f"{parquet.stem}.lock").open("a") as lock:

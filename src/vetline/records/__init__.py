@@ -4,8 +4,10 @@ Public surface (everything else is internal and may change):
 
 * ``ingest_extract(extract_dir, data_dir, progress=None)`` → ``IngestReport``: load an
   extract; idempotent; bad rows go to a rejects file, never stop the load.
-* ``RecordStore(data_dir)``: read the normalised records (``sources``, ``parquet_glob``,
-  ``read_source``, ``read_identities``, ``fetch``, ``counts``).
+* ``RecordStore(data_dir)``: read the normalised records (``sources``, ``rows_sql``,
+  ``read_source``, ``read_columns``, ``read_identities``, ``fetch``, ``counts``); a
+  source is a base file plus appended segments, each key's newest version winning
+  (``current.py``, the one reader of the files).
 * ``canonical_name`` / ``canonical_aliases``: the name normalisation the store applies, for
   code that must normalise a query the same way; ``vetline.records.identifiers`` holds the
   one validator per identity field (names, date of birth, identifiers) that the loader and
@@ -13,7 +15,8 @@ Public surface (everything else is internal and may change):
 
 Where to edit what: identity-field rules and forms in ``identifiers.py`` (shared with
 intake), other row rules in ``checks.py``, other canonical forms in ``canonical.py``, file
-formats in ``readers.py``, idempotence and history in ``merge.py``, the on-disk layout in
+formats in ``readers.py``, idempotence, history, segments and their fold in ``merge.py``,
+how base and segments combine in ``current.py``, the on-disk layout in
 ``layout.py``, the ingest journal (the keys each ingest added or changed, read by
 ``vetline update`` instead of the whole store) in ``journal.py``.
 """

@@ -180,8 +180,10 @@ def columns_of(source: str) -> tuple[str, ...]:
 
 # --- the normalised record store (what ``vetline ingest`` writes) -----------------------
 #
-# One Parquet file per source, ``<data>/store/<source>.parquet``, sorted by record_id and
-# replaced atomically (temp file, fsync, rename) by each ingest; replaced versions of a
+# One Parquet base file per source, ``<data>/store/<source>.parquet``, sorted by record_id,
+# plus the rows each later ingest added or changed as numbered segments
+# (``store/segments/<source>/<n>.parquet``), each written atomically (temp file, fsync,
+# rename); a record's newest version wins (``current.py``); replaced versions of a
 # record go to ``<data>/history/<source>/<extract_id>.parquet`` and rejected rows to
 # ``<data>/rejects/<extract_id>.csv`` (copy at ``rejects/latest.csv``); each run is logged
 # in ``store/manifest.jsonl``. Every column is a nullable string except where noted, so the

@@ -23,8 +23,9 @@ Decisions, in one place:
   deletes a record because a feed forgot it;
 * columns outside the contract are dropped and named in the report (least data: a
   customer's ``race`` column must never reach the store);
-* each source's store file is replaced atomically; a crash between sources leaves some
-  sources loaded and the rest untouched, and re-running the ingest completes it.
+* a source's first load writes its base file; later loads append their new and changed
+  rows as a segment (``merge.py``), each written atomically; a crash between sources
+  leaves some sources loaded and the rest untouched, and re-running the ingest completes it.
 """
 
 from __future__ import annotations

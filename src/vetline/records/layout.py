@@ -1,8 +1,13 @@
 """Where the record store lives inside a data folder, and the column order of its rows.
 
 Kept apart from the reader and the writer so both (and other packages) agree on one
-layout: ``<data>/store/<source>.parquet`` holds the current version of every record of
-one source, sorted by ``record_id``; ``<data>/history/<source>/<extract_id>.parquet``
+layout: ``<data>/store/<source>.parquet`` (the *base*) holds the records of one source,
+sorted by ``record_id``, as of its first load or last fold;
+``<data>/store/segments/<source>/<n>.parquet`` (numbered from 1, zero-padded) hold the rows
+each later ingest added or changed, so a daily delta writes its rows and never the base.
+A key's current version is its newest: the highest-numbered segment holding it, else the
+base (``store.current_rows_sql`` is the one reader that applies this);
+``<data>/history/<source>/<extract_id>.parquet``
 holds versions that a later extract replaced; ``<data>/rejects/`` holds the rejects of
 every ingest run. The layout follows the comment in ``contract.py``.
 """
@@ -16,6 +21,7 @@ from typing import Final
 from vetline.records.contract import IDENTITY_COLUMNS, SOURCES, STORE_EXTRA_COLUMNS
 
 STORE_DIR: Final[str] = "store"
+SEGMENTS_DIR: Final[str] = "segments"
 HISTORY_DIR: Final[str] = "history"
 REJECTS_DIR: Final[str] = "rejects"
 MANIFEST_FILE: Final[str] = "manifest.jsonl"
@@ -57,6 +63,24 @@ def store_dir(data_dir: Path) -> Path:
 def source_file(data_dir: Path, source: str) -> Path:
     """The Parquet file with the current records of ``source``."""
     return store_dir(data_dir) / f"{source}.parquet"
+
+
+def segment_dir(data_dir: Path, source: str) -> Path:
+    """The folder of ``source``'s segments: rows ingests added or changed since the base."""
+    return store_dir(data_dir) / SEGMENTS_DIR / source
+
+
+def segment_file(data_dir: Path, source: str, number: int) -> Path:
+    """Segment ``number`` of ``source`` (zero-padded: names sort as numbers do)."""
+    return segment_dir(data_dir, source) / f"{number:08d}.parquet"
+
+
+def segment_files(data_dir: Path, source: str) -> list[Path]:
+    """``source``'s segments, oldest first (temporary files of a write are not segments)."""
+    folder = segment_dir(data_dir, source)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".parquet" and p.stem.isdigit())
 
 
 def history_dir(data_dir: Path, source: str) -> Path:

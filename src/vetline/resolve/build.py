@@ -123,21 +123,21 @@ def _read_identities(data_dir: Path) -> pa.Table:
     from vetline.records import RecordStore
     from vetline.records.layout import CONTENT_HASH, IDENTITY_STORE_COLUMNS
 
-    store = RecordStore(data_dir)
-    try:
-        files = [Path(store.parquet_glob(s)) for s in store.sources()]
-    finally:
-        store.close()
     wanted = [c for c in IDENTITY_STORE_COLUMNS if c not in UNUSED_COLUMNS] + [CONTENT_HASH]
     schema = pa.schema([(c, pa.string()) for c in wanted])
     parts = []
-    for path in files:
-        present = set(pq.read_schema(path).names)
-        part = pq.read_table(path, columns=[c for c in wanted if c in present])
-        for c in wanted:
-            if c not in present:
-                part = part.append_column(c, pa.nulls(part.num_rows, pa.string()))
-        parts.append(part.select(wanted).cast(schema))
+    store = RecordStore(data_dir)
+    try:
+        for source in store.sources():
+            # The store's one reader: base and segments, each record's newest version.
+            part = store.read_columns(source, wanted)
+            present = set(part.column_names)
+            for c in wanted:
+                if c not in present:
+                    part = part.append_column(c, pa.nulls(part.num_rows, pa.string()))
+            parts.append(part.select(wanted).cast(schema))
+    finally:
+        store.close()
     identities = pa.concat_tables(parts) if parts else schema.empty_table()
     del parts
     if identities.num_rows == 0:

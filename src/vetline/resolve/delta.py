@@ -239,7 +239,7 @@ def _scan(data_dir: Path) -> list[str]:
     try:
         parts = [
             f"SELECT source || '|' || record_id AS k, content_hash AS h "
-            f"FROM read_parquet('{store.parquet_glob(s).replace(chr(39), chr(39) * 2)}')"
+            f"FROM ({store.rows_sql(s, ['source', 'record_id', 'content_hash'])})"
             for s in store.sources()
         ]
     finally:
