@@ -88,6 +88,35 @@ def scored_slice(
         con.close()
 
 
+def _predict_slice(
+    db_api: Any,
+    linker: Any,
+    pairs: tuple[bulk.Rows64, bulk.Rows64],
+    thresholds: tuple[float, float],
+    model: MatchModel,
+    names: list[str],
+) -> tuple[int, list[pd.DataFrame]]:
+    """Splink on Spark scores one slice of candidate pairs (left, right rows): how many
+    reach the predict threshold, and those ≥ the cluster threshold classified."""
+    predict_threshold, cluster_threshold = thresholds
+    blocked = pa.table(
+        {"match_key": pa.nulls(len(pairs[0]), pa.string()), "join_key_l": pairs[0]}
+    ).append_column("join_key_r", pa.array(pairs[1]))
+    registered = db_api.register(blocked)
+    del blocked
+    linker.table_management.register_blocked_pairs_for_predict(registered)
+    predictions = linker.inference.predict(
+        threshold_match_probability=predict_threshold, warning_mode="never"
+    )
+    try:
+        name = predictions.physical_name
+        count = int(db_api.spark.sql(f"select count(*) from {name}").collect()[0][0])
+        return count, scored_slice(db_api, name, cluster_threshold, model, names)
+    finally:
+        predictions.drop_table_from_database_and_remove_from_cache()
+        db_api.spark.catalog.dropTempView(registered.physical_name)
+
+
 def link_rows(
     db_api: Any,
     table: pd.DataFrame,
@@ -107,36 +136,20 @@ def link_rows(
     count = 0
     names: list[str] = []
     parts: list[pd.DataFrame] = []
-    for k, (left, right) in enumerate(bulk.pair_slices(table, slice_pairs)):
+    for k, pairs in enumerate(bulk.pair_slices(table, slice_pairs)):
         if k == 0:
             progress(stage, 1, 5)  # every pair found (pair_slices finds all first): scoring
-        registered = db_api.register(
-            pa.table(
-                {
-                    "match_key": pa.nulls(len(left), pa.string()),
-                    "join_key_l": left,
-                    "join_key_r": right,
-                }
-            )
+        found, scored = _predict_slice(
+            db_api, linker, pairs, (predict_threshold, cluster_threshold), model, names
         )
-        del left, right
-        linker.table_management.register_blocked_pairs_for_predict(registered)
-        predictions = linker.inference.predict(
-            threshold_match_probability=predict_threshold, warning_mode="never"
-        )
-        try:
-            name = predictions.physical_name
-            count += db_api.spark.sql(f"select count(*) from {name}").collect()[0][0]
-            parts += scored_slice(db_api, name, cluster_threshold, model, names)
-        finally:
-            predictions.drop_table_from_database_and_remove_from_cache()
-            db_api.spark.catalog.dropTempView(registered.physical_name)
+        count, parts = count + found, parts + scored
+        del pairs, scored
     progress(stage, 2, 5)
-    scored = bulk.in_classify_order(parts)
+    ordered = bulk.in_classify_order(parts)
     del parts
     progress(stage, 3, 5)
-    cluster_row, refused = bulk.cluster_rows(table, scored)
+    cluster_row, refused = bulk.cluster_rows(table, ordered)
     progress(stage, 4, 5)
-    links = bulk.links_of(table, scored, names, cluster_row, refused)
+    links = bulk.links_of(table, ordered, names, cluster_row, refused)
     progress(stage, 5, 5)
-    return bulk.RowLinkage(int(count), cluster_row, links)
+    return bulk.RowLinkage(count, cluster_row, links)
