@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
 from vetline.records import journal
-from vetline.resolve import bulk, layout, splink_model, symbol_cache
+from vetline.resolve import bulk, layout, spark_rows, splink_model, symbol_cache
 from vetline.resolve import engine as engines
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.config import ResolveSettings
@@ -324,6 +324,8 @@ def _train_and_link(
             block_rows=s.predict_block_rows,
             work_dir=work_dir,
         )
+    elif by_row:  # Spark scores the same NumPy candidate pairs (spark_rows.py)
+        link = functools.partial(spark_rows.link_rows, slice_pairs=s.predict_slice_pairs)
     linkage = link(
         db_api,
         table,

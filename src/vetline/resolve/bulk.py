@@ -345,9 +345,22 @@ def link_rows(
             finally:
                 predictions.drop_table_from_database_and_remove_from_cache()
                 db_api.duckdb_con.unregister(registered.physical_name)  # the Arrow view
+    return linkage_of(table, parts, names, count, progress)
+
+
+def linkage_of(
+    table: pd.DataFrame,
+    parts: list[pd.DataFrame],
+    names: list[str],
+    count: int,
+    progress: ProgressFn = no_progress,
+) -> RowLinkage:
+    """The scored slices (``scored_batches``; ``parts`` is emptied) ordered, clustered
+    and linked: what every engine's row linking ends with (``spark_rows`` too)."""
+    stage = "predict + cluster"
     progress(stage, 2, 5)
     scored = in_classify_order(parts)
-    del parts
+    parts.clear()
     progress(stage, 3, 5)
     cluster_row, refused = cluster_rows(table, scored)
     progress(stage, 4, 5)
