@@ -90,7 +90,8 @@ def match_rows_view(con: Any, table: pd.DataFrame, work_dir: Path | None) -> Ite
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="match-rows-") as folder:
         path = Path(folder) / "rows.parquet"
         write_rows(table, path)
-        con.execute(f"create view {VIEW} as select * from read_parquet('{path.as_posix()}')")
+        literal = path.as_posix().replace("'", "''")  # a data folder may hold a quote
+        con.execute(f"create view {VIEW} as select * from read_parquet('{literal}')")
         try:
             yield VIEW
         finally:
