@@ -36,10 +36,13 @@ def test_spark_and_duckdb_give_the_same_persons(built_world: BuiltWorld) -> None
     assert duck.links[link_key].equals(spark.links[link_key])
 
 
-def test_spark_scores_the_duckdb_builds_pairs_by_row(built_world: BuiltWorld) -> None:
-    """The build's Spark path (``spark_rows``) scores the NumPy candidate pairs, in two
-    slices, and gives the DuckDB build's pair count, persons and links (weights summed in
-    another order: equal to 1e-9)."""
+def test_spark_scores_the_duckdb_builds_pairs_by_row(
+    built_world: BuiltWorld, tmp_path: Path
+) -> None:
+    """The build's Spark path (``spark_rows``) scores the NumPy candidate pairs by 2 × 2
+    blocks of rows, in slices, and gives the one-slice DuckDB build's pair count, persons
+    and links (weights summed in another order: equal to 1e-9); its Parquet files are
+    removed after."""
     table = build_match_table(_read_records(built_world.data))
     model = MatchModel.load(model_file(built_world.data))
     s = ResolveSettings()
@@ -48,8 +51,15 @@ def test_spark_scores_the_duckdb_builds_pairs_by_row(built_world: BuiltWorld) ->
     duck = bulk.link_rows(engine.open_engine("duckdb"), table, model, slice_pairs=pairs, **kwargs)
     half = -(-pairs // 2)
     spark = spark_rows.link_rows(
-        engine.open_engine("spark"), table, model, slice_pairs=half, **kwargs
+        engine.open_engine("spark"),
+        table,
+        model,
+        slice_pairs=half,
+        block_rows=-(-len(table) // 2),
+        work_dir=tmp_path,
+        **kwargs,
     )
+    assert list(tmp_path.iterdir()) == []
     assert spark.pair_count == duck.pair_count > 0
     assert spark.cluster_row.tolist() == duck.cluster_row.tolist()
     assert len(duck.links) > 0

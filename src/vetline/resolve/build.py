@@ -325,7 +325,12 @@ def _train_and_link(
             work_dir=work_dir,
         )
     elif by_row:  # Spark scores the same NumPy candidate pairs (spark_rows.py)
-        link = functools.partial(spark_rows.link_rows, slice_pairs=s.predict_slice_pairs)
+        link = functools.partial(
+            spark_rows.link_rows,
+            slice_pairs=s.predict_slice_pairs,
+            block_rows=s.predict_block_rows,
+            work_dir=work_dir,
+        )
     linkage = link(
         db_api,
         table,

@@ -15,7 +15,7 @@ process's memory (bench/README.md "Scoring in blocks of rows").
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -71,10 +71,16 @@ def _schema(frame: pd.DataFrame) -> pa.Schema:
     return schema
 
 
-def write_rows(table: pd.DataFrame, path: Path) -> None:
-    """``row_frame(table)`` as a Parquet file, ``WRITE_ROWS`` at a time."""
+def write_rows(
+    table: pd.DataFrame,
+    path: Path,
+    schema_of: Callable[[pd.DataFrame], pa.Schema] | None = None,
+) -> None:
+    """``row_frame(table)`` as a Parquet file, ``WRITE_ROWS`` at a time, typed by
+    ``schema_of(frame)`` (default: as DuckDB typed the pandas frame; Spark's build gives
+    its own types)."""
     frame = row_frame(table)
-    schema = _schema(frame)
+    schema = (schema_of or _schema)(frame)
     with pq.ParquetWriter(path, schema) as writer:
         for at in range(0, max(len(frame), 1), WRITE_ROWS):
             part = pa.Table.from_pandas(

@@ -15,22 +15,29 @@ threshold filter; an in-process DuckDB only reads the Arrow table for it), and
 ``bulk.linkage_of`` (order, cluster, links). So the two engines differ only
 in the arithmetic of the weights (summed in another order: ≤ 1e-13 apart).
 
-On a cluster the pairs are found on the driver (8 bytes a pair; ≈ 1.6 GB at 10M
-records) and sent to the executors as one table per slice.
+The records and each slice's pairs are written by the driver as Parquet (``link_rows``):
+in local mode Spark reads the files; on a cluster the driver sends them as Arrow tables
+(the pairs are found on the driver: 8 bytes a pair, ≈ 1.6 GB at 10M records). Blocks of
+rows as the DuckDB build's (``ResolveSettings.predict_block_rows``): each slice joins
+pairs of at most that many records a side.
 """
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve import bulk, match_rows, splink_model
 from vetline.resolve.cluster import weight_columns
+from vetline.resolve.engine import is_local
 from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
 
@@ -38,13 +45,9 @@ from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
 _PAIRS = "spark_scored_pairs"
 
 
-def arrow_frame(frame: pd.DataFrame) -> pa.Table:
-    """``match_rows.row_frame``'s table as Arrow with Spark's types (row numbers as int64, the
-    date parts int32, token lists as lists of strings, the rest strings).
-
-    Why Arrow: Spark 4 builds its DataFrame from Arrow batches; ``engine._engine_frame``
-    (the pair-frame path's) sends every record as a Python tuple through the JVM bridge.
-    """
+def spark_schema(frame: pd.DataFrame) -> pa.Schema:
+    """``match_rows.row_frame``'s columns with Spark's types: row numbers as int64, the
+    date parts int32, token lists as lists of strings, the rest strings."""
     fields = []
     for column in frame.columns:
         if column == "unique_id":
@@ -56,7 +59,17 @@ def arrow_frame(frame: pd.DataFrame) -> pa.Table:
         else:
             kind = pa.string()
         fields.append(pa.field(column, kind, nullable=True))
-    return pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
+    return pa.schema(fields)
+
+
+def _read(db_api: Any, path: Path) -> Any:
+    """A Parquet file the driver wrote, as a Spark DataFrame. In local mode Spark reads
+    the file itself (from disk, as it needs it); a cluster's executors cannot see the
+    driver's disk, so there the driver sends the table (Arrow) as before."""
+    spark = db_api.spark
+    if is_local(spark.sparkContext.master):
+        return spark.read.parquet(path.as_posix())
+    return spark.createDataFrame(pq.read_table(path))
 
 
 @dataclass(frozen=True)
@@ -91,19 +104,16 @@ def scored_slice(
 def _predict_slice(
     db_api: Any,
     linker: Any,
-    pairs: tuple[bulk.Rows64, bulk.Rows64],
+    pairs_file: Path,
     thresholds: tuple[float, float],
     model: MatchModel,
     names: list[str],
 ) -> tuple[int, list[pd.DataFrame]]:
-    """Splink on Spark scores one slice of candidate pairs (left, right rows): how many
-    reach the predict threshold, and those ≥ the cluster threshold classified."""
+    """Splink on Spark scores one slice of candidate pairs (a Parquet file of left and
+    right rows): how many reach the predict threshold, and those ≥ the cluster threshold
+    classified."""
     predict_threshold, cluster_threshold = thresholds
-    blocked = pa.table(
-        {"match_key": pa.nulls(len(pairs[0]), pa.string()), "join_key_l": pairs[0]}
-    ).append_column("join_key_r", pa.array(pairs[1]))
-    registered = db_api.register(blocked)
-    del blocked
+    registered = db_api.register(_read(db_api, pairs_file))
     linker.table_management.register_blocked_pairs_for_predict(registered)
     predictions = linker.inference.predict(
         threshold_match_probability=predict_threshold, warning_mode="never"
@@ -117,6 +127,20 @@ def _predict_slice(
         db_api.spark.catalog.dropTempView(registered.physical_name)
 
 
+def _write_pairs(pairs: tuple[bulk.Rows64, bulk.Rows64], path: Path) -> None:
+    """One slice's pairs as the table Splink's predict joins (``join_key_l``,
+    ``join_key_r``, a null ``match_key``)."""
+    left, right = pairs
+    table = pa.table(
+        {
+            "match_key": pa.nulls(len(left), pa.string()),
+            "join_key_l": pa.array(left),
+            "join_key_r": pa.array(right),
+        }
+    )
+    pq.write_table(table, path)
+
+
 def link_rows(
     db_api: Any,
     table: pd.DataFrame,
@@ -125,23 +149,39 @@ def link_rows(
     predict_threshold: float,
     cluster_threshold: float,
     slice_pairs: int,
+    block_rows: int | None = None,
+    work_dir: Path | None = None,
     progress: ProgressFn = no_progress,
 ) -> bulk.RowLinkage:
     """``bulk.link_rows`` with Spark scoring: find the candidate pairs in NumPy, have
-    Splink on Spark (``db_api``: a ``SparkAPI``) score them in slices of at most
-    ``slice_pairs``, classify, cluster and link ``table`` (sorted by key)."""
+    Splink on Spark (``db_api``: a ``SparkAPI``) score them by blocks of at most
+    ``block_rows`` rows a side, in slices of at most ``slice_pairs``, then classify,
+    cluster and link ``table`` (sorted by key). The records and each slice's pairs are
+    written as Parquet files under ``work_dir`` (a temporary folder if None): in local
+    mode Spark reads them from disk instead of holding them in the JVM's heap (Arrow
+    sent from Python is kept there whole: a 10M-record table is ≈ 3 GB, beside a 4 GB
+    heap's joins); ``_read`` says how a cluster gets them."""
     stage = "predict + cluster"
     progress(stage, 0, 5)  # pairs found, scored, ordered, clustered, linked
-    linker = splink_model.make_linker(db_api, arrow_frame(match_rows.row_frame(table)), model)
-    count = 0
-    names: list[str] = []
-    parts: list[pd.DataFrame] = []
-    for k, pairs in enumerate(bulk.pair_slices(table, slice_pairs)):
-        if k == 0:
-            progress(stage, 1, 5)  # every pair found (pair_slices finds all first): scoring
-        found, scored = _predict_slice(
-            db_api, linker, pairs, (predict_threshold, cluster_threshold), model, names
-        )
-        count, parts = count + found, parts + scored
-        del pairs, scored
+    with tempfile.TemporaryDirectory(dir=work_dir, prefix="spark-rows-") as folder:
+        rows_file = Path(folder) / "rows.parquet"
+        match_rows.write_rows(table, rows_file, spark_schema)
+        rows = _read(db_api, rows_file)
+        linker = splink_model.make_linker(db_api, rows, model)
+        count = 0
+        names: list[str] = []
+        parts: list[pd.DataFrame] = []
+        slices = bulk.pair_slices(table, slice_pairs, block_rows)
+        for k, pairs in enumerate(slices):
+            if k == 0:
+                progress(stage, 1, 5)  # every pair found (pair_slices finds all first)
+            pairs_file = Path(folder) / f"pairs-{k}.parquet"
+            _write_pairs(pairs, pairs_file)
+            del pairs
+            found, scored = _predict_slice(
+                db_api, linker, pairs_file, (predict_threshold, cluster_threshold), model, names
+            )
+            pairs_file.unlink()
+            count, parts = count + found, parts + scored
+            del scored
     return bulk.linkage_of(table, parts, names, count, progress)
