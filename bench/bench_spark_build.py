@@ -1,12 +1,15 @@
 """``vetline build`` on Spark (local mode) beside DuckDB: one model, the whole process tree.
 
 Run: ``.venv/bin/python bench/bench_spark_build.py --data INGESTED --work DIR
-[--engine duckdb --engine spark] [--min-available-gb 3] [--json OUT]``.
+[--engine duckdb --engine spark] [--min-available-gb 3] [--json OUT] [--reference BUILT]
+[--link]``.
 
 ``INGESTED`` is a data folder ``vetline ingest`` filled; it is only read. The model is
 trained once, by a DuckDB build on ``DIR/train`` (skipped if that folder or ``INGESTED``
 already holds a model), and every engine then builds its own copy (``DIR/<engine>``)
-with that model, so the persons can be compared. Each build is ``vetline build --engine
+with that model (``--link``: its files hard-linked), so the persons can be compared —
+with the DuckDB copy's, or with ``--reference``, a folder DuckDB built with the same model
+(at 10M a second DuckDB build would cost 20 minutes). Each build is ``vetline build --engine
 E`` in a child process (its own session) measured as a **process tree**: Spark's JVM is
 a grandchild of the Python driver, so the driver's own CPU clock misses most of Spark's
 work. A sampler reads ``/proc`` every 0.2 s: CPU seconds are every process's ``utime +
@@ -140,12 +143,18 @@ def measured_build(
     return run
 
 
-def fresh_copy(source: Path, target: Path, model_from: Path | None) -> None:
-    """``target`` = the ingested ``source`` (+ the model folder of ``model_from``)."""
+def fresh_copy(source: Path, target: Path, model_from: Path | None, link: bool = False) -> None:
+    """``target`` = the ingested ``source`` (+ the model folder of ``model_from``), without
+    its persons and index; ``link``: the files hard-linked, not copied (a 10M store is
+    5 GB; a build replaces files, never writes into them)."""
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target)
-    for name in ("persons", "index"):
-        shutil.rmtree(target / name, ignore_errors=True)
+    skip = {"persons", "index"}
+    shutil.copytree(
+        source,
+        target,
+        ignore=lambda folder, names: [n for n in names if folder == str(source) and n in skip],
+        copy_function=os.link if link else shutil.copy2,
+    )
     if model_from is not None:
         shutil.rmtree(target / "model", ignore_errors=True)
         shutil.copytree(model_from / "model", target / "model")
@@ -179,6 +188,12 @@ def main() -> None:
         "--src", type=Path, help="build with this checkout's src (e.g. the branch point's)"
     )
     parser.add_argument("--tag", default="", help="suffix of the copies' folder names")
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        help="a folder DuckDB built with --data's model, compared instead of the duckdb copy",
+    )
+    parser.add_argument("--link", action="store_true", help="hard-link the copies' files")
     args = parser.parse_args()
     engines = args.engine or ["duckdb", "spark"]
     args.work.mkdir(parents=True, exist_ok=True)
@@ -195,7 +210,7 @@ def main() -> None:
     runs: dict[str, Run] = {}
     for engine in engines:
         folder = args.work / f"{engine}{args.tag}"
-        fresh_copy(args.data, folder, train)
+        fresh_copy(args.data, folder, train, args.link)
         print(f"{engine}: MemAvailable {mem_available_gb():.1f} GB, load {load_average()}")
         run = runs[engine] = measured_build(folder, engine, args.min_available_gb, args.src)
         results[engine] = asdict(run)
@@ -208,7 +223,7 @@ def main() -> None:
             + (" STOPPED" if run.stopped else ""),
             flush=True,
         )
-    reference = args.work / f"duckdb{args.tag}"
+    reference = args.reference or args.work / f"duckdb{args.tag}"
     if not reference.exists():
         reference = args.work / "duckdb"
     for engine in engines:
