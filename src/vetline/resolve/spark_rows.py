@@ -15,9 +15,9 @@ threshold filter; an in-process DuckDB only reads the Arrow table for it), and
 ``bulk.linkage_of`` (order, cluster, links). So the two engines differ only
 in the arithmetic of the weights (summed in another order: ≤ 1e-13 apart).
 
-The records and each slice's pairs are written by the driver as Parquet (``link_rows``):
-in local mode Spark reads the files; on a cluster the driver sends them as Arrow tables
-(the pairs are found on the driver: 8 bytes a pair, ≈ 1.6 GB at 10M records). Blocks of
+The records and each slice's pairs are written by the driver as Parquet files that Spark
+reads (``link_rows``; the pairs are found on the driver: 8 bytes a pair, ≈ 1.6 GB at 10M
+records). Blocks of
 rows as the DuckDB build's (``ResolveSettings.predict_block_rows``): each slice joins
 pairs of at most that many records a side.
 """
@@ -37,7 +37,6 @@ import pyarrow.parquet as pq
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve import bulk, match_rows, splink_model
 from vetline.resolve.cluster import weight_columns
-from vetline.resolve.engine import is_local
 from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
 
@@ -63,13 +62,10 @@ def spark_schema(frame: pd.DataFrame) -> pa.Schema:
 
 
 def _read(db_api: Any, path: Path) -> Any:
-    """A Parquet file the driver wrote, as a Spark DataFrame. In local mode Spark reads
-    the file itself (from disk, as it needs it); a cluster's executors cannot see the
-    driver's disk, so there the driver sends the table (Arrow) as before."""
-    spark = db_api.spark
-    if is_local(spark.sparkContext.master):
-        return spark.read.parquet(path.as_posix())
-    return spark.createDataFrame(pq.read_table(path))
+    """A Parquet file the driver wrote, as a Spark DataFrame read from disk as Spark needs
+    it. The build writes under the data folder's ``model/``, which a cluster's nodes see
+    at the same path (README, "Running on a Spark cluster"), as Splink's own tables."""
+    return db_api.spark.read.parquet(path.as_posix())
 
 
 @dataclass(frozen=True)
@@ -157,10 +153,10 @@ def link_rows(
     Splink on Spark (``db_api``: a ``SparkAPI``) score them by blocks of at most
     ``block_rows`` rows a side, in slices of at most ``slice_pairs``, then classify,
     cluster and link ``table`` (sorted by key). The records and each slice's pairs are
-    written as Parquet files under ``work_dir`` (a temporary folder if None): in local
-    mode Spark reads them from disk instead of holding them in the JVM's heap (Arrow
-    sent from Python is kept there whole: a 10M-record table is ≈ 3 GB, beside a 4 GB
-    heap's joins); ``_read`` says how a cluster gets them."""
+    written as Parquet files under ``work_dir`` (a temporary folder if None; on a
+    cluster, a folder every node sees) and Spark reads them from disk: Arrow sent from
+    Python is held whole in the driver JVM's heap, and a 10M-record table (≈ 3 GB) does
+    not fit there beside the joins of a 4 GB local-mode heap."""
     stage = "predict + cluster"
     progress(stage, 0, 5)  # pairs found, scored, ordered, clustered, linked
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="spark-rows-") as folder:
