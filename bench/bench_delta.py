@@ -194,6 +194,7 @@ def compare_index(a: Path, b: Path) -> dict[str, object]:
 
     from vetline.resolve import layout
     from vetline.resolve.index import RecordIndex
+    from vetline.resolve.saved import _vocab_arrow
 
     left, right = (RecordIndex.load(layout.index_dir(f)) for f in (a, b))
     out: dict[str, object] = {"rows": [len(left), len(right)]}
@@ -201,7 +202,7 @@ def compare_index(a: Path, b: Path) -> dict[str, object]:
         c
         for c in left.coded
         if not np.array_equal(left.coded[c].codes, right.coded[c].codes)
-        or list(left.coded[c].vocab) != list(right.coded[c].vocab)
+        or not _vocab_arrow(left.coded[c].vocab).equals(_vocab_arrow(right.coded[c].vocab))
     ]
     differ += [c for c in left.ints if not np.array_equal(left.ints[c], right.ints[c], True)]
     differ += [c for c in left.tf if not np.array_equal(left.tf[c], right.tf[c], True)]
