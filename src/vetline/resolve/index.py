@@ -14,6 +14,8 @@ tail passes 1/16 of it. Before this (issue 18) each added record copied every co
 and every key table: ~65 ms a record at 1M rows. A changed record is rewritten in place
 (``replace``): its old keys leave the key tables and its new ones enter. Term
 frequencies are kept as counts and adjusted by the rows that come and go, not recounted.
+A saved index keeps each tail as it is, beside its main table (``saved.py``): an
+update's save writes the tails and links the main tables it did not change.
 
 The blocking keys and their sorted key tables are ``keys.py``'s.
 
