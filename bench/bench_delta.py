@@ -184,6 +184,104 @@ def compare_files(a: Path, b: Path) -> dict[str, object]:
     return out
 
 
+def compare_index(a: Path, b: Path) -> dict[str, object]:
+    """Whether two data folders' saved indexes answer alike, loaded as a server loads
+    them: every coded column's codes and vocabulary, number column, the rows grouped by
+    person, the term frequencies, and each key table's (key, row) entries as a set — a
+    key table saved as main arrays plus a tail (``saved.py``) holds the entries one
+    merged table holds; the order of a key's rows is never read (``KeyTable``)."""
+    import numpy as np
+
+    from vetline.resolve import layout
+    from vetline.resolve.index import RecordIndex
+    from vetline.resolve.saved import _vocab_arrow
+
+    left, right = (RecordIndex.load(layout.index_dir(f)) for f in (a, b))
+    out: dict[str, object] = {"rows": [len(left), len(right)]}
+    differ = [
+        c
+        for c in left.coded
+        if not np.array_equal(left.coded[c].codes, right.coded[c].codes)
+        or not _vocab_arrow(left.coded[c].vocab).equals(_vocab_arrow(right.coded[c].vocab))
+    ]
+    differ += [c for c in left.ints if not np.array_equal(left.ints[c], right.ints[c], True)]
+    differ += [c for c in left.tf if not np.array_equal(left.tf[c], right.tf[c], True)]
+    out["columns_differing"] = differ
+
+    def entries(table: object) -> object:
+        keys = np.concatenate([table.keys, table.tail_keys])  # type: ignore[attr-defined]
+        rows = np.concatenate([table.rows, table.tail_rows])  # type: ignore[attr-defined]
+        order = np.lexsort((rows, keys))
+        return keys[order], rows[order]
+
+    same_keys = []
+    for lt, rt in zip(left.keys, right.keys, strict=True):
+        (lk, lr), (rk, rr) = entries(lt), entries(rt)  # type: ignore[misc]
+        same_keys.append(bool(np.array_equal(lk, rk) and np.array_equal(lr, rr)))
+    out["key_tables_identical"] = f"{sum(same_keys)} of {len(same_keys)}"
+    out["key_tails"] = [len(t.tail_keys) for t in left.keys], [len(t.tail_keys) for t in right.keys]
+    lp, rp = left._by_person, right._by_person
+    out["by_person_identical"] = bool(
+        np.array_equal(lp.order, rp.order) and np.array_equal(lp.starts, rp.starts)
+    )
+    out["symbols_identical"] = left.symbols == right.symbols
+    out["identical"] = not differ and all(same_keys) and out["by_person_identical"] and out[
+        "symbols_identical"]  # fmt: skip
+    return out
+
+
+def reload_answers(data: Path, delta: Path, every: int, answers: Path) -> dict[str, object]:
+    """What a running server's reload does after the update (``PersonLookup.open``, warm:
+    the index, the records), then the reloaded resolver asked about every ``every``-th
+    delta record (its name, birth date, identifiers as an officer would give them): the
+    answers (level, person, probability) written to ``answers`` to compare between two
+    folders, and how many name the person the person files give the record."""
+    from vetline.person import PersonLookup
+    from vetline.resolve.layout import read_person_records
+    from vetline.resolve.resolver import Subject
+
+    fields = {f for f in Subject.__dataclass_fields__}
+    asked: list[tuple[str, dict[str, str]]] = []
+    for path in sorted(delta.iterdir()):
+        if path.suffix not in (".csv", ".parquet"):
+            continue
+        frame = (
+            pd.read_csv(path, dtype=str, keep_default_na=False)
+            if path.suffix == ".csv"
+            else pd.read_parquet(path)
+        )
+        for row in frame.iloc[::every].to_dict("records"):
+            subject = {k: str(v) for k, v in row.items() if k in fields and v not in (None, "")}
+            subject = {k: v for k, v in subject.items() if v.lower() not in ("nan", "none")}
+            asked.append((f"{path.stem}|{row['record_id']}", subject))
+    recs = read_person_records(data, ["unique_id", "person_id"], keys=[k for k, _ in asked])
+    want = dict(
+        zip(recs.column("unique_id").to_pylist(), recs.column("person_id").to_pylist(), strict=True)
+    )
+    t, c = time.perf_counter(), time.process_time()
+    lookup = PersonLookup.open(data, warm=True)
+    out: dict[str, object] = {
+        "reload_wall_s": round(time.perf_counter() - t, 2),
+        "reload_cpu_s": round(time.process_time() - c, 2),
+    }
+    index = lookup.resolver.index
+    held = index.coded["person_id"].values(index.rows_of_keys([k for k, _ in asked]))
+    out["index_person_as_files"] = sum(
+        want.get(k) == p for (k, _), p in zip(asked, held, strict=True)
+    )
+    lines, found = [], 0
+    t, c = time.perf_counter(), time.process_time()
+    for key, subject in asked:
+        ans = lookup.resolver.resolve(subject)
+        found += ans.person_id == want.get(key)
+        lines.append(f"{key}\t{ans.level.name}\t{ans.person_id}\t{ans.probability:.12g}\n")
+    out["resolve_cpu_s"] = round(time.process_time() - c, 2)
+    answers.write_text("".join(lines))
+    out.update({"asked": len(asked), "answered_with_the_record_person": found})
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
 def agreement(a: pd.Series, b: pd.Series) -> tuple[float, list[str]]:
     """Share of records whose person holds the same records in ``a`` and ``b``."""
     common = a.index.intersection(b.index)
@@ -327,6 +425,14 @@ def main(argv: list[str] | None = None) -> None:
     cf = sub.add_parser("compare-files")
     cf.add_argument("a", type=Path)
     cf.add_argument("b", type=Path)
+    ci = sub.add_parser("compare-index")
+    ci.add_argument("a", type=Path)
+    ci.add_argument("b", type=Path)
+    rl = sub.add_parser("reload")
+    rl.add_argument("--data", type=Path, required=True)
+    rl.add_argument("--delta", type=Path, required=True)
+    rl.add_argument("--every", type=int, default=100)
+    rl.add_argument("--answers", type=Path, required=True)
     c = sub.add_parser("compare")
     c.add_argument("--out", type=Path, required=True)
     g = sub.add_parser("grow")
@@ -346,6 +452,10 @@ def main(argv: list[str] | None = None) -> None:
         run(args.out, args.work, args.link, args.unfiltered)
     elif args.cmd == "compare-files":
         print(json.dumps(compare_files(args.a, args.b), indent=1))
+    elif args.cmd == "compare-index":
+        print(json.dumps(compare_index(args.a, args.b), indent=1))
+    elif args.cmd == "reload":
+        print(json.dumps(reload_answers(args.data, args.delta, args.every, args.answers)))
     elif args.cmd == "grow":
         grow(args.world, args.add, args.out, args.changed, args.prefix, args.seed)
     elif args.cmd == "compare":

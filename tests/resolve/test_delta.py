@@ -184,6 +184,44 @@ def test_failed_hook_swaps_nothing(delta_world: dict[str, Path], tmp_path: Path)
     assert update_persons(data).records_new > 0  # still pending, applied next time
 
 
+def test_failed_index_save_swaps_nothing(
+    delta_world: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index save fails half-way (after key tables were linked and others written):
+    the live index folder keeps every byte and loads, nothing is listed, and the next
+    update applies the delta (issue 18: the index saved as main tables plus tails)."""
+    import hashlib
+
+    from vetline.resolve import Resolver, saved
+
+    data = tmp_path / "data"
+    shutil.copytree(delta_world["base"], data)
+    ingest_extract(delta_world["root"] / "delta", data)
+    live = data / "index"
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in live.iterdir()}
+    manifest = Manifest.read(data)
+    real = saved.save_array
+
+    def failing(path: Path, array: object) -> None:
+        if path.name.startswith("tkeys__"):
+            raise OSError("disk full")
+        real(path, array)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(saved, "save_array", failing)
+    with pytest.raises(OSError, match="disk full"):
+        update_persons(data)
+    monkeypatch.undo()
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in live.iterdir()} == before
+    assert Manifest.read(data) == manifest
+    assert len(Resolver.load(data).index) == manifest.records  # type: ignore[union-attr]
+    report = update_persons(data)
+    assert report.records_new > 0
+    resolver = Resolver.load(data)
+    assert len(resolver.index) == report.records
+    added = [u for c in report.changes for u in c.added]
+    assert (resolver.index.rows_of_keys(added) >= 0).all()
+
+
 def _halves(delta: Path, first: Path, second: Path) -> None:
     """Each delta file's rows split in two: two days' extracts."""
     for folder in (first, second):

@@ -14,6 +14,8 @@ tail passes 1/16 of it. Before this (issue 18) each added record copied every co
 and every key table: ~65 ms a record at 1M rows. A changed record is rewritten in place
 (``replace``): its old keys leave the key tables and its new ones enter. Term
 frequencies are kept as counts and adjusted by the rows that come and go, not recounted.
+A saved index keeps each tail as it is, beside its main table (``saved.py``): an
+update's save writes the tails and links the main tables it did not change.
 
 The blocking keys and their sorted key tables are ``keys.py``'s.
 
@@ -94,6 +96,10 @@ class Coded:
         self._hashes: npt.NDArray[np.uint64] | None = None
         #: derived column → (hash, present) per vocabulary entry (``derived_hashes``)
         self._derived: dict[str, tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]] = {}
+        #: derived column → (hash, present, derived yet) of the entries asked (``derived_of``)
+        self._some: dict[
+            str, tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
+        ] = {}
         self._spare: npt.NDArray[Any] | None = None  # growth buffer behind ``codes``
         self._cache_spare: dict[str, npt.NDArray[Any]] = {}  # ... behind the caches
 
@@ -170,6 +176,35 @@ class Coded:
         if column not in self._derived:
             self._derived[column] = _derive(column, self.vocab)
         return self._derived[column]
+
+    def derived_of(
+        self, column: str, codes: IndexI32
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+        """``derived_hashes`` at ``codes`` (≥ 0): what ``derived_hashes()[0][codes]``
+        and ``[1][codes]`` give, deriving only the entries not derived yet.
+
+        Why: an update keys ~50k rows against a vocabulary of ~1.2M SSNs at 10M records;
+        deriving every entry (a Python call each) was ≈ 3 s of its index writes. Entries
+        derived once are kept (``_some``) for the next rows asked."""
+        if column in self._derived or 4 * len(codes) >= len(self.vocab):
+            h, ok = self.derived_hashes(column)
+            return h[codes], ok[codes]
+        h, ok, known = self._some.get(column) or (
+            np.zeros(0, np.uint64),
+            np.zeros(0, bool),
+            np.zeros(0, bool),
+        )
+        if len(known) < len(self.vocab):  # the vocabulary grew: room for its new entries
+            more = len(self.vocab) - len(known)
+            h = np.concatenate([h, np.zeros(more, np.uint64)])
+            ok = np.concatenate([ok, np.zeros(more, bool)])
+            known = np.concatenate([known, np.zeros(more, bool)])
+        todo = np.unique(codes[~known[codes]])
+        if len(todo):
+            h[todo], ok[todo] = _derive(column, self.decode(todo.tolist()))
+            known[todo] = True
+        self._some[column] = (h, ok, known)
+        return h[codes], ok[codes]
 
     def codes_of(self, values: Sequence[Any]) -> npt.NDArray[np.int64]:
         """``code_of`` of each value (−1 if unseen); a mapped vocabulary searches all
@@ -306,10 +341,12 @@ def _row_hashes(
         elif column in DERIVED_KEYS:
             col = coded[DERIVED_KEYS[column][0]]
             codes = col.codes[pick]
-            hashes, exists = col.derived_hashes(column)
             safe = np.where(codes >= 0, codes, 0)
-            present = (codes >= 0) & exists[safe] if col.vocab else codes >= 0
-            part = hashes[safe] if col.vocab else h
+            if len(col.vocab):
+                hashes, exists = col.derived_of(column, safe)
+                present, part = (codes >= 0) & exists, hashes
+            else:
+                present, part = codes >= 0, h
         else:
             col = coded[column]
             codes = col.codes[pick]
@@ -336,6 +373,31 @@ class _PersonRows:
         top = int(codes.max()) + 1 if len(codes) else 0
         starts = np.searchsorted(codes[order], np.arange(top + 1), "left")
         return cls(order, starts, len(codes))
+
+    def moved(self, codes: IndexI32, rows: Rows) -> _PersonRows:
+        """``of(codes)`` when only ``rows`` and the rows appended since grouping have
+        another person code than when grouped: the others keep their place in ``order``
+        (sorted by code, then row) and the moved ones are merged in, not every row
+        sorted again (a stable sort of 10M codes was ≈ 1.7 s of an update's persons)."""
+        n = len(codes)
+        if self.grouped > n:
+            return _PersonRows.of(codes)
+        marked = np.zeros(n, dtype=bool)
+        marked[np.asarray(rows, dtype=np.intp)] = True
+        marked[self.grouped :] = True
+        stay = self.order[~marked[self.order]]
+        ascending = np.flatnonzero(marked)
+        move: IndexI32 = ascending[np.argsort(codes[ascending], kind="stable")].astype(np.int32)
+
+        def by(at: IndexI32) -> npt.NDArray[np.int64]:  # (code, row) as one sortable int
+            return (codes[at].astype(np.int64) << 32) | at.astype(np.int64)
+
+        order = np.insert(stay, np.searchsorted(by(stay), by(move)), move)
+        top = int(codes.max()) + 1 if n else 0
+        below = int((codes < 0).sum())
+        counts = np.bincount(codes[codes >= 0], minlength=top)[:top]
+        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.intp) + below
+        return _PersonRows(order.astype(np.int32), starts, n)
 
     def rows(self, code: int, codes: IndexI32) -> IndexI32:
         """Ascending rows whose person code is ``code`` (as ``flatnonzero(codes == code)``)."""
@@ -368,6 +430,11 @@ class RecordIndex:
         #: given name → rigour symbols, for every given name in the index
         self.symbols = symbols or {}
         self.keys = keys if keys is not None else self._build_keys()
+        #: per key table: the files its main arrays were mapped from and those arrays
+        #: (``load``); ``save`` links the files while the table still holds them
+        self._key_origins: list[tuple[saved.Origin | None, object, object]] = [
+            (None, None, None) for _ in self.keys
+        ]
         self._int_spare: dict[str, npt.NDArray[Any]] = {}  # growth buffers behind ``ints``
         self._refresh_tf()
         person = self.coded["person_id"].codes
@@ -523,28 +590,42 @@ class RecordIndex:
 
     def replace(self, rows: Rows, table: pd.DataFrame) -> None:
         """Rewrite existing ``rows`` with ``table``'s standardised values (changed records,
-        same keys); the person ids stay (``set_persons`` moves them)."""
+        same keys); the person ids stay (``set_persons`` moves them).
+
+        Only the key-table entries whose key changed leave and enter: a changed record
+        keeps most of its keys (a source completing an A-number changes one rule's), and
+        removing every rule's entries rewrote every key table (≈ 3 s at 10M records; the
+        saved tables could not be kept, ``saved.write``). What a table answers is the same:
+        a key's rows are the same set (their order within a key is never read — every
+        reader takes ``np.unique`` of them — and the counts are the same)."""
         at: IndexI32 = np.asarray(rows, dtype=np.int32)
         if not len(at):
             return
         rows = at
         self._count_tf(rows, -1)
+        before = [_row_hashes(rule, self.coded, self.ints, rows=at) for rule in BLOCKING_RULES]
         for c in CODED_COLUMNS:
             if c != "person_id":
                 self.coded[c].assign(rows, table[c].tolist())
         for c in INT_COLUMNS:
             self.ints[c][rows] = table[c].astype("float64").to_numpy()
-        for rule, key_table in zip(BLOCKING_RULES, self.keys, strict=True):
-            key_table.remove(rows, len(self))
+        for rule, key_table, (h0, ok0) in zip(BLOCKING_RULES, self.keys, before, strict=True):
             h, ok = _row_hashes(rule, self.coded, self.ints, rows=at)
-            key_table.insert(h[ok], at[ok])
+            same = (ok == ok0) & (~ok | (h == h0))  # the row's key for the rule is unchanged
+            if (ok0 & ~same).any():
+                key_table.remove(at[ok0 & ~same], len(self))
+            if (ok & ~same).any():
+                key_table.insert(h[ok & ~same], at[ok & ~same])
         self._count_tf(rows, 1)
         self._tf_from_counts()
 
     def set_persons(self, rows: Rows, person_ids: Sequence[str]) -> None:
         """Give ``rows`` new person ids (a merge, a split, a record that moved)."""
-        self.coded["person_id"].assign(np.asarray(rows), list(person_ids))
-        self._by_person = _PersonRows.of(self.coded["person_id"].codes)
+        column = self.coded["person_id"]
+        at = np.asarray(rows, dtype=np.intp)
+        was = column.codes[at].copy()
+        column.assign(at, list(person_ids))
+        self._by_person = self._by_person.moved(column.codes, at[column.codes[at] != was])
 
     def rows_of_keys(self, unique_ids: Sequence[str]) -> IndexI32:
         """Row of each record key (−1 if the index has none), in the order asked.
@@ -571,9 +652,13 @@ class RecordIndex:
     # --- persistence (the folder's format: ``saved.py``) ------------------------------
 
     def save(self, directory: Path) -> None:
-        """Write the index as files a server's workers map and share (format 2)."""
-        for key_table in self.keys:
-            key_table.compact()
+        """Write the index as files a server's workers map and share (format 2): each key
+        table as its main arrays (linked from the folder loaded when unchanged) and its
+        tail (``saved.py``), not merged."""
+        origins: list[saved.Origin | None] = [
+            origin if t.keys is keys and t.rows is rows else None
+            for t, (origin, keys, rows) in zip(self.keys, self._key_origins, strict=True)
+        ]
         person = self.coded["person_id"].codes
         if self._by_person.grouped != len(person):  # rows added since grouping
             self._by_person = _PersonRows.of(person)
@@ -582,6 +667,8 @@ class RecordIndex:
             vocabs={c: col.vocab for c, col in self.coded.items()},
             ints=self.ints,
             keys=[(t.keys, t.rows) for t in self.keys],
+            tails=[(t.tail_keys, t.tail_rows) for t in self.keys],
+            origins=origins,
             symbols=self.symbols,
             hashes={c: col.hashes() for c, col in self.coded.items()},
             by_person=(self._by_person.order, self._by_person.starts),
@@ -605,9 +692,21 @@ class RecordIndex:
         coded = {c: Coded(parts.codes[c], parts.vocabs[c]) for c in CODED_COLUMNS}
         for c, hashes in parts.hashes.items():
             coded[c]._hashes = hashes
-        keys = None if parts.keys is None else [KeyTable(k, r) for k, r in parts.keys]
+        keys = None
+        if parts.keys is not None:
+            tails = parts.tails or [(np.zeros(0, np.uint64), np.zeros(0, np.int32))] * len(
+                parts.keys
+            )
+            keys = [
+                KeyTable(k, r, tk, tr) for (k, r), (tk, tr) in zip(parts.keys, tails, strict=True)
+            ]
         by_person = None
         if parts.by_person is not None:
             order, starts = parts.by_person
             by_person = _PersonRows(order, starts, len(order))
-        return cls(coded, parts.ints, keys, parts.symbols, by_person)
+        index = cls(coded, parts.ints, keys, parts.symbols, by_person)
+        if keys is not None and parts.origins is not None:
+            index._key_origins = [
+                (origin, t.keys, t.rows) for origin, t in zip(parts.origins, keys, strict=True)
+            ]
+        return index

@@ -12,12 +12,26 @@ Format 1 (``arrays.npz``, written before this): still loads, into process memory
 before (nothing shared), so a data folder built by an older vetline keeps serving; the
 next ``vetline build`` or ``vetline update`` writes format 2.
 
+Key tables as a base plus a tail (issue 18 goal 4): a key table is saved as its sorted
+main arrays (``keys__<i>.npy``, ``rows__<i>.npy``) and, when it has one, the sorted tail
+of its insertions since (``tkeys__<i>.npy``, ``trows__<i>.npy``; ``index.json`` lists
+the rules that have one under ``"tails"``), loaded into ``KeyTable``'s own tail. Why: an
+update adds ~50k entries to tables of ~9M each at 10M records; merging them and writing
+every table again was most of the 3.4 GB an update's index save wrote (≈ 2.3 GB of key
+tables). A main table an update did not change (its arrays are the ones mapped at load)
+is **hard-linked** from the generation it was loaded from, not written (``Origin``): the
+new folder still holds every file, renamed in whole; a running server's old generation
+keeps its own link, and both share the pages. The tail is merged into the main arrays
+by ``KeyTable.insert`` past 1/16 of the table (then that table is written whole), so it
+stays small; ``vetline build`` writes no tails.
+
 Edit here: a file of the folder, the fallback for format 1.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +53,44 @@ from vetline.resolve.mapped import (
 
 FORMAT = 2
 Vocab = list[Any] | MappedStrings
+KeyArrays = tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32]]
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return (st.st_dev, st.st_ino)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The files a key table's main arrays were mapped from, and which files they were
+    (device, inode: a later generation may have put another file under the name)."""
+
+    keys: Path
+    rows: Path
+    ids: tuple[tuple[int, int], tuple[int, int]]
+
+    @classmethod
+    def of(cls, directory: Path, rule: int) -> Origin:
+        keys, rows = directory / f"keys__{rule}.npy", directory / f"rows__{rule}.npy"
+        return cls(keys, rows, (_identity(keys), _identity(rows)))
+
+    def link_into(self, directory: Path, rule: int) -> bool:
+        """Hard-link both files into ``directory`` as rule ``rule``'s; False (nothing
+        left behind) when they are no longer the files mapped, or cannot be linked."""
+        made: list[Path] = []
+        try:
+            if (_identity(self.keys), _identity(self.rows)) != self.ids:
+                return False
+            for source, name in ((self.keys, "keys"), (self.rows, "rows")):
+                target = directory / f"{name}__{rule}.npy"
+                os.link(source, target)
+                made.append(target)
+        except OSError:
+            for target in made:
+                target.unlink(missing_ok=True)
+            return False
+        return True
 
 
 @dataclass
@@ -54,6 +106,11 @@ class Saved:
     hashes: dict[str, npt.NDArray[np.uint64]] = field(default_factory=dict)
     #: rows sorted by person code and where each person starts (``index._PersonRows``)
     by_person: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]] | None = None
+    #: each key table's tail (``KeyTable.tail_keys``, ``tail_rows``; empty: none)
+    tails: list[KeyArrays] | None = None
+    #: each key table's main arrays' files when they are still the ones mapped at load
+    #: (written as links to them), else None (written)
+    origins: list[Origin | None] | None = None
 
 
 def _vocab_arrow(vocab: Vocab) -> pa.Array:
@@ -93,9 +150,16 @@ def write(directory: Path, saved: Saved, rules: list[list[str]]) -> None:
         save_array(directory / f"vorder__{column}.npy", order)
     for column, values in saved.ints.items():
         save_array(directory / f"int__{column}.npy", values)
+    tails = []
     for i, (keys, rows) in enumerate(saved.keys or []):
-        save_array(directory / f"keys__{i}.npy", keys)
-        save_array(directory / f"rows__{i}.npy", rows)
+        origin = saved.origins[i] if saved.origins else None
+        if origin is None or not origin.link_into(directory, i):
+            save_array(directory / f"keys__{i}.npy", keys)
+            save_array(directory / f"rows__{i}.npy", rows)
+        if saved.tails and len(saved.tails[i][0]):
+            save_array(directory / f"tkeys__{i}.npy", saved.tails[i][0])
+            save_array(directory / f"trows__{i}.npy", saved.tails[i][1])
+            tails.append(i)
     if saved.by_person is not None:
         save_array(directory / "person_order.npy", saved.by_person[0])
         save_array(directory / "person_starts.npy", saved.by_person[1])
@@ -106,7 +170,7 @@ def write(directory: Path, saved: Saved, rules: list[list[str]]) -> None:
         compression="uncompressed",
     )
     records = len(next(iter(saved.codes.values()))) if saved.codes else 0
-    meta = {"format": FORMAT, "rules": rules, "records": records}
+    meta = {"format": FORMAT, "rules": rules, "records": records, "tails": tails}
     tmp = directory / "index.json.tmp"
     tmp.write_text(json.dumps(meta))
     tmp.replace(directory / "index.json")  # last: a new index.json marks a new generation
@@ -146,21 +210,29 @@ def read(
             texts = strings.to_pylist()
             vocabs[c] = [tuple(t.split("|")) for t in texts] if c in list_columns else texts
     ints = {c: load_array(directory / f"int__{c}.npy") for c in int_columns}
-    keys = (
-        [
+    keys = tails = None
+    origins: list[Origin | None] | None = None
+    if same_rules:
+        keys = [
             (load_array(directory / f"keys__{i}.npy"), load_array(directory / f"rows__{i}.npy"))
             for i in range(len(rules))
         ]
-        if same_rules
-        else None
-    )
+        origins = [Origin.of(directory, i) for i in range(len(rules))]
+        tailed = set(meta.get("tails", []))
+        tails = [
+            (load_array(directory / f"tkeys__{i}.npy"), load_array(directory / f"trows__{i}.npy"))
+            if i in tailed
+            else (np.zeros(0, np.uint64), np.zeros(0, np.int32))
+            for i in range(len(rules))
+        ]
     by_person = None
     if (directory / "person_order.npy").exists():
         by_person = (
             load_array(directory / "person_order.npy"),
             load_array(directory / "person_starts.npy"),
         )
-    return Saved(codes, vocabs, ints, keys, _symbols(directory), hashes, by_person)
+    symbols = _symbols(directory)
+    return Saved(codes, vocabs, ints, keys, symbols, hashes, by_person, tails, origins)
 
 
 def _symbols(directory: Path) -> dict[str, tuple[str, ...]]:
