@@ -122,10 +122,12 @@ class Scorer:
         return known
 
     def _presolve(self, questions: list[Question]) -> None:
-        """Resolve the subjects of ``questions`` all at once."""
+        """Resolve the subjects of ``questions`` all at once, and find the parents their
+        persons' records name together (``PersonLookup.prefetch``)."""
         resolver = self.lookup.resolver
         if isinstance(resolver, Presolved):
             resolver.presolve(list(dict.fromkeys(q.subject for q in questions)))
+            self.lookup.prefetch(resolver.ready())  # their parents, found together
 
     def warm_up(self, rows: Iterable[ListRow]) -> None:
         """Answer ``rows``: builds the lookup's lazy caches (the index's decoded columns
