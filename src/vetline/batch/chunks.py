@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -103,7 +104,8 @@ def prepare(
         out_csv.writerow(REJECT_HEADER)
         batch: list[ListRow] = []
         subjects: list[str] = []  # each batch row's subject JSON, written once
-        first: dict[tuple[str, str | None], int] = {}  # question → its first row
+        # question → its first row; ``OrderedDict``: the oldest forgotten in O(1)
+        first: OrderedDict[tuple[str, str | None], int] = OrderedDict()
         for row, problems in source:
             subject = _subject_json(row)
             if not row.rejected:
@@ -113,7 +115,7 @@ def prepare(
                     row = replace(row, same_as=earlier)
                 else:
                     if len(first) >= SAME_AS_WINDOW:
-                        first.pop(next(iter(first)))  # the oldest: insertion order
+                        first.popitem(last=False)  # the oldest: insertion order
                     first[question] = row.row_number
             batch.append(row)
             subjects.append(subject)

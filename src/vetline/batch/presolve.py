@@ -42,6 +42,10 @@ class Presolved:
             good.append(subject)
         self._ready = dict(zip(good, resolve_chunk(self.resolver, good), strict=True))
 
+    def ready(self) -> list[Resolution]:
+        """The chunk's resolutions not given out yet (``PersonLookup.prefetch`` reads them)."""
+        return list(self._ready.values())
+
     def resolve(self, subject: Subject | Mapping[str, Any]) -> Resolution:
         if isinstance(subject, Subject):
             ready = self._ready.pop(subject, None)

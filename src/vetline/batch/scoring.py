@@ -16,6 +16,7 @@ Edit here: how a list row becomes a question (``question_of_row``).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,8 +62,9 @@ class Scorer:
     batch: BatchPolicy
     categories: Mapping[str, Collection[str]]
     as_of: date
-    _answers: dict[QuestionKey, dict[str, Any]] = field(
-        default_factory=dict, compare=False, repr=False
+    #: ``OrderedDict``: the oldest forgotten in O(1) (``PersonLookup``'s memos say why).
+    _answers: OrderedDict[QuestionKey, dict[str, Any]] = field(
+        default_factory=OrderedDict, compare=False, repr=False
     )
 
     @cached_property
@@ -117,15 +119,17 @@ class Scorer:
         if known is None:
             known = self._answer(row, question or question_of_row(row))
             if len(self._answers) >= MEMO_QUESTIONS:
-                self._answers.pop(next(iter(self._answers)))
+                self._answers.popitem(last=False)  # the oldest
             self._answers[key] = known
         return known
 
     def _presolve(self, questions: list[Question]) -> None:
-        """Resolve the subjects of ``questions`` all at once."""
+        """Resolve the subjects of ``questions`` all at once, and find the parents their
+        persons' records name together (``PersonLookup.prefetch``)."""
         resolver = self.lookup.resolver
         if isinstance(resolver, Presolved):
             resolver.presolve(list(dict.fromkeys(q.subject for q in questions)))
+            self.lookup.prefetch(resolver.ready())  # their parents, found together
 
     def warm_up(self, rows: Iterable[ListRow]) -> None:
         """Answer ``rows``: builds the lookup's lazy caches (the index's decoded columns

@@ -19,11 +19,13 @@ caps ``MAX_PARENTS`` / ``MAX_POSSIBLE``).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from vetline.errors import BadInput
 from vetline.person.corroboration import Tie, same_person
 from vetline.status import MatchLevel, PersonHistory
 
@@ -84,12 +86,15 @@ class PersonLookup:
         self.store = store
         self._lock = threading.Lock()
         #: Record keys → (store rows, typed history), kept for up to ``memo`` record sets.
-        self._memo: dict[tuple[tuple[str, str], ...], _Read] = {}
+        #: The memos are ``OrderedDict``s: forgetting the oldest is O(1) there, while a
+        #: ``dict``'s ``pop(next(iter(d)))`` walks the holes earlier pops left at its
+        #: front (~0.2 ms a pop at 50,000 entries: every row of a long job pays it).
+        self._memo: OrderedDict[tuple[tuple[str, str], ...], _Read] = OrderedDict()
         self._memo_size = memo
         #: A parent's A-number → its record keys (``_parent_keys``), with the memo only.
-        self._parent_memo: dict[str, list[tuple[str, str]]] = {}
+        self._parent_memo: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
         #: A person's record keys (``keys_of``), with the memo only.
-        self._keys_memo: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._keys_memo: OrderedDict[str, tuple[tuple[str, str], ...]] = OrderedDict()
 
     @classmethod
     def open(cls, data_dir: Path, *, warm: bool = True, memo: int = 0) -> PersonLookup:
@@ -170,7 +175,7 @@ class PersonLookup:
         found = [(k[0], k[1]) for k in keys if len(k) == 2]
         if self._memo_size > 0:
             if len(self._keys_memo) >= self._memo_size:
-                self._keys_memo.pop(next(iter(self._keys_memo)))  # the oldest
+                self._keys_memo.popitem(last=False)  # the oldest
             self._keys_memo[person_id] = tuple(found)
         return found
 
@@ -191,7 +196,7 @@ class PersonLookup:
             rows = self.store.fetch(key)
             kept = (rows, PersonHistory.from_rows(rows))
             if len(self._memo) >= self._memo_size:
-                self._memo.pop(next(iter(self._memo)))  # the oldest: insertion order
+                self._memo.popitem(last=False)  # the oldest: insertion order
             self._memo[key] = kept
         return kept
 
@@ -226,14 +231,55 @@ class PersonLookup:
         ties = same_person(rows, possible_rows, links) if matched else {}
         if ties:  # records tied to this person by an event or the FIN: this person's
             rows = [*rows, *(r for p in ties for r in possible_rows[p])]
-            history = PersonHistory.from_rows(rows)
+            # their typed records as read (each history types its rows in order): the
+            # history ``from_rows(rows)`` gives, without typing the rows a second time
+            history = PersonHistory.from_records(
+                [*history.records, *(r for p in ties for r in possible[p].records)]
+            )
             possible = {p: h for p, h in possible.items() if p not in ties}
         return Found(resolution, rows, history, related, possible, records, tuple(unread), ties)
 
+    def prefetch(self, resolutions: Iterable[Resolution]) -> None:
+        """Look up together the parents a batch chunk's answers will follow (memo on only).
+
+        Why: a parent found one by one walks the index's blocks once for its A-number and
+        once more for its records' identifiers (``_parent_keys``): a parent costs about as
+        much as a row's whole status assessment, ~8 % of a batch row's CPU. A chunk's
+        resolutions are known before its rows are answered (``batch.presolve``), so their
+        persons' records and their parents' A-numbers are too: every new A-number's
+        holders, and then every identifier of their records, are looked up in one
+        vectorised call each (``holders_many``), and each parent's keys are remembered as
+        ``_remembered_parent_keys`` would have found them, for the rows to take. The keys
+        are the same (``holders_many`` gives ``holders``' persons, value by value); only
+        when they are computed moves. A record set that cannot be typed is left to the
+        row, which fails on it as before."""
+        many = getattr(self.resolver, "holders_many", None)
+        if self._memo_size <= 0 or many is None or getattr(self.resolver, "holders", None) is None:
+            return
+        wanted: dict[str, None] = {}
+        for resolution in resolutions:
+            matched = resolution.person_id if resolution.level is not MatchLevel.NO_RECORD else None
+            sets = [list(resolution.records)] if matched is not None else []
+            others = [p for p in dict.fromkeys(resolution.possible) if p != matched]
+            sets += [k for p in others[:MAX_POSSIBLE] if (k := self.keys_of(p))]
+            for keys in sets:
+                try:
+                    history = self.read(keys)[1]
+                except BadInput:
+                    continue
+                for a_number in _parent_a_numbers(history):
+                    if a_number not in self._parent_memo:
+                        wanted[a_number] = None
+        try:
+            found = self._parent_keys_many(list(wanted), many) if wanted else []
+        except BadInput:
+            return  # a parent's record that cannot be typed: its row meets it as before
+        for a_number, keys in zip(wanted, found, strict=True):
+            self._remember_parent(a_number, keys)
+
     def _parents(self, history: PersonHistory) -> dict[str, PersonHistory]:
-        wanted = list(dict.fromkeys(a for s in history.status for a in s.parent_a_numbers))
         related: dict[str, PersonHistory] = {}
-        for a_number in wanted[:MAX_PARENTS]:
+        for a_number in _parent_a_numbers(history):
             keys = self._remembered_parent_keys(a_number)
             if keys:
                 related[a_number] = self.read(keys)[1]
@@ -252,10 +298,13 @@ class PersonLookup:
         keys = self._parent_memo.get(a_number)
         if keys is None:
             keys = self._parent_keys(a_number)
-            if len(self._parent_memo) >= self._memo_size:
-                self._parent_memo.pop(next(iter(self._parent_memo)))  # the oldest
-            self._parent_memo[a_number] = keys
+            self._remember_parent(a_number, keys)
         return keys
+
+    def _remember_parent(self, a_number: str, keys: list[tuple[str, str]]) -> None:
+        if len(self._parent_memo) >= self._memo_size:
+            self._parent_memo.popitem(last=False)  # the oldest
+        self._parent_memo[a_number] = keys
 
     def _parent_keys(self, a_number: str) -> list[tuple[str, str]]:
         """The records of the parent a status row names by A-number.
@@ -278,21 +327,71 @@ class PersonLookup:
             if parent.level is not MatchLevel.POSITIVE:
                 return []
             return list(parent.records)
-        linked = getattr(self.resolver, "linked", None)
         with self._lock:
-            persons = list(holders("a_number", a_number))
-            for pid in list(persons):
-                persons += linked(pid) if linked is not None else []
+            persons = self._with_links(holders("a_number", a_number))
+        keys = self._keys_of_persons(persons)
+        wanted = self._identifier_values(keys)
+        many = getattr(self.resolver, "holders_many", None)  # a batch job's: all at once
+        with self._lock:
+            if not wanted:
+                held = []
+            elif many is not None:
+                held = many(wanted)
+            else:
+                held = [holders(c, v) for c, v in wanted]
+        keys += self._sharing_an_identifier(held, set(persons))
+        return list(dict.fromkeys(keys))
+
+    def _parent_keys_many(self, a_numbers: Sequence[str], many: Any) -> list[list[tuple[str, str]]]:
+        """``[_parent_keys(a) for a in a_numbers]`` with the index's blocks walked twice in
+        all (``many``: the resolver's ``holders_many``), not twice per parent: the same
+        steps, each parent's values cut out of the two calls' answers in order."""
+        with self._lock:
+            persons = [self._with_links(h) for h in many([("a_number", a) for a in a_numbers])]
+        keys = [self._keys_of_persons(p) for p in persons]
+        wanted = [self._identifier_values(k) for k in keys]
+        with self._lock:
+            held = many([w for values in wanted for w in values])
+        out: list[list[tuple[str, str]]] = []
+        start = 0
+        for their, mine, values in zip(persons, keys, wanted, strict=True):
+            shared = self._sharing_an_identifier(held[start : start + len(values)], set(their))
+            out.append(list(dict.fromkeys(mine + shared)))
+            start += len(values)
+        return out
+
+    def _with_links(self, holders: Sequence[str]) -> list[str]:
+        """Holders of a parent's A-number and their "possible same person" links."""
+        linked = getattr(self.resolver, "linked", None)
+        persons = list(holders)
+        for pid in list(persons):
+            persons += linked(pid) if linked is not None else []
+        return persons
+
+    def _keys_of_persons(self, persons: Sequence[str]) -> list[tuple[str, str]]:
         keys: list[tuple[str, str]] = []
         for pid in dict.fromkeys(persons):
             keys += self.keys_of(pid) or []
-        keys += self._sharing_an_identifier(keys, holders, set(persons))
-        return list(dict.fromkeys(keys))
+        return keys
+
+    def _identifier_values(self, keys: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Every exact identifier a parent's records carry, as ``(column, value)``."""
+        if not keys:
+            return []
+        from vetline.resolve.resolver import IDENTIFIER_COLUMNS
+
+        rows, _ = self.read(list(dict.fromkeys(keys)))
+        return [
+            (column, value)
+            for column in IDENTIFIER_COLUMNS
+            for value in {str(r[column]) for r in rows if r.get(column)}
+        ]
 
     def _sharing_an_identifier(
-        self, keys: Sequence[tuple[str, str]], holders: Any, known: set[str]
+        self, held: Sequence[Sequence[str]], known: set[str]
     ) -> list[tuple[str, str]]:
-        """The records of persons holding an exact identifier of the parent's records.
+        """The records of persons holding an exact identifier of the parent's records
+        (``held``: the holders of each of them, ``_identifier_values``).
 
         Why one hop further: the 1M-record world's one U.S. citizen among a million-row
         batch's lead candidates (issue 16, bench/README.md) was a derived citizen whose
@@ -303,19 +402,6 @@ class PersonLookup:
         parent's records count only towards citizenship (principle 2). A value held by
         more than ``MAX_HOLDERS`` persons is a shared or placeholder number: skipped.
         """
-        if not keys:
-            return []
-        from vetline.resolve.resolver import IDENTIFIER_COLUMNS
-
-        rows, _ = self.read(list(dict.fromkeys(keys)))
-        wanted = [
-            (column, value)
-            for column in IDENTIFIER_COLUMNS
-            for value in {str(r[column]) for r in rows if r.get(column)}
-        ]
-        many = getattr(self.resolver, "holders_many", None)  # a batch job's: all at once
-        with self._lock:
-            held = many(wanted) if many is not None else [holders(c, v) for c, v in wanted]
         found: list[str] = []
         for persons in held:
             if len(persons) <= MAX_HOLDERS:
@@ -324,3 +410,8 @@ class PersonLookup:
         for pid in dict.fromkeys(found):
             out += self.keys_of(pid) or []
         return out
+
+
+def _parent_a_numbers(history: PersonHistory) -> list[str]:
+    """The parents' A-numbers ``history``'s status rows name (at most ``MAX_PARENTS``)."""
+    return list(dict.fromkeys(a for s in history.status for a in s.parent_a_numbers))[:MAX_PARENTS]
