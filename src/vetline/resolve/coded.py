@@ -18,9 +18,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from vetline.resolve.identifiers import DERIVED_KEYS
 from vetline.resolve.keys import _MULT, IndexI32, Rows, _hash_values
 from vetline.resolve.mapped import MappedStrings
-from vetline.resolve.standardise import DERIVED_KEYS
 
 #: Above this many rows, ``Coded.values`` of a mapped vocabulary decodes distinct codes.
 DISTINCT_MIN = 64

@@ -21,7 +21,7 @@ The blocking keys and their sorted key tables are ``keys.py``'s; a dictionary-en
 column and its rows' key hashes are ``coded.py``'s; the rows grouped by person,
 ``person_rows.py``'s.
 
-Blocking-only columns derived from another (``standardise.DERIVED_KEYS``: the SSN
+Blocking-only columns derived from another (``identifiers.DERIVED_KEYS``: the SSN
 halves) are not stored: their key hashes come from the source column's vocabulary. So
 an index saved before a blocking rule was added still loads; its key tables are rebuilt
 from the stored columns (seconds at 1M rows) instead of demanding a full build.
@@ -40,11 +40,12 @@ import pandas as pd
 from vetline.resolve import saved
 from vetline.resolve.coded import Coded, _grown, _row_hashes
 from vetline.resolve.comparisons import BLOCKING_RULES, comparison_columns
+from vetline.resolve.identifiers import DERIVED_KEYS
 from vetline.resolve.keys import IndexI32 as IndexI32  # re-exported: the index's row arrays
 from vetline.resolve.keys import KeyTable, Rows
 from vetline.resolve.keys import subject_key as subject_key  # re-exported
 from vetline.resolve.person_rows import _PersonRows
-from vetline.resolve.standardise import DERIVED_KEYS, INT_COLUMNS, LIST_COLUMNS
+from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
 
 #: Coded columns: everything a comparison or a blocking rule reads, plus ids.
 CODED_COLUMNS: tuple[str, ...] = tuple(
