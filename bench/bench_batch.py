@@ -115,7 +115,7 @@ def splink_link_only(data: Path, listed: Path) -> tuple[float, int]:
     from vetline.resolve.comparisons import BLOCKING_RULES, COMPARISONS
     from vetline.resolve.config import ResolveSettings
     from vetline.resolve.layout import model_file
-    from vetline.resolve.build import _read_records, build_match_table
+    from vetline.resolve.match_table import _read_records, build_match_table
     from vetline.resolve.model import MatchModel
     from vetline.resolve.splink_model import splink_comparison
     from vetline.resolve.standardise import standardise_frame
