@@ -112,10 +112,10 @@ def splink_link_only(data: Path, listed: Path) -> tuple[float, int]:
     """Seconds and pairs of a plain Splink link_only predict of the list vs the records."""
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    from vetline.resolve.build import _read_records, build_match_table
     from vetline.resolve.comparisons import BLOCKING_RULES, COMPARISONS
     from vetline.resolve.config import ResolveSettings
     from vetline.resolve.layout import model_file
+    from vetline.resolve.match_table import _read_records, build_match_table
     from vetline.resolve.model import MatchModel
     from vetline.resolve.splink_model import splink_comparison
     from vetline.resolve.standardise import standardise_frame
@@ -185,7 +185,7 @@ def main() -> None:
         data_dir=data, workers=args.workers, as_of=AS_OF,
     )  # fmt: skip
     from vetline.batch.engines import scorer_for
-    from vetline.resolve.standardise import given_symbols
+    from vetline.resolve.given_names import given_symbols
 
     cpu0, started = _cpu(), time.perf_counter()
     scorer_for(data, policy.model_dump_json(), AS_OF.isoformat())  # the load, timed apart

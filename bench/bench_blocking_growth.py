@@ -31,9 +31,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from vetline.resolve.build import _read_identities, _standardise_store
 from vetline.resolve.comparisons import BLOCKING_RULES
 from vetline.resolve.engine import open_engine
+from vetline.resolve.match_table import _read_identities, _standardise_store
 from vetline.resolve.splink_model import blocked_pairs, prediction_rules
 
 console = Console(width=220)  # a table of several worlds side by side

@@ -29,10 +29,11 @@ import numpy as np
 import pandas as pd
 
 import febrl  # bench/febrl.py: FEBRL as extract rows (benchmark code, not vetline's)
-from vetline.resolve.build import build_match_table, link_table
+from vetline.resolve.build import link_table
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import assign_person_ids
 from vetline.resolve.index import RecordIndex
+from vetline.resolve.match_table import build_match_table
 from vetline.resolve.resolver import Resolver
 from vetline.resolve.standardise import standardise_one
 

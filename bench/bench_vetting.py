@@ -232,8 +232,8 @@ def count_overdue(db: Database) -> int:
     """How many cases the overdue list holds now (the set ``overdue=true`` pages through)."""
     from sqlalchemy import func, select
 
+    from vetline.vetting.case_list import overdue_cases
     from vetline.vetting.models import VettingCase
-    from vetline.vetting.views import overdue_cases
 
     with UnitOfWork(db, Actor.system("bench"), read_only=True) as uow:
         now = utc_iso(uow.now())
@@ -269,7 +269,7 @@ def list_part(
     n: int, runs: int, console: Console, sql_fill: bool = False, swept: bool = False
 ) -> None:
     from vetline.api.routers.vetting import vetting_of  # noqa: F401 - app routes
-    from vetline.vetting.views import list_cases
+    from vetline.vetting.case_list import list_cases
 
     folder = Path(tempfile.mkdtemp(prefix="bench-vetting-"))
     db = Database.from_url(f"sqlite:///{folder / 'vetline.db'}")

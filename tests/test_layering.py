@@ -31,6 +31,8 @@ _UPPER = frozenset(
         "auth",
         "audit",
         "cli",
+        "cli_common",
+        "demo_cli",
         "serve",
         "demo",
         "tables",

@@ -8,23 +8,31 @@ it from its help kept there), so a one-shot command imports only what it uses (a
 
 Edit here: a new top-level command is a function with ``@app.command()``; a new group of
 commands is a Typer app in its package's ``cli.py``, named in ``LAZY_GROUPS`` with its help.
+The consoles, progress bars and ``ingest``/``build`` reports are ``cli_common.py``'s; the
+``demo`` command is ``demo_cli.py``'s (registered here, after ``build``).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
 from typer.models import TyperInfo
 
+from vetline.cli_common import (
+    DataOpt,
+    console,
+    err_console,
+    print_build,
+    print_ingest,
+    rich_progress,
+    say,
+)
+from vetline.demo_cli import demo
 from vetline.errors import BadInput
 from vetline.settings import Settings, resolve_data_dir
 
@@ -122,13 +130,6 @@ app = typer.Typer(
     # a value (``--no-serve <bool>``, even ``--help <bool>``), and wrap past 80 columns.
     rich_markup_mode=None,
 )
-console = Console()
-err_console = Console(stderr=True)
-
-DataOpt = Annotated[
-    Path | None,
-    typer.Option("--data", help="Data folder (default: $VETLINE_DATA, else ./vetline-data)."),
-]
 
 
 def _version(value: bool) -> None:
@@ -149,27 +150,6 @@ def _main(
     ] = False,
 ) -> None:
     """Immigration-status query and vetting: synthesise, ingest, resolve, answer."""
-
-
-@contextmanager
-def rich_progress() -> Iterator[Callable[[str, int, int], None]]:
-    """A ``(stage, done, total)`` callback drawing one Rich bar per stage."""
-    with Progress(
-        TextColumn("[bold]{task.description:<22}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=False,
-    ) as bars:
-        tasks: dict[str, int] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = int(bars.add_task(stage, total=total or None))
-            bars.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
-
-        yield report
 
 
 @app.command()
@@ -225,48 +205,12 @@ def ingest(
     data_dir = resolve_data_dir(data)
     with rich_progress() as progress:
         report = ingest_extract(extract, data_dir, progress=progress)
-    _print_ingest(report)
+    print_ingest(report)
     whole = [
         f"{c.file or s}: {c.file_rejected}" for s, c in report.sources.items() if c.file_rejected
     ]
     if whole:  # none of such a file's rows were loaded: not a success, whatever the others did
         raise BadInput("extract", f"rejected whole (nothing of it loaded): {'; '.join(whole)}")
-
-
-def _print_ingest(report: object) -> None:
-    from vetline.records import IngestReport
-
-    assert isinstance(report, IngestReport)
-    table = Table(title=f"ingest → {report.store_dir}")
-    columns = ("source", "accepted", "of which updated", "rejected", "already loaded")
-    for col in (*columns, "fields set aside"):
-        table.add_column(col, justify="left" if col == "source" else "right")
-    for source, counts in report.sources.items():
-        table.add_row(
-            source,
-            f"{counts.accepted:,}",
-            f"{counts.updated:,}",
-            f"{counts.rejected:,}",
-            f"{counts.duplicate:,}",
-            f"{counts.set_aside:,}",
-        )
-    console.print(table)
-    if report.reject_lines:
-        console.print(
-            f"rejected rows and set-aside fields, with their reasons: {report.rejects_path}",
-            soft_wrap=True,
-        )
-    for source, counts in report.sources.items():
-        if counts.file_rejected:
-            console.print(f"{counts.file or source}: rejected whole: {counts.file_rejected}")
-        if counts.ignored_columns:
-            ignored = ", ".join(counts.ignored_columns)
-            console.print(
-                f"{counts.file or source}: columns not in the contract, not loaded: {ignored}"
-            )
-    if report.ignored_files:
-        console.print(f"ignored (not source files): {', '.join(report.ignored_files)}")
-    console.print(f"loaded in {report.seconds:.1f} s")
 
 
 @app.command()
@@ -293,161 +237,10 @@ def build(
         report = build_persons(
             data_dir, engine=engine, progress=progress, retrain=retrain, spark_master=spark_master
         )
-    _print_build(report, data_dir)
+    print_build(report, data_dir)
 
 
-def _print_build(report: object, data_dir: Path) -> None:
-    from vetline.resolve import BuildReport
-
-    assert isinstance(report, BuildReport)
-    table = Table(title=f"build → {data_dir}")
-    for col in ("records", "persons", "pairs", "kept ids", "new ids", "model"):
-        table.add_column(col, justify="right")
-    table.add_row(
-        f"{report.records:,}",
-        f"{report.persons:,}",
-        f"{report.pairs:,}",
-        f"{report.persons_kept:,}",
-        f"{report.persons_new:,}",
-        "trained" if report.trained else "reused",
-    )
-    console.print(table)
-    console.print(f"built with {report.engine} in {report.total_seconds:.1f} s")
-
-
-@app.command()
-def demo(
-    data: DataOpt = None,
-    persons: Annotated[int, typer.Option("--persons", min=1)] = 2_000,
-    seed: Annotated[int, typer.Option("--seed")] = 7,
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
-    no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Stop after the sample queries.")
-    ] = False,
-) -> None:
-    """One command for a newcomer: synthesise a small world, ingest, build, serve."""
-    from vetline import demo as demo_mode
-    from vetline.records import ingest_extract
-    from vetline.resolve.symbol_cache import SymbolWorker
-    from vetline.synth import NoiseConfig, generate_extract
-
-    settings = demo_mode.demo_settings(data)  # read once; the demo's defaults on top
-    data_dir = settings.data
-    extract_dir = data_dir / "demo-extract"
-    # The name library loads in its own process (a daemon: it ends with this one) while
-    # the world is made and loaded: 8-15 s of the build otherwise (resolve/symbol_cache.py).
-    names = SymbolWorker()
-    console.rule("[bold]vetline demo")
-    console.print(f"1. synthesising {persons:,} people into {extract_dir}")
-    with rich_progress() as progress:
-        synth_report = generate_extract(
-            extract_dir, persons=persons, seed=seed, noise=NoiseConfig(), progress=progress
-        )
-    console.print(f"   {sum(synth_report.records_per_source.values()):,} source records written")
-    console.print(f"2. ingesting into {data_dir}")
-    with rich_progress() as progress:
-        report = ingest_extract(extract_dir, data_dir, progress=progress)
-    _print_ingest(report)
-    console.print("3. resolving records into persons and building the query index")
-    from vetline.resolve import build_persons
-
-    with rich_progress() as progress:
-        built = build_persons(data_dir, progress=progress, retrain=True, names=names)
-    names.close()
-    _print_build(built, data_dir)
-
-    console.print("4. demo accounts and sample queries through the query desk")
-    logins = demo_mode.create_demo_users(data_dir, settings)
-    _print_showcase(*demo_mode.show_range(data_dir, settings), f"http://{host}:{port}")
-    _demo_batch(data_dir)
-    console.print("6. a batch job (the built-in overstay list) into leads")
-    _print_leads(demo_mode.overstay_leads(data_dir, settings))
-    logins_table = Table(title=f"demo logins (password: {demo_mode.DEMO_PASSWORD})")
-    for col in ("username", "role", "scope"):
-        logins_table.add_column(col)
-    for login in logins:
-        logins_table.add_row(login.username, login.role.value, login.ori or login.aor or "")
-    console.print(logins_table)  # --no-serve too: the logins are what a newcomer needs next
-    if no_serve:
-        return
-    url = f"http://{host}:{port}"
-    console.rule(f"[bold]web app: {url}/web/  (API docs: {url}/docs, Ctrl-C to stop)")
-    from vetline.serve import run
-
-    run(settings, host, port, say=say)
-
-
-def _demo_batch(data_dir: Path) -> None:
-    """The demo world's INTERPOL notices as a batch job (issue 16)."""
-    import json
-    from datetime import date
-
-    from vetline.batch.demo import demo_lists
-
-    console.print("5. batch vetting: the loaded INTERPOL notices (vetline batch --list interpol)")
-    world = json.loads((data_dir / "demo-extract" / "world.json").read_text(encoding="utf-8"))
-    with rich_progress() as progress:
-        jobs = demo_lists(data_dir, date.fromisoformat(world["as_of"]), progress)
-    table = Table(title="batch jobs (results, citizenship.csv, manifest.json in each folder)")
-    for col in ("folder", "rows", "STRONG", "REVIEW", "lead candidates", "citizenship review"):
-        table.add_column(col)
-    for out, m in jobs:
-        table.add_row(str(out), str(m["input_rows"]), str(m["counts"]["STRONG"]),
-                      str(m["counts"]["REVIEW"]), str(m["lead_candidates"]),
-                      str(m["citizenship_rows"]))  # fmt: skip
-    console.print(table)
-    _demo_rosters(data_dir, date.fromisoformat(world["as_of"]))
-
-
-def _demo_rosters(data_dir: Path, as_of: Any) -> None:
-    """Two days of a 287(g) partner jail's roster, as demo.partner sends them (issue 16)."""
-    from vetline.batch.demo import DEMO_FACILITY, demo_rosters
-    from vetline.db.cli import open_database
-    from vetline.encounters import console_encounters
-
-    console.print(f"   a 287(g) partner jail's roster ({DEMO_FACILITY}), two days, as demo.partner")
-    database = open_database(data_dir, None)
-    try:
-        with console_encounters(data_dir) as port:
-            jobs = demo_rosters(database, data_dir, as_of, port)
-    finally:
-        database.dispose()
-    table = Table(title="roster jobs (demo.partner: GET /v1/rosters; in custody → vetting)")
-    for col in ("job", "roster rows", "new bookings", "STRONG", "REVIEW", "citizenship"):
-        table.add_column(col)
-    for job in jobs:
-        table.add_row(job.job_id[:8], str(job.roster_rows), str(job.new_bookings),
-                      str(job.counts.get("STRONG", 0)), str(job.counts.get("REVIEW", 0)),
-                      str(job.citizenship_rows or 0))  # fmt: skip
-    console.print(table)
-
-
-def _print_leads(summary: dict[str, Any]) -> None:
-    if summary.get("note"):
-        console.print(f"   {summary['note']}")
-        return
-    console.print(
-        f"   job {summary['job_id']}: {summary['rows']:,} rows, "
-        f"{summary['leads_created']} leads (NEW: a lead analyst confirms each), "
-        f"{summary['citizenship_diverted']} listed for citizenship review, "
-        f"{sum(summary['sampled'].values())} rows in the blind audit sample "
-        "(demo.leads: /v1/leads/jobs/demo-overstays/sample)"
-    )
-
-
-def _print_showcase(shown: list[Any], sent: int, api: str) -> None:
-    from vetline.desk.service.showcase import render
-
-    console.print(f"   {sent} sample queries sent; one answer of each kind:", highlight=False)
-    for number, one in enumerate(shown, start=1):
-        for line in render(one, number, api):
-            console.print(line, highlight=False, markup=False, soft_wrap=True)
-    console.print(
-        "   (TOKEN and analyst.jar: README, 'Use the API'; all queries: GET /v1/iar)",
-        highlight=False,
-        markup=False,
-    )
+app.command()(demo)  # vetline demo (demo_cli.py)
 
 
 from vetline.updates import update_cmd  # noqa: E402 - light: its work is imported when run
@@ -516,11 +309,6 @@ def serve(
     from vetline.serve import run
 
     run(Settings.load(data), host, port, workers, say=say)
-
-
-def say(line: str) -> None:
-    """One progress line for a long-running command (flushed at once: ``serve`` is watched)."""
-    console.print(line, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from vetline.person.records import MemoryRecords
 from vetline.records import RecordStore, ingest_extract, merge
 from vetline.records.journal import position, read_after
 from vetline.records.layout import segment_dir, segment_files, source_file
-from vetline.resolve.build import _read_identities
+from vetline.resolve.match_table import _read_identities
 
 
 def _load(folder: Path, data_dir: Path, rows: list[dict[str, str | None]]) -> None:

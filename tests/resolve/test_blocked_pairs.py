@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import febrl  # the bench's FEBRL loader (not in the package)
 from conftest import BuiltWorld
 from vetline.resolve import blocked, engine, match_rows, splink_model
-from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.comparisons import BLOCKING_FILTERS
+from vetline.resolve.match_table import _read_records, build_match_table
 
 
 def _splink_pairs(table: pd.DataFrame) -> set[tuple[int, int]]:

@@ -12,17 +12,17 @@ import pandas as pd
 import pytest
 
 from conftest import BuiltWorld
-from vetline.resolve import build, bulk, engine, layout
-from vetline.resolve.build import _read_identities, _read_records, _standardise_store
+from vetline.resolve import bulk, engine, layout, match_table
 from vetline.resolve.config import ResolveSettings
+from vetline.resolve.match_table import _read_identities, _read_records, _standardise_store
 from vetline.resolve.model import MatchModel
 
 
 def test_chunked_standardisation_is_the_whole_frames(
     built_world: BuiltWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build, "STANDARDISE_ROWS", 97)  # ~13 chunks, one a stub
-    whole = build.build_match_table(_read_records(built_world.data))
+    monkeypatch.setattr(match_table, "STANDARDISE_ROWS", 97)  # ~13 chunks, one a stub
+    whole = match_table.build_match_table(_read_records(built_world.data))
     chunked = _standardise_store(_read_identities(built_world.data).drop_columns("content_hash"))
     pd.testing.assert_frame_equal(chunked, whole)
 
@@ -38,7 +38,7 @@ def test_linking_by_row_gives_the_persons_and_links_of_the_pair_frame(
     """The NumPy candidate pairs scored by Splink, in one predict, in slices or by
     blocks of rows, give the persons and links of Splink's own blocking: every pair
     once, with its weight."""
-    table = build.build_match_table(_read_records(built_world.data))
+    table = match_table.build_match_table(_read_records(built_world.data))
     model = MatchModel.load(layout.model_file(built_world.data))
     s = ResolveSettings.load(built_world.data)
     thresholds = {

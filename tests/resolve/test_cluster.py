@@ -13,12 +13,12 @@ from vetline.resolve.cluster import (
     UNCORROBORATED,
     classify,
     clean_edges,
-    components,
     possible_links,
     weight_columns,
 )
 from vetline.resolve.comparisons import COMPARISONS, TYPO_LABEL
 from vetline.resolve.model import LevelParams, MatchModel
+from vetline.resolve.union_find import components
 
 
 def _model() -> MatchModel:
@@ -229,7 +229,7 @@ def test_links_keep_the_strongest_pair_and_its_reason() -> None:
 )
 def test_middle_names_agree_in_full(a: str | None, b: str | None, agree: bool) -> None:
     """Address corroboration needs the given names in full (the 250k otherworld's twins)."""
-    from vetline.resolve.cluster import middles_agree, middles_conflict
+    from vetline.resolve.union_find import middles_agree, middles_conflict
 
     assert middles_agree(a, b) is agree
     # persons conflict only on two known, incompatible middle names

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import BuiltWorld
 from vetline.resolve import keys as keys_module
-from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.index import RecordIndex
+from vetline.resolve.match_table import _read_records, build_match_table
 from vetline.resolve.regroup import match_rows
 
 

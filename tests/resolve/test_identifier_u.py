@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from conftest import BuiltWorld
-from vetline.resolve import build, engine, splink_model
-from vetline.resolve.build import _read_records
+from vetline.resolve import engine, splink_model
 from vetline.resolve.identifier_u import exact_agreement_rate
+from vetline.resolve.match_table import _read_records, build_match_table
 
 
 def test_agreement_rate_counts_pairs_of_records_that_carry_a_value() -> None:
@@ -25,7 +25,7 @@ def test_agreement_rate_counts_pairs_of_records_that_carry_a_value() -> None:
 def test_unobserved_identifier_u_comes_from_value_frequencies(built_world: BuiltWorld) -> None:
     """With a random sample too small to hold two records sharing an SSN (as at 10M
     records), the SSN's exact level gets the counted rate, not Splink's default."""
-    table = build.build_match_table(_read_records(built_world.data))
+    table = build_match_table(_read_records(built_world.data))
     rate = exact_agreement_rate(table["ssn"])
     assert rate is not None
 

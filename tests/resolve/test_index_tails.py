@@ -17,10 +17,10 @@ import pytest
 
 from conftest import BuiltWorld
 from vetline.resolve import saved
-from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.comparisons import BLOCKING_RULES
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.keys import KeyTable
+from vetline.resolve.match_table import _read_records, build_match_table
 from vetline.resolve.regroup import match_rows
 
 

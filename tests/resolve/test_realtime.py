@@ -20,8 +20,9 @@ from rapidfuzz.process import cpdist
 from conftest import BuiltWorld
 from vetline.resolve import layout, realtime
 from vetline.resolve.aggregate import PersonScores, aggregate
+from vetline.resolve.coded import _row_hashes
 from vetline.resolve.comparisons import BLOCKING_RULES, COMPARISONS, IDENTIFIER_COMPARISONS
-from vetline.resolve.index import RecordIndex, _row_hashes, subject_key
+from vetline.resolve.index import RecordIndex, subject_key
 from vetline.resolve.model import MatchModel
 from vetline.resolve.realtime import SubjectScorer, _jw_at_least
 from vetline.resolve.scorer import Scores, broadcast, score

@@ -12,9 +12,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import febrl  # the bench's FEBRL loader (not in the package)
-from vetline.resolve.build import build_match_table, link_table
+from vetline.resolve.build import link_table
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.index import RecordIndex
+from vetline.resolve.match_table import build_match_table
 from vetline.resolve.scorer import score
 
 

@@ -20,11 +20,11 @@ from conftest import BuiltWorld
 from vetline.resolve import Resolver
 from vetline.resolve import index as index_module
 from vetline.resolve import keys as keys_module
-from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.comparisons import BLOCKING_RULES
 from vetline.resolve.index import CODED_COLUMNS, RecordIndex
 from vetline.resolve.links import LINK_SCHEMA, LinkTable, read_links
 from vetline.resolve.mapped import MappedStrings
+from vetline.resolve.match_table import _read_records, build_match_table
 from vetline.resolve.regroup import match_rows
 
 

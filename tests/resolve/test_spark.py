@@ -11,9 +11,9 @@ import pytest
 from conftest import BuiltWorld
 from vetline.errors import BadInput
 from vetline.resolve import build_persons, bulk, engine, layout, spark_rows
-from vetline.resolve.build import _read_records, build_match_table
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.layout import model_file
+from vetline.resolve.match_table import _read_records, build_match_table
 from vetline.resolve.model import MatchModel
 
 pytestmark = pytest.mark.spark

@@ -6,18 +6,20 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from vetline.resolve.standardise import (
+from vetline.resolve.given_names import given_symbols
+from vetline.resolve.identifiers import (
     canon_a_number,
     canon_identifier,
     canon_ssn,
+    ssn_head,
+    ssn_tail,
+)
+from vetline.resolve.standardise import (
     clean_name,
     forename_parts,
-    given_symbols,
     name_key,
     parse_dob,
     phonetic,
-    ssn_head,
-    ssn_tail,
     standardise_arrow,
     standardise_frame,
     standardise_one,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from vetline.resolve import symbol_cache
-from vetline.resolve.standardise import given_symbols, is_known
+from vetline.resolve.given_names import given_symbols, is_known
 
 
 def test_cache_round_trip_and_a_stale_library_is_ignored(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from sqlalchemy import insert
 from vetline.db import Actor, Database, UnitOfWork
 from vetline.db.base import utc_iso
 from vetline.errors import BadInput
+from vetline.vetting.case_list import list_cases
 from vetline.vetting.models import CitizenshipClaim, VettingCase, VettingRequest
-from vetline.vetting.views import list_cases
 
 NOW = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
 

@@ -10,7 +10,8 @@ Public surface:
   ``resolver.add_records(rows)`` grows the live index without a rebuild.
 * ``ResolveSettings``: thresholds (``<data>/resolve.toml``, ``VETLINE_RESOLVE_*``).
 
-Where to edit what: name/date/identifier handling in ``standardise.py``; comparison
+Where to edit what: name/date handling in ``standardise.py`` (given-name symbols in
+``given_names.py``, identifier canon and SSN halves in ``identifiers.py``); comparison
 levels and blocking rules in ``comparisons.py``; Splink training in ``splink_model.py``;
 engines in ``engine.py``; the level rules in ``levels.py``; stable ids in ``ids.py``.
 """

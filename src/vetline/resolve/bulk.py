@@ -15,7 +15,7 @@ frame was joined back by key. Here (same decisions, measured equal on the 1M wor
 * pairs are read back as Arrow batches, only those ≥ the cluster threshold, each batch
   classified (``cluster.classify``'s own code) down to a few numeric columns: two int32
   row numbers, weight, probability, three flags and the reason;
-* persons are grown by the same guarded union-find (``cluster._Persons``) over row
+* persons are grown by the same guarded union-find (``union_find._Persons``) over row
   numbers, roots resolved by pointer jumping in NumPy; a cluster is named by its
   smallest row (= smallest key), and record keys appear again only for the links.
 
@@ -40,12 +40,12 @@ from vetline.resolve import blocked, splink_model
 from vetline.resolve.cluster import (
     LINK_COLUMNS,
     UNCORROBORATED,
-    _Persons,
     classify_unsorted,
     weight_columns,
 )
 from vetline.resolve.match_rows import match_rows_view
 from vetline.resolve.model import MatchModel
+from vetline.resolve.union_find import _Persons
 
 Rows64 = npt.NDArray[np.int64]
 
@@ -224,7 +224,7 @@ def cluster_rows(
     table: pd.DataFrame, scored: pd.DataFrame
 ) -> tuple[npt.NDArray[np.int64], dict[int, str]]:
     """Smallest row of each row's person, and the guard's reason per refused pair (by
-    position in ``scored``): ``cluster.components`` over row numbers."""
+    position in ``scored``): ``union_find.components`` over row numbers."""
     persons = _Persons(table)
     clean = np.flatnonzero(scored["clean"].to_numpy())
     left = scored["pos_l"].to_numpy()[clean].tolist()

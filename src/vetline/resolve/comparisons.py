@@ -241,7 +241,7 @@ IDENTIFIER_COMPARISONS: Final[frozenset[str]] = frozenset(
 #: would have linked the resolver can find.
 #:
 #: The last six catch an SSN typo (which no equality key on the SSN can): half the SSN
-#: (``standardise.ssn_head``/``ssn_tail``) plus one more weak key. Measured: on FEBRL3
+#: (``identifiers.ssn_head``/``ssn_tail``) plus one more weak key. Measured: on FEBRL3
 #: they bring 40 more true pairs to POSITIVE (recall 0.9757 → 0.9818, no false pair);
 #: on the 1M-record world they generate ≈0.65M candidate pairs. Measured and not added:
 #: the SSN halves alone (+43 FEBRL3 pairs, 5.4M pairs at 1M), ``surname_dm + zip``

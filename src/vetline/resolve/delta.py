@@ -51,9 +51,10 @@ import pyarrow.parquet as pq
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve import delta_files, layout, symbol_cache
-from vetline.resolve.build import build_match_table, previous_since
+from vetline.resolve.build import previous_since
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.index import RecordIndex
+from vetline.resolve.match_table import build_match_table
 from vetline.resolve.model import MatchModel
 from vetline.resolve.regroup import assign_ids, regroup, score_pairs
 from vetline.resolve.standardise import clean_name

@@ -22,9 +22,10 @@ import pandas as pd
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve import splink_model
-from vetline.resolve.cluster import classify, components, possible_links, weight_columns
+from vetline.resolve.cluster import classify, possible_links, weight_columns
 from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
+from vetline.resolve.union_find import components
 
 Engine = Literal["duckdb", "spark"]
 #: Spark's master when none is given: local mode on this machine's two cores.

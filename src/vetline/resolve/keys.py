@@ -4,7 +4,7 @@ columns and the persons).
 
 Hashes are 64-bit BLAKE2b of the key text, the same in every process (Python's ``hash``
 is salted per process); a rule's key combines its columns' hashes FNV-style in uint64
-(``index._row_hashes`` for stored rows, ``subject_key`` for one query row). A key table
+(``coded._row_hashes`` for stored rows, ``subject_key`` for one query row). A key table
 is a sorted array of key hashes with the row of each beside it, so a lookup is a binary
 search; insertions go to a small sorted tail, merged into the main arrays only when the
 tail passes ``TAIL_MIN`` or 1/16 of the table.

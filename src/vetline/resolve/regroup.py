@@ -10,8 +10,8 @@ Pure over plain frames (``delta.py`` does the reading and writing). Three steps:
    build's ``cluster.classify`` reads them unchanged.
 2. **regroup** (``regroup``): a person that lost a record (its record changed) is
    re-clustered from scratch on the pairs among its remaining records (it may split); then
-   every touched person is *seeded* as it stands (``cluster._Persons.seed``) and only the
-   new records' edges are applied, strongest first, by ``cluster.components`` — the same
+   every touched person is *seeded* as it stands (``union_find._Persons.seed``) and only the
+   new records' edges are applied, strongest first, by ``union_find.components`` — the same
    ``try_join`` and so the same guards as a full build (different identifiers keep people
    apart, no citizen look-alike joined on biographic agreement alone, the citizenship
    guard on birth countries, dates of birth, middle names).
@@ -38,12 +38,13 @@ import numpy as np
 import pandas as pd
 
 from vetline.resolve.chunk import candidates_of_rows, score_rows
-from vetline.resolve.cluster import classify, components, possible_links, weight_columns
+from vetline.resolve.cluster import classify, possible_links, weight_columns
 from vetline.resolve.comparisons import COMPARISONS
 from vetline.resolve.ids import fresh_id
 from vetline.resolve.index import IndexI32, RecordIndex
 from vetline.resolve.model import MatchModel
 from vetline.resolve.standardise import LIST_COLUMNS
+from vetline.resolve.union_find import components
 
 #: Splink's blocking has no block-size limit, so neither has the update's pair search.
 NO_LIMIT = 1 << 31

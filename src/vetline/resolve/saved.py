@@ -104,7 +104,7 @@ class Saved:
     symbols: dict[str, tuple[str, ...]]
     #: each vocabulary's entry hashes in code order (format 2; computed when absent)
     hashes: dict[str, npt.NDArray[np.uint64]] = field(default_factory=dict)
-    #: rows sorted by person code and where each person starts (``index._PersonRows``)
+    #: rows sorted by person code and where each person starts (``person_rows._PersonRows``)
     by_person: tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]] | None = None
     #: each key table's tail (``KeyTable.tail_keys``, ``tail_rows``; empty: none)
     tails: list[KeyArrays] | None = None

@@ -26,13 +26,15 @@ test row in ``tests/resolve/test_standardise.py``:
 * a hand-keyed SSN with a typo shares no equality key with the right one, so it also
   gets two halves (``ssn_head``, ``ssn_tail``: the middle digit belongs to neither) for
   blocking only: one wrong, swapped, missing or extra digit leaves one half intact.
+
+The given-name symbols are ``given_names.py``'s (the name library and its primed table);
+identifier canon and the SSN halves, ``identifiers.py``'s.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from typing import Any, Final
 
 import numpy as np
@@ -43,6 +45,10 @@ from doublemetaphone import doublemetaphone
 from unidecode import unidecode
 
 from vetline.resolve import distinct
+from vetline.resolve.given_names import given_symbols as given_symbols  # re-exported
+from vetline.resolve.given_names import is_known as is_known  # re-exported
+from vetline.resolve.given_names import remember_symbols as remember_symbols  # re-exported
+from vetline.resolve.identifiers import DERIVED_KEYS, canon_a_number, canon_identifier, canon_ssn
 
 #: Surname particles dropped for comparison (kept in the original name for display).
 PARTICLES: Final[frozenset[str]] = frozenset(
@@ -58,10 +64,7 @@ JUNK_NAMES: Final[frozenset[str]] = frozenset(
     {"UNKNOWN", "UNK", "NFN", "FNU", "LNU", "NMN", "NONE", "NULL", "NA", "N A", "XXX", "X"}
 )
 
-#: Identifier placeholders (all-same digits, sequences) that appear in real systems.
-_JUNK_ID = re.compile(r"^(?:(\d)\1*|0*123456789|UNKNOWN|NONE|NULL|NA)$")
 _NON_ALPHA = re.compile(r"[^A-Z ]+")
-_NON_ALNUM = re.compile(r"[^0-9A-Z]+")
 _SPACES = re.compile(r"\s+")
 
 #: Transliteration folds applied before the consonant skeleton (order matters).
@@ -195,72 +198,6 @@ def translit_key(token: str | None) -> str | None:
     return squeezed or None
 
 
-@lru_cache(maxsize=1)
-def _rigour() -> tuple[Any, Any, Any]:
-    """Load rigour's name tagger once (≈5 s): its data is the cost, not the calls."""
-    from rigour.names import NamePartTag, NameTypeTag, analyze_names
-
-    return analyze_names, NameTypeTag, NamePartTag
-
-
-#: Symbols already known for given names (primed from the index at load time), so a
-#: resolver answers names seen at build time without loading rigour's data (~5 s).
-_KNOWN_SYMBOLS: dict[str, tuple[str, ...]] = {}
-
-
-def remember_symbols(table: dict[str, tuple[str, ...]]) -> None:
-    """Prime the given-name symbol table (see ``_KNOWN_SYMBOLS``)."""
-    _KNOWN_SYMBOLS.update(table)
-
-
-def is_known(given: str) -> bool:
-    """Whether ``given``'s symbols are primed (no name library needed for it)."""
-    return given in _KNOWN_SYMBOLS
-
-
-@lru_cache(maxsize=200_000)
-def given_symbols(given: str | None) -> tuple[str, ...]:
-    """Sorted rigour name symbols (Wikidata name ids, nickname groups) of given names.
-
-    Two spellings share a symbol when rigour knows them as one name across scripts or
-    as nickname and formal name: ``MOHAMMED``/``MUHAMMAD`` (Q5837762), ``ROBERT``/``BOB``
-    (NICK:BOB), ``ABDUL RAHMAN``/``ABDELRAHMAN`` (Q307378).
-    """
-    if not given:
-        return ()
-    known = _KNOWN_SYMBOLS.get(given)
-    if known is not None:
-        return known
-    analyze_names, type_tag, part_tag = _rigour()
-    names = analyze_names(type_tag.PER, [given], {part_tag.GIVEN: [given]})
-    symbols = {str(span.symbol) for name in names for span in name.spans}
-    symbols = {s for s in symbols if s.startswith(("[NAME:", "[NICK:", "[SYMBOL:"))}
-    return tuple(sorted(symbols | nickname_symbols(given)))
-
-
-@lru_cache(maxsize=1)
-def _nicknamer() -> Any:
-    from nicknames import NickNamer
-
-    return NickNamer()
-
-
-def nickname_symbols(given: str) -> set[str]:
-    """``[NICKNAMES:<FORMAL>]`` for each formal name a given-name token is a shorter
-    form of (``PEGGY`` → ``MARGARET``…), and for the token itself when it is a formal
-    name with nicknames. Shorter forms only, as ``synth/names.py`` does: the table also
-    lists longer "nicknames" (``MARGARET`` of ``MARGE``) that would make every formal
-    name a nickname of its own diminutives' other formal names."""
-    namer = _nicknamer()
-    out: set[str] = set()
-    for token in given.lower().split():
-        formal = {c for c in namer.canonicals_of(token) if len(token) < len(c)}
-        if any(len(n) < len(token) for n in namer.nicknames_of(token)):
-            formal.add(token)
-        out |= {f"[NICKNAMES:{c.upper()}]" for c in formal}
-    return out
-
-
 def name_key(surname: str | None, forename: str | None) -> str | None:
     """Order-free key of surname and first given name: catches first/last swaps."""
     tokens = surname_tokens(surname) + ([forename] if forename else [])
@@ -301,73 +238,6 @@ def dob_string(year: int | None, month: int | None, day: int | None) -> str | No
     if day is None:
         return f"{year:04d}-{month:02d}"
     return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def canon_identifier(value: object) -> str | None:
-    """Upper-case alphanumerics only; placeholders (all one digit, ``123456789``) → None."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    text = _NON_ALNUM.sub("", unidecode(str(value)).upper())
-    if not text or _JUNK_ID.match(text):
-        return None
-    return text
-
-
-def canon_a_number(value: object) -> str | None:
-    """A-number: optional ``A``, 7-9 digits → 9 digits zero-padded."""
-    text = canon_identifier(value)
-    if text is None:
-        return None
-    digits = text[1:] if text.startswith("A") else text
-    if not digits.isdigit() or not 7 <= len(digits) <= 9:
-        return None
-    padded = digits.zfill(9)
-    return None if _JUNK_ID.match(padded.lstrip("0") or "0") else padded
-
-
-def canon_ssn(value: object) -> str | None:
-    """SSN digits; never-issued area numbers 000/666/9xx and placeholders → None."""
-    text = canon_identifier(value)
-    if text is None or not text.isdigit():
-        return None
-    if len(text) == 9 and (text[:3] in {"000", "666"} or text[0] == "9"):
-        return None
-    return text
-
-
-def _half_width(digits: str) -> int:
-    """4 digits of a 9-digit SSN, and of an 8- or 10-digit one (a digit missing or extra),
-    so an insertion or deletion does not change the width; 3 of shorter numbers (FEBRL's
-    7-digit ids). Below 6 digits no halves: 2-3 shared digits would block far too much."""
-    return 4 if len(digits) >= 8 else 3 if len(digits) >= 6 else 0
-
-
-def ssn_head(ssn: str | None) -> str | None:
-    """First digits of a canonical SSN (4 of 9), a blocking key for SSN typos.
-
-    With ``ssn_tail`` (counted from the end) it covers every digit but the middle one,
-    so one wrong digit or two swapped adjacent digits change at most one half (a swap
-    across the middle touches the middle digit and one half), and a missing or extra
-    digit changes only the half it falls in. Measured on FEBRL3: 42 true pairs with an
-    SSN typo shared no other blocking key. Blocking only: the comparison still reads
-    the whole number.
-    """
-    width = _half_width(ssn or "")
-    return ssn[:width] if ssn and width else None
-
-
-def ssn_tail(ssn: str | None) -> str | None:
-    """Last digits of a canonical SSN (4 of 9); see ``ssn_head``."""
-    width = _half_width(ssn or "")
-    return ssn[-width:] if ssn and width else None
-
-
-#: Match columns derived from another for blocking only: (source column, function).
-#: The index derives them from the source column's vocabulary instead of storing them.
-DERIVED_KEYS: Final[dict[str, tuple[str, Callable[[str | None], str | None]]]] = {
-    "ssn_head": ("ssn", ssn_head),
-    "ssn_tail": ("ssn", ssn_tail),
-}
 
 
 _ID_CANON: Final[dict[str, Callable[[object], str | None]]] = {

@@ -63,7 +63,7 @@ def list_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The case queue, newest first."""
-    from vetline.vetting.views import list_cases
+    from vetline.vetting.case_list import list_cases
 
     svc = _service(data)
     with svc.uow(_actor(), read_only=True) as uow:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from vetline.db.base import parse_utc_iso, utc_iso
 from vetline.db.uow import Actor
 from vetline.documents import CancellationReason
+from vetline.vetting.case_list import overdue_cases
 from vetline.vetting.models import (
     CaseIAR,
     CitizenshipClaim,
@@ -26,7 +27,6 @@ from vetline.vetting.models import (
     VettingRequest,
 )
 from vetline.vetting.service import VettingService
-from vetline.vetting.views import overdue_cases
 
 
 def _hours(pairs: list[tuple[str, str]]) -> dict[str, float | int | None]:

@@ -32,13 +32,14 @@ from vetline.db.uow import Actor
 from vetline.errors import BadInput
 from vetline.statemachine import IllegalTransition
 from vetline.vetting import notices, rules
+from vetline.vetting.case_list import OPEN_CLAIMS
 from vetline.vetting.events import VettingEvent
 from vetline.vetting.models import CitizenshipClaim, VettingCase, VettingNotice, VettingRequest
 from vetline.vetting.moves import load_case
 from vetline.vetting.moving import step
 from vetline.vetting.service import VettingService
 from vetline.vetting.states import CaseState, RequestState
-from vetline.vetting.views import CLOCKED, OPEN_CLAIMS
+from vetline.vetting.views import CLOCKED
 
 log = logging.getLogger("vetline.vetting.sweep")
 

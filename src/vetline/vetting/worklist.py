@@ -3,7 +3,7 @@ clock, requests awaiting a supervisor, and what stops a case from yielding each 
 
 Why here and not in the web layer: these are reads of the centre's tables and of its
 rules, and the pages must not query tables or restate a rule (one command path). They
-add to ``views.list_cases`` (the API's newest-first list with a cursor) what a person
+add to ``case_list.list_cases`` (the API's newest-first list with a cursor) what a person
 working the queue needs: the case's clock (the earliest of a custody deadline, a
 citizenship claim's due time and the subject's expected release), filters by assignee
 and request kind, and page numbers.
@@ -25,12 +25,13 @@ from vetline.db.base import utc_iso
 from vetline.db.uow import Actor
 from vetline.errors import BadInput
 from vetline.vetting import rules
+from vetline.vetting.case_list import OPEN_CLAIMS
 from vetline.vetting.facts import case_facts
 from vetline.vetting.models import CitizenshipClaim, VettingCase, VettingRequest
 from vetline.vetting.moves import load_case
 from vetline.vetting.service import VettingService
 from vetline.vetting.states import OPEN_CASE_STATES, CaseState, RequestState
-from vetline.vetting.views import CLOCKED, OPEN_CLAIMS, case_summary, request_view
+from vetline.vetting.views import CLOCKED, case_summary, request_view
 
 PER_PAGE: Final = 50
 #: The rules that depend on the case alone (not on what a draft says), in the order the

@@ -31,8 +31,8 @@ from vetline.vetting import (
     notices,
     ops,
 )
+from vetline.vetting.case_list import list_cases
 from vetline.vetting.moves import load_request
-from vetline.vetting.views import list_cases
 
 router = APIRouter(tags=["vetting centre"])
 Reader = Annotated[Principal, Depends(require(Permission.CASE_READ))]
