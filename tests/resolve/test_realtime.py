@@ -212,7 +212,8 @@ def _aggregate_numpy(scores: Scores, persons: Any, prior_weight: float) -> Perso
     total = prior_weight + weights.sum(axis=1)
     rank = np.argsort(-total, kind="stable")
     return PersonScores([str(uniques[i]) for i in rank], total[rank], best[rank],
-                        gamma[rank], weights[rank], agrees[rank])  # fmt: skip
+                        gamma[rank], weights[rank], agrees[rank],
+                        [uniques[i] for i in rank])  # fmt: skip
 
 
 def test_aggregate_matches_the_vectorised_oracle() -> None:
