@@ -37,8 +37,8 @@ from vetline.resolve.index import RecordIndex
 from vetline.resolve.model import LevelParams, MatchModel
 from vetline.resolve.scorer import Scores
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
+from vetline.resolve.wide import CharCounts, score_block, within_edits
 from vetline.resolve.wide import _jw_at_least as _jw_at_least  # re-exported (tests)
-from vetline.resolve.wide import score_block, within_edits
 
 #: From this many candidate records on, a query is scored level by level over all of
 #: them (``wide.score_block``: the same answer bit for bit); below, candidate by
@@ -272,6 +272,7 @@ class SubjectScorer:
             ]
             for c in COMPARISONS
         ]
+        self._counts = CharCounts()  # the typo levels' bound, kept across queries
         self._tf_of: dict[str, npt.NDArray[np.float64]] | None = None
         self._tf_tables: list[list[npt.NDArray[np.float64] | None]] = []
 
@@ -298,7 +299,8 @@ class SubjectScorer:
         n, width = len(rows), len(COMPARISONS)
         tables = self._tables()
         if n >= WIDE_MIN:
-            return score_block(self.index, self._levels, tables, self.model.prior_weight, row, rows)
+            prior = self.model.prior_weight
+            return score_block(self.index, self._levels, tables, prior, row, rows, self._counts)
         q = _Query(self.index, row, rows)
         gamma = [0] * (n * width)  # row-major (n, width), as the matrices it becomes
         weights = [0.0] * (n * width)
