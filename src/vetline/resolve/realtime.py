@@ -43,8 +43,9 @@ from vetline.resolve.wide import _jw_at_least as _jw_at_least  # re-exported (te
 #: From this many candidate records on, a query is scored level by level over all of
 #: them (``wide.score_block``: the same answer bit for bit); below, candidate by
 #: candidate in plain Python, cheaper than NumPy's per-call overhead. The two cost the
-#: same at ≈ 160-190 candidates at 10M records (bench/README.md, "serve32").
-WIDE_MIN = 160
+#: same at ≈ 64 candidates at 10M records since null and exact levels compare codes
+#: (≈ 160-190 before; bench/README.md, "serve32" and "tail34").
+WIDE_MIN = 64
 
 
 def _tf_table(params: LevelParams, tf: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
