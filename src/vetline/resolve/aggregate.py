@@ -161,7 +161,7 @@ def aggregate(
     when some person owns several.
     """
     if len(persons) >= WIDE_MIN:
-        wide = _wide(scores, persons, prior_weight, names, key_of)
+        wide = _wide(scores, persons, prior_weight, lambda keys: _ids(keys, names, key_of))
         if wide is not None:
             return wide
     gamma_rows: list[list[int]] = scores.gamma.tolist()
@@ -261,8 +261,7 @@ def _wide(
     scores: Scores,
     persons: Sequence[Any] | npt.NDArray[Any],
     prior_weight: float,
-    names: Names | None = None,
-    key_of: KeyOf | None = None,
+    ids: Callable[[list[Any]], Sequence[str]] | None = None,
 ) -> PersonScores | None:
     """``aggregate`` of a large candidate set (at 10M records a common name and date of
     birth meet thousands of records): each rule of the loop as a sort, per person.
@@ -312,7 +311,7 @@ def _wide(
     rank = np.argsort(-total, kind="stable")
     ranked = uniques[rank].tolist()
     return PersonScores(
-        _ids(ranked, names, key_of),
+        ids(ranked) if ids is not None else _ids(ranked, None, None),
         total[rank],
         best[rank].astype(np.intp),
         g_p[rank],
