@@ -5,13 +5,16 @@ tested once.
 median query (a handful of records). At 10M records a common name with a date of birth
 meets thousands of records (``NGUYEN NAM 1952-02-02``: 2,859), and the per-candidate
 Python became the resolver's tail: p99 3.6 ms, the slowest queries 30 ms (bench/README.md,
-"serve32"). Here each level is a mask over all candidates, and a level that reads a
-string column tests each *distinct* value of the block once (a block of one surname holds
-a few hundred distinct forenames, one surname), then spreads the answer by code.
+"serve32"). Here each level is a mask over all candidates: null and exact levels compare
+vocabulary codes (no value decoded), and a fuzzy level tests each *distinct* value among
+the candidates still undecided once (a block of one surname holds a few hundred distinct
+forenames), then spreads the answer by code; typo levels make one rapidfuzz call for all
+those values, after a character-count bound has ruled most of them out ("tail34").
 
-Bit for bit ``SubjectScorer.score``: every test is the same Python function of the
-subject's value and the candidate's value (``_jw_at_least``, shared with ``realtime``;
-the same ``==``), evaluated once per distinct value instead of once per candidate; dates
+Bit for bit ``SubjectScorer.score``: every test is the same function of the subject's
+value and the candidate's value (``_jw_at_least``, shared with ``realtime``; the same
+``==``, which a code decides exactly; Damerau-Levenshtein within one edit, which OSA
+decides exactly), evaluated once per distinct value instead of once per candidate; dates
 compare as floats with NaN as Python compares them; a term-frequency weight is read
 from the same per-code table; and the weights become the same (n, comparisons) matrix,
 summed by the same NumPy reduction. ``tests/resolve/test_realtime.py`` runs its checks
