@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from vetline.resolve.aggregate import aggregate
 from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS, TYPO_LABEL
 from vetline.resolve.config import ResolveSettings
 from vetline.resolve.ids import fresh_id
-from vetline.resolve.index import Coded, IndexI32, RecordIndex
+from vetline.resolve.index import IndexI32, RecordIndex
 from vetline.resolve.levels import Decision, Evidence, decide
 from vetline.resolve.links import Link, LinkTable
 from vetline.resolve.model import MatchModel
@@ -234,7 +234,10 @@ class Resolver:
         if persons is None:
             # grouped by person code; an id decoded only when read (``aggregate``)
             keys = owner.codes[rows]
-            ranked = aggregate(scores, keys, self.model.prior_weight, owner.decode, _code_of(owner))
+            code_of = owner.code_of
+            ranked = aggregate(
+                scores, keys, self.model.prior_weight, owner.decode, lambda p: _known(code_of(p))
+            )
         else:
             keys = persons
             ranked = aggregate(scores, persons, self.model.prior_weight)
@@ -629,14 +632,9 @@ def _score_of(
     return probabilities[at] if at in order else link.match_probability
 
 
-def _code_of(owner: Coded) -> Callable[[str], int | None]:
-    """The person code of a person id (None when absent): ``PersonIds.index``'s key."""
-
-    def code_of(person_id: str) -> int | None:
-        code = owner.code_of(person_id)
-        return code if code >= 0 else None
-
-    return code_of
+def _known(code: int) -> int | None:
+    """A vocabulary code, None for −1 (absent): ``PersonIds.index``'s key of an id."""
+    return code if code >= 0 else None
 
 
 _POSITION = {c.name: i for i, c in enumerate(COMPARISONS)}

@@ -35,7 +35,7 @@ from rapidfuzz.distance import OSA, DamerauLevenshtein, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
 from vetline.resolve.comparisons import COMPARISONS, Level
-from vetline.resolve.index import Coded, RecordIndex
+from vetline.resolve.index import RecordIndex
 from vetline.resolve.scorer import Scores
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
 
@@ -134,7 +134,8 @@ class CharCounts:
     L1 difference ≤ 2t: values beyond it cannot pass, the others get the exact test."""
 
     def __init__(self) -> None:
-        self._of: dict[str, tuple[Coded, npt.NDArray[np.int8]]] = {}
+        #: column → (the coded column counted, its counts): a reloaded index counts anew
+        self._of: dict[str, tuple[object, npt.NDArray[np.int8]]] = {}
 
     def of(self, index: RecordIndex, column: str) -> npt.NDArray[np.int8] | None:
         """Counts per code of ``column`` (grown with the vocabulary), None if mapped."""
