@@ -14,11 +14,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pytest
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 from rapidfuzz.process import cpdist
 
 from conftest import BuiltWorld
-from vetline.resolve import layout, realtime
+from vetline.resolve import layout, realtime, wide
 from vetline.resolve.aggregate import PersonScores, aggregate
 from vetline.resolve.coded import _row_hashes
 from vetline.resolve.comparisons import BLOCKING_RULES, COMPARISONS, IDENTIFIER_COMPARISONS
@@ -213,7 +213,8 @@ def _aggregate_numpy(scores: Scores, persons: Any, prior_weight: float) -> Perso
     total = prior_weight + weights.sum(axis=1)
     rank = np.argsort(-total, kind="stable")
     return PersonScores([str(uniques[i]) for i in rank], total[rank], best[rank],
-                        gamma[rank], weights[rank], agrees[rank])  # fmt: skip
+                        gamma[rank], weights[rank], agrees[rank],
+                        [uniques[i] for i in rank])  # fmt: skip
 
 
 def test_aggregate_matches_the_vectorised_oracle() -> None:
@@ -267,3 +268,63 @@ def test_subject_keys_are_the_index_keys() -> None:
             assert subject_key(rule, row, parts[i]) == key
             if key is not None:
                 assert key == int(hashes[i]), rule
+
+
+@pytest.mark.usefixtures("path")
+@pytest.mark.parametrize("map_min", [None, 0])
+def test_added_records_on_a_loaded_index(
+    built_world: BuiltWorld, model: MatchModel, map_min: int | None
+) -> None:
+    """Exact levels compare vocabulary codes: values added after loading (a mapped
+    vocabulary's tail, a list's new entries) must be found by code as by value."""
+    index = RecordIndex.load(layout.index_dir(built_world.data), map_min=map_min)
+    scorer = SubjectScorer(model, index)
+    rng = random.Random(21)
+    added = [_row(rng, 5000 + n) for n in range(40)]
+    added += [{**dict(p), "record_id": f"x{n}", "source": "s"}  # existing values again
+              for n, p in enumerate(built_world.people[:10])]  # fmt: skip
+    index.add(standardise_rows(added), [f"PX{n % 7}" for n in range(len(added))])
+    rows = np.arange(len(index) - len(added), len(index), dtype=np.int32)
+    for subject in [_row(rng, 9000 + n) for n in range(30)] + added[-10:]:
+        row = standardise_one({k: v for k, v in subject.items() if k != "pid"})
+        _assert_same(scorer.score(row, rows), _reference(model, index, row, rows))
+
+
+def test_typo_levels_in_one_call_equal_the_scalar_distance() -> None:
+    """``within_edits`` (one ``cdist`` of OSA for Damerau-Levenshtein within one edit)
+    against the scalar test, on strings one or two edits apart and unrelated ones, and
+    the character-count bound the wide path filters with (never above 2 x distance)."""
+    rng = random.Random(8)
+    alphabet = "0123-9AB"
+    for _ in range(300):
+        mine = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 9)))
+        values = []
+        for _ in range(rng.choice([1, 5, 30, 80])):
+            v = mine
+            for _ in range(rng.randrange(0, 3)):
+                v = _typo_of(rng, v, alphabet)
+            values.append(v if rng.random() < 0.8 else "".join(rng.sample(alphabet, 4)))
+        for kind, metric in (("damerau", DamerauLevenshtein), ("levenshtein", Levenshtein)):
+            for t in (0, 1, 1.0, 2):
+                got = wide.within_edits(kind, mine, values, t).tolist()
+                assert got == [metric.distance(mine, v) <= t for v in values], (kind, t)
+        counts = wide._char_counts(values)
+        apart = wide._counts_apart(counts, np.arange(len(values)), mine)
+        for v, a in zip(values, apart.tolist(), strict=True):
+            assert a <= 2 * DamerauLevenshtein.distance(mine, v)
+            assert a <= 2 * Levenshtein.distance(mine, v)
+
+
+def _typo_of(rng: random.Random, text: str, alphabet: str) -> str:
+    """One substitution, insertion, deletion or adjacent transposition of ``text``."""
+    i = rng.randrange(len(text) + 1)
+    op = rng.randrange(4)
+    if op == 0 and i < len(text):
+        return text[:i] + rng.choice(alphabet) + text[i + 1 :]
+    if op == 1:
+        return text[:i] + rng.choice(alphabet) + text[i:]
+    if op == 2 and i < len(text):
+        return text[:i] + text[i + 1 :]
+    if i + 1 < len(text):
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    return text

@@ -19,9 +19,9 @@ against identity), so a person's score is:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -44,17 +44,71 @@ _BIO: slice | list[int] = (
 WIDE_MIN = 64
 
 
+#: Person ids of person keys, in the order given (``aggregate``'s ``names``).
+Names = Callable[[list[Any]], list[str]]
+#: The key of a person id, or None when it has none (``PersonIds.index``).
+KeyOf = Callable[[str], Any]
+
+
+class PersonIds(Sequence[str]):
+    """Ranked person ids from person keys (the index's codes), each decoded when first
+    read. At 10M records a common name meets hundreds of persons, of which an answer
+    reads a few (the best, the listed candidates, those above POSSIBLE): decoding every
+    id was a tenth of the slowest queries' CPU. ``str`` of each decoded id, as a list of
+    ids holds them."""
+
+    def __init__(self, keys: list[Any], names: Names, key_of: KeyOf | None = None) -> None:
+        self.keys, self._names, self._key_of = keys, names, key_of
+        self._ids: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        got = self._ids.get(i)
+        if got is None:
+            got = self._ids[i] = str(self._names([self.keys[i]])[0])
+        return got
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        """Position of ``value``, as ``list.index``: found by its key when it has one
+        (checked against the decoded id), else by reading ids in order."""
+        stop = len(self) if stop is None else stop
+        key = self._key_of(value) if self._key_of is not None and isinstance(value, str) else None
+        if key is not None:
+            try:
+                at = self.keys.index(key, start, stop)
+            except ValueError:
+                at = -1
+            if at >= 0 and self[at] == value:
+                return at
+        for i in range(start, min(stop, len(self))):
+            if self[i] == value:
+                return i
+        raise ValueError(f"{value!r} is not a ranked person")
+
+
 @dataclass(frozen=True)
 class PersonScores:
-    """Candidate persons ranked best first."""
+    """Candidate persons ranked best first (``keys``: the person keys ``aggregate`` was
+    given, in the same order: ids, or codes decoded into ``persons`` when read)."""
 
-    persons: list[str]
+    persons: Sequence[str]
     match_weight: npt.NDArray[np.float64]
     best_record: npt.NDArray[np.intp]  # position in the candidate arrays
     #: (persons, comparisons): level index and weight used for each person
     gamma: npt.NDArray[np.int8]
     weights: npt.NDArray[np.float64]
     identifier_agrees: npt.NDArray[np.bool_]
+    keys: list[Any]
 
     @property
     def probability(self) -> npt.NDArray[np.float64]:
@@ -85,8 +139,19 @@ def _identifier(
     return 0, 0.0
 
 
-def aggregate(scores: Scores, persons: Sequence[Any], prior_weight: float) -> PersonScores:
+def aggregate(
+    scores: Scores,
+    persons: Sequence[Any] | npt.NDArray[Any],
+    prior_weight: float,
+    names: Names | None = None,
+    key_of: KeyOf | None = None,
+) -> PersonScores:
     """Rank the persons of the candidate records (``persons[i]`` owns record ``i``).
+
+    ``persons`` are person ids, or any keys that stand one for one for them (the index's
+    person codes) with ``names`` turning keys into ids and ``key_of`` ids into keys: the
+    grouping, the first-seen order and so the ranking are the same, and a person's id is
+    decoded only when read (``PersonIds``).
 
     Candidate sets are small (a median of 4 records on the 1M-record world), so the
     per-person bookkeeping is plain Python; the sums stay NumPy reductions over the same
@@ -96,13 +161,13 @@ def aggregate(scores: Scores, persons: Sequence[Any], prior_weight: float) -> Pe
     when some person owns several.
     """
     if len(persons) >= WIDE_MIN:
-        wide = _wide(scores, persons, prior_weight)
+        wide = _wide(scores, persons, prior_weight, lambda keys: _ids(keys, names, key_of))
         if wide is not None:
             return wide
     gamma_rows: list[list[int]] = scores.gamma.tolist()
     weight_rows: list[list[float]] = scores.weights.tolist()
     members: dict[Any, list[int]] = {}  # person → its candidate rows, in first-seen order
-    for r, person in enumerate(persons):
+    for r, person in enumerate(persons.tolist() if isinstance(persons, np.ndarray) else persons):
         members.setdefault(person, []).append(r)
     bio: list[float] = (
         (prior_weight + scores.weights[:, _BIO].sum(axis=1)).tolist()
@@ -129,13 +194,15 @@ def aggregate(scores: Scores, persons: Sequence[Any], prior_weight: float) -> Pe
     else:  # a stable sort, best first, as the stable argsort of −total
         rank = sorted(range(len(total)), key=lambda i: -total[i])
     uniques = list(members)
+    ranked = [uniques[i] for i in rank]
     return PersonScores(
-        [str(uniques[i]) for i in rank],
+        _ids(ranked, names, key_of),
         np.array([total[i] for i in rank], dtype=np.float64),
         np.array([best[i] for i in rank], dtype=np.intp),
         np.array([gamma[i] for i in rank], dtype=np.int8),
         np.array([weights[i] for i in rank], dtype=np.float64),
         np.array([agrees[i] for i in rank], dtype=bool),
+        ranked,
     )
 
 
@@ -183,7 +250,19 @@ def _first_of_each(keys: npt.NDArray[Any], order: npt.NDArray[np.intp]) -> npt.N
     return out
 
 
-def _wide(scores: Scores, persons: Sequence[Any], prior_weight: float) -> PersonScores | None:
+def _ids(keys: list[Any], names: Names | None, key_of: KeyOf | None) -> Sequence[str]:
+    """Person ids of ``keys`` (ranked): ``str`` of each id, decoded when read if keyed."""
+    if names is not None:
+        return PersonIds(keys, names, key_of)
+    return [str(p) for p in keys]
+
+
+def _wide(
+    scores: Scores,
+    persons: Sequence[Any] | npt.NDArray[Any],
+    prior_weight: float,
+    ids: Callable[[list[Any]], Sequence[str]] | None = None,
+) -> PersonScores | None:
     """``aggregate`` of a large candidate set (at 10M records a common name and date of
     birth meet thousands of records): each rule of the loop as a sort, per person.
 
@@ -196,7 +275,8 @@ def _wide(scores: Scores, persons: Sequence[Any], prior_weight: float) -> Person
     the caller then runs the loop.
     """
     weights, gamma = scores.weights, scores.gamma
-    k, uniques = pd.factorize(np.asarray(persons, dtype=object))
+    keys = persons if isinstance(persons, np.ndarray) else np.asarray(persons, dtype=object)
+    k, uniques = pd.factorize(keys)
     bio = prior_weight + weights[:, _BIO].sum(axis=1)
     if (k < 0).any() or np.isnan(weights).any() or np.isnan(bio).any():
         return None
@@ -229,11 +309,13 @@ def _wide(scores: Scores, persons: Sequence[Any], prior_weight: float) -> Person
     if np.isnan(total).any():
         return None
     rank = np.argsort(-total, kind="stable")
+    ranked = uniques[rank].tolist()
     return PersonScores(
-        [str(uniques[i]) for i in rank.tolist()],
+        ids(ranked) if ids is not None else _ids(ranked, None, None),
         total[rank],
         best[rank].astype(np.intp),
         g_p[rank],
         w_p[rank],
         (g_p[:, _ID_COLS] == _EXACT).any(axis=1)[rank],
+        ranked,
     )

@@ -32,7 +32,7 @@ Edit here: the correction; the count comes from ``RecordIndex.full_name_count``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,14 +60,15 @@ def full_name_fix(
     log2_m: float,
     gamma: Sequence[Sequence[int]] | npt.NDArray[Any],
     weights: Sequence[Sequence[float]] | npt.NDArray[np.float64],
-    persons: Sequence[str],
-    own: Mapping[str, int],
+    persons: Sequence[Hashable],
+    own: Mapping[Any, int],
     count: int,
     total: int,
 ) -> list[float]:
     """Per candidate person (≤ 0): the bits its two exact names are worth too much.
 
-    ``gamma``/``weights``: each person's levels and weights (``aggregate``); ``own``:
+    ``gamma``/``weights``: each person's levels and weights (``aggregate``); ``persons``:
+    their keys (ids or the index's person codes: ``own`` is keyed alike); ``own``:
     how many of the person's candidate records hold the subject's exact whole name (a
     name block beyond the candidate limit may leave some out: the fix then comes out
     larger, the safe side); ``count``/``total``: ``RecordIndex.full_name_count``.

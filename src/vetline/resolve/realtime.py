@@ -37,14 +37,15 @@ from vetline.resolve.index import RecordIndex
 from vetline.resolve.model import LevelParams, MatchModel
 from vetline.resolve.scorer import Scores
 from vetline.resolve.standardise import INT_COLUMNS, LIST_COLUMNS
-from vetline.resolve.wide import _DISTANCE, score_block
+from vetline.resolve.wide import CharCounts, score_block, within_edits
 from vetline.resolve.wide import _jw_at_least as _jw_at_least  # re-exported (tests)
 
 #: From this many candidate records on, a query is scored level by level over all of
 #: them (``wide.score_block``: the same answer bit for bit); below, candidate by
 #: candidate in plain Python, cheaper than NumPy's per-call overhead. The two cost the
-#: same at ≈ 160-190 candidates at 10M records (bench/README.md, "serve32").
-WIDE_MIN = 160
+#: same at ≈ 64 candidates at 10M records since null and exact levels compare codes
+#: (≈ 160-190 before; bench/README.md, "serve32" and "tail34").
+WIDE_MIN = 64
 
 
 def _tf_table(params: LevelParams, tf: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -70,7 +71,7 @@ class _Query:
 
     def __post_init__(self) -> None:
         self._codes: dict[str, list[int]] = {}
-        self._values: dict[str, list[Any]] = {}
+        self._values: dict[str, list[Any] | dict[int, Any]] = {}
         self._ints: dict[str, list[float]] = {}
         self._subject: dict[str, Any] = {}
 
@@ -79,11 +80,31 @@ class _Query:
             self._codes[column] = self.index.coded[column].codes[self.rows].tolist()
         return self._codes[column]
 
-    def values(self, column: str) -> list[Any]:
-        """The candidates' values of ``column`` (``None`` for null)."""
-        if column not in self._values:
-            self._values[column] = self.index.coded[column].decode(self.codes(column))
-        return self._values[column]
+    def code(self, column: str, value: Any) -> int | None:
+        """The code of ``value`` (a ``str``) in ``column``'s vocabulary, −1 if absent; None
+        for another type (the caller compares values). A vocabulary holds each value once
+        (``Coded``), so ``v == value`` holds for exactly this code's candidates."""
+        if type(value) is not str:
+            return None
+        return self.index.coded[column].code_of(value)
+
+    def values(self, column: str, todo: list[int]) -> list[Any] | dict[int, Any]:
+        """The candidates' values of ``column`` (``None`` for null), by position, at least
+        at ``todo``: every candidate's when ``todo`` is all of them, else only those
+        asked for (a fuzzy level after null and exact codes reads few)."""
+        got = self._values.get(column)
+        if isinstance(got, list):
+            return got
+        codes, coded = self.codes(column), self.index.coded[column]
+        if got is None:
+            if len(todo) == len(codes):
+                self._values[column] = every = coded.decode(codes)
+                return every
+            self._values[column] = got = {}
+        missing = [i for i in todo if i not in got]
+        if missing:
+            got.update(zip(missing, coded.decode([codes[i] for i in missing]), strict=True))
+        return got
 
     def ints(self, column: str) -> list[float]:
         if column not in self._ints:
@@ -120,17 +141,28 @@ def _null(level: Level, q: _Query, todo: list[int]) -> list[int]:
         return [i for i in todo if math.isnan(parts[i])]
     if q.subject(column) is None:
         return todo
-    values = q.values(column)
-    return [i for i in todo if values[i] is None]
+    codes = q.codes(column)  # null is code −1: a vocabulary entry is never None
+    return [i for i in todo if codes[i] < 0]
+
+
+def _equal(column: str, value: Any, q: _Query, todo: list[int]) -> list[int]:
+    """Candidates among ``todo`` whose ``column`` ``== value``: by code when it can be."""
+    code = q.code(column, value)
+    if code is None:
+        values = q.values(column, todo)
+        return [i for i in todo if values[i] == value]
+    if code < 0:
+        return []
+    codes = q.codes(column)
+    return [i for i in todo if codes[i] == code]
 
 
 def _exact(level: Level, q: _Query, todo: list[int]) -> list[int]:
-    """Values compared as the reference does (``==``), so no value → code dictionary."""
+    """Values compared as the reference does (``==``): by vocabulary code."""
     mine = q.subject(level.columns[0])
     if mine is None:
         return []
-    values = q.values(level.columns[0])
-    return [i for i in todo if values[i] == mine]
+    return _equal(level.columns[0], mine, q, todo)
 
 
 def _reversed(level: Level, q: _Query, todo: list[int]) -> list[int]:
@@ -138,15 +170,14 @@ def _reversed(level: Level, q: _Query, todo: list[int]) -> list[int]:
     sa, sb = q.subject(a), q.subject(b)
     if sa is None or sb is None:
         return []
-    values_a, values_b = q.values(a), q.values(b)
-    return [i for i in todo if values_b[i] == sa and values_a[i] == sb]
+    return _equal(a, sb, q, _equal(b, sa, q, todo))
 
 
 def _intersect(level: Level, q: _Query, todo: list[int]) -> list[int]:
     mine = q.subject(level.columns[0])
     if not mine:
         return []
-    wanted, theirs = set(mine), q.values(level.columns[0])
+    wanted, theirs = set(mine), q.values(level.columns[0], todo)
     return [i for i in todo if theirs[i] and not wanted.isdisjoint(theirs[i])]
 
 
@@ -155,7 +186,7 @@ def _reversed_similar(level: Level, q: _Query, todo: list[int]) -> list[int]:
     sa, sb = q.subject(a), q.subject(b)
     if sa is None or sb is None:
         return []
-    values_a, values_b = q.values(a), q.values(b)
+    values_a, values_b = q.values(a, todo), q.values(b, todo)
     return [
         i
         for i in todo
@@ -170,7 +201,7 @@ def _jaro_winkler(level: Level, q: _Query, todo: list[int]) -> list[int]:
     mine = q.subject(level.columns[0])
     if mine is None:
         return []
-    values = q.values(level.columns[0])
+    values = q.values(level.columns[0], todo)
     return [
         i
         for i in todo
@@ -182,12 +213,10 @@ def _edits(level: Level, q: _Query, todo: list[int]) -> list[int]:
     mine = q.subject(level.columns[0])
     if mine is None:
         return []
-    distance, values = _DISTANCE[level.kind], q.values(level.columns[0])
-    return [
-        i
-        for i in todo
-        if values[i] is not None and distance(str(mine), str(values[i])) <= level.threshold
-    ]
+    values = q.values(level.columns[0], todo)
+    present = [i for i in todo if values[i] is not None]
+    within = within_edits(level.kind, str(mine), [str(values[i]) for i in present], level.threshold)
+    return [i for i, ok in zip(present, within.tolist(), strict=True) if ok]
 
 
 def _dob(level: Level, q: _Query, todo: list[int]) -> list[int]:
@@ -244,6 +273,7 @@ class SubjectScorer:
             ]
             for c in COMPARISONS
         ]
+        self._counts = CharCounts()  # the typo levels' bound, kept across queries
         self._tf_of: dict[str, npt.NDArray[np.float64]] | None = None
         self._tf_tables: list[list[npt.NDArray[np.float64] | None]] = []
 
@@ -270,7 +300,8 @@ class SubjectScorer:
         n, width = len(rows), len(COMPARISONS)
         tables = self._tables()
         if n >= WIDE_MIN:
-            return score_block(self.index, self._levels, tables, self.model.prior_weight, row, rows)
+            prior = self.model.prior_weight
+            return score_block(self.index, self._levels, tables, prior, row, rows, self._counts)
         q = _Query(self.index, row, rows)
         gamma = [0] * (n * width)  # row-major (n, width), as the matrices it becomes
         weights = [0.0] * (n * width)
@@ -307,5 +338,12 @@ class SubjectScorer:
         value = row.get(column)
         if value is None:
             return None
-        values = _Query(self.index, row, rows).values(column)
+        q = _Query(self.index, row, rows)
+        code = q.code(column, value)
+        if code is not None:  # by code, as ``_equal``
+            if code < 0:
+                return None
+            at = np.flatnonzero(self.index.coded[column].codes[rows] == code)
+            return int(at[0]) if len(at) else None
+        values = q.values(column, list(range(len(rows))))
         return next((i for i, v in enumerate(values) if v == value), None)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -229,9 +229,18 @@ class Resolver:
             return Resolution(MatchLevel.NO_RECORD, None, 0.0, None, reasons=["no candidate"])
         if scores is None:
             scores = self.scorer.score(row, rows)
+        owner = self.index.coded["person_id"]
+        keys: list[str] | IndexI32
         if persons is None:
-            persons = self.index.coded["person_id"].values(rows).tolist()
-        ranked = aggregate(scores, persons, self.model.prior_weight)
+            # grouped by person code; an id decoded only when read (``aggregate``)
+            keys = owner.codes[rows]
+            code_of = owner.code_of
+            ranked = aggregate(
+                scores, keys, self.model.prior_weight, owner.decode, lambda p: _known(code_of(p))
+            )
+        else:
+            keys = persons
+            ranked = aggregate(scores, persons, self.model.prior_weight)
         gamma_rows: list[list[int]] = ranked.gamma.tolist()
         # the subject's name frequencies, looked up once (the namesakes and the chance
         # agreement both read them)
@@ -240,7 +249,7 @@ class Resolver:
         # many persons (a common name at 10M records): the arrays, summed column-wise
         levels = ranked.gamma if len(gamma_rows) >= WIDE_MIN else gamma_rows
         namesakes = self._namesakes(row, levels, tf_s, tf_f)
-        whole = self._whole_name(row, scores, persons, ranked.persons, ranked.gamma, ranked.weights)
+        whole = self._whole_name(row, scores, keys, ranked.keys, ranked.gamma, ranked.weights)
         against = disagreement_fix(self.population, levels)
         weight = [
             adjust(w + f + d, n)
@@ -257,7 +266,11 @@ class Resolver:
         fs_weight: list[float] = ranked.match_weight.tolist()
         best_gamma = gamma_rows[best]
         fin_at = self.scorer.first_equal("fin", row, rows) if row.get("fin") else None
-        fin_person = str(persons[fin_at]) if fin_at is not None else None
+        fin_person = None
+        if fin_at is not None:
+            fin_person = str(
+                persons[fin_at] if persons is not None else owner.decode([int(keys[fin_at])])[0]
+            )
         agrees = bool(ranked.identifier_agrees[best])
         evidence = Evidence(
             probability=probabilities[best],
@@ -364,33 +377,34 @@ class Resolver:
         self,
         chosen: str,
         links: list[Link],
-        persons: list[str],
+        persons: Sequence[str],
         probabilities: list[float],
         order: list[int],
         candidates: list[tuple[str, float]],
     ) -> tuple[list[tuple[str, float]], list[str]]:
         """Candidates with every linked person added (its score if it was a candidate,
         else the link's probability), and the ``possible`` persons: linked ones first,
-        then other candidates at or above ``possible_threshold``."""
+        then other candidates at or above ``possible_threshold``.
+
+        A person's id is read only where it is needed (``aggregate.PersonIds``: thousands
+        of candidate persons at 10M): a linked person's score is found by its position,
+        and only the persons at or above the threshold are named."""
         listed = {p for p, _ in candidates}
-        # (built only when there are links: thousands of candidate persons at 10M)
-        scored = {persons[i]: probabilities[i] for i in order} if links else {}
         out = list(candidates)
         possible: list[str] = []
         for link in links:
             other = link.other_person_id
             if other not in listed:
-                out.append((other, scored.get(other, link.match_probability)))
+                out.append((other, _score_of(other, persons, probabilities, order, link)))
                 listed.add(other)
             if other not in possible:
                 possible.append(other)
+        threshold = self.settings.possible_threshold
         for i in order:
+            if not probabilities[i] >= threshold:
+                continue
             p = persons[i]
-            if (
-                p != chosen
-                and probabilities[i] >= self.settings.possible_threshold
-                and p not in possible
-            ):
+            if p != chosen and p not in possible:
                 possible.append(p)
         return out, possible
 
@@ -398,21 +412,29 @@ class Resolver:
         self,
         row: dict[str, Any],
         scores: Scores,
-        row_persons: list[str],
-        persons: list[str],
+        row_persons: list[str] | IndexI32,
+        persons: list[Any],
         gamma: np.ndarray[Any, Any],
         weights: np.ndarray[Any, Any],
     ) -> list[float]:
         """Per ranked person: ``fullname.full_name_fix`` (≤ 0), when some candidate
-        record agrees exactly on both names."""
+        record agrees exactly on both names. ``row_persons``: each candidate record's
+        person key, ``persons``: the ranked persons' keys (ids, or the index's person
+        codes: no id decoded)."""
         both = (scores.gamma[:, fullname.SURNAME] == fullname.EXACT_NAME) & (
             scores.gamma[:, fullname.FORENAME] == fullname.EXACT_NAME
         )
         if not both.any():
             return [0.0] * len(persons)
-        own: dict[str, int] = {}
-        for i in np.flatnonzero(both).tolist():
-            own[row_persons[i]] = own.get(row_persons[i], 0) + 1
+        own: dict[Any, int] = {}
+        at = np.flatnonzero(both).tolist()
+        owners = (
+            row_persons[at].tolist()
+            if isinstance(row_persons, np.ndarray)
+            else [row_persons[i] for i in at]
+        )
+        for person in owners:
+            own[person] = own.get(person, 0) + 1
         count, total = self.index.full_name_count(row)
         return fullname.full_name_fix(
             self._log2_m_names, gamma, weights, persons, own, count, total
@@ -596,6 +618,23 @@ class Resolver:
             self.index.add(table.iloc[[i]], [person_ids[-1]])
             self._ids_cache.pop(person_ids[-1], None)
         return person_ids
+
+
+def _score_of(
+    person: str, persons: Sequence[str], probabilities: list[float], order: list[int], link: Link
+) -> float:
+    """The probability of ``person`` among the ranked ``persons`` (the last of ``order``
+    naming it, as a map built over ``order`` keeps), else the link's."""
+    try:
+        at = persons.index(person)
+    except ValueError:
+        return link.match_probability
+    return probabilities[at] if at in order else link.match_probability
+
+
+def _known(code: int) -> int | None:
+    """A vocabulary code, None for −1 (absent): ``PersonIds.index``'s key of an id."""
+    return code if code >= 0 else None
 
 
 _POSITION = {c.name: i for i, c in enumerate(COMPARISONS)}
