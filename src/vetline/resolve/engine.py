@@ -14,10 +14,12 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+from rapidfuzz.distance import Jaro
 
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
@@ -127,25 +129,47 @@ def spark_api(master: str = DEFAULT_SPARK_MASTER, tables_dir: Path | None = None
     return api
 
 
+def duckdb_jaro_winkler(left: str, right: str) -> float:
+    """DuckDB's ``jaro_winkler_similarity(left, right)``, bit for bit.
+
+    Why not RapidFuzz's ``JaroWinkler.similarity``: the Jaro part is the same to the bit,
+    but DuckDB adds the prefix bonus ``prefix × 0.1 × (1 − jaro)`` with one rounding (a
+    fused multiply-add), RapidFuzz's Python with two — one unit in the last place apart
+    in ≈ 1.6 % of name pairs, and at a level's threshold that is a level:
+    JEANBAPTISTE/JNBAPTISTE is 0.92 on DuckDB, 0.9199999999999999 in RapidFuzz, so the 10M
+    Spark build lost 4 "possible same person" links and 37 pairs ≥ 0.5 (bench/README.md,
+    "The build on Spark at 3M and 10M"). The sum is done exactly (``Fraction``) and
+    rounded once; checked equal to DuckDB's on 615,303 name pairs of the 10M world.
+    """
+    jaro = Jaro.similarity(left, right)
+    if jaro <= 0.7:  # DuckDB's (and Winkler's) boost threshold
+        return jaro
+    prefix = 0
+    for a, b in zip(left[:4], right[:4], strict=False):
+        if a != b:
+            break
+        prefix += 1
+    if not prefix:
+        return jaro
+    return float(Fraction(jaro) + Fraction(prefix * 0.1) * Fraction(1.0 - jaro))
+
+
 def register_jaro_winkler(session: Any) -> None:
-    """Spark's ``jaro_winkler`` becomes DuckDB's: RapidFuzz's Jaro-Winkler, as a pandas UDF.
+    """Spark's ``jaro_winkler`` becomes DuckDB's (``duckdb_jaro_winkler``), as a pandas UDF.
 
     Why: Splink's similarity jar computes another Jaro similarity than DuckDB's
-    ``jaro_winkler_similarity`` (RapidFuzz's) for some typos — GUERRIER/GUERDIER 0.907 on
-    Spark, 0.921 on DuckDB — so at the 0.92 levels the two engines put a pair in different
-    levels: at 1M records the Spark build scored 4 pairs fewer ≥ 0.5 and 6 of 125,053
-    "possible same person" links differed (bench/README.md, "The build on Spark beside
-    DuckDB"). A null stays null (a ``NaN`` would compare as greater than any threshold
-    in Spark SQL).
+    ``jaro_winkler_similarity`` for some typos — GUERRIER/GUERDIER 0.907 on Spark, 0.921
+    on DuckDB — so at the 0.92 levels the two engines put a pair in different levels: at
+    1M records the Spark build scored 4 pairs fewer ≥ 0.5 and 6 of 125,053 "possible same
+    person" links differed (bench/README.md, "The build on Spark beside DuckDB"). A null
+    stays null (a ``NaN`` would compare as greater than any threshold in Spark SQL).
     """
     from pyspark.sql.functions import pandas_udf  # type: ignore[attr-defined]
 
     @pandas_udf("double")  # type: ignore[untyped-decorator]
     def jaro_winkler(left: pd.Series, right: pd.Series) -> pd.Series:
-        from rapidfuzz.distance import JaroWinkler
-
         values = [
-            None if a is None or b is None else JaroWinkler.similarity(a, b)
+            None if a is None or b is None else duckdb_jaro_winkler(a, b)
             for a, b in zip(left.tolist(), right.tolist(), strict=True)
         ]
         return pd.Series(values, dtype="Float64")
