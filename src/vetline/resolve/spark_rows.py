@@ -17,9 +17,9 @@ in the arithmetic of the weights (summed in another order: ≤ 1e-13 apart).
 
 The records and each slice's pairs are written by the driver as Parquet files that Spark
 reads (``link_rows``; the pairs are found on the driver: 8 bytes a pair, ≈ 1.6 GB at 10M
-records). Blocks of
-rows as the DuckDB build's (``ResolveSettings.predict_block_rows``): each slice joins
-pairs of at most that many records a side.
+records). The slices follow the DuckDB build's blocks of rows
+(``ResolveSettings.predict_block_rows``): each joins pairs of at most that many records a
+side. Spark's Jaro-Winkler is DuckDB's to the bit (``engine.duckdb_jaro_winkler``).
 """
 
 from __future__ import annotations
