@@ -81,7 +81,8 @@ def install(work: Path) -> float:
     venv = work / "venv"
     line = (
         f"python3 -m venv {venv} && {venv}/bin/pip install -q uv && {venv}/bin/uv pip install"
-        f" -q --python {venv}/bin/python --override install/overrides.txt pyicu-wheels -e ."
+        f" -q --compile-bytecode --python {venv}/bin/python --override install/overrides.txt"
+        f" pyicu-wheels -e . && {venv}/bin/python -m compileall -q src"
     )
     started = time.perf_counter()
     subprocess.run(["bash", "-c", line], cwd=ROOT, check=True, capture_output=True)
