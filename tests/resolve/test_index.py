@@ -74,3 +74,26 @@ def test_vocabulary_hashes_are_each_values_stable_hash() -> None:
     assert str(hashes.dtype) == "uint64" and hashes.flags.writeable
     assert [int(h) for h in hashes] == [_stable_hash(v) for v in values]
     assert _hash_values([]).shape == (0,)
+
+
+def test_candidates_are_np_unique_of_the_key_blocks() -> None:
+    """``candidates`` drops the rows several keys bring twice with a sort in place: the
+    same ascending distinct rows ``np.unique`` gave, for one or many blocks, unsorted
+    blocks (a key's rows are in no promised order) and repeats."""
+    import numpy as np
+
+    from vetline.resolve.index import _sorted_distinct
+
+    rng = np.random.default_rng(3)
+    for size in (1, 2, 7, 300, 5000):
+        blocks = [rng.integers(0, 2 * size, rng.integers(1, size + 1)).astype(np.int32)]
+        blocks += [np.sort(b) for b in blocks] * 2
+        for found in (blocks[:1], blocks):
+            got = _sorted_distinct(np.concatenate(found))
+            want = np.unique(np.concatenate(found))
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+    index = _index()
+    subject = {"last_name": "OKAFOR", "first_name": "CHIDI", "dob": "1980-02-03",
+               "ssn": "223-45-6789", "zip": "60601"}  # fmt: skip
+    rows = index.candidates(standardise_one(subject), 100)
+    assert len(rows) and rows.tolist() == sorted(set(rows.tolist()))

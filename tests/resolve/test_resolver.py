@@ -285,6 +285,23 @@ def test_population_figures() -> None:
     assert adjust(30.0, 0.0) == 30.0
 
 
+def test_adjust_each_is_adjust_per_person_bit_for_bit() -> None:
+    """The resolver's one-comprehension form gives ``adjust(w + f + d, n)`` exactly,
+    including no namesakes, a hopeless weight and NaN."""
+    import random
+
+    from vetline.resolve.population import adjust, adjust_each
+
+    rng = random.Random(7)
+    w = [rng.uniform(-40, 40) for _ in range(500)] + [-2000.0, 5.0, math.nan, 3.0]
+    f = [rng.choice([0.0, -rng.uniform(0, 3)]) for _ in w]
+    d = [rng.choice([0.0, -rng.uniform(0, 2)]) for _ in w]
+    n = [rng.choice([0.0, -1.0, rng.uniform(0, 50)]) for _ in w[:-1]] + [math.nan]
+    got = adjust_each(w, f, d, n)
+    want = [adjust(a + b + c, m) for a, b, c, m in zip(w, f, d, n, strict=True)]
+    assert [repr(x) for x in got] == [repr(x) for x in want]
+
+
 def test_a_disagreeing_date_of_birth_counts_against_the_candidate(
     built_world: BuiltWorld,
 ) -> None:

@@ -286,9 +286,12 @@ def _wide(
     best = _first_of_each(k, np.lexsort((row, -bio, k)))  # person by person, in code order
     g_p, w_p = gamma[best], weights[best]
     for c in _ID_COLS:
+        g, w = gamma[:, c], weights[:, c]
+        if not g.any():  # the subject lacks it (or no candidate has it): null for all
+            g_p[:, c], w_p[:, c] = 0, 0.0
+            continue
         level = np.zeros(count, dtype=np.int8)
         weight = np.zeros(count, dtype=np.float64)
-        g, w = gamma[:, c], weights[:, c]
         worse = np.flatnonzero(g > _EXACT)
         if len(worse):
             by = np.lexsort((worse, -g[worse].astype(np.int16), w[worse], k[worse]))

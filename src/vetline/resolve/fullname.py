@@ -81,10 +81,14 @@ def full_name_fix(
     g, w = np.asarray(gamma), np.asarray(weights, dtype=np.float64)
     both = np.flatnonzero((g[:, SURNAME] == EXACT_NAME) & (g[:, FORENAME] == EXACT_NAME))
     names = zip(both.tolist(), w[both, SURNAME].tolist(), w[both, FORENAME].tolist(), strict=True)
+    log2_u: dict[int, float] = {}  # per count of others: most persons own one such record
     for i, surname_w, forename_w in names:
         others = count - own.get(persons[i], 0)
         if others <= 0:
             continue
-        log2_product = log2_m - (surname_w + forename_w)
-        out[i] = min(0.0, log2_product - math.log2(others / total))
+        u = log2_u.get(others)
+        if u is None:
+            u = log2_u[others] = math.log2(others / total)
+        fix = (log2_m - (surname_w + forename_w)) - u
+        out[i] = fix if fix < 0.0 else 0.0  # min(0.0, fix), NaN and −0.0 alike
     return out

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -133,8 +134,19 @@ class LinkTable(Mapping[str, list[Link]]):
         return "" if value is None else str(value)
 
     def __getitem__(self, person_id: str) -> list[Link]:
-        if not isinstance(person_id, str):
+        links = self._links(person_id) if isinstance(person_id, str) else []
+        if not links:
             raise KeyError(person_id)
+        return links
+
+    def get(self, person_id: str, default: Any = None) -> Any:
+        """``Mapping.get`` without raising and catching ``KeyError`` for the many persons
+        with no link (the resolver asks once per answer)."""
+        links = self._links(person_id) if isinstance(person_id, str) else []
+        return links if links else default
+
+    def _links(self, person_id: str) -> list[Link]:
+        """``person_id``'s links in file order (none: an empty list)."""
         links = []
         for at in self._positions(person_id).tolist():
             row, right = at % self._n, at >= self._n
@@ -144,8 +156,6 @@ class LinkTable(Mapping[str, list[Link]]):
             links.append(
                 Link(pr, pl, ur, ul, p, w, why) if right else Link(pl, pr, ul, ur, p, w, why)
             )
-        if not links:
-            raise KeyError(person_id)
         return links
 
     def __iter__(self) -> Iterator[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -39,7 +40,7 @@ from vetline.resolve.population import (
     WIDE_MIN,
     Levels,
     Population,
-    adjust,
+    adjust_each,
     disagreement_fix,
 )
 from vetline.resolve.realtime import SubjectScorer
@@ -233,7 +234,7 @@ class Resolver:
         keys: list[str] | IndexI32
         if persons is None:
             # grouped by person code; an id decoded only when read (``aggregate``)
-            keys = owner.codes[rows]
+            keys = np.take(owner.codes, rows)
             code_of = owner.code_of
             ranked = aggregate(
                 scores, keys, self.model.prior_weight, owner.decode, lambda p: _known(code_of(p))
@@ -251,12 +252,7 @@ class Resolver:
         namesakes = self._namesakes(row, levels, tf_s, tf_f)
         whole = self._whole_name(row, scores, keys, ranked.keys, ranked.gamma, ranked.weights)
         against = disagreement_fix(self.population, levels)
-        weight = [
-            adjust(w + f + d, n)
-            for w, f, d, n in zip(
-                ranked.match_weight.tolist(), whole, against, namesakes, strict=True
-            )
-        ]
+        weight = adjust_each(ranked.match_weight.tolist(), whole, against, namesakes)
         probabilities = [1.0 / (1.0 + 2.0**-w) if w > -1000 else 0.0 for w in weight]
         # The model's ranking stands (namesakes lower a probability, they do not say who
         # the subject is more likely to be: re-ranking by it cost top-1 on held-out worlds).
@@ -426,15 +422,13 @@ class Resolver:
         )
         if not both.any():
             return [0.0] * len(persons)
-        own: dict[Any, int] = {}
         at = np.flatnonzero(both).tolist()
         owners = (
             row_persons[at].tolist()
             if isinstance(row_persons, np.ndarray)
             else [row_persons[i] for i in at]
         )
-        for person in owners:
-            own[person] = own.get(person, 0) + 1
+        own = Counter(owners)  # counted in C: hundreds of records in a common name's block
         count, total = self.index.full_name_count(row)
         return fullname.full_name_fix(
             self._log2_m_names, gamma, weights, persons, own, count, total

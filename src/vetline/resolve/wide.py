@@ -165,7 +165,11 @@ class _Block:
         rows: npt.NDArray[Any],
         counts: CharCounts | None = None,
     ) -> None:
-        self.index, self.row, self.rows, self.n = index, row, rows, len(rows)
+        self.index, self.row, self.n = index, row, len(rows)
+        # ascending (``RecordIndex.candidates``) and as ``intp`` once: ``np.take`` of the
+        # mapped columns then neither converts the positions per column nor goes through
+        # fancy indexing's checks (≈ a fifth of a large block's reads)
+        self.rows = rows.astype(np.intp, copy=False)
         self.counts = counts
         self._codes: dict[str, npt.NDArray[np.int32]] = {}
         self._decoded: dict[str, dict[int, Any]] = {}
@@ -173,7 +177,7 @@ class _Block:
 
     def codes(self, column: str) -> npt.NDArray[np.int32]:
         if column not in self._codes:
-            self._codes[column] = self.index.coded[column].codes[self.rows]
+            self._codes[column] = np.take(self.index.coded[column].codes, self.rows)
         return self._codes[column]
 
     def equal(self, column: str, value: Any) -> Mask | None:
@@ -240,7 +244,7 @@ class _Block:
 
     def ints(self, column: str) -> npt.NDArray[np.float64]:
         if column not in self._ints:
-            self._ints[column] = self.index.ints[column][self.rows]
+            self._ints[column] = np.take(self.index.ints[column], self.rows)
         return self._ints[column]
 
     def subject(self, column: str) -> Any:
@@ -363,7 +367,7 @@ def _dob(level: Level, b: _Block, todo: Mask) -> Mask:
 
 
 _TESTS: dict[str, Callable[[Level, _Block, Mask], Mask]] = {
-    "else": lambda level, b, todo: np.ones(b.n, dtype=bool),
+    "else": lambda level, b, todo: todo,  # every candidate still to decide (``todo &``)
     "null": _null,
     "exact": _exact,
     "reversed": _reversed,
@@ -410,7 +414,7 @@ def score_block(
             k = int(np.count_nonzero(hit))
             if not k:
                 continue
-            todo &= ~hit
+            todo ^= hit  # hit ⊆ todo: todo & ~hit in one step
             levels_c[hit] = i
             table = tables[c][i]
             if table is not None:
