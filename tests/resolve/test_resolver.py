@@ -431,7 +431,7 @@ def test_a_fingerprint_identity_with_a_link_needs_no_analyst(world_copy: BuiltWo
     assert chosen is not None
 
     def fins(pid: str) -> set[str]:
-        return {v for ids in live._identified(pid)[0] for c, v in ids if c == "fin"}
+        return {v for ids in live.identifiers.identified(pid)[0] for c, v in ids if c == "fin"}
 
     others = [persons[p["pid"]] for p in world_copy.people if persons[p["pid"]] != chosen]
     linked = next(p for p in others if not fins(p))

@@ -14,35 +14,35 @@ candidates and send the answer to an analyst (``needs_review``).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import DamerauLevenshtein
 
 from vetline.errors import BadInput
 from vetline.resolve import fullname, layout
 from vetline.resolve.aggregate import aggregate
-from vetline.resolve.comparisons import COMPARISONS, IDENTIFIER_COMPARISONS, TYPO_LABEL
+from vetline.resolve.answer import Resolution, Subject
+from vetline.resolve.comparisons import COMPARISONS, TYPO_LABEL
 from vetline.resolve.config import ResolveSettings
+from vetline.resolve.explain import corrections, explain
+from vetline.resolve.identified import IDENTIFIER_COLUMNS, Identifiers, shared
 from vetline.resolve.ids import fresh_id
 from vetline.resolve.index import IndexI32, RecordIndex
-from vetline.resolve.levels import Decision, Evidence, decide
+from vetline.resolve.levels import Evidence, decide
 from vetline.resolve.links import Link, LinkTable
 from vetline.resolve.model import MatchModel
 from vetline.resolve.population import (
-    DISAGREEMENT_M_CEILING,
     WIDE_MIN,
     Levels,
     Population,
     adjust_each,
     disagreement_fix,
 )
+from vetline.resolve.possible import needs_review, with_links
 from vetline.resolve.realtime import SubjectScorer
 from vetline.resolve.scorer import Scores
 from vetline.resolve.standardise import (
@@ -50,122 +50,9 @@ from vetline.resolve.standardise import (
     standardise_frame,
     standardise_one,
 )
-from vetline.vocab import IdentityBasis, MatchLevel
+from vetline.vocab import MatchLevel
 
-_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
-
-
-def _field_names(cls: type[Any]) -> tuple[str, ...]:
-    """A dataclass's field names, looked up once (``fields`` costs microseconds a call)."""
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
-    return names
-
-
-@dataclass(frozen=True)
-class Subject:
-    """The IAQ subject: who the requesting officer says this is."""
-
-    last_name: str | None = None
-    first_name: str | None = None
-    middle_name: str | None = None
-    dob: str | None = None
-    sex: str | None = None
-    birth_country: str | None = None
-    a_number: str | None = None
-    fin: str | None = None
-    fbi_number: str | None = None
-    ssn: str | None = None
-    passport_number: str | None = None
-    sid: str | None = None
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Subject:
-        """From IAQ ``subject`` JSON; unknown keys are ignored, values must be text."""
-        known = _field_names(cls)
-        values: dict[str, str | None] = {}
-        for key, value in data.items():
-            if key not in known:
-                continue
-            if value is not None and not isinstance(value, str):
-                raise BadInput(f"subject.{key}", "must be a string or null")
-            values[key] = value or None
-        return cls(**values)
-
-    def as_row(self) -> dict[str, str | None]:
-        """The fields as a contract-shaped row (``asdict`` without its deep copy)."""
-        return {name: getattr(self, name) for name in _field_names(type(self))}
-
-    def check(self) -> None:
-        has_name = bool(self.last_name or self.first_name)
-        ids = (self.a_number, self.fin, self.fbi_number, self.ssn, self.passport_number)
-        if not has_name and not any(ids) and not self.sid:
-            raise BadInput("subject", "needs a name or an identifier")
-        if self.dob and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", self.dob.strip()):
-            raise BadInput("subject.dob", f"must be YYYY-MM-DD, YYYY-MM or YYYY, not {self.dob!r}")
-
-
-@dataclass
-class Resolution:
-    """The answer: level, best person, probability, why, and the alternatives."""
-
-    level: MatchLevel
-    person_id: str | None
-    probability: float
-    match_weight: float | None
-    explanation: list[dict[str, Any]] = field(default_factory=list)
-    records: list[tuple[str, str]] = field(default_factory=list)
-    candidates: list[tuple[str, float]] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    #: What ties the subject to ``person_id`` (biometric, identifier or biographic only);
-    #: the status engine withholds enforcement from a biographic-only identity.
-    basis: IdentityBasis = IdentityBasis.NONE
-    #: Other persons that *may* be this subject: "possible same person" links of the
-    #: chosen person (``links.parquet``) and close candidates. Their records count
-    #: towards citizenship or lawful status, never towards removal (issue 11).
-    possible: list[str] = field(default_factory=list)
-    #: True when an analyst must look before any answer leaves: two persons above
-    #: PROBABLE, or the chosen person has a "possible same person" link.
-    needs_review: bool = False
-    #: The chosen person's "possible same person" links (their other persons are in
-    #: ``possible`` and ``candidates``).
-    links: list[Link] = field(default_factory=list)
-    #: With a decisive FIN: linked or close persons whose records carry another FIN
-    #: (beyond a typo). Fingerprints say they are someone else, so they are not in
-    #: ``possible`` (their records are not read for this subject); still candidates.
-    other_fingerprints: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        # Built by hand, not with ``asdict``: its recursive deep copy was a visible share
-        # of the desk's CPU per IAQ. The explanation's dicts are copied one level down,
-        # which is all they have (field name → plain values).
-        return {
-            "level": str(self.level),
-            "person_id": self.person_id,
-            "probability": self.probability,
-            "match_weight": self.match_weight,
-            "basis": str(self.basis),
-            "explanation": [dict(step) for step in self.explanation],
-            "records": [{"source": s, "record_id": r} for s, r in self.records],
-            "candidates": [self._candidate(p, q) for p, q in self.candidates],
-            "reasons": list(self.reasons),
-            "possible": list(self.possible),
-            "needs_review": self.needs_review,
-        }
-
-    def _candidate(self, person_id: str, probability: float) -> dict[str, Any]:
-        """One candidate entry; a linked person says so (``link``) and why (``reason``)."""
-        entry: dict[str, Any] = {"person_id": person_id, "probability": round(probability, 6)}
-        for link in self.links:
-            if link.other_person_id == person_id:
-                entry["link"] = True
-                entry["reason"] = (
-                    f"possible same person as {link.person_id} "
-                    f"(link p = {link.match_probability:.4f}): {link.reason}"
-                ).rstrip(": ")
-                break
-        return entry
+__all__ = ["IDENTIFIER_COLUMNS", "Resolution", "Resolver", "Subject"]
 
 
 class Resolver:
@@ -185,7 +72,8 @@ class Resolver:
         #: "possible same person" links by person id (both directions; a ``LinkTable``
         #: when loaded: looked up, not held as objects)
         self.links: Mapping[str, list[Link]] = links if links is not None else {}
-        self._ids_cache: dict[str, tuple[list[set[tuple[str, str]]], list[Any]]] = {}
+        #: each person's identifiers, decoded once (``identified.py``)
+        self.identifiers = Identifiers(index)
         self._log2_m_names = fullname.log2_m_names(model)
         self.population = Population.of(
             model,
@@ -283,44 +171,25 @@ class Resolver:
                 name for name in ("birth_country", "sex", "dob")
                 if _label(best_gamma, name) == "different"
             ),
-            contradicted=self._contradicted(row, ranked.persons[best]),
-            shared=_shared(gamma_rows, best) if agrees else (),
-            apart=self._apart(row, ranked.persons[best], gamma_rows[best]) if agrees else (),
+            contradicted=self.identifiers.contradicted(row, ranked.persons[best]),
+            shared=shared(gamma_rows, best) if agrees else (),
+            apart=(
+                self.identifiers.apart(row, ranked.persons[best], gamma_rows[best])
+                if agrees
+                else ()
+            ),
             namesakes=namesakes[best],
             dob_agrees=_label(best_gamma, "dob") in _DOB_AGREES,
         )  # fmt: skip
         decision = decide(evidence, ranked.persons[best], s)
         top = ranked.persons.index(decision.person_id) if decision.person_id else best
-        explanation = self._explain(ranked.gamma[top], ranked.weights[top], decision.decisive)
-        if whole[top] < -1e-4:
-            explanation.append(
-                {
-                    "field": "full_name",
-                    "comparison": "the whole name is more common in the loaded records than "
-                    "its surname and first name multiplied",
-                    "weight": round(whole[top], 4),
-                }
-            )
-        if against[top] < -1e-4:
-            explanation.append(
-                {
-                    "field": "disagreement",
-                    "comparison": "a disagreement weighed as a clerk's error rate at most "
-                    f"({DISAGREEMENT_M_CEILING:.0%} of a person's records), not as often "
-                    "as the trained model found it among look-alikes",
-                    "weight": round(against[top], 4),
-                }
-            )
-        lost = weight[top] - float(ranked.match_weight[top]) - whole[top] - against[top]
-        if lost < -1e-4:
-            explanation.append(
-                {
-                    "field": "population",
-                    "comparison": f"{namesakes[top]:.3g} namesakes expected outside "
-                    "the loaded records (booking population, national name frequencies)",
-                    "weight": round(lost, 4),
-                }
-            )
+        explanation = explain(self.model, ranked.gamma[top], ranked.weights[top], decision.decisive)
+        explanation += corrections(
+            whole[top],
+            against[top],
+            weight[top] - float(ranked.match_weight[top]) - whole[top] - against[top],
+            namesakes[top],
+        )
         candidates = [(ranked.persons[i], probabilities[i]) for i in order[: s.max_candidates]]
         records: list[tuple[str, str]] = []
         links: list[Link] = []
@@ -332,11 +201,17 @@ class Resolver:
             uids = self.index.coded["unique_id"].values(person_rows)
             records = [tuple(u.split("|", 1)) for u in uids]
             links = self.links.get(decision.person_id, [])
-            candidates, possible = self._with_links(
-                decision.person_id, links, ranked.persons, probabilities, order, candidates
+            candidates, possible = with_links(
+                decision.person_id,
+                links,
+                ranked.persons,
+                probabilities,
+                order,
+                candidates,
+                s.possible_threshold,
             )
             if decision.decisive == "fin":
-                others = [p for p in possible if "fin" in self._contradicted(row, p)]
+                others = [p for p in possible if "fin" in self.identifiers.contradicted(row, p)]
                 possible = [p for p in possible if p not in others]
                 reasons += [
                     f"{p} holds another FIN: fingerprints say another person, its records "
@@ -364,45 +239,10 @@ class Resolver:
             reasons,
             basis=decision.basis,
             possible=possible,
-            needs_review=_needs_review(decision, bool(links), high, bool(evidence.apart)),
+            needs_review=needs_review(decision, bool(links), high, bool(evidence.apart)),
             links=list(links),
             other_fingerprints=others,
         )
-
-    def _with_links(
-        self,
-        chosen: str,
-        links: list[Link],
-        persons: Sequence[str],
-        probabilities: list[float],
-        order: list[int],
-        candidates: list[tuple[str, float]],
-    ) -> tuple[list[tuple[str, float]], list[str]]:
-        """Candidates with every linked person added (its score if it was a candidate,
-        else the link's probability), and the ``possible`` persons: linked ones first,
-        then other candidates at or above ``possible_threshold``.
-
-        A person's id is read only where it is needed (``aggregate.PersonIds``: thousands
-        of candidate persons at 10M): a linked person's score is found by its position,
-        and only the persons at or above the threshold are named."""
-        listed = {p for p, _ in candidates}
-        out = list(candidates)
-        possible: list[str] = []
-        for link in links:
-            other = link.other_person_id
-            if other not in listed:
-                out.append((other, _score_of(other, persons, probabilities, order, link)))
-                listed.add(other)
-            if other not in possible:
-                possible.append(other)
-        threshold = self.settings.possible_threshold
-        for i in order:
-            if not probabilities[i] >= threshold:
-                continue
-            p = persons[i]
-            if p != chosen and p not in possible:
-                possible.append(p)
-        return out, possible
 
     def _whole_name(
         self,
@@ -450,77 +290,6 @@ class Resolver:
             row.get("birth_country"),
         )
 
-    def _identified(self, person_id: str) -> tuple[list[set[tuple[str, str]]], list[Any]]:
-        """Per record of ``person_id``: its (identifier type, value) pairs, and its state.
-
-        Cached per person (the index changes only in ``add_records``, which clears it):
-        decoding six identifier columns per answer was a tenth of a millisecond."""
-        cached = self._ids_cache.get(person_id)
-        if cached is not None:
-            return cached
-        rows = self.index.rows_of_person(person_id)
-        columns = [(c, self.index.coded[c].values(rows).tolist()) for c in IDENTIFIER_COLUMNS]
-        held = [
-            {(c, str(values[i])) for c, values in columns if values[i] is not None}
-            for i in range(len(rows))
-        ]
-        out = (held, self.index.coded["state"].values(rows).tolist())
-        if len(self._ids_cache) >= _IDS_CACHE_SIZE:
-            self._ids_cache.clear()
-        self._ids_cache[person_id] = out
-        return out
-
-    def _apart(self, row: dict[str, Any], person_id: str, gamma: list[int]) -> tuple[str, ...]:
-        """Identifiers of ``person_id``'s records that no chain of identifiers ties to the
-        subject's agreeing one, when those records also live in other states than the
-        agreeing ones: the person joins separately identified records on biographic
-        agreement (issue 11: a citizen's SID record merged with a stranger's FIN and
-        FBI-number records). Values one typo apart count as tied."""
-        held, states = self._identified(person_id)
-        if len(held) < 2:
-            return ()
-        reached = {
-            (c, str(row[c]))
-            for c, at in zip(IDENTIFIER_COLUMNS, _ID_POSITIONS, strict=True)
-            if gamma[at] == _EXACT
-        }
-        inside = [False] * len(held)
-        changed = True
-        while changed:
-            changed = False
-            for i, ids in enumerate(held):
-                if not inside[i] and ids and _tied(ids, reached):
-                    inside[i] = True
-                    reached |= ids
-                    changed = True
-        outside = [i for i, ids in enumerate(held) if ids and not inside[i]]
-        if not outside:
-            return ()
-        near = {states[i] for i in range(len(held)) if inside[i] and states[i] is not None}
-        far = {states[i] for i in outside if states[i] is not None}
-        if not near or not far or not near.isdisjoint(far):
-            return ()  # one place of life: a person's records under several identifiers
-        return tuple(sorted({c for i in outside for c, _ in held[i]}))
-
-    def _contradicted(self, row: dict[str, Any], person_id: str) -> tuple[str, ...]:
-        """Identifier types the subject gives that differ beyond a typo from a value any
-        record of ``person_id`` holds (all its records, not only the candidates)."""
-        given = [c for c in IDENTIFIER_COLUMNS if row.get(c)]
-        if not given:
-            return ()
-        held, _ = self._identified(person_id)
-        out: list[str] = []
-        for column in given:
-            mine = str(row[column])
-            for ids in held:
-                if any(
-                    c == column and v != mine and DamerauLevenshtein.distance(mine, v) > 1
-                    for c, v in ids
-                ):
-                    out.append(column)
-                    break
-        return tuple(out)
-
     def _name_expected(self, tf_s: float, tf_f: float) -> float:
         """N · tf(surname) · tf(forename): same-name records expected by chance."""
         n = len(self.index)
@@ -529,35 +298,6 @@ class Resolver:
         if math.isnan(tf_f):
             tf_f = 1.0 / max(n, 1)
         return float(n * tf_s * tf_f)
-
-    def _explain(
-        self, gamma: np.ndarray[Any, Any], weights: np.ndarray[Any, Any], decisive: str | None
-    ) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = [
-            {"field": "prior", "comparison": "prior (two random records match)",
-             "weight": round(self.model.prior_weight, 4)}
-        ]  # fmt: skip
-        levels: list[int] = gamma.tolist()
-        weight_of: list[float] = weights.tolist()
-        for c, comparison in enumerate(COMPARISONS):
-            level = comparison.levels[levels[c]]
-            if level.kind == "null":
-                continue
-            label = level.label
-            if decisive and comparison.name == decisive and level.label == "exact":
-                label = "exact: biometric identity, decisive"
-            # The level's own weight and the term-frequency adjustment apart (added keys),
-            # so the waterfall can show both as Splink draws them.
-            level_weight = self.model.comparisons[comparison.name][levels[c]].log2_bf
-            items.append(
-                {
-                    "field": comparison.field,
-                    "comparison": label,
-                    "weight": round(weight_of[c], 4),
-                    "tf_adjustment": round(weight_of[c] - level_weight, 4),
-                }
-            )
-        return items
 
     def holders(self, column: str, value: str | None) -> list[str]:
         """Persons whose records carry exactly this identifier value (canonical form).
@@ -610,20 +350,8 @@ class Resolver:
             else:
                 person_ids.append(fresh_id(str(match_row["unique_id"])))
             self.index.add(table.iloc[[i]], [person_ids[-1]])
-            self._ids_cache.pop(person_ids[-1], None)
+            self.identifiers.forget(person_ids[-1])
         return person_ids
-
-
-def _score_of(
-    person: str, persons: Sequence[str], probabilities: list[float], order: list[int], link: Link
-) -> float:
-    """The probability of ``person`` among the ranked ``persons`` (the last of ``order``
-    naming it, as a map built over ``order`` keeps), else the link's."""
-    try:
-        at = persons.index(person)
-    except ValueError:
-        return link.match_probability
-    return probabilities[at] if at in order else link.match_probability
 
 
 def _known(code: int) -> int | None:
@@ -632,34 +360,8 @@ def _known(code: int) -> int | None:
 
 
 _POSITION = {c.name: i for i, c in enumerate(COMPARISONS)}
-#: Identifier comparisons, in model order (each compares the column of its name).
-IDENTIFIER_COLUMNS: tuple[str, ...] = tuple(
-    c.name for c in COMPARISONS if c.name in IDENTIFIER_COMPARISONS
-)
-_ID_POSITIONS = [_POSITION[c] for c in IDENTIFIER_COLUMNS]
-_EXACT = 1  # identifier comparisons: level 1 is exact
-#: Persons whose identifiers ``Resolver._identified`` keeps decoded (≈ 1 KB each).
-_IDS_CACHE_SIZE = 100_000
 #: Date-of-birth levels that count as agreement (clerical variants of one date).
 _DOB_AGREES = frozenset({"exact", "partial date agrees", "day and month swapped", TYPO_LABEL})
-
-
-def _tied(ids: set[tuple[str, str]], reached: set[tuple[str, str]]) -> bool:
-    """Some identifier of ``ids`` equals, or is one typo from, one of ``reached``."""
-    if not ids.isdisjoint(reached):
-        return True
-    return any(
-        c == d and DamerauLevenshtein.distance(v, w) <= 1 for c, v in ids for d, w in reached
-    )
-
-
-def _shared(gamma: list[list[int]], best: int) -> tuple[str, ...]:
-    """Identifier types on which ``best`` agrees exactly and so does another person."""
-    return tuple(
-        name
-        for name, c in zip(IDENTIFIER_COLUMNS, _ID_POSITIONS, strict=True)
-        if gamma[best][c] == _EXACT and sum(1 for g in gamma if g[c] == _EXACT) > 1
-    )
 
 
 def _label(gamma: list[int], name: str) -> str:
@@ -676,19 +378,3 @@ def _unbox(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     return value
-
-
-def _needs_review(decision: Decision, linked: bool, high: int, apart: bool) -> bool:
-    """Whether an analyst must settle the identity before any answer leaves.
-
-    A link, two persons at or above PROBABLE, or identified records that fall apart mean
-    "which person is the subject?" — unless fingerprints answered it. With a decisive
-    FIN the subject *is* the FIN's person; the linked or close persons are only maybe
-    more records of the same person, and those reach the status engine as ``possible``
-    and are read in the safe direction (a citizenship or lawful-status sign there routes
-    to review; a conviction or order there is never a ground), so they need no analyst
-    of their own. Measured on the otherworld: see bench/README.md (identity safety).
-    """
-    if decision.person_id is None or decision.basis is IdentityBasis.BIOMETRIC:
-        return False
-    return linked or high >= 2 or apart
