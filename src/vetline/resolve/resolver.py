@@ -122,7 +122,7 @@ class Resolver:
         keys: list[str] | IndexI32
         if persons is None:
             # grouped by person code; an id decoded only when read (``aggregate``)
-            keys = np.take(owner.codes, rows)
+            keys = owner.codes[rows]
             code_of = owner.code_of
             ranked = aggregate(
                 scores, keys, self.model.prior_weight, owner.decode, lambda p: _known(code_of(p))
