@@ -23,6 +23,7 @@ from vetline.status.history import (
     PersonHistory,
     Record,
     StatusRec,
+    key_date,
 )
 
 #: Birthplaces that make a person a U.S. citizen at birth (PR, GU, VI, MP by statute) or a
@@ -30,25 +31,6 @@ from vetline.status.history import (
 US_BIRTHPLACES: frozenset[str] = frozenset({"US", "PR", "GU", "VI", "MP", "AS", "UM"})
 
 R = TypeVar("R", bound=Record)
-
-
-def key_date(rec: Record) -> DateSpan | None:
-    """The date a record's event happened (used to order and to cut at ``as_of``)."""
-    if isinstance(rec, StatusRec):
-        return rec.start
-    if isinstance(rec, EntryExitRec):
-        return rec.when
-    if isinstance(rec, EncounterRec):
-        return rec.when or rec.outcome_date
-    if isinstance(rec, CourtRec):
-        return rec.decision_date or rec.proceeding_date
-    if isinstance(rec, CriminalRec):
-        return rec.arrest_date or rec.disposition_date
-    if isinstance(rec, CustodyRec):
-        return rec.booking_date
-    if isinstance(rec, NoticeRec):
-        return rec.issued
-    return None
 
 
 def _by_as_of(records: Iterable[R], as_of: date) -> tuple[R, ...]:
@@ -84,6 +66,23 @@ class Facts:
 
     @classmethod
     def of(cls, history: PersonHistory, as_of: date) -> Facts:
+        latest = history.latest_event
+        if latest is None or latest <= as_of:
+            # nothing happened after ``as_of``: every record is kept, in order (the
+            # common case, and the filter below is ~nine passes over the records)
+            return cls(
+                as_of=as_of,
+                status=history.status,
+                entry_exit=history.entry_exit,
+                encounters=history.encounters,
+                court=history.court,
+                criminal=history.criminal,
+                custody=history.custody,
+                interpol=history.interpol,
+                warrants=history.warrants,
+                records=history.records,
+                history=history,
+            )
         return cls(
             as_of=as_of,
             status=_by_as_of(history.status, as_of),

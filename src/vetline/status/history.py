@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any, TypeVar
 
 from vetline.errors import BadInput
@@ -105,6 +106,25 @@ class NoticeRec(Record):
     kind: str | None  # notice_type or warrant_type
     issued: DateSpan | None
     active: bool  # warrants: warrant_state ACTIVE; notices: always True
+
+
+def key_date(rec: Record) -> DateSpan | None:
+    """The date a record's event happened (used to order and to cut at ``as_of``)."""
+    if isinstance(rec, StatusRec):
+        return rec.start
+    if isinstance(rec, EntryExitRec):
+        return rec.when
+    if isinstance(rec, EncounterRec):
+        return rec.when or rec.outcome_date
+    if isinstance(rec, CourtRec):
+        return rec.decision_date or rec.proceeding_date
+    if isinstance(rec, CriminalRec):
+        return rec.arrest_date or rec.disposition_date
+    if isinstance(rec, CustodyRec):
+        return rec.booking_date
+    if isinstance(rec, NoticeRec):
+        return rec.issued
+    return None
 
 
 #: Texts that mean "no value" (compared lowered; each at most 4 letters).
@@ -383,6 +403,15 @@ class PersonHistory:
     @property
     def empty(self) -> bool:
         return not self.records
+
+    @cached_property
+    def latest_event(self) -> _dt.date | None:
+        """The latest first day of any record's event (``key_date``), ``None`` if none is
+        dated: ``Facts.of`` keeps every record as of any later day without filtering.
+        Computed once per history (a batch job's histories are remembered and assessed
+        again; the engine reads one several times per question)."""
+        days = [d.lo for r in self.records if (d := key_date(r)) is not None]
+        return max(days) if days else None
 
 
 @dataclass(frozen=True, slots=True)
