@@ -102,3 +102,23 @@ def test_facts_as_of_a_day_after_every_event_keep_every_record(day: date) -> Non
         assert getattr(facts, name) == kept
     assert len(facts.records) < len(history.records) or day >= date(2024, 5, 6)
     assert PersonHistory.from_rows([ROWS[-1]]).latest_event is None  # nothing dated
+
+
+@pytest.mark.parametrize("admitted", [True, False])
+@pytest.mark.parametrize("admission", [None, "2010-06-01"])
+def test_no_charge_no_ground_from_any_rule(
+    policy: Policy, admitted: bool, admission: str | None
+) -> None:
+    """``conviction_grounds`` returns at once without charges: what every rule would say."""
+    from vetline.status.grounds import (
+        DEPORTABILITY_RULES,
+        INADMISSIBILITY_RULES,
+        ChargeFacts,
+        Context,
+        conviction_grounds,
+    )
+
+    ctx = Context(policy.thresholds, parse_span(admission, "d"), AS_OF)
+    for rule in (*DEPORTABILITY_RULES, *INADMISSIBILITY_RULES):
+        assert rule.evaluate([], ctx) == []
+    assert conviction_grounds(ChargeFacts(), ctx, admitted) == ([], [])
