@@ -9,25 +9,15 @@ from datetime import date
 import pytest
 
 from vetline.errors import BadInput
+from vetline.status import history
 from vetline.status.dates import DateSpan
-from vetline.status.history import (
-    CourtRec,
-    CriminalRec,
-    CustodyRec,
-    EncounterRec,
-    EntryExitRec,
-    NoticeRec,
-    Record,
-    RecordRef,
-    StatusRec,
-    _builder,
-    parse_record,
-)
+from vetline.status.history import CriminalRec, Record, RecordRef, StatusRec, parse_record
 
 DAY = DateSpan(date(2020, 1, 2), date(2020, 1, 2), "2020-01-02")
+#: Every record class ``parse_record`` makes, and the key.
 CLASSES = [
-    RecordRef, Record, StatusRec, EntryExitRec, EncounterRec, CourtRec, CriminalRec,
-    CustodyRec, NoticeRec,
+    RecordRef, Record, StatusRec, history.EntryExitRec, history.EncounterRec,
+    history.CourtRec, CriminalRec, history.CustodyRec, history.NoticeRec,
 ]  # fmt: skip
 
 
@@ -36,7 +26,7 @@ def test_a_maker_makes_what_the_class_makes(cls: type) -> None:
     names = [f.name for f in fields(cls)]
     # a distinct value per field, so a field set from another's value would show
     values = [f"v{n}" for n in range(len(names))]
-    made = _builder(cls)(*values)
+    made = history._builder(cls)(*values)
     built = cls(**dict(zip(names, values, strict=True)))
     assert type(made) is cls
     assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
