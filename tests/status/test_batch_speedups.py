@@ -85,3 +85,40 @@ def test_a_date_parsed_once_is_the_same_span_and_a_bad_one_still_names_its_field
 def test_blank_markers_still_read_as_missing(blank: str) -> None:
     record = parse_record({**ROWS[1], "admission_class": blank})
     assert isinstance(record, EntryExitRec) and record.admission_class is None
+
+
+@pytest.mark.parametrize("day", [date(2013, 1, 1), date(2021, 2, 1), date(2024, 5, 6), AS_OF])
+def test_facts_as_of_a_day_after_every_event_keep_every_record(day: date) -> None:
+    """``Facts.of`` skips its filter when no record's event began after the day
+    (``PersonHistory.latest_event``): what it keeps is what the filter keeps."""
+    from vetline.status.facts import Facts, key_date
+
+    history = PersonHistory.from_rows(ROWS)
+    assert history.latest_event == date(2024, 5, 6)
+    facts = Facts.of(history, day)
+    for name in ("status", "entry_exit", "encounters", "court", "criminal", "custody",
+                 "interpol", "warrants", "records"):  # fmt: skip
+        kept = tuple(r for r in getattr(history, name) if (d := key_date(r)) is None or d.lo <= day)
+        assert getattr(facts, name) == kept
+    assert len(facts.records) < len(history.records) or day >= date(2024, 5, 6)
+    assert PersonHistory.from_rows([ROWS[-1]]).latest_event is None  # nothing dated
+
+
+@pytest.mark.parametrize("admitted", [True, False])
+@pytest.mark.parametrize("admission", [None, "2010-06-01"])
+def test_no_charge_no_ground_from_any_rule(
+    policy: Policy, admitted: bool, admission: str | None
+) -> None:
+    """``conviction_grounds`` returns at once without charges: what every rule would say."""
+    from vetline.status.grounds import (
+        DEPORTABILITY_RULES,
+        INADMISSIBILITY_RULES,
+        ChargeFacts,
+        Context,
+        conviction_grounds,
+    )
+
+    ctx = Context(policy.thresholds, parse_span(admission, "d"), AS_OF)
+    for rule in (*DEPORTABILITY_RULES, *INADMISSIBILITY_RULES):
+        assert rule.evaluate([], ctx) == []
+    assert conviction_grounds(ChargeFacts(), ctx, admitted) == ([], [])

@@ -38,7 +38,11 @@ Built = tuple[list[str], pa.Array, tuple[str, ...], bool]
 
 
 def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+    return _hash_bytes(text.encode())
+
+
+def _hash_bytes(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 class SharedIds(Mapping[str, int]):
@@ -47,6 +51,15 @@ class SharedIds(Mapping[str, int]):
 
     def __init__(self, ids: pa.Array, hashes: npt.NDArray[np.uint64]) -> None:
         self._ids, self._hashes = ids, hashes
+        # The ids' UTF-8 bytes and where each starts (views of the mapped file, no copy):
+        # an id is checked against its bytes, without making a pyarrow scalar (``as_py``).
+        # An array with nulls keeps ``as_py`` (a null is no id, an empty text may be one).
+        buffers = ids.buffers()
+        self._bytes: tuple[npt.NDArray[np.int64], memoryview] | None = None
+        if pa.types.is_large_string(ids.type) and ids.null_count == 0 and buffers[1] is not None:
+            at = np.frombuffer(buffers[1], dtype=np.int64)[ids.offset : ids.offset + len(ids) + 1]
+            # as unsigned bytes: a signed-byte view (pyarrow's) compares item by item
+            self._bytes = (at, memoryview(buffers[2] or b"").cast("B"))
 
     def __getitem__(self, record_id: str) -> int:
         row = self._row(record_id)
@@ -65,14 +78,21 @@ class SharedIds(Mapping[str, int]):
         from the last (was a second binary search for the end of the run)."""
         if not isinstance(record_id, str):
             return None
-        h = _hash(record_id)
+        wanted = record_id.encode()
+        h = _hash_bytes(wanted)
         hashes = self._hashes
         lo = int(hashes.searchsorted(np.uint64(h), "left"))
         hi, n = lo, len(hashes)
-        while hi < n and int(hashes[hi]) == h:
+        while hi < n and hashes.item(hi) == h:
             hi += 1
-        for row in range(hi - 1, lo - 1, -1):  # stable order: the last written first
-            if self._ids[row].as_py() == record_id:
+        if self._bytes is None:
+            for row in range(hi - 1, lo - 1, -1):  # stable order: the last written first
+                if self._ids[row].as_py() == record_id:
+                    return row
+            return None
+        at, data = self._bytes
+        for row in range(hi - 1, lo - 1, -1):  # the same order, compared as bytes
+            if data[at.item(row) : at.item(row + 1)] == wanted:
                 return row
         return None
 

@@ -30,6 +30,8 @@ CONDUCT_COLUMNS: Final[frozenset[str]] = frozenset(
 #: ``CONDUCT_COLUMNS`` as a tuple: a row is projected by looking these up (10 keys), not
 #: by walking all of its fields (a store row has ~25).
 _READ: Final[tuple[str, ...]] = tuple(sorted(CONDUCT_COLUMNS))
+#: The sources whose rows carry conduct (``source`` as ``_text`` gives it).
+_CONDUCT_SOURCES: Final[frozenset[str]] = frozenset({"CRIMINAL", "WARRANTS", "INTERPOL"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +85,13 @@ def conduct_of(rows: Iterable[Mapping[str, object]]) -> Conduct:
     warrants: list[Warrant] = []
     notices: list[date | None] = []
     for full in rows:
+        # ``source`` is a conduct column: read first, so only the rows of the sources
+        # below (a minority: most of a person's records are benefits, entries, custody)
+        # pay for the projection; what the others would give is nothing either way
+        source = _text(full, "source")
+        if source not in _CONDUCT_SOURCES:
+            continue
         row = {k: full[k] for k in _READ if k in full}  # the projection: nothing else
-        source = _text(row, "source")
         if source == "CRIMINAL" and _text(row, "disposition") == "CONVICTED":
             when = _date(row, "disposition_date") or _date(row, "arrest_date")
             convictions.append(

@@ -23,6 +23,7 @@ from vetline.status.history import (
     PersonHistory,
     Record,
     StatusRec,
+    key_date,
 )
 
 #: Birthplaces that make a person a U.S. citizen at birth (PR, GU, VI, MP by statute) or a
@@ -32,26 +33,11 @@ US_BIRTHPLACES: frozenset[str] = frozenset({"US", "PR", "GU", "VI", "MP", "AS", 
 R = TypeVar("R", bound=Record)
 
 
-def key_date(rec: Record) -> DateSpan | None:
-    """The date a record's event happened (used to order and to cut at ``as_of``)."""
-    if isinstance(rec, StatusRec):
-        return rec.start
-    if isinstance(rec, EntryExitRec):
-        return rec.when
-    if isinstance(rec, EncounterRec):
-        return rec.when or rec.outcome_date
-    if isinstance(rec, CourtRec):
-        return rec.decision_date or rec.proceeding_date
-    if isinstance(rec, CriminalRec):
-        return rec.arrest_date or rec.disposition_date
-    if isinstance(rec, CustodyRec):
-        return rec.booking_date
-    if isinstance(rec, NoticeRec):
-        return rec.issued
-    return None
-
-
-def _by_as_of(records: Iterable[R], as_of: date) -> tuple[R, ...]:
+def _by_as_of(records: tuple[R, ...], as_of: date | None) -> tuple[R, ...]:
+    """The records whose event had begun by ``as_of`` (undated ones too); all of them,
+    the very tuple, when ``as_of`` is ``None`` (``Facts.of``: none began later)."""
+    if as_of is None:
+        return records
     out = []
     for r in records:
         d = key_date(r)
@@ -84,17 +70,21 @@ class Facts:
 
     @classmethod
     def of(cls, history: PersonHistory, as_of: date) -> Facts:
+        latest = history.latest_event
+        # nothing happened after ``as_of`` (the common case): every record is kept, in
+        # order, without the filter's pass over each kind (``cut`` None)
+        cut = None if latest is None or latest <= as_of else as_of
         return cls(
             as_of=as_of,
-            status=_by_as_of(history.status, as_of),
-            entry_exit=_by_as_of(history.entry_exit, as_of),
-            encounters=_by_as_of(history.encounters, as_of),
-            court=_by_as_of(history.court, as_of),
-            criminal=_by_as_of(history.criminal, as_of),
-            custody=_by_as_of(history.custody, as_of),
-            interpol=_by_as_of(history.interpol, as_of),
-            warrants=_by_as_of(history.warrants, as_of),
-            records=_by_as_of(history.records, as_of),
+            status=_by_as_of(history.status, cut),
+            entry_exit=_by_as_of(history.entry_exit, cut),
+            encounters=_by_as_of(history.encounters, cut),
+            court=_by_as_of(history.court, cut),
+            criminal=_by_as_of(history.criminal, cut),
+            custody=_by_as_of(history.custody, cut),
+            interpol=_by_as_of(history.interpol, cut),
+            warrants=_by_as_of(history.warrants, cut),
+            records=_by_as_of(history.records, cut),
             history=history,
         )
 

@@ -402,6 +402,10 @@ def conviction_grounds(
     charges: ChargeFacts, ctx: Context, admitted: bool
 ) -> tuple[list[Ground], list[Ground]]:
     """(grounds from convictions, grounds that would arise if pending charges were convictions)."""
+    if not charges.convictions and not charges.pending:
+        # most persons: every rule needs a charge to find a ground (the marijuana rule
+        # a count above its threshold, which is at least 0), so none runs for nothing
+        return [], []
     rules = DEPORTABILITY_RULES if admitted else INADMISSIBILITY_RULES
     actual = _merge([g for r in rules for g in r.evaluate(charges.convictions, ctx)])
     if not charges.pending:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from vetline.status.facts import Facts, key_date
+from vetline.status.facts import Facts
 from vetline.status.history import (
     CourtRec,
     CriminalRec,
@@ -14,6 +14,7 @@ from vetline.status.history import (
     NoticeRec,
     Record,
     StatusRec,
+    key_date,
 )
 from vetline.status.result import TimelineEvent
 
