@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -59,33 +57,3 @@ def test_unit_of_work_rolls_back_unless_committed(database: Database) -> None:
         seqs = list(uow.session.scalars(select(AuditEvent.seq)))
     assert count == 1
     assert seqs == [1]  # the rolled-back append left no gap in the chain
-
-
-def test_sqlite_reads_the_database_file_through_a_memory_map(sqlite_database_url: str) -> None:
-    """Every SQLite connection maps the file (fewer ``pread`` calls after another worker's
-    write emptied its page cache, bench/README.md round 8), and a row another connection
-    committed is read through the map like any other: the map changes how pages are read,
-    never which."""
-    from vetline.db.engine import SQLITE_MMAP_BYTES
-
-    first, second = Database.from_url(sqlite_database_url), Database.from_url(sqlite_database_url)
-    try:
-        with first.engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == SQLITE_MMAP_BYTES
-        with second.engine.connect() as conn:  # a page cache filled before the write
-            before = conn.execute(select(func.count()).select_from(AuditEvent)).scalar()
-        with UnitOfWork(first, Actor(user_id=None, username="test"), write=True) as uow:
-            uow.audit("TEST_EVENT")
-            uow.commit()
-        for _ in range(2):  # checkpointed into the file or still in the WAL: the same rows
-            with second.engine.connect() as conn:
-                after = conn.execute(select(func.count()).select_from(AuditEvent)).scalar()
-            assert after == (before or 0) + 1
-            raw = sqlite3.connect(sqlite_database_url.removeprefix("sqlite:///"))
-            try:  # outside any transaction (SQLAlchemy's connection begins one)
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                raw.close()
-    finally:
-        first.dispose()
-        second.dispose()

@@ -26,12 +26,6 @@ from vetline.errors import BadInput
 from vetline.settings import sqlite_url
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
-#: Bytes of the database file SQLite reads through a memory map instead of ``pread``.
-#: Why: WAL mode empties a connection's page cache whenever another connection wrote,
-#: and ``vetline serve``'s workers write in turn, so every desk transaction read its pages
-#: again — some seventy ``pread`` calls per transaction (issue 18, bench/README.md round 8).
-#: Reads only: every write still goes through the WAL and its fsync, as before.
-SQLITE_MMAP_BYTES = 1 << 30
 SUPPORTED_DRIVERS = ("sqlite", "postgresql+psycopg")
 READ_ONLY_OPTION = "vetline_read_only"
 
@@ -79,7 +73,6 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
