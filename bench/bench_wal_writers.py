@@ -1,0 +1,86 @@
+"""SQLite's own cost of a desk-like write transaction: CPU per transaction by b-trees
+touched, writer processes and ``mmap_size`` (issue 18 goal 1, bench/README.md round 8).
+
+Why: over HTTP on a shared machine the desk's CPU per IAQ moves by a millisecond from run
+to run, more than any change to the writer; here only SQLite works. ``--writers`` processes
+(``vetline serve``'s workers) write one WAL database in turn with ``synchronous=FULL`` and
+``BEGIN IMMEDIATE``; each transaction reads and inserts one row in each of ``--tables``
+tables carrying ``--indexes`` indexes besides their key's (the desk's transaction
+touches some 40 b-trees); CPU is each process's user + system time per transaction,
+averaged over the writers.
+
+    .venv/bin/python bench/bench_wal_writers.py [--tables 8] [--indexes 4] [--writers 2]
+        [--transactions 1500] [--mmap 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import sqlite3
+import tempfile
+import uuid
+from pathlib import Path
+
+ROW_BODY = "x" * 300
+
+
+def _setup(path: Path, tables: int, indexes: int) -> None:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    for t in range(tables):
+        columns = "".join(f"c{i} TEXT, " for i in range(indexes))
+        db.execute(f"CREATE TABLE t{t} (id TEXT PRIMARY KEY, {columns}body TEXT)")
+        for i in range(indexes):
+            db.execute(f"CREATE INDEX t{t}_c{i} ON t{t}(c{i})")
+    db.close()
+
+
+def _write(path: Path, args: argparse.Namespace, out: multiprocessing.Queue[float]) -> None:
+    db = sqlite3.connect(path, isolation_level=None, timeout=30)
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute(f"PRAGMA mmap_size={args.mmap}")
+    marks = ",".join("?" * (args.indexes + 2))
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    for n in range(args.transactions):
+        db.execute("BEGIN IMMEDIATE")
+        for t in range(args.tables):
+            key = uuid.uuid4().hex
+            db.execute(f"SELECT count(*) FROM t{t} WHERE id = ?", (key,)).fetchone()
+            values = [key, *(f"{n:08d}{uuid.uuid4().hex[: 4 + i]}" for i in range(args.indexes))]
+            db.execute(f"INSERT INTO t{t} VALUES ({marks})", (*values, ROW_BODY))
+        db.execute("COMMIT")
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    db.close()
+    used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    out.put(used * 1000 / args.transactions)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tables", type=int, default=8)
+    parser.add_argument("--indexes", type=int, default=4)
+    parser.add_argument("--writers", type=int, default=2)
+    parser.add_argument("--transactions", type=int, default=1500)
+    parser.add_argument("--mmap", type=int, default=0, help="PRAGMA mmap_size, bytes")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "wal.db"
+        _setup(path, args.tables, args.indexes)
+        context = multiprocessing.get_context("spawn")
+        out: multiprocessing.Queue[float] = context.Queue()
+        writers = [context.Process(target=_write, args=(path, args, out))
+                   for _ in range(args.writers)]  # fmt: skip
+        for writer in writers:
+            writer.start()
+        per_writer = [out.get() for _ in writers]
+        for writer in writers:
+            writer.join()
+    trees = args.tables * (args.indexes + 2)  # the table, its key's index, the indexes
+    print(f"{args.writers} writer(s), {trees} b-trees, mmap {args.mmap}: "
+          f"{sum(per_writer) / len(per_writer):.3f} ms CPU per transaction")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
