@@ -191,8 +191,11 @@ def test_safety_properties(
     if Flag.POSSIBLE_US_CITIZEN in result.flags or result.status.code in CITIZEN_STATUSES:
         assert action not in ENFORCEMENT_ACTIONS
         assert assessment is not Assessment.REMOVABLE
-    if action in ENFORCEMENT_ACTIONS:
+    if action is Action.CONDITIONAL_REFERRAL:  # an LPR removable only if convicted (§4)
+        assert assessment is Assessment.REMOVABLE_IF_CONVICTED
+    elif action in ENFORCEMENT_ACTIONS:
         assert assessment is Assessment.REMOVABLE
+    if action in ENFORCEMENT_ACTIONS:
         assert match in {MatchLevel.POSITIVE, MatchLevel.PROBABLE}
         assert Flag.PROTECTED_STATUS not in result.flags
     if action is Action.DETAINER:
