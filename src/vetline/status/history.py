@@ -212,6 +212,8 @@ def _builder(cls: type[R]) -> Callable[..., R]:
     ~40 % of the cost. Only for these slotted record classes, which have no
     ``__post_init__``, no default factories and no validation in ``__init__``
     (``tests/status/test_history_typing.py`` checks each maker against its class)."""
+    if hasattr(cls, "__post_init__"):  # its checks would be skipped: refuse, loudly
+        raise TypeError(f"{cls.__name__} has __post_init__: construct it normally")
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     setters = {f"_set_{n}": getattr(cls, n).__set__ for n in names}
     body = "".join(f"    _set_{n}(made, {n})\n" for n in names)
