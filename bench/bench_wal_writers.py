@@ -41,6 +41,7 @@ def _write(path: Path, args: argparse.Namespace, out: multiprocessing.Queue[floa
     db = sqlite3.connect(path, isolation_level=None, timeout=30)
     db.execute("PRAGMA synchronous=FULL")
     db.execute(f"PRAGMA mmap_size={args.mmap}")
+    db.execute(f"PRAGMA wal_autocheckpoint={args.autocheckpoint}")
     marks = ",".join("?" * (args.indexes + 2))
     before = resource.getrusage(resource.RUSAGE_SELF)
     for n in range(args.transactions):
@@ -64,6 +65,8 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--transactions", type=int, default=1500)
     parser.add_argument("--mmap", type=int, default=0, help="PRAGMA mmap_size, bytes")
+    parser.add_argument("--autocheckpoint", type=int, default=1000,
+                        help="PRAGMA wal_autocheckpoint, pages (SQLite's default 1000)")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "wal.db"
@@ -78,7 +81,8 @@ def main() -> None:
         for writer in writers:
             writer.join()
     trees = args.tables * (args.indexes + 2)  # the table, its key's index, the indexes
-    print(f"{args.writers} writer(s), {trees} b-trees, mmap {args.mmap}: "
+    print(f"{args.writers} writer(s), {trees} b-trees, mmap {args.mmap}, "
+          f"autocheckpoint {args.autocheckpoint}: "
           f"{sum(per_writer) / len(per_writer):.3f} ms CPU per transaction")  # fmt: skip
 
 
