@@ -34,13 +34,11 @@ import asyncio
 import json
 import logging
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
-import orjson
 from sqlalchemy import select
 
 from vetline.audit.events import EventType, Outcome
@@ -48,22 +46,20 @@ from vetline.audit.writer import CarriedEvents
 from vetline.auth.errors import Forbidden, NotFound
 from vetline.auth.principal import Principal
 from vetline.auth.roles import RowScope, ScopeKind
-from vetline.db.base import parse_utc_iso, utc_iso, utcnow
+from vetline.db.base import utcnow
 from vetline.db.batch import GroupCommit
 from vetline.db.engine import Database
 from vetline.db.uow import Actor, UnitOfWork
-from vetline.desk.iaq import IAQ
 from vetline.desk.iar_model import IAR
 from vetline.desk.intake import Form, Intake, accept
 from vetline.desk.ori import AgencyDirectory, shipped_agencies
 from vetline.desk.problems import InvalidQuery
-from vetline.desk.service import store
-from vetline.desk.service.iar import Header, assemble, interim, match_part
+from vetline.desk.service import reading, store
+from vetline.desk.service.hook import AnsweredHook
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
-from vetline.desk.service.question import question_of
-from vetline.desk.service.submission import Submission, typed_view
-from vetline.desk.service.triage import triage
+from vetline.desk.service.submission import Submission
+from vetline.desk.service.working import new_row, stored_submission, work_out_row
 from vetline.desk.service.writing import (
     OBJECT_TYPE,
     QUEUE,
@@ -77,7 +73,7 @@ from vetline.desk.service.writing import (
     write_answered,
 )
 from vetline.errors import BadInput
-from vetline.person import PersonLookup, work_out
+from vetline.person import PersonLookup
 from vetline.status import Policy
 
 __all__ = [
@@ -95,40 +91,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 #: A well-formed ORI for the warm-up query (never stored).
 WARM_UP_ORI = "CA0194200"
-
-
-class AnsweredHook(Protocol):
-    """A port for whoever acts on finalised IARs (the vetting centre's case intake).
-
-    ``wants`` is asked first, on the desk's own path, and must be cheap and pure; only
-    when it says yes is the hook called, after the IAR is committed (outside the desk's
-    transaction: a failing hook never takes back an IAR already sent). ``answered``, when
-    the desk has it (an automatic answer it has just written), is the stored row and the
-    person core's ``Outcome`` the IAR was built from: the same working-out, so the hook
-    need not read the row back nor work the query out again (issue 18: that doubled the
-    CPU of an actionable IAQ). ``iar`` is the typed IAR (``vetline.desk.iar_model``).
-    ``in_transaction`` comes first, for the desk's automatic answers: what the hook does
-    there is durable with the IAR, in the same commit (issue 18 goal 1: a second
-    transaction per IAQ after the commit was the largest cost outside the person core).
-    """
-
-    def wants(self, query_type: str, iar: IAR) -> bool: ...
-
-    def in_transaction(self, uow: UnitOfWork, answered: Sequence[Answered]) -> set[str]:
-        """Act on ``answered`` (jobs the hook wants, just inserted) inside the desk's own
-        group-commit transaction, before its commit; the query ids acted on. The desk
-        runs it under a savepoint (``UnitOfWork.savepoint``): when it raises, its
-        statements and audit events are undone and the IARs written without it. The
-        jobs not returned go to ``__call__`` after the commit."""
-        ...
-
-    def __call__(
-        self,
-        query_id: str,
-        query_type: str,
-        iar: IAR,
-        answered: Answered | None = None,
-    ) -> None: ...
 
 
 class DeskUnavailable(Exception):
@@ -408,36 +370,8 @@ class DeskService:
             uow.commit()
 
     def _new_row(self, intake: Intake, received: datetime) -> DeskQuery:
-        """The query's row as received (not yet added to any session)."""
-        iaq = intake.iaq
-        iaq_id = iaq.iaq_id or f"Q{uuid.uuid4().hex[:15].upper()}"
-        canonical = store.canonical_json({**iaq.to_json(), "iaq_id": iaq_id})
-        how = triage(iaq)
-        route = intake.routing.route
-        return DeskQuery(
-            id=store.new_id(),
-            iaq_id=iaq_id,
-            ori=iaq.ori,
-            query_type=iaq.query_type.value,
-            form=intake.form.value,
-            state=QueryState.RECEIVED.value,
-            iaq_json=canonical,
-            iaq_hash=store.digest(canonical),
-            iaq_raw=intake.text or None,
-            intake_json=store.canonical_json(
-                {
-                    "flags": intake.flags,
-                    "notes": intake.notes,
-                    "routing_basis": intake.routing.basis,
-                }
-            ),
-            aor=route.aor_code if route else None,
-            field_office=route.field_office if route else None,
-            priority=how.priority,
-            received_at=utc_iso(received),
-            due_at=utc_iso(received + how.due_in),
-            iar_id=store.new_id(),
-        )
+        """The query's row as received (``working.new_row``)."""
+        return new_row(intake, received)
 
     def _resubmitted(
         self, found: DeskQuery, row: DeskQuery, actor: Actor, carried: CarriedEvents | None
@@ -462,7 +396,7 @@ class DeskService:
                 details={"query_id": found.id, "iaq_id": found.iaq_id, "resubmission": True},
             )  # fmt: skip
             uow.commit()
-        return _submission(found, created=False)
+        return stored_submission(found, created=False)
 
     def _winner(
         self, row: DeskQuery, actor: Actor | None = None, carried: CarriedEvents | None = None
@@ -497,7 +431,7 @@ class DeskService:
             if query is None:
                 raise NotFound.of("query", query_id)
             if query.state != QueryState.RECEIVED:
-                return _submission(query, created)
+                return stored_submission(query, created)
             uow.session.expunge(query)  # keep its loaded values past this read-only unit
         worked = self._work_out(query, self.lookup())
         with self.uow(actor, write=True) as uow:
@@ -506,7 +440,7 @@ class DeskService:
                 uow.rollback()
                 again = store.get(uow, query_id)
                 assert again is not None
-                return _submission(again, created)
+                return stored_submission(again, created)
             record(uow, query, worked, version=None)
             uow.commit()
         if self._wanted(query.query_type, worked):
@@ -515,64 +449,8 @@ class DeskService:
 
     def _work_out(self, query: DeskQuery, lookup: PersonLookup, intake: Intake | None = None
                   ) -> Worked:  # fmt: skip
-        """Resolve, assess and decide the RECEIVED ``query``: the IAR and the row's new values.
-
-        Reads only (the index, the records, the policy): no transaction is open meanwhile.
-        ``intake``: the query as just accepted (else read back from the stored row).
-        """
-        if intake is not None:
-            iaq, flags, notes = intake.iaq, tuple(intake.flags), tuple(intake.notes)
-            if iaq.iaq_id != query.iaq_id:  # the id the desk gave a query sent without one
-                iaq = iaq.model_copy(update={"iaq_id": query.iaq_id})
-        else:
-            iaq = IAQ.model_validate_json(query.iaq_json)
-            stored = json.loads(query.intake_json)
-            flags, notes = tuple(stored["flags"]), tuple(stored["notes"])
-        received = parse_utc_iso(query.received_at)
-        outcome = work_out(question_of(iaq), lookup, received=received.date(), policy=self.policy)
-        found, result, decision = outcome.found, outcome.assessment, outcome.decision
-        level = found.resolution.level
-        now = self.clock()
-        header = Header(
-            iar_id=query.iar_id or store.new_id(),
-            iaq_id=query.iaq_id,
-            received_at=query.received_at,
-            responded_at=utc_iso(now),
-            routing={"aor": query.aor, "field_office": query.field_office},
-            intake_flags=flags,
-            notes=notes,
-        )
-        engine = result.to_iar_dict()
-        assessed = engine if decision.automatic else interim(engine, decision.agency_reasons)
-        state = QueryState.ANSWERED if decision.automatic else QueryState.QUEUED
-        made = assemble(
-            header, match_part(found.resolution, possible=found.possible_records), assessed,
-            decision.answer, state=state.name, iaq=iaq,
-        )  # fmt: skip
-        elapsed = int((now - received).total_seconds() * 1000)
-        document = made.document  # the one JSON form: stored, and sent by the API
-        iar_json = store.document_json(document)
-        values = {
-            "iar_id": header.iar_id,
-            "responded_at": header.responded_at,
-            "answered_at": header.responded_at if decision.automatic else None,
-            "response_ms": elapsed if decision.automatic else None,
-            "automatic": decision.automatic,
-            "match_level": level.value,
-            "person_id": found.resolution.person_id,
-            "queue_reasons": json.dumps(list(decision.queue_reasons)),
-            "draft_json": store.document_json(outcome.draft()),
-            "iar_json": iar_json,
-        }
-        event = {
-            "iar_id": header.iar_id, "automatic": decision.automatic,
-            "match_level": level.value, "person_id": found.resolution.person_id,
-            "status": document["status"]["code"], "flags": document["flags"],
-            "answer": decision.answer.result, "queue_reasons": list(decision.queue_reasons),
-            "aor": query.aor, "possible_person_ids": outcome.possible_ids,
-            "possible_unread": list(found.possible_unread),
-        }  # fmt: skip
-        return Worked(state, made.iar, iar_json, values, event, outcome, document)
+        """``working.work_out_row`` on the desk's policy and clock (reads only)."""
+        return work_out_row(query, lookup, policy=self.policy, clock=self.clock, intake=intake)
 
     def recover(self, actor: Actor | None = None) -> int:
         """Answer every query left RECEIVED by a crash; returns how many."""
@@ -594,63 +472,14 @@ class DeskService:
     def get_iar(self, iar_id: str, actor: Actor, scope: RowScope) -> IAR:
         """The current IAR ``iar_id`` if the caller's scope covers it (else ``NotFound``)."""
         with self.uow(actor, write=True) as uow:
-            query = uow.session.scalar(store.visible(scope).where(DeskQuery.iar_id == iar_id))
-            if query is None or query.iar_json is None:
-                raise NotFound.of("iar", iar_id)
-            uow.audit(
-                EventType.IAR_VIEWED, object_type="iar", object_id=iar_id,
-                requesting_ori=query.ori,
-            )  # fmt: skip
-            uow.commit()
-            return typed_view(IAR.model_validate_json(query.iar_json), scope)
+            return reading.get_iar(uow, iar_id, scope)
 
     def iaq_as_sent(self, iar_id: str, actor: Actor, scope: RowScope) -> tuple[str, str] | None:
-        """The query ``iar_id`` answers, exactly as its agency sent it, and its form
-        (``json`` or ``nlets``): the agency's own words beside the answer. ``None`` for rows
-        stored before the desk kept the text; ``NotFound`` outside the caller's scope."""
+        """The query ``iar_id`` answers as its agency sent it, and its form (``reading``)."""
         with self.uow(actor, read_only=True) as uow:
-            row = uow.session.execute(
-                store.visible(scope)
-                .with_only_columns(DeskQuery.iaq_raw, DeskQuery.form)
-                .where(DeskQuery.iar_id == iar_id)
-            ).first()
-            if row is None:
-                raise NotFound.of("iar", iar_id)
-            return None if row.iaq_raw is None else (row.iaq_raw, row.form or "json")
+            return reading.iaq_as_sent(uow, iar_id, scope)
 
     def list_iars(self, actor: Actor, scope: RowScope, limit: int = 100) -> list[dict[str, Any]]:
         """The caller's most recent queries with their state (scope applied in the query)."""
         with self.uow(actor, read_only=True) as uow:
-            # The listed columns only (not the draft and IAR documents: kilobytes a row).
-            listed = store.visible(scope).with_only_columns(
-                DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id, DeskQuery.ori,
-                DeskQuery.query_type, DeskQuery.state, DeskQuery.received_at,
-                DeskQuery.responded_at, DeskQuery.aor, DeskQuery.iaq_json,
-            )  # fmt: skip
-            rows = uow.session.execute(
-                listed.order_by(DeskQuery.received_at.desc()).limit(max(1, min(limit, 500)))
-            ).all()
-            staff = scope.kind in (ScopeKind.ALL, ScopeKind.OWN_AOR)
-            return [
-                {
-                    "iar_id": q.iar_id, "iaq_id": q.iaq_id, "ori": q.ori,
-                    "query_type": q.query_type, "state": q.state.upper(),
-                    "received_at": q.received_at, "responded_at": q.responded_at,
-                    "aor": q.aor, "subject_name": _subject_name(q.iaq_json),
-                    # ICE staff work the queue by query id (either id opens the item)
-                    **({"query_id": q.id} if staff else {}),
-                }
-                for q in rows
-            ]  # fmt: skip
-
-
-def _subject_name(iaq_json: str) -> str:
-    """``LAST, FIRST MIDDLE`` of a stored query: the agency finds its queries by name."""
-    subject = orjson.loads(iaq_json).get("subject") or {}  # a list of 500: orjson, 3x faster
-    first = " ".join(p for p in (subject.get("first_name"), subject.get("middle_name")) if p)
-    return ", ".join(p for p in (subject.get("last_name"), first) if p)
-
-
-def _submission(query: DeskQuery, created: bool) -> Submission:
-    iar = IAR.model_validate_json(query.iar_json) if query.iar_json else None
-    return Submission(query.id, QueryState(query.state), iar, created)
+            return reading.list_iars(uow, scope, limit)
