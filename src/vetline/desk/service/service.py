@@ -31,50 +31,36 @@ compare-and-set.
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
-import threading
-from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
-
 from vetline.audit.events import EventType, Outcome
 from vetline.audit.writer import CarriedEvents
-from vetline.auth.errors import Forbidden, NotFound
+from vetline.auth.errors import Forbidden
 from vetline.auth.principal import Principal
 from vetline.auth.roles import RowScope, ScopeKind
-from vetline.db.base import utcnow
-from vetline.db.batch import GroupCommit
-from vetline.db.engine import Database
-from vetline.db.uow import Actor, UnitOfWork
+from vetline.db.uow import Actor
 from vetline.desk.iar_model import IAR
 from vetline.desk.intake import Form, Intake, accept
-from vetline.desk.ori import AgencyDirectory, shipped_agencies
 from vetline.desk.problems import InvalidQuery
 from vetline.desk.service import reading, store
+from vetline.desk.service.answering import DeskAnswering, DeskUnavailable
 from vetline.desk.service.hook import AnsweredHook
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
 from vetline.desk.service.submission import Submission
-from vetline.desk.service.working import new_row, stored_submission, work_out_row
+from vetline.desk.service.working import stored_submission
 from vetline.desk.service.writing import (
     OBJECT_TYPE,
     QUEUE,
     Answered,
     CredentialChanged,
     Duplicate,
-    Stored,
     Worked,
     received_event,
-    record,
-    write_answered,
 )
 from vetline.errors import BadInput
-from vetline.person import PersonLookup
-from vetline.status import Policy
 
 __all__ = [
     "OBJECT_TYPE",
@@ -88,93 +74,10 @@ __all__ = [
     "Worked",
 ]
 
-log = logging.getLogger(__name__)
-#: A well-formed ORI for the warm-up query (never stored).
-WARM_UP_ORI = "CA0194200"
 
-
-class DeskUnavailable(Exception):
-    """The person index cannot be used (not built yet): queries are kept, not answered."""
-
-
-class DeskService:
-    """The query desk: holds the database, the person lookup (lazy) and the policy."""
-
-    def __init__(
-        self,
-        database: Database,
-        lookup: PersonLookup | Callable[[], PersonLookup],
-        *,
-        policy: Policy,
-        directory: AgencyDirectory | None = None,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.database = database
-        self._lookup = lookup if isinstance(lookup, PersonLookup) else None
-        self._factory = None if isinstance(lookup, PersonLookup) else lookup
-        self._lock = threading.Lock()
-        self.policy = policy  # built once at the edge (serve, CLI, tests): issue 12 item 7
-        self.directory = directory or shipped_agencies()
-        self.clock = clock
-        #: Told of every finalised IAR (``AnsweredHook``); None: nobody listens.
-        self.on_answered: AnsweredHook | None = None
-        self.writes: GroupCommit[Answered, Stored] = GroupCommit(
-            database, self._write_batch, actor=Actor.system("desk-writer"), clock=clock,
-            name="desk-writer",
-        )  # fmt: skip
-
-    def close(self) -> None:
-        """Write what is queued and stop the writer thread (shutdown, tests)."""
-        self.writes.close()
-
-    def lookup(self) -> PersonLookup:
-        """The person lookup, opened on first use (``DeskUnavailable`` when it cannot be)."""
-        if self._lookup is None:
-            with self._lock:
-                if self._lookup is None:
-                    assert self._factory is not None
-                    try:
-                        self._lookup = self._factory()
-                    except (BadInput, OSError, ValueError) as exc:  # missing or stale index
-                        raise DeskUnavailable(str(exc)) from exc
-        return self._lookup
-
-    @property
-    def loaded(self) -> bool:
-        """The person lookup is open (the first query does not load it)."""
-        return self._lookup is not None
-
-    def replace_lookup(self, lookup: PersonLookup) -> None:
-        """Serve from ``lookup`` from now on (a new index generation, issue 18); queries
-        in flight keep the lookup they took."""
-        with self._lock:
-            self._lookup = lookup
-
-    def warm_up(self) -> None:
-        """Work out one made-up query without storing anything.
-
-        The first query of a process otherwise pays the lazy imports and first-call
-        costs of intake, assessment and the IAR (open-loop p99 200–470 ms without a
-        warm-up, 29–80 ms with one: bench/README.md).
-        """
-        lookup = self.lookup()
-        subject = {"last_name": "WARMUP", "dob": "1980-01-01"}
-        first = lookup.known_given_name()  # a made-up one would load the name library
-        if first:
-            subject["first_name"] = first
-        body = {
-            "query_type": "IAQ", "ori": WARM_UP_ORI, "subject": subject,
-            "encounter": {"state": "CA", "county_fips": "06037"},
-        }  # fmt: skip
-        received = self.clock()
-        intake = accept(json.dumps(body), received=received.date(), directory=self.directory)
-        self._work_out(self._new_row(intake, received), lookup, intake)
-
-    def uow(
-        self, actor: Actor, *, write: bool = False, read_only: bool | None = None
-    ) -> UnitOfWork:
-        """A unit of work on the desk's clock: read-only (no writer lock) unless ``write``."""
-        return UnitOfWork(self.database, actor, clock=self.clock, write=write, read_only=read_only)
+class DeskService(DeskAnswering):
+    """The query desk: the submit path and the row-scoped reads (module docstring), over
+    its state and answering (``DeskAnswering``: the lookup, the writer, ``process``)."""
 
     # -- intake --------------------------------------------------------------------------
 
@@ -249,32 +152,6 @@ class DeskService:
             )
         return job.worked.submission(job.row.id, created=True)
 
-    def _wanted(self, query_type: str, worked: Worked) -> bool:
-        hook = self.on_answered
-        return (
-            hook is not None
-            and worked.state is QueryState.ANSWERED
-            and hook.wants(query_type, worked.iar)
-        )
-
-    def notify_answered(
-        self,
-        query_id: str,
-        query_type: str,
-        iar: IAR,
-        answered: Answered | None = None,
-    ) -> None:
-        """Tell the hook of a committed, final IAR (the analyst's answer calls this too).
-
-        ``answered``: the job just written, when the IAR is the desk's automatic one.
-        """
-        hook = self.on_answered
-        if hook is not None and hook.wants(query_type, iar):
-            if answered is None:
-                hook(query_id, query_type, iar)
-            else:
-                hook(query_id, query_type, iar, answered)
-
     def _accept(
         self, body: str | bytes, scope: RowScope, form: Form | None, received: datetime
     ) -> Intake:
@@ -320,31 +197,6 @@ class DeskService:
         wanted = self._wanted(row.query_type, worked)
         return Answered(intake, row, worked, actor, carried, wanted=wanted, credential=credential)
 
-    def _write_batch(self, uow: UnitOfWork, jobs: Sequence[Answered]) -> list[Stored | Exception]:
-        """The group commit's writer: the queries (``write_answered``), then, in the same
-        transaction, what the ``on_answered`` hook does with the automatic IARs it wants
-        (``AnsweredHook.in_transaction``) under a savepoint, so that a failure there never
-        takes back an IAR: those jobs go to the hook after the commit instead."""
-        outcomes = write_answered(uow, jobs)
-        wanted = [job for job, out in zip(jobs, outcomes, strict=True)
-                  if job.wanted and not isinstance(out, Exception)]  # fmt: skip
-        followed = self._follow(uow, wanted) if wanted else set()
-        return [out if isinstance(out, Exception) else Stored(out, out in followed)
-                for out in outcomes]  # fmt: skip
-
-    def _follow(self, uow: UnitOfWork, jobs: Sequence[Answered]) -> set[str]:
-        hook = self.on_answered
-        act = getattr(hook, "in_transaction", None)
-        if act is None:
-            return set()
-        try:
-            with uow.savepoint():
-                done = act(uow, jobs)
-        except Exception:  # the IARs stand: the hook is told after the commit instead
-            log.exception("on_answered in the desk's transaction failed; told after the commit")
-            return set()
-        return {query_id for query_id in done if isinstance(query_id, str)}
-
     def _refused(
         self,
         actor: Actor,
@@ -368,10 +220,6 @@ class DeskService:
                 details={"errors": errors[:20], "form": form.value if form else None},
             )
             uow.commit()
-
-    def _new_row(self, intake: Intake, received: datetime) -> DeskQuery:
-        """The query's row as received (``working.new_row``)."""
-        return new_row(intake, received)
 
     def _resubmitted(
         self, found: DeskQuery, row: DeskQuery, actor: Actor, carried: CarriedEvents | None
@@ -421,51 +269,6 @@ class DeskService:
             received_event(uow, intake, row, actor)
             uow.commit()
         return row.id
-
-    # -- answering -----------------------------------------------------------------------
-
-    def process(self, query_id: str, actor: Actor, *, created: bool = False) -> Submission:
-        """Answer a RECEIVED query (no-op returning the stored IAR when already answered)."""
-        with self.uow(actor, read_only=True) as uow:
-            query = store.get(uow, query_id)
-            if query is None:
-                raise NotFound.of("query", query_id)
-            if query.state != QueryState.RECEIVED:
-                return stored_submission(query, created)
-            uow.session.expunge(query)  # keep its loaded values past this read-only unit
-        worked = self._work_out(query, self.lookup())
-        with self.uow(actor, write=True) as uow:
-            moved = store.move(uow, query, worked.state, **worked.values)
-            if not moved:  # another worker answered it meanwhile: theirs stands
-                uow.rollback()
-                again = store.get(uow, query_id)
-                assert again is not None
-                return stored_submission(again, created)
-            record(uow, query, worked, version=None)
-            uow.commit()
-        if self._wanted(query.query_type, worked):
-            self.notify_answered(query_id, query.query_type, worked.iar)
-        return worked.submission(query_id, created=created)
-
-    def _work_out(self, query: DeskQuery, lookup: PersonLookup, intake: Intake | None = None
-                  ) -> Worked:  # fmt: skip
-        """``working.work_out_row`` on the desk's policy and clock (reads only)."""
-        return work_out_row(query, lookup, policy=self.policy, clock=self.clock, intake=intake)
-
-    def recover(self, actor: Actor | None = None) -> int:
-        """Answer every query left RECEIVED by a crash; returns how many."""
-        who = actor or Actor.system("desk-recovery")
-        with self.uow(who, read_only=True) as uow:
-            pending = list(
-                uow.session.scalars(
-                    select(DeskQuery.id)
-                    .where(DeskQuery.state == QueryState.RECEIVED.value)
-                    .order_by(DeskQuery.priority, DeskQuery.received_at)
-                )
-            )
-        for query_id in pending:
-            self.process(query_id, who)
-        return len(pending)
 
     # -- reading -------------------------------------------------------------------------
 
