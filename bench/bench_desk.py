@@ -58,7 +58,7 @@ ORI = "CA0194200"
 #: inner steps before the ones that call them) ...
 STAGES: tuple[tuple[str, str], ...] = (
     ("notify_answered", "vetting case intake (on_answered hook)"),
-    ("DeskService._follow", "vetting case intake (in the desk's transaction)"),
+    ("DeskAnswering._follow", "vetting case intake (in the desk's transaction)"),
     ("still_authenticated", "write: API token checked again"),
     ("append_events", "write: audit chain append (hash, insert, head)"),
     ("AnchorLog.record", "write: audit anchor line"),
@@ -73,8 +73,8 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("(vetline/api/deps.py", "gate: permission, rate limit, CSRF"),
     ("DeskService._accept", "intake: parse and validate"),
     ("work_out (vetline/person", "person core: resolve, records, status, decision"),
-    ("DeskService._work_out", "IAR: assemble, Nlets text, JSON"),
-    ("DeskService._new_row", "row: ids, canonical IAQ, triage"),
+    ("DeskAnswering._work_out", "IAR: assemble, Nlets text, JSON"),
+    ("DeskAnswering._new_row", "row: ids, canonical IAQ, triage"),
     ("(vetline/desk/", "desk: other"),
     ("IARResponse", "response: orjson"),
     ("(vetline/api/routers/desk.py", "route"),

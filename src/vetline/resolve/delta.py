@@ -8,7 +8,7 @@ store and the version last resolved (every resolved record is listed, through
 key never resolved is **new**, one whose hash differs **changed** — whatever number of
 ingests ran in between; an interrupted update is simply redone (the position moves only
 when the update is swapped in). Persons built before the journal are compared whole
-once (``_scan``).
+once (``delta_pending._scan``).
 
 Then (``regroup.py`` for the pure part): the pending records are standardised (the
 build's functions), written into the index (new rows appended, changed rows rewritten in
@@ -28,8 +28,8 @@ folder renamed in after it: a running server reloads when the index's ``index.js
 changes (``generation.py``). Old records' persons come from the index (its person
 column and rows grouped by person), not from a read of every record.
 
-Edit here: what counts as pending (``pending``), the change events (``PersonChange``),
-the order of the writes (``delta_files.swap``).
+Edit here: what counts as pending (``delta_pending.pending``), the change events
+(``PersonChange``), the order of the writes (``delta_files.swap``).
 """
 
 from __future__ import annotations
@@ -45,14 +45,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
 from vetline.resolve import delta_files, layout, symbol_cache
 from vetline.resolve.build import previous_since
 from vetline.resolve.config import ResolveSettings
+from vetline.resolve.delta_pending import key_hashes, manifest_of, pending, store_rows
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.match_table import build_match_table
 from vetline.resolve.model import MatchModel
@@ -150,136 +148,6 @@ def _update_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _manifest(data_dir: Path) -> layout.Manifest:
-    """The persons' manifest; for a folder built before parts, one made from its base."""
-    path = layout.person_records_file(data_dir)
-    if not path.exists() or not (layout.index_dir(data_dir) / "index.json").exists():
-        raise BadInput(str(data_dir), "no built persons; run `vetline build` first")
-    manifest = layout.Manifest.read(data_dir)
-    if manifest is not None:
-        return manifest
-    hashes = pq.read_schema(path).names
-    if (
-        "content_hash" not in hashes
-        or pq.read_table(path, columns=["content_hash"]).column("content_hash").null_count
-        == pq.ParquetFile(path).metadata.num_rows
-    ):
-        raise BadInput(
-            str(data_dir),
-            "the last build predates incremental updates (no record versions kept); "
-            "run `vetline build` once",
-        )
-
-    def rows(file: Path) -> int:
-        return pq.ParquetFile(file).metadata.num_rows if file.exists() else 0
-
-    return layout.Manifest(
-        parts=[],
-        journal=None,
-        records=rows(path),
-        persons=rows(layout.persons_file(data_dir)),
-        links=rows(layout.links_file(data_dir)),
-    )
-
-
-@dataclass
-class Pending:
-    """New and changed record keys (``source|record_id``), their rows as the store holds
-    them now (with ``content_hash``), and the journal entry they reach."""
-
-    new: list[str]
-    changed: list[str]
-    rows: pd.DataFrame
-    journal: int
-
-
-def pending(data_dir: Path, manifest: layout.Manifest | None = None) -> Pending:
-    """What an update applies: the keys the ingest journal names since the persons'
-    position (``records/journal.py``), each checked against the store and the version
-    last resolved — new if never resolved, changed if its hash differs, else dropped.
-    A folder whose persons hold no journal position (built before the journal) is
-    compared whole instead (``_scan``), once: the update records the position."""
-    from vetline.records import journal
-
-    manifest = manifest or _manifest(data_dir)
-    if manifest.journal is None:
-        at = journal.position(data_dir)  # before the scan: later ingests are re-checked
-        keys = _scan(data_dir)
-    else:
-        entries, at = journal.read_after(data_dir, manifest.journal)
-        keys = sorted(
-            set(
-                pc.binary_join_element_wise(
-                    entries.column("source"), entries.column("record_id"), "|"
-                ).to_pylist()
-            )
-        )
-    rows = _read(data_dir, keys)
-    now = _hashes(rows)
-    then_table = layout.read_person_records(data_dir, ["unique_id", "content_hash"], keys=now.index)
-    then = pd.Series(
-        then_table.column("content_hash").to_numpy(zero_copy_only=False),
-        index=then_table.column("unique_id").to_numpy(zero_copy_only=False),
-    )
-    known = now.index.isin(then.index)
-    differs = known & (then.reindex(now.index).to_numpy() != now.to_numpy())
-    new = sorted(now.index[~known])
-    changed = sorted(now.index[differs])
-    wanted = ~known | differs
-    return Pending(new, changed, rows[wanted].reset_index(drop=True), at)
-
-
-def _scan(data_dir: Path) -> list[str]:
-    """Keys whose store hash differs from the version resolved (or that were never
-    resolved): one DuckDB join of the store's hashes with the persons' (whole files:
-    only for persons built before the ingest journal)."""
-    from vetline.records import RecordStore
-    from vetline.records.sqlparts import connect
-
-    store = RecordStore(data_dir)
-    try:
-        parts = [
-            f"SELECT source || '|' || record_id AS k, content_hash AS h "
-            f"FROM ({store.rows_sql(s, ['source', 'record_id', 'content_hash'])})"
-            for s in store.sources()
-        ]
-    finally:
-        store.close()
-    if not parts:
-        return []
-    then = layout.read_person_records(data_dir, ["unique_id", "content_hash"]).rename_columns(
-        ["k", "h"]
-    )
-    con = connect()
-    try:
-        con.register("then_", then)
-        found = con.sql(
-            f"SELECT now_.k FROM ({' UNION ALL '.join(parts)}) AS now_ LEFT JOIN then_ USING (k) "
-            f"WHERE then_.k IS NULL OR then_.h IS DISTINCT FROM now_.h"
-        ).fetch_arrow_table()
-    finally:
-        con.close()
-    return sorted(found.column("k").to_pylist())
-
-
-def _read(data_dir: Path, keys: list[str]) -> pd.DataFrame:
-    """The store's current rows of ``keys``, with their ``content_hash``."""
-    from vetline.records import RecordStore
-
-    store = RecordStore(data_dir)
-    try:
-        pairs = [(k.split("|", 1)[0], k.split("|", 1)[1]) for k in keys]
-        frame: pd.DataFrame = store.read_identities(pairs, with_hash=True).to_pandas()
-        return frame
-    finally:
-        store.close()
-
-
-def _hashes(rows: pd.DataFrame) -> pd.Series:
-    keys = (rows["source"] + "|" + rows["record_id"]).to_numpy()
-    return pd.Series(rows["content_hash"].to_numpy(), index=keys, dtype=object)
-
-
 def update_persons(
     data_dir: Path,
     *,
@@ -313,7 +181,7 @@ def _update(
 ) -> UpdateReport:
     clock = _Clock()
     progress(STAGE, 0, STEPS)
-    manifest = _manifest(data_dir)
+    manifest = manifest_of(data_dir)
     found = pending(data_dir, manifest)
     new, changed = found.new, found.changed
     report = UpdateReport(records_new=len(new), records_changed=len(changed))
@@ -328,7 +196,7 @@ def _update(
         return report
     delta_keys = set(new) | set(changed)
     raw = found.rows.drop(columns=["content_hash"])
-    hashes = _hashes(found.rows)
+    hashes = key_hashes(found.rows)
     clock.lap("read_delta")
     given = raw["first_name"].dropna().unique().tolist() if "first_name" in raw else []
     symbol_cache.prime(data_dir, (clean_name(g) or "" for g in given))
@@ -362,8 +230,8 @@ def _update(
     )
     members = before.index.difference(list(delta_keys)).tolist()
     clock.lap("score")
-    old_rows = _read(data_dir, members) if members else found.rows.iloc[:0]
-    hashes = pd.concat([hashes, _hashes(old_rows)])
+    old_rows = store_rows(data_dir, members) if members else found.rows.iloc[:0]
+    hashes = pd.concat([hashes, key_hashes(old_rows)])
     old_table = (
         build_match_table(old_rows.drop(columns=["content_hash"])) if members else table.iloc[:0]
     )

@@ -16,10 +16,10 @@ from functools import cache
 
 import numpy as np
 
+from vetline.synth.columns import counties
 from vetline.synth.dates import NODATE, between, years
 from vetline.synth.events import Ctx
 from vetline.synth.names import TABLES_DIR
-from vetline.synth.people import counties
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from vetline.records.contract import SOURCES
+from vetline.synth.columns import People
 from vetline.synth.config import NoiseConfig
 from vetline.synth.dates import NODATE
-from vetline.synth.people import People
 
 DATE_COLUMNS: dict[str, frozenset[str]] = {
     src: frozenset(c.name for c in cols if c.kind == "date") for src, cols in SOURCES.items()

@@ -14,10 +14,10 @@ import pyarrow.compute as pc
 
 from vetline.synth import ids
 from vetline.synth.catalogue import KEY_ARRAY, in_scenarios
+from vetline.synth.columns import counties
 from vetline.synth.dates import to_iso, ymd
 from vetline.synth.events import Ctx
 from vetline.synth.names import FAMILY_FIRST
-from vetline.synth.people import counties
 
 #: Share of a source's records that capture each identity field (when the person has it).
 CAPTURE: dict[str, dict[str, float]] = {

@@ -31,54 +31,36 @@ compare-and-set.
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
-import threading
-import uuid
-from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any, Protocol
-
-import orjson
-from sqlalchemy import select
+from typing import Any
 
 from vetline.audit.events import EventType, Outcome
 from vetline.audit.writer import CarriedEvents
-from vetline.auth.errors import Forbidden, NotFound
+from vetline.auth.errors import Forbidden
 from vetline.auth.principal import Principal
 from vetline.auth.roles import RowScope, ScopeKind
-from vetline.db.base import parse_utc_iso, utc_iso, utcnow
-from vetline.db.batch import GroupCommit
-from vetline.db.engine import Database
-from vetline.db.uow import Actor, UnitOfWork
-from vetline.desk.iaq import IAQ
+from vetline.db.uow import Actor
 from vetline.desk.iar_model import IAR
 from vetline.desk.intake import Form, Intake, accept
-from vetline.desk.ori import AgencyDirectory, shipped_agencies
 from vetline.desk.problems import InvalidQuery
-from vetline.desk.service import store
-from vetline.desk.service.iar import Header, assemble, interim, match_part
+from vetline.desk.service import reading, store
+from vetline.desk.service.answering import DeskAnswering, DeskUnavailable
+from vetline.desk.service.hook import AnsweredHook
 from vetline.desk.service.lifecycle import QueryState
 from vetline.desk.service.models import DeskQuery
-from vetline.desk.service.question import question_of
-from vetline.desk.service.submission import Submission, typed_view
-from vetline.desk.service.triage import triage
+from vetline.desk.service.submission import Submission
+from vetline.desk.service.working import stored_submission
 from vetline.desk.service.writing import (
     OBJECT_TYPE,
     QUEUE,
     Answered,
     CredentialChanged,
     Duplicate,
-    Stored,
     Worked,
     received_event,
-    record,
-    write_answered,
 )
 from vetline.errors import BadInput
-from vetline.person import PersonLookup, work_out
-from vetline.status import Policy
 
 __all__ = [
     "OBJECT_TYPE",
@@ -92,127 +74,10 @@ __all__ = [
     "Worked",
 ]
 
-log = logging.getLogger(__name__)
-#: A well-formed ORI for the warm-up query (never stored).
-WARM_UP_ORI = "CA0194200"
 
-
-class AnsweredHook(Protocol):
-    """A port for whoever acts on finalised IARs (the vetting centre's case intake).
-
-    ``wants`` is asked first, on the desk's own path, and must be cheap and pure; only
-    when it says yes is the hook called, after the IAR is committed (outside the desk's
-    transaction: a failing hook never takes back an IAR already sent). ``answered``, when
-    the desk has it (an automatic answer it has just written), is the stored row and the
-    person core's ``Outcome`` the IAR was built from: the same working-out, so the hook
-    need not read the row back nor work the query out again (issue 18: that doubled the
-    CPU of an actionable IAQ). ``iar`` is the typed IAR (``vetline.desk.iar_model``).
-    ``in_transaction`` comes first, for the desk's automatic answers: what the hook does
-    there is durable with the IAR, in the same commit (issue 18 goal 1: a second
-    transaction per IAQ after the commit was the largest cost outside the person core).
-    """
-
-    def wants(self, query_type: str, iar: IAR) -> bool: ...
-
-    def in_transaction(self, uow: UnitOfWork, answered: Sequence[Answered]) -> set[str]:
-        """Act on ``answered`` (jobs the hook wants, just inserted) inside the desk's own
-        group-commit transaction, before its commit; the query ids acted on. The desk
-        runs it under a savepoint (``UnitOfWork.savepoint``): when it raises, its
-        statements and audit events are undone and the IARs written without it. The
-        jobs not returned go to ``__call__`` after the commit."""
-        ...
-
-    def __call__(
-        self,
-        query_id: str,
-        query_type: str,
-        iar: IAR,
-        answered: Answered | None = None,
-    ) -> None: ...
-
-
-class DeskUnavailable(Exception):
-    """The person index cannot be used (not built yet): queries are kept, not answered."""
-
-
-class DeskService:
-    """The query desk: holds the database, the person lookup (lazy) and the policy."""
-
-    def __init__(
-        self,
-        database: Database,
-        lookup: PersonLookup | Callable[[], PersonLookup],
-        *,
-        policy: Policy,
-        directory: AgencyDirectory | None = None,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.database = database
-        self._lookup = lookup if isinstance(lookup, PersonLookup) else None
-        self._factory = None if isinstance(lookup, PersonLookup) else lookup
-        self._lock = threading.Lock()
-        self.policy = policy  # built once at the edge (serve, CLI, tests): issue 12 item 7
-        self.directory = directory or shipped_agencies()
-        self.clock = clock
-        #: Told of every finalised IAR (``AnsweredHook``); None: nobody listens.
-        self.on_answered: AnsweredHook | None = None
-        self.writes: GroupCommit[Answered, Stored] = GroupCommit(
-            database, self._write_batch, actor=Actor.system("desk-writer"), clock=clock,
-            name="desk-writer",
-        )  # fmt: skip
-
-    def close(self) -> None:
-        """Write what is queued and stop the writer thread (shutdown, tests)."""
-        self.writes.close()
-
-    def lookup(self) -> PersonLookup:
-        """The person lookup, opened on first use (``DeskUnavailable`` when it cannot be)."""
-        if self._lookup is None:
-            with self._lock:
-                if self._lookup is None:
-                    assert self._factory is not None
-                    try:
-                        self._lookup = self._factory()
-                    except (BadInput, OSError, ValueError) as exc:  # missing or stale index
-                        raise DeskUnavailable(str(exc)) from exc
-        return self._lookup
-
-    @property
-    def loaded(self) -> bool:
-        """The person lookup is open (the first query does not load it)."""
-        return self._lookup is not None
-
-    def replace_lookup(self, lookup: PersonLookup) -> None:
-        """Serve from ``lookup`` from now on (a new index generation, issue 18); queries
-        in flight keep the lookup they took."""
-        with self._lock:
-            self._lookup = lookup
-
-    def warm_up(self) -> None:
-        """Work out one made-up query without storing anything.
-
-        The first query of a process otherwise pays the lazy imports and first-call
-        costs of intake, assessment and the IAR (open-loop p99 200–470 ms without a
-        warm-up, 29–80 ms with one: bench/README.md).
-        """
-        lookup = self.lookup()
-        subject = {"last_name": "WARMUP", "dob": "1980-01-01"}
-        first = lookup.known_given_name()  # a made-up one would load the name library
-        if first:
-            subject["first_name"] = first
-        body = {
-            "query_type": "IAQ", "ori": WARM_UP_ORI, "subject": subject,
-            "encounter": {"state": "CA", "county_fips": "06037"},
-        }  # fmt: skip
-        received = self.clock()
-        intake = accept(json.dumps(body), received=received.date(), directory=self.directory)
-        self._work_out(self._new_row(intake, received), lookup, intake)
-
-    def uow(
-        self, actor: Actor, *, write: bool = False, read_only: bool | None = None
-    ) -> UnitOfWork:
-        """A unit of work on the desk's clock: read-only (no writer lock) unless ``write``."""
-        return UnitOfWork(self.database, actor, clock=self.clock, write=write, read_only=read_only)
+class DeskService(DeskAnswering):
+    """The query desk: the submit path and the row-scoped reads (module docstring), over
+    its state and answering (``DeskAnswering``: the lookup, the writer, ``process``)."""
 
     # -- intake --------------------------------------------------------------------------
 
@@ -287,32 +152,6 @@ class DeskService:
             )
         return job.worked.submission(job.row.id, created=True)
 
-    def _wanted(self, query_type: str, worked: Worked) -> bool:
-        hook = self.on_answered
-        return (
-            hook is not None
-            and worked.state is QueryState.ANSWERED
-            and hook.wants(query_type, worked.iar)
-        )
-
-    def notify_answered(
-        self,
-        query_id: str,
-        query_type: str,
-        iar: IAR,
-        answered: Answered | None = None,
-    ) -> None:
-        """Tell the hook of a committed, final IAR (the analyst's answer calls this too).
-
-        ``answered``: the job just written, when the IAR is the desk's automatic one.
-        """
-        hook = self.on_answered
-        if hook is not None and hook.wants(query_type, iar):
-            if answered is None:
-                hook(query_id, query_type, iar)
-            else:
-                hook(query_id, query_type, iar, answered)
-
     def _accept(
         self, body: str | bytes, scope: RowScope, form: Form | None, received: datetime
     ) -> Intake:
@@ -358,31 +197,6 @@ class DeskService:
         wanted = self._wanted(row.query_type, worked)
         return Answered(intake, row, worked, actor, carried, wanted=wanted, credential=credential)
 
-    def _write_batch(self, uow: UnitOfWork, jobs: Sequence[Answered]) -> list[Stored | Exception]:
-        """The group commit's writer: the queries (``write_answered``), then, in the same
-        transaction, what the ``on_answered`` hook does with the automatic IARs it wants
-        (``AnsweredHook.in_transaction``) under a savepoint, so that a failure there never
-        takes back an IAR: those jobs go to the hook after the commit instead."""
-        outcomes = write_answered(uow, jobs)
-        wanted = [job for job, out in zip(jobs, outcomes, strict=True)
-                  if job.wanted and not isinstance(out, Exception)]  # fmt: skip
-        followed = self._follow(uow, wanted) if wanted else set()
-        return [out if isinstance(out, Exception) else Stored(out, out in followed)
-                for out in outcomes]  # fmt: skip
-
-    def _follow(self, uow: UnitOfWork, jobs: Sequence[Answered]) -> set[str]:
-        hook = self.on_answered
-        act = getattr(hook, "in_transaction", None)
-        if act is None:
-            return set()
-        try:
-            with uow.savepoint():
-                done = act(uow, jobs)
-        except Exception:  # the IARs stand: the hook is told after the commit instead
-            log.exception("on_answered in the desk's transaction failed; told after the commit")
-            return set()
-        return {query_id for query_id in done if isinstance(query_id, str)}
-
     def _refused(
         self,
         actor: Actor,
@@ -407,38 +221,6 @@ class DeskService:
             )
             uow.commit()
 
-    def _new_row(self, intake: Intake, received: datetime) -> DeskQuery:
-        """The query's row as received (not yet added to any session)."""
-        iaq = intake.iaq
-        iaq_id = iaq.iaq_id or f"Q{uuid.uuid4().hex[:15].upper()}"
-        canonical = store.canonical_json({**iaq.to_json(), "iaq_id": iaq_id})
-        how = triage(iaq)
-        route = intake.routing.route
-        return DeskQuery(
-            id=store.new_id(),
-            iaq_id=iaq_id,
-            ori=iaq.ori,
-            query_type=iaq.query_type.value,
-            form=intake.form.value,
-            state=QueryState.RECEIVED.value,
-            iaq_json=canonical,
-            iaq_hash=store.digest(canonical),
-            iaq_raw=intake.text or None,
-            intake_json=store.canonical_json(
-                {
-                    "flags": intake.flags,
-                    "notes": intake.notes,
-                    "routing_basis": intake.routing.basis,
-                }
-            ),
-            aor=route.aor_code if route else None,
-            field_office=route.field_office if route else None,
-            priority=how.priority,
-            received_at=utc_iso(received),
-            due_at=utc_iso(received + how.due_in),
-            iar_id=store.new_id(),
-        )
-
     def _resubmitted(
         self, found: DeskQuery, row: DeskQuery, actor: Actor, carried: CarriedEvents | None
     ) -> Submission:
@@ -462,7 +244,7 @@ class DeskService:
                 details={"query_id": found.id, "iaq_id": found.iaq_id, "resubmission": True},
             )  # fmt: skip
             uow.commit()
-        return _submission(found, created=False)
+        return stored_submission(found, created=False)
 
     def _winner(
         self, row: DeskQuery, actor: Actor | None = None, carried: CarriedEvents | None = None
@@ -488,169 +270,19 @@ class DeskService:
             uow.commit()
         return row.id
 
-    # -- answering -----------------------------------------------------------------------
-
-    def process(self, query_id: str, actor: Actor, *, created: bool = False) -> Submission:
-        """Answer a RECEIVED query (no-op returning the stored IAR when already answered)."""
-        with self.uow(actor, read_only=True) as uow:
-            query = store.get(uow, query_id)
-            if query is None:
-                raise NotFound.of("query", query_id)
-            if query.state != QueryState.RECEIVED:
-                return _submission(query, created)
-            uow.session.expunge(query)  # keep its loaded values past this read-only unit
-        worked = self._work_out(query, self.lookup())
-        with self.uow(actor, write=True) as uow:
-            moved = store.move(uow, query, worked.state, **worked.values)
-            if not moved:  # another worker answered it meanwhile: theirs stands
-                uow.rollback()
-                again = store.get(uow, query_id)
-                assert again is not None
-                return _submission(again, created)
-            record(uow, query, worked, version=None)
-            uow.commit()
-        if self._wanted(query.query_type, worked):
-            self.notify_answered(query_id, query.query_type, worked.iar)
-        return worked.submission(query_id, created=created)
-
-    def _work_out(self, query: DeskQuery, lookup: PersonLookup, intake: Intake | None = None
-                  ) -> Worked:  # fmt: skip
-        """Resolve, assess and decide the RECEIVED ``query``: the IAR and the row's new values.
-
-        Reads only (the index, the records, the policy): no transaction is open meanwhile.
-        ``intake``: the query as just accepted (else read back from the stored row).
-        """
-        if intake is not None:
-            iaq, flags, notes = intake.iaq, tuple(intake.flags), tuple(intake.notes)
-            if iaq.iaq_id != query.iaq_id:  # the id the desk gave a query sent without one
-                iaq = iaq.model_copy(update={"iaq_id": query.iaq_id})
-        else:
-            iaq = IAQ.model_validate_json(query.iaq_json)
-            stored = json.loads(query.intake_json)
-            flags, notes = tuple(stored["flags"]), tuple(stored["notes"])
-        received = parse_utc_iso(query.received_at)
-        outcome = work_out(question_of(iaq), lookup, received=received.date(), policy=self.policy)
-        found, result, decision = outcome.found, outcome.assessment, outcome.decision
-        level = found.resolution.level
-        now = self.clock()
-        header = Header(
-            iar_id=query.iar_id or store.new_id(),
-            iaq_id=query.iaq_id,
-            received_at=query.received_at,
-            responded_at=utc_iso(now),
-            routing={"aor": query.aor, "field_office": query.field_office},
-            intake_flags=flags,
-            notes=notes,
-        )
-        engine = result.to_iar_dict()
-        assessed = engine if decision.automatic else interim(engine, decision.agency_reasons)
-        state = QueryState.ANSWERED if decision.automatic else QueryState.QUEUED
-        made = assemble(
-            header, match_part(found.resolution, possible=found.possible_records), assessed,
-            decision.answer, state=state.name, iaq=iaq,
-        )  # fmt: skip
-        elapsed = int((now - received).total_seconds() * 1000)
-        document = made.document  # the one JSON form: stored, and sent by the API
-        iar_json = store.document_json(document)
-        values = {
-            "iar_id": header.iar_id,
-            "responded_at": header.responded_at,
-            "answered_at": header.responded_at if decision.automatic else None,
-            "response_ms": elapsed if decision.automatic else None,
-            "automatic": decision.automatic,
-            "match_level": level.value,
-            "person_id": found.resolution.person_id,
-            "queue_reasons": json.dumps(list(decision.queue_reasons)),
-            "draft_json": store.document_json(outcome.draft()),
-            "iar_json": iar_json,
-        }
-        event = {
-            "iar_id": header.iar_id, "automatic": decision.automatic,
-            "match_level": level.value, "person_id": found.resolution.person_id,
-            "status": document["status"]["code"], "flags": document["flags"],
-            "answer": decision.answer.result, "queue_reasons": list(decision.queue_reasons),
-            "aor": query.aor, "possible_person_ids": outcome.possible_ids,
-            "possible_unread": list(found.possible_unread),
-        }  # fmt: skip
-        return Worked(state, made.iar, iar_json, values, event, outcome, document)
-
-    def recover(self, actor: Actor | None = None) -> int:
-        """Answer every query left RECEIVED by a crash; returns how many."""
-        who = actor or Actor.system("desk-recovery")
-        with self.uow(who, read_only=True) as uow:
-            pending = list(
-                uow.session.scalars(
-                    select(DeskQuery.id)
-                    .where(DeskQuery.state == QueryState.RECEIVED.value)
-                    .order_by(DeskQuery.priority, DeskQuery.received_at)
-                )
-            )
-        for query_id in pending:
-            self.process(query_id, who)
-        return len(pending)
-
     # -- reading -------------------------------------------------------------------------
 
     def get_iar(self, iar_id: str, actor: Actor, scope: RowScope) -> IAR:
         """The current IAR ``iar_id`` if the caller's scope covers it (else ``NotFound``)."""
         with self.uow(actor, write=True) as uow:
-            query = uow.session.scalar(store.visible(scope).where(DeskQuery.iar_id == iar_id))
-            if query is None or query.iar_json is None:
-                raise NotFound.of("iar", iar_id)
-            uow.audit(
-                EventType.IAR_VIEWED, object_type="iar", object_id=iar_id,
-                requesting_ori=query.ori,
-            )  # fmt: skip
-            uow.commit()
-            return typed_view(IAR.model_validate_json(query.iar_json), scope)
+            return reading.get_iar(uow, iar_id, scope)
 
     def iaq_as_sent(self, iar_id: str, actor: Actor, scope: RowScope) -> tuple[str, str] | None:
-        """The query ``iar_id`` answers, exactly as its agency sent it, and its form
-        (``json`` or ``nlets``): the agency's own words beside the answer. ``None`` for rows
-        stored before the desk kept the text; ``NotFound`` outside the caller's scope."""
+        """The query ``iar_id`` answers as its agency sent it, and its form (``reading``)."""
         with self.uow(actor, read_only=True) as uow:
-            row = uow.session.execute(
-                store.visible(scope)
-                .with_only_columns(DeskQuery.iaq_raw, DeskQuery.form)
-                .where(DeskQuery.iar_id == iar_id)
-            ).first()
-            if row is None:
-                raise NotFound.of("iar", iar_id)
-            return None if row.iaq_raw is None else (row.iaq_raw, row.form or "json")
+            return reading.iaq_as_sent(uow, iar_id, scope)
 
     def list_iars(self, actor: Actor, scope: RowScope, limit: int = 100) -> list[dict[str, Any]]:
         """The caller's most recent queries with their state (scope applied in the query)."""
         with self.uow(actor, read_only=True) as uow:
-            # The listed columns only (not the draft and IAR documents: kilobytes a row).
-            listed = store.visible(scope).with_only_columns(
-                DeskQuery.id, DeskQuery.iar_id, DeskQuery.iaq_id, DeskQuery.ori,
-                DeskQuery.query_type, DeskQuery.state, DeskQuery.received_at,
-                DeskQuery.responded_at, DeskQuery.aor, DeskQuery.iaq_json,
-            )  # fmt: skip
-            rows = uow.session.execute(
-                listed.order_by(DeskQuery.received_at.desc()).limit(max(1, min(limit, 500)))
-            ).all()
-            staff = scope.kind in (ScopeKind.ALL, ScopeKind.OWN_AOR)
-            return [
-                {
-                    "iar_id": q.iar_id, "iaq_id": q.iaq_id, "ori": q.ori,
-                    "query_type": q.query_type, "state": q.state.upper(),
-                    "received_at": q.received_at, "responded_at": q.responded_at,
-                    "aor": q.aor, "subject_name": _subject_name(q.iaq_json),
-                    # ICE staff work the queue by query id (either id opens the item)
-                    **({"query_id": q.id} if staff else {}),
-                }
-                for q in rows
-            ]  # fmt: skip
-
-
-def _subject_name(iaq_json: str) -> str:
-    """``LAST, FIRST MIDDLE`` of a stored query: the agency finds its queries by name."""
-    subject = orjson.loads(iaq_json).get("subject") or {}  # a list of 500: orjson, 3x faster
-    first = " ".join(p for p in (subject.get("first_name"), subject.get("middle_name")) if p)
-    return ", ".join(p for p in (subject.get("last_name"), first) if p)
-
-
-def _submission(query: DeskQuery, created: bool) -> Submission:
-    iar = IAR.model_validate_json(query.iar_json) if query.iar_json else None
-    return Submission(query.id, QueryState(query.state), iar, created)
+            return reading.list_iars(uow, scope, limit)
