@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--transactions", type=int, default=1500)
     parser.add_argument("--mmap", type=int, default=0, help="PRAGMA mmap_size, bytes")
     parser.add_argument("--autocheckpoint", type=int, default=1000,
-                        help="PRAGMA wal_autocheckpoint, pages (SQLite's default 1000)")  # fmt: skip
+                        help="PRAGMA wal_autocheckpoint, pages (SQLite default 1000)")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "wal.db"

@@ -17,12 +17,18 @@ from vetline.db import Database
 READS = (
     ("SELECT id FROM desk_queries WHERE ori = 'ORI000001'", "uq_desk_queries_ori_iaq_id"),
     ("SELECT id FROM vetting_cases WHERE state = 'OPEN'", "ix_vetting_cases_state_opened_at"),
-    ("SELECT id FROM vetting_cases WHERE state IN ('OPEN', 'IN_REVIEW')",
-     "ix_vetting_cases_state_opened_at"),  # fmt: skip
-    ("SELECT item, state FROM vetting_checklist WHERE case_id = 'c1'",
-     "uq_vetting_checklist_case_id"),  # fmt: skip
-    ("SELECT record_id FROM vetting_record_marks WHERE case_id = 'c1' AND mark IS NULL",
-     "uq_vetting_record_marks_case_id"),  # fmt: skip
+    (
+        "SELECT id FROM vetting_cases WHERE state IN ('OPEN', 'IN_REVIEW')",
+        "ix_vetting_cases_state_opened_at",
+    ),
+    (
+        "SELECT item, state FROM vetting_checklist WHERE case_id = 'c1'",
+        "uq_vetting_checklist_case_id",
+    ),
+    (
+        "SELECT record_id FROM vetting_record_marks WHERE case_id = 'c1' AND mark IS NULL",
+        "uq_vetting_record_marks_case_id",
+    ),
 )
 DROPPED = (
     "ix_desk_queries_ori",

@@ -92,7 +92,7 @@ class ChecklistItem(Base):
     __table_args__ = (UniqueConstraint("case_id", "item", name="uq_vetting_checklist_case_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"))  # led by the unique (case_id, item)
+    case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"))  # led by the unique key
     item: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))  # PENDING | CONFIRMED | CORRECTED
     found_json: Mapped[str] = mapped_column(Text)  # what the engine said
