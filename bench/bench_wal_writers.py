@@ -10,7 +10,7 @@ touches some 40 b-trees); CPU is each process's user + system time per transacti
 averaged over the writers.
 
     .venv/bin/python bench/bench_wal_writers.py [--tables 8] [--indexes 4] [--writers 2]
-        [--transactions 1500] [--mmap 0]
+        [--transactions 1500] [--mmap 0] [--autocheckpoint 1000] [--body 300]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-ROW_BODY = "x" * 300
+ROW_BODY = 300  # bytes of the unindexed body column of each row (``--body``)
 
 
 def _setup(path: Path, tables: int, indexes: int) -> None:
@@ -43,6 +43,7 @@ def _write(path: Path, args: argparse.Namespace, out: multiprocessing.Queue[floa
     db.execute(f"PRAGMA mmap_size={args.mmap}")
     db.execute(f"PRAGMA wal_autocheckpoint={args.autocheckpoint}")
     marks = ",".join("?" * (args.indexes + 2))
+    body = "x" * args.body
     before = resource.getrusage(resource.RUSAGE_SELF)
     for n in range(args.transactions):
         db.execute("BEGIN IMMEDIATE")
@@ -50,7 +51,7 @@ def _write(path: Path, args: argparse.Namespace, out: multiprocessing.Queue[floa
             key = uuid.uuid4().hex
             db.execute(f"SELECT count(*) FROM t{t} WHERE id = ?", (key,)).fetchone()
             values = [key, *(f"{n:08d}{uuid.uuid4().hex[: 4 + i]}" for i in range(args.indexes))]
-            db.execute(f"INSERT INTO t{t} VALUES ({marks})", (*values, ROW_BODY))
+            db.execute(f"INSERT INTO t{t} VALUES ({marks})", (*values, body))
         db.execute("COMMIT")
     after = resource.getrusage(resource.RUSAGE_SELF)
     db.close()
@@ -65,6 +66,8 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--transactions", type=int, default=1500)
     parser.add_argument("--mmap", type=int, default=0, help="PRAGMA mmap_size, bytes")
+    parser.add_argument("--body", type=int, default=ROW_BODY,
+                        help="bytes of each row's unindexed column (the stored JSON)")  # fmt: skip
     parser.add_argument("--autocheckpoint", type=int, default=1000,
                         help="PRAGMA wal_autocheckpoint, pages (SQLite default 1000)")  # fmt: skip
     args = parser.parse_args()
@@ -81,7 +84,7 @@ def main() -> None:
         for writer in writers:
             writer.join()
     trees = args.tables * (args.indexes + 2)  # the table, its key's index, the indexes
-    print(f"{args.writers} writer(s), {trees} b-trees, mmap {args.mmap}, "
+    print(f"{args.writers} writer(s), {trees} b-trees, {args.body} B rows, mmap {args.mmap}, "
           f"autocheckpoint {args.autocheckpoint}: "
           f"{sum(per_writer) / len(per_writer):.3f} ms CPU per transaction")  # fmt: skip
 

@@ -26,6 +26,14 @@ from vetline.errors import BadInput
 from vetline.settings import sqlite_url
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
+#: ``PRAGMA wal_autocheckpoint`` of every connection, in pages (SQLite's default 1000).
+#: The desk's writer checkpoints beside its commits (``vetline.db.checkpoint``); this is
+#: the backstop for processes that run no checkpointer (the CLI) and for one that falls
+#: behind. Ten times SQLite's default: each checkpoint copies every page written since
+#: the last one once, and the hot pages (index right edges, the audit chain's head) are
+#: written by nearly every transaction, so fewer checkpoints copy them fewer times
+#: (bench/bench_wal_writers.py, bench/README.md round 9). The WAL file grows to ≈ 40 MB.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
 SUPPORTED_DRIVERS = ("sqlite", "postgresql+psycopg")
 READ_ONLY_OPTION = "vetline_read_only"
 
@@ -73,6 +81,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
