@@ -7,10 +7,18 @@ to run, more than any change to the writer; here only SQLite works. ``--writers`
 ``BEGIN IMMEDIATE``; each transaction reads and inserts one row in each of ``--tables``
 tables carrying ``--indexes`` indexes besides their key's (the desk's transaction
 touches some 40 b-trees); CPU is each process's user + system time per transaction,
-averaged over the writers.
+averaged over the writers; latency is each transaction's wall time from waiting for its
+turn to its COMMIT's return (p50 / p99 / max over all writers).
+
+The writers take vetline's ``WriterLock`` (``Database.one_writer``) around each
+transaction, as the desk's do. ``--rate``: each writer's transactions are due at a fixed
+rate and their latency counts from then (a stall shows in the tail). ``--checkpointer``:
+round 9's design — the writers keep ``--autocheckpoint`` as a backstop while this
+process runs ``vetline.db.checkpoint``'s thread; its CPU is reported beside the writers'.
 
     .venv/bin/python bench/bench_wal_writers.py [--tables 8] [--indexes 4] [--writers 2]
         [--transactions 1500] [--mmap 0] [--autocheckpoint 1000] [--body 300]
+        [--rate 0] [--checkpointer [--interval 0.5] [--restart 4000]]
 """
 
 from __future__ import annotations
@@ -20,8 +28,12 @@ import multiprocessing
 import resource
 import sqlite3
 import tempfile
+import time
 import uuid
 from pathlib import Path
+
+from vetline.db.checkpoint import INTERVAL_S, RESTART_PAGES, Checkpointer
+from vetline.db.engine import Database, WriterLock
 
 ROW_BODY = 300  # bytes of the unindexed body column of each row (``--body``)
 
@@ -37,15 +49,25 @@ def _setup(path: Path, tables: int, indexes: int) -> None:
     db.close()
 
 
-def _write(path: Path, args: argparse.Namespace, out: multiprocessing.Queue[float]) -> None:
+def _write(
+    path: Path, args: argparse.Namespace, out: multiprocessing.Queue[tuple[float, list[float]]]
+) -> None:
     db = sqlite3.connect(path, isolation_level=None, timeout=30)
     db.execute("PRAGMA synchronous=FULL")
     db.execute(f"PRAGMA mmap_size={args.mmap}")
     db.execute(f"PRAGMA wal_autocheckpoint={args.autocheckpoint}")
     marks = ",".join("?" * (args.indexes + 2))
     body = "x" * args.body
+    turn = WriterLock(Path(f"{path}.writer"))  # as the desk's writers wait for their turn
+    latencies: list[float] = []
     before = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
     for n in range(args.transactions):
+        began = time.perf_counter()
+        if args.rate:  # open loop: due at n / rate, its latency counted from then
+            began = start + n / args.rate
+            time.sleep(max(0.0, began - time.perf_counter()))
+        turn.__enter__()
         db.execute("BEGIN IMMEDIATE")
         for t in range(args.tables):
             key = uuid.uuid4().hex
@@ -53,10 +75,12 @@ def _write(path: Path, args: argparse.Namespace, out: multiprocessing.Queue[floa
             values = [key, *(f"{n:08d}{uuid.uuid4().hex[: 4 + i]}" for i in range(args.indexes))]
             db.execute(f"INSERT INTO t{t} VALUES ({marks})", (*values, body))
         db.execute("COMMIT")
+        turn.__exit__(None, None, None)
+        latencies.append((time.perf_counter() - began) * 1000)
     after = resource.getrusage(resource.RUSAGE_SELF)
     db.close()
     used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    out.put(used * 1000 / args.transactions)
+    out.put((used * 1000 / args.transactions, latencies))
 
 
 def main() -> None:
@@ -66,6 +90,14 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--transactions", type=int, default=1500)
     parser.add_argument("--mmap", type=int, default=0, help="PRAGMA mmap_size, bytes")
+    parser.add_argument("--checkpointer", action="store_true",
+                        help="checkpoint beside the writers (vetline.db.checkpoint)")  # fmt: skip
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="transactions a second per writer (open loop); 0: closed")  # fmt: skip
+    parser.add_argument("--interval", type=float, default=INTERVAL_S,
+                        help="--checkpointer: seconds between passive checkpoints")  # fmt: skip
+    parser.add_argument("--restart", type=int, default=RESTART_PAGES,
+                        help="--checkpointer: WAL frames past which it ends locked")  # fmt: skip
     parser.add_argument("--body", type=int, default=ROW_BODY,
                         help="bytes of each row's unindexed column (the stored JSON)")  # fmt: skip
     parser.add_argument("--autocheckpoint", type=int, default=1000,
@@ -75,18 +107,42 @@ def main() -> None:
         path = Path(tmp) / "wal.db"
         _setup(path, args.tables, args.indexes)
         context = multiprocessing.get_context("spawn")
-        out: multiprocessing.Queue[float] = context.Queue()
+        out: multiprocessing.Queue[tuple[float, list[float]]] = context.Queue()
         writers = [context.Process(target=_write, args=(path, args, out))
                    for _ in range(args.writers)]  # fmt: skip
+        database = Database.from_url(f"sqlite:///{path}")
+        checkpointer = (
+            Checkpointer(database, interval=args.interval, restart_pages=args.restart)
+            if args.checkpointer
+            else None
+        )
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        if checkpointer is not None:
+            checkpointer.start()
         for writer in writers:
             writer.start()
-        per_writer = [out.get() for _ in writers]
+        results = [out.get() for _ in writers]
         for writer in writers:
             writer.join()
+        if checkpointer is not None:
+            checkpointer.stop()
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        database.dispose()
+    per_writer = [cpu for cpu, _ in results]
+    latencies = sorted(ms for _, each in results for ms in each)
+    own = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    checkpoints = own * 1000 / (args.transactions * args.writers)
     trees = args.tables * (args.indexes + 2)  # the table, its key's index, the indexes
-    print(f"{args.writers} writer(s), {trees} b-trees, {args.body} B rows, mmap {args.mmap}, "
+    paced = f" at {args.rate:g}/s" if args.rate else ""
+    print(f"{args.writers} writer(s){paced}, {trees} b-trees, {args.body} B rows, "
+          f"mmap {args.mmap}, "
           f"autocheckpoint {args.autocheckpoint}: "
-          f"{sum(per_writer) / len(per_writer):.3f} ms CPU per transaction")  # fmt: skip
+          f"{sum(per_writer) / len(per_writer):.3f} ms CPU per transaction"
+          + (f" + checkpointer {checkpoints:.3f}" if checkpointer else "")
+          + f"; latency p50 {latencies[len(latencies) // 2]:.2f} / p99 "
+          f"{latencies[int(0.99 * (len(latencies) - 1))]:.2f} / max {latencies[-1]:.1f} ms"
+          + (f"; {checkpointer.passes} passes, {checkpointer.finished} finished locked"
+             if checkpointer else ""))  # fmt: skip
 
 
 if __name__ == "__main__":
