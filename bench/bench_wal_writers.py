@@ -12,13 +12,13 @@ turn to its COMMIT's return (p50 / p99 / max over all writers).
 
 The writers take vetline's ``WriterLock`` (``Database.one_writer``) around each
 transaction, as the desk's do. ``--rate``: each writer's transactions are due at a fixed
-rate and their latency counts from then (a stall shows in the tail). ``--checkpointer``:
-round 9's design — the writers keep ``--autocheckpoint`` as a backstop while this
-process runs ``vetline.db.checkpoint``'s thread; its CPU is reported beside the writers'.
+rate and their latency counts from then (a stall shows in the tail). Round 9 also ran a
+checkpointer thread beside the writers here (``--checkpointer``, commit 05e491c; not
+merged, bench/README.md).
 
     .venv/bin/python bench/bench_wal_writers.py [--tables 8] [--indexes 4] [--writers 2]
         [--transactions 1500] [--mmap 0] [--autocheckpoint 1000] [--body 300]
-        [--rate 0] [--checkpointer [--interval 0.5] [--restart 4000]]
+        [--rate 0]
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ import time
 import uuid
 from pathlib import Path
 
-from vetline.db.checkpoint import INTERVAL_S, RESTART_PAGES, Checkpointer
-from vetline.db.engine import Database, WriterLock
+from vetline.db.engine import WriterLock
 
 ROW_BODY = 300  # bytes of the unindexed body column of each row (``--body``)
 
@@ -90,14 +89,8 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--transactions", type=int, default=1500)
     parser.add_argument("--mmap", type=int, default=0, help="PRAGMA mmap_size, bytes")
-    parser.add_argument("--checkpointer", action="store_true",
-                        help="checkpoint beside the writers (vetline.db.checkpoint)")  # fmt: skip
     parser.add_argument("--rate", type=float, default=0.0,
                         help="transactions a second per writer (open loop); 0: closed")  # fmt: skip
-    parser.add_argument("--interval", type=float, default=INTERVAL_S,
-                        help="--checkpointer: seconds between passive checkpoints")  # fmt: skip
-    parser.add_argument("--restart", type=int, default=RESTART_PAGES,
-                        help="--checkpointer: WAL frames past which it ends locked")  # fmt: skip
     parser.add_argument("--body", type=int, default=ROW_BODY,
                         help="bytes of each row's unindexed column (the stored JSON)")  # fmt: skip
     parser.add_argument("--autocheckpoint", type=int, default=1000,
@@ -110,39 +103,23 @@ def main() -> None:
         out: multiprocessing.Queue[tuple[float, list[float]]] = context.Queue()
         writers = [context.Process(target=_write, args=(path, args, out))
                    for _ in range(args.writers)]  # fmt: skip
-        database = Database.from_url(f"sqlite:///{path}")
-        checkpointer = (
-            Checkpointer(database, interval=args.interval, restart_pages=args.restart)
-            if args.checkpointer
-            else None
-        )
-        before = resource.getrusage(resource.RUSAGE_SELF)
-        if checkpointer is not None:
-            checkpointer.start()
         for writer in writers:
             writer.start()
         results = [out.get() for _ in writers]
         for writer in writers:
             writer.join()
-        if checkpointer is not None:
-            checkpointer.stop()
-        after = resource.getrusage(resource.RUSAGE_SELF)
-        database.dispose()
     per_writer = [cpu for cpu, _ in results]
     latencies = sorted(ms for _, each in results for ms in each)
-    own = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    checkpoints = own * 1000 / (args.transactions * args.writers)
     trees = args.tables * (args.indexes + 2)  # the table, its key's index, the indexes
     paced = f" at {args.rate:g}/s" if args.rate else ""
-    print(f"{args.writers} writer(s){paced}, {trees} b-trees, {args.body} B rows, "
+    print(
+          f"{args.writers} writer(s){paced}, {trees} b-trees, {args.body} B rows, "
           f"mmap {args.mmap}, "
           f"autocheckpoint {args.autocheckpoint}: "
           f"{sum(per_writer) / len(per_writer):.3f} ms CPU per transaction"
-          + (f" + checkpointer {checkpoints:.3f}" if checkpointer else "")
           + f"; latency p50 {latencies[len(latencies) // 2]:.2f} / p99 "
           f"{latencies[int(0.99 * (len(latencies) - 1))]:.2f} / max {latencies[-1]:.1f} ms"
-          + (f"; {checkpointer.passes} passes, {checkpointer.finished} finished locked"
-             if checkpointer else ""))  # fmt: skip
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

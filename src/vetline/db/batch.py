@@ -20,9 +20,6 @@ as the transaction's statements (issue 18). A batch whose connection turns out l
 before its COMMIT was sent ran nothing that lasts, so it runs once more on a new
 connection, as the pool's pre-ping would have given it one; lost during the COMMIT, the
 outcome is unknown and the callers get the error, as before.
-
-On SQLite the WAL is checkpointed by a thread beside the writer
-(``vetline.db.checkpoint``), not inside the COMMIT that took the WAL past its limit.
 """
 
 from __future__ import annotations
@@ -39,7 +36,6 @@ from typing import Generic, TypeVar
 from sqlalchemy.exc import DBAPIError
 
 from vetline.db.base import utcnow
-from vetline.db.checkpoint import Checkpointer
 from vetline.db.engine import Database
 from vetline.db.held import HeldConnection
 from vetline.db.uow import Actor, UnitOfWork
@@ -105,8 +101,6 @@ class GroupCommit(Generic[J, R]):
         self.held = HeldConnection(database)
         #: Per event loop, the jobs of its current turn not yet handed over.
         self._turn: dict[asyncio.AbstractEventLoop, _Handover[J, R]] = {}
-        #: The WAL's checkpoints off the commit path (SQLite in a file; else None).
-        self.checkpointer = Checkpointer(database) if Checkpointer.wanted(database) else None
         self.batches = 0
         self.jobs = 0
 
@@ -153,8 +147,6 @@ class GroupCommit(Generic[J, R]):
                 return
             self._queue.put(_Stop())
         thread.join(timeout)
-        if self.checkpointer is not None:
-            self.checkpointer.stop(timeout)
 
     # -- the writer thread -------------------------------------------------------------------
 
@@ -167,8 +159,6 @@ class GroupCommit(Generic[J, R]):
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
                 self._thread.start()
-                if self.checkpointer is not None:
-                    self.checkpointer.start()
 
     def _loop(self) -> None:
         try:
