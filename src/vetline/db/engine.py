@@ -26,13 +26,6 @@ from vetline.errors import BadInput
 from vetline.settings import sqlite_url
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
-#: ``PRAGMA wal_autocheckpoint`` of every connection, in pages: ten times SQLite's default.
-#: Each checkpoint copies every page written since the last one once, and the hot pages
-#: (index right edges, the audit chain's head) are written by nearly every transaction, so
-#: fewer checkpoints copy them fewer times (bench/bench_wal_writers.py, bench/README.md
-#: round 9, where a checkpointer thread off the commit path was tried and left out). The
-#: WAL file grows to ≈ 40 MB before SQLite starts it over.
-WAL_AUTOCHECKPOINT_PAGES = 10_000
 SUPPORTED_DRIVERS = ("sqlite", "postgresql+psycopg")
 READ_ONLY_OPTION = "vetline_read_only"
 
@@ -80,7 +73,6 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
