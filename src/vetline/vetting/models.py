@@ -39,7 +39,7 @@ class VettingCase(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
-    state: Mapped[str] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # led by ix_vetting_cases_state_opened_at
     open_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     person_id: Mapped[str | None] = mapped_column(String(64), index=True)
     encounter: Mapped[str] = mapped_column(String(64))  # ORI|date|facility of the encounter
@@ -92,7 +92,7 @@ class ChecklistItem(Base):
     __table_args__ = (UniqueConstraint("case_id", "item", name="uq_vetting_checklist_case_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"))  # led by the unique key
     item: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))  # PENDING | CONFIRMED | CORRECTED
     found_json: Mapped[str] = mapped_column(Text)  # what the engine said
@@ -112,7 +112,7 @@ class RecordMark(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("vetting_cases.id"))  # led by the unique key
     source: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[str] = mapped_column(String(64))
     mark: Mapped[str | None] = mapped_column(String(16))  # SAME_PERSON | NOT_THIS_PERSON

@@ -28,7 +28,7 @@ class DeskQuery(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     iaq_id: Mapped[str] = mapped_column(String(64))
-    ori: Mapped[str] = mapped_column(String(9), index=True)
+    ori: Mapped[str] = mapped_column(String(9))  # led by uq_desk_queries_ori_iaq_id
     query_type: Mapped[str] = mapped_column(String(32))
     form: Mapped[str] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(String(16), index=True)
