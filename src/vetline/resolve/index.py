@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -132,8 +132,9 @@ class RecordIndex:
             tables.append(KeyTable(h[rows][order], rows[order]))
         return tables
 
-    #: Term-frequency columns (as Splink adjusts them).
-    TF_COLUMNS: tuple[str, ...] = ("surname", "forename", "city")
+    #: Term-frequency columns (as Splink adjusts them). ``ClassVar``: mypyc makes an
+    #: annotated name without it an instance attribute (the class then holds a descriptor).
+    TF_COLUMNS: ClassVar[tuple[str, ...]] = ("surname", "forename", "city")
 
     def _refresh_tf(self) -> None:
         """Term frequencies as Splink computes them: count / non-null count."""
@@ -169,7 +170,7 @@ class RecordIndex:
         return float(self.tf[column][code]) if code >= 0 else float("nan")
 
     #: The blocking rule whose key is a record's whole name (``full_name_count``).
-    FULL_NAME_RULE: tuple[str, ...] = ("surname", "forename")
+    FULL_NAME_RULE: ClassVar[tuple[str, ...]] = ("surname", "forename")
 
     def full_name_count(self, row: dict[str, Any]) -> tuple[int, int]:
         """(records with ``row``'s exact surname *and* first name, records with both):
