@@ -42,6 +42,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from gauge import gauge_line, host_gauge
+
 CACHE = Path("/tmp/vetline-bench-batch")
 AS_OF = date(2026, 11, 1)
 
@@ -195,12 +197,14 @@ def main() -> None:
     # run below (same process, same standardisation) is charged with it.
     given_symbols("BENCHWARMUPNAME")
     load_s, load_cpu = time.perf_counter() - started, _cpu() - cpu0
+    gauge_before = host_gauge()
     cpu0, started = _cpu(), time.perf_counter()
     run_job(request, work / "duck", policy)
     duck_s, duck_cpu = time.perf_counter() - started, _cpu() - cpu0
     cpu0, started = _cpu(), time.perf_counter()
     splink_s, pairs = splink_link_only(data, listed)
     splink_cpu = _cpu() - cpu0
+    gauge_after = host_gauge()
     title = f"batch: {args.rows:,} rows vs the {args.persons:,}-person world ({_load()})"
     table = Table(title=title)
     for column in ("run", "wall s", "rows/s (wall)", "CPU s", "rows per CPU s"):
@@ -227,6 +231,7 @@ def main() -> None:
         table.add_row(f"vetline batch (spark local[{args.workers}]), identical: {same}",
                       f"{spark_s:.1f}", f"{args.rows / spark_s:,.0f}", "", "")  # fmt: skip
     console.print(table)
+    console.print(gauge_line(gauge_before, gauge_after))
 
     to_true = resolved_to_true(data, base / "extract")
     bands: dict[str, Counter[str]] = {}

@@ -46,6 +46,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from gauge import gauge_line, host_gauge
 from vetline.auth.accounts import NewUser, create_user
 from vetline.db import Actor, Database, UnitOfWork, upgrade
 from vetline.db.pgserver import PostgresServer, find_pg_bin
@@ -394,6 +395,7 @@ def main() -> None:
             create_user(uow, NewUser.parse(username="bench.agency", role="requesting_agency",
                                            password=PASSWORD, ori=ORI))  # fmt: skip
             uow.commit()
+        gauge_before = host_gauge()
         proc, base = _server(args.data, url, args.workers)
         try:
             token = _token(base)
@@ -424,6 +426,7 @@ def main() -> None:
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
+        gauge_after = host_gauge()
         with UnitOfWork(database, Actor.system(), write=True) as uow:
             stored = {q.iaq_id: q.iar_json for q in uow.session.scalars(select(DeskQuery))}
             rows = len(list(uow.session.scalars(select(DeskQuery.id))))
@@ -458,6 +461,7 @@ def main() -> None:
     console.print("server CPU ms/IAQ by thread (usr+sys): supervisor {:.2f}, workers' event "
                   "loops {:.2f}, their other threads (group-commit writer) {:.2f}".format(
                       *(t * 1000 / n for t in threads)))  # fmt: skip
+    console.print(gauge_line(gauge_before, gauge_after))
     if args.profile and args.profile.is_file():
         cpu_ms = (server_user + server_sys) * 1000 / n
         split = Table(title=f"server CPU per IAQ by stage ({cpu_ms:.2f} ms measured; "
