@@ -5,7 +5,7 @@ Revises: 0011_rawiaq
 Create Date: 2026-12-07
 
 Each is the leading column of another index on the same table, which serves every query
-that filtered on it (``EXPLAIN QUERY PLAN`` in ``tests/db/test_write_indexes.py``, SQLite
+that filtered on it (``EXPLAIN QUERY PLAN`` in ``tests/trust/test_write_indexes.py``, SQLite
 and PostgreSQL): ``desk_queries.ori`` beside the unique ``(ori, iaq_id)``,
 ``vetting_cases.state`` beside ``(state, opened_at)``, ``vetting_checklist.case_id``
 beside the unique ``(case_id, item)`` and ``vetting_record_marks.case_id`` beside the
