@@ -102,3 +102,21 @@ def test_bad_fields_are_named_in_order(change: dict[str, object], field: str) ->
     with pytest.raises(BadInput) as caught:
         parse_record({**ROWS[0], **change})
     assert caught.value.field == field
+
+
+def test_key_date_of_a_subclass_is_its_nearest_base_s() -> None:
+    """``key_date`` looks a record's class up, then its bases: a subclass of a record kind
+    is dated as that kind (as the ``isinstance`` chain it replaced did), a plain
+    ``Record`` has no date."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True, slots=True)
+    class Rebooked(CriminalRec):
+        pass
+
+    day = DateSpan(date(2020, 5, 1), date(2020, 5, 1), "2020-05-01")
+    values = {f.name: None for f in fields(Rebooked)}
+    rec = Rebooked(**{**values, "ref": RecordRef("criminal", "C1"), "arrest_date": day})
+    assert history.key_date(rec) == day
+    plain = Record(**{f.name: None for f in fields(Record)})
+    assert history.key_date(plain) is None

@@ -110,29 +110,19 @@ class NoticeRec(Record):
 
 
 def key_date(rec: Record) -> DateSpan | None:
-    """The date a record's event happened (used to order and to cut at ``as_of``)."""
-    exact = _KEY_DATES.get(type(rec))  # a record of exactly one of these classes
-    if exact is not None:
-        return exact(rec)
-    if isinstance(rec, StatusRec):
-        return rec.start
-    if isinstance(rec, EntryExitRec):
-        return rec.when
-    if isinstance(rec, EncounterRec):
-        return rec.when or rec.outcome_date
-    if isinstance(rec, CourtRec):
-        return rec.decision_date or rec.proceeding_date
-    if isinstance(rec, CriminalRec):
-        return rec.arrest_date or rec.disposition_date
-    if isinstance(rec, CustodyRec):
-        return rec.booking_date
-    if isinstance(rec, NoticeRec):
-        return rec.issued
+    """The date a record's event happened (used to order and to cut at ``as_of``).
+
+    Looked up by the record's class (its exact class first: one dict look-up, where an
+    ``isinstance`` chain walked up to seven checks a record — a biometric record, a fifth
+    of all, went through every one), then by its bases, nearest first."""
+    for cls in type(rec).__mro__:
+        date_of = _KEY_DATES.get(cls)
+        if date_of is not None:
+            return date_of(rec)
     return None
 
 
-#: ``key_date`` by a record's exact class (the ``isinstance`` chain above walked up to
-#: seven checks a record: a biometric record, a fifth of all, went through every one).
+#: ``key_date`` by record class; a record of no listed class has none.
 _KEY_DATES: dict[type, Callable[[Any], DateSpan | None]] = {
     Record: lambda r: None,
     StatusRec: lambda r: r.start,
