@@ -4,14 +4,17 @@ one; a folder that cannot be written keeps the rows in memory, answering the sam
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from vetline.person import shared_rows
 from vetline.person.records import MemoryRecords
+from vetline.records import layout
 from vetline.records.contract import SOURCE_NAMES
 from vetline.records.layout import source_file, store_dir
 
@@ -67,3 +70,34 @@ def test_a_new_store_file_gets_a_new_mapped_file(small_store: Path, tmp_path: Pa
     assert records.fetch([("status", rid)])[0]["last_name"] == "CHANGED"
     cached = list((store_dir(data) / shared_rows.FOLDER).glob("status.*.arrow"))
     assert len(cached) == 1  # the stale file removed
+
+
+def test_a_mapped_file_is_on_disk_before_its_name_is(
+    small_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Synced, then renamed, then the folder synced: after a power cut the name never
+    stands on pages that did not reach the disk (every later start would map them)."""
+    data = tmp_path / "data"
+    shutil.copytree(small_store, data)
+    shutil.rmtree(store_dir(data) / shared_rows.FOLDER, ignore_errors=True)
+    steps: list[tuple[str, str]] = []
+    real_fsync, real_replace = layout.fsync, os.replace
+
+    def fsync(path: Path) -> None:
+        steps.append(("fsync", Path(path).name))
+        real_fsync(path)
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        steps.append(("replace", Path(dst).name))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(shared_rows, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)  # the one os module
+    MemoryRecords.load(data)
+    published = [name for step, name in steps if step == "replace"]
+    assert len(published) == len(SOURCE_NAMES)
+    for name in published:
+        at = steps.index(("replace", name))
+        assert steps[at - 1][0] == "fsync" and steps[at - 1][1].startswith(name)  # its temp
+        assert steps[at + 1] == ("fsync", shared_rows.FOLDER)
+    assert not list((store_dir(data) / shared_rows.FOLDER).glob("*.tmp"))

@@ -11,7 +11,8 @@ is found by a binary search of the hashes (checked against the id itself).
 The file is named after the Parquet file's inode, modification time and size (and a
 digest of its segments', ``records/current.py``), so an ingest (a new segment) gets a new
 one; older ones are removed when a new one is
-written. When the folder cannot be written, ``MemoryRecords`` keeps its rows in memory
+written. A file is written under a temporary name, synced, then renamed into place (and
+the folder synced). When the folder cannot be written, ``MemoryRecords`` keeps its rows in memory
 as before (``open_shared`` returns ``None``).
 
 Edit here: the cached file's layout; ``records.py`` decides what is cached.
@@ -30,6 +31,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+
+from vetline.records.layout import fsync
 
 FOLDER = ".served"
 #: What ``build`` returns: the record ids, their JSON rows (one string array, same
@@ -138,7 +141,14 @@ def _write(path: Path, built: Built) -> None:
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, batch.schema) as out:
         out.write_batch(batch)
+    # On disk before it is published: a power cut after an unsynced rename can leave the
+    # name on a file whose pages never reached the disk, which every later start would map
+    # (the name, not the content, says the file is current). It also keeps the writeback of
+    # these hundreds of megabytes inside start-up: left to the kernel, it fell some 30 s
+    # after the server said ready and stalled the desk's commits (bench/README.md).
+    fsync(tmp)
     os.replace(tmp, path)
+    fsync(path.parent)
 
 
 def open_shared(
