@@ -101,3 +101,19 @@ def fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def sync_tree(*paths: Path) -> None:
+    """``fsync`` every file under each of ``paths`` (a file or a folder, walked) and every
+    folder met: what ``vetline build`` and ``vetline update`` wrote is on disk before the
+    rename that publishes it (an index file renamed in unsynced could be mapped after a
+    power cut with pages that never reached the disk). A path that does not exist is
+    skipped."""
+    for path in paths:
+        if path.is_dir():
+            for root, _, files in os.walk(path):
+                for name in files:
+                    fsync(Path(root) / name)
+                fsync(Path(root))
+        elif path.exists():
+            fsync(path)

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from vetline.progress import ProgressFn, no_progress
 from vetline.records import journal
+from vetline.records.layout import fsync, sync_tree
 from vetline.resolve import bulk, layout, spark_rows, splink_model, symbol_cache
 from vetline.resolve import engine as engines
 from vetline.resolve.comparisons import COMPARISONS
@@ -269,8 +270,11 @@ def build_persons(
     tmp = layout.index_dir(data_dir).with_name("index.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     index.save(tmp)
+    # On disk before the rename publishes them (a server reloads on the new index).
+    sync_tree(layout.persons_dir(data_dir), layout.model_file(data_dir).parent, tmp)
     shutil.rmtree(layout.index_dir(data_dir), ignore_errors=True)
     tmp.rename(layout.index_dir(data_dir))
+    fsync(data_dir)  # the rename itself
     progress("persons + index", 2, 2)
     seconds["persons_index"] = time.perf_counter() - t
     kept = set(person_ids) & set(previous.values())

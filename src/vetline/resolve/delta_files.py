@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from vetline.records.layout import fsync, sync_tree
 from vetline.resolve import layout
 from vetline.resolve.build import person_links
 from vetline.resolve.index import RecordIndex
@@ -205,6 +206,7 @@ def swap(data_dir: Path, paths: list[Path], manifest: layout.Manifest) -> None:
     then the index folder last (a server reloads when it sees a new ``index.json``, so
     it never sees new persons with an old index)."""
     *_, retired, folder = paths
+    sync_tree(*paths)  # on disk before the manifest and the renames publish them
     manifest.write(data_dir)
     retired.replace(retired.with_suffix("").with_suffix(".parquet"))
     live = layout.index_dir(data_dir)
@@ -212,4 +214,6 @@ def swap(data_dir: Path, paths: list[Path], manifest: layout.Manifest) -> None:
     shutil.rmtree(old, ignore_errors=True)
     live.rename(old)
     folder.rename(live)
+    fsync(retired.parent)  # the retired ids' rename
+    fsync(data_dir)  # the index's rename
     shutil.rmtree(old, ignore_errors=True)

@@ -38,6 +38,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from vetline.records.layout import fsync
+
 
 def model_file(data_dir: Path) -> Path:
     return data_dir / "model" / "model.json"
@@ -115,7 +117,9 @@ class Manifest:
         path = manifest_file(data_dir)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(asdict(self), indent=1))
+        fsync(tmp)  # on disk before it is the manifest, then the rename
         os.replace(tmp, path)
+        fsync(path.parent)
 
     def next_part(self) -> int:
         return max(self.parts, default=0) + 1
@@ -279,7 +283,9 @@ def compact(data_dir: Path) -> bool:
         table = _read(data_dir, kind, None, None)
         tmp = base.with_name(base.name + ".compact.tmp")
         pq.write_table(table, tmp)
+        fsync(tmp)
         os.replace(tmp, base)
+        fsync(base.parent)
     parts = manifest.parts
     manifest.parts = []
     manifest.write(data_dir)
