@@ -23,6 +23,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from vetline.records.layout import fsync
+
 JOB = "job.json"
 PREPARED = "prepared.parquet"
 REJECTS = "rejects.csv"
@@ -45,20 +47,11 @@ def done_chunks(out: Path) -> set[int]:
     return {int(p.stem) for p in folder.glob("*.parquet") if p.stem.isdigit()}
 
 
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def publish(tmp: Path, final: Path) -> None:
     """Make ``tmp`` (already written) durable under ``final``: fsync, rename, fsync dir."""
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
+    fsync(tmp)
     os.replace(tmp, final)
-    fsync_dir(final.parent)
+    fsync(final.parent)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

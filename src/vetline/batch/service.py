@@ -26,7 +26,7 @@ from sqlalchemy import or_, select
 from vetline.audit.events import EventType, Outcome
 from vetline.batch.encounters import EncounterPort, Told
 from vetline.batch.job import JobRequest, describe, run_job
-from vetline.batch.layout import MANIFEST, RESULTS, fsync_dir
+from vetline.batch.layout import MANIFEST, RESULTS
 from vetline.batch.lifecycle import LIFECYCLE, STALE_AFTER_S, JobState
 from vetline.batch.listfile import FORMATS
 from vetline.batch.lists import ListChoice
@@ -41,6 +41,7 @@ from vetline.batch.shapes import (
 )
 from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
 from vetline.errors import BadInput
+from vetline.records.layout import fsync
 
 _RUNNER = Actor.system("batch-runner")  # who the background runner acts as
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -99,7 +100,7 @@ class BatchService:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        fsync_dir(stored.parent)
+        fsync(stored.parent)
         request = JobRequest(
             list_path=stored, purpose=str(fields["purpose"]), authority=str(fields["authority"]),
             requester=actor.username, data_dir=self.data_dir,
