@@ -10,10 +10,10 @@ is found by a binary search of the hashes (checked against the id itself).
 
 The file is named after the Parquet file's inode, modification time and size (and a
 digest of its segments', ``records/current.py``), so an ingest (a new segment) gets a new
-one; older ones are removed when a new one is
-written. A file is written under a temporary name, synced, then renamed into place (and
-the folder synced). When the folder cannot be written, ``MemoryRecords`` keeps its rows in memory
-as before (``open_shared`` returns ``None``).
+one; older ones are removed when a new one is written. A file is written under a
+temporary name, synced, then renamed into place (and the folder synced). When the folder
+cannot be written, ``MemoryRecords`` keeps its rows in memory as before (``open_shared``
+returns ``None``).
 
 Edit here: the cached file's layout; ``records.py`` decides what is cached.
 """
