@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_desk.py --data D [--facts person_facts.csv]
 [--count N] [--seconds S] [--concurrency C] [--rate R] [--workers W]
-[--database sqlite|postgres] [--profile OUT]``.
+[--database sqlite|postgres] [--profile OUT] [--latencies FILE]``.
 ``D`` is a built data folder (``vetline ingest`` + ``vetline build``); the queries are
 built from the world's ``person_facts.csv`` (found next to the data folder's extract when
 not given). The server (``vetline serve --workers W``) runs on loopback with its own
@@ -10,6 +10,10 @@ throwaway database (SQLite, or a PostgreSQL 15 server started for the run with
 ``vetline.db.pgserver``); the generator sends at most ``N`` queries or runs at most ``S``
 seconds, then checks the database: every acknowledged query stored exactly once with the
 IAR it was answered with (lost / duplicated). Prints a table.
+
+``--latencies FILE``: each measured query's number, due time, latency, status and answer
+time as CSV, to see *when* the slow answers fell (bursts at the same second of every run
+point away from the queries themselves: bench/README.md, "The desk at stop 37").
 
 ``--profile OUT``: ``py-spy`` (the ``bench`` extra: ``uv pip install -e '.[bench]'``)
 samples the server's processes while the measured load runs, only the threads holding the
