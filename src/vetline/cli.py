@@ -230,6 +230,7 @@ def build(
     ] = "local[2]",
 ) -> None:
     """Resolve all loaded records into persons (stable ids) and build the query index."""
+    from vetline.person.records import MemoryRecords
     from vetline.resolve import build_persons
 
     data_dir = resolve_data_dir(data)
@@ -237,6 +238,12 @@ def build(
         report = build_persons(
             data_dir, engine=engine, progress=progress, retrain=retrain, spark_master=spark_master
         )
+        # The rows files every server worker maps (``person.shared_rows``), written now so
+        # that the first ``vetline serve`` after a build starts warm: written by the server,
+        # they took its first start at 10M records from 7 s to 51-55 s (bench/README.md).
+        progress("served record rows", 0, 1)
+        MemoryRecords.load(data_dir)
+        progress("served record rows", 1, 1)
     print_build(report, data_dir)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -118,6 +119,11 @@ def test_cli_build_prints_a_report(world_copy: BuiltWorld) -> None:
 
     from vetline.cli import app
 
+    served = world_copy.data / "store" / ".served"
+    shutil.rmtree(served, ignore_errors=True)
     result = CliRunner().invoke(app, ["build", "--data", str(world_copy.data)])
     assert result.exit_code == 0, result.output
     assert "persons" in result.output and "reused" in result.output
+    # the rows files a server maps are written by the build: its first start is warm
+    stored = {p.stem for p in (world_copy.data / "store").glob("*.parquet")}
+    assert stored and {p.name.split(".")[0] for p in served.glob("*.arrow")} == stored
