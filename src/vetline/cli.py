@@ -239,8 +239,8 @@ def build(
             data_dir, engine=engine, progress=progress, retrain=retrain, spark_master=spark_master
         )
         # The rows files every server worker maps (``person.shared_rows``), written now so
-        # that the first ``vetline serve`` after a build starts warm: written by the server,
-        # they took its first start at 10M records from 7 s to 51-55 s (bench/README.md).
+        # that the first ``vetline serve`` after a build starts warm: left to the server,
+        # its first start at 10M records took 51-55 s instead of 7 s (bench/README.md).
         progress("served record rows", 0, 1)
         MemoryRecords.load(data_dir)
         progress("served record rows", 1, 1)
