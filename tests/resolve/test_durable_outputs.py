@@ -7,7 +7,6 @@ the disk, and a server would then map them (a zeroed index column is a wrong per
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,4 +67,3 @@ def test_build_and_update_sync_what_they_publish(
     assert manifest is not None and manifest.parts
     assert _unsynced(served, synced) == []
     assert not (layout.index_dir(data).with_name("index.old")).exists()
-    shutil.rmtree(tmp_path / "all")
