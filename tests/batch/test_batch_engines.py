@@ -3,6 +3,7 @@ DuckDB's local processes (and to several forked workers)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,48 @@ def test_two_local_workers_give_the_same_results_as_one(
     one = _run(batch_world, listed, tmp_path / "one")
     two = _run(batch_world, listed, tmp_path / "two", workers=2)
     pd.testing.assert_frame_equal(one, two)
+
+
+def _figures(world: BatchWorld, listed: Path, out: Path, **extra: object) -> list[int]:
+    """The "vetting rows" figures a job reports, in order."""
+    seen: list[int] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "vetting rows":
+            assert total == 40
+            seen.append(done)
+
+    run_job(request(listed, world.data, **extra), out, policy(chunk_rows=15), progress=progress)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "engine", [{}, {"workers": 2}, pytest.param({"engine": "spark", "spark_master": "local[2]"},
+                                                marks=pytest.mark.spark)],
+    ids=["one-process", "two-workers", "spark"],
+)  # fmt: skip
+def test_progress_counts_each_finished_chunk_once(
+    batch_world: BatchWorld, tmp_path: Path, engine: dict[str, object]
+) -> None:
+    """Rows done grow by each chunk's size as it finishes (15, 15 and the short 10), from
+    what a resumed job found done, to every row (counted, not listed from the folder)."""
+    listed = write_list(tmp_path / "list.csv", batch_world.facts[300:340])
+    seen = _figures(batch_world, listed, tmp_path / "out", **engine)
+    assert seen[0] == 0 and seen[-1] == 40
+    assert sorted(b - a for a, b in pairwise(seen) if b != a) == [10, 15, 15]
+    assert seen == sorted(seen)
+
+
+def test_a_resumed_job_reports_the_rows_done_before(
+    batch_world: BatchWorld, tmp_path: Path
+) -> None:
+    listed = write_list(tmp_path / "list.csv", batch_world.facts[300:340])
+    out = tmp_path / "out"
+    _figures(batch_world, listed, out)
+    (out / "manifest.json").unlink()
+    (out / "results.parquet").unlink()
+    (out / "chunks" / "000001.parquet").unlink()  # the middle chunk not done yet
+    assert _figures(batch_world, listed, out) == [25, 40]
 
 
 @pytest.mark.spark

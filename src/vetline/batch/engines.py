@@ -43,7 +43,7 @@ WARM_ROWS = 64
 #: default is (700, 10, 10)).
 GC_THRESHOLD = (50_000, 20, 100)
 
-Progress = Callable[[int], None]  # chunks finished so far (this run)
+Progress = Callable[[int], None]  # a chunk finished: its number (once per chunk)
 
 #: The scorer of this process, keyed by what it was opened for (workers reuse it).
 _SCORERS: dict[tuple[str, str, str], Scorer] = {}
@@ -117,16 +117,16 @@ def run_local(
     gc.set_threshold(*GC_THRESHOLD)
     try:
         if not forking:
-            for n, chunk in enumerate(pending, start=1):
+            for chunk in pending:
                 score_chunk(out, data_dir, policy_json, as_of, chunk)
-                progress(n)
+                progress(chunk)
             return
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(score_chunk, *args, chunk) for chunk in pending]
-            for n, future in enumerate(as_completed(futures), start=1):
+            futures = {pool.submit(score_chunk, *args, chunk): chunk for chunk in pending}
+            for future in as_completed(futures):
                 future.result()
-                progress(n)
+                progress(futures[future])
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
@@ -165,10 +165,16 @@ def run_spark(
 
     worker = threading.Thread(target=collect, name="vetline-batch-spark", daemon=True)
     worker.start()
-    folder, wanted = Path(args[0]), set(pending)
+    folder, wanted, told = Path(args[0]), set(pending), set[int]()
+
+    def tell() -> None:  # each chunk once, when its result file has appeared
+        for chunk in sorted((layout.done_chunks(folder) & wanted) - told):
+            told.add(chunk)
+            progress(chunk)
+
     while worker.is_alive():
         worker.join(0.5)
-        progress(len(layout.done_chunks(folder) & wanted))
+        tell()
     if failure:
         raise failure[0]
-    progress(len(layout.done_chunks(folder) & wanted))
+    tell()

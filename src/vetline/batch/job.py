@@ -149,10 +149,18 @@ def run_job(
     policy_json = BatchPolicy.model_validate(spec["policy"]).model_dump_json()
     args = (str(out), spec["data_dir"], policy_json, spec["as_of"])
 
-    def tick(_: int) -> None:
-        progress("vetting rows", sum(sizes[c] for c in layout.done_chunks(out)), rows)
+    # Rows done, counted as chunks finish (a listing of the chunks folder per finished
+    # chunk made the job quadratic in its chunks: 79 CPU s of a 5M-row job's parent).
+    finished, rows_done = set(done), sum(sizes[c] for c in done)
 
-    tick(0)
+    def tick(chunk: int) -> None:
+        nonlocal rows_done
+        if chunk not in finished:
+            finished.add(chunk)
+            rows_done += sizes[chunk]
+        progress("vetting rows", rows_done, rows)
+
+    progress("vetting rows", rows_done, rows)
 
     if request.engine == "spark":
         run_spark(args, pending, request.spark_master, tick)
