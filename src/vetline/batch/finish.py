@@ -209,3 +209,34 @@ def _audit_sample(
 
 def read_manifest(out: Path) -> dict[str, Any]:
     return dict(json.loads((out / layout.MANIFEST).read_text(encoding="utf-8")))
+
+
+def result_page(
+    path: Path, offset: int, limit: int, columns: list[str] | None = None
+) -> tuple[pa.Table, int]:
+    """Rows ``offset`` to ``offset + limit`` of a results file (``columns``: all when
+    ``None``), and the file's row count: ``read_table(path).slice(offset, limit)``.
+
+    Why not that: it read the whole file for every page — at 5M rows, 5.8 CPU s and
+    1.5 GB of memory in the serving process per page of 1,000 (bench/README.md, stop 38).
+    Only the row groups the page overlaps are read (the footer says how many rows each
+    holds).
+    """
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(path)
+    meta = parquet.metadata
+    groups: list[int] = []
+    first = start = 0
+    for group in range(meta.num_row_groups):
+        rows = meta.row_group(group).num_rows
+        if start + rows > offset and start < offset + limit:
+            if not groups:
+                first = start
+            groups.append(group)
+        start += rows
+    if not groups:
+        empty = parquet.schema_arrow.empty_table()
+        return (empty.select(columns) if columns else empty), meta.num_rows
+    table = parquet.read_row_groups(groups, columns=columns)
+    return table.slice(offset - first, limit), meta.num_rows

@@ -33,13 +33,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
-import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, false, select
 
 from vetline.auth.errors import Forbidden, NotFound
 from vetline.auth.roles import RowScope, ScopeKind, check_ori, scope_filter
 from vetline.batch.bands import RESULT_COLUMNS
+from vetline.batch.finish import result_page
 from vetline.batch.layout import RESULTS
 from vetline.batch.lifecycle import JobState
 from vetline.batch.models import BatchJob
@@ -224,9 +224,9 @@ def roster_results(
         found: list[dict[str, Any]] = []
         total, columns = 0, tuple(wanted or RESULT_COLUMNS)
         if path.exists():  # a roster with no new booking has no results file
-            table = pq.read_table(path, columns=wanted)
-            total, columns = table.num_rows, tuple(table.column_names)
-            found = table.slice(offset, limit).to_pylist()
+            table, total = result_page(path, offset, limit, wanted)
+            columns = tuple(table.column_names)
+            found = table.to_pylist()
         shape = PartnerResultRow if wanted else ResultRow
         rows = [shape.model_validate(r) for r in found]
         manifest = json.loads(row.manifest_json or "{}")

@@ -172,14 +172,14 @@ class BatchService:
         self, job_id: str, actor: Actor, *, offset: int = 0, limit: int = 1000
     ) -> BatchResultsPage:
         """A page of a finished job's result rows (reading is audited, as ``results``)."""
-        import pyarrow.parquet as pq
+        from vetline.batch.finish import result_page
 
         if offset < 0:
             raise BadInput("offset", "offset >= 0")
         if not 1 <= limit <= 10_000:
             raise BadInput("limit", "1 <= limit <= 10000")
         path, manifest = self.results(job_id, actor)
-        table = pq.read_table(path).slice(offset, limit)
+        table, _ = result_page(path, offset, limit)
         rows = [ResultRow.model_validate(r) for r in table.to_pylist()]
         return BatchResultsPage(manifest=manifest, offset=offset, rows=rows)
 
