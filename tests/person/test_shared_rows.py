@@ -91,7 +91,7 @@ def test_a_mapped_file_is_on_disk_before_its_name_is(
         steps.append(("replace", Path(dst).name))
         real_replace(src, dst)
 
-    monkeypatch.setattr(shared_rows, "fsync", fsync)
+    monkeypatch.setattr(layout, "fsync", fsync)  # the store's publish, which shared_rows uses
     monkeypatch.setattr(os, "replace", replace)  # the one os module
     MemoryRecords.load(data)
     published = [name for step, name in steps if step == "replace"]

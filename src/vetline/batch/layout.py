@@ -19,11 +19,10 @@ manifest.json       written last: the reproducible run manifest (docs/batch-resu
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from vetline.records.layout import fsync
+from vetline.records.layout import publish as publish  # batch's files, the store's way
 
 JOB = "job.json"
 PREPARED = "prepared.parquet"
@@ -45,13 +44,6 @@ def done_chunks(out: Path) -> set[int]:
     if not folder.is_dir():
         return set()
     return {int(p.stem) for p in folder.glob("*.parquet") if p.stem.isdigit()}
-
-
-def publish(tmp: Path, final: Path) -> None:
-    """Make ``tmp`` (already written) durable under ``final``: fsync, rename, fsync dir."""
-    fsync(tmp)
-    os.replace(tmp, final)
-    fsync(final.parent)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

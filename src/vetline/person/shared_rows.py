@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from vetline.records.layout import fsync
+from vetline.records.layout import publish
 
 FOLDER = ".served"
 #: What ``build`` returns: the record ids, their JSON rows (one string array, same
@@ -146,9 +146,7 @@ def _write(path: Path, built: Built) -> None:
     # (the name, not the content, says the file is current). It also keeps the writeback of
     # these hundreds of megabytes inside start-up: left to the kernel, it fell some 30 s
     # after the server said ready and stalled the desk's commits (bench/README.md).
-    fsync(tmp)
-    os.replace(tmp, path)
-    fsync(path.parent)
+    publish(tmp, path)
 
 
 def open_shared(

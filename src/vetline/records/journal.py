@@ -28,7 +28,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vetline.records.layout import CONTENT_HASH, fsync
+from vetline.records.layout import CONTENT_HASH, publish
 
 JOURNAL_DIR = "journal"
 SCHEMA = pa.schema(
@@ -79,9 +79,7 @@ def write(con: duckdb.DuckDBPyConnection, data_dir: Path, source: str, select_sq
         )
         # On disk before the store file it names is replaced: after a power cut a landed
         # change must still have its entry (an entry without a change is harmless).
-        fsync(tmp)
-        os.replace(tmp, path)
-        fsync(folder)
+        publish(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path

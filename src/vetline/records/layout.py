@@ -103,6 +103,15 @@ def fsync(path: Path) -> None:
         os.close(fd)
 
 
+def publish(tmp: Path, final: Path) -> None:
+    """Make ``tmp`` (already written) durable under ``final``: fsync it, rename it, fsync
+    the folder. Why this order: after a power cut an unsynced rename can leave ``final``
+    naming pages that never reached the disk, and readers trust the name."""
+    fsync(tmp)
+    os.replace(tmp, final)
+    fsync(final.parent)
+
+
 def sync_tree(*paths: Path) -> None:
     """``fsync`` every file under each of ``paths`` (a file or a folder, walked) and every
     folder met: what ``vetline build`` and ``vetline update`` wrote is on disk before the

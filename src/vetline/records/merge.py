@@ -44,6 +44,7 @@ from vetline.records.layout import (
     CONTENT_HASH,
     fsync,
     history_dir,
+    publish,
     segment_dir,
     segment_file,
     segment_files,
@@ -78,9 +79,7 @@ def copy_atomic(con: duckdb.DuckDBPyConnection, select_sql: str, target: Path) -
             f"COPY ({select_sql}) TO {_q(tmp)} (FORMAT parquet, COMPRESSION snappy, "
             "ROW_GROUP_SIZE 16384)"
         )
-        fsync(tmp)
-        os.replace(tmp, target)
-        fsync(target.parent)
+        publish(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -28,7 +28,6 @@ Edit here: the file names, the part rules (``_read``), the manifest's fields.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from vetline.records.layout import fsync
+from vetline.records.layout import publish
 
 
 def model_file(data_dir: Path) -> Path:
@@ -117,9 +116,7 @@ class Manifest:
         path = manifest_file(data_dir)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(asdict(self), indent=1))
-        fsync(tmp)  # on disk before it is the manifest, then the rename
-        os.replace(tmp, path)
-        fsync(path.parent)
+        publish(tmp, path)  # on disk before it is the manifest
 
     def next_part(self) -> int:
         return max(self.parts, default=0) + 1
@@ -283,9 +280,7 @@ def compact(data_dir: Path) -> bool:
         table = _read(data_dir, kind, None, None)
         tmp = base.with_name(base.name + ".compact.tmp")
         pq.write_table(table, tmp)
-        fsync(tmp)
-        os.replace(tmp, base)
-        fsync(base.parent)
+        publish(tmp, base)
     parts = manifest.parts
     manifest.parts = []
     manifest.write(data_dir)
