@@ -51,6 +51,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from gauge import gauge_line, host_gauge
+from vetline.audit.anchor import ANCHOR_FILE
 from vetline.auth.accounts import NewUser, create_user
 from vetline.db import Actor, Database, UnitOfWork, upgrade
 from vetline.db.pgserver import PostgresServer, find_pg_bin
@@ -101,6 +102,15 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("(vetline/api/httpproto.py", "uvicorn: HTTP parse and send, event loop"),
 )
 PASSWORD = "benchmark passphrase 2026"
+
+
+def _commits(data: Path) -> int:
+    """Transactions committed so far: one audit anchor line each (``vetline.audit.anchor``)."""
+    try:
+        with (data / ANCHOR_FILE).open("rb") as handle:
+            return sum(1 for _ in handle)
+    except FileNotFoundError:
+        return 0
 
 
 def _port() -> int:
@@ -428,6 +438,7 @@ def main() -> None:
             spy = _spy(proc.pid, args.profile) if args.profile else None
             cpu_before, client_before = _cpu_seconds(proc.pid), time.process_time()
             threads_before = _thread_cpu(proc.pid)
+            commits_before = _commits(args.data)
             db_before = sum(_cpu_seconds(postmaster)) if postmaster else 0.0
             raw: dict[int, bytes] | None = {} if args.dump else None
             timeline: list[tuple[int, float, float, int, float]] | None = (
@@ -442,6 +453,7 @@ def main() -> None:
             if args.dump and raw is not None:
                 args.dump.write_bytes(b"".join(raw[n] + b"\n" for n in sorted(raw)))
             cpu_after = _cpu_seconds(proc.pid)
+            commits = _commits(args.data) - commits_before
             threads = [a - b for a, b in zip(_thread_cpu(proc.pid), threads_before, strict=True)]
             if spy is not None:
                 spy.send_signal(signal.SIGINT)  # py-spy writes its file and exits
@@ -487,6 +499,8 @@ def main() -> None:
     console.print("server CPU ms/IAQ by thread (usr+sys): supervisor {:.2f}, workers' event "
                   "loops {:.2f}, their other threads (group-commit writer) {:.2f}".format(
                       *(t * 1000 / n for t in threads)))  # fmt: skip
+    console.print(f"transactions committed during the run (audit anchor lines): {commits:,}, "
+                  f"{len(results) / max(commits, 1):.2f} IAQs per transaction")  # fmt: skip
     console.print(gauge_line(gauge_before, gauge_after))
     if args.profile and args.profile.is_file():
         cpu_ms = (server_user + server_sys) * 1000 / n

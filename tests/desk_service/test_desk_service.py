@@ -282,3 +282,38 @@ def test_working_out_from_the_intake_equals_working_out_from_the_stored_row(
         from_row = desk._work_out(row, desk.lookup())
         assert from_intake.iar_json == from_row.iar_json
         assert from_intake.values == from_row.values
+
+
+def test_the_event_loop_path_settles_every_query_it_announces(
+    desk: DeskService, desk_world: DeskWorld
+) -> None:
+    """``submit_async`` announces each query to the group commit before working it out
+    (a batch may wait for it); a query answered, one refused, one under another ORI and a
+    repeat all leave nothing announced, so no batch ever waits for a job that will not
+    come (``vetline.db.batch``)."""
+    import asyncio
+
+    desk.warm_up()  # the lookup open: every query below runs on the loop
+    fact = desk_world.facts[0]
+    scope = RowScope(ScopeKind.OWN_ORI, ORI)
+
+    async def scenario() -> list[object]:
+        bodies: list[str] = [
+            dumps(iaq(fact, iaq_id="LOOP1")),
+            '{"query_type": "IAQ", "subject": "not an object"}',
+            dumps(iaq(fact, iaq_id="LOOP2", ori=OTHER_ORI)),
+            dumps(iaq(fact, iaq_id="LOOP1")),
+        ]
+        done = []
+        for body in bodies:
+            try:
+                done.append(await desk.submit_async(body, OPERATOR, scope))
+            except (InvalidQuery, Forbidden) as exc:
+                done.append(exc)
+        return done
+
+    answered, refused, other, repeat = asyncio.run(scenario())
+    assert isinstance(refused, InvalidQuery) and isinstance(other, Forbidden)
+    assert answered.created and not repeat.created  # type: ignore[union-attr]
+    assert repeat.query_id == answered.query_id  # type: ignore[union-attr]
+    assert desk.writes.expected == 0

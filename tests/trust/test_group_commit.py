@@ -4,7 +4,9 @@ caller gets its own job's outcome only after the commit, and one bad job fails n
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 
@@ -13,7 +15,7 @@ from sqlalchemy import text
 
 from vetline.audit.verify import verify_chain
 from vetline.db import Actor, Database, UnitOfWork
-from vetline.db.batch import GroupCommit
+from vetline.db.batch import HITS_FLOOR, PROBE_EVERY, GroupCommit, should_linger
 
 
 class Writer:
@@ -165,3 +167,88 @@ def test_a_loop_job_cancelled_before_the_writer_takes_it_is_not_written(
     assert held.result(30) == "stored hold"
     group.close()
     assert [d for d in _chain(database) if "gone" in d] == []
+
+
+# -- lingering under load: a batch waits only for a job that is coming -------------------
+
+
+def test_should_linger_only_when_the_next_job_is_likely() -> None:
+    """The rate half of the rule: arrivals must make a job in time more likely than not,
+    and lately a wait must have caught one (or this batch probes)."""
+    linger = 0.01
+    assert should_linger(0.005, linger, 1.0, 1)  # 200 jobs/s: one in 10 ms is likely
+    assert should_linger(0.0144, linger, 1.0, 1)  # just under linger / ln 2
+    assert not should_linger(0.015, linger, 1.0, 1)  # fewer than ~70/s: commit at once
+    assert not should_linger(math.inf, linger, 1.0, 1)  # no rate seen yet (a first job)
+    assert not should_linger(0.005, 0.0, 1.0, 1)  # lingering switched off
+    assert not should_linger(0.005, linger, HITS_FLOOR - 0.01, 1)  # waits came back empty
+    assert should_linger(0.005, linger, HITS_FLOOR - 0.01, PROBE_EVERY)  # ... but it probes
+
+
+def test_an_expected_job_joins_the_batch_that_waits_for_it(database: Database) -> None:
+    """The desk announces a query it is working out; the batch the writer takes meanwhile
+    waits for that job and both commit in one transaction."""
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"), linger=0.5)
+
+    async def scenario() -> tuple[str, str]:
+        expected = group.expect()
+        first = group.submit("first")  # taken by the writer: it waits for the expected job
+        await asyncio.sleep(0.05)
+        assert not first.done()  # waiting, not committed without it
+        second = await group.run_async("second", expected)
+        return first.result(30), second
+
+    assert asyncio.run(scenario()) == ("stored first", "stored second")
+    group.close()
+    assert writer.batch_sizes == [2]
+
+
+def test_an_abandoned_job_is_not_waited_for(database: Database) -> None:
+    """A query refused after it was announced: the writer is woken and commits the rest
+    (a linger of 60 s would otherwise hold the first job for a minute)."""
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"), linger=60.0)
+    expected = group.expect()
+    first = group.submit("first")
+    time.sleep(0.05)
+    assert not first.done()
+    expected.abandon()
+    expected.abandon()  # settled once
+    assert first.result(10) == "stored first"
+    group.close()
+    assert writer.batch_sizes == [1]
+
+
+def test_under_a_steady_stream_a_batch_waits_for_the_next_job(database: Database) -> None:
+    """Jobs lately came close together: a batch with nothing more queued waits (here up
+    to 2 s) for the next job, which joins its transaction; the wait ends at that job."""
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"), linger=2.0)
+    held = _held(group, writer)
+    burst = [group.submit(f"burst-{n}") for n in range(5)]  # a fraction of a ms apart
+    writer.release.set()
+    assert held.result(30) == "stored hold"
+    time.sleep(0.2)
+    assert not any(f.done() for f in burst)  # waiting for a likely next job
+    started = time.monotonic()
+    assert group.run("next") == "stored next"
+    assert time.monotonic() - started < 1.5  # ended at the job, not at the deadline
+    assert [f.result(30) for f in burst] == [f"stored burst-{n}" for n in range(5)]
+    group.close()
+    assert writer.batch_sizes == [1, 6] and (group.waits, group.waits_empty) == (1, 0)
+
+
+def test_a_client_waiting_for_each_commit_is_not_waited_for_long(database: Database) -> None:
+    """One client that sends its next job only after the previous one committed: a wait
+    for another job can only end empty; after a few such waits the writer stops waiting
+    (it tries again every ``PROBE_EVERY`` batches)."""
+    writer = Writer()
+    group = GroupCommit(database, writer, actor=Actor.system("test"), linger=0.05)
+    for n in range(5):  # a burst first, so the arrival rate says "likely"
+        group.submit(f"burst-{n}")
+    for n in range(25):
+        assert group.run(f"closed-{n}") == f"stored closed-{n}"
+    group.close()
+    assert group.waits_empty == group.waits  # nothing else ever came...
+    assert 1 <= group.waits <= 8  # ... and the writer soon stopped waiting for it

@@ -136,14 +136,25 @@ class DeskService(DeskAnswering):
             call = partial(self.submit, form=form, carried=carried, credential=credential)
             return await asyncio.to_thread(call, body, actor, scope)
         received = self.clock()
+        # This query's job is on its way: a batch the writer takes meanwhile waits for it
+        # (``GroupCommit.expect``): under load, several IAQs share one transaction.
+        expected = self.writes.expect()
         try:
             intake = self._accept(body, scope, form, received)
         except (InvalidQuery, Forbidden) as exc:
+            expected.abandon()
             await asyncio.to_thread(self._refuse, actor, exc, form, carried)
             raise
-        job = self._prepare(intake, actor, received, carried, credential)
+        except BaseException:
+            expected.abandon()
+            raise
         try:
-            stored = await self.writes.run_async(job)
+            job = self._prepare(intake, actor, received, carried, credential)
+        except BaseException:
+            expected.abandon()
+            raise
+        try:
+            stored = await self.writes.run_async(job, expected)
         except Duplicate:
             return await asyncio.to_thread(self._winner, job.row, actor, carried)
         if job.wanted and not stored.followed:  # rare (done in the transaction): a thread
