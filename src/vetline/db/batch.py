@@ -13,8 +13,8 @@ single job and nothing is waited for.
 **Lingering under load.** Under steady load a batch was still one job (1.01–1.05 jobs
 per transaction at 300 IAQ/s on two workers: each request's job came alone, milliseconds
 after the previous commit), so every IAQ paid a whole transaction — begin, the token
-checked again, the chain head, the anchor line, the commit and its fsync — about a tenth
-of the desk's CPU per IAQ (bench/README.md, the desk at stop 39). So a batch may wait a
+checked again, the chain head, the anchor line, the commit and its fsync — some 0.5 ms,
+a sixth of the desk's CPU per IAQ (bench/README.md, the desk at stop 39). So a batch may wait a
 little (``linger``, 10 ms at most) for one more job, the group commit of PostgreSQL's
 ``commit_delay`` and MySQL's ``binlog_group_commit_sync_delay``, but only when that job is
 likely (``should_linger``):
