@@ -320,19 +320,19 @@ class GroupCommit(Generic[J, R]):
                 now = time.monotonic()
                 if deadline is None:
                     deadline = now + self._linger
+                if now >= deadline:
+                    return False
                 if not expected:
+                    may_wait = False
                     self.waits += 1
                 try:
-                    if now >= deadline:
-                        raise queue.Empty
                     more = self._queue.get(timeout=deadline - now)
                 except queue.Empty:
                     if not expected:
                         self.waits_empty += 1
                         self._hits -= _EWMA * self._hits  # waited for nothing
                     return False
-                if not expected:
-                    may_wait = False
+                if not expected and not isinstance(more, _Nudge):
                     self._hits += _EWMA * (1.0 - self._hits)
             if isinstance(more, _Stop):
                 return True
