@@ -140,18 +140,15 @@ class DeskService(DeskAnswering):
         # (``GroupCommit.expect``): under load, several IAQs share one transaction.
         expected = self.writes.expect()
         try:
-            intake = self._accept(body, scope, form, received)
-        except (InvalidQuery, Forbidden) as exc:
-            expected.abandon()
-            await asyncio.to_thread(self._refuse, actor, exc, form, carried)
-            raise
-        except BaseException:
-            expected.abandon()
-            raise
-        try:
+            try:
+                intake = self._accept(body, scope, form, received)
+            except (InvalidQuery, Forbidden) as exc:
+                expected.abandon()  # before the refusal's thread: nothing waits for it
+                await asyncio.to_thread(self._refuse, actor, exc, form, carried)
+                raise
             job = self._prepare(intake, actor, received, carried, credential)
         except BaseException:
-            expected.abandon()
+            expected.abandon()  # no job will come (a no-op when already abandoned)
             raise
         try:
             stored = await self.writes.run_async(job, expected)
