@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> None:
                 "import_cpu_s": round(cpu, 2),
                 "rows_per_s": round(args.rows / wall),
                 "reads_s": round(reads, 3),
-                "job_bands": len(job["precision"]),
+                "job_bands": len(job.precision),
                 "sample_items": len(sample),
                 "first_page": len(first),
                 "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
