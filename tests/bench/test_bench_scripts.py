@@ -88,3 +88,16 @@ def test_generator_and_loader_benches_run(tmp_path: Path) -> None:
     assert (tmp_path / "world" / "world.json").exists()
     done = _run("bench/bench_ingest.py", "--extract", str(tmp_path / "world"))
     assert done.returncode == 0, done.stderr
+
+
+def test_vetting_list_bench_runs() -> None:
+    done = _run("bench/bench_vetting.py", "--cases", "300", "--runs", "5")
+    assert done.returncode == 0, done.stderr
+    assert "list_cases()" in done.stdout
+
+
+@pytest.mark.parametrize("script", ["bench/bench_writer_txn.py", "bench/bench_wal_writers.py"])
+def test_writer_benches_run(script: str) -> None:
+    done = _run(script, "--transactions", "30")
+    assert done.returncode == 0, done.stderr
+    assert "transaction" in done.stdout and " ms" in done.stdout
