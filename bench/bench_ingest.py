@@ -159,10 +159,14 @@ def _dates(rng: np.random.Generator, n: int, lo: int, hi: int) -> list[str | Non
 
 def _event(source: str, rng: np.random.Generator, n: int) -> dict[str, list[str | None]]:
     from vetline.records.contract import SOURCES
+    from vetline.status import load_policy
 
     cols: dict[str, list[str | None]] = {}
     for col in SOURCES[source]:
-        if col.kind == "date":
+        if col.name == "charge_code":  # the loader takes 4-digit NCIC codes only
+            codes = np.array(sorted(load_policy().charges.rows))
+            cols[col.name] = codes[rng.integers(0, len(codes), n)].tolist()
+        elif col.kind == "date":
             cols[col.name] = _dates(rng, n, 10_000, 20_000)
         elif col.kind in ("enum", "yn"):
             allowed = sorted(col.allowed) if col.kind == "enum" else ["Y", "N"]
