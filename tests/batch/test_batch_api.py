@@ -121,6 +121,58 @@ class _Clock:
         return self.now
 
 
+def _heartbeat(database: Database, job_id: str) -> str | None:
+    with UnitOfWork(database, Actor.system(), read_only=True) as uow:
+        row = uow.session.get(BatchJob, job_id)
+        assert row is not None
+        return row.heartbeat_at
+
+
+def test_a_running_job_beats_while_no_row_is_done(
+    database: Database, batch_world: BatchWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Liveness is not progress: while the list is still being read (no row vetted, no
+    progress written) the job's heartbeat moves, so no other runner takes over a job that
+    is working (a long list read for longer than the 60 s staleness did: stop 40)."""
+    import vetline.batch.job as job_module
+
+    service = BatchService(database, batch_world.data, policy(chunk_rows=10), heartbeat_s=0.05)
+    listed = write_list(tmp_path / "l.csv", batch_world.facts[400:425])
+    job = service.submit(listed.read_bytes(), "l.csv", dict(FIELDS), Actor.system("test"))
+    assert service.claim("r1") == job.job_id
+    real, seen = job_module.prepare_file, []
+
+    def slow_reading(*args: Any, **kwargs: Any) -> tuple[int, int]:
+        seen.append(_heartbeat(database, job.job_id))
+        time.sleep(0.6)  # a long list, for the test
+        seen.append(_heartbeat(database, job.job_id))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(job_module, "prepare_file", slow_reading)
+    service.run(job.job_id, "r1")
+    before, after = seen
+    assert before is not None and after is not None and after > before
+    assert service.get(job.job_id).state == "FINISHED"
+
+
+def test_a_heartbeat_stops_once_another_runner_has_the_job(
+    database: Database, batch_world: BatchWorld, tmp_path: Path
+) -> None:
+    clock = _Clock()
+    service = BatchService(database, batch_world.data, policy(chunk_rows=10), clock=clock)
+    listed = write_list(tmp_path / "l.csv", batch_world.facts[400:410])
+    job = service.submit(listed.read_bytes(), "l.csv", dict(FIELDS), Actor.system("test"))
+    assert service.claim("r1") == job.job_id
+    assert service.beat(job.job_id, "r1")
+    clock.now += timedelta(seconds=120)
+    assert service.claim("r2") == job.job_id  # r1 looked dead
+    taken = _heartbeat(database, job.job_id)
+    clock.now += timedelta(seconds=5)
+    assert not service.beat(job.job_id, "r1")  # r1's late beat writes nothing
+    assert _heartbeat(database, job.job_id) == taken
+    assert service.beat(job.job_id, "r2")
+
+
 def test_a_job_whose_runner_died_is_taken_over_and_finishes(
     database: Database, batch_world: BatchWorld, tmp_path: Path
 ) -> None:

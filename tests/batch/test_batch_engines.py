@@ -59,6 +59,23 @@ def test_progress_counts_each_finished_chunk_once(
     assert seen == sorted(seen)
 
 
+def test_reading_the_list_reports_rows_as_they_are_read(
+    batch_world: BatchWorld, tmp_path: Path
+) -> None:
+    """The list's reading moves (a million rows take ≈ 20 s): rows read after each chunk
+    written, total unknown (0) until the end, then every row."""
+    listed = write_list(tmp_path / "list.csv", batch_world.facts[300:340])
+    seen: list[tuple[int, int]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "reading the list":
+            seen.append((done, total))
+
+    run_job(request(listed, batch_world.data), tmp_path / "out", policy(chunk_rows=15),
+            progress=progress)  # fmt: skip
+    assert seen == [(0, 0), (15, 0), (30, 0), (40, 40)]
+
+
 def test_a_resumed_job_reports_the_rows_done_before(
     batch_world: BatchWorld, tmp_path: Path
 ) -> None:

@@ -134,10 +134,10 @@ def run_job(
         return layout.read_json(out / layout.MANIFEST)
     chunk_rows = int(spec["thresholds"]["chunk_rows"])
     if not (out / layout.PREPARED).exists():
-        progress("reading the list", 0, 0)
+        progress("reading the list", 0, 0)  # total unknown until read: a moving count
         rows, _ = prepare_file(
             request.list_path, spec["ref_column"], date.fromisoformat(spec["as_of"]), out,
-            chunk_rows,
+            chunk_rows, lambda read: progress("reading the list", read, 0),
         )  # fmt: skip
         progress("reading the list", rows, rows)
     sizes = chunk_sizes(out)

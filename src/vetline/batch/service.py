@@ -25,6 +25,7 @@ from sqlalchemy import or_, select
 
 from vetline.audit.events import EventType, Outcome
 from vetline.batch.encounters import EncounterPort, Told
+from vetline.batch.heartbeat import EVERY_S, beating, write_beat
 from vetline.batch.job import JobRequest, describe, run_job
 from vetline.batch.layout import MANIFEST, RESULTS
 from vetline.batch.lifecycle import LIFECYCLE, STALE_AFTER_S, JobState
@@ -62,11 +63,14 @@ class BatchService:
         *,
         clock: Callable[[], datetime] = utcnow,
         encounters: EncounterPort | None = None,
+        heartbeat_s: float = EVERY_S,
     ) -> None:
         self.database = database
         self.data_dir = data_dir
         self.policy = policy
         self.clock = clock
+        #: Seconds between a running job's heartbeats (``heartbeat.py``).
+        self.heartbeat_s = heartbeat_s
         #: Told of a finished roster job's in-custody persons (``encounters.py``); None:
         #: nobody listens (the bookings stay in the job's ``encounters.csv``).
         self.encounters = encounters
@@ -222,23 +226,25 @@ class BatchService:
         return None
 
     def _progress(self, job_id: str, runner: str, done: int, total: int) -> None:
-        with UnitOfWork(
-            self.database, Actor.system("batch-runner"), clock=self.clock, write=True
-        ) as uow:
-            row = uow.session.get(BatchJob, job_id)
-            if row is not None and row.runner == runner:
-                row.rows_done, row.rows_total = done, total
-                row.heartbeat_at = utc_iso(uow.now())
-                uow.commit()
+        write_beat(self.database, self.clock, job_id, runner, rows=(done, total))
+
+    def beat(self, job_id: str, runner: str) -> bool:
+        """Write a running job's heartbeat if ``runner`` still has it; whether it does."""
+        return write_beat(self.database, self.clock, job_id, runner)
 
     def run(self, job_id: str, runner: str) -> None:
-        """Run a claimed job to its end (FINISHED or FAILED, audited either way)."""
+        """Run a claimed job to its end (FINISHED or FAILED, audited either way), its
+        heartbeat written all along (``heartbeat.py``), not only with the rows' progress."""
         with UnitOfWork(self.database, Actor.system(), read_only=True) as uow:
             row = uow.session.get(BatchJob, job_id)
             if row is None:
                 raise JobNotFound(job_id)
             spec = json.loads(row.request_json)
             folder = Path(row.folder)
+        with beating(lambda: self.beat(job_id, runner), self.heartbeat_s):
+            self._run(job_id, runner, spec, folder)
+
+    def _run(self, job_id: str, runner: str, spec: dict[str, Any], folder: Path) -> None:
         request = JobRequest(
             list_path=Path(spec["list_path"]), purpose=spec["purpose"],
             authority=spec["authority"], requester=spec["requester"],
