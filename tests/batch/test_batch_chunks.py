@@ -4,6 +4,7 @@ once, never stale), the results a page at a time (only the row groups a page ove
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -28,6 +29,24 @@ def test_every_chunk_reads_back_its_rows(tmp_path: Path) -> None:
     assert [r.row_number for r in read] == list(range(23))
     assert [r.subject["last_name"] for r in read] == [f"SMITH{n}" for n in range(23)]
     assert [r.line for r in read] == [n + 2 for n in range(23)]
+
+
+def test_two_runners_preparing_one_job_each_publish_a_whole_file(tmp_path: Path) -> None:
+    """A job taken over while its first runner still lives is prepared twice into one
+    folder: the second runner's whole preparation, run while the first is half-way through
+    its own, must neither truncate nor rename away the first's temporary file (one fixed
+    temporary name did both), and the file left is whole."""
+
+    def first() -> Iterator[tuple[ListRow, list[object]]]:
+        for n, item in enumerate(_rows(23, "SMITH")):
+            if n == 12:  # the other runner, start to end, meanwhile
+                prepare(iter(_rows(23, "SMITH")), tmp_path, chunk_rows=5)  # type: ignore[arg-type]
+            yield item
+
+    assert prepare(first(), tmp_path, chunk_rows=5) == (23, 0)  # type: ignore[arg-type]
+    read = [row for chunk in range(5) for row in read_chunk(tmp_path, chunk)]
+    assert [r.row_number for r in read] == list(range(23))
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_a_republished_prepared_list_is_read_anew(tmp_path: Path) -> None:

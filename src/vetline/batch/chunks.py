@@ -100,7 +100,7 @@ def prepare(
     ``on_rows`` is told the rows read so far after each chunk written: reading a long
     list takes a while (≈ 20 s a million rows) and its progress should move."""
     prepared, rejects = out / layout.PREPARED, out / layout.REJECTS
-    tmp_p, tmp_r = out / ".prepared.tmp", out / ".rejects.tmp"
+    tmp_p, tmp_r = layout.temporary(prepared), layout.temporary(rejects)
     total = rejected = 0
     with (
         pq.ParquetWriter(tmp_p, PREPARED_SCHEMA) as writer,
@@ -196,7 +196,7 @@ def write_chunk(out: Path, chunk: int, results: list[dict[str, Any]]) -> None:
     """Write one chunk's result rows durably (temporary name, fsync, rename)."""
     final = layout.chunk_file(out, chunk)
     final.parent.mkdir(exist_ok=True)
-    tmp = final.with_name(f".{final.stem}.tmp")
+    tmp = layout.temporary(final)
     columns = {c: [r.get(c) for r in results] for c in RESULT_SCHEMA.names}
     pq.write_table(pa.table(columns, schema=RESULT_SCHEMA), tmp)
     layout.publish(tmp, final)

@@ -52,7 +52,7 @@ def finish(out: Path, spec: dict[str, Any], now: datetime) -> dict[str, Any]:
             )
         _fill_repeats(con, spec["job_id"])
         cols = ", ".join(RESULT_COLUMNS)
-        tmp = out / ".results.tmp"
+        tmp = layout.temporary(out / layout.RESULTS)
         con.execute(
             f"COPY (SELECT {cols} FROM r ORDER BY row_number) TO {_sql_path(tmp)} (FORMAT parquet)"
         )
@@ -128,7 +128,7 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 
 def _copy_csv(con: duckdb.DuckDBPyConnection, sql: str, final: Path) -> None:
-    tmp = final.with_name(f".{final.name}.tmp")
+    tmp = layout.temporary(final)
     con.execute(f"COPY ({sql}) TO {_sql_path(tmp)} (HEADER, DELIMITER ',')")
     layout.publish(tmp, final)
 

@@ -19,6 +19,7 @@ manifest.json       written last: the reproducible run manifest (docs/batch-resu
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,17 @@ AUDIT_SAMPLE = "audit_sample.csv"
 MANIFEST = "manifest.json"
 
 
+def temporary(final: Path) -> Path:
+    """A temporary name beside ``final``, this writer's own.
+
+    Why not one fixed name: two runners on one job (a takeover while the first was still
+    alive) would write the same temporary file at once — one truncating what the other
+    was writing, or renaming it away under it. Each writer's own name keeps every
+    published file whole; both compute the same content, so whichever rename lands last
+    publishes a correct file."""
+    return final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
 def chunk_file(out: Path, chunk: int) -> Path:
     return out / CHUNKS / f"{chunk:06d}.parquet"
 
@@ -47,7 +59,7 @@ def done_chunks(out: Path) -> set[int]:
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = temporary(path)
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     publish(tmp, path)
 

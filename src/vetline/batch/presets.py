@@ -27,7 +27,7 @@ from typing import Any, Final
 
 import duckdb
 
-from vetline.batch.layout import publish
+from vetline.batch.layout import publish, temporary
 from vetline.batch.listfile import IDENTITY_FIELDS, ROSTER_FIELDS, list_columns
 from vetline.errors import BadInput
 from vetline.records.current import current_rows_sql
@@ -51,7 +51,7 @@ def _store(data_dir: Path, source: str) -> str:
 
 def _copy(sql: str, out: Path, tables: dict[str, Any] | None = None) -> Path:
     """``sql``'s rows to ``out``; ``tables``: Arrow tables the query reads by name."""
-    tmp = out.with_name(f".{out.name}.tmp")
+    tmp = temporary(out)
     con = duckdb.connect()
     try:
         for name, table in (tables or {}).items():
@@ -175,6 +175,7 @@ def remember_roster(roster: Path, data_dir: Path, facility: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("roster.*"):
         old.unlink()
-    tmp = folder / f".roster{roster.suffix.lower()}.tmp"
+    final = folder / f"roster{roster.suffix.lower()}"
+    tmp = temporary(final)
     shutil.copyfile(roster, tmp)
-    publish(tmp, folder / f"roster{roster.suffix.lower()}")
+    publish(tmp, final)
