@@ -70,3 +70,21 @@ def test_a_finished_job_run_again_returns_its_manifest_and_another_list_is_refus
     with pytest.raises(BadInput) as caught:
         run_job(request(other, batch_world.data), tmp_path / "out", policy())
     assert caught.value.field == "out"
+
+
+def test_a_resumed_job_clears_what_dead_writers_left_and_nothing_else(
+    batch_world: BatchWorld, tmp_path: Path
+) -> None:
+    """Each writer writes its own temporary name, so a writer killed mid-write leaves its
+    file; the resume removes those old enough to be nobody's, not a live writer's."""
+    listed = write_list(tmp_path / "list.csv", batch_world.facts[:20])
+    out = tmp_path / "out"
+    run_job(request(listed, batch_world.data), out, policy())
+    dead = out / "chunks" / ".000000.parquet.0123456789ab.tmp"
+    live = out / ".results.parquet.ba9876543210.tmp"
+    for path in (dead, live):
+        path.write_bytes(b"half a file")
+    an_hour_ago = time.time() - 3600
+    os.utime(dead, (an_hour_ago, an_hour_ago))
+    run_job(request(listed, batch_world.data), out, policy())
+    assert not dead.exists() and live.exists()

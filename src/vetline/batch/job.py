@@ -89,6 +89,7 @@ def start(request: JobRequest, out: Path, policy: BatchPolicy, now: datetime) ->
         spec = layout.read_json(spec_file)
         if spec["input_sha256"] != digest:
             raise BadInput("out", f"{out} holds another job (input {spec['input_sha256'][:12]}…)")
+        layout.sweep_temporaries(out)  # a resume: what killed writers left behind
         return spec
     out.mkdir(parents=True, exist_ok=True)
     if any(p.name != "input" for p in out.iterdir()):  # input/: a derived list (lists.py)

@@ -19,9 +19,10 @@ manifest.json       written last: the reproducible run manifest (docs/batch-resu
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from vetline.records.layout import publish as publish  # batch's files, the store's way
 
@@ -44,6 +45,30 @@ def temporary(final: Path) -> Path:
     published file whole; both compute the same content, so whichever rename lands last
     publishes a correct file."""
     return final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+#: A temporary file untouched this long is a dead writer's (a live one writes a chunk in
+#: well under a second, and the list's preparation and the results grow as they go).
+STALE_TEMPORARY_S: Final = 600
+
+
+def sweep_temporaries(out: Path, older_than_s: float = STALE_TEMPORARY_S) -> int:
+    """Remove the temporary files dead writers left in a job's folder; how many.
+
+    Each writer's own temporary name (``temporary``) means a writer killed mid-write
+    leaves its file behind instead of the next run overwriting it: a resumed job clears
+    those old enough to be nobody's."""
+    limit = time.time() - older_than_s
+    gone = 0
+    for folder in (out, out / CHUNKS):
+        for path in folder.glob(".*.tmp") if folder.is_dir() else ():
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    gone += 1
+            except FileNotFoundError:  # its writer published or removed it meanwhile
+                continue
+    return gone
 
 
 def chunk_file(out: Path, chunk: int) -> Path:
