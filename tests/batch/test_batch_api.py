@@ -21,6 +21,7 @@ from conftest import BatchWorld, write_list
 from vetline.api import Settings, create_app
 from vetline.audit.models import AuditEvent
 from vetline.auth.roles import Role
+from vetline.batch.layout import done_chunks
 from vetline.batch.models import BatchJob
 from vetline.batch.runner import BatchRunner
 from vetline.batch.service import BatchService
@@ -171,6 +172,49 @@ def test_a_heartbeat_stops_once_another_runner_has_the_job(
     assert not service.beat(job.job_id, "r1")  # r1's late beat writes nothing
     assert _heartbeat(database, job.job_id) == taken
     assert service.beat(job.job_id, "r2")
+
+
+def test_a_runner_whose_job_was_taken_over_stops_and_the_new_one_finishes(
+    database: Database, batch_world: BatchWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A runner that only looked dead (stalled past the staleness) learns at its next beat
+    that the job is another runner's, and stops at its next step instead of working the
+    job beside it; the new runner finishes it, once."""
+    import threading
+
+    import vetline.batch.job as job_module
+
+    first = BatchService(database, batch_world.data, policy(chunk_rows=10), heartbeat_s=0.05)
+    listed = write_list(tmp_path / "l.csv", batch_world.facts[400:425])
+    job = first.submit(listed.read_bytes(), "l.csv", dict(FIELDS), Actor.system("test"))
+    assert first.claim("r1") == job.job_id
+    real, stalled = job_module.prepare_file, threading.Event()
+
+    def stalling(*args: Any, **kwargs: Any) -> tuple[int, int]:
+        if threading.current_thread().name == "r1":
+            stalled.set()
+            time.sleep(0.6)  # long enough for r2 to take the job and r1 to notice
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(job_module, "prepare_file", stalling)
+    r1 = threading.Thread(target=first.run, args=(job.job_id, "r1"), name="r1")
+    r1.start()
+    assert stalled.wait(5)
+    later = _Clock()
+    later.now += timedelta(seconds=120)  # r1's heartbeat looks stale from here
+    second = BatchService(database, batch_world.data, policy(chunk_rows=10), clock=later)
+    assert second.claim("r2") == job.job_id
+    r1.join(10)
+    assert not r1.is_alive()
+    with UnitOfWork(database, Actor.system(), read_only=True) as uow:
+        row = uow.session.get(BatchJob, job.job_id)
+        assert row is not None and row.state == "RUNNING" and row.runner == "r2"
+    out = first.folder(job.job_id) / "out"
+    assert not (out / "prepared.parquet").exists() and not done_chunks(out)  # r1 stopped
+    second.run(job.job_id, "r2")
+    done = second.get(job.job_id)
+    assert done.state == "FINISHED" and done.manifest and done.manifest["input_rows"] == 25
+    assert _events(database, job.job_id).count("BATCH_JOB_FINISHED") == 1
 
 
 def test_a_job_whose_runner_died_is_taken_over_and_finishes(

@@ -5,8 +5,9 @@ progress, so a stage that reports no rows — reading and validating a long list
 million rows), loading the person index, assembling the results — left it unwritten. Past
 ``STALE_AFTER_S`` another serve process's runner would take the job over while the first
 was still working on it, and the two would write the same job folder (stop 40). A thread
-now beats every ``STALE_AFTER_S / 4`` seconds until the job ends, and stops as soon as the
-job's row says it is no longer this runner's.
+now beats every ``STALE_AFTER_S / 4`` seconds until the job ends; when the job's row says
+it is no longer this runner's (a stall made it look dead), the beating stops and the job
+stops at its next step (``Pulse``, ``TakenOver``).
 
 Edit here: how often it beats (``EVERY_S``).
 """
@@ -51,20 +52,39 @@ def write_beat(
         return True
 
 
+class TakenOver(Exception):
+    """This runner's job now belongs to another runner (ours looked dead): stop working it."""
+
+
+class Pulse:
+    """What the running job asks of its heartbeat: is the job still this runner's?"""
+
+    def __init__(self) -> None:
+        self.lost = threading.Event()
+
+    def check(self) -> None:
+        """Raise ``TakenOver`` once a beat found the job another runner's."""
+        if self.lost.is_set():
+            raise TakenOver
+
+
 @contextmanager
-def beating(beat: Callable[[], bool], every_s: float = EVERY_S) -> Iterator[None]:
+def beating(beat: Callable[[], bool], every_s: float = EVERY_S) -> Iterator[Pulse]:
     """Call ``beat`` every ``every_s`` seconds while the block runs.
 
     ``beat`` writes the heartbeat and says whether the job is still this runner's; once it
-    says no, the beating stops (the job was taken over or has ended). A failed write is
-    logged and tried again at the next beat: one lost beat of four does not stale a job.
+    says no, the beating stops and the yielded ``Pulse`` says so (the job's progress
+    checks it: a runner whose job was taken over stops at its next step instead of working
+    the job beside its new runner). A failed write is logged and tried again at the next
+    beat: one lost beat of four does not stale a job.
     """
-    stop = threading.Event()
+    stop, pulse = threading.Event(), Pulse()
 
     def loop() -> None:
         while not stop.wait(every_s):
             try:
                 if not beat():
+                    pulse.lost.set()
                     return
             except Exception:
                 log.exception("batch job heartbeat not written; trying again")
@@ -72,7 +92,7 @@ def beating(beat: Callable[[], bool], every_s: float = EVERY_S) -> Iterator[None
     thread = threading.Thread(target=loop, name="vetline-batch-heartbeat", daemon=True)
     thread.start()
     try:
-        yield
+        yield pulse
     finally:
         stop.set()
         thread.join()

@@ -12,6 +12,7 @@ Edit here: what a job row shows (``view``), the audit events of a job.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import uuid
@@ -25,7 +26,7 @@ from sqlalchemy import or_, select
 
 from vetline.audit.events import EventType, Outcome
 from vetline.batch.encounters import EncounterPort, Told
-from vetline.batch.heartbeat import EVERY_S, beating, write_beat
+from vetline.batch.heartbeat import EVERY_S, TakenOver, beating, write_beat
 from vetline.batch.job import JobRequest, describe, run_job
 from vetline.batch.layout import MANIFEST, RESULTS
 from vetline.batch.lifecycle import LIFECYCLE, STALE_AFTER_S, JobState
@@ -46,6 +47,9 @@ from vetline.records.layout import fsync
 
 _RUNNER = Actor.system("batch-runner")  # who the background runner acts as
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+log = logging.getLogger("vetline.batch")
 
 
 class JobNotFound(LookupError):
@@ -241,10 +245,16 @@ class BatchService:
                 raise JobNotFound(job_id)
             spec = json.loads(row.request_json)
             folder = Path(row.folder)
-        with beating(lambda: self.beat(job_id, runner), self.heartbeat_s):
-            self._run(job_id, runner, spec, folder)
+        with beating(lambda: self.beat(job_id, runner), self.heartbeat_s) as pulse:
+            try:
+                self._run(job_id, runner, spec, folder, pulse.check)
+            except TakenOver:
+                log.warning("batch job %s taken over by another runner; %s stops", job_id, runner)
 
-    def _run(self, job_id: str, runner: str, spec: dict[str, Any], folder: Path) -> None:
+    def _run(
+        self, job_id: str, runner: str, spec: dict[str, Any], folder: Path,
+        still_ours: Callable[[], None],
+    ) -> None:  # fmt: skip
         request = JobRequest(
             list_path=Path(spec["list_path"]), purpose=spec["purpose"],
             authority=spec["authority"], requester=spec["requester"],
@@ -271,6 +281,7 @@ class BatchService:
         last = [0.0]
 
         def progress(stage: str, done: int, total: int) -> None:
+            still_ours()  # raises TakenOver once the heartbeat found the job another's
             moment = self.clock().timestamp()
             if stage == "vetting rows" and (moment - last[0] >= 1.0 or done == total):
                 last[0] = moment
@@ -283,6 +294,8 @@ class BatchService:
 
                 after_finish(choice, request.data_dir)
                 self.tell_encounters(job_id, folder, dict(choice.details)["facility"])
+        except TakenOver:
+            raise  # the job is the other runner's to end
         except Exception as exc:
             self._end(job_id, runner, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
             raise
