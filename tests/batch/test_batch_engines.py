@@ -12,6 +12,7 @@ from helpers import policy, request
 
 from conftest import BatchWorld, write_list
 from vetline.batch import run_job
+from vetline.batch.layout import done_chunks
 
 
 def _run(world: BatchWorld, listed: Path, out: Path, **extra: object) -> pd.DataFrame:
@@ -74,6 +75,27 @@ def test_reading_the_list_reports_rows_as_they_are_read(
     run_job(request(listed, batch_world.data), tmp_path / "out", policy(chunk_rows=15),
             progress=progress)  # fmt: skip
     assert seen == [(0, 0), (15, 0), (30, 0), (40, 40)]
+
+
+def test_a_job_told_to_stop_stops_without_working_the_rest(
+    batch_world: BatchWorld, tmp_path: Path
+) -> None:
+    """A progress callback that raises (a runner whose job was taken over) stops the
+    forked workers' job at once: the chunks not started are not worked, and a re-run
+    resumes from those done."""
+    listed = write_list(tmp_path / "list.csv", batch_world.facts[100:190])
+    out = tmp_path / "out"
+
+    def stop_at_first(stage: str, done: int, total: int) -> None:
+        if stage == "vetting rows" and done:
+            raise RuntimeError("told to stop")
+
+    with pytest.raises(RuntimeError):
+        run_job(request(listed, batch_world.data, workers=2), out, policy(chunk_rows=3),
+                progress=stop_at_first)  # fmt: skip
+    assert 1 <= len(done_chunks(out)) < 30
+    run_job(request(listed, batch_world.data, workers=2), out, policy(chunk_rows=3))
+    assert len(done_chunks(out)) == 30
 
 
 def test_a_resumed_job_reports_the_rows_done_before(

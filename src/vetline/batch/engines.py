@@ -124,9 +124,15 @@ def run_local(
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {pool.submit(score_chunk, *args, chunk): chunk for chunk in pending}
-            for future in as_completed(futures):
-                future.result()
-                progress(futures[future])
+            try:
+                for future in as_completed(futures):
+                    future.result()
+                    progress(futures[future])
+            except BaseException:
+                # A failed chunk, or a runner told to stop (its job taken over): the chunks
+                # not started never start (leaving the pool would otherwise wait for all).
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
