@@ -17,7 +17,7 @@ from helpers import AS_OF_TEXT, policy, request
 
 from conftest import BatchWorld, write_list
 from vetline.batch import run_job
-from vetline.batch.layout import done_chunks
+from vetline.batch.layout import done_chunks, temporary
 
 
 def test_a_job_killed_with_sigkill_resumes_to_exactly_one_result_per_row(
@@ -76,15 +76,16 @@ def test_a_resumed_job_clears_what_dead_writers_left_and_nothing_else(
     batch_world: BatchWorld, tmp_path: Path
 ) -> None:
     """Each writer writes its own temporary name, so a writer killed mid-write leaves its
-    file; the resume removes those old enough to be nobody's, not a live writer's."""
+    file; the resume removes those of writers that are gone, never a live writer's."""
     listed = write_list(tmp_path / "list.csv", batch_world.facts[:20])
     out = tmp_path / "out"
     run_job(request(listed, batch_world.data), out, policy())
-    dead = out / "chunks" / ".000000.parquet.0123456789ab.tmp"
-    live = out / ".results.parquet.ba9876543210.tmp"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process that has ended: its pid names a dead writer
+    dead = temporary(out / "chunks" / "000000.parquet")
+    dead = dead.with_name(dead.name.replace(f".{os.getpid()}.", f".{gone.pid}."))
+    live = temporary(out / "rejects.csv")  # this process's: alive
     for path in (dead, live):
         path.write_bytes(b"half a file")
-    an_hour_ago = time.time() - 3600
-    os.utime(dead, (an_hour_ago, an_hour_ago))
     run_job(request(listed, batch_world.data), out, policy())
     assert not dead.exists() and live.exists()

@@ -19,10 +19,11 @@ manifest.json       written last: the reproducible run manifest (docs/batch-resu
 from __future__ import annotations
 
 import json
-import time
+import os
+import socket
 import uuid
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from vetline.records.layout import publish as publish  # batch's files, the store's way
 
@@ -37,38 +38,48 @@ MANIFEST = "manifest.json"
 
 
 def temporary(final: Path) -> Path:
-    """A temporary name beside ``final``, this writer's own.
+    """A temporary name beside ``final``, this writer's own (its host and process in it).
 
     Why not one fixed name: two runners on one job (a takeover while the first was still
     alive) would write the same temporary file at once — one truncating what the other
     was writing, or renaming it away under it. Each writer's own name keeps every
     published file whole; both compute the same content, so whichever rename lands last
     publishes a correct file."""
-    return final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.tmp")
+    return final.with_name(f".{final.name}.{_HOST}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-#: A temporary file untouched this long is a dead writer's (a live one writes a chunk in
-#: well under a second, and the list's preparation and the results grow as they go).
-STALE_TEMPORARY_S: Final = 600
+#: This machine's name as temporary names carry it (no dots: they separate the parts).
+_HOST = socket.gethostname().replace(".", "_") or "host"
 
 
-def sweep_temporaries(out: Path, older_than_s: float = STALE_TEMPORARY_S) -> int:
+def sweep_temporaries(out: Path) -> int:
     """Remove the temporary files dead writers left in a job's folder; how many.
 
     Each writer's own temporary name (``temporary``) means a writer killed mid-write
-    leaves its file behind instead of the next run overwriting it: a resumed job clears
-    those old enough to be nobody's."""
-    limit = time.time() - older_than_s
+    leaves its file behind instead of the next run overwriting it: a resumed job removes
+    those whose process, on this machine, is gone. A live writer's file (even one whose
+    file has not changed for a while: a list's rejects) and another machine's are kept."""
     gone = 0
     for folder in (out, out / CHUNKS):
         for path in folder.glob(".*.tmp") if folder.is_dir() else ():
-            try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-                    gone += 1
-            except FileNotFoundError:  # its writer published or removed it meanwhile
+            parts = path.name.rsplit(".", 4)  # [.name, host, pid, random, tmp]
+            if len(parts) != 5 or parts[1] != _HOST or not parts[2].isdigit():
                 continue
+            if _alive(int(parts[2])):
+                continue
+            path.unlink(missing_ok=True)
+            gone += 1
     return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 def chunk_file(out: Path, chunk: int) -> Path:
