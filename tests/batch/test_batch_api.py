@@ -129,30 +129,36 @@ def _heartbeat(database: Database, job_id: str) -> str | None:
         return row.heartbeat_at
 
 
+def _row(database: Database, job_id: str) -> tuple[str | None, int, str | None]:
+    with UnitOfWork(database, Actor.system(), read_only=True) as uow:
+        row = uow.session.get(BatchJob, job_id)
+        assert row is not None
+        return row.heartbeat_at, row.rows_done, row.runner
+
+
 def test_a_running_job_beats_while_no_row_is_done(
-    database: Database, batch_world: BatchWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database: Database, batch_world: BatchWorld, tmp_path: Path
 ) -> None:
-    """Liveness is not progress: while the list is still being read (no row vetted, no
-    progress written) the job's heartbeat moves, so no other runner takes over a job that
-    is working (a long list read for longer than the 60 s staleness did: stop 40)."""
-    import vetline.batch.job as job_module
+    """Liveness is not progress: before the job reports any row (its process starting, the
+    index loading, the list being read) its heartbeat moves, so no other runner takes over
+    a job that is working (a long list read for longer than the 60 s staleness did: stop
+    40)."""
+    import threading
 
     service = BatchService(database, batch_world.data, policy(chunk_rows=10), heartbeat_s=0.05)
     listed = write_list(tmp_path / "l.csv", batch_world.facts[400:425])
     job = service.submit(listed.read_bytes(), "l.csv", dict(FIELDS), Actor.system("test"))
     assert service.claim("r1") == job.job_id
-    real, seen = job_module.prepare_file, []
-
-    def slow_reading(*args: Any, **kwargs: Any) -> tuple[int, int]:
-        seen.append(_heartbeat(database, job.job_id))
-        time.sleep(0.6)  # a long list, for the test
-        seen.append(_heartbeat(database, job.job_id))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(job_module, "prepare_file", slow_reading)
-    service.run(job.job_id, "r1")
-    before, after = seen
-    assert before is not None and after is not None and after > before
+    running = threading.Thread(target=service.run, args=(job.job_id, "r1"))
+    running.start()
+    beats: set[str] = set()
+    while running.is_alive():
+        beat, done, _ = _row(database, job.job_id)
+        if done == 0 and beat is not None:
+            beats.add(beat)
+        time.sleep(0.05)
+    running.join()
+    assert len(beats) >= 3  # the claim's stamp and beats after it, all before any row
     assert service.get(job.job_id).state == "FINISHED"
 
 
@@ -175,42 +181,29 @@ def test_a_heartbeat_stops_once_another_runner_has_the_job(
 
 
 def test_a_runner_whose_job_was_taken_over_stops_and_the_new_one_finishes(
-    database: Database, batch_world: BatchWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database: Database, batch_world: BatchWorld, tmp_path: Path
 ) -> None:
     """A runner that only looked dead (stalled past the staleness) learns at its next beat
-    that the job is another runner's, and stops at its next step instead of working the
-    job beside it; the new runner finishes it, once."""
+    that the job is another runner's, and stops at its next step — its job's process
+    ended — instead of working the job beside it; the new runner finishes it, once."""
     import threading
-
-    import vetline.batch.job as job_module
 
     first = BatchService(database, batch_world.data, policy(chunk_rows=10), heartbeat_s=0.05)
     listed = write_list(tmp_path / "l.csv", batch_world.facts[400:425])
     job = first.submit(listed.read_bytes(), "l.csv", dict(FIELDS), Actor.system("test"))
     assert first.claim("r1") == job.job_id
-    real, stalled = job_module.prepare_file, threading.Event()
-
-    def stalling(*args: Any, **kwargs: Any) -> tuple[int, int]:
-        if threading.current_thread().name == "r1":
-            stalled.set()
-            time.sleep(0.6)  # long enough for r2 to take the job and r1 to notice
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(job_module, "prepare_file", stalling)
-    r1 = threading.Thread(target=first.run, args=(job.job_id, "r1"), name="r1")
-    r1.start()
-    assert stalled.wait(5)
+    r1 = threading.Thread(target=first.run, args=(job.job_id, "r1"))
+    r1.start()  # its job's process takes a while to start: r1 reports nothing meanwhile
     later = _Clock()
     later.now += timedelta(seconds=120)  # r1's heartbeat looks stale from here
     second = BatchService(database, batch_world.data, policy(chunk_rows=10), clock=later)
     assert second.claim("r2") == job.job_id
-    r1.join(10)
+    r1.join(60)
     assert not r1.is_alive()
-    with UnitOfWork(database, Actor.system(), read_only=True) as uow:
-        row = uow.session.get(BatchJob, job.job_id)
-        assert row is not None and row.state == "RUNNING" and row.runner == "r2"
+    _, _, runner = _row(database, job.job_id)
     out = first.folder(job.job_id) / "out"
-    assert not (out / "prepared.parquet").exists() and not done_chunks(out)  # r1 stopped
+    assert runner == "r2" and not done_chunks(out)  # r1 stopped before vetting a row
+    assert first.get(job.job_id).state == "RUNNING"  # not ended by r1: r2's to end
     second.run(job.job_id, "r2")
     done = second.get(job.job_id)
     assert done.state == "FINISHED" and done.manifest and done.manifest["input_rows"] == 25

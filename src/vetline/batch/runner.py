@@ -5,8 +5,9 @@ heartbeat), runs it, and looks again; woken at once when a job is submitted, oth
 every ``poll_s`` seconds. A job's failure is recorded on its row and in the audit trail
 (FAILED), never only logged; the runner goes on with the next job. With ``vetline serve
 --workers N`` each worker process has a runner; the compare-and-set claim lets exactly
-one of them run a given job. Jobs use one local process (the serve process shares its
-cores with the desk); a large list is better run with ``vetline batch --workers N``.
+one of them run a given job. A job runs in a process of its own at a lower priority
+(``isolated.py``: run in this thread, it held the GIL beside the desk), one local process
+per job; a large list is better run with ``vetline batch --workers N``.
 
 Edit here: how often it looks, how many jobs run at once (one).
 """

@@ -3,7 +3,8 @@
 One command path (style rule 5): the API's ``POST /v1/batch-jobs`` stores the uploaded
 list and the job row, audited, in one transaction, *before* answering 202; a runner
 (``runner.py``, a thread of the serve process) then calls ``run_job`` — the very function
-``vetline batch`` calls — on the job's folder, writing progress and a heartbeat to the row.
+``vetline batch`` calls — on the job's folder, in a process of its own at a lower priority
+(``isolated.py``: the desk's latency), writing progress and a heartbeat to the row.
 A job whose process died mid-run is taken over from its last durable chunk.
 
 Edit here: what a job row shows (``view``), the audit events of a job.
@@ -27,7 +28,8 @@ from sqlalchemy import or_, select
 from vetline.audit.events import EventType, Outcome
 from vetline.batch.encounters import EncounterPort, Told
 from vetline.batch.heartbeat import EVERY_S, TakenOver, beating, write_beat
-from vetline.batch.job import JobRequest, describe, run_job
+from vetline.batch.isolated import JobFailed, run_isolated
+from vetline.batch.job import JobRequest, describe
 from vetline.batch.layout import MANIFEST, RESULTS
 from vetline.batch.lifecycle import LIFECYCLE, STALE_AFTER_S, JobState
 from vetline.batch.listfile import FORMATS
@@ -288,7 +290,9 @@ class BatchService:
                 self._progress(job_id, runner, done, total)
 
         try:
-            manifest = run_job(request, folder, self.policy, progress=progress, clock=self.clock)
+            manifest = run_isolated(
+                request, folder, self.policy, progress=progress, now=self.clock()
+            )
             if choice is not None:
                 from vetline.batch.lists import after_finish
 
@@ -297,7 +301,8 @@ class BatchService:
         except TakenOver:
             raise  # the job is the other runner's to end
         except Exception as exc:
-            self._end(job_id, runner, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
+            error = exc.error if isinstance(exc, JobFailed) else f"{type(exc).__name__}: {exc}"
+            self._end(job_id, runner, JobState.FAILED, error=error)
             raise
         self._end(job_id, runner, JobState.FINISHED, manifest=manifest)
 
