@@ -54,6 +54,8 @@ def run_isolated(
         target=_child,
         args=(request, str(out), policy.model_dump_json(), now - datetime.now(UTC), sender),
         name="vetline-batch-job",
+        # ended with the server (a job left RUNNING is resumed by the next runner); a
+        # daemonic process may not start children, and an API job runs in one process
         daemon=True,
     )
     child.start()
