@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -122,13 +123,6 @@ class _Clock:
         return self.now
 
 
-def _heartbeat(database: Database, job_id: str) -> str | None:
-    with UnitOfWork(database, Actor.system(), read_only=True) as uow:
-        row = uow.session.get(BatchJob, job_id)
-        assert row is not None
-        return row.heartbeat_at
-
-
 def _row(database: Database, job_id: str) -> tuple[str | None, int, str | None]:
     with UnitOfWork(database, Actor.system(), read_only=True) as uow:
         row = uow.session.get(BatchJob, job_id)
@@ -143,8 +137,6 @@ def test_a_running_job_beats_while_no_row_is_done(
     index loading, the list being read) its heartbeat moves, so no other runner takes over
     a job that is working (a long list read for longer than the 60 s staleness did: stop
     40)."""
-    import threading
-
     service = BatchService(database, batch_world.data, policy(chunk_rows=10), heartbeat_s=0.05)
     listed = write_list(tmp_path / "l.csv", batch_world.facts[400:425])
     job = service.submit(listed.read_bytes(), "l.csv", dict(FIELDS), Actor.system("test"))
@@ -173,10 +165,10 @@ def test_a_heartbeat_stops_once_another_runner_has_the_job(
     assert service.beat(job.job_id, "r1")
     clock.now += timedelta(seconds=120)
     assert service.claim("r2") == job.job_id  # r1 looked dead
-    taken = _heartbeat(database, job.job_id)
+    taken = _row(database, job.job_id)[0]
     clock.now += timedelta(seconds=5)
     assert not service.beat(job.job_id, "r1")  # r1's late beat writes nothing
-    assert _heartbeat(database, job.job_id) == taken
+    assert _row(database, job.job_id)[0] == taken
     assert service.beat(job.job_id, "r2")
 
 
@@ -186,8 +178,6 @@ def test_a_runner_whose_job_was_taken_over_stops_and_the_new_one_finishes(
     """A runner that only looked dead (stalled past the staleness) learns at its next beat
     that the job is another runner's, and stops at its next step — its job's process
     ended — instead of working the job beside it; the new runner finishes it, once."""
-    import threading
-
     first = BatchService(database, batch_world.data, policy(chunk_rows=10), heartbeat_s=0.05)
     listed = write_list(tmp_path / "l.csv", batch_world.facts[400:425])
     job = first.submit(listed.read_bytes(), "l.csv", dict(FIELDS), Actor.system("test"))
