@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_iar_assembly import AGENCY, _bodies
+from bench_iar_assembly import AGENCY, iaq_bodies
 from vetline.actor import Actor
 from vetline.db import Database, upgrade
 from vetline.desk.service import DeskService
@@ -81,7 +81,7 @@ def main() -> None:
         database = Database.from_url(f"sqlite:///{tmp}/desk.db")
         upgrade(database.engine)
         desk = DeskService(database, lookup, policy=load_policy())
-        pool = _automatic(desk, _bodies(facts, 2000))
+        pool = _automatic(desk, iaq_bodies(facts, 2000))
         print(f"{len(pool)} automatic subjects")
         try:
             for r in range(args.rounds + 1):  # round 0 warms up (first-call costs)

@@ -26,7 +26,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bench_batch import make_list
-from bench_desk_async import _automatic, _bodies, _offer
+from bench_desk_async import _automatic, _offer
+from bench_iar_assembly import iaq_bodies
 from vetline.batch import JobRequest, load_batch_policy, run_job
 from vetline.batch.isolated import run_isolated
 from vetline.db import Database, upgrade
@@ -55,7 +56,7 @@ def main() -> None:
     database = Database.from_url(f"sqlite:///{work}/desk.db")
     upgrade(database.engine)
     desk = DeskService(database, PersonLookup.open(data), policy=load_policy())
-    pool = _automatic(desk, _bodies(facts, 2000))
+    pool = _automatic(desk, iaq_bodies(facts, 2000))
 
     def bodies(r: int, size: int) -> list[str]:
         return [pool[n % len(pool)].replace('"iaq_id": "B', f'"iaq_id": "R{r}-{n}-')

@@ -47,7 +47,8 @@ STAFF = RowScope(ScopeKind.ALL)
 AGENCY = RowScope(ScopeKind.OWN_ORI, ORI)
 
 
-def _bodies(facts_file: Path, count: int) -> list[str]:
+def iaq_bodies(facts_file: Path, count: int) -> list[str]:
+    """``count`` IAQ JSON bodies from a world's person facts (the desk benches use it too)."""
     with facts_file.open(encoding="utf-8") as handle:
         facts = [f for f in csv.DictReader(handle) if f["true_last_name"]][:count]
     out = []
@@ -74,7 +75,7 @@ def main() -> None:
     facts = args.facts or args.data.parent / "extract" / "person_facts.csv"
     if not facts.is_file():
         sys.exit("bench_iar_assembly: give --facts person_facts.csv of the world in --data")
-    bodies = _bodies(facts, args.count)
+    bodies = iaq_bodies(facts, args.count)
     lookup = PersonLookup.open(args.data)
     policy = load_policy()
     with tempfile.TemporaryDirectory() as tmp:
