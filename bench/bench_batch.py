@@ -37,6 +37,7 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from rich.console import Console
@@ -107,7 +108,9 @@ def resolved_to_true(data: Path, extract: Path) -> dict[str, str]:
          c AS (SELECT r.person_id, t.true_id, count(*) n FROM r JOIN t USING (source, record_id)
                GROUP BY 1, 2)
     SELECT person_id, arg_max(true_id, n) FROM c GROUP BY 1"""
-    return dict(duckdb.sql(sql).fetchall())
+    relation = duckdb.sql(sql)
+    assert relation is not None  # a SELECT: duckdb.sql gives None only for other statements
+    return dict(relation.fetchall())
 
 
 def splink_link_only(data: Path, listed: Path) -> tuple[float, int]:
@@ -139,7 +142,8 @@ def splink_link_only(data: Path, listed: Path) -> tuple[float, int]:
     api = DuckDBAPI()
     linker = Linker([api.register(records), api.register(queries)], settings)
     threshold = ResolveSettings().predict_threshold
-    pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    # splink's SplinkDataFrame.as_pandas_dataframe has no annotations
+    pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call]
     return time.perf_counter() - started, len(pairs)
 
 
@@ -236,6 +240,7 @@ def main() -> None:
     to_true = resolved_to_true(data, base / "extract")
     bands: dict[str, Counter[str]] = {}
     found_world = listed_world = citizens_as_leads = leads = wrong_leads = 0
+    row: Any  # itertuples(): a field per column
     for row, (true_id, citizen) in zip(results.itertuples(), truth, strict=True):
         got = to_true.get(row.person_id) if row.person_id else None
         verdict = "right" if got is not None and got == true_id else "wrong"

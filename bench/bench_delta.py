@@ -53,9 +53,9 @@ import json
 import random
 import resource
 import shutil
-import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -191,6 +191,7 @@ def compare_index(a: Path, b: Path) -> dict[str, object]:
     key table saved as main arrays plus a tail (``saved.py``) holds the entries one
     merged table holds; the order of a key's rows is never read (``KeyTable``)."""
     import numpy as np
+    from numpy.typing import NDArray
 
     from vetline.resolve import layout
     from vetline.resolve.index import RecordIndex
@@ -208,15 +209,15 @@ def compare_index(a: Path, b: Path) -> dict[str, object]:
     differ += [c for c in left.tf if not np.array_equal(left.tf[c], right.tf[c], True)]
     out["columns_differing"] = differ
 
-    def entries(table: object) -> object:
-        keys = np.concatenate([table.keys, table.tail_keys])  # type: ignore[attr-defined]
-        rows = np.concatenate([table.rows, table.tail_rows])  # type: ignore[attr-defined]
+    def entries(table: Any) -> tuple[NDArray[Any], NDArray[Any]]:
+        keys = np.concatenate([table.keys, table.tail_keys])
+        rows = np.concatenate([table.rows, table.tail_rows])
         order = np.lexsort((rows, keys))
         return keys[order], rows[order]
 
     same_keys = []
     for lt, rt in zip(left.keys, right.keys, strict=True):
-        (lk, lr), (rk, rr) = entries(lt), entries(rt)  # type: ignore[misc]
+        (lk, lr), (rk, rr) = entries(lt), entries(rt)
         same_keys.append(bool(np.array_equal(lk, rk) and np.array_equal(lr, rr)))
     out["key_tables_identical"] = f"{sum(same_keys)} of {len(same_keys)}"
     out["key_tails"] = [len(t.tail_keys) for t in left.keys], [len(t.tail_keys) for t in right.keys]
@@ -251,7 +252,9 @@ def reload_answers(data: Path, delta: Path, every: int, answers: Path) -> dict[s
             else pd.read_parquet(path)
         )
         for row in frame.iloc[::every].to_dict("records"):
-            subject = {k: str(v) for k, v in row.items() if k in fields and v not in (None, "")}
+            subject = {
+                str(k): str(v) for k, v in row.items() if k in fields and v not in (None, "")
+            }
             subject = {k: v for k, v in subject.items() if v.lower() not in ("nan", "none")}
             asked.append((f"{path.stem}|{row['record_id']}", subject))
     recs = read_person_records(data, ["unique_id", "person_id"], keys=[k for k, _ in asked])
@@ -465,4 +468,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -197,8 +197,8 @@ def main() -> None:
     print(f"load average at the end: {load():.1f} (2 cores)")
     print("| what | wall s (median, range) | CPU s | load avg at start |")
     print("|---|---|---|---|")
-    for what, secs, cpu, avg in rows:
-        print(f"| {what} | {secs} | {cpu} | {avg} |")
+    for what, secs, cpu_s, avg in rows:
+        print(f"| {what} | {secs} | {cpu_s} | {avg} |")
 
 
 if __name__ == "__main__":

@@ -130,7 +130,8 @@ def _submission(worked: Any, query_id: str) -> Submission:
     """What ``submit`` returns for ``worked`` (before the typed IAR: built from the dict)."""
     made = getattr(worked, "submission", None)
     if made is not None:
-        return made(query_id, created=True)  # type: ignore[no-any-return]
+        submission: Submission = made(query_id, created=True)
+        return submission
     return Submission(query_id, worked.state, worked.iar, True)
 
 

@@ -247,6 +247,7 @@ def synth_queries(
             }
         )
 
+    row: Any  # itertuples() rows (fields by column name) and, for the absent, a Series
     for row in facts.sample(
         n=min(sizes.biographic_queries, len(facts)), random_state=seed
     ).itertuples():

@@ -51,7 +51,7 @@ def synthetic_result(folder: Path, rows: int, seed: int) -> Path:
             "row_number": pa.array(np.arange(rows), pa.int64()),
             "list_ref": pa.array(np.char.add("L", np.arange(rows).astype(str))),
             "match_band": pa.array(band),
-            "person_id": pa.array(np.where(has_person, person, None)),
+            "person_id": pa.array(np.where(has_person, person, np.array(None))),
             "probability": pa.array(np.where(has_person, rng.random(rows), np.nan)),
             "status_code": pa.array(np.where(candidate, "FINAL_ORDER", "UNKNOWN")),
             "removable": pa.array(candidate),

@@ -48,6 +48,7 @@ def _token(url: str) -> str:
     database = Database.from_url(url)
     upgrade(database.engine)
     settings = Settings(demo_mode=True)
+    clear: str
     with UnitOfWork(database, Actor.system("bench"), write=True) as uow:
         user, _ = create_user(uow, NewUser.parse(username="bench.agency", role="requesting_agency",
                                                  password=PASSWORD, ori=ORI))  # fmt: skip

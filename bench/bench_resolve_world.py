@@ -29,6 +29,7 @@ import resource
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,9 @@ import pandas as pd
 from vetline.records import ingest_extract
 from vetline.resolve import Resolver, Subject, build_persons
 from vetline.vocab import MatchLevel
+
+#: (source, record_id) → the person the world made that record of (evaluation only)
+TruthOf = dict[tuple[str, ...], str]
 
 
 def rss_mb() -> float:
@@ -119,7 +123,7 @@ def main() -> None:
     )
 
     facts = pd.read_csv(extract / "person_facts.csv", dtype=str)
-    truth_of = dict(
+    truth_of: TruthOf = dict(
         zip(
             zip(records["source"], records["record_id"], strict=False),
             records["truth"],
@@ -129,6 +133,7 @@ def main() -> None:
     sample = facts.sample(n=min(args.queries, len(facts)), random_state=5)
     resolver.resolve(Subject(last_name="WARMUP", first_name="QUERY"))
     lat, levels, top1, pos, pos_ok, review = [], [], 0, 0, 0, 0
+    row: Any  # itertuples(): a field per column
     for row in sample.itertuples():
         subject = Subject(
             last_name=row.true_last_name, first_name=row.true_first_name,
@@ -169,7 +174,7 @@ def main() -> None:
         plain_splink(data)
 
 
-def majority_truth(resolver: Resolver, person_id: str | None, truth_of: dict) -> str | None:
+def majority_truth(resolver: Resolver, person_id: str | None, truth_of: TruthOf) -> str | None:
     if person_id is None:
         return None
     rows = resolver.index.rows_of_person(person_id)
@@ -179,12 +184,13 @@ def majority_truth(resolver: Resolver, person_id: str | None, truth_of: dict) ->
     return max(sorted(set(owners), key=str), key=owners.count) if owners else None
 
 
-def lookalikes(resolver: Resolver, facts: pd.DataFrame, truth_of: dict) -> None:
+def lookalikes(resolver: Resolver, facts: pd.DataFrame, truth_of: TruthOf) -> None:
     """Citizens in look-alike groups, queried by name + DOB: any POSITIVE to another
     person who is removable is the failure this product must never make."""
     groups = facts.dropna(subset=["lookalike_group"])
     removable = set(facts.loc[facts["removable"] == "Y", "person_id"])
     citizens = groups[groups["us_citizen"] == "Y"]
+    row: Any  # itertuples(): a field per column
     for with_pob in (False, True):
         bad = positive = 0
         for row in citizens.itertuples():
@@ -211,7 +217,7 @@ def lookalikes(resolver: Resolver, facts: pd.DataFrame, truth_of: dict) -> None:
 ID_COLUMNS = ("fbi_number", "a_number", "ssn", "sid", "passport_number")
 
 
-def identifiers_of(resolver: Resolver, truth_of: dict) -> dict[str, dict[str, str]]:
+def identifiers_of(resolver: Resolver, truth_of: TruthOf) -> dict[str, dict[str, str]]:
     """True person → identifier type → the value most of its records carry (from the
     index's standardised columns; evaluation only)."""
     uids = resolver.index.coded["unique_id"].values(np.arange(len(resolver.index)))
@@ -231,11 +237,16 @@ def identifiers_of(resolver: Resolver, truth_of: dict) -> dict[str, dict[str, st
 
 
 def with_identifier(
-    resolver: Resolver, sample: pd.DataFrame, ids: dict, truth_of: dict, lat: list[float]
+    resolver: Resolver,
+    sample: pd.DataFrame,
+    ids: dict[str, dict[str, str]],
+    truth_of: TruthOf,
+    lat: list[float],
 ) -> None:
     """Name + DOB + sex + one of the person's own identifiers (the first it has of
     ``ID_COLUMNS``): what an officer with a rap sheet sends."""
     levels, pos, ok, n, silent_wrong = [], 0, 0, 0, 0
+    row: Any  # itertuples(): a field per column
     for row in sample.itertuples():
         mine = ids.get(row.person_id, {})
         column = next((c for c in ID_COLUMNS if c in mine), None)
@@ -262,7 +273,7 @@ def with_identifier(
     )
 
 
-def biometric(resolver: Resolver, sample: pd.DataFrame, truth_of: dict) -> None:
+def biometric(resolver: Resolver, sample: pd.DataFrame, truth_of: TruthOf) -> None:
     """Name + DOB + sex + the person's FIN (a fingerprint hit): POSITIVE, and how many
     of those an analyst must still see (``needs_review``) — the automation that the
     possible-same-person review costs biometric queries."""
@@ -274,6 +285,7 @@ def biometric(resolver: Resolver, sample: pd.DataFrame, truth_of: dict) -> None:
         if fin is not None and owner is not None:
             fins.setdefault(owner, fin)
     n = pos = ok = review = 0
+    row: Any  # itertuples(): a field per column
     for row in sample.itertuples():
         fin = fins.get(row.person_id)
         if fin is None:
@@ -299,13 +311,14 @@ def biometric(resolver: Resolver, sample: pd.DataFrame, truth_of: dict) -> None:
 
 
 def lookalikes_with_identifier(
-    resolver: Resolver, facts: pd.DataFrame, ids: dict, truth_of: dict
+    resolver: Resolver, facts: pd.DataFrame, ids: dict[str, dict[str, str]], truth_of: TruthOf
 ) -> None:
     """Look-alike citizens queried with their own identifier (the Gonzalez case: a
     citizen's FBI number must never carry him to a stranger)."""
     groups = facts.dropna(subset=["lookalike_group"])
     citizens = groups[groups["us_citizen"] == "Y"]
     n = positive = wrong = silent = 0
+    row: Any  # itertuples(): a field per column
     for row in citizens.itertuples():
         mine = ids.get(row.person_id, {})
         for column, value in mine.items():
@@ -343,6 +356,7 @@ def absent(resolver: Resolver, args: argparse.Namespace, work: Path, lat: list[f
         generate_extract(other, persons=args.absent, seed=args.seed + 7919, noise=NoiseConfig())
     facts = pd.read_csv(other / "person_facts.csv", dtype=str).head(args.absent)
     levels = []
+    row: Any  # itertuples(): a field per column
     for row in facts.itertuples():
         subject = Subject(
             last_name=row.true_last_name, first_name=row.true_first_name,

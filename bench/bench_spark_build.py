@@ -36,6 +36,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pyarrow.parquet as pq
 
@@ -139,7 +140,7 @@ def measured_build(
     report = data / "model" / "build.json"
     if report.exists():
         run.report = json.loads(report.read_text())
-        run.stages = dict(run.report.pop("seconds", {}))  # type: ignore[arg-type]
+        run.stages = dict(cast("dict[str, float]", run.report.pop("seconds", {})))
     return run
 
 

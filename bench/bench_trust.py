@@ -51,7 +51,8 @@ def _verify(db: Database) -> int:
     with UnitOfWork(db, Actor.system(), write=True) as uow:
         result = verify_chain(uow.session)
     assert result.ok
-    return result.checked
+    checked: int = result.checked
+    return checked
 
 
 def _logins(db: Database, n: int) -> int:

@@ -55,7 +55,7 @@ def _large_blocks(extract: Path, n: int, seed: int) -> list[tuple[str, Query]]:
 
 def _answer(resolver: Resolver, query: Query) -> dict[str, Any]:
     a = resolver.resolve(query)
-    j = a.to_json()
+    j: dict[str, Any] = a.to_json()
     j["probability"] = repr(a.probability)
     j["match_weight"] = repr(a.match_weight)
     j["candidates"] = [(p, repr(x)) for p, x in a.candidates]

@@ -11,7 +11,7 @@ Edit here: ``Noise`` (rates), and one function per kind of error.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
@@ -206,7 +206,7 @@ def apply(
     aliases = np.full(len(frame), "", object)
     if source in ("criminal", "custody", "encounters", "warrants"):
         for i in _rows(rng, ok, noise.alias):
-            base = frame["last_name"].iat[i].upper().split(" ")[0].split("-")[0]
+            base = cast(str, frame["last_name"].iat[i]).upper().split(" ")[0].split("-")[0]
             aliases[i] = f"{base}, {_typo(rng, str(frame['first_name'].iat[i]).upper() or 'JOHN')}"
     frame["aliases"] = aliases
     return frame
