@@ -141,7 +141,7 @@ def splink_link_only(data: Path, listed: Path) -> tuple[float, int]:
     )  # fmt: skip
     api = DuckDBAPI()
     linker = Linker([api.register(records), api.register(queries)], settings)
-    threshold = ResolveSettings().predict_threshold
+    threshold = ResolveSettings.load(data).predict_threshold
     # splink's SplinkDataFrame.as_pandas_dataframe has no annotations
     pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call]
     return time.perf_counter() - started, len(pairs)

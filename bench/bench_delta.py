@@ -239,7 +239,7 @@ def reload_answers(data: Path, delta: Path, every: int, answers: Path) -> dict[s
     folders, and how many name the person the person files give the record."""
     from vetline.person import PersonLookup
     from vetline.resolve.layout import read_person_records
-    from vetline.resolve.resolver import Subject
+    from vetline.resolve.resolver import Resolver, Subject
 
     fields = {f for f in Subject.__dataclass_fields__}
     asked: list[tuple[str, dict[str, str]]] = []
@@ -267,6 +267,7 @@ def reload_answers(data: Path, delta: Path, every: int, answers: Path) -> dict[s
         "reload_wall_s": round(time.perf_counter() - t, 2),
         "reload_cpu_s": round(time.process_time() - c, 2),
     }
+    assert isinstance(lookup.resolver, Resolver)  # PersonLookup.open loads vetline's own
     index = lookup.resolver.index
     held = index.coded["person_id"].values(index.rows_of_keys([k for k, _ in asked]))
     out["index_person_as_files"] = sum(

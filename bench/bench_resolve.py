@@ -24,6 +24,7 @@ import logging
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,11 +32,26 @@ import pandas as pd
 import febrl  # bench/febrl.py: FEBRL as extract rows (benchmark code, not vetline's)
 from vetline.resolve.build import link_table
 from vetline.resolve.config import ResolveSettings
+from vetline.resolve.engine import Linkage
 from vetline.resolve.ids import assign_person_ids
 from vetline.resolve.index import RecordIndex
 from vetline.resolve.match_table import build_match_table
+from vetline.resolve.model import MatchModel
 from vetline.resolve.resolver import Resolver
 from vetline.resolve.standardise import standardise_one
+
+
+def linked(table: pd.DataFrame, settings: ResolveSettings | None = None) -> Linkage:
+    """vetline's build linking of ``table`` in a scratch folder: pairs, persons, links."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _, linkage, _, _ = link_table(table, Path(tmp), settings=settings)
+    assert isinstance(linkage, Linkage)  # not by_row: the pair frame, not row numbers
+    return linkage
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts keyed by column name (the resolver's row shape)."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def pairwise(pairs: pd.DataFrame, threshold: float, n_true: int) -> tuple[float, float, int]:
@@ -98,11 +114,10 @@ def accuracy(name: str, frame: pd.DataFrame, settings: ResolveSettings) -> None:
     run at the POSITIVE threshold, and plain transitive closure at it for reference."""
     t = time.perf_counter()
     table = build_match_table(frame)
-    at_positive = ResolveSettings(
+    at_positive = ResolveSettings.load(
         predict_threshold=0.01, cluster_threshold=settings.positive_threshold
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        _, linkage, _, _ = link_table(table, Path(tmp), settings=at_positive)
+    linkage = linked(table, at_positive)
     seconds = time.perf_counter() - t
     n_true = true_pairs(frame)
     for label, thr in (
@@ -151,8 +166,7 @@ def build_links(name: str, frame: pd.DataFrame) -> None:
     from vetline.resolve.build import person_links
 
     table = build_match_table(frame)
-    with tempfile.TemporaryDirectory() as tmp:
-        _, linkage, _, _ = link_table(table, Path(tmp))
+    linkage = linked(table)
     ids = assign_person_ids(linkage.clusters, {})
     links = person_links(linkage.links, table, ids).to_pandas()
     left = links["unique_id_l"].str.split("|").str[1].map(febrl.entity_of)
@@ -177,7 +191,7 @@ def realtime(n_queries: int, n_splink: int, settings: ResolveSettings) -> None:
         pd.DataFrame({"unique_id": table["unique_id"], "cluster_id": table["unique_id"]}), {}
     )
     resolver = Resolver(model, RecordIndex.from_match_table(table, ids.tolist()), settings)
-    queries = b.sample(n=min(n_queries, len(b)), random_state=3).to_dict("records")
+    queries = records(b.sample(n=min(n_queries, len(b)), random_state=3))
     resolver.resolve({"last_name": "WARMUP", "first_name": "RIGOUR"})
     lat, hits, levels = [], 0, []
     for q in queries:
@@ -204,7 +218,7 @@ def top_record(resolver: Resolver, person_id: str) -> str:
 
 
 def splink_latency(
-    model: object, a: pd.DataFrame, b: pd.DataFrame, n: int, resolver: Resolver
+    model: MatchModel, a: pd.DataFrame, b: pd.DataFrame, n: int, resolver: Resolver
 ) -> None:
     from splink import DuckDBAPI, Linker
 
@@ -216,7 +230,7 @@ def splink_latency(
     for col in ("surname", "forename", "city"):
         linker.table_management.compute_tf_table(col)
     lat, hits, ours, our_lat = [], 0, 0, []
-    for q in b.sample(n=n, random_state=3).to_dict("records"):
+    for q in records(b.sample(n=n, random_state=3)):
         t = time.perf_counter()
         mine = resolver._resolve_row(dict(q))
         our_lat.append(time.perf_counter() - t)
@@ -256,7 +270,7 @@ def main() -> None:
     parser.add_argument("--without", default="", help="also run with these columns blanked")
     parser.add_argument("--links", action="store_true", help="only the build's links")
     args = parser.parse_args()
-    settings = ResolveSettings()
+    settings = ResolveSettings.load()
     names = {
         "febrl4": "FEBRL4 A↔B (tuning)",
         "febrl3": "FEBRL3 dedupe (tuning)",

@@ -213,9 +213,9 @@ def fill_sql(db: Database, n: int) -> None:
             conn.exec_driver_sql(statement)
 
 
-def user(db: Database, name: str, role: str, **bind: str) -> None:
+def user(db: Database, name: str, role: str, ori: str | None = None) -> None:
     with UnitOfWork(db, Actor.system("bench"), write=True) as uow:
-        create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD, **bind))
+        create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD, ori=ori))
         uow.commit()
 
 
@@ -377,12 +377,12 @@ def world_part(data: Path, flows: int, console: Console) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-vetting-world-"))
     db = Database.from_url(f"sqlite:///{folder / 'vetline.db'}")
     upgrade(db.engine)
-    for name, role, bind in (
-        ("b.agency", "requesting_agency", {"ori": "CA0194200"}),
-        ("b.officer", "vetting_officer", {}),
-        ("b.sup", "supervisor", {}),
+    for name, role, ori in (
+        ("b.agency", "requesting_agency", "CA0194200"),
+        ("b.officer", "vetting_officer", None),
+        ("b.sup", "supervisor", None),
     ):
-        user(db, name, role, **bind)
+        user(db, name, role, ori)
     desk = DeskService(db, PersonLookup.open(data), policy=load_policy())
     app = create_app(Settings(demo_mode=True, rate_limit_per_minute=10**9), database=db)
     install_desk(app, desk)

@@ -65,10 +65,11 @@ from vetline.web.charts import bar, to_svg
 PASSWORD = "bench web password 2026"
 ORI = "CA0194200"
 HTML = {"accept": "text/html"}
-ACCOUNTS = {"bench.agency": ("requesting_agency", {"ori": ORI}),
-            "bench.analyst": ("desk_analyst", {}), "bench.auditor": ("auditor", {}),
-            "bench.admin": ("administrator", {}), "bench.officer": ("vetting_officer", {}),
-            "bench.super": ("supervisor", {})}  # fmt: skip
+#: username → (role, the ORI the account is bound to).
+ACCOUNTS: dict[str, tuple[str, str | None]] = {
+    "bench.agency": ("requesting_agency", ORI), "bench.analyst": ("desk_analyst", None),
+    "bench.auditor": ("auditor", None), "bench.admin": ("administrator", None),
+    "bench.officer": ("vetting_officer", None), "bench.super": ("supervisor", None)}  # fmt: skip
 
 
 def login(app: Any, username: str) -> TestClient:
@@ -120,9 +121,8 @@ def main() -> None:
     vetting = VettingService(desk, data_dir=args.data)
     install_vetting(app, vetting)
     with UnitOfWork(database, Actor.system("bench"), write=True) as uow:
-        for name, (role, bindings) in ACCOUNTS.items():
-            create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD,
-                                           **bindings))  # fmt: skip
+        for name, (role, ori) in ACCOUNTS.items():
+            create_user(uow, NewUser.parse(username=name, role=role, password=PASSWORD, ori=ori))
         uow.commit()
     with args.facts.open(encoding="utf-8") as handle:
         facts = [f for f in csv.DictReader(handle) if f["true_last_name"]]
