@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     totp_required: bool = False
     token_max_days: Annotated[int, Field(ge=1, le=3650)] = 365
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
+    #: A list uploaded for vetting (``POST /v1/batch-jobs``, ``/v1/rosters``): streamed to
+    #: the job's folder, never held in memory, so far past ``max_body_bytes`` (4 GiB: a
+    #: 5M-row list in extract columns is ≈ 0.3–0.5 GB as CSV).
+    max_list_bytes: Annotated[int, Field(ge=1024)] = 4 * 1024**3
     rate_limit_per_minute: Annotated[int, Field(ge=1)] = 600
     #: Buckets shared by every worker (``vetline serve`` sets it); None: in this process.
     rate_limit_file: Path | None = None

@@ -75,5 +75,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(FastIAQ)  # innermost: the common POST /v1/iaq without FastAPI's routing
     app.add_middleware(BodyTypes)  # inside the guard: sizes are checked first
     app.add_middleware(Admission, max_in_flight=settings.max_in_flight)
-    app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        Guard, max_body_bytes=settings.max_body_bytes, list_bytes=settings.max_list_bytes
+    )
     return app

@@ -1,7 +1,11 @@
 """Outer ASGI guard: request size limit, security headers, and JSON 500s without leaks.
 
 Pure ASGI (not ``BaseHTTPMiddleware``) so streaming bodies are counted as they arrive and
-responses stream through untouched.
+responses stream through untouched. Every body is bounded by ``max_body_bytes`` but a list
+uploaded for vetting (:data:`LIST_PATHS`), bounded by ``list_bytes``: the batch routes
+stream it to disk (``vetline.batch.upload``), so its size costs no memory.
+
+Edit here: which routes take a list (:data:`LIST_PATHS`).
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+#: ``POST`` paths whose body is a list for vetting (multipart, streamed to disk).
+LIST_PATHS: frozenset[str] = frozenset({"/v1/batch-jobs", "/v1/rosters"})
+
+
 class BodyTooLarge(HTTPException):
     """The request body passed the configured limit.
 
@@ -42,9 +50,16 @@ class BodyTooLarge(HTTPException):
 class Guard:
     """Wraps the app: every response gets the security headers and a request id."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, list_bytes: int | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.list_bytes = max_body_bytes if list_bytes is None else list_bytes
+
+    def limit(self, scope: Scope) -> int:
+        """The largest body this request may have (bytes)."""
+        if scope.get("method") == "POST" and scope.get("path") in LIST_PATHS:
+            return self.list_bytes
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,13 +84,11 @@ class Guard:
                 }
             await send(message)
 
+        limit = self.limit(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body_bytes:
+        if declared is not None and declared > limit:
             await _json_error(
-                send_with_headers,
-                413,
-                "payload_too_large",
-                f"request body over {self.max_body_bytes} bytes",
+                send_with_headers, 413, "payload_too_large", f"request body over {limit} bytes"
             )
             return
         received = 0
@@ -85,8 +98,8 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge(self.max_body_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         try:
@@ -94,10 +107,7 @@ class Guard:
         except BodyTooLarge:
             if not started:
                 await _json_error(
-                    send_with_headers,
-                    413,
-                    "payload_too_large",
-                    f"request body over {self.max_body_bytes} bytes",
+                    send_with_headers, 413, "payload_too_large", f"request body over {limit} bytes"
                 )
         except Exception as exc:
             # Type and request id only: messages and paths may carry personal data.

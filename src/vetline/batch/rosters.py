@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, false, select
@@ -125,7 +125,7 @@ def check_facility(policy: BatchPolicy, scope: RowScope, facility_ori: str) -> s
 
 
 def submit_roster(
-    svc: BatchService, content: bytes, filename: str, facility_ori: str,
+    svc: BatchService, content: bytes | BinaryIO, filename: str, facility_ori: str,
     fields: dict[str, Any], actor: Actor, scope: RowScope,
 ) -> RosterJob:  # fmt: skip
     """Store a facility's roster as a QUEUED roster job (durable and audited on return).

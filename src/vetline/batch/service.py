@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import or_, select
 
@@ -43,9 +43,9 @@ from vetline.batch.shapes import (
     MeasuredPrecision,
     ResultRow,
 )
+from vetline.batch.upload import store_list
 from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
 from vetline.errors import BadInput
-from vetline.records.layout import fsync
 
 _RUNNER = Actor.system("batch-runner")  # who the background runner acts as
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -85,11 +85,14 @@ class BatchService:
         return self.data_dir / "batch" / job_id
 
     def submit(
-        self, content: bytes, filename: str, fields: dict[str, Any], actor: Actor,
+        self, content: bytes | BinaryIO, filename: str, fields: dict[str, Any], actor: Actor,
         *, facility_ori: str | None = None, ori: str | None = None,
     ) -> BatchJobView:  # fmt: skip
         """Store the list and the job (QUEUED), audited; durable when this returns.
 
+        ``content``: the list's bytes, or a binary file (the API's spooled upload), which is
+        streamed into the job's folder (``upload.py``: a list may be far larger than any
+        other body). A list refused here leaves no folder behind.
         With ``facility_ori`` the list is that facility's jail roster (``rosters.py``
         checks who may send it): the runner vets only its bookings new since the
         facility's previous roster. ``ori`` is the submitting agency's, for its row scope.
@@ -97,8 +100,6 @@ class BatchService:
         suffix = Path(filename or "").suffix.lower()
         if suffix not in FORMATS:
             raise BadInput("file", f"a list is {', '.join(FORMATS)}, not {suffix or 'no suffix'}")
-        if not content.strip():
-            raise BadInput("file", "the list is empty")
         for name in ("purpose", "authority"):
             if not str(fields.get(name) or "").strip():
                 raise BadInput(name, "required: say why and under which authority")
@@ -106,24 +107,26 @@ class BatchService:
         folder = self.folder(job_id)
         stored = folder / "input" / f"{_SAFE_NAME.sub('_', Path(filename).stem)[:64]}{suffix}"
         stored.parent.mkdir(parents=True)
-        with stored.open("wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        fsync(stored.parent)
-        request = JobRequest(
-            list_path=stored, purpose=str(fields["purpose"]), authority=str(fields["authority"]),
-            requester=actor.username, data_dir=self.data_dir,
-            source_name=fields.get("source_name") or None,
-            source_version=fields.get("source_version") or None,
-            ref_column=fields.get("ref_column") or None, job_id=job_id,
-            list_kind="roster" if facility_ori else "file",
-            extra=(("facility", facility_ori),) if facility_ori else (),
-        )  # fmt: skip
-        request.check()
-        from vetline.batch.listfile import check_list, file_sha256
+        try:
+            written = store_list(content, stored)
+            if written.blank:
+                raise BadInput("file", "the list is empty")
+            request = JobRequest(
+                list_path=stored, purpose=str(fields["purpose"]),
+                authority=str(fields["authority"]), requester=actor.username,
+                data_dir=self.data_dir, source_name=fields.get("source_name") or None,
+                source_version=fields.get("source_version") or None,
+                ref_column=fields.get("ref_column") or None, job_id=job_id,
+                list_kind="roster" if facility_ori else "file",
+                extra=(("facility", facility_ori),) if facility_ori else (),
+            )  # fmt: skip
+            request.check()
+            from vetline.batch.listfile import check_list
 
-        check_list(stored, request.ref_column)
+            check_list(stored, request.ref_column)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         with UnitOfWork(self.database, actor, clock=self.clock, write=True) as uow:
             now = utc_iso(uow.now())
             row = BatchJob(
@@ -131,7 +134,7 @@ class BatchService:
                 authority=request.authority, source_name=request.source_name,
                 source_version=request.source_version, requester=actor.username,
                 requester_id=actor.user_id, list_name=Path(filename).name[:256],
-                input_sha256=file_sha256(stored), request_json=json.dumps(describe(request)),
+                input_sha256=written.sha256, request_json=json.dumps(describe(request)),
                 folder=str(folder / "out"), rows_done=0, created_at=now,
                 list_kind=request.list_kind, ori=ori, facility_ori=facility_ori,
             )  # fmt: skip
@@ -142,7 +145,7 @@ class BatchService:
                 details={"purpose": request.purpose, "authority": request.authority,
                          "list": row.list_name, "list_kind": request.list_kind,
                          "facility_ori": facility_ori,
-                         "input_sha256": row.input_sha256, "bytes": len(content)},
+                         "input_sha256": row.input_sha256, "bytes": written.size},
             )  # fmt: skip
             uow.commit()
             return view(row)

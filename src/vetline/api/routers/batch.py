@@ -113,15 +113,17 @@ async def post_batch_job(
     source_version: Annotated[str | None, Form()] = None,
     ref_column: Annotated[str | None, Form()] = None,
 ) -> BatchJobView:
-    """Submit a list for vetting; 202 once the list and the job are stored (QUEUED)."""
+    """Submit a list for vetting; 202 once the list and the job are stored (QUEUED).
+
+    The list may be as large as ``max_list_bytes`` (4 GiB by default): it is streamed to the
+    job's folder from the upload's spooled file, never read into memory whole."""
     from starlette.concurrency import run_in_threadpool
 
-    content = await file.read()
     runner = _runner(request, state)
     fields = {"purpose": purpose, "authority": authority, "source_name": source_name,
               "source_version": source_version, "ref_column": ref_column}  # fmt: skip
     job = await run_in_threadpool(
-        runner.service.submit, content, file.filename or "", fields, principal.actor()
+        runner.service.submit, file.file, file.filename or "", fields, principal.actor()
     )
     runner.wake()
     return job
@@ -187,11 +189,10 @@ async def post_roster(
     """
     from starlette.concurrency import run_in_threadpool
 
-    content = await file.read()
     runner = _runner(request, state)
     fields = {"purpose": purpose, "authority": authority}
     job = await run_in_threadpool(
-        submit_roster, runner.service, content, file.filename or "", facility_ori, fields,
+        submit_roster, runner.service, file.file, file.filename or "", facility_ori, fields,
         principal.actor(), principal.row_scope,
     )  # fmt: skip
     runner.wake()
