@@ -15,6 +15,13 @@ IAR it was answered with (lost / duplicated). Prints a table.
 time as CSV, to see *when* the slow answers fell (bursts at the same second of every run
 point away from the queries themselves: bench/README.md, "The desk at stop 37").
 
+``--beside-job ROWS``: a lead analyst submits a batch job of ``ROWS`` list rows (the world's
+own subjects, by name, date of birth and sex) over the API after the warm-up, and the load is
+measured while the job runs (``vetline.batch`` runs an API job in a process of its own at
+nice +10, whose CPU is not in the server's figures); the job's rows done by the end of the
+load, its state and its time to FINISHED are printed under the table. The desk beside the
+national analysis centre's work: bench/README.md, "The desk beside an API batch job".
+
 ``--profile OUT``: ``py-spy`` (the ``bench`` extra: ``uv pip install -e '.[bench]'``)
 samples the server's processes while the measured load runs, only the threads holding the
 GIL (``--gil``: Python's CPU, not waits), writes the raw stacks to ``OUT`` and prints the
@@ -102,6 +109,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("(vetline/api/httpproto.py", "uvicorn: HTTP parse and send, event loop"),
 )
 PASSWORD = "benchmark passphrase 2026"
+LEADS = "bench.leads"
 
 
 def _commits(data: Path) -> int:
@@ -255,6 +263,54 @@ def _token(base: str) -> str:
         return str(issued.json()["token"])
 
 
+def _list_csv(facts: list[dict[str, str]], rows: int) -> bytes:
+    """A batch list of ``rows`` rows: the world's subjects in turn, by name, DOB and sex."""
+    lines = ["list_ref,last_name,first_name,dob,sex"]
+    for n in range(rows):
+        fact = facts[n % len(facts)]
+        lines.append(f"R{n},{fact['true_last_name']},{fact['true_first_name']},"
+                     f"{fact['true_dob']},{fact['sex']}")  # fmt: skip
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _leads_client(base: str) -> httpx.Client:
+    """A lead analyst's logged-in client (the session cookie sent by hand: it is Secure)."""
+    client = httpx.Client(base_url=base, timeout=120)
+    login = client.post("/v1/auth/login", json={"username": LEADS, "password": PASSWORD})
+    login.raise_for_status()
+    client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    client.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in login.cookies.items())
+    return client
+
+
+def _submit_job(client: httpx.Client, listed: bytes) -> str:
+    """POST the list as a batch job; its id once stored (202)."""
+    submitted = client.post(
+        "/v1/batch-jobs",
+        data={"purpose": "bench: the desk beside a batch job", "authority": "bench"},
+        files={"file": ("list.csv", listed, "text/csv")},
+    )
+    if submitted.status_code != 202:
+        sys.exit(f"bench_desk: batch job refused: {submitted.status_code} {submitted.text}")
+    return str(submitted.json()["job_id"])
+
+
+def _job_state(client: httpx.Client, job_id: str) -> dict[str, Any]:
+    job: dict[str, Any] = client.get(f"/v1/batch-jobs/{job_id}").json()
+    return job
+
+
+def _wait_job(client: httpx.Client, job_id: str, timeout: float) -> tuple[dict[str, Any], float]:
+    """Poll the job until it ends (or ``timeout`` s); its last view and when it was seen
+    ended (``time.monotonic``)."""
+    start = time.monotonic()
+    job = _job_state(client, job_id)
+    while job["state"] not in ("FINISHED", "FAILED") and time.monotonic() - start < timeout:
+        time.sleep(0.2)
+        job = _job_state(client, job_id)
+    return job, time.monotonic()
+
+
 def _load(base: str, token: str, bodies: list[dict[str, Any]], seconds: float, workers: int,
           rate: float | None = None, raw: dict[int, bytes] | None = None,
           timeline: list[tuple[int, float, float, int, float]] | None = None,
@@ -399,6 +455,9 @@ def main() -> None:
                         help="write each measured query's number, due time (s from the "
                         "start), latency (ms), status and answer time (Unix s) to this CSV "
                         "file")  # fmt: skip
+    parser.add_argument("--beside-job", type=int, metavar="ROWS",
+                        help="measure while a batch job of ROWS list rows, submitted over "
+                        "the API after the warm-up, runs")  # fmt: skip
     parser.add_argument("--profile", type=Path,
                         help="py-spy the server during the measured load: raw stacks to "
                         "this file, CPU per IAQ by stage printed")  # fmt: skip
@@ -423,6 +482,9 @@ def main() -> None:
         ) as uow:
             create_user(uow, NewUser.parse(username="bench.agency", role="requesting_agency",
                                            password=PASSWORD, ori=ORI))  # fmt: skip
+            if args.beside_job:
+                create_user(uow, NewUser.parse(username=LEADS, role="lead_analyst",
+                                               password=PASSWORD))  # fmt: skip
             uow.commit()
         gauge_before = host_gauge()
         proc, base = _server(args.data, url, args.workers)
@@ -435,6 +497,12 @@ def main() -> None:
                 warm = [{**_body(facts[-1 - n % len(facts)], n), "iaq_id": f"WARM{n}"}
                         for n in range(args.warmup)]  # fmt: skip
                 _load(base, token, warm, 120.0, args.concurrency)
+            job_id, job_client, job_submitted = None, None, 0.0
+            if args.beside_job:
+                job_client = _leads_client(base)
+                stack.callback(job_client.close)
+                job_submitted = time.monotonic()
+                job_id = _submit_job(job_client, _list_csv(facts, args.beside_job))
             spy = _spy(proc.pid, args.profile) if args.profile else None
             cpu_before, client_before = _cpu_seconds(proc.pid), time.process_time()
             threads_before = _thread_cpu(proc.pid)
@@ -461,6 +529,10 @@ def main() -> None:
             server_user, server_sys = (a - b for a, b in zip(cpu_after, cpu_before, strict=True))
             db_cpu = sum(_cpu_seconds(postmaster)) - db_before if postmaster else 0.0
             client_cpu = time.process_time() - client_before
+            job_during = (_job_state(job_client, job_id)
+                          if job_client is not None and job_id is not None else None)  # fmt: skip
+            job_end = (_wait_job(job_client, job_id, 1800.0)
+                       if job_client is not None and job_id is not None else None)  # fmt: skip
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
@@ -502,6 +574,13 @@ def main() -> None:
     console.print(f"transactions committed during the run (audit anchor lines): {commits:,}, "
                   f"{len(results) / max(commits, 1):.2f} IAQs per transaction")  # fmt: skip
     console.print(gauge_line(gauge_before, gauge_after))
+    if job_during is not None and job_end is not None:
+        ended, ended_at = job_end
+        console.print(
+            f"beside a batch job of {args.beside_job:,} rows: {job_during['rows_done']:,} rows "
+            f"done when the load ended ({job_during['state']}); {ended['state']} "
+            f"{ended_at - job_submitted:.1f} s after its submission ({ended['rows_done']:,} rows)"
+        )  # fmt: skip
     if args.profile and args.profile.is_file():
         cpu_ms = (server_user + server_sys) * 1000 / n
         split = Table(title=f"server CPU per IAQ by stage ({cpu_ms:.2f} ms measured; "
