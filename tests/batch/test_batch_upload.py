@@ -5,6 +5,7 @@ it goes; every other body keeps ``max_body_bytes``; a refused list leaves nothin
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import time
@@ -24,6 +25,7 @@ from vetline.batch.service import BatchService
 from vetline.batch.upload import BLOCK, store_list
 from vetline.db import Actor, Database, UnitOfWork
 from vetline.errors import BadInput
+from vetline.web import install_web
 
 FIELDS = {"purpose": "visa overstays, yearly", "authority": "DHS/ICE-011 routine use"}
 BODY_LIMIT = 4096
@@ -34,7 +36,7 @@ LIST_LIMIT = 3 * 1024 * 1024
 def app(database: Database, batch_world: BatchWorld) -> Any:
     settings = Settings(demo_mode=True, rate_limit_per_minute=100_000, data=batch_world.data,
                         max_body_bytes=BODY_LIMIT, max_list_bytes=LIST_LIMIT)  # fmt: skip
-    application = create_app(settings, database=database)
+    application = install_web(create_app(settings, database=database))
     add_user(database, "lead.big", Role.LEAD_ANALYST)
     yield application
     runner = getattr(application.state, "batch_runner", None)
@@ -137,3 +139,122 @@ def test_a_refused_list_leaves_no_folder_behind(
         svc.submit(io.BytesIO(content), "list.csv", dict(FIELDS), Actor.system("test"))
     assert refused.value.field == field
     assert not (data / "batch").exists() or not any((data / "batch").iterdir())
+
+
+class _FillsTheDisk(io.BytesIO):
+    """A list whose copy fails half-way as a full disk does."""
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        if self.tell() > 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().read(size)
+
+
+def test_a_list_whose_copy_fails_leaves_no_folder_behind(
+    database: Database, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    svc = BatchService(database, data, policy())
+    content = _FillsTheDisk(b"last_name,dob\n" + b"GARCIA,1980-01-02\n" * 100_000)
+    with pytest.raises(OSError) as full:
+        svc.submit(content, "list.csv", dict(FIELDS), Actor.system("test"))
+    assert full.value.errno == errno.ENOSPC
+    assert not any((data / "batch").iterdir())
+
+
+def _folders(data: Path) -> set[str]:
+    batch = data / "batch"
+    return {p.name for p in batch.iterdir()} if batch.is_dir() else set()
+
+
+def _finished(client: Any, job_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 180
+    job: dict[str, Any] = client.get(f"/v1/batch-jobs/{job_id}").json()
+    while job["state"] != "FINISHED":
+        assert job["state"] != "FAILED", job["error"]
+        assert time.monotonic() < deadline, job
+        time.sleep(0.5)
+        job = client.get(f"/v1/batch-jobs/{job_id}").json()
+    return job
+
+
+def test_a_built_in_list_is_an_api_job_with_the_rows_the_command_line_derives(
+    app: FastAPI, batch_world: BatchWorld, tmp_path: Path
+) -> None:
+    """``list=interpol`` instead of a file: derived at submission from the loaded records
+    (the same rows as ``vetline batch --list interpol``), run, listed."""
+    import pyarrow.parquet as pq
+
+    from vetline.batch.presets import interpol_list
+
+    expected = pq.read_table(interpol_list(batch_world.data, tmp_path / "cli.parquet"))
+    client = client_for(app, "lead.big")
+    sent = client.post("/v1/batch-jobs", data={**FIELDS, "list": "interpol"},
+                       files={"unused": ("", b"")})  # fmt: skip
+    assert sent.status_code == 202, sent.text
+    job = _finished(client, sent.json()["job_id"])
+    assert job["list_kind"] == "interpol" and job["source_name"] == "interpol"
+    assert job["rows_total"] == expected.num_rows > 0
+    assert job["manifest"]["list_kind"] == "interpol"
+    derived = batch_world.data / "batch" / job["job_id"] / "out" / "input" / "interpol.parquet"
+    assert pq.read_table(derived).equals(expected)
+    assert job["input_sha256"] == hashlib.sha256(derived.read_bytes()).hexdigest()
+    listed = client.get("/v1/batch-jobs").json()
+    assert listed[0]["job_id"] == job["job_id"] and "manifest" not in listed[0]
+    assert client.get("/v1/batch-jobs", params={"limit": 0}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "field"),
+    [
+        ({**FIELDS, "list": "sanctions"}, {"unused": ("", b"")}, "list"),
+        (FIELDS, {"unused": ("", b"")}, "file"),  # neither a file nor a list
+        ({**FIELDS, "list": "interpol"}, {"file": ("l.csv", b"last_name\nGARCIA\n")}, "file"),
+        (
+            {"purpose": "p", "authority": " ", "list": "overstays"},
+            {"unused": ("", b"")},
+            "authority",
+        ),
+    ],
+)
+def test_a_built_in_list_is_refused_naming_the_field(
+    app: FastAPI, batch_world: BatchWorld, data: dict[str, str], files: dict[str, Any],
+    field: str,
+) -> None:  # fmt: skip
+    client = client_for(app, "lead.big")
+    before = _folders(batch_world.data)
+    refused = client.post("/v1/batch-jobs", data=data, files=files)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == field, refused.text
+    assert _folders(batch_world.data) == before  # nothing left behind
+
+
+def test_the_web_app_vets_a_file_or_a_built_in_list(app: FastAPI, batch_world: BatchWorld) -> None:
+    client = client_for(app, "lead.big")
+    html = {"accept": "text/html"}
+    form = client.get("/web/leads/batch", headers=html)
+    assert form.status_code == 200 and 'name="list"' in form.text and "overstays" in form.text
+    token = client.headers["X-CSRF-Token"]
+    listed = _padded_list(batch_world.facts[600:], 8, 10)
+    sent = client.post(
+        "/web/leads/batch", headers=html, follow_redirects=False,
+        data={**FIELDS, "csrf_token": token, "list": ""},
+        files={"file": ("registry.csv", listed, "text/csv")},
+    )  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    job_id = sent.headers["location"].split("job_id=")[1]
+    assert _finished(client, job_id)["rows_total"] == 8
+    builtin = client.post(
+        "/web/leads/batch", headers=html, follow_redirects=False,
+        data={**FIELDS, "csrf_token": token, "list": "interpol"},
+        files={"file": ("", b"", "application/octet-stream")},  # the browser's empty input
+    )  # fmt: skip
+    assert builtin.status_code == 303, builtin.text
+    shown = client.get(builtin.headers["location"], headers=html)
+    assert shown.status_code == 200 and "interpol" in shown.text and job_id[:8] in shown.text
+    both = client.post(
+        "/web/leads/batch", headers=html,
+        data={**FIELDS, "csrf_token": token, "list": "interpol"},
+        files={"file": ("registry.csv", listed, "text/csv")},
+    )  # fmt: skip
+    assert both.status_code == 422 and "built-in" in both.text

@@ -76,6 +76,7 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/v1/ops/desk"): frozenset({D, S}),
     # Batch vetting (vetline.batch):
     ("POST", "/v1/batch-jobs"): frozenset({L}),
+    ("GET", "/v1/batch-jobs"): frozenset({L}),
     ("GET", "/v1/batch-jobs/{job_id}"): frozenset({L}),
     ("GET", "/v1/batch-jobs/{job_id}/results"): frozenset({L}),
     # Leads (vetline.leads): review = lead analysts and supervisors, work = field officers.

@@ -281,3 +281,48 @@ def test_the_vetting_journey_in_a_browser(live: Any, browser: Any, web_world: An
     accessible(page)
     for context in (ctx, sup_ctx):
         context.close()
+
+
+def test_a_lead_analyst_vets_a_list_from_the_browser(
+    sqlite_database: Any, desk: Any, browser: Any, web_world: Any, tmp_path: Path
+) -> None:
+    """The analysis centre's form: a list file chosen in the browser, purpose and authority,
+    sent (streamed to the job's folder), then the job's progress until FINISHED, in the
+    newest jobs; axe-checked."""
+    import time
+
+    from conftest import LiveServer, make_app
+
+    listed = tmp_path / "registry.csv"
+    rows = ["list_ref,last_name,first_name,dob,sex"] + [
+        f"R{n},{f['true_last_name']},{f['true_first_name']},{f['true_dob']},{f['sex']}"
+        for n, f in enumerate(web_world.facts[700:712])
+    ]
+    listed.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    app = make_app(sqlite_database, desk, cookie_secure=False, data=web_world.data)
+    with LiveServer(app) as live:
+        ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = ctx.new_page()
+        login(page, live.base, "lead.one")
+        page.goto(f"{live.base}/web/leads/batch")
+        assert page.get_by_role("heading", name="Vet a list").is_visible()
+        accessible(page)
+        page.get_by_label("List file").set_input_files(str(listed))
+        page.get_by_label("Purpose").fill("state offender registry, monthly")
+        page.get_by_label("Legal authority").fill("DHS/ICE-011 routine use")
+        page.get_by_role("button", name="Vet the list").click()
+        page.wait_for_url("**/web/leads/batch?job_id=*")
+        job_id = page.url.split("job_id=")[1]
+        deadline = time.monotonic() + 120
+        while "FINISHED" not in page.locator("dl.facts").inner_text():
+            assert "FAILED" not in page.locator("dl.facts").inner_text()
+            assert time.monotonic() < deadline
+            time.sleep(1)
+            page.reload()
+        assert "registry.csv" in page.locator("table.num tbody").inner_text()
+        assert job_id[:8] in page.locator("table.num tbody").inner_text()
+        accessible(page)
+        ctx.close()
+    runner = getattr(app.state, "batch_runner", None)
+    if runner is not None:
+        runner.stop(timeout=30)

@@ -32,8 +32,11 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
-#: ``POST`` paths whose body is a list for vetting (multipart, streamed to disk).
-LIST_PATHS: frozenset[str] = frozenset({"/v1/batch-jobs", "/v1/rosters"})
+#: ``POST`` paths whose body is a list for vetting (multipart, streamed to disk): the API's
+#: and the web app's forms.
+LIST_PATHS: frozenset[str] = frozenset(
+    {"/v1/batch-jobs", "/v1/rosters", "/web/leads/batch", "/web/rosters"}
+)
 
 
 class BodyTooLarge(HTTPException):

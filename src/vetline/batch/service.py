@@ -19,7 +19,7 @@ import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -36,8 +36,10 @@ from vetline.batch.listfile import FORMATS
 from vetline.batch.lists import ListChoice
 from vetline.batch.models import BatchJob
 from vetline.batch.policy import BatchPolicy
+from vetline.batch.presets import PRESETS
 from vetline.batch.shapes import (
     BatchJobDetail,
+    BatchJobSummary,
     BatchJobView,
     BatchResultsPage,
     MeasuredPrecision,
@@ -127,28 +129,51 @@ class BatchService:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+        return self.record(
+            request, folder, Path(filename).name, written.sha256, written.size, actor,
+            facility_ori=facility_ori, ori=ori,
+        )  # fmt: skip
+
+    def record(
+        self, request: JobRequest, folder: Path, list_name: str, sha256: str, size: int,
+        actor: Actor, *, facility_ori: str | None = None, ori: str | None = None,
+    ) -> BatchJobView:  # fmt: skip
+        """The job row (QUEUED) of ``request``, whose list is stored in ``folder``, and its
+        ``BATCH_JOB_SUBMITTED`` event, in one transaction; committed when this returns.
+        Every submission path ends here (a file, a roster, a built-in list)."""
+        assert request.job_id is not None
         with UnitOfWork(self.database, actor, clock=self.clock, write=True) as uow:
             now = utc_iso(uow.now())
             row = BatchJob(
-                id=job_id, state=JobState.QUEUED.value, purpose=request.purpose,
+                id=request.job_id, state=JobState.QUEUED.value, purpose=request.purpose,
                 authority=request.authority, source_name=request.source_name,
                 source_version=request.source_version, requester=actor.username,
-                requester_id=actor.user_id, list_name=Path(filename).name[:256],
-                input_sha256=written.sha256, request_json=json.dumps(describe(request)),
+                requester_id=actor.user_id, list_name=list_name[:256],
+                input_sha256=sha256, request_json=json.dumps(describe(request)),
                 folder=str(folder / "out"), rows_done=0, created_at=now,
                 list_kind=request.list_kind, ori=ori, facility_ori=facility_ori,
             )  # fmt: skip
             uow.session.add(row)
             uow.audit(
-                EventType.BATCH_JOB_SUBMITTED, object_type="batch_job", object_id=job_id,
+                EventType.BATCH_JOB_SUBMITTED, object_type="batch_job", object_id=request.job_id,
                 requesting_ori=ori,
                 details={"purpose": request.purpose, "authority": request.authority,
                          "list": row.list_name, "list_kind": request.list_kind,
                          "facility_ori": facility_ori,
-                         "input_sha256": row.input_sha256, "bytes": written.size},
+                         "input_sha256": row.input_sha256, "bytes": size},
             )  # fmt: skip
             uow.commit()
             return view(row)
+
+    def jobs(self, *, limit: int = 50, offset: int = 0) -> list[BatchJobSummary]:
+        """The batch jobs, newest first (the analysis centre's: lead analysts see them
+        all; roster jobs too, which partners read through ``rosters.py``'s scope)."""
+        with UnitOfWork(self.database, Actor.system(), read_only=True) as uow:
+            rows = uow.session.scalars(
+                select(BatchJob).order_by(BatchJob.created_at.desc(), BatchJob.id)
+                .offset(offset).limit(limit)
+            ).all()  # fmt: skip
+            return [summary(row) for row in rows]
 
     def get(self, job_id: str) -> BatchJobDetail:
         """A job's view, with the measured precision per band once a sample was reviewed."""
@@ -268,7 +293,13 @@ class BatchService:
             job_id=job_id,
         )  # fmt: skip
         choice = None
-        if spec.get("list_kind") == "roster":
+        if spec.get("list_kind") in PRESETS:  # derived at submission (``builtin.py``)
+            request = replace(
+                request, list_kind=spec["list_kind"],
+                extra=tuple((str(k), str(v)) for k, v in spec.get("extra") or ()),
+                as_of=date.fromisoformat(spec["as_of"]) if spec.get("as_of") else None,
+            )  # fmt: skip
+        elif spec.get("list_kind") == "roster":
             from vetline.batch.lists import choose_list
 
             facility = dict(spec.get("extra") or ())["facility"]
@@ -371,10 +402,19 @@ class BatchService:
 
 def view(row: BatchJob) -> BatchJobView:
     """A job as the API shows it: state, progress figure, who, why, and the manifest."""
-    total = row.rows_total
     return BatchJobView(
+        **summary(row).model_dump(),
+        manifest=json.loads(row.manifest_json) if row.manifest_json else None,
+    )
+
+
+def summary(row: BatchJob) -> BatchJobSummary:
+    """A job in a list: :func:`view` without the manifest."""
+    total = row.rows_total
+    return BatchJobSummary(
         job_id=row.id,
         state=row.state,
+        list_kind=row.list_kind,
         purpose=row.purpose,
         authority=row.authority,
         source_name=row.source_name,
@@ -389,7 +429,6 @@ def view(row: BatchJob) -> BatchJobView:
         started_at=row.started_at,
         finished_at=row.finished_at,
         error=row.error,
-        manifest=json.loads(row.manifest_json) if row.manifest_json else None,
     )
 
 

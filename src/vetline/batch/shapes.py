@@ -84,11 +84,13 @@ class MeasuredPrecision(_Shape):
     judged_file: str | None
 
 
-class BatchJobView(_Shape):
-    """A job as the API shows it: state, progress figure, who, why, the manifest."""
+class BatchJobSummary(_Shape):
+    """A job in a list (``GET /v1/batch-jobs``): state, progress figure, who, why, which
+    list (``list_kind``: file, roster, or a built-in list: interpol, overstays)."""
 
     job_id: str
     state: str
+    list_kind: str
     purpose: str
     authority: str
     source_name: str | None
@@ -103,6 +105,11 @@ class BatchJobView(_Shape):
     started_at: str | None
     finished_at: str | None
     error: str | None
+
+
+class BatchJobView(BatchJobSummary):
+    """A job as the API shows it: the summary and the run manifest once finished."""
+
     manifest: dict[str, Any] | None
 
 

@@ -45,6 +45,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/web/vetting", "Vetting", Permission.CASE_READ),
     NavItem("/web/vetting/approvals", "Approvals", Permission.DETAINER_APPROVE),
     NavItem("/web/leads", "Leads", Permission.LEAD_READ),
+    NavItem("/web/leads/batch", "Batch jobs", Permission.BATCH_RUN),
     NavItem("/web/rosters", "Rosters", Permission.ROSTER_READ),
     NavItem("/web/audit", "Audit", Permission.AUDIT_READ),
     NavItem("/web/admin", "Accounts", Permission.USERS_READ),

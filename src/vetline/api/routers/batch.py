@@ -34,8 +34,9 @@ from vetline.batch.rosters import (
 )
 from vetline.batch.runner import BatchRunner
 from vetline.batch.service import BatchService, JobNotFound
-from vetline.batch.shapes import BatchJobDetail, BatchJobView
+from vetline.batch.shapes import BatchJobDetail, BatchJobSummary, BatchJobView
 from vetline.encounters import DeskEncounters
+from vetline.errors import BadInput
 
 router = APIRouter(prefix="/v1", tags=["batch vetting"])
 Runner = Annotated[Principal, Depends(require(Permission.BATCH_RUN))]
@@ -106,27 +107,56 @@ async def post_batch_job(
     request: Request,
     principal: Runner,
     state: State,
-    file: Annotated[UploadFile, File(description="The list: .csv, .parquet or .jsonl")],
     purpose: Annotated[str, Form()],
     authority: Annotated[str, Form(description="Legal authority (SORN routine use)")],
+    file: Annotated[
+        UploadFile | None, File(description="The list: .csv, .parquet or .jsonl")
+    ] = None,
+    builtin: Annotated[
+        str | None,
+        Form(alias="list", description="Instead of a file, a built-in list derived from the "
+             "loaded records: interpol (open notices) or overstays (entry/exit)"),
+    ] = None,
     source_name: Annotated[str | None, Form()] = None,
     source_version: Annotated[str | None, Form()] = None,
     ref_column: Annotated[str | None, Form()] = None,
-) -> BatchJobView:
+) -> BatchJobView:  # fmt: skip
     """Submit a list for vetting; 202 once the list and the job are stored (QUEUED).
 
-    The list may be as large as ``max_list_bytes`` (4 GiB by default): it is streamed to the
-    job's folder from the upload's spooled file, never read into memory whole."""
+    The list is a file (``file``) or a built-in list (``list``), not both. A file may be as
+    large as ``max_list_bytes`` (4 GiB by default): it is streamed to the job's folder from
+    the upload's spooled file, never read into memory whole."""
     from starlette.concurrency import run_in_threadpool
 
     runner = _runner(request, state)
     fields = {"purpose": purpose, "authority": authority, "source_name": source_name,
               "source_version": source_version, "ref_column": ref_column}  # fmt: skip
-    job = await run_in_threadpool(
-        runner.service.submit, file.file, file.filename or "", fields, principal.actor()
-    )
+    if (file is None) == (not builtin):
+        raise BadInput("file", "send a list file, or name a built-in list (list), not both")
+    if file is not None:
+        job = await run_in_threadpool(
+            runner.service.submit, file.file, file.filename or "", fields, principal.actor()
+        )
+    else:
+        from vetline.batch.builtin import submit_builtin
+
+        job = await run_in_threadpool(
+            submit_builtin, runner.service, str(builtin).strip(), fields, principal.actor()
+        )
     runner.wake()
     return job
+
+
+@router.get("/batch-jobs")
+def list_batch_jobs(
+    request: Request, principal: Runner, state: State, offset: int = 0, limit: int = 50
+) -> list[BatchJobSummary]:
+    """The batch jobs, newest first (a page of ``limit`` ≤ 200 from ``offset``)."""
+    if offset < 0:
+        raise BadInput("offset", "0 or more")
+    if not 1 <= limit <= 200:
+        raise BadInput("limit", "1 to 200")
+    return _runner(request, state).service.jobs(limit=limit, offset=offset)
 
 
 @router.get("/batch-jobs/{job_id}", response_model=None)

@@ -20,6 +20,8 @@ from vetline.api.routers.batch import batch_runner
 from vetline.api.routers.leads import leads_of
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission, check_aor
+from vetline.batch.builtin import submit_builtin
+from vetline.batch.presets import PRESETS
 from vetline.batch.service import JobNotFound
 from vetline.errors import BadInput
 from vetline.leads.lifecycle import OUTCOMES, LeadState
@@ -56,16 +58,46 @@ def get_leads(request: Request, principal: Reader, state: State) -> Response:
 
 @router.get("/batch")
 def get_batch(request: Request, principal: Runner, state: State) -> Response:
-    """A batch job's state and progress (rows done of rows), by its id."""
+    """The analysis centre's batch jobs: the form to vet a list (a file or a built-in list),
+    the newest jobs, and one job's state and progress (rows done of rows) by its id."""
+    service = batch_runner(request.app, state).service
     job_id = request.query_params.get("job_id", "").strip()
     job = None
     if job_id:
         try:
-            job = batch_runner(request.app, state).service.get(job_id)
+            job = service.get(job_id)
         except JobNotFound:
             raise BadInput("job_id", "no batch job with this id") from None
     facts = job.model_dump(mode="json", exclude={"manifest"}) if job else {}
-    return page(request, "batch.html", principal, job=job, job_id=job_id, facts=facts)
+    return page(request, "batch.html", principal, job=job, job_id=job_id, facts=facts,
+                jobs=service.jobs(limit=20), presets=PRESETS)  # fmt: skip
+
+
+@router.post("/batch")
+async def post_batch(request: Request, principal: Runner, state: State) -> Response:
+    """Vet a list: the uploaded file (streamed to the job's folder, up to
+    ``max_list_bytes``) or a built-in list; on to the job's progress. The same service
+    calls as ``POST /v1/batch-jobs``."""
+    form = await request.form()
+    upload, builtin = form.get("file"), str(form.get("list") or "").strip()
+    fields = {name: str(form.get(name) or "").strip() or None
+              for name in ("purpose", "authority", "source_name", "source_version",
+                           "ref_column")}  # fmt: skip
+    chosen = upload is not None and not isinstance(upload, str) and bool(upload.filename)
+    if chosen == bool(builtin):
+        raise BadInput("file", "choose a list file, or a built-in list, not both")
+    runner = batch_runner(request.app, state)
+    if chosen and upload is not None and not isinstance(upload, str):
+        job = await run_in_threadpool(
+            runner.service.submit, upload.file, upload.filename or "", fields,
+            principal.actor(),
+        )  # fmt: skip
+    else:
+        job = await run_in_threadpool(
+            submit_builtin, runner.service, builtin, fields, principal.actor()
+        )
+    runner.wake()
+    return RedirectResponse(f"/web/leads/batch?job_id={job.job_id}", status_code=303)
 
 
 @router.get("/jobs/{job_id}")

@@ -53,10 +53,9 @@ async def post_roster(request: Request, principal: Submitter, state: State) -> R
         raise BadInput("file", "choose the roster file (.csv, .parquet or .jsonl)")
     if not isinstance(facility, str) or not facility.strip():
         raise BadInput("facility_ori", "choose the facility whose roster this is")
-    content = await upload.read()
     runner = batch_runner(request.app, state)
-    job = await run_in_threadpool(
-        submit_roster, runner.service, content, upload.filename or "", facility, {},
+    job = await run_in_threadpool(  # streamed to the job's folder (``batch.upload``)
+        submit_roster, runner.service, upload.file, upload.filename or "", facility, {},
         principal.actor(), principal.row_scope,
     )  # fmt: skip
     runner.wake()
