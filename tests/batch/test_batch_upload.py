@@ -204,6 +204,21 @@ def test_a_built_in_list_is_an_api_job_with_the_rows_the_command_line_derives(
     assert listed[0]["job_id"] == job["job_id"] and "manifest" not in listed[0]
     assert client.get("/v1/batch-jobs", params={"limit": 0}).status_code == 422
 
+    # Into the leads by its id: the server finds its output and the list it read.
+    imported = client.post("/v1/leads/imports", json={"job_id": job["job_id"]})
+    assert imported.status_code == 200, imported.text
+    shown = client.get(f"/v1/leads/jobs/{job['job_id']}").json()
+    assert shown["input_rows"] == expected.num_rows
+    sample = client.get(f"/v1/leads/jobs/{job['job_id']}/sample").json()
+    assert sample  # blind sample drawn; reviewers see the list's rows (the list was found)
+    item = client.get(f"/v1/leads/jobs/{job['job_id']}/sample/{sample[0]['item_id']}").json()
+    assert item["list_row"] and item["list_row"].get("last_name")
+    again = client.post("/v1/leads/imports", json={"job_id": job["job_id"]})
+    assert again.status_code == 422 and "already imported" in again.text, again.text
+    assert client.post("/v1/leads/imports", json={"job_id": "nope"}).status_code == 404
+    both = client.post("/v1/leads/imports", json={"job_id": job["job_id"], "result_dir": "x"})
+    assert both.status_code == 422 and both.json()["error"]["field"] == "job_id"
+
 
 @pytest.mark.parametrize(
     ("data", "files", "field"),
@@ -244,6 +259,14 @@ def test_the_web_app_vets_a_file_or_a_built_in_list(app: FastAPI, batch_world: B
     assert sent.status_code == 303, sent.text
     job_id = sent.headers["location"].split("job_id=")[1]
     assert _finished(client, job_id)["rows_total"] == 8
+    done = client.get(f"/web/leads/batch?job_id={job_id}", headers=html)
+    assert "Import into the leads" in done.text
+    into = client.post(f"/web/leads/batch/{job_id}/import", headers=html,
+                       data={"csrf_token": token}, follow_redirects=False)  # fmt: skip
+    assert into.status_code == 303 and into.headers["location"] == f"/web/leads/jobs/{job_id}"
+    assert client.get(into.headers["location"], headers=html).status_code == 200
+    done = client.get(f"/web/leads/batch?job_id={job_id}", headers=html)
+    assert "Imported into the leads" in done.text and "Import into the leads" not in done.text
     builtin = client.post(
         "/web/leads/batch", headers=html, follow_redirects=False,
         data={**FIELDS, "csrf_token": token, "list": "interpol"},

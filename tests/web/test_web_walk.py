@@ -84,6 +84,7 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/web/leads"): frozenset({L, F, S}),
     ("GET", "/web/leads/batch"): frozenset({L}),
     ("POST", "/web/leads/batch"): frozenset({L}),
+    ("POST", "/web/leads/batch/{job_id}/import"): frozenset({L, S}),
     ("GET", "/web/leads/jobs/{job_id}"): frozenset({L, S}),
     ("POST", "/web/leads/jobs/{job_id}/sample/{item_id}"): frozenset({L, S}),
     ("GET", "/web/leads/{lead_id}"): frozenset({L, F, S}),

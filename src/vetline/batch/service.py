@@ -30,7 +30,7 @@ from vetline.batch.encounters import EncounterPort, Told
 from vetline.batch.heartbeat import EVERY_S, TakenOver, beating, write_beat
 from vetline.batch.isolated import JobFailed, run_isolated
 from vetline.batch.job import JobRequest, describe
-from vetline.batch.layout import MANIFEST, RESULTS
+from vetline.batch.layout import JOB, MANIFEST, RESULTS
 from vetline.batch.lifecycle import LIFECYCLE, STALE_AFTER_S, JobState
 from vetline.batch.listfile import FORMATS
 from vetline.batch.lists import ListChoice
@@ -190,6 +190,18 @@ class BatchService:
                 **view(row).model_dump(),
                 measured_precision=MeasuredPrecision.model_validate(measured) if measured else None,
             )
+
+    def finished_output(self, job_id: str) -> tuple[Path, Path | None]:
+        """A finished job's output folder and the list file it read (None if gone), for the
+        leads' import (``POST /v1/leads/imports`` with a ``job_id``)."""
+        job = self.get(job_id)
+        if job.state != JobState.FINISHED.value:
+            raise BadInput("job_id", f"job {job_id} is {job.state}: import it once FINISHED")
+        out = self.folder(job_id) / "out"
+        # the list the job read, as its spec names it (the manifest carries no server path)
+        spec = json.loads((out / JOB).read_text(encoding="utf-8"))
+        listed = Path(str(spec.get("input") or ""))
+        return out, listed if listed.name and listed.is_file() else None
 
     def results(self, job_id: str, actor: Actor) -> tuple[Path, dict[str, Any]]:
         """The results file and manifest of a finished job; reading them is audited."""

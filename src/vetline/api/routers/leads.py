@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vetline.api.deps import State, require
 from vetline.api.state import AppState
+from vetline.auth.errors import NotFound
 from vetline.auth.principal import Principal
 from vetline.auth.roles import Permission
 from vetline.documents import referral_from_json, render_referral_pdf
@@ -94,10 +95,13 @@ def _core_check(request: Request, state: AppState) -> Any:
 
 
 class ImportIn(BaseModel):
-    """A batch job's output folder (``results.parquet`` + ``manifest.json``)."""
+    """What to import: a finished API batch job (``job_id``: its output and the list it
+    read, found by the server), or a batch job's output folder (``results.parquet`` +
+    ``manifest.json``) inside the data folder, as ``vetline batch --out`` wrote it."""
 
     model_config = ConfigDict(extra="forbid")
-    result_dir: str = Field(min_length=1, max_length=1000, pattern=_TEXT)
+    job_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=_TEXT)
+    result_dir: str | None = Field(default=None, min_length=1, max_length=1000, pattern=_TEXT)
     #: The list the job read (optional): sample reviewers then see each row's identity.
     list_file: str | None = Field(default=None, min_length=1, max_length=1000, pattern=_TEXT)
 
@@ -149,9 +153,24 @@ def _inside_data(state: AppState, given: str, field: str) -> FilePath:
 def post_import(
     body: ImportIn, request: Request, principal: Reviewer, state: State
 ) -> dict[str, Any]:
-    """Import a batch result (refused unless its SHA-256 matches the manifest)."""
-    folder = _inside_data(state, body.result_dir, "result_dir")
-    listed = _inside_data(state, body.list_file, "list_file") if body.list_file else None
+    """Import a batch result (refused unless its SHA-256 matches the manifest): a finished
+    API job by its ``job_id``, or a ``result_dir``."""
+    if (body.job_id is None) == (body.result_dir is None):
+        raise BadInput("job_id", "give a batch job's job_id, or a result_dir, not both")
+    if body.job_id is not None:
+        if body.list_file is not None:
+            raise BadInput("list_file", "an API job's list is known: give only its job_id")
+        from vetline.api.routers.batch import batch_runner
+        from vetline.batch.service import JobNotFound
+
+        try:
+            folder, listed = batch_runner(request.app, state).service.finished_output(body.job_id)
+        except JobNotFound:
+            raise NotFound(f"no batch job {body.job_id}") from None
+    else:
+        assert body.result_dir is not None
+        folder = _inside_data(state, body.result_dir, "result_dir")
+        listed = _inside_data(state, body.list_file, "list_file") if body.list_file else None
     return leads_of(request, state).import_folder(folder, principal.actor(), listed)
 
 

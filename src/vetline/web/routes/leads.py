@@ -69,8 +69,25 @@ def get_batch(request: Request, principal: Runner, state: State) -> Response:
         except JobNotFound:
             raise BadInput("job_id", "no batch job with this id") from None
     facts = job.model_dump(mode="json", exclude={"manifest"}) if job else {}
+    imported = None  # a finished job: is it among the leads' imported jobs yet?
+    if job is not None and job.state == "FINISHED" and principal.can(Permission.LEAD_REVIEW):
+        imported = job.job_id in {j.job_id for j in leads_of(request, state).jobs(
+            principal.actor())}  # fmt: skip
     return page(request, "batch.html", principal, job=job, job_id=job_id, facts=facts,
-                jobs=service.jobs(limit=20), presets=PRESETS)  # fmt: skip
+                jobs=service.jobs(limit=20), presets=PRESETS, imported=imported)  # fmt: skip
+
+
+@router.post("/batch/{job_id}/import")
+def post_batch_import(job_id: str, request: Request, principal: Reviewer, state: State) -> Response:
+    """Import a finished job's results into the leads (``POST /v1/leads/imports`` with its
+    ``job_id``): verified, citizenship signs diverted, its blind sample drawn; on to the
+    imported job's page."""
+    try:
+        folder, listed = batch_runner(request.app, state).service.finished_output(job_id)
+    except JobNotFound:
+        raise BadInput("job_id", "no batch job with this id") from None
+    leads_of(request, state).import_folder(folder, principal.actor(), listed)
+    return RedirectResponse(f"/web/leads/jobs/{job_id}", status_code=303)
 
 
 @router.post("/batch")
