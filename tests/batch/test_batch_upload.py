@@ -261,6 +261,8 @@ def test_the_web_app_vets_a_file_or_a_built_in_list(app: FastAPI, batch_world: B
     assert _finished(client, job_id)["rows_total"] == 8
     done = client.get(f"/web/leads/batch?job_id={job_id}", headers=html)
     assert "Import into the leads" in done.text
+    link = f"/v1/batch-jobs/{job_id}/results?format=parquet"
+    assert link in done.text and client.get(link).status_code == 200
     into = client.post(f"/web/leads/batch/{job_id}/import", headers=html,
                        data={"csrf_token": token}, follow_redirects=False)  # fmt: skip
     assert into.status_code == 303 and into.headers["location"] == f"/web/leads/jobs/{job_id}"
