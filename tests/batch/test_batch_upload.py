@@ -67,12 +67,7 @@ def test_a_list_larger_than_any_other_body_is_stored_whole_and_run(
     assert job["input_sha256"] == hashlib.sha256(listed).hexdigest()
     stored = next((batch_world.data / "batch" / job["job_id"] / "input").iterdir())
     assert stored.read_bytes() == listed
-    deadline = time.monotonic() + 180
-    while job["state"] != "FINISHED":
-        assert job["state"] != "FAILED", job["error"]
-        assert time.monotonic() < deadline, job
-        time.sleep(0.5)
-        job = client.get(f"/v1/batch-jobs/{job['job_id']}").json()
+    job = _finished(client, job["job_id"])
     assert job["rows_total"] == job["rows_done"] == 12
     with UnitOfWork(database, Actor.system(), read_only=True) as uow:
         details = uow.session.scalars(

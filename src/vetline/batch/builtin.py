@@ -22,7 +22,7 @@ from vetline.batch.job import JobRequest
 from vetline.batch.listfile import file_sha256
 from vetline.batch.lists import choose_list
 from vetline.batch.presets import PRESETS
-from vetline.batch.service import BatchService
+from vetline.batch.service import BatchService, check_why
 from vetline.batch.shapes import BatchJobView
 from vetline.db import Actor
 from vetline.errors import BadInput
@@ -36,9 +36,7 @@ def submit_builtin(
     and leaves no folder behind."""
     if preset not in PRESETS:
         raise BadInput("list", f"built-in lists: {', '.join(PRESETS)}; not {preset!r}")
-    for name in ("purpose", "authority"):
-        if not str(fields.get(name) or "").strip():
-            raise BadInput(name, "required: say why and under which authority")
+    check_why(fields)
     job_id = str(uuid.uuid4())
     folder = svc.folder(job_id)
     as_of = svc.clock().date()

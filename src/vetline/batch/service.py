@@ -102,9 +102,7 @@ class BatchService:
         suffix = Path(filename or "").suffix.lower()
         if suffix not in FORMATS:
             raise BadInput("file", f"a list is {', '.join(FORMATS)}, not {suffix or 'no suffix'}")
-        for name in ("purpose", "authority"):
-            if not str(fields.get(name) or "").strip():
-                raise BadInput(name, "required: say why and under which authority")
+        check_why(fields)
         job_id = str(uuid.uuid4())
         folder = self.folder(job_id)
         stored = folder / "input" / f"{_SAFE_NAME.sub('_', Path(filename).stem)[:64]}{suffix}"
@@ -410,6 +408,13 @@ class BatchService:
                 details=details,
             )  # fmt: skip
             uow.commit()
+
+
+def check_why(fields: dict[str, Any]) -> None:
+    """Every submission says why and under which authority (``BadInput`` naming the field)."""
+    for name in ("purpose", "authority"):
+        if not str(fields.get(name) or "").strip():
+            raise BadInput(name, "required: say why and under which authority")
 
 
 def view(row: BatchJob) -> BatchJobView:
