@@ -54,10 +54,10 @@ def submit_builtin(
         if not _rows(choice.path):
             raise BadInput("list", f"the built-in list {preset} has no row in the loaded records")
         sha256 = file_sha256(choice.path)
-    except BaseException:
+        return svc.record(request, folder, choice.path.name, sha256, size, actor)
+    except BaseException:  # refused, or not stored (a full disk): no folder left behind
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return svc.record(request, folder, choice.path.name, sha256, size, actor)
 
 
 def _rows(path: Path) -> int:

@@ -124,13 +124,13 @@ class BatchService:
             from vetline.batch.listfile import check_list
 
             check_list(stored, request.ref_column)
-        except BaseException:
+            return self.record(
+                request, folder, Path(filename).name, written.sha256, written.size, actor,
+                facility_ori=facility_ori, ori=ori,
+            )  # fmt: skip
+        except BaseException:  # refused, or not stored (a full disk): no folder left behind
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        return self.record(
-            request, folder, Path(filename).name, written.sha256, written.size, actor,
-            facility_ori=facility_ori, ori=ori,
-        )  # fmt: skip
 
     def record(
         self, request: JobRequest, folder: Path, list_name: str, sha256: str, size: int,
