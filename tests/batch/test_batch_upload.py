@@ -226,6 +226,22 @@ def test_a_built_in_list_is_an_api_job_with_the_rows_the_command_line_derives(
             {"unused": ("", b"")},
             "authority",
         ),
+        # bounded as stored, checked as every free text is (a 500 on PostgreSQL before)
+        (
+            {**FIELDS, "list": "interpol", "source_name": "S" * 200},
+            {"unused": ("", b"")},
+            "source_name",
+        ),
+        (
+            {**FIELDS, "source_version": "v" * 129},
+            {"file": ("l.csv", b"last_name,dob\nGARCIA,1980-01-02\n")},
+            "source_version",
+        ),
+        (
+            {**FIELDS, "purpose": "monthly\u202evetting"},
+            {"file": ("l.csv", b"last_name,dob\nGARCIA,1980-01-02\n")},
+            "purpose",
+        ),
     ],
 )
 def test_a_built_in_list_is_refused_naming_the_field(

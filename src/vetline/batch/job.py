@@ -29,8 +29,16 @@ from vetline.batch.listfile import check_list, file_sha256
 from vetline.batch.policy import BatchPolicy
 from vetline.errors import BadInput
 from vetline.progress import ProgressFn, no_progress
+from vetline.text import check_text
 
 ENGINES = ("duckdb", "spark")
+
+
+#: The longest text each field of a request may hold (``batch_jobs``' columns and beyond).
+TEXT_LIMITS: dict[str, int] = {
+    "purpose": 1000, "authority": 500, "requester": 128, "source_name": 128,
+    "source_version": 128, "ref_column": 64,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -55,9 +63,16 @@ class JobRequest:
     extra: tuple[tuple[str, str], ...] = ()  # preset details for the manifest
 
     def check(self) -> None:
+        """``BadInput`` naming the field for what cannot be recorded: the reasons every
+        entry point (CLI, API, web, built-in lists) gives, in the manifest and the audit
+        trail, checked as every free text is (``vetline.text``) and bounded as stored."""
         for name in ("purpose", "authority", "requester"):
             if not getattr(self, name).strip():
                 raise BadInput(name, "required: say why, under which authority, and who asks")
+        for name, limit in TEXT_LIMITS.items():
+            value = getattr(self, name)
+            if value is not None:
+                check_text(value, name, limit)
         if self.engine not in ENGINES:
             raise BadInput("engine", f"one of {', '.join(ENGINES)}, not {self.engine!r}")
         if self.workers < 1:
