@@ -7,6 +7,7 @@ schema. Logout is left out: it would end the session the other cases use.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +31,30 @@ PRINCIPALS = {
     "/v1/tokens": "st.agency",
     "/v1/auth": "st.agency",
     "/v1/leads": "st.lead",
+    "/v1/batch-jobs": "st.lead",
+    "/v1/rosters": "st.lead",
 }
 
 
-@pytest.fixture(scope="module")
-def st_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    path: Path = tmp_path_factory.mktemp("schemathesis") / "vetline.db"
-    database = Database.from_url(f"sqlite:///{path}")
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def st_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """The API on each backend: PostgreSQL enforces the columns' widths SQLite ignores, so a
+    text the API let through too long is a server error only there."""
+    base: Path = tmp_path_factory.mktemp("schemathesis")
+    url = f"sqlite:///{base / 'vetline.db'}"
+    if request.param == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database(f"st_{uuid.uuid4().hex[:12]}")
+    database = Database.from_url(url)
     upgrade(database.engine)
     add_user(database, "st.admin", Role.ADMINISTRATOR)
     add_user(database, "st.auditor", Role.AUDITOR)
     add_user(database, "st.agency", Role.REQUESTING_AGENCY)
     add_user(database, "st.lead", Role.LEAD_ANALYST)
-    return create_app(Settings(demo_mode=True, rate_limit_per_minute=1_000_000), database=database)
+    settings = Settings(demo_mode=True, rate_limit_per_minute=1_000_000, data=base / "data")
+    return create_app(settings, database=database)
 
 
 @pytest.fixture(scope="module")
