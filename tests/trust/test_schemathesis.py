@@ -97,3 +97,82 @@ def test_no_server_error_and_schema_conformance(
             (u for prefix, u in PRINCIPALS.items() if operation.path.startswith(prefix)), None
         )
         _fuzz(operation, st_credentials[user] if user else {})
+
+
+#: The desk's and the vetting centre's routes, each with a principal that may call it.
+WORKFLOW_PRINCIPALS = {
+    "/v1/iaq": "wf.agency",
+    "/v1/iar": "wf.agency",
+    "/v1/queue": "wf.analyst",
+    "/v1/ops": "wf.supervisor",
+    "/v1/cases": "wf.officer",
+    "/v1/requests": "wf.officer",
+    "/v1/vetting": "wf.officer",
+    "/v1/corrections": "wf.officer",
+    "/v1/citizenship-claims": "wf.reviewer",
+    "/v1/account-requests": "wf.admin",
+}
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def workflow_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, small_store: Path
+) -> Any:
+    """The API with the desk and the vetting centre on a small built world, on each backend:
+    their bodies reach the routes (the app above has no desk, so they only answered 503)."""
+    import shutil
+
+    from vetline.api.routers.desk import install_desk
+    from vetline.api.routers.vetting import install_vetting
+    from vetline.desk.service import DeskService
+    from vetline.person import PersonLookup
+    from vetline.resolve import build_persons
+    from vetline.status import load_policy
+    from vetline.vetting import VettingService
+
+    base: Path = tmp_path_factory.mktemp("schemathesis-workflows")
+    data = base / "data"
+    shutil.copytree(small_store, data)
+    build_persons(data)
+    url = f"sqlite:///{base / 'vetline.db'}"
+    if request.param == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database(f"wf_{uuid.uuid4().hex[:12]}")
+    database = Database.from_url(url)
+    upgrade(database.engine)
+    for name, role in (
+        ("wf.agency", Role.REQUESTING_AGENCY), ("wf.analyst", Role.DESK_ANALYST),
+        ("wf.supervisor", Role.SUPERVISOR), ("wf.officer", Role.VETTING_OFFICER),
+        ("wf.reviewer", Role.CITIZENSHIP_REVIEWER), ("wf.admin", Role.ADMINISTRATOR),
+    ):  # fmt: skip
+        add_user(database, name, role)
+    settings = Settings(demo_mode=True, rate_limit_per_minute=1_000_000, data=data)
+    app = create_app(settings, database=database)
+    desk = DeskService(database, PersonLookup.open(data), policy=load_policy())
+    install_desk(app, desk)
+    install_vetting(app, VettingService(desk, data_dir=data))
+    yield app
+    desk.close()
+
+
+def test_no_server_error_in_the_desk_and_vetting_routes(workflow_app: Any) -> None:
+    """The desk's and the vetting centre's operations with a principal each, both backends."""
+    schema = schemathesis.openapi.from_asgi("/openapi.json", workflow_app)
+    creds = {}
+    for username in set(WORKFLOW_PRINCIPALS.values()):
+        client: Any = api_client(workflow_app, username)
+        creds[username] = {
+            "headers": {"X-CSRF-Token": client.headers["X-CSRF-Token"]},
+            "cookies": dict(client.cookies),
+        }
+    fuzzed = 0
+    for operation in (result.ok() for result in schema.get_all_operations()):
+        user = next(
+            (u for p, u in WORKFLOW_PRINCIPALS.items() if operation.path.startswith(p)), None
+        )
+        if user is not None:
+            _fuzz(operation, creds[user])
+            fuzzed += 1
+    assert fuzzed >= 40
