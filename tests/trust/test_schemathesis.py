@@ -7,6 +7,7 @@ schema. Logout is left out: it would end the session the other cases use.
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from vetline.api import Settings, create_app
 from vetline.auth.roles import Role
 from vetline.db import Database, upgrade
 
+#: Generated cases per operation; ``VETLINE_FUZZ_EXAMPLES=500`` for a deeper run by hand.
+EXAMPLES = int(os.environ.get("VETLINE_FUZZ_EXAMPLES", "25"))
 #: Business rules (duplicate username, role needs an ORI, password policy) refuse some
 #: schema-valid bodies with 422 by design, so "schema-valid data must be accepted" is off.
 EXCLUDED = [positive_data_acceptance]
@@ -77,7 +80,10 @@ def api_schema(st_app: FastAPI) -> Any:
 def _fuzz(operation: Any, extra: dict[str, Any]) -> None:
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
     )
     def check(case: Any) -> None:
         case.call_and_validate(base_url="https://testserver", excluded_checks=EXCLUDED, **extra)

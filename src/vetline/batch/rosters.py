@@ -210,8 +210,8 @@ def roster_results(
     *, offset: int = 0, limit: int = 1000,
 ) -> RosterResults:  # fmt: skip
     """A page of the results of the job's bookings (a partner: ``PARTNER_COLUMNS``)."""
-    if offset < 0:
-        raise BadInput("offset", "offset >= 0")
+    if not 0 <= offset <= 1_000_000_000:  # past any roster; larger overflows SQL integers
+        raise BadInput("offset", "0 <= offset <= 1000000000")
     if not 1 <= limit <= 10_000:
         raise BadInput("limit", "1 <= limit <= 10000")
     # lead analysts read the whole contract row; a partner the columns it acts on

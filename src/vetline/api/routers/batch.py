@@ -94,6 +94,10 @@ def _desk_with_intake(app: Any, state: AppState) -> Any:
     return desk
 
 
+#: The largest page offset taken (past any list's rows; a larger one overflows SQL integers).
+MAX_OFFSET = 1_000_000_000
+
+
 def _runner(request: Request, state: AppState) -> BatchRunner:
     return batch_runner(request.app, state)
 
@@ -152,8 +156,8 @@ def list_batch_jobs(
     request: Request, principal: Runner, state: State, offset: int = 0, limit: int = 50
 ) -> list[BatchJobSummary]:
     """The batch jobs, newest first (a page of ``limit`` ≤ 200 from ``offset``)."""
-    if offset < 0:
-        raise BadInput("offset", "0 or more")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadInput("offset", f"0 to {MAX_OFFSET}")
     if not 1 <= limit <= 200:
         raise BadInput("limit", "1 to 200")
     return _runner(request, state).service.jobs(limit=limit, offset=offset)
@@ -183,8 +187,10 @@ def get_batch_results(
     """A finished job's results (JSON pages, or ``format=parquet``); reading is audited."""
     if format not in ("json", "parquet"):
         return error_response(422, "invalid", "format: json or parquet", field="format")
-    if offset < 0 or not 1 <= limit <= 10_000:
-        return error_response(422, "invalid", "offset >= 0, 1 <= limit <= 10000", field="limit")
+    if not 0 <= offset <= MAX_OFFSET:
+        return error_response(422, "invalid", f"0 <= offset <= {MAX_OFFSET}", field="offset")
+    if not 1 <= limit <= 10_000:
+        return error_response(422, "invalid", "1 <= limit <= 10000", field="limit")
     service = _runner(request, state).service
     try:
         if format == "json":
