@@ -63,3 +63,24 @@ def test_a_page_offset_past_any_sql_integer_is_refused(database: Database, tmp_p
     for path in ("/v1/batch-jobs", "/v1/batch-jobs/x/results"):
         huge = lead.get(path, params={"offset": str(2**70)})
         assert huge.status_code == 422 and huge.json()["error"]["field"] == "offset", huge.text
+
+
+def test_a_nul_in_a_web_form_or_an_invisible_character_in_a_file_name_is_refused(
+    database: Database, tmp_path: Path
+) -> None:
+    from vetline.web import install_web
+
+    app = install_web(_app(database, tmp_path))
+    add_user(database, "lead.form", Role.LEAD_ANALYST)
+    anonymous: Any = api_client(app)
+    form = anonymous.post("/web/login", data={"username": "a\u0000b", "password": "x"},
+                          headers={"accept": "text/html"})  # fmt: skip
+    assert form.status_code == 422, form.text
+    lead: Any = api_client(app, "lead.form")
+    named = lead.post(
+        "/v1/batch-jobs",
+        data={"purpose": "p", "authority": "a"},
+        files={"file": ("li\u202est.csv", b"last_name,dob\nGARCIA,1980-01-02\n", "text/csv")},
+    )
+    assert named.status_code == 422 and named.json()["error"]["field"] == "file", named.text
+    assert not (tmp_path / "data" / "batch").exists()  # nothing stored, no job to run

@@ -48,6 +48,7 @@ from vetline.batch.shapes import (
 from vetline.batch.upload import store_list
 from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
 from vetline.errors import BadInput
+from vetline.text import check_text
 
 _RUNNER = Actor.system("batch-runner")  # who the background runner acts as
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -103,6 +104,7 @@ class BatchService:
         if suffix not in FORMATS:
             raise BadInput("file", f"a list is {', '.join(FORMATS)}, not {suffix or 'no suffix'}")
         check_why(fields)
+        check_text(Path(filename).name, "file", 256)  # stored as the job's list name
         job_id = str(uuid.uuid4())
         folder = self.folder(job_id)
         stored = folder / "input" / f"{_SAFE_NAME.sub('_', Path(filename).stem)[:64]}{suffix}"

@@ -27,6 +27,8 @@ class FormData:
                 raise BadInput(name, "files are not accepted here")
             if len(value) > MAX_FIELD:
                 raise BadInput(name, f"at most {MAX_FIELD} characters")
+            if "\x00" in value or "\x00" in name:  # PostgreSQL cannot hold one: a 500 there
+                raise BadInput(name.replace("\x00", ""), "a NUL character is not allowed")
             fields.setdefault(name, value.strip())
         return cls(fields)
 
