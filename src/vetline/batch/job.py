@@ -72,7 +72,7 @@ class JobRequest:
         for name, limit in TEXT_LIMITS.items():
             value = getattr(self, name)
             if value is not None:
-                check_text(value, name, limit)
+                check_text(value, name, limit, multiline=name in ("purpose", "authority"))
         if self.engine not in ENGINES:
             raise BadInput("engine", f"one of {', '.join(ENGINES)}, not {self.engine!r}")
         if self.workers < 1:
