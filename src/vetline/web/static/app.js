@@ -1,5 +1,5 @@
 /* vetline web: live response clocks, the queue's keyboard flow, the idle lock, the
-   citizenship gate and copy buttons. No inline script anywhere (CSP script-src 'self'); no library. */
+   citizenship gate, copy buttons and a batch job's live progress. No inline script anywhere (CSP script-src 'self'); no library. */
 (function () {
   "use strict";
 
@@ -115,6 +115,31 @@
     });
   }
 
+  // A batch job's progress, followed while it is queued or running (the job's own API
+  // read, every 3 s); once it ends, a link to its finished page (no reload by itself).
+  function jobProgress() {
+    var el = document.querySelector("[data-job-poll]");
+    if (!el || !window.fetch) { return; }
+    var timer = setInterval(function () {
+      fetch(el.getAttribute("data-job-poll"), {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (job) {
+          if (!job) { return; }
+          var total = job.rows_total === null ? "?" : job.rows_total;
+          el.textContent = job.state + ": " + job.rows_done + " of " + total + " rows";
+          if (job.state === "FINISHED" || job.state === "FAILED") {
+            clearInterval(timer);
+            var link = document.createElement("a");
+            link.href = el.getAttribute("data-job-page");
+            link.textContent = "Show the " + job.state.toLowerCase() + " job";
+            el.appendChild(document.createTextNode(" — "));
+            el.appendChild(link);
+          }
+        })
+        .catch(function () { /* the next tick tries again */ });
+    }, 3000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 1000);
@@ -122,5 +147,6 @@
     idleLock();
     citizenshipGate();
     copyButtons();
+    jobProgress();
   });
 })();
