@@ -39,6 +39,29 @@ PRINCIPALS = {
 }
 
 
+def _database(request: pytest.FixtureRequest, base: Path) -> Database:
+    """A migrated database on the fixture's backend (a new one on the session's server)."""
+    url = f"sqlite:///{base / 'vetline.db'}"
+    if request.param == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database(f"st_{uuid.uuid4().hex[:12]}")
+    database = Database.from_url(url)
+    upgrade(database.engine)
+    return database
+
+
+def _credentials(app: Any, usernames: set[str]) -> dict[str, dict[str, Any]]:
+    """Each user's session cookie and CSRF header, logged in once."""
+    creds = {}
+    for username in usernames:
+        client: Any = api_client(app, username)
+        creds[username] = {
+            "headers": {"X-CSRF-Token": client.headers["X-CSRF-Token"]},
+            "cookies": dict(client.cookies),
+        }
+    return creds
+
+
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
@@ -46,12 +69,7 @@ def st_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """The API on each backend: PostgreSQL enforces the columns' widths SQLite ignores, so a
     text the API let through too long is a server error only there."""
     base: Path = tmp_path_factory.mktemp("schemathesis")
-    url = f"sqlite:///{base / 'vetline.db'}"
-    if request.param == "postgres":
-        server = request.getfixturevalue("postgres_server")
-        url = server.create_database(f"st_{uuid.uuid4().hex[:12]}")
-    database = Database.from_url(url)
-    upgrade(database.engine)
+    database = _database(request, base)
     add_user(database, "st.admin", Role.ADMINISTRATOR)
     add_user(database, "st.auditor", Role.AUDITOR)
     add_user(database, "st.agency", Role.REQUESTING_AGENCY)
@@ -62,14 +80,7 @@ def st_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="module")
 def st_credentials(st_app: FastAPI) -> dict[str, dict[str, Any]]:
-    creds = {}
-    for username in set(PRINCIPALS.values()):
-        client: Any = api_client(st_app, username)
-        creds[username] = {
-            "headers": {"X-CSRF-Token": client.headers["X-CSRF-Token"]},
-            "cookies": dict(client.cookies),
-        }
-    return creds
+    return _credentials(st_app, set(PRINCIPALS.values()))
 
 
 @pytest.fixture(scope="module")
@@ -142,12 +153,7 @@ def workflow_app(
     data = base / "data"
     shutil.copytree(small_store, data)
     build_persons(data)
-    url = f"sqlite:///{base / 'vetline.db'}"
-    if request.param == "postgres":
-        server = request.getfixturevalue("postgres_server")
-        url = server.create_database(f"wf_{uuid.uuid4().hex[:12]}")
-    database = Database.from_url(url)
-    upgrade(database.engine)
+    database = _database(request, base)
     for name, role in (
         ("wf.agency", Role.REQUESTING_AGENCY), ("wf.analyst", Role.DESK_ANALYST),
         ("wf.supervisor", Role.SUPERVISOR), ("wf.officer", Role.VETTING_OFFICER),
@@ -166,13 +172,7 @@ def workflow_app(
 def test_no_server_error_in_the_desk_and_vetting_routes(workflow_app: Any) -> None:
     """The desk's and the vetting centre's operations with a principal each, both backends."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", workflow_app)
-    creds = {}
-    for username in set(WORKFLOW_PRINCIPALS.values()):
-        client: Any = api_client(workflow_app, username)
-        creds[username] = {
-            "headers": {"X-CSRF-Token": client.headers["X-CSRF-Token"]},
-            "cookies": dict(client.cookies),
-        }
+    creds = _credentials(workflow_app, set(WORKFLOW_PRINCIPALS.values()))
     fuzzed = 0
     for operation in (result.ok() for result in schema.get_all_operations()):
         user = next(
