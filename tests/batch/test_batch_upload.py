@@ -185,8 +185,11 @@ def test_a_built_in_list_is_an_api_job_with_the_rows_the_command_line_derives(
 
     expected = pq.read_table(interpol_list(batch_world.data, tmp_path / "cli.parquet"))
     client = client_for(app, "lead.big")
-    sent = client.post("/v1/batch-jobs", data={**FIELDS, "list": "interpol"},
-                       files={"unused": ("", b"")})  # fmt: skip
+    sent = client.post(
+        "/v1/batch-jobs",
+        data={**FIELDS, "list": "interpol"},
+        files={"file": ("", b"", "application/octet-stream")},
+    )  # an empty input
     assert sent.status_code == 202, sent.text
     job = _finished(client, sent.json()["job_id"])
     assert job["list_kind"] == "interpol" and job["source_name"] == "interpol"

@@ -135,6 +135,8 @@ async def post_batch_job(
     runner = _runner(request, state)
     fields = {"purpose": purpose, "authority": authority, "source_name": source_name,
               "source_version": source_version, "ref_column": ref_column}  # fmt: skip
+    if file is not None and not file.filename:  # a form's file input left empty
+        file = None
     if (file is None) == (not builtin):
         raise BadInput("file", "send a list file, or name a built-in list (list), not both")
     if file is not None:
