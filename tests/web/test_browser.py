@@ -318,6 +318,7 @@ def test_a_lead_analyst_vets_a_list_from_the_browser(
         assert "registry.csv" in page.locator("table.num tbody").inner_text()
         assert job_id[:8] in page.locator("table.num tbody").inner_text()
         accessible(page)
+        shot(page, "batch_jobs")
         ctx.close()
     runner = getattr(app.state, "batch_runner", None)
     if runner is not None:

@@ -44,7 +44,7 @@ from vetline.batch.layout import RESULTS
 from vetline.batch.lifecycle import JobState
 from vetline.batch.models import BatchJob
 from vetline.batch.policy import BatchPolicy
-from vetline.batch.service import BatchService
+from vetline.batch.service import MAX_OFFSET, BatchService
 from vetline.batch.shapes import PartnerResultRow, ResultRow
 from vetline.db import Actor, UnitOfWork
 from vetline.errors import BadInput
@@ -210,8 +210,8 @@ def roster_results(
     *, offset: int = 0, limit: int = 1000,
 ) -> RosterResults:  # fmt: skip
     """A page of the results of the job's bookings (a partner: ``PARTNER_COLUMNS``)."""
-    if not 0 <= offset <= 1_000_000_000:  # past any roster; larger overflows SQL integers
-        raise BadInput("offset", "0 <= offset <= 1000000000")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadInput("offset", f"0 <= offset <= {MAX_OFFSET}")
     if not 1 <= limit <= 10_000:
         raise BadInput("limit", "1 <= limit <= 10000")
     # lead analysts read the whole contract row; a partner the columns it acts on

@@ -50,6 +50,9 @@ from vetline.db import Actor, Database, UnitOfWork, utc_iso, utcnow
 from vetline.errors import BadInput
 from vetline.text import check_text
 
+#: The largest page offset a reader may ask (past any list's rows; larger overflows SQL
+#: integers: a 500 on both backends, found by schemathesis).
+MAX_OFFSET = 1_000_000_000
 _RUNNER = Actor.system("batch-runner")  # who the background runner acts as
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 

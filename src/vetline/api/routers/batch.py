@@ -33,7 +33,7 @@ from vetline.batch.rosters import (
     submit_roster,
 )
 from vetline.batch.runner import BatchRunner
-from vetline.batch.service import BatchService, JobNotFound
+from vetline.batch.service import MAX_OFFSET, BatchService, JobNotFound
 from vetline.batch.shapes import BatchJobDetail, BatchJobSummary, BatchJobView
 from vetline.encounters import DeskEncounters
 from vetline.errors import BadInput
@@ -92,10 +92,6 @@ def _desk_with_intake(app: Any, state: AppState) -> Any:
         if getattr(app.state, "vetting", None) is None:
             install_vetting(app, VettingService(desk, data_dir=state.settings.data))
     return desk
-
-
-#: The largest page offset taken (past any list's rows; a larger one overflows SQL integers).
-MAX_OFFSET = 1_000_000_000
 
 
 def _runner(request: Request, state: AppState) -> BatchRunner:

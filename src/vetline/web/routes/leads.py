@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from vetline.api.deps import State, require
 from vetline.api.routers.batch import batch_runner
@@ -96,15 +97,15 @@ async def post_batch(request: Request, principal: Runner, state: State) -> Respo
     ``max_list_bytes``) or a built-in list; on to the job's progress. The same service
     calls as ``POST /v1/batch-jobs``."""
     form = await request.form()
-    upload, builtin = form.get("file"), str(form.get("list") or "").strip()
+    sent, builtin = form.get("file"), str(form.get("list") or "").strip()
+    upload = sent if isinstance(sent, UploadFile) and sent.filename else None  # none chosen
     fields = {name: str(form.get(name) or "").strip() or None
               for name in ("purpose", "authority", "source_name", "source_version",
                            "ref_column")}  # fmt: skip
-    chosen = upload is not None and not isinstance(upload, str) and bool(upload.filename)
-    if chosen == bool(builtin):
+    if (upload is None) == (not builtin):
         raise BadInput("file", "choose a list file, or a built-in list, not both")
     runner = batch_runner(request.app, state)
-    if chosen and upload is not None and not isinstance(upload, str):
+    if upload is not None:
         job = await run_in_threadpool(
             runner.service.submit, upload.file, upload.filename or "", fields,
             principal.actor(),
